@@ -1,0 +1,20 @@
+"""Kotor Creative Map — the Streamlit entry point: page chrome, language, navigation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from mapping import i18n
+from pages.shared import dataset, language_selector
+
+st.set_page_config(page_title="Kotor Creative Map", page_icon="🗺️", layout="wide")
+
+data = dataset()
+lang = language_selector(data.city.languages, data.city.default_language)
+
+pages = [
+    st.Page("pages/explore.py", title=i18n.t("nav.explore", lang), url_path="explore",
+            default=True),
+    st.Page("pages/whats_on.py", title=i18n.t("nav.whats_on", lang), url_path="whats-on"),
+]
+st.navigation(pages).run()

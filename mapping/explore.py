@@ -1,0 +1,110 @@
+"""What the Explore page shows, computed from plain values (no Streamlit here).
+
+The page only lays out widgets; these functions turn its widget values into the
+filtered venues, the start point, the nearest-first list and the card extras.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import geopandas as gpd
+import pandas as pd
+
+from mapping import events as ev
+from mapping.distance import walk_model
+from mapping.i18n import localized_column
+from mapping.io import Dataset
+from mapping.query import VenueFilter, apply_filter, nearest
+from mapping.settings import CityProfile
+
+UPCOMING_HORIZON_DAYS = 400
+UPCOMING_PER_VENUE = 3
+
+
+def landmarks(places: gpd.GeoDataFrame, lang: str, languages: tuple[str, ...]) -> pd.DataFrame:
+    """Landmarks usable as start points: index id, columns label, lat, lon, entry_point."""
+    marks = places[places["kind"] == "landmark"]
+    return pd.DataFrame({
+        "label": localized_column(marks, "name", lang, languages).to_numpy(),
+        "lat": marks.geometry.y.to_numpy(),
+        "lon": marks.geometry.x.to_numpy(),
+        "entry_point": marks.get("entry_point", pd.Series(False, index=marks.index)).to_numpy(),
+    }, index=marks["id"].to_numpy())
+
+
+def moment(when: str, now: datetime, day: date, at: time, tz: str) -> datetime:
+    """The datetime a filter asks about: now (to the minute) or the chosen day and time.
+
+    "Now" is truncated to the minute so reruns within a minute reuse cached maps.
+    """
+    if when == "at":
+        return datetime.combine(day, at, tzinfo=ZoneInfo(tz))
+    return now.replace(second=0, microsecond=0)
+
+
+def start_point(
+    key: str, point: str, marks: pd.DataFrame, click_label: str
+) -> tuple[float, float, str]:
+    """(lat, lon, label) of the chosen start: a landmark, or a clicked ``"lat,lon"``.
+
+    An unreadable clicked point falls back to the first landmark.
+    """
+    if key in marks.index:
+        row = marks.loc[key]
+        return float(row["lat"]), float(row["lon"]), str(row["label"])
+    try:
+        lat_text, lon_text = point.split(",")
+        return float(lat_text), float(lon_text), click_label
+    except (ValueError, AttributeError):
+        first = marks.iloc[0]
+        return float(first["lat"]), float(first["lon"]), str(first["label"])
+
+
+def filtered(data: Dataset, venue_filter: VenueFilter, lang: str | None = None) -> gpd.GeoDataFrame:
+    """Venues passing the filter, with ``display_name`` in ``lang`` (default language)."""
+    city = data.city
+    shown = apply_filter(data.venues, venue_filter, city.timezone)
+    name = localized_column(shown, "name", lang or city.default_language, city.languages)
+    return shown.assign(display_name=name)
+
+
+def near(venues: pd.DataFrame, start: tuple[float, float, str], city: CityProfile) -> pd.DataFrame:
+    """The venues nearest first, with ``walk_min`` (approximate minutes on foot)."""
+    return nearest(venues, start[0], start[1], walk_model(city))
+
+
+def center_on(venues: pd.DataFrame, venue_id: str | None) -> tuple[float, float] | None:
+    """(lat, lon) of the selected venue, if it is among ``venues``."""
+    if not venue_id:
+        return None
+    match = venues[venues["id"] == venue_id]
+    if match.empty:
+        return None
+    point = match.geometry.iloc[0]
+    return float(point.y), float(point.x)
+
+
+def upcoming_lines(
+    data: Dataset, venue_ids: set[str], lang: str, now: datetime
+) -> dict[str, list[str]]:
+    """The next three events at each venue, as plain-text lines for the venue card."""
+    events = data.events
+    if events.empty or not venue_ids:
+        return {}
+    here = events[events["venue_id"].isin(venue_ids)]
+    if here.empty:
+        return {}
+    tz = data.city.timezone
+    today = now.date()
+    occ = ev.occurrences(here, today, today + timedelta(days=UPCOMING_HORIZON_DAYS), tz)
+    occ = occ[occ["occurrence_end"] >= pd.Timestamp(now)]
+    titles = localized_column(occ, "title", lang, data.city.languages)
+    lines: dict[str, list[str]] = {}
+    for venue_id, group in occ.groupby("venue_id", sort=False):
+        top = group.head(UPCOMING_PER_VENUE)
+        lines[str(venue_id)] = [
+            f"{ev.occurrence_label(row, lang)} — {titles.loc[idx]}" for idx, row in top.iterrows()
+        ]
+    return lines

@@ -1,0 +1,79 @@
+"""UI text catalogues: one folder per language under ``mapping/locales/<lang>/``.
+
+Every ``*.toml`` file in a language folder is merged into that language's catalogue
+(files split by concern: ``ui.toml``, ``hours.toml``, ``events.toml``…). Keys are flat
+dotted strings; values are ``str.format`` templates. Adding a language means adding a
+folder with the same keys; ``tests/test_i18n.py`` fails when a key is missing.
+
+Each folder's ``meta.toml`` holds ``"language.name"`` (the language's own name).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+LOCALES_DIR = Path(__file__).with_name("locales")
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """All keys of one language, merged from its TOML files."""
+    folder = LOCALES_DIR / lang
+    if not folder.is_dir():
+        msg = f"no catalogue for language {lang!r}: expected folder {folder}"
+        raise KeyError(msg)
+    merged: dict[str, str] = {}
+    for path in sorted(folder.glob("*.toml")):
+        with path.open("rb") as fh:
+            merged.update(_flatten(tomllib.load(fh)))
+    return merged
+
+
+def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in table.items():
+        full = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, full + "."))
+        else:
+            flat[full] = str(value)
+    return flat
+
+
+def available_languages() -> list[str]:
+    """Language codes that have a catalogue folder."""
+    return sorted(p.name for p in LOCALES_DIR.iterdir() if p.is_dir() and any(p.glob("*.toml")))
+
+
+def t(key: str, lang: str, /, **values: object) -> str:
+    """The text for ``key`` in ``lang``, formatted with ``values``.
+
+    A missing key raises ``KeyError``: the completeness test keeps catalogues whole,
+    so a silent fallback would only hide a bug.
+    """
+    template = catalogue(lang)[key]
+    return template.format(**values) if values else template
+
+
+def language_name(lang: str) -> str:
+    """The language's name in itself ("Crnogorski", "English")."""
+    return t("language.name", lang)
+
+
+def localized_column(frame, field: str, lang: str, languages: tuple[str, ...] | list[str]):
+    """A data field in ``lang`` for every row, vectorised, with fallback.
+
+    Order: ``<field>_<lang>``, then ``<field>`` (the original), then the other
+    languages' ``<field>_<other>``. Empty strings count as missing.
+    """
+    import pandas as pd
+
+    order = [f"{field}_{lang}", field, *(f"{field}_{other}" for other in languages)]
+    result = pd.Series("", index=frame.index, dtype=object)
+    for column in order:
+        if column in frame.columns:
+            values = frame[column].fillna("").astype(str)
+            result = result.where(result != "", values)
+    return result

@@ -1,0 +1,84 @@
+"""Text helpers: the one escaping helper for HTML/JS, and diacritics-insensitive folding.
+
+Every string that comes from data or forms and reaches a browser passes through
+:func:`escape`. It is safe in HTML text, in a quoted HTML attribute, and inside a
+JavaScript template string (folium puts popups and tooltips in backtick strings,
+where ``${...}`` would run and a backslash could eat the closing backtick).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+import pandas as pd
+
+_ESCAPES = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    '"': "&quot;",
+    "'": "&#x27;",
+    "`": "&#x60;",
+    "$": "&#x24;",
+    "\\": "&#x5C;",
+}
+_ESCAPE_TABLE = str.maketrans(_ESCAPES)
+
+# Letters that NFKD does not split into base + combining mark.
+_FOLD_EXTRA = str.maketrans({"đ": "dj", "Đ": "dj", "ø": "o", "ß": "ss", "æ": "ae", "ł": "l"})
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+
+
+def escape(value: object) -> str:
+    """Escape ``value`` for HTML text, attributes and JavaScript template strings.
+
+    ``None`` and NaN become the empty string, so unknown data never prints "nan".
+    """
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value).translate(_ESCAPE_TABLE)
+
+
+def fold(text: object) -> str:
+    """Lower-case ``text`` and strip diacritics, so "durkovic" matches "Đurković".
+
+    "đ" folds to "dj" (its usual Latin transliteration) *and* a plain "d" query still
+    matches because :func:`search_key` stores both spellings.
+    """
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return ""
+    lowered = str(text).lower().translate(_FOLD_EXTRA)
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", lowered))
+
+
+def search_key(*texts: object) -> str:
+    """One folded haystack for several texts, with "dj" also written as "d"."""
+    folded = " | ".join(fold(t) for t in texts if t is not None)
+    return folded + " || " + folded.replace("dj", "d")
+
+
+def search_keys(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """:func:`search_key` over the given columns of every row (columns may be missing)."""
+    present = [c for c in columns if c in frame.columns]
+    if not present:
+        return pd.Series("", index=frame.index, dtype=object)
+    parts = [frame[c].fillna("").astype(str) for c in present]
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined + " | " + part
+    folded = joined.map(fold).astype(object)
+    return folded + " || " + folded.str.replace("dj", "d", regex=False)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def markdown_literal(value: object) -> str:
+    """``value`` as literal text inside Streamlit markdown (labels, captions).
+
+    Streamlit escapes HTML in markdown, but markdown itself (links, images, emphasis)
+    would still be interpreted; backslash-escaping its punctuation keeps data as data.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", "" if value is None else str(value))

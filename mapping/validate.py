@@ -1,0 +1,230 @@
+"""Validation of a data folder: collect *every* problem, each naming file, record, field.
+
+Checks run on the frames as read (before :func:`mapping.io.normalise_venues`), so a
+wrong JSON type such as ``"member": "yes"`` is reported rather than coerced.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from mapping import hours
+from mapping._errors import DataError, Problem
+from mapping.events import check_references, read_events
+from mapping.io import VENUE_REQUIRED, read_geodata, read_table
+from mapping.settings import CityProfile, data_dir, load_city
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+URL = re.compile(r"^https?://[^\s/$.?#][^\s<>\"']*$", re.IGNORECASE)
+EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[a-z]{2,}$", re.IGNORECASE)
+PHONE = re.compile(r"^\+?[0-9 ()/-]{6,20}$")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+PRECISIONS = ("exact", "approximate", "settlement")
+WHEELCHAIR = ("yes", "limited", "no")
+ORG_TYPES = ("company", "ngo", "public", "artist", "religious", "other")
+PLACE_KINDS = ("settlement", "landmark")
+
+
+def record_labels(frame: pd.DataFrame) -> list[str]:
+    """The id of each record, or ``row N`` (1-based) where the id is missing."""
+    ids = frame["id"] if "id" in frame.columns else pd.Series([None] * len(frame))
+    return [
+        str(v).strip() if isinstance(v, str) and v.strip() else f"row {i + 1}"
+        for i, v in enumerate(ids)
+    ]
+
+
+def _blank(series: pd.Series) -> np.ndarray:
+    return series.isna().to_numpy() | (series.astype(str).str.strip() == "").to_numpy()
+
+
+def _column(frame: pd.DataFrame, field: str) -> pd.Series:
+    if field in frame.columns:
+        return frame[field]
+    return pd.Series([None] * len(frame), index=frame.index, dtype=object)
+
+
+def check_venues(
+    venues: gpd.GeoDataFrame, file: str, city: CityProfile, category_ids: set[str]
+) -> list[Problem]:
+    """Every problem with the venue records (fields, ids, geometry, hours, contacts)."""
+    labels = record_labels(venues)
+    problems: list[Problem] = []
+
+    def add(mask: np.ndarray, field: str, message) -> None:
+        for i in np.flatnonzero(mask):
+            text = message(i) if callable(message) else message
+            problems.append(Problem(file, labels[i], field, text))
+
+    for field in VENUE_REQUIRED:
+        add(_blank(_column(venues, field)), field, "required field is missing or empty")
+
+    ids = _column(venues, "id")
+    present = ~_blank(ids)
+    bad_slug = present & ~ids.astype(str).str.match(SLUG.pattern).to_numpy()
+    add(bad_slug, "id", "expected a slug of lower-case letters, digits and hyphens")
+    duplicated = present & ids.duplicated(keep=False).to_numpy()
+    add(duplicated, "id", "duplicate id; every venue needs its own")
+
+    member = _column(venues, "member")
+    add(~_blank(member) & ~member.map(lambda v: isinstance(v, bool)).to_numpy(), "member",
+        lambda i: f"expected true or false, got {member.iloc[i]!r}")
+
+    category = _column(venues, "category").astype(object)
+    known = ", ".join(sorted(category_ids))
+    add(~_blank(category) & ~category.isin(category_ids).to_numpy(), "category",
+        lambda i: f"unknown category {category.iloc[i]!r}; expected one of: {known}")
+
+    _check_enum(add, venues, "location_precision", PRECISIONS)
+    _check_enum(add, venues, "wheelchair", WHEELCHAIR)
+    _check_enum(add, venues, "org_type", ORG_TYPES)
+    _check_pattern(add, venues, "website", URL, "expected an http:// or https:// URL")
+    _check_pattern(add, venues, "email", EMAIL, "expected an e-mail address like name@example.me")
+    _check_pattern(add, venues, "phone", PHONE, "expected a phone number like +382 32 304 720")
+    _check_pattern(add, venues, "checked", DATE, "expected a date YYYY-MM-DD")
+
+    oh = _column(venues, "opening_hours")
+    for value in oh[~_blank(oh)].astype(str).unique():
+        message = hours.check(value)
+        if message:
+            add((oh == value).to_numpy(), "opening_hours", message)
+
+    problems.extend(_check_points(venues, file, labels, city))
+    return problems
+
+
+def _check_enum(add, frame: pd.DataFrame, field: str, allowed: tuple[str, ...]) -> None:
+    values = _column(frame, field)
+    bad = ~_blank(values) & ~values.isin(allowed).to_numpy()
+    add(bad, field, lambda i: f"got {values.iloc[i]!r}; expected one of: {', '.join(allowed)}")
+
+
+def _check_pattern(add, frame: pd.DataFrame, field: str, pattern: re.Pattern, expected: str) -> None:
+    values = _column(frame, field)
+    present = ~_blank(values)
+    ok = values.astype(str).str.strip().str.match(pattern.pattern, flags=pattern.flags)
+    add(present & ~ok.fillna(False).to_numpy(dtype=bool), field,
+        lambda i: f"{expected}, got {values.iloc[i]!r}")
+
+
+def _check_points(
+    frame: gpd.GeoDataFrame, file: str, labels: list[str], city: CityProfile
+) -> list[Problem]:
+    """Geometry must be a point inside the study area; say so when lat/lon look swapped."""
+    problems: list[Problem] = []
+    geoms = frame.geometry
+    missing = geoms.isna().to_numpy() | geoms.is_empty.to_numpy()
+    is_point = (geoms.geom_type == "Point").to_numpy() & ~missing
+    for i in np.flatnonzero(missing):
+        problems.append(Problem(file, labels[i], "geometry", "missing or unreadable geometry; "
+                                "expected a Point with [longitude, latitude]"))
+    for i in np.flatnonzero(~missing & ~is_point):
+        problems.append(Problem(file, labels[i], "geometry",
+                                f"expected a Point, got {geoms.iloc[i].geom_type}"))
+    west, south, east, north = city.bbox
+    points = np.where(is_point, geoms.to_numpy(), None)
+    xs, ys = shapely.get_x(points), shapely.get_y(points)
+    inside = (xs >= west) & (xs <= east) & (ys >= south) & (ys <= north)
+    swapped = (ys >= west) & (ys <= east) & (xs >= south) & (xs <= north)
+    for i in np.flatnonzero(is_point & ~inside):
+        where = f"({xs[i]:.5f}, {ys[i]:.5f})"
+        bbox = f"[{west}, {south}, {east}, {north}]"
+        if swapped[i]:
+            msg = (f"point {where} is outside the study area {bbox}; latitude and longitude "
+                   "look swapped (GeoJSON wants [longitude, latitude])")
+        else:
+            msg = f"point {where} is outside the study area {bbox} (lon/lat, EPSG:4326)"
+        problems.append(Problem(file, labels[i], "geometry", msg))
+    return problems
+
+
+def check_categories(categories: pd.DataFrame, file: str, languages: tuple[str, ...]) -> list[Problem]:
+    """Ids unique, labels in every language, a hex colour and an icon each."""
+    labels = record_labels(categories)
+    problems: list[Problem] = []
+    required = ["id", *(f"label_{lang}" for lang in languages), "colour", "icon"]
+    for field in required:
+        for i in np.flatnonzero(_blank(_column(categories, field))):
+            problems.append(Problem(file, labels[i], field, "required field is missing or empty"))
+    colours = _column(categories, "colour").astype(str)
+    for i in np.flatnonzero(~_blank(colours) & ~colours.str.match(HEX_COLOUR.pattern).to_numpy()):
+        problems.append(Problem(file, labels[i], "colour", "expected a colour like #117733"))
+    for i in np.flatnonzero(_column(categories, "id").duplicated(keep=False).to_numpy()):
+        problems.append(Problem(file, labels[i], "id", "duplicate category id"))
+    return problems
+
+
+def check_places(places: gpd.GeoDataFrame, file: str, city: CityProfile) -> list[Problem]:
+    """Kinds, populations (non-negative whole numbers), landmarks inside the study area."""
+    labels = record_labels(places)
+    problems: list[Problem] = []
+
+    def add(mask: np.ndarray, field: str, message) -> None:
+        for i in np.flatnonzero(mask):
+            text = message(i) if callable(message) else message
+            problems.append(Problem(file, labels[i], field, text))
+
+    for field in ("id", "name", "kind"):
+        add(_blank(_column(places, field)), field, "required field is missing or empty")
+    _check_enum(add, places, "kind", PLACE_KINDS)
+    population = _column(places, "population")
+    numbers = pd.to_numeric(population, errors="coerce")
+    present = ~_blank(population)
+    add(present & numbers.isna().to_numpy(), "population",
+        lambda i: f"expected a whole number of residents, got {population.iloc[i]!r}")
+    add(present & (numbers < 0).fillna(False).to_numpy(dtype=bool), "population",
+        lambda i: f"population cannot be negative, got {population.iloc[i]}")
+    add(_column(places, "id").duplicated(keep=False).to_numpy() & ~_blank(_column(places, "id")),
+        "id", "duplicate place id")
+    problems.extend(_check_points(places, file, labels, city))
+    if city.default_start not in set(_column(places, "id").astype(str)):
+        problems.append(Problem("city.toml", "city", "default_start",
+                                f"{city.default_start!r} is not a place id in {file}"))
+    return problems
+
+
+def validate_folder(folder: str | Path | None = None) -> list[Problem]:
+    """Every problem in a data folder; an empty list means it is valid."""
+    root = data_dir(folder)
+    try:
+        city = load_city(root / "city.toml")
+    except DataError as exc:
+        return list(exc.problems)
+    problems: list[Problem] = []
+    category_ids: set[str] = set()
+    try:
+        categories = read_table(root / "categories.csv")
+        problems += check_categories(categories, "categories.csv", city.languages)
+        category_ids = set(_column(categories, "id").astype(str))
+    except DataError as exc:
+        problems += exc.problems
+    venue_ids: set[str] = set()
+    try:
+        venues = read_geodata(root / "venues.geojson")
+        problems += check_venues(venues, "venues.geojson", city, category_ids)
+        venue_ids = set(_column(venues, "id").dropna().astype(str))
+    except DataError as exc:
+        problems += exc.problems
+    try:
+        problems += check_places(read_geodata(root / "places.geojson"), "places.geojson", city)
+    except DataError as exc:
+        problems += exc.problems
+    event_category_ids: set[str] = set()
+    try:
+        event_categories = read_table(root / "event_categories.csv")
+        event_category_ids = set(_column(event_categories, "id").astype(str))
+    except DataError as exc:
+        problems += exc.problems
+    events, event_problems = read_events(root / "events.csv", city.timezone)
+    problems += event_problems
+    if len(events):
+        problems += check_references(events, venue_ids, event_category_ids, "events.csv")
+    return problems

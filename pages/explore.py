@@ -1,0 +1,136 @@
+"""Explore: the visitors' map with filters, a start point and the venues nearest to it.
+
+Every widget is bound to the URL (``bind="query-params"``), so a copied URL restores
+the view: language, categories, time, filters, start point and selected venue.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from mapping import explore, hours, render
+from mapping.query import VenueFilter
+from pages.shared import current_language, dataset, data_version, local_now, tr
+
+PENDING_START = "_pending_start"
+SEEN_CLICK = "_seen_click"
+CLICK = "click"
+
+data = dataset()
+city = data.city
+lang = current_language()
+now = local_now(city.timezone)
+
+# A map click from the previous run becomes the start point before widgets are drawn.
+if PENDING_START in st.session_state:
+    lat, lon = st.session_state.pop(PENDING_START)
+    st.session_state["start"] = CLICK
+    st.session_state["pt"] = f"{lat:.5f},{lon:.5f}"
+
+categories = data.categories.set_index("id")
+landmarks = explore.landmarks(data.places, lang, city.languages)
+
+with st.sidebar:
+    st.header(tr("filters.heading"))
+    chosen = st.multiselect(
+        tr("filters.categories"), list(categories.index), default=list(categories.index),
+        key="cat", bind="query-params",
+        format_func=lambda c: categories.loc[c, f"label_{lang}"],
+    )
+    text = st.text_input(tr("filters.search"), key="q", bind="query-params",
+                         help=tr("filters.search_help"))
+    when = st.radio(tr("filters.when"), ["any", "now", "at"], key="when", bind="query-params",
+                    format_func=lambda w: tr(f"filters.when_{w}"))
+    on_day: date = now.date()
+    at_time: time = time(10, 0)
+    if when == "at":
+        on_day = st.date_input(tr("filters.date"), value=now.date(), key="date",
+                               bind="query-params")
+        at_time = st.time_input(tr("filters.time"), value=time(10, 0), key="time",
+                                bind="query-params", step=1800)
+    members = st.checkbox(tr("filters.members"), key="members", bind="query-params")
+    access = st.checkbox(tr("filters.wheelchair"), key="access", bind="query-params")
+    start_options = [*landmarks.index, CLICK]
+    default_start = city.default_start if city.default_start in landmarks.index else None
+    start_key = st.selectbox(
+        tr("near.start"), start_options,
+        index=start_options.index(default_start) if default_start else 0,
+        key="start", bind="query-params",
+        format_func=lambda s: tr("near.map_click") if s == CLICK else landmarks.loc[s, "label"],
+    )
+    point = st.text_input("lat,lon", key="pt", bind="query-params",
+                          disabled=start_key != CLICK, help=tr("near.click_hint"))
+
+moment = explore.moment(when, now, on_day, at_time, city.timezone)
+venue_filter = VenueFilter(
+    categories=tuple(chosen), text=text or "", members_only=members, wheelchair=access,
+    open_at=moment if when in ("now", "at") else None,
+)
+start = explore.start_point(start_key, point, landmarks, tr("near.map_click"))
+shown = explore.filtered(data, venue_filter, lang)
+nearby = explore.near(shown, start, city)
+
+st.title(tr("app.title"))
+st.caption(tr("app.tagline"))
+st.sidebar.markdown(f"**{tr('filters.count', shown=len(shown), total=len(data.venues))}**")
+if when in ("now", "at"):
+    st.caption(tr("explore.unknown_hours_note"))
+
+selected = st.session_state.get("venue") or None
+if selected not in set(shown["id"]):
+    selected = None
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _map_for(folder: str, version: tuple, filter_key: VenueFilter, lang: str,
+             start: tuple[float, float, str], selected: str | None, hour_key: str):
+    """The folium map for one view; keyed on plain values so reruns reuse it."""
+    venues = explore.filtered(data, filter_key, lang)
+    lines = explore.upcoming_lines(data, set(venues["id"]), lang, now)
+    return render.build_map(venues, data.categories, city, lang, when=moment, start=start,
+                            selected=selected, extra_lines=lines,
+                            extra_title=tr("map.upcoming_events") if lines else "")
+
+
+fmap = _map_for(str(data.folder), data_version(data.folder), venue_filter, lang, start,
+                selected, moment.strftime("%Y-%m-%dT%H"))
+center = explore.center_on(shown, selected) or (start[0], start[1])
+out = st_folium(fmap, key="explore-map", height=520, use_container_width=True,
+                returned_objects=["last_clicked"], center=center)
+clicked = (out or {}).get("last_clicked")
+if clicked and clicked != st.session_state.get(SEEN_CLICK):
+    st.session_state[SEEN_CLICK] = clicked
+    st.session_state[PENDING_START] = (clicked["lat"], clicked["lng"])
+    st.rerun()
+
+if shown.empty:
+    st.info(tr("filters.none"))
+else:
+    st.subheader(tr("near.heading", start=start[2]))
+    table = pd.DataFrame({
+        tr("near.name"): nearby["display_name"],
+        tr("near.category"): nearby["category"].map(categories[f"label_{lang}"]),
+        tr("near.walk_header"): nearby["walk_min"].map(
+            lambda m: tr("near.walk", minutes=max(1, round(m)))),
+        tr("near.today"): hours.hours_today(nearby["opening_hours"], moment.date(),
+                                            city.timezone, lang).to_numpy(),
+    })
+
+    def _pick() -> None:
+        rows = st.session_state["near-list"].selection.rows
+        if rows:
+            st.session_state["venue"] = nearby["id"].iloc[rows[0]]
+
+    st.caption(tr("near.pick_hint"))
+    st.dataframe(table, hide_index=True, use_container_width=True, key="near-list",
+                 on_select=_pick, selection_mode="single-row")
+    st.caption(tr("near.model_note", detour=city.detour_factor, speed=city.walking_speed_kmh))
+
+venue_options = ["", *nearby["id"]]
+names = dict(zip(nearby["id"], nearby["display_name"], strict=True))
+st.selectbox(tr("near.selected"), venue_options, key="venue", bind="query-params",
+             format_func=lambda v: names.get(v, tr("near.none_selected")))

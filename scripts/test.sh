@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Install everything (Python packages, and Debian's chromium for the browser tests),
+# then run the whole test suite: unit, AppTest and headless-browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh dev
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "chromium is missing: install Debian's chromium package (browser tests need it)" >&2
+    exit 1
+  fi
+fi
+.venv/bin/ruff check .
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,47 @@
+"""Shared fixtures: the small test data folder, broken variants of it, the repo data."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from mapping.io import Dataset, load_dataset
+
+TESTS = Path(__file__).parent
+MINI = TESTS / "fixtures" / "mini"
+BROKEN = TESTS / "broken"
+REPO_DATA = TESTS.parent / "data"
+
+
+@pytest.fixture
+def mini_copy(tmp_path: Path) -> Path:
+    """A writable copy of the small valid data folder."""
+    target = tmp_path / "data"
+    shutil.copytree(MINI, target)
+    return target
+
+
+@pytest.fixture
+def broken_folder(mini_copy: Path) -> Callable[[str, str], Path]:
+    """The small folder with one file replaced by a file from ``tests/broken``."""
+
+    def make(broken_name: str, replaces: str) -> Path:
+        shutil.copyfile(BROKEN / broken_name, mini_copy / replaces)
+        return mini_copy
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def mini() -> Dataset:
+    """The small valid dataset, loaded once."""
+    return load_dataset(MINI)
+
+
+@pytest.fixture(scope="session")
+def kotor() -> Dataset:
+    """The embedded Kotor dataset, loaded once."""
+    return load_dataset(REPO_DATA)

@@ -1,0 +1,121 @@
+"""Loading: formats, CRS handling, normalisation, atomic writes."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+from pyproj import Geod
+
+from mapping._errors import DataError
+from mapping.io import atomic_write, load_dataset, read_geodata
+from tests.conftest import BROKEN, MINI
+
+SEA_GATE = (18.7702, 42.4247)
+GEOD = Geod(ellps="WGS84")
+
+
+def metres_from_sea_gate(point: shapely.Point) -> float:
+    return GEOD.inv(SEA_GATE[0], SEA_GATE[1], point.x, point.y)[2]
+
+
+def test_mini_folder_loads_with_every_column(mini):
+    venues = mini.venues
+    assert len(venues) == 4
+    assert venues.crs.to_epsg() == 4326
+    assert venues["member"].dtype == bool
+    assert venues.loc[venues["id"] == "museum-sea", "address"].item() == ""
+    assert {"lon", "lat", "x", "y", "search", "m01", "h12"} <= set(venues.columns)
+
+
+@pytest.mark.parametrize("name", ["crs_3857.geojson", "crs_3908.geojson"])
+def test_projected_files_land_within_a_metre(name):
+    """The 3908 fixture was made with the same PROJ pipeline (MGI 1901 to WGS 84 (1))."""
+    frame = read_geodata(BROKEN / name)
+    assert frame.crs.to_epsg() == 4326
+    assert metres_from_sea_gate(frame.geometry.iloc[0]) < 1.0
+
+
+def test_csv_with_xy_needs_a_named_crs():
+    with pytest.raises(DataError, match=r"no_crs.csv:-:crs: .*name one"):
+        read_geodata(BROKEN / "no_crs.csv")
+    frame = read_geodata(BROKEN / "no_crs.csv", crs="EPSG:3908")
+    assert metres_from_sea_gate(frame.geometry.iloc[0]) < 1.0
+
+
+def test_csv_with_lon_lat_is_wgs84(tmp_path: Path):
+    path = tmp_path / "v.csv"
+    path.write_text("id,name,lon,lat\na,A,18.7702,42.4247\n", encoding="utf-8")
+    frame = read_geodata(path)
+    assert frame.geometry.iloc[0].equals(shapely.Point(*SEA_GATE))
+
+
+@pytest.mark.filterwarnings("ignore:'crs' was not provided:UserWarning")
+def test_geopackage_without_crs_is_an_error_unless_named(tmp_path: Path):
+    path = tmp_path / "v.gpkg"
+    gpd.GeoDataFrame({"id": ["a"]}, geometry=[shapely.Point(2089489.106, 5224811.28)]).to_file(path)
+    with pytest.raises(DataError, match=r"v.gpkg:-:crs: file has no CRS"):
+        read_geodata(path)
+    frame = read_geodata(path, crs="EPSG:3857")
+    assert metres_from_sea_gate(frame.geometry.iloc[0]) < 1.0
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("malformed.geojson", r"malformed.geojson:-:-: malformed JSON"),
+    ("empty.geojson", r"empty.geojson:-:-: file is empty"),
+])
+def test_unreadable_files_name_the_file(name, message):
+    with pytest.raises(DataError, match=message):
+        read_geodata(BROKEN / name)
+
+
+def test_html_in_a_name_stays_verbatim_as_data(broken_folder):
+    folder = broken_folder("html_name.geojson", "venues.geojson")
+    venues = load_dataset(folder).venues
+    name = venues.loc[venues["id"] == "gal-durkovic", "name"].item()
+    assert name == "<img src=x onerror=alert(1)> ${alert(2)} `tick` back\\slash"
+
+
+def test_search_folds_diacritics(mini):
+    search = mini.venues.set_index("id")["search"]
+    assert "durkovic" in search["gal-durkovic"]
+    assert "djurkovic" in search["gal-durkovic"]
+
+
+def test_atomic_write_leaves_target_untouched_on_failure(tmp_path: Path):
+    target = tmp_path / "out.geojson"
+    target.write_text("old", encoding="utf-8")
+    with pytest.raises(RuntimeError), atomic_write(target) as fh:
+        fh.write(b"half")
+        raise RuntimeError("disk full")
+    assert target.read_text(encoding="utf-8") == "old"
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_atomic_write_replaces_target(tmp_path: Path):
+    target = tmp_path / "out.csv"
+    with atomic_write(target) as fh:
+        fh.write(b"new")
+    assert target.read_bytes() == b"new"
+
+
+def test_events_are_local_time(mini):
+    start = mini.events.set_index("id").loc["winter-show", "start"]
+    assert isinstance(start, pd.Timestamp)
+    assert str(start.tz) == "Europe/Podgorica"
+    assert (start.hour, start.minute) == (10, 0)
+
+
+def test_walk_coordinates_are_metric(mini):
+    row = mini.venues.set_index("id").loc["gal-durkovic"]
+    assert math.isclose(row["lon"], 18.7712) and math.isclose(row["lat"], 42.425)
+    assert 250_000 < row["x"] < 400_000  # UTM 34N easting: Kotor is near the zone's west edge
+
+
+def test_mini_matches_its_source_file():
+    raw = read_geodata(MINI / "venues.geojson")
+    assert list(raw["id"]) == ["gal-durkovic", "atelier-seasonal", "museum-sea", "atelier-perast"]

@@ -1,0 +1,84 @@
+"""Validation names the file, record and field of every problem."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from mapping.validate import validate_folder
+from tests.conftest import BROKEN, MINI
+
+
+def lines(folder) -> list[str]:
+    return [str(p) for p in validate_folder(folder)]
+
+
+def test_mini_folder_is_valid():
+    assert lines(MINI) == []
+
+
+@pytest.mark.parametrize(("broken", "replaces", "expected"), [
+    ("swapped.geojson", "venues.geojson",
+     "venues.geojson:atelier-seasonal:geometry: point (42.44000, 18.76500) is outside the "
+     "study area [18.5, 42.25, 18.9, 42.58]; latitude and longitude look swapped"),
+    ("unknown_category.geojson", "venues.geojson",
+     "venues.geojson:museum-sea:category: unknown category 'spaceport'; expected one of: "
+     "atelier, gallery, museum"),
+    ("duplicate_id.geojson", "venues.geojson",
+     "venues.geojson:gal-durkovic:id: duplicate id"),
+    ("bad_hours.geojson", "venues.geojson", "venues.geojson:gal-durkovic:opening_hours: "),
+    ("member_text.geojson", "venues.geojson",
+     "venues.geojson:atelier-seasonal:member: expected true or false, got 'yes'"),
+    ("polygon.geojson", "venues.geojson",
+     "venues.geojson:atelier-perast:geometry: expected a Point, got Polygon"),
+    ("missing_fields.geojson", "venues.geojson",
+     "venues.geojson:museum-sea:source: required field is missing or empty"),
+    ("missing_fields.geojson", "venues.geojson",
+     "venues.geojson:museum-sea:location_precision: got 'roughly'; expected one of: exact, "
+     "approximate, settlement"),
+    ("malformed.geojson", "venues.geojson", "venues.geojson:-:-: malformed JSON"),
+    ("empty.geojson", "venues.geojson", "venues.geojson:-:-: file is empty"),
+    ("events_unknown_venue.csv", "events.csv", "events.csv:ghost:venue_id:"),
+    ("events_end_before_start.csv", "events.csv", "events.csv:backwards:end:"),
+    ("events_unknown_category.csv", "events.csv", "events.csv:odd:category:"),
+    ("places_negative_population.geojson", "places.geojson",
+     "places.geojson:gate:population: population cannot be negative, got -5"),
+])
+def test_broken_file_is_reported_precisely(broken_folder, broken, replaces, expected):
+    found = lines(broken_folder(broken, replaces))
+    assert any(line.startswith(expected) for line in found), found
+
+
+def test_every_problem_is_collected(broken_folder):
+    found = lines(broken_folder("three_problems.geojson", "venues.geojson"))
+    heads = {":".join(line.split(":")[:3]) for line in found}
+    assert {"venues.geojson:museum-sea:category", "venues.geojson:atelier-seasonal:geometry",
+            "venues.geojson:gal-durkovic:opening_hours"} <= heads
+
+
+def test_bad_hours_message_says_what_was_expected(broken_folder):
+    found = lines(broken_folder("bad_hours.geojson", "venues.geojson"))
+    hours_line = next(line for line in found if ":opening_hours:" in line)
+    assert "25:00-26:00" in hours_line.split(":", 3)[3]
+
+
+def test_missing_file_is_named(mini_copy):
+    (mini_copy / "categories.csv").unlink()
+    assert "categories.csv:-:-: file not found" in lines(mini_copy)
+
+
+def test_city_toml_missing_keys_are_all_listed(mini_copy):
+    text = (mini_copy / "city.toml").read_text(encoding="utf-8")
+    text = text.replace('timezone = "Europe/Podgorica"\n', "").replace("speed_kmh = 4.5\n", "")
+    (mini_copy / "city.toml").write_text(text, encoding="utf-8")
+    found = lines(mini_copy)
+    assert "city.toml:city:timezone: required setting is missing" in found
+    assert "city.toml:walking:speed_kmh: required setting is missing" in found
+
+
+def test_default_start_must_be_a_place(mini_copy):
+    shutil.copyfile(BROKEN / "places_negative_population.geojson", mini_copy / "places.geojson")
+    text = (mini_copy / "city.toml").read_text(encoding="utf-8")
+    (mini_copy / "city.toml").write_text(text.replace('"gate"', '"nowhere"'), encoding="utf-8")
+    assert any(line.startswith("city.toml:city:default_start:") for line in lines(mini_copy))
