@@ -65,7 +65,7 @@ def start_point(
 def filtered(data: Dataset, venue_filter: VenueFilter, lang: str | None = None) -> gpd.GeoDataFrame:
     """Venues passing the filter, with ``display_name`` in ``lang`` (default language)."""
     city = data.city
-    shown = apply_filter(data.venues, venue_filter, city.timezone)
+    shown = apply_filter(data.venues, venue_filter, city.timezone, city.country or None)
     name = localized_column(shown, "name", lang or city.default_language, city.languages)
     return shown.assign(display_name=name)
 

@@ -247,7 +247,7 @@ def enrich_dataset(dataset: Dataset, year: int | None = None) -> Dataset:
     venues["search"] = search_keys(venues, [*search_columns, "address", "tags"])
     if year is None:
         year = pd.Timestamp.now(tz=city.timezone).year
-    venues = hours.enrich_hours(venues, year, city.timezone)
+    venues = hours.enrich_hours(venues, year, city.timezone, country=city.country or None)
     return replace(dataset, venues=gpd.GeoDataFrame(venues, geometry="geometry", crs=WGS84))
 
 

@@ -52,8 +52,10 @@ def _known_true(values: pd.Series) -> np.ndarray:
     return values.fillna(False).to_numpy(dtype=bool)
 
 
-def filter_mask(venues: pd.DataFrame, f: VenueFilter, tz: str) -> np.ndarray:
-    """Boolean mask of the venues that pass ``f``."""
+def filter_mask(
+    venues: pd.DataFrame, f: VenueFilter, tz: str, country: str | None = None
+) -> np.ndarray:
+    """Boolean mask of the venues that pass ``f`` (``country`` for public holidays)."""
     mask = np.ones(len(venues), dtype=bool)
     if f.categories is not None:
         mask &= venues["category"].isin(f.categories).to_numpy()
@@ -68,15 +70,17 @@ def filter_mask(venues: pd.DataFrame, f: VenueFilter, tz: str) -> np.ndarray:
     if f.month is not None:
         mask &= _known_true(hours.open_in_month(venues, f.month))
     if f.open_on is not None:
-        mask &= _known_true(hours.open_on(venues["opening_hours"], f.open_on, tz))
+        mask &= _known_true(hours.open_on(venues["opening_hours"], f.open_on, tz, country=country))
     if f.open_at is not None:
-        mask &= _known_true(hours.open_at(venues["opening_hours"], f.open_at, tz))
+        mask &= _known_true(hours.open_at(venues["opening_hours"], f.open_at, tz, country=country))
     return mask
 
 
-def apply_filter(venues: gpd.GeoDataFrame, f: VenueFilter, tz: str) -> gpd.GeoDataFrame:
+def apply_filter(
+    venues: gpd.GeoDataFrame, f: VenueFilter, tz: str, country: str | None = None
+) -> gpd.GeoDataFrame:
     """The venues that pass ``f``, in their original order."""
-    return venues[filter_mask(venues, f, tz)]
+    return venues[filter_mask(venues, f, tz, country)]
 
 
 def nearest(

@@ -1,0 +1,673 @@
+"""Opening seasons: OpenStreetMap ``opening_hours`` evaluated in the town's timezone.
+
+Parsing and evaluation are left to the maintained ``opening_hours`` library (Rust
+parser); this module never reads the syntax itself. Everything a page, a chart or a
+query needs is derived from one evaluation per (string, year, timezone): the
+library's ``intervals()`` over the whole year, cached, so 50,000 venues sharing a few
+hundred distinct strings cost a few hundred evaluations.
+
+An empty string means *unknown*, never *closed*; so does a string that does not parse
+(validation reports it, the map must not pretend the venue is shut). States are the
+strings ``"open"``, ``"closed"``, ``"unknown"``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import opening_hours
+import pandas as pd
+
+from mapping.i18n import t
+
+OPEN, CLOSED, UNKNOWN = "open", "closed", "unknown"
+STATES = (OPEN, CLOSED, UNKNOWN)
+MONTH_STATE_COLUMNS = tuple(f"m{m:02d}" for m in range(1, 13))
+WEEKLY_HOURS_COLUMNS = tuple(f"h{m:02d}" for m in range(1, 13))
+
+EXAMPLE = "Mo-Fr 09:00-17:00; Sa 10:00-14:00"
+_MAX_INTERVAL_DAYS = 400  # a change further away than this counts as "never": bounds the work
+_TAIL_MAX_MINUTES = 6 * 60  # an after-midnight piece ending by 06:00 belongs to the evening before
+_DAY = 1440  # minutes
+
+_STATE_CODE = {
+    opening_hours.State.OPEN: 1,
+    opening_hours.State.CLOSED: 0,
+    opening_hours.State.UNKNOWN: 2,
+}
+_BOOL = {1: True, 0: False, 2: None}
+_COMMENT_ONLY = re.compile(r'^\s*"[^"]*"\s*$')
+_QUOTED = re.compile(r'"[^"]*"')
+# A comment and what precedes it; it says "open" only when it follows a time or a state.
+_COMMENT = re.compile(r'([^"]*?)\s*"([^"]*)"')
+_STATED = re.compile(
+    r"(\d\d:\d\d\+?|\+|24/7|\b(?:open|closed|off|unknown|sunrise|sunset|dawn|dusk)|\))$"
+)
+_SPAN = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})")
+_PARSER_ERRORS = (opening_hours.ParserError, SyntaxError, ValueError)
+
+
+# --------------------------------------------------------------------------- checking
+
+
+def check(value: str) -> str | None:
+    """``None`` when ``value`` is empty (unknown) or valid; otherwise what was expected.
+
+    The message is one line, so the CLI can print it as ``file:record:field: message``.
+    """
+    if not isinstance(value, str) or not value.strip():
+        return None
+    range_problem = _time_range_problem(value)
+    if range_problem:
+        return range_problem
+    try:
+        opening_hours.OpeningHours(value.strip())
+    except _PARSER_ERRORS as exc:
+        return (
+            f"not valid OpenStreetMap opening_hours syntax (e.g. {EXAMPLE!r}): "
+            f"{_short_parser_message(value.strip(), str(exc))}"
+        )
+    return None
+
+
+def _time_range_problem(value: str) -> str | None:
+    """Name an out-of-range clock time plainly; the parser only says what token it wanted."""
+    for match in _SPAN.finditer(_QUOTED.sub("", value)):
+        start_h, start_m, end_h, end_m = (int(g) for g in match.groups())
+        text = match.group(0)
+        if start_h > 24 or start_m > 59 or end_m > 59 or end_h > 48:
+            return (
+                f"time span {text!r} is out of range: opening times run from 00:00 to 24:00 "
+                "(a closing time after midnight may be written up to 48:00, "
+                "e.g. 'Fr 22:00-26:00'); minutes run 00-59"
+            )
+    return None
+
+
+def _short_parser_message(value: str, message: str) -> str:
+    """Boil the parser's multi-line report down to where it stopped and what it wanted."""
+    position = re.search(r"-->\s*\d+:(\d+)", message)
+    expected = re.search(r"=\s*(.+)", message)
+    parts = []
+    if position:
+        column = int(position.group(1))
+        parts.append(f"at character {column} ({value[column - 1 : column + 14]!r})")
+    parts.append(expected.group(1).strip() if expected else message.strip().splitlines()[0])
+    return " ".join(parts)
+
+
+# --------------------------------------------------------------------------- evaluation core
+
+
+@lru_cache(maxsize=8192)
+def _compile(value: str, tz: str, country: str | None) -> opening_hours.OpeningHours | None:
+    """The parsed expression, or ``None`` when the value says nothing we can trust."""
+    value = value.strip()
+    if not value or _COMMENT_ONLY.match(value) or _time_range_problem(value):
+        # A lone comment ("by appointment") would otherwise evaluate as open 24/7.
+        return None
+    try:
+        return opening_hours.OpeningHours(
+            value,
+            timezone=ZoneInfo(tz),
+            country=country,
+            max_interval_days=_MAX_INTERVAL_DAYS,
+        )
+    except _PARSER_ERRORS:
+        return None
+
+
+@lru_cache(maxsize=64)
+def _calendar(year: int, tz: str) -> tuple[date, tuple[float, ...], tuple[int, ...]]:
+    """Local midnights from 31 Dec of ``year - 1`` to 2 Jan of ``year + 1``, as timestamps.
+
+    Also the index of the 1st of each month (and of 1 Jan next year) in that list, so
+    month and day spans are plain slices of the same clock.
+    """
+    zone = ZoneInfo(tz)
+    first = date(year - 1, 12, 31)
+    last = date(year + 1, 1, 2)
+    days = (last - first).days
+    midnights = tuple(
+        datetime.combine(first + timedelta(days=i), time(), zone).timestamp()
+        for i in range(days + 1)
+    )
+    month_index = tuple((date(year + m // 12, m % 12 + 1, 1) - first).days for m in range(13))
+    return first, midnights, month_index
+
+
+@dataclass(frozen=True)
+class _Year:
+    """One string evaluated over one year (plus a day either side), in the town's clock."""
+
+    first: date
+    midnights: tuple[float, ...]
+    month_index: tuple[int, ...]
+    starts: tuple[float, ...]
+    ends: tuple[float, ...]
+    codes: tuple[int, ...]
+    start_minutes: tuple[int, ...]  # local wall-clock minute of day of each start
+    end_minutes: tuple[int, ...]
+
+    def stats(self, a: float, b: float) -> tuple[float, bool, bool]:
+        """Open seconds in ``[a, b)``, and whether any open / unknown time occurs there."""
+        open_seconds, has_open, has_unknown = 0.0, False, False
+        i = max(bisect_right(self.starts, a) - 1, 0)
+        while i < len(self.starts) and self.starts[i] < b:
+            lo, hi = max(self.starts[i], a), min(self.ends[i], b)
+            if hi > lo:
+                code = self.codes[i]
+                if code == 1:
+                    has_open = True
+                    open_seconds += hi - lo
+                elif code == 2:
+                    has_unknown = True
+            i += 1
+        return open_seconds, has_open, has_unknown
+
+    def day_index(self, day: date) -> int:
+        return (day - self.first).days
+
+    def raw_pieces(self, index: int) -> tuple[tuple[int, int, int], ...]:
+        """``(start_minute, end_minute, code)`` of day ``index``, clipped to that day."""
+        if index < 0 or index + 1 >= len(self.midnights):
+            return ()
+        a, b = self.midnights[index], self.midnights[index + 1]
+        pieces = []
+        i = max(bisect_right(self.starts, a) - 1, 0)
+        while i < len(self.starts) and self.starts[i] < b:
+            if self.ends[i] > a:
+                start = 0 if self.starts[i] <= a else self.start_minutes[i]
+                end = _DAY if self.ends[i] >= b else self.end_minutes[i]
+                if end > start:
+                    pieces.append((start, end, self.codes[i]))
+            i += 1
+        return tuple(pieces)
+
+    def day_state(self, day: date) -> int:
+        """1 open at some time that day, 0 closed all day, 2 otherwise unknown."""
+        index = self.day_index(day)
+        _, has_open, has_unknown = self.stats(self.midnights[index], self.midnights[index + 1])
+        return 1 if has_open else (2 if has_unknown else 0)
+
+    def display(self, index: int) -> tuple[tuple[int, int], ...] | str:
+        """The day as people read it: open spans, or ``"closed"`` / ``"unknown"``.
+
+        A span running past midnight is shown on the evening it starts ("22:00–02:00"),
+        not as a separate 00:00–02:00 the next morning.
+        """
+        raw = self.raw_pieces(index)
+        opened = [(s, e) for s, e, code in raw if code == 1]
+        before = [(s, e) for s, e, code in self.raw_pieces(index - 1) if code == 1]
+        after = [(s, e) for s, e, code in self.raw_pieces(index + 1) if code == 1]
+        own = opened[1:] if _is_tail(opened, before) else list(opened)
+        if own and _is_tail(after, opened):
+            own[-1] = (own[-1][0], _DAY + after[0][1])
+        if own:
+            return tuple(own)
+        return UNKNOWN if any(code == 2 for _, _, code in raw) else CLOSED
+
+
+def _is_tail(day: list[tuple[int, int]], previous: list[tuple[int, int]]) -> bool:
+    """Whether ``day`` opens with the early-morning end of the previous evening's span."""
+    return bool(
+        day
+        and previous
+        and day[0][0] == 0
+        and day[0][1] <= _TAIL_MAX_MINUTES
+        and previous[-1][1] == _DAY
+        and previous[-1][0] > 0
+    )
+
+
+@lru_cache(maxsize=8192)
+def _traits(value: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Comments that stand alone as a rule, and the parts of a ``||`` fallback expression.
+
+    Only separators are looked at (never the rules themselves), to work around two
+    library behaviours: a comment-only rule ("by appointment") evaluates as *open*,
+    where the OSM specification means *unknown*; and ``intervals()`` / ``next_change()``
+    ignore ``||`` fallbacks that ``state()`` honours.
+    """
+    bare = _QUOTED.sub('""', value)
+    lone = frozenset(m.group(2) for m in _COMMENT.finditer(value) if not _STATED.search(m.group(1)))
+    parts = tuple(_split_outside_quotes(value, "||")) if "||" in bare else ()
+    return lone, parts
+
+
+def _split_outside_quotes(value: str, separator: str) -> list[str]:
+    parts, current, quoted, i = [], [], False, 0
+    while i < len(value):
+        if value[i] == '"':
+            quoted = not quoted
+        if not quoted and value.startswith(separator, i):
+            parts.append("".join(current))
+            current, i = [], i + len(separator)
+            continue
+        current.append(value[i])
+        i += 1
+    parts.append("".join(current))
+    return [part.strip() for part in parts if part.strip()]
+
+
+def _code(state: opening_hours.State, comment: str, lone: frozenset[str]) -> int:
+    code = _STATE_CODE[state]
+    return 2 if code == 1 and comment and comment in lone else code
+
+
+def _intervals(
+    value: str,
+    compiled: opening_hours.OpeningHours,
+    begin: datetime,
+    end: datetime,
+    *,
+    tz: str,
+    country: str | None,
+) -> list[tuple[datetime, datetime, int]]:
+    """``(start, end, code)`` over ``[begin, end)``, from the library's own evaluation."""
+    lone, parts = _traits(value)
+    if not parts:
+        return [
+            (lo, hi, _code(state, comment, lone))
+            for lo, hi, state, comment in compiled.intervals(begin, end)
+        ]
+    # Fallback rules: the state can only change where one of the parts changes or at a
+    # midnight (a fallback applies per day); ask state() at each such moment.
+    zone = ZoneInfo(tz)
+    moments = {begin.timestamp(), end.timestamp()}
+    day = begin
+    while day < end:
+        moments.add(day.timestamp())
+        day = datetime.combine(day.date() + timedelta(days=1), time(), zone)
+    for part in parts:
+        sub = _compile(part, tz, country)
+        if sub is not None:
+            for lo, hi, _state, _comment in sub.intervals(begin, end):
+                moments.update((lo.timestamp(), hi.timestamp()))
+    edges = sorted(m for m in moments if begin.timestamp() <= m <= end.timestamp())
+    out: list[tuple[datetime, datetime, int]] = []
+    for a, b in pairwise(edges):
+        lo, hi = datetime.fromtimestamp(a, zone), datetime.fromtimestamp(b, zone)
+        code = _code(*compiled.state(lo), lone)
+        if out and out[-1][2] == code:
+            out[-1] = (out[-1][0], hi, code)
+        else:
+            out.append((lo, hi, code))
+    return out
+
+
+@lru_cache(maxsize=8192)
+def _evaluate(value: str, year: int, tz: str, country: str | None) -> _Year | None:
+    """Evaluate ``value`` once for ``year``; ``None`` means unknown all year."""
+    compiled = _compile(value, tz, country)
+    if compiled is None:
+        return None
+    first, midnights, month_index = _calendar(year, tz)
+    zone = ZoneInfo(tz)
+    begin = datetime.combine(first, time(), zone)
+    end = datetime.combine(first + timedelta(days=len(midnights) - 1), time(), zone)
+    starts, ends, codes, start_minutes, end_minutes = [], [], [], [], []
+    for lo, hi, code in _intervals(value, compiled, begin, end, tz=tz, country=country):
+        lo_ts, hi_ts = lo.timestamp(), hi.timestamp()
+        if codes and codes[-1] == code and ends[-1] == lo_ts:
+            ends[-1], end_minutes[-1] = hi_ts, hi.hour * 60 + hi.minute  # comment change only
+            continue
+        starts.append(lo_ts)
+        ends.append(hi_ts)
+        codes.append(code)
+        start_minutes.append(lo.hour * 60 + lo.minute)
+        end_minutes.append(hi.hour * 60 + hi.minute)
+    return _Year(
+        first,
+        midnights,
+        month_index,
+        tuple(starts),
+        tuple(ends),
+        tuple(codes),
+        tuple(start_minutes),
+        tuple(end_minutes),
+    )
+
+
+@lru_cache(maxsize=8192)
+def _months(
+    value: str, year: int, tz: str, country: str | None
+) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """Month states and average weekly open hours, computed together from one evaluation."""
+    evaluated = _evaluate(value, year, tz, country)
+    if evaluated is None:
+        return (UNKNOWN,) * 12, (math.nan,) * 12
+    states, hours = [], []
+    for m in range(12):
+        lo = evaluated.month_index[m]
+        hi = evaluated.month_index[m + 1]
+        seconds, has_open, has_unknown = evaluated.stats(
+            evaluated.midnights[lo], evaluated.midnights[hi]
+        )
+        if has_open:
+            states.append(OPEN)
+            hours.append(seconds / 3600 / (hi - lo) * 7)
+        elif has_unknown:
+            states.append(UNKNOWN)
+            hours.append(math.nan)
+        else:
+            states.append(CLOSED)
+            hours.append(0.0)
+    return tuple(states), tuple(hours)
+
+
+def _local(when: datetime, tz: str) -> datetime:
+    """A naive datetime is read as the town's wall-clock time."""
+    zone = ZoneInfo(tz)
+    return when.replace(tzinfo=zone) if when.tzinfo is None else when.astimezone(zone)
+
+
+# --------------------------------------------------------------------------- scalar API
+
+
+def month_states(value: str, year: int, tz: str, *, country: str | None = None) -> tuple[str, ...]:
+    """12 states: ``"open"`` if open at least once that month, else closed / unknown."""
+    return _months(_clean(value), year, tz, country)[0]
+
+
+def weekly_hours(
+    value: str, year: int, tz: str, *, country: str | None = None
+) -> tuple[float, ...]:
+    """12 averages of open hours per week (open hours in month / days * 7); NaN = unknown."""
+    return _months(_clean(value), year, tz, country)[1]
+
+
+def is_open_at(value: str, when: datetime, tz: str, *, country: str | None = None) -> bool | None:
+    """Open at ``when`` (naive = town time)? ``None`` when unknown."""
+    value = _clean(value)
+    compiled = _compile(value, tz, country)
+    if compiled is None:
+        return None
+    return _BOOL[_code(*compiled.state(_local(when, tz)), _traits(value)[0])]
+
+
+def is_open_on(value: str, day: date, tz: str, *, country: str | None = None) -> bool | None:
+    """Open at any time on ``day``? ``None`` when nothing open and some time unknown."""
+    evaluated = _evaluate(_clean(value), day.year, tz, country)
+    if evaluated is None:
+        return None
+    return _BOOL[evaluated.day_state(day)]
+
+
+def next_change(
+    value: str, when: datetime, tz: str, *, country: str | None = None
+) -> datetime | None:
+    """When the state next changes (town time), or ``None`` if unknown / not within a year."""
+    value = _clean(value)
+    compiled = _compile(value, tz, country)
+    if compiled is None:
+        return None
+    local = _local(when, tz)
+    if not _traits(value)[1]:
+        changed = compiled.next_change(local)
+        return None if changed is None else _local(changed, tz)
+    # The library's next_change() ignores fallbacks: walk our evaluation instead.
+    now = local.timestamp()
+    code = _code(*compiled.state(local), _traits(value)[0])
+    for year in (local.year, local.year + 1):
+        evaluated = _evaluate(value, year, tz, country)
+        assert evaluated is not None  # compiled above
+        i = max(bisect_right(evaluated.starts, now) - 1, 0)
+        for start, end, other in zip(
+            evaluated.starts[i:], evaluated.ends[i:], evaluated.codes[i:], strict=True
+        ):
+            if end > now and other != code:
+                return datetime.fromtimestamp(max(start, now), ZoneInfo(tz))
+    return None
+
+
+def hours_on(value: str, day: date, tz: str, lang: str, *, country: str | None = None) -> str:
+    """That day's hours in words: "09:00–19:00", "closed", "hours unknown"…"""
+    return _hours_on(_clean(value), day, tz, lang, country)
+
+
+@lru_cache(maxsize=16384)
+def _hours_on(value: str, day: date, tz: str, lang: str, country: str | None) -> str:
+    evaluated = _evaluate(value, day.year, tz, country)
+    if evaluated is None:
+        return t("hours.unknown", lang)
+    shown = evaluated.display(evaluated.day_index(day))
+    if shown == CLOSED:
+        return t("hours.closed", lang)
+    if shown == UNKNOWN:
+        return t("hours.unknown", lang)
+    if shown == ((0, _DAY),):
+        return t("hours.all_day", lang)
+    return ", ".join(f"{_clock(s)}–{_clock(e)}" for s, e in shown)
+
+
+def season_summary(value: str, year: int, tz: str, lang: str, *, country: str | None = None) -> str:
+    """Plain-language seasons, e.g. "Apr–Oct daily 09–19; Nov–Mar Sat 10–14"."""
+    return _summary(_clean(value), year, tz, lang, country)
+
+
+# --------------------------------------------------------------------------- summary
+
+
+Week = tuple[tuple[tuple[int, int], ...] | str, ...]
+
+
+@lru_cache(maxsize=8192)
+def _month_weeks(value: str, year: int, tz: str, country: str | None) -> tuple[Week, ...] | None:
+    """The typical week of each month, found by evaluation.
+
+    For every weekday the most frequent day pattern in the month wins (ties go to the
+    day nearest the 15th), so a one-off such as "Dec 25 off" does not redefine December.
+    """
+    evaluated = _evaluate(value, year, tz, country)
+    if evaluated is None:
+        return None
+    weeks = []
+    for month in range(1, 13):
+        by_weekday: dict[int, list[tuple[int, tuple[tuple[int, int], ...] | str]]] = {}
+        day = date(year, month, 1)
+        while day.month == month:
+            shown = evaluated.display(evaluated.day_index(day))
+            by_weekday.setdefault(day.weekday(), []).append((abs(day.day - 15), shown))
+            day += timedelta(days=1)
+        week = []
+        for weekday in range(7):
+            found = by_weekday[weekday]
+            counts = Counter(shown for _, shown in found)
+            top = max(counts.values())
+            best = min((dist, i) for i, (dist, shown) in enumerate(found) if counts[shown] == top)
+            week.append(found[best[1]][1])
+        weeks.append(tuple(week))
+    return tuple(weeks)
+
+
+@lru_cache(maxsize=16384)
+def _summary(value: str, year: int, tz: str, lang: str, country: str | None) -> str:
+    weeks = _month_weeks(value, year, tz, country)
+    if weeks is None:
+        return t("hours.unknown", lang)
+    if len(set(weeks)) == 1:
+        return _describe_week(weeks[0], lang)
+    groups: dict[Week, list[tuple[int, int]]] = {}
+    for start, end in sorted(_month_runs(weeks)):
+        groups.setdefault(weeks[start - 1], []).append((start, end))
+    parts = []
+    for week, runs in groups.items():
+        label = ", ".join(_month_range(start, end, lang) for start, end in runs)
+        parts.append(f"{label} {_describe_week(week, lang)}")
+    return "; ".join(parts)
+
+
+def _month_runs(weeks: tuple[Week, ...]) -> list[tuple[int, int]]:
+    """Runs ``(first, last)`` of consecutive months (1-based) sharing a week, wrapping Dec→Jan."""
+    begin = next(m for m in range(12) if weeks[m] != weeks[m - 1])  # some month differs
+    runs: list[tuple[int, int]] = []
+    run_start = begin
+    for step in range(1, 13):
+        m = (begin + step) % 12
+        if step == 12 or weeks[m] != weeks[run_start]:
+            runs.append((run_start + 1, (begin + step - 1) % 12 + 1))
+            run_start = m
+    return runs
+
+
+def _month_range(start: int, end: int, lang: str) -> str:
+    first = t(f"hours.month.{start}", lang)
+    return first if start == end else f"{first}–{t(f'hours.month.{end}', lang)}"
+
+
+def _describe_week(week: Week, lang: str) -> str:
+    """Weekdays with identical hours grouped: "daily 09–19", "Mon–Fri 08–20, Sat 08–12"."""
+    if all(day == CLOSED for day in week):
+        return t("hours.closed", lang)
+    if all(day == UNKNOWN for day in week):
+        return t("hours.unknown", lang)
+    if len(set(week)) == 1:
+        if week[0] == ((0, _DAY),):
+            return t("hours.open_247", lang)
+        return f"{t('hours.daily', lang)} {_spans(week[0], lang)}"
+    groups: dict[tuple[tuple[int, int], ...] | str, list[int]] = {}
+    for weekday, day in enumerate(week):
+        if day != CLOSED:
+            groups.setdefault(day, []).append(weekday)
+    parts = []
+    for day, weekdays in groups.items():
+        hours = t("hours.unknown_short", lang) if day == UNKNOWN else _spans(day, lang)
+        parts.append(f"{_weekday_label(weekdays, lang)} {hours}")
+    return ", ".join(parts)
+
+
+def _weekday_label(weekdays: list[int], lang: str) -> str:
+    """Weekday runs: "Mon–Fri", "Sat", "Mon,Wed,Fri" (no space: groups split on ", ")."""
+    runs: list[list[int]] = []
+    for weekday in weekdays:
+        if runs and runs[-1][-1] == weekday - 1:
+            runs[-1].append(weekday)
+        else:
+            runs.append([weekday])
+    names = []
+    for run in runs:
+        first = t(f"hours.weekday.{run[0]}", lang)
+        names.append(first if len(run) == 1 else f"{first}–{t(f'hours.weekday.{run[-1]}', lang)}")
+    return ",".join(names)
+
+
+def _spans(spans: tuple[tuple[int, int], ...] | str, lang: str) -> str:
+    if isinstance(spans, str):
+        return t("hours.unknown_short", lang)
+    joiner = f" {t('hours.and', lang)} "
+    return joiner.join(f"{_short_clock(s)}–{_short_clock(e)}" for s, e in spans)
+
+
+def _clock(minutes: int) -> str:
+    """Clock text "09:00"; 24:00 stays 24:00; past midnight wraps (26:00 → 02:00)."""
+    if minutes > _DAY:
+        minutes -= _DAY
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _short_clock(minutes: int) -> str:
+    """Short clock text: "09" on the hour, "09:30" otherwise."""
+    text = _clock(minutes)
+    return text[:2] if text.endswith(":00") else text
+
+
+# --------------------------------------------------------------------------- vectorised
+
+
+def _clean(value: object) -> str:
+    """Missing values (None, NaN, NA) and non-text become "" (unknown)."""
+    if isinstance(value, str):
+        return value.strip()
+    return ""
+
+
+def _per_unique(values: pd.Series, compute, missing):
+    """Compute once per distinct string and spread back; ``missing`` for NA rows."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    results = [compute(_clean(u)) for u in uniques]
+    table = np.empty(len(results) + 1, dtype=object)
+    table[:-1] = results
+    table[-1] = missing
+    return table[codes]  # code -1 (NA) picks the last slot
+
+
+def open_at(values: pd.Series, when: datetime, tz: str, *, country: str | None = None) -> pd.Series:
+    """``is_open_at`` over a Series: "boolean" dtype, NA = unknown."""
+    cells = _per_unique(values, lambda v: is_open_at(v, when, tz, country=country), None)
+    return pd.Series(pd.array(cells, dtype="boolean"), index=values.index)
+
+
+def open_on(values: pd.Series, day: date, tz: str, *, country: str | None = None) -> pd.Series:
+    """``is_open_on`` over a Series: "boolean" dtype, NA = unknown."""
+    cells = _per_unique(values, lambda v: is_open_on(v, day, tz, country=country), None)
+    return pd.Series(pd.array(cells, dtype="boolean"), index=values.index)
+
+
+def summaries(
+    values: pd.Series, year: int, tz: str, lang: str, *, country: str | None = None
+) -> pd.Series:
+    """``season_summary`` over a Series of strings."""
+    cells = _per_unique(
+        values,
+        lambda v: season_summary(v, year, tz, lang, country=country),
+        t("hours.unknown", lang),
+    )
+    return pd.Series(cells, index=values.index, dtype=object)
+
+
+def hours_today(
+    values: pd.Series, day: date, tz: str, lang: str, *, country: str | None = None
+) -> pd.Series:
+    """``hours_on`` over a Series of strings."""
+    cells = _per_unique(
+        values, lambda v: hours_on(v, day, tz, lang, country=country), t("hours.unknown", lang)
+    )
+    return pd.Series(cells, index=values.index, dtype=object)
+
+
+def enrich_hours(
+    frame: pd.DataFrame,
+    year: int,
+    tz: str,
+    column: str = "opening_hours",
+    *,
+    country: str | None = None,
+) -> pd.DataFrame:
+    """A copy of ``frame`` plus ``m01``..``m12`` (month states), ``h01``..``h12`` (hours/week)."""
+    if column not in frame.columns:
+        msg = f"frame has no column {column!r}: expected the venues' opening_hours strings"
+        raise KeyError(msg)
+    codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
+    unknown = _months("", year, tz, country)
+    rows = [_months(_clean(u), year, tz, country) for u in uniques] + [unknown]
+    states = np.array([r[0] for r in rows], dtype=object)[codes]
+    hours = np.array([r[1] for r in rows], dtype=float)[codes]
+    added: dict[str, object] = {}
+    for m in range(12):
+        added[MONTH_STATE_COLUMNS[m]] = pd.Series(states[:, m], index=frame.index, dtype=object)
+    for m in range(12):
+        added[WEEKLY_HOURS_COLUMNS[m]] = pd.Series(hours[:, m], index=frame.index)
+    return frame.assign(**added)
+
+
+def open_in_month(frame: pd.DataFrame, month: int) -> pd.Series:
+    """From an enriched frame: True open / False closed / NA unknown in ``month`` (1-12)."""
+    if not 1 <= month <= 12:
+        msg = f"month must be 1-12, got {month!r}"
+        raise ValueError(msg)
+    column = MONTH_STATE_COLUMNS[month - 1]
+    if column not in frame.columns:
+        msg = f"frame has no column {column!r}: run enrich_hours first"
+        raise KeyError(msg)
+    mapped = frame[column].map({OPEN: True, CLOSED: False}.get)
+    return pd.Series(pd.array(mapped.to_numpy(dtype=object), dtype="boolean"), index=frame.index)

@@ -1,0 +1,271 @@
+"""Opening seasons: states, hours, DST, wording, validation and the vectorised helpers."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import pytest
+
+from mapping import hours
+from mapping.i18n import catalogue
+
+TZ = "Europe/Podgorica"
+YEAR = 2026
+SEASONAL = "Apr-Oct Mo-Su 09:00-19:00; Nov-Mar Sa 10:00-14:00"
+SUMMER_ONLY = "Apr-Oct Mo-Sa 10:00-18:00"
+OFFICE = "Mo-Fr 09:00-17:00"
+WINTER = ("closed",) * 3
+SUMMER = ("open",) * 7
+
+
+# --------------------------------------------------------------------------- month states
+
+
+def test_seasonal_string_closes_winter_months() -> None:
+    assert hours.month_states(SUMMER_ONLY, YEAR, TZ) == WINTER + SUMMER + ("closed",) * 2
+
+
+def test_winter_saturdays_keep_every_month_open() -> None:
+    assert hours.month_states(SEASONAL, YEAR, TZ) == ("open",) * 12
+
+
+def test_dec_25_off_does_not_close_december() -> None:
+    value = "Mo-Su 09:00-19:00; Dec 25 off"
+    assert hours.month_states(value, YEAR, TZ)[11] == "open"
+    assert hours.is_open_on(value, date(YEAR, 12, 25), TZ) is False
+    assert hours.is_open_on(value, date(YEAR, 12, 24), TZ) is True
+    assert hours.hours_on(value, date(YEAR, 12, 25), TZ, "en") == "closed"
+    # One holiday does not redefine the typical December week.
+    assert hours.season_summary(value, YEAR, TZ, "en") == "daily 09–19"
+
+
+@pytest.mark.parametrize("value", ["", "   ", "garbage", '"by appointment"'])
+def test_empty_or_unusable_hours_are_unknown_never_closed(value: str) -> None:
+    assert hours.month_states(value, YEAR, TZ) == ("unknown",) * 12
+    assert all(math.isnan(h) for h in hours.weekly_hours(value, YEAR, TZ))
+    assert hours.is_open_at(value, datetime(YEAR, 7, 1, 12), TZ) is None
+    assert hours.is_open_on(value, date(YEAR, 7, 1), TZ) is None
+    assert hours.next_change(value, datetime(YEAR, 7, 1, 12), TZ) is None
+
+
+# --------------------------------------------------------------------------- weekly hours
+
+
+def test_weekly_hours_office_by_hand() -> None:
+    # January 2026 starts on a Thursday: 22 weekdays x 8 h; February: 20 weekdays x 8 h.
+    result = hours.weekly_hours(OFFICE, YEAR, TZ)
+    assert result[0] == pytest.approx(22 * 8 / 31 * 7)
+    assert result[1] == pytest.approx(40.0)
+
+
+def test_weekly_hours_seasonal_by_hand() -> None:
+    result = hours.weekly_hours(SEASONAL, YEAR, TZ)
+    assert result[0] == pytest.approx(5 * 4 / 31 * 7)  # Saturdays 3, 10, 17, 24, 31 Jan
+    assert result[6] == pytest.approx(70.0)  # July: 10 h every day
+    assert result[10] == pytest.approx(4 * 4 / 30 * 7)  # Saturdays 7, 14, 21, 28 Nov
+
+
+def test_closed_month_has_zero_hours_not_nan() -> None:
+    assert hours.weekly_hours(SUMMER_ONLY, YEAR, TZ)[0] == 0.0
+
+
+def test_weekly_hours_count_real_time_across_dst() -> None:
+    result = hours.weekly_hours("24/7", YEAR, TZ)
+    assert result[2] == pytest.approx((31 * 24 - 1) / 31 * 7)  # March loses an hour
+    assert result[9] == pytest.approx((31 * 24 + 1) / 31 * 7)  # October gains one
+
+
+# --------------------------------------------------------------------------- at a moment
+
+
+@pytest.mark.parametrize(
+    ("utc", "expected"),
+    [
+        # Last Sunday of March 2026 (29th): CET (+1) before, CEST (+2) after.
+        (datetime(2026, 3, 28, 7, 30, tzinfo=UTC), False),  # 08:30 local
+        (datetime(2026, 3, 29, 7, 30, tzinfo=UTC), True),  # 09:30 local
+        # Last Sunday of October 2026 (25th): back to CET.
+        (datetime(2026, 10, 24, 7, 30, tzinfo=UTC), True),  # 09:30 local
+        (datetime(2026, 10, 25, 7, 30, tzinfo=UTC), False),  # 08:30 local
+    ],
+)
+def test_is_open_at_follows_dst_in_town_timezone(utc: datetime, expected: bool) -> None:
+    assert hours.is_open_at("Mo-Su 09:00-17:00", utc, TZ) is expected
+
+
+def test_naive_datetime_is_town_time() -> None:
+    naive = datetime(2026, 7, 1, 18, 30)
+    aware = naive.replace(tzinfo=ZoneInfo(TZ))
+    assert hours.is_open_at(SEASONAL, naive, TZ) is True
+    assert hours.is_open_at(SEASONAL, naive + timedelta(hours=1), TZ) is False
+    assert hours.is_open_at(SEASONAL, aware.astimezone(UTC), TZ) is True
+
+
+def test_next_change_across_dst() -> None:
+    value = "Mo-Su 09:00-17:00"
+    closes = hours.next_change(value, datetime(2026, 3, 28, 12), TZ)
+    opens = hours.next_change(value, datetime(2026, 3, 28, 18), TZ)
+    assert closes == datetime(2026, 3, 28, 17, tzinfo=ZoneInfo(TZ))
+    assert opens == datetime(2026, 3, 29, 9, tzinfo=ZoneInfo(TZ))
+    assert opens is not None
+    assert opens.utcoffset() == timedelta(hours=2)
+
+
+def test_fallback_rule_is_unknown_outside_the_main_rule() -> None:
+    value = 'Mo-Fr 09:00-17:00 || "by appointment"'
+    assert hours.is_open_at(value, datetime(2026, 1, 5, 10), TZ) is True
+    assert hours.is_open_at(value, datetime(2026, 1, 3, 10), TZ) is None  # Saturday
+    assert hours.hours_on(value, date(2026, 1, 3), TZ, "en") == "hours unknown"
+    assert hours.next_change(value, datetime(2026, 1, 2, 18), TZ) == datetime(
+        2026, 1, 3, tzinfo=ZoneInfo(TZ)
+    )
+
+
+def test_public_holidays_need_the_country() -> None:
+    value = "Mo-Fr 09:00-17:00; PH off"
+    new_year = date(2026, 1, 1)
+    assert hours.is_open_on(value, new_year, TZ, country="ME") is False
+    assert hours.is_open_on(value, new_year, TZ) is True
+
+
+# --------------------------------------------------------------------------- words
+
+
+@pytest.mark.parametrize(
+    ("value", "day", "lang", "expected"),
+    [
+        (SEASONAL, date(2026, 7, 3), "en", "09:00–19:00"),
+        (SEASONAL, date(2026, 1, 3), "me", "10:00–14:00"),
+        (SEASONAL, date(2026, 1, 5), "en", "closed"),
+        (SEASONAL, date(2026, 1, 5), "me", "zatvoreno"),
+        ("", date(2026, 1, 5), "en", "hours unknown"),
+        ("", date(2026, 1, 5), "me", "radno vrijeme nepoznato"),
+        ("Mo-Fr 10:00-14:00,16:00-20:00", date(2026, 1, 5), "en", "10:00–14:00, 16:00–20:00"),
+        ("Fr 22:00-02:00", date(2026, 1, 2), "en", "22:00–02:00"),
+        ("Fr 22:00-02:00", date(2026, 1, 3), "en", "closed"),
+    ],
+)
+def test_hours_on(value: str, day: date, lang: str, expected: str) -> None:
+    assert hours.hours_on(value, day, TZ, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "expected"),
+    [
+        (SEASONAL, "en", "Apr–Oct daily 09–19; Nov–Mar Sat 10–14"),
+        (SEASONAL, "me", "apr–okt svaki dan 09–19; nov–mar sub 10–14"),
+        ("Mo-Fr 08:00-20:00; Sa 08:00-12:00", "en", "Mon–Fri 08–20, Sat 08–12"),
+        ("Mo-Fr 08:00-20:00; Sa 08:00-12:00", "me", "pon–pet 08–20, sub 08–12"),
+        (SUMMER_ONLY, "en", "Apr–Oct Mon–Sat 10–18; Nov–Mar closed"),
+        (SUMMER_ONLY, "me", "apr–okt pon–sub 10–18; nov–mar zatvoreno"),
+        ("Mo-Su 09:30-19:00", "en", "daily 09:30–19"),
+        ("", "en", "hours unknown"),
+        ("", "me", "radno vrijeme nepoznato"),
+    ],
+)
+def test_season_summary(value: str, lang: str, expected: str) -> None:
+    assert hours.season_summary(value, YEAR, TZ, lang) == expected
+
+
+def test_hours_catalogues_have_the_same_keys() -> None:
+    en = {k for k in catalogue("en") if k.startswith("hours.")}
+    me = {k for k in catalogue("me") if k.startswith("hours.")}
+    assert en == me
+    assert {f"hours.month.{m}" for m in range(1, 13)} <= en
+    assert {f"hours.weekday.{d}" for d in range(7)} <= en
+
+
+# --------------------------------------------------------------------------- check
+
+
+def test_check_rejects_hours_past_24_with_a_clear_message() -> None:
+    message = hours.check("Mo-Fr 25:00-26:00")
+    assert message is not None
+    assert "25:00-26:00" in message
+    assert "00:00 to 24:00" in message
+
+
+def test_check_rejects_garbage_saying_what_was_expected() -> None:
+    message = hours.check("garbage")
+    assert message is not None
+    assert message.startswith("not valid OpenStreetMap opening_hours syntax")
+    assert "Mo-Fr 09:00-17:00" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("value", ["", "  ", SEASONAL, "Fr 22:00-26:00", "24/7"])
+def test_check_accepts_empty_and_valid(value: str) -> None:
+    assert hours.check(value) is None
+
+
+# --------------------------------------------------------------------------- vectorised
+
+MIXED = pd.Series(
+    [SEASONAL, "", None, OFFICE, pd.NA, "garbage", SEASONAL, SUMMER_ONLY, float("nan")],
+    index=[10, 11, 12, 13, 14, 15, 16, 17, 18],
+    dtype=object,
+)
+
+
+def _scalar(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def test_open_at_and_open_on_equal_scalar_versions() -> None:
+    when, day = datetime(2026, 1, 3, 11), date(2026, 1, 5)
+    at = hours.open_at(MIXED, when, TZ)
+    on = hours.open_on(MIXED, day, TZ)
+    assert at.dtype == "boolean"
+    assert on.dtype == "boolean"
+    assert list(at.index) == list(MIXED.index)
+    for key, value in MIXED.items():
+        for got, want in (
+            (at[key], hours.is_open_at(_scalar(value), when, TZ)),
+            (on[key], hours.is_open_on(_scalar(value), day, TZ)),
+        ):
+            assert (got is pd.NA) if want is None else (got == want)
+    assert at[12] is pd.NA
+
+
+@pytest.mark.parametrize("lang", ["en", "me"])
+def test_summaries_and_hours_today_equal_scalar_versions(lang: str) -> None:
+    day = date(2026, 1, 3)
+    summary = hours.summaries(MIXED, YEAR, TZ, lang)
+    today = hours.hours_today(MIXED, day, TZ, lang)
+    assert list(summary) == [hours.season_summary(_scalar(v), YEAR, TZ, lang) for v in MIXED]
+    assert list(today) == [hours.hours_on(_scalar(v), day, TZ, lang) for v in MIXED]
+    assert list(summary.index) == list(MIXED.index)
+
+
+def test_enrich_hours_adds_24_columns_without_touching_input() -> None:
+    frame = pd.DataFrame({"id": range(len(MIXED)), "opening_hours": MIXED.to_numpy()})
+    before = frame.copy()
+    enriched = hours.enrich_hours(frame, YEAR, TZ)
+    added = [c for c in enriched.columns if c not in frame.columns]
+    assert added == [f"m{m:02d}" for m in range(1, 13)] + [f"h{m:02d}" for m in range(1, 13)]
+    pd.testing.assert_frame_equal(frame, before)
+    for row, value in enumerate(MIXED):
+        expected_states = hours.month_states(_scalar(value), YEAR, TZ)
+        expected_hours = hours.weekly_hours(_scalar(value), YEAR, TZ)
+        assert tuple(enriched.iloc[row][[f"m{m:02d}" for m in range(1, 13)]]) == expected_states
+        got = enriched.iloc[row][[f"h{m:02d}" for m in range(1, 13)]].astype(float).tolist()
+        assert got == pytest.approx(list(expected_hours), nan_ok=True)
+
+
+def test_open_in_month_reads_enriched_states() -> None:
+    frame = pd.DataFrame({"opening_hours": [SUMMER_ONLY, "", SEASONAL]})
+    enriched = hours.enrich_hours(frame, YEAR, TZ)
+    january = hours.open_in_month(enriched, 1)
+    assert january.dtype == "boolean"
+    assert january.tolist() == [False, pd.NA, True]
+    assert hours.open_in_month(enriched, 7).tolist() == [True, pd.NA, True]
+    with pytest.raises(ValueError, match="month must be 1-12"):
+        hours.open_in_month(enriched, 13)
+
+
+def test_enrich_hours_names_a_missing_column() -> None:
+    with pytest.raises(KeyError, match="no column 'hours'"):
+        hours.enrich_hours(pd.DataFrame({"opening_hours": [""]}), YEAR, TZ, column="hours")
