@@ -16,11 +16,11 @@ from pathlib import Path
 import pandas as pd
 
 from mapping import events as ev
+from mapping._errors import DataError
 from mapping.calendar import to_ics
 from mapping.io import Dataset, atomic_write, load_dataset, venues_csv_bytes, venues_geojson_bytes
 from mapping.settings import data_dir
 from mapping.validate import validate_folder
-from mapping._errors import DataError
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -130,7 +130,8 @@ def _events(dataset: Dataset, args: argparse.Namespace) -> int:
     elif args.format == "csv":
         payload = ev.to_csv_bytes(occ, lang)
     else:
-        payload = to_ics(occ, pd.DataFrame(dataset.venues), lang, city.languages, city.timezone)
+        venues = pd.DataFrame(dataset.venues)
+        payload = to_ics(occ, venues, lang, city.languages, city.timezone).data
     if args.out is None:
         sys.stdout.buffer.write(payload)
         return 0

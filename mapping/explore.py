@@ -13,11 +13,13 @@ import geopandas as gpd
 import pandas as pd
 
 from mapping import events as ev
+from mapping import hours
 from mapping.distance import walk_model
-from mapping.i18n import localized_column
+from mapping.i18n import localized_column, t
 from mapping.io import Dataset
 from mapping.query import VenueFilter, apply_filter, nearest
 from mapping.settings import CityProfile
+from mapping.text import markdown_literal
 
 UPCOMING_HORIZON_DAYS = 400
 UPCOMING_PER_VENUE = 3
@@ -108,3 +110,21 @@ def upcoming_lines(
             f"{ev.occurrence_label(row, lang)} — {titles.loc[idx]}" for idx, row in top.iterrows()
         ]
     return lines
+
+
+def list_labels(
+    venues: pd.DataFrame, category_labels: pd.Series, when: datetime, city: CityProfile,
+    lang: str,
+) -> list[str]:
+    """One line per venue for the nearest-first list: name · category · walk · today's hours.
+
+    Markdown punctuation is escaped: button labels render markdown, data must stay text.
+    """
+    today = hours.hours_today(venues["opening_hours"], when.date(), city.timezone, lang,
+                              country=city.country or None)
+    walk = venues["walk_min"].map(lambda m: t("near.walk", lang, minutes=max(1, round(m))))
+    category = venues["category"].map(category_labels).fillna("")
+    return [
+        " · ".join(markdown_literal(part) for part in parts)
+        for parts in zip(venues["display_name"], category, walk, today, strict=True)
+    ]

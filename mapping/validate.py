@@ -107,7 +107,9 @@ def _check_enum(add, frame: pd.DataFrame, field: str, allowed: tuple[str, ...]) 
     add(bad, field, lambda i: f"got {values.iloc[i]!r}; expected one of: {', '.join(allowed)}")
 
 
-def _check_pattern(add, frame: pd.DataFrame, field: str, pattern: re.Pattern, expected: str) -> None:
+def _check_pattern(
+    add, frame: pd.DataFrame, field: str, pattern: re.Pattern, expected: str
+) -> None:
     values = _column(frame, field)
     present = ~_blank(values)
     ok = values.astype(str).str.strip().str.match(pattern.pattern, flags=pattern.flags)
@@ -146,7 +148,9 @@ def _check_points(
     return problems
 
 
-def check_categories(categories: pd.DataFrame, file: str, languages: tuple[str, ...]) -> list[Problem]:
+def check_categories(
+    categories: pd.DataFrame, file: str, languages: tuple[str, ...]
+) -> list[Problem]:
     """Ids unique, labels in every language, a hex colour and an icon each."""
     labels = record_labels(categories)
     problems: list[Problem] = []

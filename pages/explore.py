@@ -6,19 +6,19 @@ the view: language, categories, time, filters, start point and selected venue.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, time
 
-import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mapping import explore, hours, render
+from mapping import explore, render
 from mapping.query import VenueFilter
-from pages.shared import current_language, dataset, data_version, local_now, tr
+from pages.shared import current_language, data_version, dataset, local_now, tr
 
 PENDING_START = "_pending_start"
 SEEN_CLICK = "_seen_click"
 CLICK = "click"
+NEAR_LIMIT = 30
 
 data = dataset()
 city = data.city
@@ -111,23 +111,19 @@ if shown.empty:
     st.info(tr("filters.none"))
 else:
     st.subheader(tr("near.heading", start=start[2]))
-    table = pd.DataFrame({
-        tr("near.name"): nearby["display_name"],
-        tr("near.category"): nearby["category"].map(categories[f"label_{lang}"]),
-        tr("near.walk_header"): nearby["walk_min"].map(
-            lambda m: tr("near.walk", minutes=max(1, round(m)))),
-        tr("near.today"): hours.hours_today(nearby["opening_hours"], moment.date(),
-                                            city.timezone, lang).to_numpy(),
-    })
-
-    def _pick() -> None:
-        rows = st.session_state["near-list"].selection.rows
-        if rows:
-            st.session_state["venue"] = nearby["id"].iloc[rows[0]]
-
     st.caption(tr("near.pick_hint"))
-    st.dataframe(table, hide_index=True, use_container_width=True, key="near-list",
-                 on_select=_pick, selection_mode="single-row")
+    listed = nearby.head(NEAR_LIMIT)
+    labels = explore.list_labels(listed, categories[f"label_{lang}"], moment, city, lang)
+
+    def _pick(venue_id: str) -> None:
+        st.session_state["venue"] = venue_id
+
+    for venue_id, label in zip(listed["id"], labels, strict=True):
+        st.button(label, key=f"pick-{venue_id}", on_click=_pick, args=(venue_id,),
+                  use_container_width=True,
+                  type="primary" if venue_id == selected else "secondary")
+    if len(nearby) > NEAR_LIMIT:
+        st.caption(tr("near.more", shown=NEAR_LIMIT, total=len(nearby)))
     st.caption(tr("near.model_note", detour=city.detour_factor, speed=city.walking_speed_kmh))
 
 venue_options = ["", *nearby["id"]]

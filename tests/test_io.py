@@ -89,9 +89,13 @@ def test_search_folds_diacritics(mini):
 def test_atomic_write_leaves_target_untouched_on_failure(tmp_path: Path):
     target = tmp_path / "out.geojson"
     target.write_text("old", encoding="utf-8")
-    with pytest.raises(RuntimeError), atomic_write(target) as fh:
-        fh.write(b"half")
-        raise RuntimeError("disk full")
+    def write_then_fail() -> None:
+        with atomic_write(target) as fh:
+            fh.write(b"half")
+            raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        write_then_fail()
     assert target.read_text(encoding="utf-8") == "old"
     assert list(tmp_path.iterdir()) == [target]
 

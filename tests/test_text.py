@@ -1,0 +1,48 @@
+"""The one escaping helper and diacritics folding."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from mapping.text import escape, fold, markdown_literal
+
+PAYLOADS = [
+    "<img src=x onerror=alert(1)>",
+    "${alert(2)}",
+    "`; alert(3); `",
+    "back\\` slash",
+    "</script><script>alert(4)</script>",
+    "\"' onmouseover=alert(5) '",
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_escape_leaves_no_active_character(payload):
+    escaped = escape(payload)
+    for char in "<>\"'`$\\":
+        assert char not in escaped
+
+
+def test_escape_is_reversible_html():
+    assert escape("Đurković & <b>") == "Đurković &amp; &lt;b&gt;"
+
+
+@pytest.mark.parametrize("missing", [None, math.nan])
+def test_escape_of_unknown_is_empty(missing):
+    assert escape(missing) == ""
+
+
+@pytest.mark.parametrize(("text", "folded"), [
+    ("Đurković", "djurkovic"),
+    ("ŠKALJARI", "skaljari"),
+    ("Prčanj", "prcanj"),
+    ("Žanić", "zanic"),
+])
+def test_fold(text, folded):
+    assert fold(text) == folded
+
+
+def test_markdown_literal_neutralises_links_and_emphasis():
+    assert markdown_literal("[x](http://evil) **b**") == r"\[x\]\(http\://evil\) \*\*b\*\*"
