@@ -13,8 +13,8 @@ data = dataset()
 lang = language_selector(data.city.languages, data.city.default_language)
 
 pages = [
-    st.Page("pages/explore.py", title=i18n.t("nav.explore", lang), url_path="explore",
+    st.Page("pages/explore_page.py", title=i18n.t("nav.explore", lang), url_path="explore",
             default=True),
-    st.Page("pages/whats_on.py", title=i18n.t("nav.whats_on", lang), url_path="whats-on"),
+    st.Page("pages/whats_on_page.py", title=i18n.t("nav.whats_on", lang), url_path="whats-on"),
 ]
 st.navigation(pages).run()

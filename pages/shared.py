@@ -17,6 +17,9 @@ from mapping.io import Dataset, load_dataset
 from mapping.settings import data_dir
 
 LANG_KEY = "lang"
+# One label in every language: a label that changed with the language would make
+# Streamlit see a new widget and drop its state.
+LANGUAGE_LABEL = "Jezik · Language"
 
 
 def data_version(folder: Path) -> tuple[tuple[str, float], ...]:
@@ -62,15 +65,45 @@ def tr(key: str, /, **values: object) -> str:
 def language_selector(languages: tuple[str, ...], default: str) -> str:
     """The language switch shown on every page; its value lives in the URL (``?lang=``)."""
     ordered = [default, *[lang for lang in languages if lang != default]]
-    return st.sidebar.selectbox(
-        i18n.t("app.language", st.session_state.get(LANG_KEY) or default),
-        ordered,
-        key=LANG_KEY,
-        bind="query-params",
-        format_func=i18n.language_name,
+    chosen = st.sidebar.segmented_control(
+        LANGUAGE_LABEL, ordered, default=default, key=LANG_KEY, bind="query-params",
+        format_func=str.upper, required=True,
     )
+    return chosen or default
 
 
 def local_now(tz: str) -> datetime:
     """Now in the town's time zone."""
     return datetime.now(ZoneInfo(tz))
+
+
+def url_choice(key: str, options: list[str], default: str | list[str], *,
+               multi: bool = False) -> None:
+    """Prepare a choice widget's state so the URL holds option *ids*, not labels.
+
+    ``bind="query-params"`` writes a selectbox's formatted label to the URL, which would
+    tie a shared link to one language ("Galerije" vs "Galleries"); this keeps ids
+    (``?cat=gallery&cat=museum``). Call before the widget, create the widget with this
+    ``key`` and no default, and call :func:`sync_url` after it.
+    """
+    allowed = set(options)
+    if key not in st.session_state:
+        from_url = st.query_params.get_all(key)
+        if multi:
+            picked = [v for v in from_url if v in allowed]
+            st.session_state[key] = picked if from_url else list(default)
+        else:
+            st.session_state[key] = from_url[0] if from_url and from_url[0] in allowed else default
+    elif multi:
+        st.session_state[key] = [v for v in st.session_state[key] if v in allowed]
+    elif st.session_state[key] not in allowed:
+        st.session_state[key] = default
+
+
+def sync_url(key: str, default: str | list[str]) -> None:
+    """Mirror a widget's value into the URL; the default leaves the URL clean."""
+    value = st.session_state.get(key)
+    if value == default or value is None:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = value

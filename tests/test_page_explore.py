@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, time
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -16,6 +17,8 @@ COUNT = re.compile(r"(\d+) (?:of|od) (\d+)")
 def make_app(monkeypatch, folder=MINI, **params: str | list[str]) -> AppTest:
     monkeypatch.setenv("CREATIVE_MAP_DATA", str(folder))
     at = AppTest.from_file(APP, default_timeout=60)
+    if "lang" in params:
+        params["lang"] = str(params["lang"]).upper()  # the switch shows and binds ME / EN
     at.query_params.update(params)
     return at.run()
 
@@ -81,10 +84,10 @@ def test_text_search_ignores_diacritics(monkeypatch):
 def test_open_on_date_and_time(monkeypatch):
     at = make_app(monkeypatch, lang="en")
     at.sidebar.radio(key="when").set_value("at").run()
-    at.sidebar.date_input(key="date").set_value("2026-01-10").run()  # a Saturday
-    at.sidebar.time_input(key="time").set_value("11:00").run()
+    at.sidebar.date_input(key="date").set_value(date(2026, 1, 10)).run()  # a Saturday
+    at.sidebar.time_input(key="time").set_value(time(11, 0)).run()
     assert shown_count(at) == 2  # unknown hours are not shown as open; Perast closed in winter
-    at.sidebar.date_input(key="date").set_value("2026-01-11").run()  # Sunday
+    at.sidebar.date_input(key="date").set_value(date(2026, 1, 11)).run()  # Sunday
     assert shown_count(at) == 0
     assert any("No venue matches" in i.value for i in at.info)
 
@@ -114,6 +117,6 @@ def test_url_restores_the_view(monkeypatch):
 def test_language_switch_changes_labels(monkeypatch):
     at = make_app(monkeypatch, lang="en")
     assert at.sidebar.checkbox(key="members").label == "Cluster members only"
-    at.sidebar.selectbox(key="lang").set_value("me").run()
+    at.sidebar.button_group(key="lang").set_value("me").run()
     assert at.sidebar.checkbox(key="members").label == "Samo članice klastera"
     assert near_names(at)[0] == "Pomorski muzej"

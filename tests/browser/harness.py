@@ -10,6 +10,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -45,17 +46,20 @@ class StreamlitServer:
 
     def __enter__(self) -> StreamlitServer:
         env = {**os.environ, "CREATIVE_MAP_DATA": str(self.data_folder)}
+        # A file, not a pipe: a chatty server can never block on a full pipe.
+        self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
              "--server.address", "127.0.0.1", "--server.port", str(self.port),
              "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.log,
         )
         deadline = time.monotonic() + self.startup_timeout_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                stderr = self.process.stderr
-                err = stderr.read().decode(errors="replace") if stderr else ""
+                self.log.seek(0)
+                err = self.log.read().decode(errors="replace")
+                self.log.close()
                 msg = f"streamlit exited with {self.process.returncode}: {err[-2000:]}"
                 raise RuntimeError(msg)
             try:
@@ -76,6 +80,8 @@ class StreamlitServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if not self.log.closed:
+            self.log.close()
 
     @staticmethod
     def map_frame(page: Page, timeout_s: float = 60) -> Frame:

@@ -13,12 +13,21 @@ from streamlit_folium import st_folium
 
 from mapping import explore, render
 from mapping.query import VenueFilter
-from pages.shared import current_language, data_version, dataset, local_now, tr
+from pages.shared import (
+    current_language,
+    data_version,
+    dataset,
+    local_now,
+    sync_url,
+    tr,
+    url_choice,
+)
 
 PENDING_START = "_pending_start"
 SEEN_CLICK = "_seen_click"
 CLICK = "click"
 NEAR_LIMIT = 30
+WHEN = ["any", "now", "at"]
 
 data = dataset()
 city = data.city
@@ -36,15 +45,17 @@ landmarks = explore.landmarks(data.places, lang, city.languages)
 
 with st.sidebar:
     st.header(tr("filters.heading"))
-    chosen = st.multiselect(
-        tr("filters.categories"), list(categories.index), default=list(categories.index),
-        key="cat", bind="query-params",
-        format_func=lambda c: categories.loc[c, f"label_{lang}"],
-    )
+    all_categories = list(categories.index)
+    url_choice("cat", all_categories, all_categories, multi=True)
+    chosen = st.multiselect(tr("filters.categories"), all_categories, key="cat",
+                            format_func=lambda c: categories.loc[c, f"label_{lang}"])
+    sync_url("cat", all_categories)
     text = st.text_input(tr("filters.search"), key="q", bind="query-params",
                          help=tr("filters.search_help"))
-    when = st.radio(tr("filters.when"), ["any", "now", "at"], key="when", bind="query-params",
-                    format_func=lambda w: tr(f"filters.when_{w}"))
+    url_choice("when", WHEN, "any")
+    when_labels = {w: tr(f"filters.when_{w}") for w in WHEN}
+    when = st.radio(tr("filters.when"), WHEN, key="when", format_func=when_labels.get)
+    sync_url("when", "any")
     on_day: date = now.date()
     at_time: time = time(10, 0)
     if when == "at":
@@ -55,13 +66,14 @@ with st.sidebar:
     members = st.checkbox(tr("filters.members"), key="members", bind="query-params")
     access = st.checkbox(tr("filters.wheelchair"), key="access", bind="query-params")
     start_options = [*landmarks.index, CLICK]
-    default_start = city.default_start if city.default_start in landmarks.index else None
+    default_start = (city.default_start if city.default_start in landmarks.index
+                     else start_options[0])
+    url_choice("start", start_options, default_start)
     start_key = st.selectbox(
-        tr("near.start"), start_options,
-        index=start_options.index(default_start) if default_start else 0,
-        key="start", bind="query-params",
-        format_func=lambda s: tr("near.map_click") if s == CLICK else landmarks.loc[s, "label"],
+        tr("near.start"), start_options, key="start",
+        format_func={**landmarks["label"].to_dict(), CLICK: tr("near.map_click")}.get,
     )
+    sync_url("start", default_start)
     point = st.text_input("lat,lon", key="pt", bind="query-params",
                           disabled=start_key != CLICK, help=tr("near.click_hint"))
 
@@ -80,9 +92,10 @@ st.sidebar.markdown(f"**{tr('filters.count', shown=len(shown), total=len(data.ve
 if when in ("now", "at"):
     st.caption(tr("explore.unknown_hours_note"))
 
-selected = st.session_state.get("venue") or None
-if selected not in set(shown["id"]):
-    selected = None
+venue_options = ["", *nearby["id"]]
+names = dict(zip(nearby["id"], nearby["display_name"], strict=True))
+url_choice("venue", venue_options, "")
+selected = st.session_state["venue"] or None
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -93,7 +106,7 @@ def _map_for(folder: str, version: tuple, filter_key: VenueFilter, lang: str,
     lines = explore.upcoming_lines(data, set(venues["id"]), lang, now)
     return render.build_map(venues, data.categories, city, lang, when=moment, start=start,
                             selected=selected, extra_lines=lines,
-                            extra_title=tr("map.upcoming_events") if lines else "")
+                            extra_title=tr("explore.upcoming") if lines else "")
 
 
 fmap = _map_for(str(data.folder), data_version(data.folder), venue_filter, lang, start,
@@ -126,7 +139,6 @@ else:
         st.caption(tr("near.more", shown=NEAR_LIMIT, total=len(nearby)))
     st.caption(tr("near.model_note", detour=city.detour_factor, speed=city.walking_speed_kmh))
 
-venue_options = ["", *nearby["id"]]
-names = dict(zip(nearby["id"], nearby["display_name"], strict=True))
-st.selectbox(tr("near.selected"), venue_options, key="venue", bind="query-params",
-             format_func=lambda v: names.get(v, tr("near.none_selected")))
+st.selectbox(tr("near.selected"), venue_options, key="venue",
+             format_func={**names, "": tr("near.none_selected")}.get)
+sync_url("venue", "")

@@ -1,0 +1,88 @@
+"""Browser fixtures: one app server per data folder, one Chromium, network watched."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.browser.harness import StreamlitServer, launch_browser
+from tests.conftest import BROKEN, MINI, REPO_DATA
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.path):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with launch_browser() as b:
+        yield b
+
+
+@pytest.fixture(scope="session")
+def kotor_server() -> Iterator[StreamlitServer]:
+    with StreamlitServer(REPO_DATA) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def mini_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
+    """The small fixture folder, with the HTML/JS payload venue name."""
+    folder = tmp_path_factory.mktemp("mini") / "data"
+    shutil.copytree(MINI, folder)
+    shutil.copyfile(BROKEN / "html_name.geojson", folder / "venues.geojson")
+    with StreamlitServer(folder) as server:
+        yield server
+
+
+class Watched:
+    """A page with every request's URL and every dialog recorded."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("dialog", self._dialog)
+        page.context.route("**/*", self._route)
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        self.requests.append(url)
+        host = urlparse(url).hostname
+        if host in LOCAL_HOSTS or url.startswith(("data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            route.abort()  # closed network: nothing else may load, and nothing else does
+
+    def outside_requests(self) -> list[str]:
+        return [u for u in self.requests
+                if urlparse(u).hostname not in LOCAL_HOSTS
+                and not u.startswith(("data:", "blob:", "about:"))]
+
+
+@pytest.fixture
+def watched(browser: Browser) -> Iterator[Watched]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield Watched(page)
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
