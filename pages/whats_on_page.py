@@ -1,12 +1,10 @@
 """What's on: events by day for a date range, on the map, and to the visitor's calendar.
 
-Widgets are bound to the URL, like Explore. Venue links open Explore with the venue
-selected (``/explore?venue=<id>&lang=<lang>``).
+Widgets are bound to the URL, like Explore. Venue links switch to Explore with
+``?venue=<id>``, which selects the venue and opens its card.
 """
 
 from __future__ import annotations
-
-from urllib.parse import urlencode
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -21,6 +19,7 @@ city = data.city
 lang = current_language()
 now = local_now(city.timezone)
 event_categories = data.event_categories.set_index("id")
+EXPLORE = "pages/explore_page.py"
 
 with st.sidebar:
     st.header(tr("filters.heading"))
@@ -42,11 +41,13 @@ st.markdown(f"**{tr('whats_on.strip')}**")
 st.bar_chart(whats_on.month_strip(data, now.date(), lang), height=180, stack=True,
              color=["#0077BB", "#BBBBBB"])
 
-if not isinstance(picked, tuple) or len(picked) != 2:
+# One date (mid-selection, or a one-day link: the URL keeps a repeated date once) is a
+# one-day range.
+days = tuple(picked) if isinstance(picked, tuple | list) else (picked,)
+if not days:
     st.info(tr("whats_on.pick_range"))
     st.stop()
-
-first, last = picked
+first, last = days[0], days[-1]
 view = whats_on.whats_on(data, first, last, categories=tuple(chosen), members_only=members,
                          text=text or "", lang=lang)
 names = whats_on.venue_names(data, lang)
@@ -68,10 +69,10 @@ if everything.left_out:
     st.caption(tr("whats_on.left_out", count=everything.left_out))
 
 
-def explore_link(venue_id: str) -> str:
-    """Markdown link that opens Explore with this venue selected."""
-    query = urlencode({"venue": venue_id, "lang": lang})
-    return f"[{md(names.get(venue_id, venue_id))}](/explore?{query})"
+def explore_link(venue_id: str) -> None:
+    """A link that opens Explore with this venue selected (and its card open)."""
+    st.page_link(EXPLORE, label=md(tr("whats_on.at_venue", venue=names.get(venue_id, venue_id))),
+                 icon=":material/place:", query_params={"venue": venue_id})
 
 
 def show_event(row, key: str, *, downloadable: bool) -> None:
@@ -79,9 +80,9 @@ def show_event(row, key: str, *, downloadable: bool) -> None:
     title = ev.localized(row, "title", lang, city.languages)
     category = event_categories[f"label_{lang}"].get(row["category"], row["category"])
     with st.container(border=True, key=f"event-{key}"):
-        venue = tr("whats_on.at_venue", venue=explore_link(row["venue_id"]))
         st.markdown(f"**{md(title)}**  \n{md(ev.occurrence_label(row, lang))} · "
-                    f"{md(category)} · {venue}")
+                    f"{md(category)}")
+        explore_link(row["venue_id"])
         details = whats_on.event_details(row, lang, city.languages)
         if details:
             st.caption("  \n".join(md(d) for d in details))

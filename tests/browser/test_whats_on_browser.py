@@ -1,0 +1,54 @@
+"""End-to-end: the What's on page in headless Chromium, offline but for tiles."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+from icalendar import Calendar
+from playwright.sync_api import expect
+
+RANGE = "range=2026-12-01&range=2026-12-31"
+
+
+def open_whats_on(watched, server, query: str):
+    page = watched.page
+    page.goto(server.url + "?lang=EN")  # first session of a server starts on the root page
+    server.map_frame(page)
+    page.goto(server.url + "whats-on?" + query)
+    frame = server.map_frame(page)
+    frame.wait_for_selector(".venue-marker, .marker-cluster")
+    return page, frame
+
+
+def test_map_draws_offline_with_event_venues(watched, kotor_server):
+    page, frame = open_whats_on(watched, kotor_server, f"lang=EN&{RANGE}")
+    expect(page.get_by_role("heading", name="What's on")).to_be_visible()
+    assert frame.evaluate("() => window.kcmVenueMap.count()") >= 1
+    outside = [u for u in watched.outside_requests() if "tile.openstreetmap.org" not in u]
+    assert outside == []
+
+
+def test_venue_link_opens_explore_with_the_venue_selected(watched, mini_server):
+    page, _ = open_whats_on(watched, mini_server, "lang=EN&range=2026-12-05&range=2026-12-05")
+    page.get_by_role("link", name="at Đurković Gallery").first.click()
+    page.wait_for_url(lambda url: "venue=gal-durkovic" in url)
+    frame = mini_server.map_frame(page)
+    card = frame.locator('.venue-card[data-venue-id="gal-durkovic"]')
+    expect(card).to_be_visible()
+    expect(page.get_by_role("heading", name="Kotor Creative Map")).to_be_visible()
+    assert parse_qs(urlparse(page.url).query)["venue"] == ["gal-durkovic"]
+
+
+def test_download_button_delivers_an_ics(watched, mini_server, tmp_path):
+    page, _ = open_whats_on(watched, mini_server, "lang=EN&range=2026-12-05&range=2026-12-06")
+    with page.expect_download() as info:
+        page.locator('[class*="st-key-ics-all"] button').click()
+    download = info.value
+    assert download.suggested_filename == "kotor-whats-on.ics"
+    path = tmp_path / "all.ics"
+    download.save_as(path)
+    calendar = Calendar.from_ical(path.read_bytes())
+    events = [c for c in calendar.walk("VEVENT")]
+    assert len(events) == 1  # the winter show runs over both days: one occurrence
+    assert str(events[0]["SUMMARY"]) == "Winter show"
+    assert events[0]["DTSTART"].params["TZID"] == "Europe/Podgorica"
