@@ -48,7 +48,7 @@ def test_download_button_delivers_an_ics(watched, mini_server, tmp_path):
     path = tmp_path / "all.ics"
     download.save_as(path)
     calendar = Calendar.from_ical(path.read_bytes())
-    events = [c for c in calendar.walk("VEVENT")]
+    events = list(calendar.walk("VEVENT"))
     assert len(events) == 1  # the winter show runs over both days: one occurrence
     assert str(events[0]["SUMMARY"]) == "Winter show"
     assert events[0]["DTSTART"].params["TZID"] == "Europe/Podgorica"
