@@ -37,7 +37,7 @@ import geopandas as gpd
 import numpy as np
 import orjson
 import pandas as pd
-from branca.element import CssLink, Element, JavascriptLink
+from branca.element import CssLink, Element, Figure, JavascriptLink
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
@@ -79,6 +79,14 @@ class _Verbatim(Element):
         return self._text
 
 
+def _link_assets(figure: Figure, element: object) -> None:
+    """Add an element's vendored scripts and stylesheets to the page header."""
+    for name, url in getattr(element, "default_js", []):
+        figure.header.add_child(JavascriptLink(url), name=name)
+    for name, url in getattr(element, "default_css", []):
+        figure.header.add_child(CssLink(url), name=name)
+
+
 class VenueMap(folium.Map):
     """A folium ``Map`` that loads only our vendored Leaflet: no jQuery, Bootstrap or CDN."""
 
@@ -99,10 +107,7 @@ class VenueMap(folium.Map):
     def render(self, **kwargs: object) -> None:
         """As folium's, but the rendered macros are added verbatim, not re-compiled."""
         figure = self.get_root()
-        for name, url in self.default_js:
-            figure.header.add_child(JavascriptLink(url), name=name)
-        for name, url in self.default_css:
-            figure.header.add_child(CssLink(url), name=name)
+        _link_assets(figure, self)
         macros = self._template.module
         for part, target in (("header", figure.header), ("html", figure.html),
                              ("script", figure.script)):
@@ -151,10 +156,7 @@ class VenueLayers(JSCSSMixin):
 
     def render(self, **kwargs: object) -> None:
         figure = self.get_root()
-        for name, url in self.default_js:
-            figure.header.add_child(JavascriptLink(url), name=name)
-        for name, url in self.default_css:
-            figure.header.add_child(CssLink(url), name=name)
+        _link_assets(figure, self)
         figure.header.add_child(_Verbatim(self.header_html()), name=self.get_name())
         figure.script.add_child(_Verbatim(self.script_js()), name=self.get_name())
 

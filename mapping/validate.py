@@ -7,6 +7,7 @@ wrong JSON type such as ``"member": "yes"`` is reported rather than coerced.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
@@ -42,6 +43,19 @@ def record_labels(frame: pd.DataFrame) -> list[str]:
     ]
 
 
+class _Problems(list[Problem]):
+    """Problems of one file; ``add`` reports every record a boolean mask selects."""
+
+    def __init__(self, file: str, labels: list[str]) -> None:
+        super().__init__()
+        self.file, self.labels = file, labels
+
+    def add(self, mask: np.ndarray, field: str, message: str | Callable[[int], str]) -> None:
+        for i in np.flatnonzero(mask):
+            text = message(i) if callable(message) else message
+            self.append(Problem(self.file, self.labels[i], field, text))
+
+
 def _blank(series: pd.Series) -> np.ndarray:
     return series.isna().to_numpy() | (series.astype(str).str.strip() == "").to_numpy()
 
@@ -57,12 +71,8 @@ def check_venues(
 ) -> list[Problem]:
     """Every problem with the venue records (fields, ids, geometry, hours, contacts)."""
     labels = record_labels(venues)
-    problems: list[Problem] = []
-
-    def add(mask: np.ndarray, field: str, message) -> None:
-        for i in np.flatnonzero(mask):
-            text = message(i) if callable(message) else message
-            problems.append(Problem(file, labels[i], field, text))
+    problems = _Problems(file, labels)
+    add = problems.add
 
     for field in VENUE_REQUIRED:
         add(_blank(_column(venues, field)), field, "required field is missing or empty")
@@ -169,12 +179,8 @@ def check_categories(
 def check_places(places: gpd.GeoDataFrame, file: str, city: CityProfile) -> list[Problem]:
     """Kinds, populations (non-negative whole numbers), landmarks inside the study area."""
     labels = record_labels(places)
-    problems: list[Problem] = []
-
-    def add(mask: np.ndarray, field: str, message) -> None:
-        for i in np.flatnonzero(mask):
-            text = message(i) if callable(message) else message
-            problems.append(Problem(file, labels[i], field, text))
+    problems = _Problems(file, labels)
+    add = problems.add
 
     for field in ("id", "name", "kind"):
         add(_blank(_column(places, field)), field, "required field is missing or empty")
