@@ -174,6 +174,8 @@
       m._kcmBound = true;
       m.bindPopup(cardHtml(m.options.li, m.options.ri), {
         className: "venue-popup", maxWidth: 320, minWidth: 200,
+        // long cards scroll inside the popup instead of running off a short map
+        maxHeight: Math.max(200, map.getSize().y - 90),
         autoPanPaddingTopLeft: [12, 56], autoPanPaddingBottomRight: [12, 12]
       });
       m.openPopup();
