@@ -1,7 +1,8 @@
 """Explore: the visitors' map with filters, a start point and the venues nearest to it.
 
-Every widget is bound to the URL (``bind="query-params"``), so a copied URL restores
-the view: language, categories, time, filters, start point and selected venue.
+Every widget's value lives in the URL (``bind="query-params"``, or ids through
+``url_choice``/``sync_url`` for choices), so a copied URL restores the view: language,
+categories, time, filters, start point and selected venue.
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ selected = st.session_state["venue"] or None
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _map_for(folder: str, version: tuple, filter_key: VenueFilter, lang: str,
-             start: tuple[float, float, str], selected: str | None, hour_key: str):
+             start: tuple[float, float, str], selected: str | None, minute_key: str):
     """The folium map for one view; keyed on plain values so reruns reuse it."""
     venues = explore.filtered(data, filter_key, lang)
     lines = explore.upcoming_lines(data, set(venues["id"]), lang, now)
@@ -110,7 +111,7 @@ def _map_for(folder: str, version: tuple, filter_key: VenueFilter, lang: str,
 
 
 fmap = _map_for(str(data.folder), data_version(data.folder), venue_filter, lang, start,
-                selected, moment.strftime("%Y-%m-%dT%H"))
+                selected, moment.strftime("%Y-%m-%dT%H:%M"))
 center = explore.center_on(shown, selected) or (start[0], start[1])
 out = st_folium(fmap, key="explore-map", height=520, use_container_width=True,
                 returned_objects=["last_clicked"], center=center)
