@@ -7,10 +7,11 @@ import streamlit as st
 from mapping import i18n
 from pages.shared import dataset, language_selector
 
-st.set_page_config(page_title="Kotor Creative Map", page_icon="🗺️", layout="wide")
+st.set_page_config(layout="wide")
 
 data = dataset()
 lang = language_selector(data.city.languages, data.city.default_language)
+st.set_page_config(page_title=i18n.t("app.title", lang))
 
 pages = [
     st.Page("pages/explore_page.py", title=i18n.t("nav.explore", lang), url_path="explore",

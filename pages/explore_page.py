@@ -75,7 +75,7 @@ with st.sidebar:
         format_func={**landmarks["label"].to_dict(), CLICK: tr("near.map_click")}.get,
     )
     sync_url("start", default_start)
-    point = st.text_input("lat,lon", key="pt", bind="query-params",
+    point = st.text_input(tr("near.point"), key="pt", bind="query-params",
                           disabled=start_key != CLICK, help=tr("near.click_hint"))
 
 moment = explore.moment(when, now, on_day, at_time, city.timezone)
