@@ -21,6 +21,7 @@ from mapping.query import VenueFilter, apply_filter, nearest
 from mapping.settings import CityProfile
 from mapping.text import markdown_literal
 
+NEAR_LIMIT = 30  # venues in the nearest-first list; the map shows all of them
 UPCOMING_HORIZON_DAYS = 400
 UPCOMING_PER_VENUE = 3
 

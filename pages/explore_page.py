@@ -27,7 +27,6 @@ from pages.shared import (
 PENDING_START = "_pending_start"
 SEEN_CLICK = "_seen_click"
 CLICK = "click"
-NEAR_LIMIT = 30
 WHEN = ["any", "now", "at"]
 
 data = dataset()
@@ -126,7 +125,7 @@ if shown.empty:
 else:
     st.subheader(tr("near.heading", start=start[2]))
     st.caption(tr("near.pick_hint"))
-    listed = nearby.head(NEAR_LIMIT)
+    listed = nearby.head(explore.NEAR_LIMIT)
     labels = explore.list_labels(listed, categories[f"label_{lang}"], moment, city, lang)
 
     def _pick(venue_id: str) -> None:
@@ -136,8 +135,8 @@ else:
         st.button(label, key=f"pick-{venue_id}", on_click=_pick, args=(venue_id,),
                   use_container_width=True,
                   type="primary" if venue_id == selected else "secondary")
-    if len(nearby) > NEAR_LIMIT:
-        st.caption(tr("near.more", shown=NEAR_LIMIT, total=len(nearby)))
+    if len(nearby) > explore.NEAR_LIMIT:
+        st.caption(tr("near.more", shown=explore.NEAR_LIMIT, total=len(nearby)))
     st.caption(tr("near.model_note", detour=city.detour_factor, speed=city.walking_speed_kmh))
 
 st.selectbox(tr("near.selected"), venue_options, key="venue",

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import Browser, Frame, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -85,12 +86,27 @@ class StreamlitServer:
 
     @staticmethod
     def map_frame(page: Page, timeout_s: float = 60) -> Frame:
-        """The st_folium component's frame, once its map container exists."""
-        handle = page.wait_for_selector(MAP_IFRAME, timeout=timeout_s * 1000)
-        frame = handle.content_frame()
-        assert frame is not None
-        frame.wait_for_selector(".leaflet-container", timeout=timeout_s * 1000)
-        return frame
+        """The st_folium component's frame, once its map container exists.
+
+        After a page switch the old iframe can still be found for a moment and then be
+        detached; such a frame is skipped and the new one awaited (bounded by timeout).
+        """
+        deadline = time.monotonic() + timeout_s
+        while True:
+            left_ms = max(1.0, (deadline - time.monotonic()) * 1000)
+            handle = page.wait_for_selector(MAP_IFRAME, timeout=left_ms)
+            frame = handle.content_frame() if handle else None
+            try:
+                if frame is not None:
+                    frame.wait_for_selector(".leaflet-container", timeout=left_ms)
+                    return frame
+            except PlaywrightError:
+                if time.monotonic() >= deadline:
+                    raise
+            if time.monotonic() >= deadline:
+                msg = f"no live map frame within {timeout_s} s"
+                raise TimeoutError(msg)
+            page.wait_for_timeout(100)  # a detached frame: the new one is on its way
 
 
 @contextmanager
