@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh dev
-exec .venv/bin/streamlit run app.py --server.address "${HOST:-127.0.0.1}" --server.port "${PORT:-8501}"
+exec .venv/bin/python scripts/serve.py app.py --server.address "${HOST:-127.0.0.1}" --server.port "${PORT:-8501}"

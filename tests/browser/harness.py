@@ -50,7 +50,7 @@ class StreamlitServer:
         # A file, not a pipe: a chatty server can never block on a full pipe.
         self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            [sys.executable, str(ROOT / "scripts" / "serve.py"), str(ROOT / "app.py"),
              "--server.address", "127.0.0.1", "--server.port", str(self.port),
              "--server.headless", "true", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.log,

@@ -7,13 +7,14 @@ from urllib.parse import parse_qs, urlparse
 from icalendar import Calendar
 from playwright.sync_api import expect
 
+from tests.browser.harness import StreamlitServer
+from tests.conftest import MINI
+
 RANGE = "range=2026-12-01&range=2026-12-31"
 
 
 def open_whats_on(watched, server, query: str):
     page = watched.page
-    page.goto(server.url + "?lang=EN")  # first session of a server starts on the root page
-    server.map_frame(page)
     page.goto(server.url + "whats-on?" + query)
     frame = server.map_frame(page)
     frame.wait_for_selector(".venue-marker, .marker-cluster")
@@ -52,3 +53,14 @@ def test_download_button_delivers_an_ics(watched, mini_server, tmp_path):
     assert len(events) == 1  # the winter show runs over both days: one occurrence
     assert str(events[0]["SUMMARY"]) == "Winter show"
     assert events[0]["DTSTART"].params["TZID"] == "Europe/Podgorica"
+
+
+def test_deep_link_on_a_fresh_server_opens_the_page(browser):
+    """The first session of a server may open a deep link without a "Page not found"."""
+    with StreamlitServer(MINI) as server:
+        page = browser.new_page()
+        page.goto(server.url + "whats-on?lang=EN&range=2026-12-05&range=2026-12-06")
+        server.map_frame(page)
+        expect(page.get_by_role("heading", name="What's on")).to_be_visible()
+        expect(page.get_by_text("Page not found")).to_have_count(0)
+        page.close()
