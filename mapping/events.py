@@ -91,21 +91,21 @@ def read_events(path: Path, tz: str) -> tuple[pd.DataFrame, list[Problem]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        return _empty_events(tz), [Problem(file, "", "", f"file not found: {path}")]
+        return _empty_events(tz), [Problem(file, "-", "-", f"file not found: {path}")]
     except UnicodeDecodeError as exc:
         msg = f"malformed CSV, expected UTF-8 text: {exc}"
-        return _empty_events(tz), [Problem(file, "", "", msg)]
+        return _empty_events(tz), [Problem(file, "-", "-", msg)]
     except OSError as exc:
-        return _empty_events(tz), [Problem(file, "", "", f"cannot read the file: {exc}")]
+        return _empty_events(tz), [Problem(file, "-", "-", f"cannot read the file: {exc}")]
     if not text.strip():
         msg = "empty file: expected a header row with " + ",".join(EVENT_COLUMNS)
-        return _empty_events(tz), [Problem(file, "", "", msg)]
+        return _empty_events(tz), [Problem(file, "-", "-", msg)]
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         lines = [(reader.line_num, row) for row in reader if row]
     except csv.Error as exc:
         msg = f"malformed CSV near line {reader.line_num}: {exc}"
-        return _empty_events(tz), [Problem(file, "", "", msg)]
+        return _empty_events(tz), [Problem(file, "-", "-", msg)]
     header = [c.strip() for c in lines[0][1]]
     missing = [c for c in REQUIRED if c not in header]
     if missing:

@@ -120,3 +120,11 @@ def test_language_switch_changes_labels(monkeypatch):
     at.sidebar.button_group(key="lang").set_value("me").run()
     assert at.sidebar.checkbox(key="members").label == "Samo članice klastera"
     assert near_names(at)[0] == "Pomorski muzej"
+
+
+def test_unreadable_data_folder_shows_the_problems(monkeypatch, broken_folder):
+    folder = broken_folder("malformed.geojson", "venues.geojson")
+    at = make_app(monkeypatch, folder=folder)
+    assert not at.exception
+    assert "has problems" in at.error[0].value or "ima greške" in at.error[0].value
+    assert "venues.geojson:-:-: malformed JSON" in at.code[0].value
