@@ -6,6 +6,8 @@ Widgets are bound to the URL, like Explore. Venue links switch to Explore with
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -57,16 +59,25 @@ if view.occurrences.empty:
     st.stop()
 
 st.sidebar.markdown(f"**{tr('whats_on.count', count=len(view.occurrences))}**")
-fmap = render.build_map(view.venues, data.categories, city, lang, when=now,
+# "now" to the minute: the same map on a rerun keeps the same script, so no remount
+fmap = render.build_map(view.venues, data.categories, city, lang,
+                        when=now.replace(second=0, microsecond=0),
                         extra_lines=view.venue_lines, extra_title=tr("whats_on.map_events"))
 st_folium(fmap, key="whats-on-map", height=420, use_container_width=True, returned_objects=[])
 
-everything = whats_on.calendar_file(data, view.occurrences, lang)
-st.download_button(tr("whats_on.download_all", count=len(view.occurrences) - everything.left_out),
-                   everything.data, file_name="kotor-whats-on.ics", mime="text/calendar",
-                   key="ics-all", disabled=everything.left_out == len(view.occurrences))
-if everything.left_out:
-    st.caption(tr("whats_on.left_out", count=everything.left_out))
+
+def ics_bytes(occurrences) -> bytes:
+    """The .ics file for these occurrences (called when its button is clicked)."""
+    return whats_on.calendar_file(data, occurrences, lang).data
+
+
+# Calendar files are made when a download button is clicked, not on every rerun.
+in_file = int(view.occurrences["confirmed"].sum())  # unconfirmed dates are left out
+st.download_button(tr("whats_on.download_all", count=in_file),
+                   partial(ics_bytes, view.occurrences), file_name="kotor-whats-on.ics",
+                   mime="text/calendar", key="ics-all", disabled=in_file == 0)
+if in_file < len(view.occurrences):
+    st.caption(tr("whats_on.left_out", count=len(view.occurrences) - in_file))
 
 
 def explore_link(venue_id: str) -> None:
@@ -90,8 +101,8 @@ def show_event(row, key: str, *, downloadable: bool) -> None:
         if url.startswith(("http://", "https://")):
             st.markdown(f"[{tr('whats_on.more_link')}]({url.replace(')', '%29')})")
         if downloadable:
-            one = whats_on.calendar_file(data, row.to_frame().T, lang)
-            st.download_button(tr("whats_on.download_one"), one.data, key=f"ics-{key}",
+            st.download_button(tr("whats_on.download_one"),
+                               partial(ics_bytes, row.to_frame().T), key=f"ics-{key}",
                                file_name=f"{row['event_id']}.ics", mime="text/calendar")
 
 
