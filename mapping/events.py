@@ -651,10 +651,11 @@ def events_per_month(events: pd.DataFrame, first_month: date, months: int,
     return result
 
 
-def next_events(events: pd.DataFrame, venue_id: str, now: datetime, tz: str,
-                n: int = 3) -> pd.DataFrame:
-    """The venue's next ``n`` occurrences still to come or running at ``now``."""
-    mine = events.loc[(events["venue_id"] == venue_id).to_numpy(dtype=bool)]
+def upcoming(events: pd.DataFrame, venue_ids: set[str], now: datetime, tz: str,
+             n: int = 3) -> pd.DataFrame:
+    """Each venue's next ``n`` occurrences still to come or running at ``now`` (for the
+    venue cards), in start order; unconfirmed ones count from their expected month."""
+    mine = events.loc[events["venue_id"].isin(list(venue_ids)).to_numpy(dtype=bool)]
     now_ts = pd.Timestamp(now)
     now_ts = now_ts.tz_localize(tz) if now_ts.tzinfo is None else now_ts.tz_convert(tz)
     today = now_ts.date()
@@ -663,10 +664,27 @@ def next_events(events: pd.DataFrame, venue_id: str, now: datetime, tz: str,
         return occ
     running = (occ["occurrence_end"] > now_ts) | (occ["occurrence_start"] >= now_ts)
     keep = running.to_numpy(dtype=bool) | ~occ["confirmed"].to_numpy(dtype=bool)
-    return occ.loc[keep].head(n).reset_index(drop=True)
+    return occ.loc[keep].groupby("venue_id", sort=False).head(n).reset_index(drop=True)
+
+
+def next_events(events: pd.DataFrame, venue_id: str, now: datetime, tz: str,
+                n: int = 3) -> pd.DataFrame:
+    """The venue's next ``n`` occurrences still to come or running at ``now``."""
+    return upcoming(events, {venue_id}, now, tz, n)
 
 
 # --------------------------------------------------------------------------- text
+
+
+def card_lines(occ: pd.DataFrame, lang: str, languages: Sequence[str]) -> dict[str, list[str]]:
+    """Occurrences as one plain-text line each ("Sat 4 Jul, 20:00–22:00 — Title"), per
+    venue id, in ``occ``'s order: the event list of a venue card on any map."""
+    lines: dict[str, list[str]] = {}
+    for row in occ.to_dict("records"):
+        title = localized(row, "title", lang, languages)
+        lines.setdefault(str(row["venue_id"]), []).append(
+            f"{occurrence_label(row, lang)} — {title}")
+    return lines
 
 
 def localized(record: Mapping, field: str, lang: str, languages: Sequence[str]) -> str:

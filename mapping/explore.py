@@ -6,7 +6,7 @@ filtered venues, the start point, the nearest-first list and the card extras.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import geopandas as gpd
@@ -22,7 +22,6 @@ from mapping.settings import CityProfile
 from mapping.text import markdown_literal
 
 NEAR_LIMIT = 30  # venues in the nearest-first list; the map shows all of them
-UPCOMING_HORIZON_DAYS = 400
 UPCOMING_PER_VENUE = 3
 
 
@@ -93,24 +92,10 @@ def upcoming_lines(
     data: Dataset, venue_ids: set[str], lang: str, now: datetime
 ) -> dict[str, list[str]]:
     """The next three events at each venue, as plain-text lines for the venue card."""
-    events = data.events
-    if events.empty or not venue_ids:
+    if data.events.empty or not venue_ids:
         return {}
-    here = events[events["venue_id"].isin(venue_ids)]
-    if here.empty:
-        return {}
-    tz = data.city.timezone
-    today = now.date()
-    occ = ev.occurrences(here, today, today + timedelta(days=UPCOMING_HORIZON_DAYS), tz)
-    occ = occ[occ["occurrence_end"] >= pd.Timestamp(now)]
-    titles = localized_column(occ, "title", lang, data.city.languages)
-    lines: dict[str, list[str]] = {}
-    for venue_id, group in occ.groupby("venue_id", sort=False):
-        top = group.head(UPCOMING_PER_VENUE)
-        lines[str(venue_id)] = [
-            f"{ev.occurrence_label(row, lang)} — {titles.loc[idx]}" for idx, row in top.iterrows()
-        ]
-    return lines
+    occ = ev.upcoming(data.events, venue_ids, now, data.city.timezone, UPCOMING_PER_VENUE)
+    return ev.card_lines(occ, lang, data.city.languages)
 
 
 def list_labels(

@@ -57,11 +57,6 @@ def t(key: str, lang: str, /, **values: object) -> str:
     return template.format(**values) if values else template
 
 
-def language_name(lang: str) -> str:
-    """The language's name in itself ("Crnogorski", "English")."""
-    return t("language.name", lang)
-
-
 def localized_column(frame, field: str, lang: str, languages: tuple[str, ...] | list[str]):
     """A data field in ``lang`` for every row, vectorised, with fallback.
 

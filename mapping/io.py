@@ -251,11 +251,6 @@ def enrich_dataset(dataset: Dataset, year: int | None = None) -> Dataset:
     return replace(dataset, venues=gpd.GeoDataFrame(venues, geometry="geometry", crs=WGS84))
 
 
-def places_of_kind(places: gpd.GeoDataFrame, kind: str) -> gpd.GeoDataFrame:
-    """Settlements or landmarks."""
-    return places[places["kind"] == kind]
-
-
 # --------------------------------------------------------------------------- writing
 
 

@@ -48,11 +48,7 @@ def whats_on(
     venue_ids = set(data.venues.loc[data.venues["member"], "id"]) if members_only else None
     occ = ev.filter_occurrences(occ, categories=list(categories) if categories else None,
                                 venue_ids=venue_ids, text=text, lang=lang)
-    titles = localized_column(occ, "title", lang, data.city.languages)
-    lines: dict[str, list[str]] = {}
-    for idx, row in occ.iterrows():
-        lines.setdefault(str(row["venue_id"]), []).append(
-            f"{ev.occurrence_label(row, lang)} — {titles.loc[idx]}")
+    lines = ev.card_lines(occ, lang, data.city.languages)
     hosts = data.venues[data.venues["id"].isin(lines)]
     return WhatsOn(
         occurrences=occ,
