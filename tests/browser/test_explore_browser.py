@@ -137,8 +137,16 @@ def test_phone_viewport(browser, kotor_server, artifacts):
     box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
     assert box["width"] <= 390 and box["width"] > 300
     page.screenshot(path=str(artifacts / "explore-390x844.png"))
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    expect(sidebar).not_to_be_in_viewport()  # filters folded away on a phone
     expand = '[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"]'
     page.locator(expand).first.click()
-    expect(page.get_by_text("Cluster members only")).to_be_visible()
+    expect(sidebar).to_be_in_viewport()
+    total = len(load_dataset(REPO_DATA, enrich=False).venues)
+    count = sidebar.locator("strong", has_text="venues shown")
+    expect(count).to_have_text(f"{total} of {total} venues shown")
+    sidebar.get_by_text("Cluster members only").click()  # a filter works by touch too
+    expect(count).to_have_text(re.compile(rf"^\d+ of {total} venues shown$"))
+    expect(count).not_to_have_text(f"{total} of {total} venues shown")
     page.screenshot(path=str(artifacts / "explore-390x844-filters.png"))
     context.close()
