@@ -141,6 +141,7 @@ def floor_payload(collection: dict) -> bytes:
 
 def bench_map() -> None:
     print("\n== Map build: Python -> HTML the page sends (render.build_map + render.map_html)")
+    print("   input as the page gets it: synthetic folders read by load_dataset (enriched)")
     kotor = load_dataset(DATA)
     city, categories = kotor.city, kotor.categories
     when = datetime(2026, 7, 15, 11, 0, tzinfo=ZoneInfo(city.timezone))
@@ -150,10 +151,10 @@ def bench_map() -> None:
     print(f"{'venues':>8} {'ours':>10} {'naive folium':>13} {'floor':>10} {'floor+build':>12} "
           f"{'naive/ours':>11} {'ours/floor':>11} {'bytes/venue':>12}")
     frames = [("kotor", kotor.venues)]
-    for n in (100, *SIZES):
-        venues = synthetic.venues(n, city, list(categories["id"]))
-        venues["lon"], venues["lat"] = venues.geometry.x, venues.geometry.y
-        frames.append((str(n), venues))
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (100, *SIZES):
+            folder = synthetic.write_folder(Path(tmp) / f"syn{n}", DATA, n)
+            frames.append((str(n), load_dataset(folder).venues))
     for label, venues in frames:
         def ours(venues=venues) -> str:
             return render.map_html(render.build_map(venues, categories, city, "en", when=when,

@@ -297,9 +297,20 @@ def _points(venues: gpd.GeoDataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndar
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    """A text column with "" for missing, kept in the storage it came in.
+
+    An object column of strings (what :func:`mapping.io.load_dataset` gives) stays
+    object: pandas 3's ``astype(str)`` would build an Arrow array that the steps here
+    turn back into Python strings, two full conversions per column for nothing.
+    """
     if name not in frame.columns:
         return pd.Series("", index=frame.index, dtype=object)
-    return frame[name].fillna("").astype(str)
+    column = frame[name]
+    if column.dtype == object:
+        values = column.to_numpy(dtype=object, na_value="")
+        if pd.api.types.infer_dtype(values, skipna=False) in ("string", "empty"):
+            return pd.Series(values, index=frame.index, dtype=object)
+    return column.fillna("").astype(str)
 
 
 @cache
