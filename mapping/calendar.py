@@ -27,8 +27,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from icalendar import Calendar, Event, Timezone
 
-from mapping.events import localized
-from mapping.i18n import t
+from mapping.i18n import localized, t
 
 DEFAULT_PRODID = "-//Kotor Creative Map//EN"
 DEFAULT_DOMAIN = "creative-map"

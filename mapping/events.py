@@ -48,7 +48,7 @@ import pandas as pd
 from dateutil.rrule import WEEKLY, YEARLY, rrule
 
 from mapping._errors import Problem
-from mapping.i18n import t
+from mapping.i18n import localized, t
 from mapping.text import fold, search_keys
 
 EVENT_COLUMNS: tuple[str, ...] = (
@@ -685,19 +685,6 @@ def card_lines(occ: pd.DataFrame, lang: str, languages: Sequence[str]) -> dict[s
         lines.setdefault(str(row["venue_id"]), []).append(
             f"{occurrence_label(row, lang)} — {title}")
     return lines
-
-
-def localized(record: Mapping, field: str, lang: str, languages: Sequence[str]) -> str:
-    """``field_<lang>``, then ``field`` (the original), then ``field_<other>``; else ""."""
-    keys = [f"{field}_{lang}", field, *(f"{field}_{o}" for o in languages if o != lang)]
-    for key in keys:
-        value = record.get(key, "")
-        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-            continue
-        text = str(value).strip()
-        if text:
-            return text
-    return ""
 
 
 def _languages_of(frame: pd.DataFrame | Mapping) -> list[str]:

@@ -10,9 +10,13 @@ Each folder's ``meta.toml`` holds ``"language.name"`` (the language's own name).
 
 from __future__ import annotations
 
+import math
 import tomllib
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
+
+import pandas as pd
 
 LOCALES_DIR = Path(__file__).with_name("locales")
 
@@ -63,8 +67,6 @@ def localized_column(frame, field: str, lang: str, languages: tuple[str, ...] | 
     Order: ``<field>_<lang>``, then ``<field>`` (the original), then the other
     languages' ``<field>_<other>``. Empty strings count as missing.
     """
-    import pandas as pd
-
     order = [f"{field}_{lang}", field, *(f"{field}_{other}" for other in languages)]
     result = pd.Series("", index=frame.index, dtype=object)
     for column in order:
@@ -72,3 +74,17 @@ def localized_column(frame, field: str, lang: str, languages: tuple[str, ...] | 
             values = frame[column].fillna("").astype(str)
             result = result.where(result != "", values)
     return result
+
+
+def localized(record: Mapping, field: str, lang: str, languages: Sequence[str]) -> str:
+    """One record's field in ``lang``, with the same fallback as :func:`localized_column`:
+    ``field_<lang>``, then ``field`` (the original), then ``field_<other>``; else ""."""
+    keys = [f"{field}_{lang}", field, *(f"{field}_{o}" for o in languages if o != lang)]
+    for key in keys:
+        value = record.get(key, "")
+        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+            continue
+        text = str(value).strip()
+        if text:
+            return text
+    return ""

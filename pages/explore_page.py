@@ -100,17 +100,21 @@ selected = st.session_state["venue"] or None
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _map_for(folder: str, version: tuple, filter_key: VenueFilter, lang: str,
-             start: tuple[float, float, str], selected: str | None, minute_key: str):
-    """The folium map for one view; keyed on plain values so reruns reuse it."""
-    venues = explore.filtered(data, filter_key, lang)
-    lines = explore.upcoming_lines(data, set(venues["id"]), lang, now)
-    return render.build_map(venues, data.categories, city, lang, when=moment, start=start,
+             start: tuple[float, float, str], selected: str | None, minute_key: str,
+             _venues, _when):
+    """The folium map for one view, keyed on plain values so reruns reuse it.
+
+    ``_venues`` (the filtered venues, already computed above) and ``_when`` are not
+    hashed: ``filter_key`` and ``minute_key`` stand for them.
+    """
+    lines = explore.upcoming_lines(data, set(_venues["id"]), lang, _when)
+    return render.build_map(_venues, data.categories, city, lang, when=_when, start=start,
                             selected=selected, extra_lines=lines,
                             extra_title=tr("explore.upcoming") if lines else "")
 
 
 fmap = _map_for(str(data.folder), data_version(data.folder), venue_filter, lang, start,
-                selected, moment.strftime("%Y-%m-%dT%H:%M"))
+                selected, moment.strftime("%Y-%m-%dT%H:%M"), shown, moment)
 center = explore.center_on(shown, selected) or (start[0], start[1])
 out = st_folium(fmap, key="explore-map", height=520, use_container_width=True,
                 returned_objects=["last_clicked"], center=center)
