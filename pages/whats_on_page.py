@@ -71,11 +71,12 @@ def ics_bytes(occurrences) -> bytes:
     return whats_on.calendar_file(data, occurrences, lang).data
 
 
-# Calendar files are made when a download button is clicked, not on every rerun.
+# The whole list's file is made with the page (one file, a plain download link); each
+# event's own file is made only when its button is clicked, not on every rerun.
 in_file = int(view.occurrences["confirmed"].sum())  # unconfirmed dates are left out
-st.download_button(tr("whats_on.download_all", count=in_file),
-                   partial(ics_bytes, view.occurrences), file_name="kotor-whats-on.ics",
-                   mime="text/calendar", key="ics-all", disabled=in_file == 0)
+st.download_button(tr("whats_on.download_all", count=in_file), ics_bytes(view.occurrences),
+                   file_name="kotor-whats-on.ics", mime="text/calendar", key="ics-all",
+                   disabled=in_file == 0)
 if in_file < len(view.occurrences):
     st.caption(tr("whats_on.left_out", count=len(view.occurrences) - in_file))
 

@@ -109,6 +109,12 @@ class StreamlitServer:
             page.wait_for_timeout(100)  # a detached frame: the new one is on its way
 
 
+def wait_idle(page: Page, timeout_s: float = 60) -> None:
+    """Until the app's script is not running (Streamlit marks its root element)."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                           timeout=timeout_s * 1000)
+
+
 @contextmanager
 def launch_browser() -> Iterator[Browser]:
     """Headless Debian Chromium through Playwright (no downloaded browser build)."""

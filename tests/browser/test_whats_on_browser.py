@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 from icalendar import Calendar
 from playwright.sync_api import expect
 
-from tests.browser.harness import StreamlitServer
+from tests.browser.harness import StreamlitServer, wait_idle
 from tests.conftest import MINI
 
 RANGE = "range=2026-12-01&range=2026-12-31"
@@ -42,6 +42,7 @@ def test_venue_link_opens_explore_with_the_venue_selected(watched, mini_server):
 
 def test_download_button_delivers_an_ics(watched, mini_server, tmp_path):
     page, _ = open_whats_on(watched, mini_server, "lang=EN&range=2026-12-05&range=2026-12-06")
+    wait_idle(page)
     with page.expect_download() as info:
         page.locator('[class*="st-key-ics-all"] button').click()
     download = info.value
