@@ -18,11 +18,11 @@ import pandas as pd
 from mapping import events as ev
 from mapping._errors import DataError
 from mapping.calendar import to_ics
+from mapping.hours import MONTH_STATE_COLUMNS
+from mapping.i18n import localized_column, month_name
 from mapping.io import Dataset, atomic_write, load_dataset, venues_csv_bytes, venues_geojson_bytes
 from mapping.settings import data_dir
 from mapping.validate import validate_folder
-
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,7 +36,9 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("folder", nargs="?", metavar="DIR", help="data folder")
 
     folder_arg(sub.add_parser("validate", help="list every problem in a data folder"))
-    folder_arg(sub.add_parser("info", help="counts by category and open venues per month"))
+    info = sub.add_parser("info", help="counts by category and open venues per month")
+    folder_arg(info)
+    info.add_argument("--lang", default=None, help="language code (default: the town's)")
     export = sub.add_parser("export", help="write venues as GeoJSON or CSV (atomically)")
     folder_arg(export)
     export.add_argument("--format", choices=("geojson", "csv"), required=True)
@@ -62,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args.folder)
         dataset = load_dataset(args.folder)
         if args.command == "info":
-            print(info_text(dataset))
+            print(info_text(dataset, args.lang))
             return 0
         if args.command == "export":
             return _export(dataset, args.format, args.out)
@@ -92,18 +94,25 @@ def _validate(folder: str | None) -> int:
     return 0
 
 
-def info_text(dataset: Dataset) -> str:
-    """Counts by category, members, and venues open/closed/unknown in each month."""
+def info_text(dataset: Dataset, lang: str | None = None) -> str:
+    """Counts by category, members, and venues open/closed/unknown in each month.
+
+    Category labels and month names are in ``lang`` (default: the town's language).
+    """
     venues = dataset.venues
-    lines = [f"{dataset.city.name}: {len(venues)} venues, {int(venues['member'].sum())} members"]
+    city = dataset.city
+    lang = lang or city.default_language
+    lines = [f"{city.name}: {len(venues)} venues, {int(venues['member'].sum())} members"]
     counts = venues["category"].value_counts()
-    labels = dataset.categories.set_index("id")["label_en"].to_dict()
+    categories = dataset.categories
+    labels = dict(zip(categories["id"],
+                      localized_column(categories, "label", lang, city.languages), strict=True))
     lines.append("by category:")
     lines += [f"  {cat:<18} {labels.get(cat, '?'):<28} {n:>6}" for cat, n in counts.items()]
     lines.append("by month:      open  closed  unknown")
-    for month in range(1, 13):
-        states = venues[f"m{month:02d}"].value_counts()
-        lines.append(f"  {MONTHS[month - 1]:<10} {states.get('open', 0):>6} "
+    for month, column in enumerate(MONTH_STATE_COLUMNS, start=1):
+        states = venues[column].value_counts()
+        lines.append(f"  {month_name(month, lang):<10} {states.get('open', 0):>6} "
                      f"{states.get('closed', 0):>7} {states.get('unknown', 0):>8}")
     return "\n".join(lines)
 

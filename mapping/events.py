@@ -48,7 +48,7 @@ import pandas as pd
 from dateutil.rrule import WEEKLY, YEARLY, rrule
 
 from mapping._errors import Problem
-from mapping.i18n import localized, t
+from mapping.i18n import localized, month_name, t, weekday_name
 from mapping.text import fold, search_keys
 
 EVENT_COLUMNS: tuple[str, ...] = (
@@ -69,9 +69,6 @@ _DATETIME_RE = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?"
 _EXPECTED_DATE = "expected YYYY-MM-DD (all-day) or YYYY-MM-DDTHH:MM (local time)"
 _TRUE = frozenset({"true", "yes", "1"})
 _FALSE = frozenset({"false", "no", "0"})
-_MONTH_KEYS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
-               "dec")
-_WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 # --------------------------------------------------------------------------- reading
@@ -699,14 +696,14 @@ def _languages_of(frame: pd.DataFrame | Mapping) -> list[str]:
 
 def _day_text(moment: pd.Timestamp, lang: str, *, year: bool = False) -> str:
     key = "events.label.day_year" if year else "events.label.day"
-    return t(key, lang, weekday=t(f"events.weekday.{_WEEKDAY_KEYS[moment.weekday()]}", lang),
-             day=moment.day, month=t(f"events.month_short.{_MONTH_KEYS[moment.month - 1]}", lang),
+    return t(key, lang, weekday=weekday_name(moment.weekday(), lang),
+             day=moment.day, month=month_name(moment.month, lang),
              year=moment.year)
 
 
 def _month_text(moment: pd.Timestamp, lang: str) -> str:
     return t("events.label.month_year", lang,
-             month=t(f"events.month.{_MONTH_KEYS[moment.month - 1]}", lang), year=moment.year)
+             month=month_name(moment.month, lang, long=True), year=moment.year)
 
 
 def occurrence_label(row: Mapping, lang: str, *, year: bool = False) -> str:

@@ -27,7 +27,7 @@ import numpy as np
 import opening_hours
 import pandas as pd
 
-from mapping.i18n import t
+from mapping.i18n import month_name, t, weekday_name
 
 OPEN, CLOSED, UNKNOWN = "open", "closed", "unknown"
 STATES = (OPEN, CLOSED, UNKNOWN)
@@ -521,8 +521,8 @@ def _month_runs(weeks: tuple[Week, ...]) -> list[tuple[int, int]]:
 
 
 def _month_range(start: int, end: int, lang: str) -> str:
-    first = t(f"hours.month.{start}", lang)
-    return first if start == end else f"{first}–{t(f'hours.month.{end}', lang)}"
+    first = month_name(start, lang)
+    return first if start == end else f"{first}–{month_name(end, lang)}"
 
 
 def _describe_week(week: Week, lang: str) -> str:
@@ -556,8 +556,8 @@ def _weekday_label(weekdays: list[int], lang: str) -> str:
             runs.append([weekday])
     names = []
     for run in runs:
-        first = t(f"hours.weekday.{run[0]}", lang)
-        names.append(first if len(run) == 1 else f"{first}–{t(f'hours.weekday.{run[-1]}', lang)}")
+        first = weekday_name(run[0], lang)
+        names.append(first if len(run) == 1 else f"{first}–{weekday_name(run[-1], lang)}")
     return ",".join(names)
 
 

@@ -61,6 +61,20 @@ def t(key: str, lang: str, /, **values: object) -> str:
     return template.format(**values) if values else template
 
 
+def month_name(month: int, lang: str, /, *, long: bool = False) -> str:
+    """The name of ``month`` (1-12) in ``lang``: "Jan" or, with ``long``, "January".
+
+    The one home of month names: cards, season summaries, charts, event labels and the
+    command line all ask here, so a language's catalogue names each month once.
+    """
+    return t(f"date.month{'_long' if long else ''}.{int(month)}", lang)
+
+
+def weekday_name(weekday: int, lang: str, /, *, long: bool = False) -> str:
+    """The name of ``weekday`` (0 = Monday … 6 = Sunday, as ``date.weekday()``) in ``lang``."""
+    return t(f"date.weekday{'_long' if long else ''}.{int(weekday)}", lang)
+
+
 def localized_column(frame, field: str, lang: str, languages: tuple[str, ...] | list[str]):
     """A data field in ``lang`` for every row, vectorised, with fallback.
 

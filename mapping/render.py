@@ -42,7 +42,7 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from mapping import hours
-from mapping.i18n import t
+from mapping.i18n import month_name, t, weekday_name
 from mapping.settings import CityProfile
 from mapping.text import escape
 
@@ -546,8 +546,8 @@ def _labels(city: CityProfile, lang: str, when: datetime) -> dict[str, str]:
 def _day_label(day: date, today: date, lang: str) -> str:
     if day == today:
         return t("map.hours_today", lang)
-    return t("map.hours_on", lang, weekday=t(f"hours.weekday.{day.weekday()}", lang),
-             day=day.day, month=t(f"hours.month.{day.month}", lang))
+    return t("map.hours_on", lang, weekday=weekday_name(day.weekday(), lang),
+             day=day.day, month=month_name(day.month, lang))
 
 
 # --------------------------------------------------------------------------- extras

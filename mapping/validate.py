@@ -19,17 +19,21 @@ from mapping import hours
 from mapping._errors import DataError, Problem
 from mapping.events import check_references, read_events
 from mapping.io import VENUE_REQUIRED, read_geodata, read_table
+from mapping.schema import (
+    WHEELCHAIR_VALUES,
+    is_email,
+    is_hex_colour,
+    is_icon_name,
+    is_web_url,
+    rule_mask,
+)
 from mapping.settings import CityProfile, data_dir, load_city
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-URL = re.compile(r"^https?://[^\s/$.?#][^\s<>\"']*$", re.IGNORECASE)
-EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[a-z]{2,}$", re.IGNORECASE)
 PHONE = re.compile(r"^\+?[0-9 ()/-]{6,20}$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 PRECISIONS = ("exact", "approximate", "settlement")
-WHEELCHAIR = ("yes", "limited", "no")
 ORG_TYPES = ("company", "ngo", "public", "artist", "religious", "other")
 PLACE_KINDS = ("settlement", "landmark")
 
@@ -41,6 +45,9 @@ def record_labels(frame: pd.DataFrame) -> list[str]:
         str(v).strip() if isinstance(v, str) and v.strip() else f"row {i + 1}"
         for i, v in enumerate(ids)
     ]
+
+
+_Add = Callable[[np.ndarray, str, "str | Callable[[int], str]"], None]
 
 
 class _Problems(list[Problem]):
@@ -95,12 +102,14 @@ def check_venues(
             lambda i: f"unknown category {category.iloc[i]!r}; expected one of: {known}")
 
     _check_enum(add, venues, "location_precision", PRECISIONS)
-    _check_enum(add, venues, "wheelchair", WHEELCHAIR)
+    _check_enum(add, venues, "wheelchair", WHEELCHAIR_VALUES)
     _check_enum(add, venues, "org_type", ORG_TYPES)
-    _check_pattern(add, venues, "website", URL, "expected an http:// or https:// URL")
-    _check_pattern(add, venues, "email", EMAIL, "expected an e-mail address like name@example.me")
-    _check_pattern(add, venues, "phone", PHONE, "expected a phone number like +382 32 304 720")
-    _check_pattern(add, venues, "checked", DATE, "expected a date YYYY-MM-DD")
+    _check_rule(add, venues, "website", is_web_url,
+                "expected an http:// or https:// URL like https://example.me/")
+    _check_rule(add, venues, "email", is_email, "expected an e-mail address like name@example.me")
+    _check_rule(add, venues, "phone", PHONE.fullmatch,
+                "expected a phone number like +382 32 304 720")
+    _check_rule(add, venues, "checked", DATE.fullmatch, "expected a date YYYY-MM-DD")
 
     oh = _column(venues, "opening_hours")
     for value in oh[~_blank(oh)].astype(str).unique():
@@ -112,20 +121,20 @@ def check_venues(
     return problems
 
 
-def _check_enum(add, frame: pd.DataFrame, field: str, allowed: tuple[str, ...]) -> None:
+def _check_enum(add: _Add, frame: pd.DataFrame, field: str, allowed: tuple[str, ...]) -> None:
     values = _column(frame, field)
     bad = ~_blank(values) & ~values.isin(allowed).to_numpy()
     add(bad, field, lambda i: f"got {values.iloc[i]!r}; expected one of: {', '.join(allowed)}")
 
 
-def _check_pattern(
-    add, frame: pd.DataFrame, field: str, pattern: re.Pattern, expected: str
+def _check_rule(
+    add: _Add, frame: pd.DataFrame, field: str, rule: Callable[[str], object], expected: str
 ) -> None:
+    """Report every present value of ``field`` that ``rule`` rejects (after stripping)."""
     values = _column(frame, field)
     present = ~_blank(values)
-    ok = values.astype(str).str.strip().str.match(pattern.pattern, flags=pattern.flags)
-    add(present & ~ok.fillna(False).to_numpy(dtype=bool), field,
-        lambda i: f"{expected}, got {values.iloc[i]!r}")
+    ok = rule_mask(values.fillna("").astype(str).str.strip(), lambda v: bool(rule(str(v))))
+    add(present & ~ok, field, lambda i: f"{expected}, got {values.iloc[i]!r}")
 
 
 def _check_points(
@@ -169,9 +178,14 @@ def check_categories(
     for field in required:
         for i in np.flatnonzero(_blank(_column(categories, field))):
             problems.append(Problem(file, labels[i], field, "required field is missing or empty"))
-    colours = _column(categories, "colour").astype(str)
-    for i in np.flatnonzero(~_blank(colours) & ~colours.str.match(HEX_COLOUR.pattern).to_numpy()):
-        problems.append(Problem(file, labels[i], "colour", "expected a colour like #117733"))
+    colours = _column(categories, "colour")
+    for i in np.flatnonzero(~_blank(colours) & ~rule_mask(colours, is_hex_colour)):
+        problems.append(Problem(file, labels[i], "colour",
+                                "expected a colour like #117733 or #173"))
+    icons = _column(categories, "icon")
+    for i in np.flatnonzero(~_blank(icons) & ~rule_mask(icons, is_icon_name)):
+        problems.append(Problem(file, labels[i], "icon",
+                                "expected a Font Awesome icon name like masks-theater"))
     for i in np.flatnonzero(_column(categories, "id").duplicated(keep=False).to_numpy()):
         problems.append(Problem(file, labels[i], "id", "duplicate category id"))
     return problems

@@ -15,7 +15,7 @@ import pandas as pd
 
 from mapping import events as ev
 from mapping.calendar import IcsExport, to_ics
-from mapping.i18n import localized_column, t
+from mapping.i18n import localized_column, month_name, t
 from mapping.io import Dataset
 
 DEFAULT_DAYS = 30
@@ -68,7 +68,7 @@ def month_strip(data: Dataset, today: date, lang: str) -> pd.DataFrame:
     counts = ev.events_per_month(data.events, today.replace(day=1), STRIP_MONTHS,
                                  data.city.timezone)
     labels = [
-        f"{int(y)}-{int(m):02d} {t(f'hours.month.{int(m)}', lang)}"
+        f"{int(y)}-{int(m):02d} {month_name(int(m), lang)}"
         for y, m in zip(counts["year"], counts["month"], strict=True)
     ]
     return pd.DataFrame({

@@ -13,6 +13,7 @@ from streamlit_folium import st_folium
 
 from mapping import events as ev
 from mapping import render, whats_on
+from mapping.i18n import month_name
 from mapping.text import markdown_literal as md
 from pages.shared import current_language, dataset, local_now, sync_url, tr, url_choice
 
@@ -117,6 +118,6 @@ if view.unconfirmed:
     st.subheader(tr("whats_on.tbc_heading"))
     st.caption(tr("whats_on.tbc_note"))
     for (year, month), group in view.unconfirmed:
-        st.markdown(f"**{tr(f'hours.month_long.{month}')} {year}**")
+        st.markdown(f"**{month_name(month, lang, long=True)} {year}**")
         for idx, row in group.iterrows():
             show_event(row, f"tbc-{year}{month:02d}-{row['event_id']}-{idx}", downloadable=False)

@@ -36,7 +36,7 @@ def test_validate_malformed_file_no_traceback(broken_folder, capsys):
 
 
 def test_info_counts(capsys):
-    assert main(["info", str(MINI)]) == 0
+    assert main(["info", str(MINI), "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "4 venues, 2 members" in out
     jan = next(line for line in out.splitlines() if line.strip().startswith("Jan"))

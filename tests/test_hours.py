@@ -171,11 +171,11 @@ def test_season_summary(value: str, lang: str, expected: str) -> None:
 
 
 def test_hours_catalogues_have_the_same_keys() -> None:
-    en = {k for k in catalogue("en") if k.startswith("hours.")}
-    me = {k for k in catalogue("me") if k.startswith("hours.")}
+    en = {k for k in catalogue("en") if k.startswith(("hours.", "date."))}
+    me = {k for k in catalogue("me") if k.startswith(("hours.", "date."))}
     assert en == me
-    assert {f"hours.month.{m}" for m in range(1, 13)} <= en
-    assert {f"hours.weekday.{d}" for d in range(7)} <= en
+    assert {f"date.month.{m}" for m in range(1, 13)} <= en
+    assert {f"date.weekday.{d}" for d in range(7)} <= en
 
 
 # --------------------------------------------------------------------------- check

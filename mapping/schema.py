@@ -1,0 +1,74 @@
+"""What a value in the data may be: the one home of each value rule.
+
+Validation reports a value that breaks one of these rules; the map, the queries and the
+exports use the same functions to decide what they may show, so a value the validator
+accepts is never dropped by the map, nor the other way round.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+import numpy as np
+import pandas as pd
+
+WHEELCHAIR_VALUES: tuple[str, ...] = ("yes", "limited", "no")
+"""OpenStreetMap ``wheelchair`` values we read; empty (or anything else) is unknown."""
+
+WHEELCHAIR_ACCESSIBLE: tuple[str, ...] = ("yes", "limited")
+"""Values the wheelchair filter keeps: full *or* limited access (the card says which)."""
+
+_HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
+_ICON_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_EMAIL = re.compile(r"[^\s@<>\"'`\\:/]+@[^\s@<>\"'`\\:/]+\.[a-zA-Z]{2,}")
+_UNSAFE_IN_URL = frozenset("<>\"'`\\")
+
+
+def is_hex_colour(value: object) -> bool:
+    """Whether ``value`` is a CSS hex colour, ``#rgb`` or ``#rrggbb``."""
+    return isinstance(value, str) and _HEX_COLOUR.fullmatch(value.strip()) is not None
+
+
+def is_icon_name(value: object) -> bool:
+    """Whether ``value`` is a Font Awesome icon name such as ``masks-theater``."""
+    return isinstance(value, str) and _ICON_NAME.fullmatch(value.strip()) is not None
+
+
+def is_email(value: object) -> bool:
+    """Whether ``value`` is an e-mail address a ``mailto:`` link can use (``name@host.tld``)."""
+    return isinstance(value, str) and _EMAIL.fullmatch(value.strip()) is not None
+
+
+def is_web_url(value: object) -> bool:
+    """Whether ``value`` is an absolute ``http(s)`` address a visitor can follow.
+
+    It needs a host with a dot (or ``localhost``), no white space, and none of the
+    characters that would let it leave an HTML attribute (``< > " ' ` \\``): a link
+    we show must be a link, never markup.
+    """
+    if not isinstance(value, str):
+        return False
+    url = value.strip()
+    if not url or any(ch.isspace() or ch in _UNSAFE_IN_URL for ch in url):
+        return False
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and ("." in host or host == "localhost")
+
+
+def rule_mask(values: pd.Series, rule: Callable[[object], bool]) -> np.ndarray:
+    """``rule`` for every value of a column, evaluated once per distinct value.
+
+    Missing values are passed as ``""``; a rule says whether a *present* value is
+    acceptable, so callers decide separately what an empty value means.
+    """
+    if values.empty:
+        return np.zeros(0, dtype=bool)
+    codes, uniques = pd.factorize(values.fillna("").astype(str))
+    verdicts = np.fromiter((rule(u) for u in uniques), dtype=bool, count=len(uniques))
+    return verdicts[codes] if len(uniques) else np.zeros(len(values), dtype=bool)
