@@ -106,8 +106,9 @@ def list_labels(
 
     Markdown punctuation is escaped: button labels render markdown, data must stay text.
     """
-    today = hours.hours_today(venues["opening_hours"], when.date(), city.timezone, lang,
-                              country=city.country or None)
+    codes, view = hours.day_view(venues["opening_hours"], when, city.timezone, lang,
+                                 country=city.country or None)
+    today = view["today"].to_numpy()[codes]
     walk = venues["walk_min"].map(lambda m: t("near.walk", lang, minutes=max(1, round(m))))
     category = venues["category"].map(category_labels).fillna("")
     return [

@@ -27,6 +27,7 @@ import numpy as np
 import opening_hours
 import pandas as pd
 
+from mapping import clock
 from mapping.i18n import month_name, t, weekday_name
 
 OPEN, CLOSED, UNKNOWN = "open", "closed", "unknown"
@@ -365,12 +366,6 @@ def _months(
     return tuple(states), tuple(hours)
 
 
-def _local(when: datetime, tz: str) -> datetime:
-    """A naive datetime is read as the town's wall-clock time."""
-    zone = ZoneInfo(tz)
-    return when.replace(tzinfo=zone) if when.tzinfo is None else when.astimezone(zone)
-
-
 # --------------------------------------------------------------------------- scalar API
 
 
@@ -392,7 +387,7 @@ def is_open_at(value: str, when: datetime, tz: str, *, country: str | None = Non
     compiled = _compile(value, tz, country)
     if compiled is None:
         return None
-    return _BOOL[_code(*compiled.state(_local(when, tz)), _traits(value)[0])]
+    return _BOOL[_code(*compiled.state(clock.local(when, tz)), _traits(value)[0])]
 
 
 def is_open_on(value: str, day: date, tz: str, *, country: str | None = None) -> bool | None:
@@ -411,10 +406,10 @@ def next_change(
     compiled = _compile(value, tz, country)
     if compiled is None:
         return None
-    local = _local(when, tz)
+    local = clock.local(when, tz)
     if not _traits(value)[1]:
         changed = compiled.next_change(local)
-        return None if changed is None else _local(changed, tz)
+        return None if changed is None else clock.local(changed, tz)
     # The library's next_change() ignores fallbacks: walk our evaluation instead.
     now = local.timestamp()
     code = _code(*compiled.state(local), _traits(value)[0])
@@ -633,6 +628,42 @@ def hours_today(
         values, lambda v: hours_on(v, day, tz, lang, country=country), t("hours.unknown", lang)
     )
     return pd.Series(cells, index=values.index, dtype=object)
+
+
+DAY_VIEW_COLUMNS = ("today", "summary", "day_state", "state_at")
+
+
+def day_view(
+    values: pd.Series, moment: datetime, tz: str, lang: str, *, country: str | None = None
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """What a visitor reads about each venue's hours at ``moment``: the one place for it.
+
+    Returns each value's row number in a table with one row per distinct
+    ``opening_hours`` string (so 50,000 venues sharing 300 strings cost 300 rows), and
+    that table: ``today`` (the day's hours in words), ``summary`` (the season summary,
+    "" when unknown), ``day_state`` and ``state_at`` (1 open / 0 closed / 2 unknown, for
+    the whole day and at ``moment``). The map's card and the Explore list both read it.
+    """
+    local_moment = clock.local(moment, tz)
+    day = local_moment.date()
+    codes, uniques = pd.factorize(values.map(_clean), use_na_sentinel=False)
+    distinct = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    unknown = t("hours.unknown", lang)
+    summary = summaries(distinct, day.year, tz, lang, country=country)
+    table = pd.DataFrame({
+        "today": hours_today(distinct, day, tz, lang, country=country).to_numpy(),
+        "summary": summary.where(summary != unknown, "").to_numpy(),
+        "day_state": _state_codes(open_on(distinct, day, tz, country=country)),
+        "state_at": _state_codes(open_at(distinct, local_moment, tz, country=country)),
+    })
+    return codes.astype(np.int64), table
+
+
+def _state_codes(values: pd.Series) -> np.ndarray:
+    """Boolean-with-NA as 1 open / 0 closed / 2 unknown."""
+    known = values.notna().to_numpy()
+    is_open = values.fillna(False).astype(bool).to_numpy()
+    return np.where(known, is_open.astype(np.int64), 2)
 
 
 def enrich_hours(

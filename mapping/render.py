@@ -41,7 +41,7 @@ from branca.element import CssLink, Element, Figure, JavascriptLink
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from mapping import hours
+from mapping import clock, hours
 from mapping.i18n import month_name, t, weekday_name
 from mapping.settings import CityProfile
 from mapping.text import escape
@@ -481,51 +481,31 @@ def _ink(colour: str) -> str:
 # --------------------------------------------------------------------------- hours
 
 
-def _local(when: datetime, tz: str) -> datetime:
-    zone = ZoneInfo(tz)
-    return when.replace(tzinfo=zone) if when.tzinfo is None else when.astimezone(zone)
-
-
-def _state(values: pd.Series) -> np.ndarray:
-    """Boolean-with-NA as 1 open / 0 closed / 2 unknown."""
-    known = values.notna().to_numpy()
-    is_open = values.fillna(False).astype(bool).to_numpy()
-    return np.where(known, is_open.astype(np.int64), 2)
-
-
 def _hours(
     frame: pd.DataFrame, city: CityProfile, lang: str, when: datetime
 ) -> tuple[np.ndarray, list[list[object]]]:
     """Per venue an index into a table with one row per distinct ``opening_hours`` value:
     ``[hours that day, season summary, day state, state at when]`` (escaped texts)."""
-    codes, uniques = pd.factorize(_column(frame, "opening_hours"))
-    values = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
-    tz, country = city.timezone, city.country or None
-    local = _local(when, tz)
-    day = local.date()
-    unknown, closed = t("hours.unknown", lang), t("hours.closed", lang)
-    today = hours.hours_today(values, day, tz, lang, country=country)
-    summary = hours.summaries(values, day.year, tz, lang, country=country)
-    at_time = _state(hours.open_at(values, local, tz, country=country))
+    codes, view = hours.day_view(_column(frame, "opening_hours"), when, city.timezone, lang,
+                                 country=city.country or None)
     table = [
-        # the day's state follows from hours_today's own words for "unknown" / "closed"
-        [escape(a), escape("" if b == unknown else b), 2 if a == unknown else 0 if a == closed
-         else 1, int(c)]
-        for a, b, c in zip(today, summary, at_time, strict=True)
+        [escape(today), escape(summary), int(day_state), int(state_at)]
+        for today, summary, day_state, state_at in view[list(hours.DAY_VIEW_COLUMNS)]
+        .itertuples(index=False, name=None)
     ]
-    return codes.astype(np.int64), table
+    return codes, table
 
 
 def _labels(city: CityProfile, lang: str, when: datetime) -> dict[str, str]:
     """UI texts of the card, legend and controls (escaped like data, to be uniform)."""
-    local = _local(when, city.timezone)
+    local = clock.local(when, city.timezone)
     now = datetime.now(ZoneInfo(city.timezone))
-    clock = local.strftime("%H:%M")
+    hhmm = local.strftime("%H:%M")
     if abs(local - now) <= _NOW_TOLERANCE:
         open_at, closed_at = t("map.open_now", lang), t("map.closed_now", lang)
     else:
-        open_at = t("map.open_at", lang, time=clock)
-        closed_at = t("map.closed_at", lang, time=clock)
+        open_at = t("map.open_at", lang, time=hhmm)
+        closed_at = t("map.closed_at", lang, time=hhmm)
     labels = {
         key: t(f"map.{key}", lang)
         for key in ("legend", "member", "member_short", "hours_unknown", "approximate",
