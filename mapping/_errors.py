@@ -28,6 +28,3 @@ class DataError(ValueError):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
-
-class ValidationError(DataError):
-    """The data was read but breaks the data folder's rules (see ``data/README.md``)."""

@@ -58,7 +58,7 @@ class _Problems(list[Problem]):
         self.file, self.labels = file, labels
 
     def add(self, mask: np.ndarray, field: str, message: str | Callable[[int], str]) -> None:
-        for i in np.flatnonzero(mask):
+        for i in np.flatnonzero(mask).tolist():
             text = message(i) if callable(message) else message
             self.append(Problem(self.file, self.labels[i], field, text))
 
@@ -152,7 +152,7 @@ def _check_points(
         problems.append(Problem(file, labels[i], "geometry",
                                 f"expected a Point, got {geoms.iloc[i].geom_type}"))
     west, south, east, north = city.bbox
-    points = np.where(is_point, geoms.to_numpy(), None)
+    points = np.where(is_point, geoms.to_numpy(dtype=object), np.array(None, dtype=object))
     xs, ys = shapely.get_x(points), shapely.get_y(points)
     inside = (xs >= west) & (xs <= east) & (ys >= south) & (ys <= north)
     swapped = (ys >= west) & (ys <= east) & (xs >= south) & (xs <= north)
