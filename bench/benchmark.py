@@ -71,12 +71,12 @@ def _data_run(folder: str, queue: mp.Queue) -> None:
     tz = data.city.timezone
     when = datetime(2026, 1, 10, 11, 0, tzinfo=ZoneInfo(tz))
     cats = tuple(data.categories["id"][:4])
-    model = walk_model(data.city)
+    model = walk_model(data)
 
     def query() -> None:
         shown = apply_filter(data.venues, VenueFilter(categories=cats, text="gal",
                                                       open_at=when), tz, data.city.country)
-        nearest(shown, 42.4247, 18.7702, model)
+        nearest(shown, (42.4247, 18.7702), model)
 
     query_s = median_time(query, 7)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -157,8 +157,8 @@ def bench_map() -> None:
             frames.append((str(n), load_dataset(folder).venues))
     for label, venues in frames:
         def ours(venues=venues) -> str:
-            return render.map_html(render.build_map(venues, categories, city, "en", when=when,
-                                                    start=start))
+            return render.map_html(render.build_map(venues, categories, city, "en",
+                                                    render.MapOptions(now=when, start=start)))
         html = ours()
         ours_s = median_time(ours, 3 if len(venues) >= 10_000 else 5)
         naive_repeat = 1 if len(venues) >= 10_000 else 3

@@ -1,14 +1,25 @@
 """Kotor Creative Map: the library behind the app (no Streamlit in here).
 
-Modules by concern: ``settings`` (town profile, data folder), ``io`` (the one data
-loader, atomic writes), ``validate``, ``hours`` (opening seasons), ``query``,
-``distance``, ``events`` and ``calendar`` (What's on, .ics), ``render`` (the one map
-builder), ``text`` (the one escaping helper), ``i18n`` (catalogues), ``cli``.
+Modules by concern, each public one listed in ``__all__``:
+
+- ``settings`` (the town profile ``city.toml``, declared settings, data folder),
+  ``io`` (the one data loader, atomic writes), ``validate`` (every problem, named),
+  ``schema`` (the one home of each value rule: URL, e-mail, colour, icon, wheelchair);
+- ``clock`` (town-local time), ``hours`` (evaluating ``opening_hours``), ``seasons``
+  (hours and seasons in words), ``query`` (filters), ``distance`` (the walking model);
+- ``events`` (reading, occurrences, grouping, labels), ``calendar`` (.ics);
+- ``explore`` and ``whats_on`` (what each page shows, as plain values);
+- ``render`` (the one map builder), ``text`` (the one escaping helper), ``i18n``
+  (catalogues, per-language fields), ``synthetic`` (test and benchmark data only),
+  ``cli`` (``python -m mapping``).
+
+Modules starting with ``_`` are private helpers; nothing outside their package uses them.
 """
 
 from __future__ import annotations
 
 __all__ = [
-    "calendar", "cli", "distance", "events", "hours", "i18n", "io", "query", "render",
-    "settings", "synthetic", "text", "validate",
+    "calendar", "cli", "clock", "distance", "events", "explore", "hours", "i18n", "io",
+    "query", "render", "schema", "seasons", "settings", "synthetic", "text", "validate",
+    "whats_on",
 ]

@@ -21,12 +21,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 from icalendar import Calendar, Event, Timezone
 
+from mapping.events.text import price_text
 from mapping.i18n import localized, t
 
 DEFAULT_PRODID = "-//Kotor Creative Map//EN"
@@ -86,8 +87,8 @@ def _vtimezone(occ: pd.DataFrame, tz: str, stamp: datetime) -> Timezone:
                               last_date=date(last + 2, 1, 1))
 
 
-def _vevent(row: Mapping, venue: Mapping | None, *, lang: str, languages: Sequence[str],
-            zone: ZoneInfo, stamp: datetime, domain: str) -> Event:
+def _vevent(row: Mapping[Any, Any], venue: Mapping[Any, Any] | None, *, lang: str,
+            languages: Sequence[str], zone: ZoneInfo, stamp: datetime, domain: str) -> Event:
     start = pd.Timestamp(row["occurrence_start"]).tz_convert(zone).to_pydatetime()
     end = pd.Timestamp(row["occurrence_end"]).tz_convert(zone).to_pydatetime()
     event = Event()
@@ -122,17 +123,12 @@ def _vevent(row: Mapping, venue: Mapping | None, *, lang: str, languages: Sequen
     return event
 
 
-def _description(row: Mapping, lang: str, languages: Sequence[str]) -> str:
+def _description(row: Mapping[Any, Any], lang: str, languages: Sequence[str]) -> str:
     parts = [localized(row, "description", lang, languages)]
     organiser = _text(row.get("organiser", ""))
     if organiser:
         parts.append(t("events.organiser", lang, name=organiser))
-    free = row.get("free", pd.NA)
-    price = _text(row.get("price", ""))
-    if free is not pd.NA and free is not None and bool(free):
-        parts.append(t("events.free", lang))
-    elif price:
-        parts.append(t("events.price", lang, price=price))
+    parts.append(price_text(row, lang))
     return "\n\n".join(p for p in parts if p)
 
 
@@ -142,14 +138,14 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def _venue_lookup(venues: pd.DataFrame, ids: set[str]) -> dict[str, Mapping]:
+def _venue_lookup(venues: pd.DataFrame, ids: set[str]) -> dict[str, Mapping[Any, Any]]:
     if venues is None or not len(venues) or not ids:
         return {}
     wanted = venues.loc[venues["id"].isin(list(ids)).to_numpy()]
     return {str(record["id"]): record for record in wanted.to_dict("records")}
 
 
-def _lat_lon(venue: Mapping) -> tuple[float | None, float | None]:
+def _lat_lon(venue: Mapping[Any, Any]) -> tuple[float | None, float | None]:
     lat, lon = venue.get("lat"), venue.get("lon")
     if lat is None or lon is None:
         point = venue.get("geometry")

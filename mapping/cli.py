@@ -135,9 +135,9 @@ def _events(dataset: Dataset, args: argparse.Namespace) -> int:
         return 2
     occ = ev.occurrences(dataset.events, args.start, args.end, city.timezone)
     if args.format == "table":
-        payload = ev.events_table(occ, lang).encode("utf-8") + b"\n"
+        payload = ev.events_table(occ, lang, city.languages).encode("utf-8") + b"\n"
     elif args.format == "csv":
-        payload = ev.to_csv_bytes(occ, lang)
+        payload = ev.to_csv_bytes(occ, lang, city.languages)
     else:
         venues = pd.DataFrame(dataset.venues)
         payload = to_ics(occ, venues, lang, city.languages, city.timezone).data

@@ -1,22 +1,29 @@
 """Approximate walking time from a start point to every venue.
 
-The model is deliberately simple and always labelled "approx.": straight-line
-distance in the town's metric CRS × a detour factor ÷ a walking speed. Kotor lies on
-a bay, so a straight line can cross water; :class:`WalkModel` is the seam where a
-street-network model (OpenStreetMap routing) can replace it without touching pages.
+:class:`WalkModel` is the seam: the Explore list, the queries and the page caption ask
+a model for minutes and for the words that describe it, and never assume how it
+walks. :func:`walk_model` picks the town's model; today that is
+:class:`StraightLineWalk`, deliberately simple and always labelled "approximate":
+straight-line distance in the town's metric CRS × a detour factor ÷ a walking speed.
+Kotor lies on a bay, so a straight line can cross water; a street-network model
+(OpenStreetMap routing) would be a second class here and a change in
+:func:`walk_model`, not in the pages.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import pandas as pd
 import pyproj
 
-from mapping.settings import CityProfile
+from mapping.i18n import t
+
+if TYPE_CHECKING:
+    from mapping.io import Dataset
 
 
 @cache
@@ -26,13 +33,20 @@ def _to_metric(metric_crs: str) -> pyproj.Transformer:
 
 def project(lon: float, lat: float, metric_crs: str) -> tuple[float, float]:
     """One WGS84 point in the metric CRS."""
-    return _to_metric(metric_crs).transform(lon, lat)
+    x, y = _to_metric(metric_crs).transform(lon, lat)
+    return float(x), float(y)
 
 
 class WalkModel(Protocol):
     """Anything that can say how many minutes' walk each venue is from a point."""
 
-    def minutes_from(self, lat: float, lon: float, venues: pd.DataFrame) -> pd.Series: ...
+    def minutes(self, origin: tuple[float, float], venues: pd.DataFrame) -> pd.Series:
+        """Minutes on foot from ``origin`` (lat, lon) to every venue, indexed like ``venues``."""
+        ...
+
+    def describe(self, lang: str) -> str:
+        """One sentence telling the visitor how the minutes were estimated."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -47,16 +61,25 @@ class StraightLineWalk:
     speed_kmh: float = 4.5
     detour_factor: float = 1.3
 
-    def metres_from(self, lat: float, lon: float, venues: pd.DataFrame) -> pd.Series:
+    def minutes(self, origin: tuple[float, float], venues: pd.DataFrame) -> pd.Series:
+        """Straight-line metres × detour ÷ metres per minute, for every venue."""
+        lat, lon = origin
         x0, y0 = project(lon, lat, self.metric_crs)
-        dist = np.hypot(venues["x"].to_numpy() - x0, venues["y"].to_numpy() - y0)
-        return pd.Series(dist * self.detour_factor, index=venues.index)
-
-    def minutes_from(self, lat: float, lon: float, venues: pd.DataFrame) -> pd.Series:
+        metres = np.hypot(venues["x"].to_numpy(dtype=float) - x0,
+                          venues["y"].to_numpy(dtype=float) - y0)
         metres_per_minute = self.speed_kmh * 1000 / 60
-        return self.metres_from(lat, lon, venues) / metres_per_minute
+        return pd.Series(metres * self.detour_factor / metres_per_minute, index=venues.index)
+
+    def describe(self, lang: str) -> str:
+        """The ``near.model_note`` caption: straight line × detour at the walking speed."""
+        return t("near.model_note", lang, detour=self.detour_factor, speed=self.speed_kmh)
 
 
-def walk_model(city: CityProfile) -> StraightLineWalk:
-    """The town's configured walking model."""
+def walk_model(dataset: Dataset) -> WalkModel:
+    """The walking model for ``dataset``'s town (its ``[walking]`` settings in ``city.toml``).
+
+    It takes the whole dataset, not only the town profile, so a model that needs data
+    of its own (a street network in the data folder) can be chosen here.
+    """
+    city = dataset.city
     return StraightLineWalk(city.metric_crs, city.walking_speed_kmh, city.detour_factor)

@@ -7,14 +7,15 @@ filtered venues, the start point, the nearest-first list and the card extras.
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import geopandas as gpd
 import pandas as pd
 
 from mapping import events as ev
-from mapping import hours
-from mapping.distance import walk_model
+from mapping import seasons
+from mapping.distance import WalkModel
 from mapping.i18n import localized_column, t
 from mapping.io import Dataset
 from mapping.query import VenueFilter, apply_filter, nearest
@@ -54,7 +55,7 @@ def start_point(
     An unreadable clicked point falls back to the first landmark.
     """
     if key in marks.index:
-        row = marks.loc[key]
+        row = cast("pd.Series", marks.loc[key])  # landmark ids are unique: one row
         return float(row["lat"]), float(row["lon"]), str(row["label"])
     try:
         lat_text, lon_text = point.split(",")
@@ -72,9 +73,15 @@ def filtered(data: Dataset, venue_filter: VenueFilter, lang: str | None = None) 
     return shown.assign(display_name=name)
 
 
-def near(venues: pd.DataFrame, start: tuple[float, float, str], city: CityProfile) -> pd.DataFrame:
-    """The venues nearest first, with ``walk_min`` (approximate minutes on foot)."""
-    return nearest(venues, start[0], start[1], walk_model(city))
+def near(
+    venues: pd.DataFrame, start: tuple[float, float, str], model: WalkModel
+) -> pd.DataFrame:
+    """The venues nearest to ``start`` first, with ``walk_min`` (``model``'s minutes on foot).
+
+    The page gets ``model`` from :func:`mapping.distance.walk_model` and shows
+    ``model.describe(lang)`` under the list, so the caption always names the model used.
+    """
+    return nearest(venues, (start[0], start[1]), model)
 
 
 def center_on(venues: pd.DataFrame, venue_id: str | None) -> tuple[float, float] | None:
@@ -106,8 +113,8 @@ def list_labels(
 
     Markdown punctuation is escaped: button labels render markdown, data must stay text.
     """
-    codes, view = hours.day_view(venues["opening_hours"], when, city.timezone, lang,
-                                 country=city.country or None)
+    codes, view = seasons.day_view(venues["opening_hours"], when, city.timezone, lang,
+                                   country=city.country or None)
     today = view["today"].to_numpy()[codes]
     walk = venues["walk_min"].map(lambda m: t("near.walk", lang, minutes=max(1, round(m))))
     category = venues["category"].map(category_labels).fillna("")

@@ -1,4 +1,4 @@
-"""Opening seasons: OpenStreetMap ``opening_hours`` evaluated in the town's timezone.
+"""Opening hours evaluated: OpenStreetMap ``opening_hours`` in the town's timezone.
 
 Parsing and evaluation are left to the maintained ``opening_hours`` library (Rust
 parser); this module never reads the syntax itself. Everything a page, a chart or a
@@ -7,8 +7,9 @@ library's ``intervals()`` over the whole year, cached, so 50,000 venues sharing 
 hundred distinct strings cost a few hundred evaluations.
 
 An empty string means *unknown*, never *closed*; so does a string that does not parse
-(validation reports it, the map must not pretend the venue is shut). States are the
-strings ``"open"``, ``"closed"``, ``"unknown"``.
+(validation reports it, the map must not pretend the venue is shut). Month states are
+the strings ``"open"``, ``"closed"``, ``"unknown"``; one day's hours are a
+:class:`DayHours`. Putting any of this into words is :mod:`mapping.seasons`' job.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
-from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -24,21 +25,24 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import numpy.typing as npt
 import opening_hours
 import pandas as pd
 
 from mapping import clock
-from mapping.i18n import month_name, t, weekday_name
 
 OPEN, CLOSED, UNKNOWN = "open", "closed", "unknown"
-STATES = (OPEN, CLOSED, UNKNOWN)
-MONTH_STATE_COLUMNS = tuple(f"m{m:02d}" for m in range(1, 13))
-WEEKLY_HOURS_COLUMNS = tuple(f"h{m:02d}" for m in range(1, 13))
+MONTH_STATE_COLUMNS: tuple[str, ...] = tuple(f"m{m:02d}" for m in range(1, 13))
+"""Derived columns ``m01``..``m12``: each month's state (open / closed / unknown)."""
+WEEKLY_HOURS_COLUMNS: tuple[str, ...] = tuple(f"h{m:02d}" for m in range(1, 13))
+"""Derived columns ``h01``..``h12``: each month's average open hours per week."""
+DERIVED_COLUMNS: tuple[str, ...] = MONTH_STATE_COLUMNS + WEEKLY_HOURS_COLUMNS
+"""Every column :func:`enrich_hours` adds: computed, so never exported as data."""
 
 EXAMPLE = "Mo-Fr 09:00-17:00; Sa 10:00-14:00"
+DAY_MINUTES = 24 * 60
 _MAX_INTERVAL_DAYS = 400  # a change further away than this counts as "never": bounds the work
 _TAIL_MAX_MINUTES = 6 * 60  # an after-midnight piece ending by 06:00 belongs to the evening before
-_DAY = 1440  # minutes
 
 _STATE_CODE = {
     opening_hours.State.OPEN: 1,
@@ -54,7 +58,47 @@ _STATED = re.compile(
     r"(\d\d:\d\d\+?|\+|24/7|\b(?:open|closed|off|unknown|sunrise|sunset|dawn|dusk)|\))$"
 )
 _SPAN = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})")
-_PARSER_ERRORS = (opening_hours.ParserError, SyntaxError, ValueError)
+# The compiled module raises ParserError, which its generated stub does not declare.
+_PARSER_ERRORS: tuple[type[Exception], ...] = (
+    getattr(opening_hours, "ParserError", SyntaxError), SyntaxError, ValueError,
+)
+
+Span = tuple[int, int]
+"""Open from ``start`` to ``end``, in minutes after the day's midnight."""
+
+
+@dataclass(frozen=True, slots=True)
+class DayHours:
+    """One day's hours as a visitor reads them: open spans, or closed, or unknown.
+
+    ``spans`` are minutes after that day's midnight. A span running past midnight stays
+    on the evening it starts and ends after :data:`DAY_MINUTES` ("Fr 22:00-02:00" is
+    ``(1320, 1560)`` on Friday), because that is how people say it. No spans means
+    closed all day, unless ``unknown``: nothing is open and some of the day is unknown.
+    Hashable, so the typical week of a month can be found by counting days.
+    """
+
+    spans: tuple[Span, ...] = ()
+    unknown: bool = False
+
+    def __post_init__(self) -> None:
+        if self.spans and self.unknown:
+            msg = f"DayHours with open spans {self.spans!r} cannot also be unknown"
+            raise ValueError(msg)
+
+    @property
+    def closed(self) -> bool:
+        """Closed all day (known, nothing open)."""
+        return not self.spans and not self.unknown
+
+    @property
+    def all_day(self) -> bool:
+        """Open from midnight to midnight."""
+        return self.spans == ((0, DAY_MINUTES),)
+
+
+CLOSED_DAY = DayHours()
+UNKNOWN_DAY = DayHours(unknown=True)
 
 
 # --------------------------------------------------------------------------- checking
@@ -183,12 +227,12 @@ class _Year:
         if index < 0 or index + 1 >= len(self.midnights):
             return ()
         a, b = self.midnights[index], self.midnights[index + 1]
-        pieces = []
+        pieces: list[tuple[int, int, int]] = []
         i = max(bisect_right(self.starts, a) - 1, 0)
         while i < len(self.starts) and self.starts[i] < b:
             if self.ends[i] > a:
                 start = 0 if self.starts[i] <= a else self.start_minutes[i]
-                end = _DAY if self.ends[i] >= b else self.end_minutes[i]
+                end = DAY_MINUTES if self.ends[i] >= b else self.end_minutes[i]
                 if end > start:
                     pieces.append((start, end, self.codes[i]))
             i += 1
@@ -200,8 +244,8 @@ class _Year:
         _, has_open, has_unknown = self.stats(self.midnights[index], self.midnights[index + 1])
         return 1 if has_open else (2 if has_unknown else 0)
 
-    def display(self, index: int) -> tuple[tuple[int, int], ...] | str:
-        """The day as people read it: open spans, or ``"closed"`` / ``"unknown"``.
+    def display(self, index: int) -> DayHours:
+        """The day as people read it: its open spans, or closed, or unknown.
 
         A span running past midnight is shown on the evening it starts ("22:00–02:00"),
         not as a separate 00:00–02:00 the next morning.
@@ -212,20 +256,20 @@ class _Year:
         after = [(s, e) for s, e, code in self.raw_pieces(index + 1) if code == 1]
         own = opened[1:] if _is_tail(opened, before) else list(opened)
         if own and _is_tail(after, opened):
-            own[-1] = (own[-1][0], _DAY + after[0][1])
+            own[-1] = (own[-1][0], DAY_MINUTES + after[0][1])
         if own:
-            return tuple(own)
-        return UNKNOWN if any(code == 2 for _, _, code in raw) else CLOSED
+            return DayHours(tuple(own))
+        return UNKNOWN_DAY if any(code == 2 for _, _, code in raw) else CLOSED_DAY
 
 
-def _is_tail(day: list[tuple[int, int]], previous: list[tuple[int, int]]) -> bool:
+def _is_tail(day: list[Span], previous: list[Span]) -> bool:
     """Whether ``day`` opens with the early-morning end of the previous evening's span."""
     return bool(
         day
         and previous
         and day[0][0] == 0
         and day[0][1] <= _TAIL_MAX_MINUTES
-        and previous[-1][1] == _DAY
+        and previous[-1][1] == DAY_MINUTES
         and previous[-1][0] > 0
     )
 
@@ -236,8 +280,8 @@ def _traits(value: str) -> tuple[frozenset[str], tuple[str, ...]]:
 
     Only separators are looked at (never the rules themselves), to work around two
     library behaviours: a comment-only rule ("by appointment") evaluates as *open*,
-    where the OSM specification means *unknown*; and ``intervals()`` / ``next_change()``
-    ignore ``||`` fallbacks that ``state()`` honours.
+    where the OSM specification means *unknown*; and ``intervals()`` ignores ``||``
+    fallbacks that ``state()`` honours.
     """
     bare = _QUOTED.sub('""', value)
     lone = frozenset(m.group(2) for m in _COMMENT.finditer(value) if not _STATED.search(m.group(1)))
@@ -246,7 +290,9 @@ def _traits(value: str) -> tuple[frozenset[str], tuple[str, ...]]:
 
 
 def _split_outside_quotes(value: str, separator: str) -> list[str]:
-    parts, current, quoted, i = [], [], False, 0
+    parts: list[str] = []
+    current: list[str] = []
+    quoted, i = False, 0
     while i < len(value):
         if value[i] == '"':
             quoted = not quoted
@@ -316,7 +362,11 @@ def _evaluate(value: str, year: int, tz: str, country: str | None) -> _Year | No
     zone = ZoneInfo(tz)
     begin = datetime.combine(first, time(), zone)
     end = datetime.combine(first + timedelta(days=len(midnights) - 1), time(), zone)
-    starts, ends, codes, start_minutes, end_minutes = [], [], [], [], []
+    starts: list[float] = []
+    ends: list[float] = []
+    codes: list[int] = []
+    start_minutes: list[int] = []
+    end_minutes: list[int] = []
     for lo, hi, code in _intervals(value, compiled, begin, end, tz=tz, country=country):
         lo_ts, hi_ts = lo.timestamp(), hi.timestamp()
         if codes and codes[-1] == code and ends[-1] == lo_ts:
@@ -347,7 +397,8 @@ def _months(
     evaluated = _evaluate(value, year, tz, country)
     if evaluated is None:
         return (UNKNOWN,) * 12, (math.nan,) * 12
-    states, hours = [], []
+    states: list[str] = []
+    hours: list[float] = []
     for m in range(12):
         lo = evaluated.month_index[m]
         hi = evaluated.month_index[m + 1]
@@ -369,21 +420,31 @@ def _months(
 # --------------------------------------------------------------------------- scalar API
 
 
+def clean(value: object) -> str:
+    """An ``opening_hours`` cell as text: stripped; missing (None, NaN, NA) or non-text is "".
+
+    "" means unknown, never closed: every function here reads a cell through this.
+    """
+    if isinstance(value, str):
+        return value.strip()
+    return ""
+
+
 def month_states(value: str, year: int, tz: str, *, country: str | None = None) -> tuple[str, ...]:
     """12 states: ``"open"`` if open at least once that month, else closed / unknown."""
-    return _months(_clean(value), year, tz, country)[0]
+    return _months(clean(value), year, tz, country)[0]
 
 
 def weekly_hours(
     value: str, year: int, tz: str, *, country: str | None = None
 ) -> tuple[float, ...]:
     """12 averages of open hours per week (open hours in month / days * 7); NaN = unknown."""
-    return _months(_clean(value), year, tz, country)[1]
+    return _months(clean(value), year, tz, country)[1]
 
 
 def is_open_at(value: str, when: datetime, tz: str, *, country: str | None = None) -> bool | None:
     """Open at ``when`` (naive = town time)? ``None`` when unknown."""
-    value = _clean(value)
+    value = clean(value)
     compiled = _compile(value, tz, country)
     if compiled is None:
         return None
@@ -392,204 +453,38 @@ def is_open_at(value: str, when: datetime, tz: str, *, country: str | None = Non
 
 def is_open_on(value: str, day: date, tz: str, *, country: str | None = None) -> bool | None:
     """Open at any time on ``day``? ``None`` when nothing open and some time unknown."""
-    evaluated = _evaluate(_clean(value), day.year, tz, country)
+    evaluated = _evaluate(clean(value), day.year, tz, country)
     if evaluated is None:
         return None
     return _BOOL[evaluated.day_state(day)]
 
 
-def next_change(
-    value: str, when: datetime, tz: str, *, country: str | None = None
-) -> datetime | None:
-    """When the state next changes (town time), or ``None`` if unknown / not within a year."""
-    value = _clean(value)
-    compiled = _compile(value, tz, country)
-    if compiled is None:
-        return None
-    local = clock.local(when, tz)
-    if not _traits(value)[1]:
-        changed = compiled.next_change(local)
-        return None if changed is None else clock.local(changed, tz)
-    # The library's next_change() ignores fallbacks: walk our evaluation instead.
-    now = local.timestamp()
-    code = _code(*compiled.state(local), _traits(value)[0])
-    for year in (local.year, local.year + 1):
-        evaluated = _evaluate(value, year, tz, country)
-        assert evaluated is not None  # compiled above
-        i = max(bisect_right(evaluated.starts, now) - 1, 0)
-        for start, end, other in zip(
-            evaluated.starts[i:], evaluated.ends[i:], evaluated.codes[i:], strict=True
-        ):
-            if end > now and other != code:
-                return datetime.fromtimestamp(max(start, now), ZoneInfo(tz))
-    return None
+def day_hours(value: str, day: date, tz: str, *, country: str | None = None) -> DayHours:
+    """``day``'s hours as a visitor reads them; :data:`UNKNOWN_DAY` when the value says nothing.
 
-
-def hours_on(value: str, day: date, tz: str, lang: str, *, country: str | None = None) -> str:
-    """That day's hours in words: "09:00–19:00", "closed", "hours unknown"…"""
-    return _hours_on(_clean(value), day, tz, lang, country)
-
-
-@lru_cache(maxsize=16384)
-def _hours_on(value: str, day: date, tz: str, lang: str, country: str | None) -> str:
-    evaluated = _evaluate(value, day.year, tz, country)
-    if evaluated is None:
-        return t("hours.unknown", lang)
-    shown = evaluated.display(evaluated.day_index(day))
-    if shown == CLOSED:
-        return t("hours.closed", lang)
-    if shown == UNKNOWN:
-        return t("hours.unknown", lang)
-    if shown == ((0, _DAY),):
-        return t("hours.all_day", lang)
-    return ", ".join(f"{_clock(s)}–{_clock(e)}" for s, e in shown)
-
-
-def season_summary(value: str, year: int, tz: str, lang: str, *, country: str | None = None) -> str:
-    """Plain-language seasons, e.g. "Apr–Oct daily 09–19; Nov–Mar Sat 10–14"."""
-    return _summary(_clean(value), year, tz, lang, country)
-
-
-# --------------------------------------------------------------------------- summary
-
-
-Week = tuple[tuple[tuple[int, int], ...] | str, ...]
-
-
-@lru_cache(maxsize=8192)
-def _month_weeks(value: str, year: int, tz: str, country: str | None) -> tuple[Week, ...] | None:
-    """The typical week of each month, found by evaluation.
-
-    For every weekday the most frequent day pattern in the month wins (ties go to the
-    day nearest the 15th), so a one-off such as "Dec 25 off" does not redefine December.
+    An evening span running past midnight belongs to the day it starts (see
+    :class:`DayHours`), so the next morning does not show a stray "00:00-02:00".
     """
-    evaluated = _evaluate(value, year, tz, country)
+    evaluated = _evaluate(clean(value), day.year, tz, country)
     if evaluated is None:
-        return None
-    weeks = []
-    for month in range(1, 13):
-        by_weekday: dict[int, list[tuple[int, tuple[tuple[int, int], ...] | str]]] = {}
-        day = date(year, month, 1)
-        while day.month == month:
-            shown = evaluated.display(evaluated.day_index(day))
-            by_weekday.setdefault(day.weekday(), []).append((abs(day.day - 15), shown))
-            day += timedelta(days=1)
-        week = []
-        for weekday in range(7):
-            found = by_weekday[weekday]
-            counts = Counter(shown for _, shown in found)
-            top = max(counts.values())
-            best = min((dist, i) for i, (dist, shown) in enumerate(found) if counts[shown] == top)
-            week.append(found[best[1]][1])
-        weeks.append(tuple(week))
-    return tuple(weeks)
-
-
-@lru_cache(maxsize=16384)
-def _summary(value: str, year: int, tz: str, lang: str, country: str | None) -> str:
-    weeks = _month_weeks(value, year, tz, country)
-    if weeks is None:
-        return t("hours.unknown", lang)
-    if len(set(weeks)) == 1:
-        return _describe_week(weeks[0], lang)
-    groups: dict[Week, list[tuple[int, int]]] = {}
-    for start, end in sorted(_month_runs(weeks)):
-        groups.setdefault(weeks[start - 1], []).append((start, end))
-    parts = []
-    for week, runs in groups.items():
-        label = ", ".join(_month_range(start, end, lang) for start, end in runs)
-        parts.append(f"{label} {_describe_week(week, lang)}")
-    return "; ".join(parts)
-
-
-def _month_runs(weeks: tuple[Week, ...]) -> list[tuple[int, int]]:
-    """Runs ``(first, last)`` of consecutive months (1-based) sharing a week, wrapping Dec→Jan."""
-    begin = next(m for m in range(12) if weeks[m] != weeks[m - 1])  # some month differs
-    runs: list[tuple[int, int]] = []
-    run_start = begin
-    for step in range(1, 13):
-        m = (begin + step) % 12
-        if step == 12 or weeks[m] != weeks[run_start]:
-            runs.append((run_start + 1, (begin + step - 1) % 12 + 1))
-            run_start = m
-    return runs
-
-
-def _month_range(start: int, end: int, lang: str) -> str:
-    first = month_name(start, lang)
-    return first if start == end else f"{first}–{month_name(end, lang)}"
-
-
-def _describe_week(week: Week, lang: str) -> str:
-    """Weekdays with identical hours grouped: "daily 09–19", "Mon–Fri 08–20, Sat 08–12"."""
-    if all(day == CLOSED for day in week):
-        return t("hours.closed", lang)
-    if all(day == UNKNOWN for day in week):
-        return t("hours.unknown", lang)
-    if len(set(week)) == 1:
-        if week[0] == ((0, _DAY),):
-            return t("hours.open_247", lang)
-        return f"{t('hours.daily', lang)} {_spans(week[0], lang)}"
-    groups: dict[tuple[tuple[int, int], ...] | str, list[int]] = {}
-    for weekday, day in enumerate(week):
-        if day != CLOSED:
-            groups.setdefault(day, []).append(weekday)
-    parts = []
-    for day, weekdays in groups.items():
-        hours = t("hours.unknown_short", lang) if day == UNKNOWN else _spans(day, lang)
-        parts.append(f"{_weekday_label(weekdays, lang)} {hours}")
-    return ", ".join(parts)
-
-
-def _weekday_label(weekdays: list[int], lang: str) -> str:
-    """Weekday runs: "Mon–Fri", "Sat", "Mon,Wed,Fri" (no space: groups split on ", ")."""
-    runs: list[list[int]] = []
-    for weekday in weekdays:
-        if runs and runs[-1][-1] == weekday - 1:
-            runs[-1].append(weekday)
-        else:
-            runs.append([weekday])
-    names = []
-    for run in runs:
-        first = weekday_name(run[0], lang)
-        names.append(first if len(run) == 1 else f"{first}–{weekday_name(run[-1], lang)}")
-    return ",".join(names)
-
-
-def _spans(spans: tuple[tuple[int, int], ...] | str, lang: str) -> str:
-    if isinstance(spans, str):
-        return t("hours.unknown_short", lang)
-    joiner = f" {t('hours.and', lang)} "
-    return joiner.join(f"{_short_clock(s)}–{_short_clock(e)}" for s, e in spans)
-
-
-def _clock(minutes: int) -> str:
-    """Clock text "09:00"; 24:00 stays 24:00; past midnight wraps (26:00 → 02:00)."""
-    if minutes > _DAY:
-        minutes -= _DAY
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def _short_clock(minutes: int) -> str:
-    """Short clock text: "09" on the hour, "09:30" otherwise."""
-    text = _clock(minutes)
-    return text[:2] if text.endswith(":00") else text
+        return UNKNOWN_DAY
+    return evaluated.display(evaluated.day_index(day))
 
 
 # --------------------------------------------------------------------------- vectorised
 
 
-def _clean(value: object) -> str:
-    """Missing values (None, NaN, NA) and non-text become "" (unknown)."""
-    if isinstance(value, str):
-        return value.strip()
-    return ""
+def per_distinct(
+    values: pd.Series, compute: Callable[[str], object], missing: object
+) -> npt.NDArray[np.object_]:
+    """``compute`` once per distinct string of ``values``, spread back to every row.
 
-
-def _per_unique(values: pd.Series, compute, missing):
-    """Compute once per distinct string and spread back; ``missing`` for NA rows."""
+    Venues share a few hundred distinct ``opening_hours`` strings, so this is what makes
+    50,000 venues cheap. Missing rows (None, NaN, NA) get ``missing``; other values are
+    cleaned (stripped, non-text as "") before ``compute`` sees them.
+    """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    results = [compute(_clean(u)) for u in uniques]
+    results = [compute(clean(u)) for u in uniques]
     table = np.empty(len(results) + 1, dtype=object)
     table[:-1] = results
     table[-1] = missing
@@ -598,72 +493,14 @@ def _per_unique(values: pd.Series, compute, missing):
 
 def open_at(values: pd.Series, when: datetime, tz: str, *, country: str | None = None) -> pd.Series:
     """``is_open_at`` over a Series: "boolean" dtype, NA = unknown."""
-    cells = _per_unique(values, lambda v: is_open_at(v, when, tz, country=country), None)
-    return pd.Series(pd.array(cells, dtype="boolean"), index=values.index)
+    cells = per_distinct(values, lambda v: is_open_at(v, when, tz, country=country), None)
+    return pd.Series(cells, index=values.index, dtype="boolean")
 
 
 def open_on(values: pd.Series, day: date, tz: str, *, country: str | None = None) -> pd.Series:
     """``is_open_on`` over a Series: "boolean" dtype, NA = unknown."""
-    cells = _per_unique(values, lambda v: is_open_on(v, day, tz, country=country), None)
-    return pd.Series(pd.array(cells, dtype="boolean"), index=values.index)
-
-
-def summaries(
-    values: pd.Series, year: int, tz: str, lang: str, *, country: str | None = None
-) -> pd.Series:
-    """``season_summary`` over a Series of strings."""
-    cells = _per_unique(
-        values,
-        lambda v: season_summary(v, year, tz, lang, country=country),
-        t("hours.unknown", lang),
-    )
-    return pd.Series(cells, index=values.index, dtype=object)
-
-
-def hours_today(
-    values: pd.Series, day: date, tz: str, lang: str, *, country: str | None = None
-) -> pd.Series:
-    """``hours_on`` over a Series of strings."""
-    cells = _per_unique(
-        values, lambda v: hours_on(v, day, tz, lang, country=country), t("hours.unknown", lang)
-    )
-    return pd.Series(cells, index=values.index, dtype=object)
-
-
-DAY_VIEW_COLUMNS = ("today", "summary", "day_state", "state_at")
-
-
-def day_view(
-    values: pd.Series, moment: datetime, tz: str, lang: str, *, country: str | None = None
-) -> tuple[np.ndarray, pd.DataFrame]:
-    """What a visitor reads about each venue's hours at ``moment``: the one place for it.
-
-    Returns each value's row number in a table with one row per distinct
-    ``opening_hours`` string (so 50,000 venues sharing 300 strings cost 300 rows), and
-    that table: ``today`` (the day's hours in words), ``summary`` (the season summary,
-    "" when unknown), ``day_state`` and ``state_at`` (1 open / 0 closed / 2 unknown, for
-    the whole day and at ``moment``). The map's card and the Explore list both read it.
-    """
-    local_moment = clock.local(moment, tz)
-    day = local_moment.date()
-    codes, uniques = pd.factorize(values.map(_clean), use_na_sentinel=False)
-    distinct = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
-    unknown = t("hours.unknown", lang)
-    summary = summaries(distinct, day.year, tz, lang, country=country)
-    table = pd.DataFrame({
-        "today": hours_today(distinct, day, tz, lang, country=country).to_numpy(),
-        "summary": summary.where(summary != unknown, "").to_numpy(),
-        "day_state": _state_codes(open_on(distinct, day, tz, country=country)),
-        "state_at": _state_codes(open_at(distinct, local_moment, tz, country=country)),
-    })
-    return codes.astype(np.int64), table
-
-
-def _state_codes(values: pd.Series) -> np.ndarray:
-    """Boolean-with-NA as 1 open / 0 closed / 2 unknown."""
-    known = values.notna().to_numpy()
-    is_open = values.fillna(False).astype(bool).to_numpy()
-    return np.where(known, is_open.astype(np.int64), 2)
+    cells = per_distinct(values, lambda v: is_open_on(v, day, tz, country=country), None)
+    return pd.Series(cells, index=values.index, dtype="boolean")
 
 
 def enrich_hours(
@@ -674,16 +511,20 @@ def enrich_hours(
     *,
     country: str | None = None,
 ) -> pd.DataFrame:
-    """A copy of ``frame`` plus ``m01``..``m12`` (month states), ``h01``..``h12`` (hours/week)."""
+    """A copy of ``frame`` plus ``m01``..``m12`` (month states), ``h01``..``h12`` (hours/week).
+
+    The added names are :data:`DERIVED_COLUMNS`; exports leave them out, they are
+    recomputed on every load.
+    """
     if column not in frame.columns:
         msg = f"frame has no column {column!r}: expected the venues' opening_hours strings"
         raise KeyError(msg)
     codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
     unknown = _months("", year, tz, country)
-    rows = [_months(_clean(u), year, tz, country) for u in uniques] + [unknown]
+    rows = [_months(clean(u), year, tz, country) for u in uniques] + [unknown]
     states = np.array([r[0] for r in rows], dtype=object)[codes]
     hours = np.array([r[1] for r in rows], dtype=float)[codes]
-    added: dict[str, object] = {}
+    added: dict[str, pd.Series] = {}
     for m in range(12):
         added[MONTH_STATE_COLUMNS[m]] = pd.Series(states[:, m], index=frame.index, dtype=object)
     for m in range(12):

@@ -1,11 +1,31 @@
-"""UI text catalogues: one folder per language under ``mapping/locales/<lang>/``.
+"""UI text catalogues and per-language data fields: a language is a folder.
 
-Every ``*.toml`` file in a language folder is merged into that language's catalogue
-(files split by concern: ``ui.toml``, ``hours.toml``, ``events.toml``…). Keys are flat
-dotted strings; values are ``str.format`` templates. Adding a language means adding a
-folder with the same keys; ``tests/test_i18n.py`` fails when a key is missing.
+Catalogues
+    Every ``*.toml`` file in ``mapping/locales/<lang>/`` is merged into that language's
+    catalogue (files split by concern: ``ui.toml``, ``map.toml``, ``hours.toml``,
+    ``events.toml``, ``dates.toml``). Keys are flat dotted strings; values are
+    ``str.format`` templates. :func:`t` raises ``KeyError`` for a missing key:
+    ``tests/test_i18n.py`` keeps every folder complete (same keys, same
+    ``{placeholders}``) and ``tests/test_docs.py`` checks that code uses every key.
 
-Each folder's ``meta.toml`` holds ``"language.name"`` (the language's own name).
+Adding a language
+    Add a folder ``mapping/locales/<lang>/`` with the same keys (``app.language`` is
+    the word for "Language" that labels the switch), add ``label_<lang>`` columns to
+    the data folder's ``categories.csv`` and ``event_categories.csv``, and add
+    ``<lang>`` to ``languages`` in ``city.toml``. No Python changes: code never names
+    a language.
+
+Data fields (the fallback rule)
+    A text field of the data (``name``, ``title``, ``description``, ``label``) is looked
+    up by :func:`localized` (one record) or :func:`localized_column` (a whole frame),
+    the ONE per-language lookup, in this order:
+
+    1. ``<field>_<lang>``, the translation into the visitor's language;
+    2. ``<field>``, the original text (venue names, event titles);
+    3. ``<field>_<other>`` for the town's other languages, in ``city.toml`` order.
+
+    Empty strings and missing values count as missing, so a language without
+    translations (German descriptions, say) shows the original or another language.
 """
 
 from __future__ import annotations
@@ -15,7 +35,9 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
+from typing import Any, Protocol
 
+import numpy as np
 import pandas as pd
 
 LOCALES_DIR = Path(__file__).with_name("locales")
@@ -35,7 +57,7 @@ def catalogue(lang: str) -> dict[str, str]:
     return merged
 
 
-def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
+def _flatten(table: Mapping[str, object], prefix: str = "") -> dict[str, str]:
     flat: dict[str, str] = {}
     for key, value in table.items():
         full = f"{prefix}{key}"
@@ -61,6 +83,16 @@ def t(key: str, lang: str, /, **values: object) -> str:
     return template.format(**values) if values else template
 
 
+def in_every_language(key: str, languages: Sequence[str], /, sep: str = " · ") -> str:
+    """``key``'s text in each of ``languages``, joined: "Jezik · Language · Sprache".
+
+    For labels that must not change with the language (Streamlit keys a widget's
+    state by its label, so the language switch keeps one label in every language).
+    Equal texts are shown once.
+    """
+    return sep.join(dict.fromkeys(t(key, lang) for lang in languages))
+
+
 def month_name(month: int, lang: str, /, *, long: bool = False) -> str:
     """The name of ``month`` (1-12) in ``lang``: "Jan" or, with ``long``, "January".
 
@@ -75,26 +107,48 @@ def weekday_name(weekday: int, lang: str, /, *, long: bool = False) -> str:
     return t(f"date.weekday{'_long' if long else ''}.{int(weekday)}", lang)
 
 
-def localized_column(frame, field: str, lang: str, languages: tuple[str, ...] | list[str]):
-    """A data field in ``lang`` for every row, vectorised, with fallback.
+def _lookup_order(field: str, lang: str, languages: Sequence[str]) -> list[str]:
+    """Column names to try, best first (see the module docstring)."""
+    return [f"{field}_{lang}", field, *(f"{field}_{o}" for o in languages if o != lang)]
+
+
+def localized_column(
+    frame: pd.DataFrame, field: str, lang: str, languages: Sequence[str]
+) -> pd.Series:
+    """A data field in ``lang`` for every row, vectorised, with the fallback rule.
 
     Order: ``<field>_<lang>``, then ``<field>`` (the original), then the other
-    languages' ``<field>_<other>``. Empty strings count as missing.
+    languages' ``<field>_<other>``. Empty strings and missing values count as missing.
     """
-    order = [f"{field}_{lang}", field, *(f"{field}_{other}" for other in languages)]
-    result = pd.Series("", index=frame.index, dtype=object)
-    for column in order:
-        if column in frame.columns:
-            values = frame[column].fillna("").astype(str)
-            result = result.where(result != "", values)
-    return result
+    result = np.full(len(frame), "", dtype=object)
+    missing = np.ones(len(frame), dtype=bool)
+    for column in _lookup_order(field, lang, languages):
+        if column not in frame.columns or not missing.any():
+            continue
+        rows = np.flatnonzero(missing)  # only rows still without text look further
+        found = _stripped_texts(frame[column].iloc[rows])
+        result[rows] = found
+        missing[rows] = found == ""
+    return pd.Series(result, index=frame.index, dtype=object)
 
 
-def localized(record: Mapping, field: str, lang: str, languages: Sequence[str]) -> str:
+def _stripped_texts(values: pd.Series) -> np.ndarray:
+    """The column as stripped Python strings, "" for missing (object array, no Arrow)."""
+    array = values.to_numpy(dtype=object, na_value="")
+    return np.array([v.strip() if isinstance(v, str) else str(v).strip() for v in array],
+                    dtype=object)
+
+
+class Record(Protocol):
+    """A row with ``.get(key, default)``: a ``dict``, or a ``pandas.Series`` row."""
+
+    def get(self, key: str, default: Any, /) -> Any: ...
+
+
+def localized(record: Record, field: str, lang: str, languages: Sequence[str]) -> str:
     """One record's field in ``lang``, with the same fallback as :func:`localized_column`:
     ``field_<lang>``, then ``field`` (the original), then ``field_<other>``; else ""."""
-    keys = [f"{field}_{lang}", field, *(f"{field}_{o}" for o in languages if o != lang)]
-    for key in keys:
+    for key in _lookup_order(field, lang, languages):
         value = record.get(key, "")
         if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
             continue

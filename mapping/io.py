@@ -16,9 +16,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import IO, Any, cast
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import orjson
 import pandas as pd
 import pyproj
@@ -97,12 +99,13 @@ def _read_geojson(path: Path, crs: str | None) -> gpd.GeoDataFrame:
     file_crs = _geojson_crs(path, doc) or crs or WGS84
     props = [f.get("properties") or {} if isinstance(f, dict) else {} for f in features]
     frame = pd.DataFrame.from_records(props) if props else pd.DataFrame()
-    geometries = [_point_or_shape(f.get("geometry") if isinstance(f, dict) else None)
-                  for f in features]
+    geometries = np.empty(len(features), dtype=object)  # an unreadable geometry stays None
+    geometries[:] = [_point_or_shape(f.get("geometry") if isinstance(f, dict) else None)
+                     for f in features]
     return gpd.GeoDataFrame(frame, geometry=geometries, crs=file_crs)
 
 
-def _geojson_crs(path: Path, doc: dict) -> str | None:
+def _geojson_crs(path: Path, doc: dict[str, Any]) -> str | None:
     """The legacy ``crs`` member's name (e.g. ``urn:ogc:def:crs:EPSG::3857``), if any."""
     member = doc.get("crs")
     if member is None:
@@ -148,7 +151,8 @@ def _read_csv_points(path: Path, crs: str | None) -> gpd.GeoDataFrame:
         raise DataError([Problem(path.name, "-", "crs", msg)])
     xs = pd.to_numeric(frame[lon], errors="coerce").to_numpy()
     ys = pd.to_numeric(frame[lat], errors="coerce").to_numpy()
-    points = shapely.points(xs, ys)
+    # Array in, array out; the stub's return type also covers the one-point call.
+    points = cast("npt.NDArray[np.object_]", shapely.points(xs, ys))
     points[np.isnan(xs) | np.isnan(ys)] = None
     data = frame.drop(columns=[lon, lat])
     return gpd.GeoDataFrame(data, geometry=points, crs=crs or WGS84)
@@ -204,8 +208,16 @@ def read_table(path: Path) -> pd.DataFrame:
         raise DataError([Problem(path.name, "-", "-", f"malformed CSV: {exc}")]) from None
 
 
-def load_dataset(folder: str | os.PathLike[str] | None = None, *, enrich: bool = True) -> Dataset:
+def load_dataset(
+    folder: str | os.PathLike[str] | None = None,
+    *,
+    enrich: bool = True,
+    year: int | None = None,
+) -> Dataset:
     """Load a data folder (default: ``$CREATIVE_MAP_DATA`` or the repo's ``data/``).
+
+    ``year`` is passed to :func:`enrich_dataset` (default: this year in the town), so
+    tests and benchmarks can pin the calendar the monthly hours describe.
 
     Raises :class:`DataError` when a file cannot be read at all. Record-level problems
     (unknown category, bad hours…) do not stop loading: they are listed by
@@ -228,7 +240,7 @@ def load_dataset(folder: str | os.PathLike[str] | None = None, *, enrich: bool =
         places=places,
         problems=tuple(event_problems),
     )
-    return enrich_dataset(dataset) if enrich else dataset
+    return enrich_dataset(dataset, year) if enrich else dataset
 
 
 def enrich_dataset(dataset: Dataset, year: int | None = None) -> Dataset:
@@ -247,15 +259,15 @@ def enrich_dataset(dataset: Dataset, year: int | None = None) -> Dataset:
     venues["search"] = search_keys(venues, [*search_columns, "address", "tags"])
     if year is None:
         year = pd.Timestamp.now(tz=city.timezone).year
-    venues = hours.enrich_hours(venues, year, city.timezone, country=city.country or None)
-    return replace(dataset, venues=gpd.GeoDataFrame(venues, geometry="geometry", crs=WGS84))
+    enriched = hours.enrich_hours(venues, year, city.timezone, country=city.country or None)
+    return replace(dataset, venues=gpd.GeoDataFrame(enriched, geometry="geometry", crs=WGS84))
 
 
 # --------------------------------------------------------------------------- writing
 
 
 @contextmanager
-def atomic_write(target: Path, mode: str = "wb") -> Iterator:
+def atomic_write(target: Path, mode: str = "wb") -> Iterator[IO[Any]]:
     """Write to a temp file beside ``target`` and rename it over ``target`` on success.
 
     A failure half-way leaves ``target`` as it was: never a half-written data file.
@@ -274,12 +286,13 @@ def atomic_write(target: Path, mode: str = "wb") -> Iterator:
         raise
 
 
-EXPORT_DROP = ("x", "y", "search")
+EXPORT_DROP: tuple[str, ...] = ("x", "y", "search", *hours.DERIVED_COLUMNS)
+"""Derived columns left out of exports: :func:`enrich_dataset` recomputes them on load."""
 
 
 def venues_geojson_bytes(venues: gpd.GeoDataFrame) -> bytes:
     """Venues as a GeoJSON FeatureCollection (data columns only, no derived ones)."""
-    keep = [c for c in venues.columns if c not in EXPORT_DROP and not _is_derived_hours(c)]
+    keep = [c for c in venues.columns if c not in EXPORT_DROP]
     frame = venues[keep].drop(columns=["lon", "lat"], errors="ignore")
     features = [
         {
@@ -295,12 +308,8 @@ def venues_geojson_bytes(venues: gpd.GeoDataFrame) -> bytes:
 
 def venues_csv_bytes(venues: gpd.GeoDataFrame) -> bytes:
     """Venues as CSV with lon/lat columns (data columns only)."""
-    keep = [c for c in venues.columns
-            if c not in (*EXPORT_DROP, "geometry") and not _is_derived_hours(c)]
+    keep = [c for c in venues.columns if c not in (*EXPORT_DROP, "geometry")]
     frame = pd.DataFrame(venues[keep]).copy()
     frame["lon"], frame["lat"] = venues.geometry.x.round(7), venues.geometry.y.round(7)
     return frame.to_csv(index=False).encode("utf-8")
 
-
-def _is_derived_hours(column: str) -> bool:
-    return len(column) == 3 and column[0] in "mh" and column[1:].isdigit()

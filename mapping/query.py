@@ -4,7 +4,8 @@ A :class:`VenueFilter` is hashable, so pages can cache results keyed on it and t
 URL can round-trip it. Decisions:
 - "open at/on" and "open in month" keep only venues known to be open; venues whose
   hours are unknown are *not* shown as closed, but they are not shown as open either.
-- the wheelchair filter keeps ``yes`` and ``limited`` (the card says which).
+- the wheelchair filter keeps :data:`mapping.schema.WHEELCHAIR_ACCESSIBLE` (``yes`` and
+  ``limited``; the card says which).
 - text search folds case and diacritics; every word of the query must match.
 """
 
@@ -19,9 +20,8 @@ import pandas as pd
 
 from mapping import hours
 from mapping.distance import WalkModel
+from mapping.schema import WHEELCHAIR_ACCESSIBLE
 from mapping.text import fold
-
-WHEELCHAIR_OK = ("yes", "limited")
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def filter_mask(
     if f.members_only:
         mask &= venues["member"].to_numpy(dtype=bool)
     if f.wheelchair:
-        mask &= venues["wheelchair"].isin(WHEELCHAIR_OK).to_numpy()
+        mask &= venues["wheelchair"].isin(WHEELCHAIR_ACCESSIBLE).to_numpy()
     if f.text.strip():
         mask &= text_mask(venues, f.text)
     if f.month is not None:
@@ -84,9 +84,13 @@ def apply_filter(
 
 
 def nearest(
-    venues: pd.DataFrame, lat: float, lon: float, model: WalkModel, limit: int | None = None
+    venues: pd.DataFrame,
+    origin: tuple[float, float],
+    model: WalkModel,
+    limit: int | None = None,
 ) -> pd.DataFrame:
-    """Venues with a ``walk_min`` column, nearest first (stable for ties)."""
-    out = venues.assign(walk_min=model.minutes_from(lat, lon, venues))
+    """Venues with a ``walk_min`` column (``model``'s minutes from ``origin``, lat/lon),
+    nearest first (stable for ties)."""
+    out = venues.assign(walk_min=model.minutes(origin, venues))
     out = out.sort_values("walk_min", kind="stable")
     return out if limit is None else out.head(limit)

@@ -1,16 +1,27 @@
-"""The town profile (``city.toml``) and where the data folder is.
+"""The town profile (``city.toml``), declared as data, and where the data folder is.
 
 Nothing about Kotor lives in code: another town runs its own instance by pointing
 ``CREATIVE_MAP_DATA`` (or the CLI's folder argument) at its own data folder.
+
+Every key ``city.toml`` may hold is one :class:`Setting` in :data:`SETTINGS`: its
+section, name, default (or :data:`REQUIRED`), help text and the parser that checks its
+type. :func:`load_city` is driven by that tuple, ``data/README.md`` documents it (its
+settings table is :func:`settings_table`), and ``tests/test_docs.py`` keeps the two
+equal. Adding a setting means adding a record here and a field to :class:`CityProfile`.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from mapping import i18n
 from mapping._errors import DataError, Problem
 
 REPO_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -46,17 +57,237 @@ class CityProfile:
     map_zoom: int
 
 
-_REQUIRED = {
-    "city": ["name", "languages", "default_language", "timezone", "metric_crs", "bbox",
-             "default_start", "off_season_months", "peak_months"],
-    "walking": ["speed_kmh", "detour_factor"],
-    "tiles": ["url", "attribution"],
-    "map": ["center", "zoom"],
-}
+# --------------------------------------------------------------------------- value parsers
+# Each takes the raw TOML value and returns the typed value, or raises ValueError with
+# the message a person reads ("expected …, got …").
+
+
+def _got(value: object) -> str:
+    return f"got {value!r}"
+
+
+def _number(value: object, expected: str) -> float:
+    # TOML booleans are Python ints; a bool is never a number here.
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        msg = f"expected {expected}, {_got(value)}"
+        raise ValueError(msg)
+    return float(value)
+
+
+def _numbers(value: object, count: int, expected: str) -> list[float]:
+    if not isinstance(value, list) or len(value) != count:
+        msg = f"expected {expected}, {_got(value)}"
+        raise ValueError(msg)
+    return [_number(v, expected) for v in value]
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        msg = f"expected a non-empty string, {_got(value)}"
+        raise ValueError(msg)
+    return value
+
+
+def _country(value: object) -> str:
+    if not isinstance(value, str) or not (value == "" or (len(value) == 2 and value.isalpha())):
+        msg = f'expected a two-letter ISO 3166 country code such as "ME", or "", {_got(value)}'
+        raise ValueError(msg)
+    return value.upper()
+
+
+def _languages(value: object) -> tuple[str, ...]:
+    if (not isinstance(value, list) or not value
+            or not all(isinstance(v, str) and v.strip() for v in value)):
+        msg = f'expected a non-empty list of language codes such as ["me", "en"], {_got(value)}'
+        raise ValueError(msg)
+    if len(set(value)) != len(value):
+        msg = f"expected each language once, {_got(value)}"
+        raise ValueError(msg)
+    return tuple(str(v) for v in value)
+
+
+def _timezone(value: object) -> str:
+    text = _text(value)
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        msg = f'expected an IANA time zone such as "Europe/Podgorica", {_got(value)}'
+        raise ValueError(msg) from None
+    return text
+
+
+def _metric_crs(value: object) -> str:
+    import pyproj  # heavy: only when a profile is actually read
+
+    text = _text(value)
+    expected = f'expected a projected CRS in metres such as "EPSG:32634", {_got(value)}'
+    try:
+        crs = pyproj.CRS.from_user_input(text)
+    except pyproj.exceptions.CRSError:
+        raise ValueError(expected) from None
+    if not crs.is_projected or any(a.unit_name != "metre" for a in crs.axis_info):
+        raise ValueError(expected)
+    return text
+
+
+def _bbox(value: object) -> tuple[float, float, float, float]:
+    expected = "four numbers [west, south, east, north] in degrees"
+    west, south, east, north = _numbers(value, 4, expected)
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        msg = f"expected {expected} with west < east and south < north, {_got(value)}"
+        raise ValueError(msg)
+    return west, south, east, north
+
+
+def _lat_lon(value: object) -> tuple[float, float]:
+    expected = "two numbers [latitude, longitude] in degrees"
+    lat, lon = _numbers(value, 2, expected)
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        msg = f"expected {expected} (latitude first), {_got(value)}"
+        raise ValueError(msg)
+    return lat, lon
+
+
+def _months(value: object) -> tuple[int, ...]:
+    if not isinstance(value, list) or not all(
+        isinstance(m, int) and not isinstance(m, bool) and 1 <= m <= 12 for m in value
+    ):
+        msg = f"expected a list of month numbers 1-12, {_got(value)}"
+        raise ValueError(msg)
+    return tuple(int(m) for m in value)
+
+
+def _positive(value: object) -> float:
+    number = _number(value, "a number greater than zero")
+    if number <= 0:
+        msg = f"expected a number greater than zero, {_got(value)}"
+        raise ValueError(msg)
+    return number
+
+
+def _at_least_one(value: object) -> float:
+    number = _number(value, "a number of at least 1")
+    if number < 1:
+        msg = f"expected a number of at least 1, {_got(value)}"
+        raise ValueError(msg)
+    return number
+
+
+def _zoom(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 22:
+        msg = f"expected a whole-number zoom level 0-22, {_got(value)}"
+        raise ValueError(msg)
+    return value
+
+
+def _tile_url(value: object) -> str:
+    text = _text(value)
+    if not all(part in text for part in ("{z}", "{x}", "{y}")):
+        msg = f"expected a tile URL template with {{z}}, {{x}} and {{y}}, {_got(value)}"
+        raise ValueError(msg)
+    return text
+
+
+# --------------------------------------------------------------------------- declarations
+
+
+class _Required:
+    """The marker default of a setting ``city.toml`` must give."""
+
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+REQUIRED: Final = _Required()
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One ``city.toml`` key: ``[section] name``, its default (or ``REQUIRED``), help.
+
+    ``parse`` checks and converts the raw TOML value (raising ``ValueError`` with the
+    expected form); ``attribute`` is the :class:`CityProfile` field, ``name`` if empty.
+    """
+
+    section: str
+    name: str
+    default: object
+    help: str
+    parse: Callable[[object], object] = _text
+    attribute: str = ""
+
+    @property
+    def key(self) -> str:
+        """``section.name``, as the README's table and error messages write it."""
+        return f"{self.section}.{self.name}"
+
+    @property
+    def field(self) -> str:
+        """The :class:`CityProfile` field that holds this setting's value."""
+        return self.attribute or self.name
+
+    @property
+    def required(self) -> bool:
+        """Whether ``city.toml`` must give this key."""
+        return self.default is REQUIRED
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("city", "name", REQUIRED, "The town's name, as the app shows it."),
+    Setting("city", "languages", REQUIRED,
+            "UI and data languages, e.g. `[\"me\", \"en\"]`; each needs a catalogue folder "
+            "`mapping/locales/<lang>/` and `label_<lang>` columns in `categories.csv` and "
+            "`event_categories.csv`.",
+            _languages),
+    Setting("city", "default_language", REQUIRED,
+            "The language a visitor sees first; one of `languages`."),
+    Setting("city", "timezone", REQUIRED,
+            "IANA time zone of the town (`Europe/Podgorica`): opening hours, \"now\" and "
+            "event times are local to it.", _timezone),
+    Setting("city", "country", "",
+            "Two-letter ISO 3166 country code, for public holidays in opening hours "
+            "(`PH`); empty: no holidays.", _country),
+    Setting("city", "metric_crs", REQUIRED,
+            "A projected CRS in metres for distances (`EPSG:32634`, UTM zone 34N).",
+            _metric_crs),
+    Setting("city", "bbox", REQUIRED,
+            "Study area `[west, south, east, north]` in degrees (EPSG:4326); points "
+            "outside it are reported.", _bbox),
+    Setting("city", "default_start", REQUIRED,
+            "Id of the landmark in `places.geojson` that Explore starts from."),
+    Setting("city", "off_season_months", REQUIRED,
+            "Months (1-12) of the quiet season, for planners.", _months),
+    Setting("city", "peak_months", REQUIRED, "Months (1-12) of the peak season.", _months),
+    Setting("walking", "speed_kmh", REQUIRED, "Walking speed in km/h (greater than zero).",
+            _positive, "walking_speed_kmh"),
+    Setting("walking", "detour_factor", REQUIRED,
+            "Straight-line distance × this factor approximates the walk (at least 1).",
+            _at_least_one),
+    Setting("tiles", "url", REQUIRED,
+            "Map tile URL template with `{z}`, `{x}`, `{y}`.", _tile_url, "tile_url"),
+    Setting("tiles", "attribution", REQUIRED,
+            "Attribution HTML the tile server requires.", _text, "tile_attribution"),
+    Setting("map", "center", REQUIRED, "Initial map centre `[lat, lon]`.", _lat_lon,
+            "map_center"),
+    Setting("map", "zoom", REQUIRED, "Initial map zoom level (whole number 0-22).", _zoom,
+            "map_zoom"),
+)
+
+
+def settings_table() -> str:
+    """The Markdown table of :data:`SETTINGS` that ``data/README.md`` carries."""
+    rows = ["| section | key | default | meaning |", "| --- | --- | --- | --- |"]
+    for s in SETTINGS:
+        default = "required" if s.required else f"`{s.default!r}`".replace("'", '"')
+        rows.append(f"| `[{s.section}]` | `{s.name}` | {default} | {s.help} |")
+    return "\n".join(rows)
+
+
+# --------------------------------------------------------------------------- loading
 
 
 def load_city(path: Path) -> CityProfile:
-    """Read ``city.toml``; every missing key is reported at once."""
+    """Read ``city.toml``; every problem (missing, unknown, wrong type) is reported at once."""
     name = path.name
     try:
         with path.open("rb") as fh:
@@ -65,47 +296,61 @@ def load_city(path: Path) -> CityProfile:
         raise DataError([Problem(name, "-", "-", "file not found")]) from None
     except tomllib.TOMLDecodeError as exc:
         raise DataError([Problem(name, "-", "-", f"not valid TOML: {exc}")]) from None
-    problems = [
-        Problem(name, section, key, "required setting is missing")
-        for section, keys in _REQUIRED.items()
-        for key in keys
-        if key not in raw.get(section, {})
-    ]
+
+    problems = _unknown_keys(name, raw)
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        section = raw.get(setting.section, {})
+        if not isinstance(section, dict):
+            continue  # reported by _unknown_keys
+        if setting.name not in section:
+            if setting.required:
+                problems.append(Problem(name, setting.section, setting.name,
+                                        "required setting is missing"))
+            else:
+                values[setting.field] = setting.default
+            continue
+        try:
+            values[setting.field] = setting.parse(section[setting.name])
+        except ValueError as exc:
+            problems.append(Problem(name, setting.section, setting.name, str(exc)))
+    problems += _check_languages(name, values)
     if problems:
         raise DataError(problems)
-    city, walking, tiles, view = raw["city"], raw["walking"], raw["tiles"], raw["map"]
-    profile = CityProfile(
-        name=str(city["name"]),
-        languages=tuple(city["languages"]),
-        default_language=str(city["default_language"]),
-        timezone=str(city["timezone"]),
-        country=str(city.get("country", "")),
-        metric_crs=str(city["metric_crs"]),
-        bbox=tuple(float(v) for v in city["bbox"]),  # type: ignore[arg-type]
-        default_start=str(city["default_start"]),
-        off_season_months=tuple(int(m) for m in city["off_season_months"]),
-        peak_months=tuple(int(m) for m in city["peak_months"]),
-        walking_speed_kmh=float(walking["speed_kmh"]),
-        detour_factor=float(walking["detour_factor"]),
-        tile_url=str(tiles["url"]),
-        tile_attribution=str(tiles["attribution"]),
-        map_center=(float(view["center"][0]), float(view["center"][1])),
-        map_zoom=int(view["zoom"]),
-    )
-    _check_profile(name, profile)
-    return profile
+    return CityProfile(**values)
 
 
-def _check_profile(name: str, p: CityProfile) -> None:
+def _unknown_keys(name: str, raw: dict[str, Any]) -> list[Problem]:
+    """Sections that are not tables, and keys no :class:`Setting` declares (typos)."""
+    declared = {(s.section, s.name) for s in SETTINGS}
+    sections = {s.section for s in SETTINGS}
     problems: list[Problem] = []
-    west, south, east, north = p.bbox
-    if not (west < east and south < north):
-        problems.append(Problem(name, "city", "bbox", "expected [west, south, east, north]"))
-    if p.default_language not in p.languages:
-        problems.append(Problem(name, "city", "default_language", "must be one of languages"))
-    if p.walking_speed_kmh <= 0:
-        problems.append(Problem(name, "walking", "speed_kmh", "must be greater than zero"))
-    if p.detour_factor < 1:
-        problems.append(Problem(name, "walking", "detour_factor", "must be at least 1"))
-    if problems:
-        raise DataError(problems)
+    for section, table in raw.items():
+        if section not in sections:
+            problems.append(Problem(name, section, "-", "unknown section (see data/README.md)"))
+        elif not isinstance(table, dict):
+            problems.append(Problem(name, section, "-", f"expected a table [{section}]"))
+        else:
+            problems += [Problem(name, section, key, "unknown setting (see data/README.md)")
+                         for key in table if (section, key) not in declared]
+    return problems
+
+
+def _check_languages(name: str, values: dict[str, Any]) -> list[Problem]:
+    """Rules between settings: the default language is a town language with a catalogue."""
+    languages = values.get("languages")
+    if languages is None:
+        return []
+    problems: list[Problem] = []
+    have = set(i18n.available_languages())
+    problems += [
+        Problem(name, "city", "languages",
+                f"no catalogue for {lang!r}: expected folder {i18n.LOCALES_DIR / lang}")
+        for lang in languages if lang not in have
+    ]
+    default = values.get("default_language")
+    if default is not None and default not in languages:
+        problems.append(Problem(name, "city", "default_language",
+                                f"must be one of languages {list(languages)}, got {default!r}"))
+    return problems
+

@@ -7,12 +7,13 @@ categories, time, filters, start point and selected venue.
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mapping import explore, render
+from mapping import clock, explore, i18n, render
+from mapping.distance import walk_model
 from mapping.query import VenueFilter
 from pages.shared import (
     current_language,
@@ -41,6 +42,7 @@ if PENDING_START in st.session_state:
     st.session_state["pt"] = f"{lat:.5f},{lon:.5f}"
 
 categories = data.categories.set_index("id")
+category_label = i18n.localized_column(categories, "label", lang, city.languages)
 landmarks = explore.landmarks(data.places, lang, city.languages)
 
 with st.sidebar:
@@ -48,7 +50,7 @@ with st.sidebar:
     all_categories = list(categories.index)
     url_choice("cat", all_categories, all_categories, multi=True)
     chosen = st.multiselect(tr("filters.categories"), all_categories, key="cat",
-                            format_func=lambda c: categories.loc[c, f"label_{lang}"])
+                            format_func=category_label.get)
     sync_url("cat", all_categories)
     text = st.text_input(tr("filters.search"), key="q", bind="query-params",
                          help=tr("filters.search_help"))
@@ -84,7 +86,8 @@ venue_filter = VenueFilter(
 )
 start = explore.start_point(start_key, point, landmarks, tr("near.map_click"))
 shown = explore.filtered(data, venue_filter, lang)
-nearby = explore.near(shown, start, city)
+model = walk_model(data)
+nearby = explore.near(shown, start, model)
 
 st.title(tr("app.title"))
 st.caption(tr("app.tagline"))
@@ -98,23 +101,28 @@ url_choice("venue", venue_options, "")
 selected = st.session_state["venue"] or None
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _map_for(folder: str, version: tuple, filter_key: VenueFilter, lang: str,
-             start: tuple[float, float, str], selected: str | None, minute_key: str,
-             _venues, _when):
-    """The folium map for one view, keyed on plain values so reruns reuse it.
+@st.cache_data(show_spinner=False, max_entries=64)
+def _map_payload(folder: str, version: tuple, filter_key: VenueFilter, lang: str,
+                 start: tuple[float, float, str], selected: str | None, now: datetime,
+                 when: datetime, _venues) -> render.MapPayload:
+    """The map's payload for one view, keyed on plain values so reruns and sessions reuse it.
 
-    ``_venues`` (the filtered venues, already computed above) and ``_when`` are not
-    hashed: ``filter_key`` and ``minute_key`` stand for them.
+    Immutable data, not a folium tree: each run builds its own map around it. ``_venues``
+    (the filtered venues, computed above) is not hashed: the folder, its version and
+    ``filter_key`` stand for it. ``now`` and ``when`` are to the minute.
     """
-    lines = explore.upcoming_lines(data, set(_venues["id"]), lang, _when)
-    return render.build_map(_venues, data.categories, city, lang, when=_when, start=start,
-                            selected=selected, extra_lines=lines,
-                            extra_title=tr("explore.upcoming") if lines else "")
+    lines = explore.upcoming_lines(data, set(_venues["id"]), lang, when)
+    options = render.MapOptions(now=now, when=when, start=start, selected=selected,
+                                extra_lines=lines,
+                                extra_title=tr("explore.upcoming") if lines else "")
+    return render.build_payload(_venues, data.categories, city, lang, options)
 
 
-fmap = _map_for(str(data.folder), data_version(data.folder), venue_filter, lang, start,
-                selected, moment.strftime("%Y-%m-%dT%H:%M"), shown, moment)
+fmap = render.venue_map(
+    _map_payload(str(data.folder), data_version(data.folder), venue_filter, lang, start,
+                 selected, clock.to_minute(now), clock.to_minute(moment), shown),
+    city,
+)
 center = explore.center_on(shown, selected) or (start[0], start[1])
 out = st_folium(fmap, key="explore-map", height=520, use_container_width=True,
                 returned_objects=["last_clicked"], center=center)
@@ -130,7 +138,7 @@ else:
     st.subheader(tr("near.heading", start=start[2]))
     st.caption(tr("near.pick_hint"))
     listed = nearby.head(explore.NEAR_LIMIT)
-    labels = explore.list_labels(listed, categories[f"label_{lang}"], moment, city, lang)
+    labels = explore.list_labels(listed, category_label, moment, city, lang)
 
     def _pick(venue_id: str) -> None:
         st.session_state["venue"] = venue_id
@@ -141,7 +149,7 @@ else:
                   type="primary" if venue_id == selected else "secondary")
     if len(nearby) > explore.NEAR_LIMIT:
         st.caption(tr("near.more", shown=explore.NEAR_LIMIT, total=len(nearby)))
-    st.caption(tr("near.model_note", detour=city.detour_factor, speed=city.walking_speed_kmh))
+    st.caption(model.describe(lang))
 
 st.selectbox(tr("near.selected"), venue_options, key="venue",
              format_func={**names, "": tr("near.none_selected")}.get)

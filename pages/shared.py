@@ -14,12 +14,9 @@ import streamlit as st
 from mapping import i18n
 from mapping._errors import DataError
 from mapping.io import Dataset, load_dataset
-from mapping.settings import data_dir
+from mapping.settings import data_dir, load_city
 
 LANG_KEY = "lang"
-# One label in every language: a label that changed with the language would make
-# Streamlit see a new widget and drop its state.
-LANGUAGE_LABEL = "Jezik · Language"
 
 
 def data_version(folder: Path) -> tuple[tuple[str, float], ...]:
@@ -47,14 +44,22 @@ def dataset() -> Dataset:
 def current_language() -> str:
     """The language chosen in the sidebar (bound to ``?lang=``)."""
     lang = st.session_state.get(LANG_KEY)
-    return lang if lang in i18n.available_languages() else _default_language()
+    languages, default = _town_languages()
+    return lang if lang in languages else default
 
 
-def _default_language() -> str:
+def _town_languages() -> tuple[tuple[str, ...], str]:
+    """The town's languages and default, from ``city.toml`` even when other files are
+    broken (the error is then shown in the town's language); else every catalogue."""
     try:
-        return _load(str(data_dir()), data_version(data_dir())).city.default_language
+        city = _load(str(data_dir()), data_version(data_dir())).city
     except (DataError, OSError):
-        return i18n.available_languages()[0]
+        try:
+            city = load_city(data_dir() / "city.toml")
+        except (DataError, OSError):
+            available = tuple(i18n.available_languages())
+            return available, available[0]
+    return city.languages, city.default_language
 
 
 def tr(key: str, /, **values: object) -> str:
@@ -63,10 +68,16 @@ def tr(key: str, /, **values: object) -> str:
 
 
 def language_selector(languages: tuple[str, ...], default: str) -> str:
-    """The language switch shown on every page; its value lives in the URL (``?lang=``)."""
+    """The language switch shown on every page; its value lives in the URL (``?lang=``).
+
+    Its label is the word "Language" in every town language ("Jezik · Language"): a
+    label that changed with the language would make Streamlit see a new widget and drop
+    its state.
+    """
     ordered = [default, *[lang for lang in languages if lang != default]]
+    label = i18n.in_every_language("app.language", ordered)
     chosen = st.sidebar.segmented_control(
-        LANGUAGE_LABEL, ordered, default=default, key=LANG_KEY, bind="query-params",
+        label, ordered, default=default, key=LANG_KEY, bind="query-params",
         format_func=str.upper, required=True,
     )
     return chosen or default

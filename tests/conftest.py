@@ -14,6 +14,8 @@ TESTS = Path(__file__).parent
 MINI = TESTS / "fixtures" / "mini"
 BROKEN = TESTS / "broken"
 REPO_DATA = TESTS.parent / "data"
+YEAR = 2026
+"""The calendar year the loaded fixtures' monthly hours describe: never "this year"."""
 
 
 @pytest.fixture
@@ -38,10 +40,10 @@ def broken_folder(mini_copy: Path) -> Callable[[str, str], Path]:
 @pytest.fixture(scope="session")
 def mini() -> Dataset:
     """The small valid dataset, loaded once."""
-    return load_dataset(MINI)
+    return load_dataset(MINI, year=YEAR)
 
 
 @pytest.fixture(scope="session")
 def kotor() -> Dataset:
     """The embedded Kotor dataset, loaded once."""
-    return load_dataset(REPO_DATA)
+    return load_dataset(REPO_DATA, year=YEAR)

@@ -20,12 +20,13 @@ from mapping.events import EVENT_COLUMNS, occurrences, read_events
 
 TZ = "Europe/Podgorica"
 LANGS = ("me", "en")
+COLUMNS = (*EVENT_COLUMNS, "title_en", "description_me", "description_en")
 NOW = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
 RANGE = (date(2026, 3, 1), date(2027, 1, 15))
 
 
 def row(**fields: str) -> dict[str, str]:
-    record = dict.fromkeys(EVENT_COLUMNS, "")
+    record = dict.fromkeys(COLUMNS, "")
     record.update(title_en="", category="concert", venue_id="kino", dates_confirmed="true",
                   source="test")
     record.update(fields)
@@ -50,7 +51,7 @@ ROWS = [
 def occ(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
     path = Path(tmp_path_factory.mktemp("cal")) / "events.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(EVENT_COLUMNS))
+        writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
         writer.writeheader()
         writer.writerows(ROWS)
     events, problems = read_events(path, TZ)
@@ -191,3 +192,22 @@ def test_empty_selection_is_still_a_valid_calendar(occ: pd.DataFrame,
     assert cal.walk("VEVENT") == []
     assert len(cal.walk("VTIMEZONE")) == 1
     assert len(ics.Calendar(data.decode("utf-8")).events) == 0
+
+
+def test_description_uses_the_one_price_wording(tmp_path: Path, venues: pd.DataFrame) -> None:
+    rows = [row(id="gift", title="Poklon", start="2026-05-02T18:00", end="", free="true",
+                price="€5"),
+            row(id="paid", title="Plaćeno", start="2026-05-03T18:00", end="", free="false",
+                price="10 €")]
+    path = tmp_path / "events.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
+        writer.writeheader()
+        writer.writerows(rows)
+    events, problems = read_events(path, TZ)
+    assert problems == []
+    occ = occurrences(events, date(2026, 5, 1), date(2026, 5, 31), TZ)
+    cal = icalendar.Calendar.from_ical(to_ics(occ, venues, "me", LANGS, TZ, now=NOW).data)
+    descriptions = {str(e["UID"]).split("-")[0]: str(e["DESCRIPTION"])
+                    for e in cal.walk("VEVENT")}
+    assert descriptions == {"gift": "Ulaz slobodan", "paid": "Cijena: 10 €"}  # free wins

@@ -6,6 +6,7 @@ import csv
 import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -14,27 +15,33 @@ from dateutil.rrule import WEEKLY, YEARLY, rrule
 
 from mapping.events import (
     EVENT_COLUMNS,
+    OCCURRENCE_COLUMNS,
     check_references,
+    day_label,
     events_per_month,
     events_table,
     filter_occurrences,
     group_by_day,
-    localized,
-    next_events,
+    month_label,
     occurrence_label,
     occurrences,
+    price_text,
     read_events,
     to_csv_bytes,
     unconfirmed_by_month,
+    upcoming,
 )
+from mapping.i18n import localized
 
 TZ = "Europe/Podgorica"
 LANGS = ("me", "en")
+# The fixed columns plus this town's per-language ones (a language adds columns, not code).
+COLUMNS = (*EVENT_COLUMNS, "title_en", "description_me", "description_en")
 
 
 def event(**fields: str) -> dict[str, str]:
     """A valid one-off event row; keyword arguments override fields."""
-    row = dict.fromkeys(EVENT_COLUMNS, "")
+    row = dict.fromkeys(COLUMNS, "")
     row.update(id="ev", title="Koncert", title_en="Concert", category="concert",
                venue_id="kino", start="2026-07-04T20:00", end="2026-07-04T22:00",
                dates_confirmed="true", source="test")
@@ -45,7 +52,7 @@ def event(**fields: str) -> dict[str, str]:
 def write(folder: Path, rows: list[dict[str, str]], name: str = "events.csv") -> Path:
     path = folder / name
     with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(EVENT_COLUMNS))
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else list(COLUMNS))
         writer.writeheader()
         writer.writerows(rows)
     return path
@@ -105,6 +112,7 @@ def test_missing_end_means_no_length_or_one_day(tmp_path: Path) -> None:
         ({"id": ""}, "row 2", "id", "required"),
         ({"url": "www.example.org"}, "ev", "url", "http"),
         ({"url": "https://exa mple.org"}, "ev", "url", "http"),
+        ({"url": 'https://example.org/"onmouseover'}, "ev", "url", "http"),
     ],
 )
 def test_read_events_problems(tmp_path: Path, fields: dict[str, str], record: str, field: str,
@@ -309,10 +317,10 @@ def test_empty_and_inverted_ranges(tmp_path: Path) -> None:
     frame = load(tmp_path, event())
     occ = occurrences(frame, date(2026, 7, 5), date(2026, 7, 4), TZ)
     assert occ.empty
-    assert {"event_id", "occurrence_start", "occurrence_end", "confirmed"} <= set(occ.columns)
+    assert set(OCCURRENCE_COLUMNS) <= set(occ.columns)
     assert group_by_day(occ, TZ) == []
     assert unconfirmed_by_month(occ) == []
-    assert events_table(occ, "en").strip() == "No events in this range."
+    assert events_table(occ, "en", LANGS).strip() == "No events in this range."
 
 
 def test_sorted_by_start_then_title(tmp_path: Path) -> None:
@@ -427,16 +435,27 @@ def test_events_per_month_wraps_the_year(tmp_path: Path) -> None:
         (2026, 11, 0), (2026, 12, 0), (2027, 1, 0), (2027, 2, 1)]
 
 
-def test_next_events_for_a_venue(tmp_path: Path) -> None:
+def test_upcoming_for_a_venue(tmp_path: Path) -> None:
     frame = load(tmp_path,
                  event(id="past", start="2026-07-01T20:00", end="2026-07-01T22:00"),
                  event(id="now", start="2026-07-04T19:00", end="2026-07-04T23:00"),
                  event(id="quiz", recurrence="weekly", start="2026-07-01T18:00", end=""),
                  event(id="elsewhere", venue_id="teatar", start="2026-07-05T20:00", end=""))
-    upcoming = next_events(frame, "kino", datetime(2026, 7, 4, 21, 0), TZ)
-    assert upcoming["event_id"].tolist() == ["now", "quiz", "quiz"]
-    assert starts(upcoming)[1:] == ["2026-07-08 18:00+0200", "2026-07-15 18:00+0200"]
-    assert next_events(frame, "nowhere", datetime(2026, 7, 4, 21, 0), TZ).empty
+    found = upcoming(frame, {"kino"}, datetime(2026, 7, 4, 21, 0), TZ)
+    assert found["event_id"].tolist() == ["now", "quiz", "quiz"]
+    assert starts(found)[1:] == ["2026-07-08 18:00+0200", "2026-07-15 18:00+0200"]
+    assert upcoming(frame, {"nowhere"}, datetime(2026, 7, 4, 21, 0), TZ).empty
+
+
+def test_upcoming_per_venue_and_aware_now(tmp_path: Path) -> None:
+    frame = load(tmp_path,
+                 event(id="a1", start="2026-07-05T20:00", end=""),
+                 event(id="a2", start="2026-07-06T20:00", end=""),
+                 event(id="b1", venue_id="teatar", start="2026-07-05T21:00", end=""))
+    # 19:30 UTC is 21:30 in Kotor (summer time): a1 at 20:00 on the 5th has not started
+    now = datetime(2026, 7, 4, 19, 30, tzinfo=ZoneInfo("UTC"))
+    found = upcoming(frame, {"kino", "teatar"}, now, TZ, n=1)
+    assert found["event_id"].tolist() == ["a1", "b1"]
 
 
 def test_localized_fallback_order() -> None:
@@ -475,24 +494,28 @@ def test_table_and_csv(tmp_path: Path) -> None:
                  event(id="fest", title="Festival", title_en="", start="2026-07-02",
                        end="2026-07-10", dates_confirmed="false", free="true"))
     occ = occurrences(frame, date(2026, 7, 1), date(2026, 7, 31), TZ)
-    table = events_table(occ, "me")
+    table = events_table(occ, "me", LANGS)
     assert table.splitlines()[0].split() == ["Datum", "Kada", "Događaj", "Mjesto",
                                              "Kategorija", "Cijena"]
     assert "jul 2026 · datumi će biti potvrđeni" in table
     assert "Ulaz slobodan" in table
-    rows = list(csv.DictReader(to_csv_bytes(occ, "en").decode("utf-8").splitlines()))
+    rows = list(csv.DictReader(to_csv_bytes(occ, "en", LANGS).decode("utf-8").splitlines()))
     assert [r["event_id"] for r in rows] == ["fest", "ev"]
     assert (rows[0]["start"], rows[0]["end"], rows[0]["confirmed"]) == ("2026-07", "", "false")
     assert rows[0]["title"] == "Festival"  # falls back to the original title
     assert (rows[1]["start"], rows[1]["title"], rows[1]["price"]) == (
         "2026-07-04T20:00", "Concert", "€5")
+    # a cell under a "Price" header is the bare wording, the same in the table and the CSV
+    assert (rows[0]["price"], rows[0]["free"], rows[1]["free"]) == ("Free entry", "true", "")
+    assert "Cijena:" not in table
+    assert table.splitlines()[3].rstrip().endswith("€5")  # header, rule, fest, ev
 
 
 def test_shifted_row_is_left_out_and_row_numbers_stay_true(tmp_path: Path) -> None:
     path = tmp_path / "events.csv"
     good = ",".join(event(id="a").values())
     nameless = ",".join(event(id="").values())
-    path.write_text(",".join(EVENT_COLUMNS) + "\n" + good + "\n" + good + ",oops\n"
+    path.write_text(",".join(COLUMNS) + "\n" + good + "\n" + good + ",oops\n"
                     + nameless + "\n", encoding="utf-8")
     frame, problems = read_events(path, TZ)
     assert [(p.record, p.field) for p in problems] == [("row 2", ""), ("row 3", "id")]
@@ -508,3 +531,92 @@ def test_header_only_file_is_fine_and_typed(tmp_path: Path) -> None:
     assert frame["free"].dtype == "boolean"
     assert occurrences(frame, date(2026, 1, 1), date(2026, 1, 31), TZ).empty
     assert events_per_month(frame, date(2026, 1, 1), 3, TZ)["confirmed"].tolist() == [0, 0, 0]
+
+
+# --------------------------------------------------------------------------- wording
+
+
+@pytest.mark.parametrize(
+    ("row", "lang", "labelled", "expected"),
+    [
+        ({"free": True, "price": "€5"}, "en", True, "Free entry"),  # free wins
+        ({"free": True, "price": ""}, "me", True, "Ulaz slobodan"),
+        ({"free": pd.NA, "price": "€5"}, "en", True, "Price: €5"),
+        ({"free": False, "price": " 10 € "}, "me", True, "Cijena: 10 €"),
+        ({"free": pd.NA, "price": "€5"}, "en", False, "€5"),
+        ({"free": True, "price": ""}, "en", False, "Free entry"),
+        ({"free": False, "price": ""}, "en", True, ""),
+        ({"free": None, "price": float("nan")}, "en", True, ""),
+        ({}, "en", True, ""),
+    ],
+)
+def test_price_text(row: dict[str, object], lang: str, labelled: bool, expected: str) -> None:
+    assert price_text(row, lang, labelled=labelled) == expected
+
+
+def test_price_text_reads_rows_of_the_frame(tmp_path: Path) -> None:
+    frame = load(tmp_path, event(id="a", free="true", price="€5"), event(id="b", price="€5"),
+                 event(id="c", free="false"))
+    occ = occurrences(frame, date(2026, 7, 4), date(2026, 7, 4), TZ)
+    assert [price_text(row, "en") for _, row in occ.iterrows()] == [
+        "Free entry", "Price: €5", ""]
+
+
+@pytest.mark.parametrize(
+    ("day", "lang", "year", "expected"),
+    [
+        (date(2026, 12, 5), "en", True, "Sat 5 Dec 2026"),
+        (date(2026, 12, 5), "en", False, "Sat 5 Dec"),
+        (date(2026, 12, 5), "me", True, "sub 5. dec 2026."),
+        (date(2027, 1, 4), "me", False, "pon 4. jan"),
+    ],
+)
+def test_day_label(day: date, lang: str, year: bool, expected: str) -> None:
+    assert day_label(day, lang, year=year) == expected
+
+
+def test_day_label_is_the_default_with_a_year() -> None:
+    assert day_label(date(2026, 7, 4), "en") == "Sat 4 Jul 2026"
+
+
+def test_month_label() -> None:
+    assert month_label(2027, 7, "en") == "July 2027"
+    assert month_label(2027, 7, "me") == "jul 2027"
+
+
+def test_a_new_language_is_new_columns_not_code(tmp_path: Path) -> None:
+    row = {**event(), "title_it": "Concerto", "description_it": "Uno spettacolo di musica"}
+    frame = load(tmp_path, row)
+    assert frame["title_it"].tolist() == ["Concerto"]
+    occ = occurrences(frame, date(2026, 7, 4), date(2026, 7, 4), TZ)
+    found = filter_occurrences(occ, categories=None, venue_ids=None, text="spettacolo",
+                               lang="en")
+    assert found["event_id"].tolist() == ["ev"]
+    assert localized(occ.iloc[0].to_dict(), "title", "it", ("me", "en", "it")) == "Concerto"
+
+
+def test_unconfirmed_window_across_year_end_listed_under_each_month(tmp_path: Path) -> None:
+    frame = load(tmp_path, event(id="bozic", recurrence="annual", start="2025-12-22",
+                                 end="2026-01-08", dates_confirmed="false"))
+    occ = occurrences(frame, date(2026, 12, 1), date(2027, 1, 31), TZ)
+    months = unconfirmed_by_month(occ)
+    assert [(ym, g["event_id"].tolist()) for ym, g in months] == [
+        ((2026, 12), ["bozic"]), ((2027, 1), ["bozic"])]
+    # a narrower range keeps only its own months
+    only_january = unconfirmed_by_month(occ, start=date(2027, 1, 1), end=date(2027, 1, 31))
+    assert [ym for ym, _ in only_january] == [(2027, 1)]
+
+
+def test_group_by_day_limits_to_the_given_days(tmp_path: Path) -> None:
+    frame = load(tmp_path, event(id="show", start="2026-06-28", end="2026-07-06"))
+    occ = occurrences(frame, date(2026, 7, 1), date(2026, 7, 31), TZ)
+    groups = group_by_day(occ, TZ, start=date(2026, 7, 5), end=date(2026, 7, 9))
+    assert [day for day, _ in groups] == [date(2026, 7, 5), date(2026, 7, 6)]
+
+
+def test_explode_ranges_is_one_row_per_value() -> None:
+    from mapping.events._arrays import explode_ranges
+
+    owner, value = explode_ranges(np.array([5, 10, 0, 7]), np.array([2, 0, 3, -1]))
+    assert owner.tolist() == [0, 0, 2, 2, 2]  # an empty or negative range gives no rows
+    assert value.tolist() == [5, 6, 0, 1, 2]

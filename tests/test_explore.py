@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+import pandas as pd
+
 from mapping import explore
+from mapping.distance import walk_model
 from mapping.query import VenueFilter
 
 TZ = ZoneInfo("Europe/Podgorica")
@@ -49,9 +52,31 @@ def test_upcoming_lines_list_the_next_events_in_the_language(mini):
     assert explore.upcoming_lines(mini, {"atelier-perast"}, "en", now) == {}
 
 
+class ByNameWalk:
+    """A stand-in for another walking model (say, a street network): minutes by id."""
+
+    def minutes(self, origin: tuple[float, float], venues: pd.DataFrame) -> pd.Series:
+        by_id = {"atelier-perast": 1.0, "museum-sea": 50.0, "gal-durkovic": 7.0,
+                 "atelier-seasonal": 20.0}
+        return venues["id"].map(by_id).astype(float)
+
+    def describe(self, lang: str) -> str:
+        return f"by name ({lang})"
+
+
+def test_near_asks_the_model_it_is_given(mini):
+    shown = explore.filtered(mini, VenueFilter(), "en")
+    by_name = explore.near(shown, (42.4247, 18.7702, "x"), ByNameWalk())
+    assert list(by_name["id"]) == ["atelier-perast", "gal-durkovic", "atelier-seasonal",
+                                   "museum-sea"]
+    assert by_name["walk_min"].tolist() == [1.0, 7.0, 20.0, 50.0]
+    straight = explore.near(shown, (42.4247, 18.7702, "x"), walk_model(mini))
+    assert list(straight["id"])[0] == "museum-sea"  # 50 m from the Sea Gate
+
+
 def test_list_labels_keep_markdown_inert(mini):
     near = explore.near(explore.filtered(mini, VenueFilter(), "en"), (42.4247, 18.7702, "x"),
-                        mini.city)
+                        walk_model(mini))
     near = near.assign(display_name=["[link](http://evil)", *near["display_name"][1:]])
     labels = explore.list_labels(near, mini.categories.set_index("id")["label_en"],
                                  datetime(2026, 1, 10, 11, tzinfo=TZ), mini.city, "en")

@@ -1,4 +1,7 @@
-"""Opening seasons: states, hours, DST, wording, validation and the vectorised helpers."""
+"""Opening hours evaluated: states, hours, DST, a day's spans, validation, vectorised helpers.
+
+The words ("Apr–Oct daily 09–19") are tested in ``test_seasons.py``.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ import pandas as pd
 import pytest
 
 from mapping import hours
-from mapping.i18n import catalogue
+from mapping.hours import CLOSED_DAY, UNKNOWN_DAY, DayHours
 
 TZ = "Europe/Podgorica"
 YEAR = 2026
@@ -37,9 +40,7 @@ def test_dec_25_off_does_not_close_december() -> None:
     assert hours.month_states(value, YEAR, TZ)[11] == "open"
     assert hours.is_open_on(value, date(YEAR, 12, 25), TZ) is False
     assert hours.is_open_on(value, date(YEAR, 12, 24), TZ) is True
-    assert hours.hours_on(value, date(YEAR, 12, 25), TZ, "en") == "closed"
-    # One holiday does not redefine the typical December week.
-    assert hours.season_summary(value, YEAR, TZ, "en") == "daily 09–19"
+    assert hours.day_hours(value, date(YEAR, 12, 25), TZ) == CLOSED_DAY
 
 
 @pytest.mark.parametrize("value", ["", "   ", "garbage", '"by appointment"'])
@@ -48,7 +49,7 @@ def test_empty_or_unusable_hours_are_unknown_never_closed(value: str) -> None:
     assert all(math.isnan(h) for h in hours.weekly_hours(value, YEAR, TZ))
     assert hours.is_open_at(value, datetime(YEAR, 7, 1, 12), TZ) is None
     assert hours.is_open_on(value, date(YEAR, 7, 1), TZ) is None
-    assert hours.next_change(value, datetime(YEAR, 7, 1, 12), TZ) is None
+    assert hours.day_hours(value, date(YEAR, 7, 1), TZ) == UNKNOWN_DAY
 
 
 # --------------------------------------------------------------------------- weekly hours
@@ -104,24 +105,12 @@ def test_naive_datetime_is_town_time() -> None:
     assert hours.is_open_at(SEASONAL, aware.astimezone(UTC), TZ) is True
 
 
-def test_next_change_across_dst() -> None:
-    value = "Mo-Su 09:00-17:00"
-    closes = hours.next_change(value, datetime(2026, 3, 28, 12), TZ)
-    opens = hours.next_change(value, datetime(2026, 3, 28, 18), TZ)
-    assert closes == datetime(2026, 3, 28, 17, tzinfo=ZoneInfo(TZ))
-    assert opens == datetime(2026, 3, 29, 9, tzinfo=ZoneInfo(TZ))
-    assert opens is not None
-    assert opens.utcoffset() == timedelta(hours=2)
-
-
 def test_fallback_rule_is_unknown_outside_the_main_rule() -> None:
     value = 'Mo-Fr 09:00-17:00 || "by appointment"'
     assert hours.is_open_at(value, datetime(2026, 1, 5, 10), TZ) is True
     assert hours.is_open_at(value, datetime(2026, 1, 3, 10), TZ) is None  # Saturday
-    assert hours.hours_on(value, date(2026, 1, 3), TZ, "en") == "hours unknown"
-    assert hours.next_change(value, datetime(2026, 1, 2, 18), TZ) == datetime(
-        2026, 1, 3, tzinfo=ZoneInfo(TZ)
-    )
+    assert hours.day_hours(value, date(2026, 1, 3), TZ) == UNKNOWN_DAY
+    assert hours.day_hours(value, date(2026, 1, 5), TZ) == DayHours(((540, 1020),))
 
 
 def test_public_holidays_need_the_country() -> None:
@@ -131,51 +120,37 @@ def test_public_holidays_need_the_country() -> None:
     assert hours.is_open_on(value, new_year, TZ) is True
 
 
-# --------------------------------------------------------------------------- words
+# --------------------------------------------------------------------------- one day
 
 
 @pytest.mark.parametrize(
-    ("value", "day", "lang", "expected"),
+    ("value", "day", "expected"),
     [
-        (SEASONAL, date(2026, 7, 3), "en", "09:00–19:00"),
-        (SEASONAL, date(2026, 1, 3), "me", "10:00–14:00"),
-        (SEASONAL, date(2026, 1, 5), "en", "closed"),
-        (SEASONAL, date(2026, 1, 5), "me", "zatvoreno"),
-        ("", date(2026, 1, 5), "en", "hours unknown"),
-        ("", date(2026, 1, 5), "me", "radno vrijeme nepoznato"),
-        ("Mo-Fr 10:00-14:00,16:00-20:00", date(2026, 1, 5), "en", "10:00–14:00, 16:00–20:00"),
-        ("Fr 22:00-02:00", date(2026, 1, 2), "en", "22:00–02:00"),
-        ("Fr 22:00-02:00", date(2026, 1, 3), "en", "closed"),
+        (SEASONAL, date(2026, 7, 3), DayHours(((9 * 60, 19 * 60),))),
+        (SEASONAL, date(2026, 1, 3), DayHours(((10 * 60, 14 * 60),))),  # a winter Saturday
+        (SEASONAL, date(2026, 1, 5), CLOSED_DAY),
+        ("", date(2026, 1, 5), UNKNOWN_DAY),
+        ("Mo-Fr 10:00-14:00,16:00-20:00", date(2026, 1, 5), DayHours(((600, 840), (960, 1200)))),
+        ("24/7", date(2026, 3, 29), DayHours(((0, 1440),))),  # the short DST day too
+        # 22:00 to 02:00 belongs to Friday (ends 26:00); Saturday morning shows nothing.
+        ("Fr 22:00-02:00", date(2026, 1, 2), DayHours(((22 * 60, 26 * 60),))),
+        ("Fr 22:00-02:00", date(2026, 1, 3), CLOSED_DAY),
     ],
 )
-def test_hours_on(value: str, day: date, lang: str, expected: str) -> None:
-    assert hours.hours_on(value, day, TZ, lang) == expected
+def test_day_hours(value: str, day: date, expected: DayHours) -> None:
+    assert hours.day_hours(value, day, TZ) == expected
 
 
-@pytest.mark.parametrize(
-    ("value", "lang", "expected"),
-    [
-        (SEASONAL, "en", "Apr–Oct daily 09–19; Nov–Mar Sat 10–14"),
-        (SEASONAL, "me", "apr–okt svaki dan 09–19; nov–mar sub 10–14"),
-        ("Mo-Fr 08:00-20:00; Sa 08:00-12:00", "en", "Mon–Fri 08–20, Sat 08–12"),
-        ("Mo-Fr 08:00-20:00; Sa 08:00-12:00", "me", "pon–pet 08–20, sub 08–12"),
-        (SUMMER_ONLY, "en", "Apr–Oct Mon–Sat 10–18; Nov–Mar closed"),
-        (SUMMER_ONLY, "me", "apr–okt pon–sub 10–18; nov–mar zatvoreno"),
-        ("Mo-Su 09:30-19:00", "en", "daily 09:30–19"),
-        ("", "en", "hours unknown"),
-        ("", "me", "radno vrijeme nepoznato"),
-    ],
-)
-def test_season_summary(value: str, lang: str, expected: str) -> None:
-    assert hours.season_summary(value, YEAR, TZ, lang) == expected
+def test_day_hours_says_closed_unknown_and_all_day() -> None:
+    assert CLOSED_DAY.closed and not CLOSED_DAY.unknown
+    assert UNKNOWN_DAY.unknown and not UNKNOWN_DAY.closed
+    assert DayHours(((0, hours.DAY_MINUTES),)).all_day
+    assert not DayHours(((540, 1020),)).closed
 
 
-def test_hours_catalogues_have_the_same_keys() -> None:
-    en = {k for k in catalogue("en") if k.startswith(("hours.", "date."))}
-    me = {k for k in catalogue("me") if k.startswith(("hours.", "date."))}
-    assert en == me
-    assert {f"date.month.{m}" for m in range(1, 13)} <= en
-    assert {f"date.weekday.{d}" for d in range(7)} <= en
+def test_day_hours_cannot_be_open_and_unknown() -> None:
+    with pytest.raises(ValueError, match="cannot also be unknown"):
+        DayHours(((540, 1020),), unknown=True)
 
 
 # --------------------------------------------------------------------------- check
@@ -230,22 +205,13 @@ def test_open_at_and_open_on_equal_scalar_versions() -> None:
     assert at[12] is pd.NA
 
 
-@pytest.mark.parametrize("lang", ["en", "me"])
-def test_summaries_and_hours_today_equal_scalar_versions(lang: str) -> None:
-    day = date(2026, 1, 3)
-    summary = hours.summaries(MIXED, YEAR, TZ, lang)
-    today = hours.hours_today(MIXED, day, TZ, lang)
-    assert list(summary) == [hours.season_summary(_scalar(v), YEAR, TZ, lang) for v in MIXED]
-    assert list(today) == [hours.hours_on(_scalar(v), day, TZ, lang) for v in MIXED]
-    assert list(summary.index) == list(MIXED.index)
-
-
 def test_enrich_hours_adds_24_columns_without_touching_input() -> None:
     frame = pd.DataFrame({"id": range(len(MIXED)), "opening_hours": MIXED.to_numpy()})
     before = frame.copy()
     enriched = hours.enrich_hours(frame, YEAR, TZ)
     added = [c for c in enriched.columns if c not in frame.columns]
     assert added == [f"m{m:02d}" for m in range(1, 13)] + [f"h{m:02d}" for m in range(1, 13)]
+    assert tuple(added) == hours.DERIVED_COLUMNS
     pd.testing.assert_frame_equal(frame, before)
     for row, value in enumerate(MIXED):
         expected_states = hours.month_states(_scalar(value), YEAR, TZ)

@@ -6,14 +6,22 @@ import math
 from pathlib import Path
 
 import geopandas as gpd
+import orjson
 import pandas as pd
 import pytest
 import shapely
 from pyproj import Geod
 
+from mapping import hours
 from mapping._errors import DataError
-from mapping.io import atomic_write, load_dataset, read_geodata
-from tests.conftest import BROKEN, MINI
+from mapping.io import (
+    atomic_write,
+    load_dataset,
+    read_geodata,
+    venues_csv_bytes,
+    venues_geojson_bytes,
+)
+from tests.conftest import BROKEN, MINI, YEAR
 
 SEA_GATE = (18.7702, 42.4247)
 GEOD = Geod(ellps="WGS84")
@@ -75,7 +83,7 @@ def test_unreadable_files_name_the_file(name, message):
 
 def test_html_in_a_name_stays_verbatim_as_data(broken_folder):
     folder = broken_folder("html_name.geojson", "venues.geojson")
-    venues = load_dataset(folder).venues
+    venues = load_dataset(folder, year=YEAR).venues
     name = venues.loc[venues["id"] == "gal-durkovic", "name"].item()
     assert name == "<img src=x onerror=alert(1)> ${alert(2)} `tick` back\\slash"
 
@@ -123,3 +131,22 @@ def test_walk_coordinates_are_metric(mini):
 def test_mini_matches_its_source_file():
     raw = read_geodata(MINI / "venues.geojson")
     assert list(raw["id"]) == ["gal-durkovic", "atelier-seasonal", "museum-sea", "atelier-perast"]
+
+
+def test_monthly_hours_describe_the_year_asked_for(mini):
+    # gal-durkovic: Mo-Sa 09:00-15:00, 6 h a day. January 2026 starts on a Thursday:
+    # 27 days Mon-Sat; January 2027 starts on a Friday: 26 days Mon-Sat.
+    def january(venues: pd.DataFrame) -> float:
+        return float(venues.set_index("id").loc["gal-durkovic", "h01"])
+
+    assert january(mini.venues) == pytest.approx(27 * 6 / 31 * 7)
+    assert january(load_dataset(MINI, year=2027).venues) == pytest.approx(26 * 6 / 31 * 7)
+
+
+def test_exports_leave_out_every_derived_column(mini):
+    derived = {"x", "y", "search", *hours.DERIVED_COLUMNS}
+    doc = orjson.loads(venues_geojson_bytes(mini.venues))
+    assert not derived & set(doc["features"][0]["properties"])
+    header = venues_csv_bytes(mini.venues).decode("utf-8").splitlines()[0].split(",")
+    assert not derived & set(header)
+    assert {"id", "opening_hours", "lon", "lat"} <= set(header)

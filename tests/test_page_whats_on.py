@@ -89,3 +89,18 @@ def test_kotor_data_over_a_year(monkeypatch):
     at.sidebar.date_input(key="range").set_value((date(2026, 12, 1), date(2027, 11, 30))).run()
     assert not at.exception
     assert len(event_titles(at)) >= 15
+
+
+def test_unconfirmed_month_heading_and_calendar_counts(monkeypatch):
+    at = open_page(monkeypatch)
+    at.sidebar.date_input(key="range").set_value((date(2026, 12, 1), date(2027, 7, 31))).run()
+    assert "**July 2027**" in [m.value for m in at.markdown]
+    buttons = {el.key: el for el in at.get("download_button")}
+    assert buttons["ics-all"].proto.label == "Add all 1 listed events to your calendar (.ics)"
+    assert ("1 event(s) with unconfirmed dates are not in the calendar file."
+            in [c.value for c in at.caption])
+
+
+def test_category_choices_are_labelled_in_the_language(monkeypatch):
+    at = open_page(monkeypatch, lang="me")
+    assert at.sidebar.multiselect(key="ecat").options == ["Koncerti", "Izložbe"]

@@ -5,12 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import pandas as pd
 import pytest
+from pyproj import Transformer
 
 from mapping.distance import StraightLineWalk, walk_model
 from mapping.query import VenueFilter, apply_filter, nearest
+from mapping.schema import WHEELCHAIR_ACCESSIBLE
 
 TZ = "Europe/Podgorica"
+SEA_GATE = (42.4247, 18.7702)  # lat, lon
 
 
 def ids(frame) -> set[str]:
@@ -35,6 +39,11 @@ def test_filters(mini, f, expected):
     assert ids(apply_filter(mini.venues, f, TZ)) == expected
 
 
+def test_wheelchair_filter_keeps_the_accessible_values(mini):
+    shown = apply_filter(mini.venues, VenueFilter(wheelchair=True), TZ)
+    assert set(shown["wheelchair"]) == set(WHEELCHAIR_ACCESSIBLE) == {"yes", "limited"}
+
+
 def test_open_at_a_winter_saturday(mini):
     when = datetime(2026, 1, 10, 11, 0, tzinfo=ZoneInfo(TZ))  # Saturday
     shown = ids(apply_filter(mini.venues, VenueFilter(open_at=when), TZ))
@@ -48,18 +57,43 @@ def test_open_on_a_winter_sunday(mini):
 
 
 def test_nearest_sorts_by_walking_minutes(mini):
-    model = walk_model(mini.city)
-    ranked = nearest(mini.venues, 42.4247, 18.7702, model)
+    ranked = nearest(mini.venues, SEA_GATE, walk_model(mini))
     assert list(ranked["id"])[0] == "museum-sea"
     assert list(ranked["id"])[-1] == "atelier-perast"
     assert ranked["walk_min"].is_monotonic_increasing
+    assert list(nearest(mini.venues, SEA_GATE, walk_model(mini), limit=2)["id"]) == \
+        list(ranked["id"])[:2]
 
 
-def test_walking_minutes_follow_the_model(mini):
+def _around_sea_gate() -> pd.DataFrame:
+    """Venues at known distances from the Sea Gate, in EPSG:32634 metres."""
+    x0, y0 = Transformer.from_crs("EPSG:4326", "EPSG:32634", always_xy=True).transform(
+        SEA_GATE[1], SEA_GATE[0])
+    return pd.DataFrame({
+        "x": [x0, x0 + 1000, x0 + 600, x0],
+        "y": [y0, y0, y0 - 800, y0 + 2000],  # 0 m, 1000 m, 1000 m (3-4-5), 2000 m
+    }, index=["here", "east", "south-east", "north"])
+
+
+def test_walking_minutes_by_hand(mini):
+    # mini's city.toml: speed 4.5 km/h = 4500 m / 60 min = 75 m/min; detour 1.3.
+    # 1000 m straight -> 1300 m walked -> 1300 / 75 = 17.333 min; 2000 m -> 34.667 min.
+    minutes = walk_model(mini).minutes(SEA_GATE, _around_sea_gate())
+    assert list(minutes.index) == ["here", "east", "south-east", "north"]
+    assert minutes.tolist() == pytest.approx([0.0, 17.3333, 17.3333, 34.6667], abs=1e-3)
+
+
+def test_straight_line_walk_uses_its_speed_and_detour():
+    # 6 km/h = 100 m/min, no detour: 1000 m -> 10 min, 2000 m -> 20 min.
     plain = StraightLineWalk("EPSG:32634", speed_kmh=6.0, detour_factor=1.0)
-    metres = plain.metres_from(42.4247, 18.7702, mini.venues)
-    minutes = plain.minutes_from(42.4247, 18.7702, mini.venues)
-    assert (minutes * 100).round(6).equals((metres).round(6))  # 6 km/h = 100 m/min
-    detoured = StraightLineWalk("EPSG:32634", speed_kmh=6.0, detour_factor=1.3)
-    ratio = detoured.minutes_from(42.4247, 18.7702, mini.venues) / minutes
-    assert ratio.round(9).eq(1.3).all()
+    minutes = plain.minutes(SEA_GATE, _around_sea_gate())
+    assert minutes.tolist() == pytest.approx([0.0, 10.0, 10.0, 20.0], abs=1e-3)
+
+
+def test_walk_model_describes_itself_in_the_language(mini):
+    model = walk_model(mini)
+    assert model.describe("en") == (
+        "Approximate walking time: straight line × 1.3 at 4.5 km/h. "
+        "Across the bay a real walk may be longer."
+    )
+    assert "× 1.3 pri 4.5 km/h" in model.describe("me")

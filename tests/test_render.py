@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from datetime import datetime
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import geopandas as gpd
@@ -12,10 +15,19 @@ import pandas as pd
 import pytest
 import shapely
 
-from mapping import render, synthetic
+from mapping import render, schema, synthetic
 from mapping.i18n import catalogue, t
 from mapping.io import Dataset
-from mapping.render import ASSET_BASE, DIRECTIONS_URL, build_map, map_html
+from mapping.render import (
+    ASSET_BASE,
+    DIRECTIONS_URL,
+    MapOptions,
+    MapPayload,
+    build_map,
+    build_payload,
+    map_html,
+    venue_map,
+)
 from mapping.settings import CityProfile
 from mapping.text import escape
 
@@ -76,8 +88,9 @@ VENUES = _venues()
 
 
 def _build(lang: str = "en", **kwargs: object) -> str:
-    options: dict[str, object] = {"when": WHEN} | kwargs
-    return map_html(build_map(VENUES, CATEGORIES, CITY, lang, **options))  # type: ignore[arg-type]
+    """The page for ``VENUES``; ``now`` is ``WHEN`` unless given."""
+    options = MapOptions(**({"now": WHEN} | kwargs))  # type: ignore[arg-type]  # test shorthand
+    return map_html(build_map(VENUES, CATEGORIES, CITY, lang, options))
 
 
 def _payload(html: str) -> dict:
@@ -129,8 +142,9 @@ def test_coordinates_round_trip_to_five_decimals(payload_en: dict) -> None:
 
 def test_legend_and_layer_names_have_label_colour_and_icon(payload_en: dict, html_en: str) -> None:
     cats = {cat["id"]: cat for cat in payload_en["cats"]}
+    # ink on #CC6677: luminance 0.237, contrast 3.7 with white, 4.3 with #1d2733
     assert cats["atelier"] == {"id": "atelier", "l": escape("Ateliers & crafts"), "c": "#CC6677",
-                               "k": cats["atelier"]["k"], "i": "scissors", "n": 2}
+                               "k": "#1d2733", "i": "scissors", "n": 2}
     assert cats["gallery"]["i"] == "palette" and cats["gallery"]["c"] == "#332288"
     assert cats["gallery"]["k"] == "#ffffff"  # white icon on dark blue
     assert "map-legend" in html_en and "L.control.layers" in html_en
@@ -139,9 +153,10 @@ def test_legend_and_layer_names_have_label_colour_and_icon(payload_en: dict, htm
 
 def test_unknown_category_still_gets_a_layer_with_fallbacks() -> None:
     venues = VENUES.assign(category=["gallery", "mystery", "atelier", "museum"])
-    payload = _payload(map_html(build_map(venues, CATEGORIES, CITY, "en", when=WHEN)))
+    payload = _payload(map_html(build_map(venues, CATEGORIES, CITY, "en", MapOptions(now=WHEN))))
     mystery = next(cat for cat in payload["cats"] if cat["id"] == "mystery")
-    assert mystery == {"id": "mystery", "l": "mystery", "c": "#777777", "k": mystery["k"],
+    # ink on grey #777777: luminance 0.185, contrast 4.5 with white, 3.5 with #1d2733
+    assert mystery == {"id": "mystery", "l": "mystery", "c": "#777777", "k": "#ffffff",
                        "i": "location-dot", "n": 1}
     assert payload["cats"][-1]["id"] == "mystery"  # unknown ids come after the catalogue
 
@@ -149,7 +164,7 @@ def test_unknown_category_still_gets_a_layer_with_fallbacks() -> None:
 def test_bad_colour_and_icon_in_categories_are_not_passed_through() -> None:
     cats = CATEGORIES.assign(colour=['red;background:url(x)', "#332288", "#117733", "#DDCC77"],
                              icon=['x" onmouseover="alert(1)', "palette", "landmark", "film"])
-    payload = _payload(map_html(build_map(VENUES, cats, CITY, "en", when=WHEN)))
+    payload = _payload(map_html(build_map(VENUES, cats, CITY, "en", MapOptions(now=WHEN))))
     atelier = payload["cats"][0]
     assert (atelier["c"], atelier["i"]) == ("#777777", "location-dot")
 
@@ -228,7 +243,7 @@ def test_the_only_web_addresses_are_tiles_attribution_and_directions(html_en: st
 
 
 def test_vendored_files_exist_with_licences() -> None:
-    static = render._TEMPLATES.parent.parent / "static" / "vendor"
+    static = render.elements.TEMPLATES.parent.parent / "static" / "vendor"
     for path in ("leaflet/leaflet.js", "leaflet/leaflet.css", "leaflet/LICENSE",
                  "leaflet/images/marker-icon.png",
                  "leaflet.markercluster/leaflet.markercluster.js",
@@ -274,9 +289,8 @@ def test_hours_unknown_is_not_closed(payload_en: dict) -> None:
     assert hours("xss-img") == [escape(unknown), "", 2, 2]  # no opening_hours: unknown
     assert hours("xss-tpl")[0] == escape(closed)
     assert hours("xss-tpl")[2:] == [0, 0]  # "Mo-Su off": closed all day
-    today, season, day_state, at_state = hours("gal")
-    assert (today, day_state, at_state) == ("10:00–18:00", 1, 0)  # open today, shut at 20:30
-    assert season
+    # "Mo-Sa 10:00-18:00" on a Friday at 20:30: open today, shut now, the same all year
+    assert hours("gal") == ["10:00–18:00", "Mon–Sat 10–18", 1, 0]
     assert hours("xss-slash")[2:] == [1, 1]  # 24/7
 
 
@@ -284,15 +298,112 @@ def test_hours_states_follow_when() -> None:
     morning = datetime(2026, 7, 10, 11, 0, tzinfo=ZoneInfo("Europe/Podgorica"))
     payload = _payload(_build("en", when=morning))
     layer, i = _rows(payload)["gal"]
-    assert payload["oh"][layer["h"][i]][3] == 1
-    assert payload["L"]["open_at"] == t("map.open_at", "en", time="11:00")
-    assert payload["L"]["day"] == "Fri 10 Jul"
+    assert payload["oh"][layer["h"][i]][3] == 1  # open at 11:00
+    assert payload["L"]["open_at"] == "Open at 11:00"
+    assert payload["L"]["closed_at"] == "Closed at 11:00"
+    assert payload["L"]["day"] == "Today"  # the same day as now (WHEN)
 
 
-def test_labels_say_now_when_when_is_now() -> None:
-    payload = _payload(_build("en", when=datetime.now(ZoneInfo(CITY.timezone))))
-    assert payload["L"]["open_at"] == t("map.open_now", "en")
-    assert payload["L"]["day"] == t("map.hours_today", "en")
+# --------------------------------------------------------------------------- now and when
+
+NOW = datetime(2026, 7, 10, 11, 0, tzinfo=ZoneInfo("Europe/Podgorica"))  # a Friday
+
+
+def _labels(**options: object) -> dict[str, str]:
+    payload = build_payload(VENUES, CATEGORIES, CITY, "en", MapOptions(**options))  # type: ignore[arg-type]  # test shorthand
+    labels: dict[str, str] = orjson.loads(payload.json)["L"]
+    return labels
+
+
+@pytest.mark.parametrize(("when", "open_at", "day"), [
+    (None, "Open now", "Today"),  # when defaults to now
+    (NOW, "Open now", "Today"),
+    (NOW + timedelta(minutes=10), "Open now", "Today"),  # within the 15-minute tolerance
+    (NOW + timedelta(hours=3), "Open at 14:00", "Today"),
+    (NOW + timedelta(days=1), "Open at 11:00", "Sat 11 Jul"),
+    (NOW - timedelta(days=1, hours=2), "Open at 09:00", "Thu 9 Jul"),
+])
+def test_labels_compare_when_with_the_given_now(
+    when: datetime | None, open_at: str, day: str
+) -> None:
+    labels = _labels(now=NOW, when=when)
+    assert (labels["open_at"], labels["day"]) == (open_at, day)
+    assert labels["closed_at"] == open_at.replace("Open", "Closed")
+
+
+def test_now_is_read_in_the_town_zone() -> None:
+    # 09:00 UTC is 11:00 in Kotor (CEST): the same moment as NOW
+    labels = _labels(now=datetime(2026, 7, 10, 9, 0, tzinfo=UTC), when=NOW)
+    assert (labels["open_at"], labels["day"]) == ("Open now", "Today")
+    # 23:30 UTC on Friday is already Saturday in Kotor
+    labels = _labels(now=datetime(2026, 7, 10, 23, 30, tzinfo=UTC), when=NOW)
+    assert labels["day"] == "Fri 10 Jul"
+
+
+class _FrozenClock(datetime):
+    """A ``datetime`` whose ``now()`` is a fixed instant (set per test)."""
+
+    instant = datetime(2000, 1, 1, tzinfo=UTC)
+
+    @classmethod
+    def now(cls, tz=None):  # type: ignore[no-untyped-def,override]  # as datetime.now
+        return cls.instant.astimezone(tz) if tz else cls.instant.replace(tzinfo=None)
+
+
+def _set_wall_clock(monkeypatch: pytest.MonkeyPatch, instant: datetime) -> None:
+    """Every ``mapping`` module that holds ``datetime`` gets a clock stopped at ``instant``."""
+    monkeypatch.setattr(_FrozenClock, "instant", instant)
+    for name, module in list(sys.modules.items()):
+        if (name == "mapping" or name.startswith("mapping.")) and \
+                getattr(module, "datetime", None) is datetime:
+            monkeypatch.setattr(module, "datetime", _FrozenClock)
+
+
+def _stable(html: str) -> str:
+    """The page without folium's random element names."""
+    return re.sub(r"_[0-9a-f]{32}\b", "_X", html)
+
+
+def test_the_map_does_not_read_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    options = MapOptions(now=NOW, when=NOW + timedelta(hours=3), selected="gal")
+    built = []
+    # a hidden clock read would say "Open now" at the first wall time and not at the second
+    for wall in (NOW + timedelta(hours=3), datetime(2041, 6, 1, tzinfo=UTC)):
+        _set_wall_clock(monkeypatch, wall)
+        payload = build_payload(VENUES, CATEGORIES, CITY, "en", options)
+        built.append((payload, _stable(map_html(venue_map(payload, CITY)))))
+    (first, first_html), (second, second_html) = built
+    assert first == second  # the same bytes, whatever the wall clock says
+    assert first_html == second_html
+    labels = orjson.loads(first.json)["L"]
+    assert (labels["open_at"], labels["day"]) == ("Open at 14:00", "Today")
+
+
+def test_map_payload_is_immutable_and_map_trees_are_not_shared() -> None:
+    payload = build_payload(VENUES, CATEGORIES, CITY, "en", MapOptions(now=NOW))
+    assert isinstance(payload, MapPayload)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        payload.zoom = 3  # type: ignore[misc]  # the point of the test
+    assert hash(payload) == hash(dataclasses.replace(payload))
+    one, two = venue_map(payload, CITY), venue_map(payload, CITY)
+    assert one is not two and one.get_name() != two.get_name()
+    assert _stable(map_html(one)) == _stable(map_html(two))
+
+
+def test_map_payload_holds_bounds_and_view() -> None:
+    payload = build_payload(VENUES, CATEGORIES, CITY, "en", MapOptions(now=NOW))
+    assert payload.bounds == ((42.424, 18.769), (42.426, 18.772))
+    assert (payload.center, payload.zoom) == (CITY.map_center, CITY.map_zoom)
+    assert payload.asset_base == ASSET_BASE
+    empty = build_payload(VENUES.iloc[0:0], CATEGORIES, CITY, "en", MapOptions(now=NOW))
+    assert empty.bounds is None
+
+
+def test_options_hash_without_extra_lines() -> None:
+    plain = MapOptions(now=NOW, selected="gal")
+    extra = MapOptions(now=NOW, selected="gal", extra_lines={"gal": ["a"]})
+    assert hash(plain) == hash(extra) and plain != extra
+    assert extra.moment == NOW and MapOptions(now=NOW, when=WHEN).moment == WHEN
 
 
 def test_description_and_name_fall_back_between_languages(payload_en: dict) -> None:
@@ -374,14 +485,14 @@ def test_tiles_come_from_the_city_profile(payload_en: dict) -> None:
 
 def test_empty_selection_still_builds_a_map() -> None:
     payload = _payload(map_html(build_map(VENUES.iloc[0:0], CATEGORIES, CITY, "me",
-                                          when=WHEN)))
+                                          MapOptions(now=WHEN))))
     assert payload["layers"] == [] and payload["cats"] == []
 
 
 def test_rows_without_a_position_are_left_out() -> None:
     venues = VENUES.copy()
     venues.loc[1, "geometry"] = None
-    payload = _payload(map_html(build_map(venues, CATEGORIES, CITY, "en", when=WHEN)))
+    payload = _payload(map_html(build_map(venues, CATEGORIES, CITY, "en", MapOptions(now=WHEN))))
     assert "xss-img" not in _rows(payload)
     assert len(_rows(payload)) == 3
 
@@ -389,19 +500,19 @@ def test_rows_without_a_position_are_left_out() -> None:
 def test_lat_lon_columns_are_used_when_present() -> None:
     venues = VENUES.assign(lat=VENUES.geometry.y + 0.001, lon=VENUES.geometry.x)
     layer, i = _rows(_payload(map_html(build_map(venues, CATEGORIES, CITY, "en",
-                                                 when=WHEN))))["gal"]
+                                                 MapOptions(now=WHEN)))))["gal"]
     assert (layer["la0"] + layer["la"][i]) / 1e5 == pytest.approx(42.4257)
 
 
 def test_loaded_dataset_renders(mini: Dataset) -> None:
-    html = map_html(build_map(mini.venues, mini.categories, mini.city, "en", when=WHEN))
+    html = map_html(build_map(mini.venues, mini.categories, mini.city, "en", MapOptions(now=WHEN)))
     payload = _payload(html)
     assert len(_rows(payload)) == len(mini.venues)
 
 
 def test_html_stays_small_per_venue() -> None:
     venues = synthetic.venues(3000, CITY, list(CATEGORIES["id"]))
-    html = map_html(build_map(venues, CATEGORIES, CITY, "en", when=WHEN))
+    html = map_html(build_map(venues, CATEGORIES, CITY, "en", MapOptions(now=WHEN)))
     assert len(html.encode()) / len(venues) <= 250
     assert len(_rows(_payload(html))) == 3000
 
@@ -412,7 +523,7 @@ def test_html_stays_small_per_venue() -> None:
 def test_streamlit_folium_keeps_our_links_and_script() -> None:
     """st_folium rebuilds the page from the elements' links, header and script macros."""
     stf = pytest.importorskip("streamlit_folium")
-    m = build_map(VENUES, CATEGORIES, CITY, "en", when=WHEN, selected="gal")
+    m = build_map(VENUES, CATEGORIES, CITY, "en", MapOptions(now=WHEN, selected="gal"))
     m.get_root().render()
     header = stf._get_header(m)
     script = stf._get_map_string(m)
@@ -425,6 +536,33 @@ def test_streamlit_folium_keeps_our_links_and_script() -> None:
     assert "var map_div = L.map(" in script
     assert "(map_div, {" in script  # the venue script is bound to the renamed map
     assert escape(XSS_NAME) in script and XSS_NAME not in script
+
+
+# --------------------------------------------------------------------------- schema and script
+
+SCRIPT = (render.elements.TEMPLATES / "venue_map.js").read_text(encoding="utf-8")
+
+
+def test_the_script_cites_the_payload_schema_and_reads_its_keys() -> None:
+    assert "mapping.render.payload.Payload" in SCRIPT
+    for key in render.Payload.__annotations__:
+        assert f"P.{key}" in SCRIPT, key
+    for key in render.Layer.__annotations__:
+        assert f"layer.{key}" in SCRIPT or f'col(layer, "{key}"' in SCRIPT, key
+    for key in render.Labels.__annotations__:
+        assert f"Lb.{key}" in SCRIPT or key.startswith("wheelchair_"), key
+
+
+def test_the_script_reads_wheelchair_codes_in_schema_order() -> None:
+    listed = re.search(r"var WHEEL = (\[[^\]]*\]);", SCRIPT)
+    assert listed and orjson.loads(listed.group(1)) == ["unknown", *schema.WHEELCHAIR_VALUES]
+
+
+def test_the_package_exports_what_it_lists() -> None:
+    assert sorted(render.__all__) == sorted(set(render.__all__))
+    for name in render.__all__:
+        assert getattr(render, name) is not None, name
+    assert not (Path(render.__file__).parent.parent / "render.py").exists()
 
 
 def _walk(element: object):

@@ -1,8 +1,16 @@
 (function (map, P) {
-  /* Venue layers for one map, built from the payload P that mapping/render.py embeds.
+  /* Venue layers for one map, drawn from the payload P that mapping.render embeds.
+
+     Schema of P: the TypedDict mapping.render.payload.Payload (with Layer, Category,
+     Labels and HoursRow), which documents every short key (c, la0, lo0, la, lo, h, f,
+     id, n, d, ad, ph, em, w, so, x, L, cats, oh, layers, start, sel, xt, tiles, attr,
+     img, dir). Change a key there and here together.
+
      Every text in P was escaped in Python by mapping.text.escape (HTML and JS-template
      safe), so it may be concatenated into HTML; numbers are numbers. Nothing here puts
-     data into source code: P is a value. */
+     data into source code: P is a value.
+
+     Test hook: window.kcmVenueMap, see the end of this file. */
   "use strict";
   var L = window.L;
   var Lb = P.L; // UI labels, escaped
@@ -55,6 +63,7 @@
     }
   });
 
+  var loading = 0; // cluster.addLayers calls still adding markers in chunks
   var cluster = L.markerClusterGroup({
     chunkedLoading: true,
     showCoverageOnHover: false,
@@ -67,17 +76,20 @@
         html: "<span>" + n + "</span>"
       });
     },
-    chunkProgress: function () { showPending(); }
+    chunkProgress: function (processed, total) {
+      if (processed === total) { loading = Math.max(0, loading - 1); } // one addLayers done
+      showPending();
+    }
   });
   cluster.addTo(map);
 
   var CategoryLayer = L.Layer.extend({
     initialize: function (markers) { this.markers = markers; },
-    onAdd: function () { cluster.addLayers(this.markers); },
+    onAdd: function () { loading += 1; cluster.addLayers(this.markers); },
     onRemove: function () { cluster.removeLayers(this.markers); }
   });
 
-  var byId = {}, overlays = {}, layersOut = [];
+  var byId = {}, overlays = {};
   P.layers.forEach(function (layer, li) {
     var markers = new Array(layer.id.length), la0 = layer.la0, lo0 = layer.lo0;
     for (var i = 0; i < markers.length; i++) {
@@ -93,10 +105,10 @@
       '<span class="kcm-layer-label">' + cat.l + '</span> <span class="kcm-count">' +
       markers.length + "</span></span>"] = overlay;
     overlay.addTo(map);
-    layersOut.push(overlay);
   });
 
   // ---------------------------------------------------------------- card
+  // wheelchair codes of Layer.f: 0 unknown, then mapping.schema.WHEELCHAIR_VALUES in order
   var WHEEL = ["unknown", "yes", "limited", "no"];
   function hoursBlock(h) {
     // h = [today text, season summary, day state, state at the chosen time]
@@ -244,10 +256,61 @@
   }
   showPending();
 
-  // Hooks for browser tests and page scripts: the Leaflet map, and the venue layers.
-  window.creativeMap = map;
+  // ---------------------------------------------------------------- test hook
+  /* window.kcmVenueMap: what browser tests (tests/browser/harness.py) may ask of the map,
+     so they never read Leaflet's or markercluster's private fields nor click fixed pixels.
+
+       map                       the Leaflet map
+       settled()                 a Promise resolved once every shown layer's markers are
+                                 added and drawn, and no pan, zoom or cluster animation is
+                                 running (checked on two animation frames in a row)
+       markerCount()             venues in the shown layers, in view or not
+       drawnCount()              venues drawn in the current view: single markers plus
+                                 the counts on cluster icons
+       containerPoint(lat, lon)  {x, y}: the pixel of a position, from the map's top left
+       showAll()                 fit all venues in view, no animation; returns settled()
+       showVenue(id, zoom)       centre on a venue (its id as in P, escaped) at zoom, no
+                                 animation; returns settled()
+
+     Motion is tracked with Leaflet's public movestart/moveend events, and a running
+     cluster animation by the "leaflet-cluster-anim" class markercluster puts on the map
+     pane for its CSS transitions. */
+  var moving = false;
+  map.on("movestart", function () { moving = true; });
+  map.on("moveend", function () { moving = false; });
+  function quiet() {
+    return loading === 0 && !moving &&
+      !L.DomUtil.hasClass(map.getPane("mapPane"), "leaflet-cluster-anim");
+  }
+  function settled() {
+    return new Promise(function (resolve) {
+      var calm = 0;
+      (function check() {
+        calm = quiet() ? calm + 1 : 0;
+        if (calm >= 2) { resolve(true); } else { window.requestAnimationFrame(check); }
+      })();
+    });
+  }
   window.kcmVenueMap = {
-    map: map, cluster: cluster, layers: layersOut, byId: byId, openCard: openCard,
-    count: function () { return cluster.getLayers().length; } // venues in shown layers
+    map: map,
+    settled: settled,
+    markerCount: function () { return cluster.getLayers().length; },
+    drawnCount: function () {
+      var box = map.getContainer(), n = box.querySelectorAll(".venue-marker").length;
+      box.querySelectorAll(".venue-cluster span").forEach(function (s) { n += +s.textContent; });
+      return n;
+    },
+    containerPoint: function (lat, lon) {
+      var p = map.latLngToContainerPoint([lat, lon]);
+      return { x: p.x, y: p.y };
+    },
+    showAll: function () {
+      map.fitBounds(cluster.getBounds(), { animate: false });
+      return settled();
+    },
+    showVenue: function (id, zoom) {
+      map.setView(byId[id].getLatLng(), zoom, { animate: false });
+      return settled();
+    }
   };
 })

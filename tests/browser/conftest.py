@@ -74,12 +74,26 @@ class Watched:
                 and not u.startswith(("data:", "blob:", "about:"))]
 
 
+def _watched_context(browser: Browser, **options: object) -> Iterator[Watched]:
+    """A fresh browser context on the closed network; closed however the test ends."""
+    context = browser.new_context(**options)  # type: ignore[arg-type]  # Playwright's options
+    try:
+        yield Watched(context.new_page())
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def watched(browser: Browser) -> Iterator[Watched]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    yield Watched(page)
-    context.close()
+    """A desktop-sized page."""
+    yield from _watched_context(browser, viewport={"width": 1280, "height": 900})
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Watched]:
+    """A phone-sized touch page (390 x 844 CSS pixels, like an iPhone 12-15)."""
+    yield from _watched_context(browser, viewport={"width": 390, "height": 844},
+                                is_mobile=True, has_touch=True, device_scale_factor=2)
 
 
 @pytest.fixture(scope="session")
