@@ -82,6 +82,22 @@ def test_language_switch_changes_ui_text(watched, kotor_server):
     assert "lang=EN" not in page.url
 
 
+def test_german_works_in_the_browser(watched, kotor_server):
+    """German came as catalogues and data columns only; the page, legend and card use it."""
+    page = watched.page
+    frame = open_map(page, kotor_server, "?lang=DE")
+    expect(page.get_by_role("heading", name="Kreativkarte Kotor")).to_be_visible()
+    expect(page.get_by_text("Nur Cluster-Mitglieder")).to_be_visible()
+    legend = frame.locator(".map-legend")
+    expect(legend).to_contain_text("Legende")
+    expect(legend).to_contain_text("Galerien")
+    venue_id = "cats-museum"
+    show_venue(frame, venue_id, 18).click()
+    card = frame.locator(f'.venue-card[data-venue-id="{venue_id}"]')
+    expect(card).to_be_visible()
+    expect(card).to_contain_text("Museen")  # the category label in German
+
+
 def test_clicking_a_marker_opens_its_card(watched, kotor_server):
     frame = open_map(watched.page, kotor_server, "?lang=EN")
     venue_id = "cats-museum"  # the one venue with a source-given exact point
