@@ -19,7 +19,6 @@ from pages.shared import (
     current_language,
     data_version,
     dataset,
-    local_now,
     sync_url,
     tr,
     url_choice,
@@ -33,7 +32,7 @@ WHEN = ["any", "now", "at"]
 data = dataset()
 city = data.city
 lang = current_language()
-now = local_now(city.timezone)
+now = clock.now(city.timezone)
 
 # A map click from the previous run becomes the start point before widgets are drawn.
 if PENDING_START in st.session_state:

@@ -5,9 +5,7 @@ Only layout-level code lives here; everything else is in ``mapping``.
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import streamlit as st
 
@@ -81,11 +79,6 @@ def language_selector(languages: tuple[str, ...], default: str) -> str:
         format_func=str.upper, required=True,
     )
     return chosen or default
-
-
-def local_now(tz: str) -> datetime:
-    """Now in the town's time zone."""
-    return datetime.now(ZoneInfo(tz))
 
 
 def url_choice(key: str, options: list[str], default: str | list[str], *,

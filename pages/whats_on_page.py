@@ -18,7 +18,6 @@ from pages.shared import (
     current_language,
     data_version,
     dataset,
-    local_now,
     sync_url,
     tr,
     url_choice,
@@ -27,7 +26,7 @@ from pages.shared import (
 data = dataset()
 city = data.city
 lang = current_language()
-now = local_now(city.timezone)
+now = clock.now(city.timezone)
 category_labels = whats_on.category_labels(data, lang)
 EXPLORE = "pages/explore_page.py"
 
