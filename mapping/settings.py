@@ -55,6 +55,8 @@ class CityProfile:
     tile_attribution: str
     map_center: tuple[float, float]  # lat, lon
     map_zoom: int
+    exact_within_m: float = 10.0
+    approximate_within_m: float = 100.0
 
 
 # --------------------------------------------------------------------------- value parsers
@@ -271,6 +273,13 @@ SETTINGS: tuple[Setting, ...] = (
             "map_center"),
     Setting("map", "zoom", REQUIRED, "Initial map zoom level (whole number 0-22).", _zoom,
             "map_zoom"),
+    Setting("precision", "exact_within_m", 10.0,
+            "Metres an `exact` venue point may lie from its `cited_coordinates` before "
+            "`validate` reports it.", _positive),
+    Setting("precision", "approximate_within_m", 100.0,
+            "Metres an `approximate` venue point may lie from its `cited_coordinates` "
+            "before `validate` reports it (\"approximate\" promises about 100 m).",
+            _positive),
 )
 
 
