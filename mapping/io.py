@@ -34,7 +34,7 @@ from mapping.text import search_keys
 
 WGS84 = "EPSG:4326"
 
-VENUE_REQUIRED = ("id", "name", "category", "member", "source", "location_precision")
+VENUE_REQUIRED = ("id", "name", "category", "source", "location_precision")
 VENUE_TEXT_FIELDS = (
     "id", "name", "category", "source", "location_precision", "opening_hours", "address",
     "settlement", "website", "phone", "email", "social", "image", "wheelchair", "org_type",
@@ -172,10 +172,12 @@ def _read_with_geopandas(path: Path, crs: str | None) -> gpd.GeoDataFrame:
 
 
 def normalise_venues(frame: gpd.GeoDataFrame, languages: tuple[str, ...]) -> gpd.GeoDataFrame:
-    """Give every optional venue column a value: text ``""`` when unknown, ``member`` bool.
+    """Give every optional venue column a value: text ``""`` when unknown.
+
+    ``cluster_year`` becomes a whole number or NA (``Int64``), never ``2018.0``.
 
     The raw values stay checkable: :func:`mapping.validate.check_venues` runs on the
-    frame *before* this, so a ``"yes"`` in ``member`` is reported, not coerced silently.
+    frame *before* this, so a ``"yes"`` in ``cluster`` is reported, not coerced silently.
     """
     out = frame.copy()
     text_fields = [*VENUE_TEXT_FIELDS, *(f"name_{lang}" for lang in languages),
@@ -185,8 +187,12 @@ def normalise_venues(frame: gpd.GeoDataFrame, languages: tuple[str, ...]) -> gpd
             out[field] = ""
         else:
             out[field] = out[field].map(_as_text).astype(object)
-    member = out["member"] if "member" in out.columns else pd.Series(False, index=out.index)
-    out["member"] = member.map(lambda v: v is True or v == 1 or str(v).lower() == "true")
+    for field in ("cluster", "cluster_source"):
+        out[field] = (out[field].map(_as_text).astype(object) if field in out.columns
+                      else pd.Series("", index=out.index, dtype=object))
+    year = out["cluster_year"] if "cluster_year" in out.columns else None
+    out["cluster_year"] = (pd.Series(pd.NA, index=out.index, dtype="Int64") if year is None
+                           else pd.to_numeric(year, errors="coerce").round().astype("Int64"))
     return out
 
 

@@ -20,6 +20,10 @@ WHEELCHAIR_VALUES: tuple[str, ...] = ("yes", "limited", "no")
 WHEELCHAIR_ACCESSIBLE: tuple[str, ...] = ("yes", "limited")
 """Values the wheelchair filter keeps: full *or* limited access (the card says which)."""
 
+CLUSTER_STATUSES: tuple[str, ...] = ("member", "prospective")
+"""A venue's ``cluster`` status: a member, or listed as a prospective member (the 2018
+seed lists six organisations as *potential* members); empty means no status."""
+
 _HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
 _ICON_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _EMAIL = re.compile(r"[^\s@<>\"'`\\:/]+@[^\s@<>\"'`\\:/]+\.[a-zA-Z]{2,}")

@@ -1,7 +1,7 @@
 """Validation of a data folder: collect *every* problem, each naming file, record, field.
 
 Checks run on the frames as read (before :func:`mapping.io.normalise_venues`), so a
-wrong JSON type such as ``"member": "yes"`` is reported rather than coerced.
+wrong JSON type such as ``"cluster_year": "2018"`` is reported rather than coerced.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from mapping._errors import DataError, Problem
 from mapping.events import check_references, read_events
 from mapping.io import VENUE_REQUIRED, read_geodata, read_table
 from mapping.schema import (
+    CLUSTER_STATUSES,
     WHEELCHAIR_VALUES,
     is_email,
     is_hex_colour,
@@ -92,9 +93,16 @@ def check_venues(
     duplicated = present & ids.duplicated(keep=False).to_numpy()
     add(duplicated, "id", "duplicate id; every venue needs its own")
 
-    member = _column(venues, "member")
-    add(~_blank(member) & ~member.map(lambda v: isinstance(v, bool)).to_numpy(), "member",
-        lambda i: f"expected true or false, got {member.iloc[i]!r}")
+    _check_enum(add, venues, "cluster", CLUSTER_STATUSES)
+    cluster = ~_blank(_column(venues, "cluster"))
+    add(cluster & _blank(_column(venues, "cluster_source")), "cluster_source",
+        "a cluster status needs the source that states it")
+    year = _column(venues, "cluster_year")
+    # a JSON whole number (a column with nulls reads as floats); never a string or bool
+    whole = year.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool)
+                     and float(v).is_integer() and 1900 < v < 2200)
+    add(~_blank(year) & ~whole.to_numpy(dtype=bool), "cluster_year",
+        lambda i: f"expected the year the status was stated, like 2018, got {year.iloc[i]!r}")
 
     category = _column(venues, "category").astype(object)
     known = ", ".join(sorted(category_ids))

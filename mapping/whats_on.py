@@ -2,9 +2,9 @@
 
 Decisions: the default range is today to 30 days ahead in the town's time zone; an
 empty category choice means "all categories" (the page's default is all selected);
-"members only" keeps events held at venues of cluster members. Everything the page
-shows about an event is decided here (or in :mod:`mapping.events`); the page only lays
-it out.
+"members only" keeps events held at venues of cluster members and prospective
+members. Everything the page shows about an event is decided here (or in
+:mod:`mapping.events`); the page only lays it out.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from mapping.calendar import IcsExport, to_ics
 from mapping.events.text import Row
 from mapping.i18n import localized, localized_column, month_name, t
 from mapping.io import Dataset
-from mapping.schema import is_web_url
+from mapping.schema import CLUSTER_STATUSES, is_web_url
 
 DEFAULT_DAYS = 30
 STRIP_MONTHS = 12
@@ -64,7 +64,8 @@ def whats_on(
     """Events running between ``first`` and ``last`` (inclusive local days) that match."""
     tz = data.city.timezone
     occ = ev.occurrences(data.events, first, last, tz)
-    venue_ids = set(data.venues.loc[data.venues["member"], "id"]) if members_only else None
+    listed = data.venues["cluster"].isin(CLUSTER_STATUSES).to_numpy()
+    venue_ids = set(data.venues.loc[listed, "id"]) if members_only else None
     occ = ev.filter_occurrences(occ, categories=list(categories) if categories else None,
                                 venue_ids=venue_ids, text=text, lang=lang)
     lines = ev.card_lines(occ, lang, data.city.languages)

@@ -38,7 +38,7 @@ def test_validate_malformed_file_no_traceback(broken_folder, capsys):
 def test_info_counts(capsys):
     assert main(["info", str(MINI), "--lang", "en"]) == 0
     out = capsys.readouterr().out
-    assert "4 venues, 2 members" in out
+    assert "4 venues, 2 listed in the cluster (members or prospective members)" in out
     jan = next(line for line in out.splitlines() if line.strip().startswith("Jan"))
     assert jan.split()[1:] == ["2", "1", "1"]  # open, closed, unknown
 

@@ -112,3 +112,11 @@ def test_corrected_facts_stay_corrected() -> None:
     uhvati = [r for r in events.values() if "uhvati film" in r["title"].lower()]
     assert uhvati
     assert all(r["start"][5:7] == "09" for r in uhvati)  # a September festival
+
+
+def test_cluster_filter_keeps_the_seed_organisations_and_not_the_kc_units(kotor) -> None:
+    from mapping.query import VenueFilter, apply_filter
+
+    kept = set(apply_filter(kotor.venues, VenueFilter(members_only=True),
+                            kotor.city.timezone)["id"])
+    assert kept == SEED_PROSPECTIVE

@@ -35,7 +35,8 @@ def test_mini_folder_loads_with_every_column(mini):
     venues = mini.venues
     assert len(venues) == 4
     assert venues.crs.to_epsg() == 4326
-    assert venues["member"].dtype == bool
+    assert venues["cluster"].tolist().count("prospective") == 2
+    assert str(venues["cluster_year"].dtype) == "Int64"  # 2018, never 2018.0
     assert venues.loc[venues["id"] == "museum-sea", "address"].item() == ""
     assert {"lon", "lat", "x", "y", "search", "m01", "h12"} <= set(venues.columns)
 

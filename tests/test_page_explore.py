@@ -116,9 +116,11 @@ def test_url_restores_the_view(monkeypatch):
 
 def test_language_switch_changes_labels(monkeypatch):
     at = make_app(monkeypatch, lang="en")
-    assert at.sidebar.checkbox(key="members").label == "Cluster members only"
+    assert at.sidebar.checkbox(key="members").label == (
+        "Cluster members and prospective members only")
     at.sidebar.button_group(key="lang").set_value("me").run()
-    assert at.sidebar.checkbox(key="members").label == "Samo članice klastera"
+    assert at.sidebar.checkbox(key="members").label == (
+        "Samo članovi i potencijalni članovi klastera")
     assert near_names(at)[0] == "Pomorski muzej"
 
 

@@ -59,21 +59,22 @@ JINJA_DESC = "{{ 7*7 }} {% if true %}x{% endif %}"
 
 def _venues() -> gpd.GeoDataFrame:
     rows = [
-        # id, name, name_en, category, member, precision, desc_me, desc_en, hours, website,
+        # id, name, name_en, category, cluster, precision, desc_me, desc_en, hours, website,
         # wheelchair, lon, lat
-        ("gal", "Galerija Đurković", "Đurković Gallery", "gallery", True, "exact",
+        ("gal", "Galerija Đurković", "Đurković Gallery", "gallery", "prospective", "exact",
          "Savremena umjetnost.", "Contemporary art.", "Mo-Sa 10:00-18:00",
          "https://example.org/gallery", "limited", 18.7712, 42.4247),
-        ("xss-img", XSS_NAME, "", "atelier", False, "approximate", SCRIPT_DESC, "", "",
+        ("xss-img", XSS_NAME, "", "atelier", "", "approximate", SCRIPT_DESC, "", "",
          "javascript:alert(4)", "", 18.7720, 42.4252),
-        ("xss-tpl", TEMPLATE_NAME, "", "atelier", False, "settlement", "", JINJA_DESC,
+        ("xss-tpl", TEMPLATE_NAME, "", "atelier", "", "settlement", "", JINJA_DESC,
          "Mo-Su off", "", "no", 18.7700, 42.4240),
-        ("xss-slash", SLASHES_NAME, "", "museum", True, "exact", "Samo crnogorski opis.", "",
+        ("xss-slash", SLASHES_NAME, "", "museum", "member", "exact", "Samo crnogorski opis.", "",
          "24/7", "http://example.org/a?b=1&c=2", "yes", 18.7690, 42.4260),
     ]
     frame = pd.DataFrame(rows, columns=[
-        "id", "name", "name_en", "category", "member", "location_precision", "description_me",
+        "id", "name", "name_en", "category", "cluster", "location_precision", "description_me",
         "description_en", "opening_hours", "website", "wheelchair", "lon", "lat"])
+    frame["cluster_year"] = pd.array([2018, None, None, None], dtype="Int64")
     frame["address"] = ["Stari grad 312", "", "", ""]
     frame["phone"] = ["+382 32 123 456", "", "", ""]
     frame["email"] = ["info@example.org", "not an email", "", ""]
@@ -420,12 +421,24 @@ def test_description_and_name_fall_back_between_languages(payload_en: dict) -> N
     assert layer["d"][i] == escape(JINJA_DESC)  # only English exists
 
 
+def test_cluster_badge_says_what_the_source_says(payload_en: dict) -> None:
+    rows = _rows(payload_en)
+    layer, i = rows["gal"]  # prospective, stated in 2018
+    assert payload_en["ct"][layer["b"][i]] == (
+        "Listed as a prospective member of the Creative Industries Cluster (2018)")
+    layer, i = rows["xss-slash"]  # a member, no year given
+    assert payload_en["ct"][layer["b"][i]] == "Member of the Creative Industries Cluster"
+    layer, i = rows["xss-img"]  # no status: no badge row, or row 0 ("")
+    assert layer["b"] is None or payload_en["ct"][layer["b"][i]] == ""
+    assert payload_en["ct"][0] == ""
+
+
 def test_both_languages_change_every_label(payload_en: dict) -> None:
     payload_me = _payload(_build("me"))
-    for key in ("legend", "member", "hours_unknown", "approximate", "settlement_level",
+    for key in ("legend", "member_short", "hours_unknown", "approximate", "settlement_level",
                 "directions", "start", "wheelchair_yes", "wheelchair_unknown"):
         assert payload_me["L"][key] != payload_en["L"][key], key
-    assert payload_me["L"]["member"] == escape(t("map.member", "me"))
+    assert payload_me["L"]["member_short"] == escape(t("map.member_short", "me"))
     assert payload_me["cats"][0]["l"] == "Ateljei i zanati"
     assert payload_en["cats"][0]["l"] == escape("Ateliers & crafts")
 
@@ -433,7 +446,8 @@ def test_both_languages_change_every_label(payload_en: dict) -> None:
 def test_map_catalogues_have_the_same_keys() -> None:
     keys = {lang: {k for k in catalogue(lang) if k.startswith("map.")} for lang in ("me", "en")}
     assert keys["me"] == keys["en"]
-    assert {"map.legend", "map.member", "map.hours_today", "map.hours_unknown",
+    assert {"map.legend", "map.cluster_member", "map.cluster_prospective",
+            "map.hours_today", "map.hours_unknown",
             "map.approximate", "map.settlement_level", "map.directions", "map.website",
             "map.start", "map.wheelchair.yes", "map.wheelchair.limited", "map.wheelchair.no",
             "map.wheelchair.unknown"} <= keys["en"]

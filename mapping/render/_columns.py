@@ -153,11 +153,8 @@ def _codes(frame: pd.DataFrame, name: str, table: Mapping[str, int], default: in
 
 
 def flags(frame: pd.DataFrame) -> np.ndarray:
-    """The ``f`` column of a layer: member, location precision, wheelchair in bits."""
-    if "member" in frame.columns and frame["member"].dtype == bool:
-        member = frame["member"].to_numpy().astype(np.int64)
-    else:
-        member = _codes(frame, "member", {"true": 1, "1": 1, "yes": 1}, 0)
+    """The ``f`` column of a layer: listed in the cluster, location precision, wheelchair."""
+    member = _codes(frame, "cluster", dict.fromkeys(schema.CLUSTER_STATUSES, 1), 0)
     # precision: no column = nothing known to be approximate; any other value = approximate
     precision = (_codes(frame, "location_precision", {"exact": 0, "settlement": 2}, 1)
                  if "location_precision" in frame.columns else np.zeros(len(frame), np.int64))

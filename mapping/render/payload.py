@@ -93,9 +93,13 @@ class Layer(TypedDict):
     h: IntColumn
     """Row of the venue's hours in :attr:`Payload.oh`."""
     f: IntColumn
-    """Flags: bit 0 member; bits 1-2 location precision (0 exact, 1 approximate,
-    2 settlement); bits 3-4 wheelchair (0 unknown, then 1 + the index of the value in
+    """Flags: bit 0 listed in the cluster (member or prospective member); bits 1-2
+    location precision (0 exact, 1 approximate, 2 settlement); bits 3-4 wheelchair
+    (0 unknown, then 1 + the index of the value in
     :data:`mapping.schema.WHEELCHAIR_VALUES`: 1 yes, 2 limited, 3 no)."""
+    b: IntColumn | None
+    """Row of the venue's cluster badge in :attr:`Payload.ct` (0: none); ``None`` when no
+    venue of the layer has a cluster status."""
     id: list[str]
     """Venue id; ``data-venue-id`` of the marker and the card."""
     n: list[str]
@@ -121,7 +125,6 @@ class Labels(TypedDict):
     """UI texts of the card, legend and controls in the map's language (escaped)."""
 
     legend: str
-    member: str
     member_short: str
     hours_unknown: str
     approximate: str
@@ -164,6 +167,8 @@ class Payload(TypedDict):
     """Categories with venues, in ``categories.csv`` order, unknown ids last."""
     oh: list[HoursRow]
     """Hours table: one row per distinct ``opening_hours`` string."""
+    ct: list[str]
+    """Cluster badge texts (escaped), one per distinct status and year; row 0 is ""."""
     layers: list[Layer]
     """One layer per entry of ``cats``, in the same order."""
     start: tuple[float, float, str] | None
@@ -280,11 +285,13 @@ def build_payload(
     hours_code, hours_table = _hours(frame, city, lang, options.moment)
     hours_code = hours_code[order]
     flags = _columns.flags(frame)[order]
+    badge_code, badge_table = _cluster_badges(frame, lang)
+    badge_code = badge_code[order]
 
     ids = text["id"] if text["id"] is not None else np.full(len(order), "", dtype=object)
     layers = [
         _layer(li, int(bounds_at[li]), int(bounds_at[li + 1]), lat5, lon5, hours_code,
-               flags, text)
+               flags, badge_code, text)
         for li in range(len(cats))
     ]
     position: dict[str, int] = {}
@@ -308,6 +315,7 @@ def build_payload(
         "L": _labels(city, lang, options.moment, options.now),
         "cats": cats,
         "oh": hours_table,
+        "ct": badge_table,
         "layers": layers,
         "start": (round(float(start[0]), 6), round(float(start[1]), 6), escape(start[2]))
         if start is not None else None,
@@ -337,7 +345,7 @@ def embed_json(value: object) -> str:
 
 def _layer(
     li: int, a: int, b: int, lat5: np.ndarray, lon5: np.ndarray, hours_code: np.ndarray,
-    flags: np.ndarray, text: Mapping[str, np.ndarray | None],
+    flags: np.ndarray, badges: np.ndarray, text: Mapping[str, np.ndarray | None],
 ) -> Layer:
     """Rows ``a:b`` (one category, already grouped) as the layer the JS draws."""
     lat_part, lon_part = lat5[a:b], lon5[a:b]
@@ -358,10 +366,46 @@ def _layer(
         "c": li, "la0": la0, "lo0": lo0,
         "la": lat_part - la0, "lo": lon_part - lo0,
         "h": hours_code[a:b], "f": flags[a:b],
+        "b": badges[a:b] if badges[a:b].any() else None,
         "id": required("id"), "n": required("n"),
         "d": optional("d"), "ad": optional("ad"), "ph": optional("ph"),
         "em": optional("em"), "w": optional("w"), "so": optional("so"),
     }
+
+
+_CLUSTER_BADGE_KEYS = {
+    "member": "map.cluster_member",
+    "prospective": "map.cluster_prospective",
+}
+
+
+def _cluster_badges(frame: pd.DataFrame, lang: str) -> tuple[np.ndarray, list[str]]:
+    """Per venue a row number in :attr:`Payload.ct` (0: no status), and that table.
+
+    The badge says what the source says: "Listed as a prospective member … (2018)" for
+    a prospective member, with the year the status was stated when it is known.
+    """
+    status = _columns.column(frame, "cluster").str.strip().str.lower()
+    year = (pd.to_numeric(frame["cluster_year"], errors="coerce") if "cluster_year" in frame
+            else pd.Series(np.nan, index=frame.index))
+    known = status.where(status.isin(_CLUSTER_BADGE_KEYS), "").tolist()
+    years = ["" if pd.isna(y) else str(int(y)) for y in year.tolist()]
+    codes, uniques = pd.factorize(
+        pd.Series([f"{k}|{y}" for k, y in zip(known, years, strict=True)], dtype=object))
+    table = [""]
+    row_of: list[int] = []
+    for key in uniques:
+        value, _, when = str(key).partition("|")
+        if not value:
+            row_of.append(0)
+            continue
+        text = t(_CLUSTER_BADGE_KEYS[value], lang)
+        if when:
+            text = t("map.cluster_since", lang, badge=text, year=when)
+        table.append(escape(text))
+        row_of.append(len(table) - 1)
+    lookup = np.array([*row_of, 0], dtype=np.int64)
+    return lookup[codes], table
 
 
 def _hours(
@@ -390,7 +434,6 @@ def _labels(city: CityProfile, lang: str, moment: datetime, now: datetime) -> La
 
     return {
         "legend": text("legend"),
-        "member": text("member"),
         "member_short": text("member_short"),
         "hours_unknown": text("hours_unknown"),
         "approximate": text("approximate"),

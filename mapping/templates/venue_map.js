@@ -146,7 +146,8 @@
     out.push('<header class="vc-head">' + swatch(cat) + '<div><div class="vc-cat">' + cat.l +
       '</div><h3 class="vc-name">' + layer.n[i] + "</h3></div></header>");
     var badges = "";
-    if (flags & 1) { badges += '<span class="vc-badge vc-member">' + fa("star") + Lb.member + "</span>"; }
+    var cluster = layer.b ? P.ct[layer.b[i]] : "";
+    if (cluster) { badges += '<span class="vc-badge vc-member">' + fa("star") + cluster + "</span>"; }
     if (precision === 1) { badges += '<span class="vc-badge vc-approx">' + fa("location-crosshairs") + Lb.approximate + "</span>"; }
     if (precision === 2) { badges += '<span class="vc-badge vc-approx vc-settlement">' + fa("location-crosshairs") + Lb.settlement_level + "</span>"; }
     if (badges) { out.push('<div class="vc-badges">' + badges + "</div>"); }

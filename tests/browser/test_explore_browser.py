@@ -75,10 +75,10 @@ def test_language_switch_changes_ui_text(watched, kotor_server):
     page = watched.page
     open_map(page, kotor_server, "?lang=EN")
     expect(page.get_by_role("heading", name="Kotor Creative Map")).to_be_visible()
-    expect(page.get_by_text("Cluster members only")).to_be_visible()
+    expect(page.get_by_text("Cluster members and prospective members only")).to_be_visible()
     click_widget(page, page.locator('[class*="st-key-lang"]').get_by_text("ME", exact=True))
     expect(page.get_by_role("heading", name="Kreativna mapa Kotora")).to_be_visible()
-    expect(page.get_by_text("Samo članice klastera")).to_be_visible()
+    expect(page.get_by_text("Samo članovi i potencijalni članovi klastera")).to_be_visible()
     assert "lang=EN" not in page.url
 
 
@@ -87,7 +87,7 @@ def test_german_works_in_the_browser(watched, kotor_server):
     page = watched.page
     frame = open_map(page, kotor_server, "?lang=DE")
     expect(page.get_by_role("heading", name="Kreativkarte Kotor")).to_be_visible()
-    expect(page.get_by_text("Nur Cluster-Mitglieder")).to_be_visible()
+    expect(page.get_by_text("Nur Cluster-Mitglieder und mögliche Mitglieder")).to_be_visible()
     legend = frame.locator(".map-legend")
     expect(legend).to_contain_text("Legende")
     expect(legend).to_contain_text("Galerien")
@@ -150,7 +150,8 @@ def test_phone_viewport(phone, kotor_server, artifacts):
     total = len(load_dataset(REPO_DATA, enrich=False).venues)
     count = sidebar.locator("strong", has_text="venues shown")
     expect(count).to_have_text(f"{total} of {total} venues shown")
-    click_widget(page, sidebar.get_by_text("Cluster members only"))  # a filter works by touch
+    # a filter works by touch
+    click_widget(page, sidebar.get_by_text("Cluster members and prospective members only"))
     expect(count).to_have_text(re.compile(rf"^\d+ of {total} venues shown$"))
     expect(count).not_to_have_text(f"{total} of {total} venues shown")
     page.screenshot(path=str(artifacts / "explore-390x844-filters.png"))
