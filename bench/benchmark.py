@@ -119,7 +119,7 @@ def naive_map(venues: pd.DataFrame, categories: pd.DataFrame, city) -> str:
     return m.get_root().render()
 
 
-CARD_FIELDS = ["id", "name", "name_en", "category", "member", "location_precision",
+CARD_FIELDS = ["id", "name", "name_en", "category", "cluster", "location_precision",
                "description_me", "description_en", "opening_hours", "address", "website",
                "phone", "email", "wheelchair"]
 

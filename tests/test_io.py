@@ -151,3 +151,17 @@ def test_exports_leave_out_every_derived_column(mini):
     header = venues_csv_bytes(mini.venues).decode("utf-8").splitlines()[0].split(",")
     assert not derived & set(header)
     assert {"id", "opening_hours", "lon", "lat"} <= set(header)
+
+
+def test_exports_write_the_cluster_year_as_a_whole_number(mini):
+    import csv
+    import io as _io
+
+    doc = orjson.loads(venues_geojson_bytes(mini.venues))
+    years = {f["properties"]["id"]: f["properties"]["cluster_year"] for f in doc["features"]}
+    assert sorted(y for y in years.values() if y is not None) == [2018, 2018]
+    assert all(y is None or type(y) is int for y in years.values())  # never 2018.0
+    assert b"2018.0" not in venues_geojson_bytes(mini.venues)
+    rows = list(csv.DictReader(_io.StringIO(venues_csv_bytes(mini.venues).decode("utf-8"))))
+    assert sorted(r["cluster_year"] for r in rows) == ["", "", "2018", "2018"]
+    assert {r["cluster"] for r in rows} == {"prospective", ""}
