@@ -21,7 +21,7 @@ from mapping.calendar import to_ics
 from mapping.hours import MONTH_STATE_COLUMNS
 from mapping.i18n import localized_column, month_name
 from mapping.io import Dataset, atomic_write, load_dataset, venues_csv_bytes, venues_geojson_bytes
-from mapping.schema import CLUSTER_STATUSES
+from mapping.schema import in_cluster
 from mapping.settings import data_dir
 from mapping.validate import validate_folder
 
@@ -103,7 +103,7 @@ def info_text(dataset: Dataset, lang: str | None = None) -> str:
     venues = dataset.venues
     city = dataset.city
     lang = lang or city.default_language
-    listed = int(venues["cluster"].isin(CLUSTER_STATUSES).sum())
+    listed = int(in_cluster(venues["cluster"]).sum())
     lines = [f"{city.name}: {len(venues)} venues, {listed} listed in the cluster "
              "(members or prospective members)"]
     counts = venues["category"].value_counts()

@@ -20,7 +20,7 @@ import pandas as pd
 
 from mapping import hours
 from mapping.distance import WalkModel
-from mapping.schema import CLUSTER_STATUSES, WHEELCHAIR_ACCESSIBLE
+from mapping.schema import WHEELCHAIR_ACCESSIBLE, in_cluster
 from mapping.text import fold
 
 
@@ -62,7 +62,7 @@ def filter_mask(
     if f.ids is not None:
         mask &= venues["id"].isin(f.ids).to_numpy()
     if f.members_only:
-        mask &= venues["cluster"].isin(CLUSTER_STATUSES).to_numpy()
+        mask &= in_cluster(venues["cluster"])
     if f.wheelchair:
         mask &= venues["wheelchair"].isin(WHEELCHAIR_ACCESSIBLE).to_numpy()
     if f.text.strip():

@@ -30,6 +30,15 @@ _EMAIL = re.compile(r"[^\s@<>\"'`\\:/]+@[^\s@<>\"'`\\:/]+\.[a-zA-Z]{2,}")
 _UNSAFE_IN_URL = frozenset("<>\"'`\\")
 
 
+def in_cluster(status: pd.Series) -> np.ndarray:
+    """Whether each venue is listed in the cluster: a member or a prospective member.
+
+    The one reading of ``cluster`` for the filters, the command line and the map's marker.
+    """
+    values = status.fillna("").astype(str).str.strip().str.lower()
+    return values.isin(CLUSTER_STATUSES).to_numpy(dtype=bool)
+
+
 def is_hex_colour(value: object) -> bool:
     """Whether ``value`` is a CSS hex colour, ``#rgb`` or ``#rrggbb``."""
     return isinstance(value, str) and _HEX_COLOUR.fullmatch(value.strip()) is not None

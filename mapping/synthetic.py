@@ -16,6 +16,7 @@ import orjson
 import pandas as pd
 import shapely
 
+from mapping.schema import WHEELCHAIR_VALUES
 from mapping.settings import CityProfile
 
 _PATTERNS = (
@@ -90,7 +91,8 @@ def venues(n: int, city: CityProfile, category_ids: list[str], seed: int = 7) ->
         "email": "",
         "social": "",
         "image": "",
-        "wheelchair": np.array(["", "yes", "limited", "no"], dtype=object)[rng.integers(0, 4, n)],
+        "wheelchair": np.array(["", *WHEELCHAIR_VALUES], dtype=object)[
+            rng.integers(0, len(WHEELCHAIR_VALUES) + 1, n)],
         "org_type": "company",
         "checked": "",
         "tags": "",

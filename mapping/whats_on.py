@@ -21,7 +21,7 @@ from mapping.calendar import IcsExport, to_ics
 from mapping.events.text import Row
 from mapping.i18n import localized, localized_column, month_name, t
 from mapping.io import Dataset
-from mapping.schema import CLUSTER_STATUSES, is_web_url
+from mapping.schema import in_cluster, is_web_url
 
 DEFAULT_DAYS = 30
 STRIP_MONTHS = 12
@@ -64,8 +64,8 @@ def whats_on(
     """Events running between ``first`` and ``last`` (inclusive local days) that match."""
     tz = data.city.timezone
     occ = ev.occurrences(data.events, first, last, tz)
-    listed = data.venues["cluster"].isin(CLUSTER_STATUSES).to_numpy()
-    venue_ids = set(data.venues.loc[listed, "id"]) if members_only else None
+    venues = data.venues
+    venue_ids = set(venues.loc[in_cluster(venues["cluster"]), "id"]) if members_only else None
     occ = ev.filter_occurrences(occ, categories=list(categories) if categories else None,
                                 venue_ids=venue_ids, text=text, lang=lang)
     lines = ev.card_lines(occ, lang, data.city.languages)

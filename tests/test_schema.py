@@ -95,3 +95,10 @@ def test_clock_reads_naive_times_as_town_time_and_converts_aware_ones() -> None:
     assert clock.local(utc_noon, "Europe/Podgorica").hour == 13  # CET in January
     assert clock.to_minute(datetime(2026, 1, 1, 9, 30, 59, 999)) == datetime(2026, 1, 1, 9, 30)
     assert clock.now("Europe/Podgorica").tzinfo is not None
+
+
+def test_in_cluster_reads_members_and_prospective_members_only() -> None:
+    from mapping.schema import in_cluster
+
+    status = pd.Series(["prospective", " Member ", "", None, "yes"])
+    assert in_cluster(status).tolist() == [True, True, False, False, False]

@@ -154,7 +154,8 @@ def _codes(frame: pd.DataFrame, name: str, table: Mapping[str, int], default: in
 
 def flags(frame: pd.DataFrame) -> np.ndarray:
     """The ``f`` column of a layer: listed in the cluster, location precision, wheelchair."""
-    member = _codes(frame, "cluster", dict.fromkeys(schema.CLUSTER_STATUSES, 1), 0)
+    member = (schema.in_cluster(frame["cluster"]).astype(np.int64) if "cluster" in frame.columns
+              else np.zeros(len(frame), dtype=np.int64))
     # precision: no column = nothing known to be approximate; any other value = approximate
     precision = (_codes(frame, "location_precision", {"exact": 0, "settlement": 2}, 1)
                  if "location_precision" in frame.columns else np.zeros(len(frame), np.int64))
