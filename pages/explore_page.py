@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from mapping import clock, explore, i18n, render
 from mapping.distance import walk_model
@@ -19,6 +18,7 @@ from pages.shared import (
     current_language,
     data_version,
     dataset,
+    show_map,
     sync_url,
     tr,
     url_choice,
@@ -112,19 +112,15 @@ def _map_payload(folder: str, version: tuple, filter_key: VenueFilter, lang: str
     """
     lines = explore.upcoming_lines(data, set(_venues["id"]), lang, when)
     options = render.MapOptions(now=now, when=when, start=start, selected=selected,
-                                extra_lines=lines,
+                                extra_lines=lines, landmarks=render.landmark_points(
+                                    data.places, lang, city.languages),
                                 extra_title=tr("explore.upcoming") if lines else "")
     return render.build_payload(_venues, data.categories, city, lang, options)
 
 
-fmap = render.venue_map(
-    _map_payload(str(data.folder), data_version(data.folder), venue_filter, lang, start,
-                 selected, clock.to_minute(now), clock.to_minute(moment), shown),
-    city,
-)
-center = explore.center_on(shown, selected) or (start[0], start[1])
-out = st_folium(fmap, key="explore-map", height=520, use_container_width=True,
-                returned_objects=["last_clicked"], center=center)
+payload = _map_payload(str(data.folder), data_version(data.folder), venue_filter, lang, start,
+                       selected, clock.to_minute(now), clock.to_minute(moment), shown)
+out = show_map(payload, city, key="explore-map", height=520, returned_objects=["last_clicked"])
 clicked = (out or {}).get("last_clicked")
 if clicked and clicked != st.session_state.get(SEEN_CLICK):
     st.session_state[SEEN_CLICK] = clicked

@@ -8,11 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
+from streamlit_folium import st_folium
 
-from mapping import i18n
+from mapping import i18n, render
 from mapping._errors import DataError
 from mapping.io import Dataset, load_dataset
-from mapping.settings import data_dir, load_city
+from mapping.settings import CityProfile, data_dir, load_city
 
 LANG_KEY = "lang"
 
@@ -111,3 +112,17 @@ def sync_url(key: str, default: str | list[str]) -> None:
         st.query_params.pop(key, None)
     else:
         st.query_params[key] = value
+
+
+def show_map(payload: render.MapPayload, city: CityProfile, *, key: str, height: int,
+             returned_objects: list[str] | None = None) -> dict | None:
+    """The town's map, mounted once per page, drawing ``payload``; streamlit-folium's output.
+
+    The base map (:func:`mapping.render.base_map`) is the same text on every run, so
+    streamlit-folium keeps its component mounted; the payload travels as a dynamic
+    feature group and the map's runtime redraws only what changed. No ``center``: the
+    runtime brings the selected venue and a new start point into view itself.
+    """
+    return st_folium(render.base_map(city), key=key, height=height, use_container_width=True,
+                     returned_objects=returned_objects or [],
+                     feature_group_to_add=render.venue_layers(payload))

@@ -9,7 +9,6 @@ from __future__ import annotations
 from functools import partial
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from mapping import clock, render, whats_on
 from mapping.events import day_label, month_label, occurrence_label
@@ -18,6 +17,7 @@ from pages.shared import (
     current_language,
     data_version,
     dataset,
+    show_map,
     sync_url,
     tr,
     url_choice,
@@ -84,8 +84,7 @@ def _map_payload(folder: str, version: tuple, first, last, categories: tuple[str
 payload = _map_payload(str(data.folder), data_version(data.folder), first, last,
                        tuple(chosen), members, text or "", lang, clock.to_minute(now),
                        view.venues, view.venue_lines)
-st_folium(render.venue_map(payload, city), key="whats-on-map", height=420,
-          use_container_width=True, returned_objects=[])
+show_map(payload, city, key="whats-on-map", height=420)
 
 
 def ics_bytes(occurrences) -> bytes:

@@ -96,8 +96,15 @@ def _build(lang: str = "en", **kwargs: object) -> str:
 
 def _payload(html: str) -> dict:
     """The JSON document handed to the venue script, read back from the page."""
-    match = re.search(r"\((map_[0-9a-z]+), (\{.*\})\);\s*$", html, flags=re.MULTILINE)
+    match = re.search(r"kcmVenueMap\.update\((\{.*\})\);\s*$", html, flags=re.MULTILINE)
     assert match, "venue payload not found in the HTML"
+    return orjson.loads(match.group(1))
+
+
+def _base(html: str) -> dict:
+    """The base options handed to the venue runtime (tiles, attribution, images)."""
+    match = re.search(r"\((map_[0-9a-z]+), (\{.*\})\);\s*$", html, flags=re.MULTILINE)
+    assert match, "venue runtime call not found in the HTML"
     return orjson.loads(match.group(2))
 
 
@@ -197,8 +204,8 @@ def test_only_our_script_tags_close(html_en: str) -> None:
 
 
 def test_payload_has_no_angle_brackets_at_all(html_en: str) -> None:
-    script = re.search(r"\((map_[0-9a-z]+), (\{.*\})\);\s*$", html_en, flags=re.MULTILINE)
-    assert script and "<" not in script.group(2) and ">" not in script.group(2)
+    script = re.search(r"kcmVenueMap\.update\((\{.*\})\);\s*$", html_en, flags=re.MULTILINE)
+    assert script and "<" not in script.group(1) and ">" not in script.group(1)
 
 
 def test_rendered_text_is_not_compiled_as_a_jinja_template() -> None:
@@ -259,7 +266,7 @@ def test_asset_base_is_configurable() -> None:
     html = _build("en", asset_base="/vendor-copy/")
     assert '<script src="/vendor-copy/leaflet/leaflet.js">' in html
     assert ASSET_BASE not in html
-    assert _payload(html)["img"] == "/vendor-copy/leaflet/images/"
+    assert _base(html)["img"] == "/vendor-copy/leaflet/images/"
 
 
 # --------------------------------------------------------------------------- card fields
@@ -489,9 +496,9 @@ def test_explicit_center_and_zoom_win() -> None:
     assert _payload(html)["sel"] == "gal"
 
 
-def test_tiles_come_from_the_city_profile(payload_en: dict) -> None:
-    assert payload_en["tiles"] == CITY.tile_url
-    assert payload_en["attr"] == CITY.tile_attribution
+def test_tiles_come_from_the_city_profile(html_en: str) -> None:
+    assert _base(html_en)["tiles"] == CITY.tile_url
+    assert _base(html_en)["attr"] == CITY.tile_attribution
 
 
 # --------------------------------------------------------------------------- shapes of input

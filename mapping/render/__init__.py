@@ -6,10 +6,13 @@ Two steps, so a page can cache the expensive one:
    JSON document whose schema is :class:`Payload` (compact per-category columns,
    lookup tables for repeated strings, every data string escaped). Pure: it never
    reads the clock, the caller passes ``now`` in :class:`MapOptions`.
-2. :func:`venue_map` wraps a payload in a new folium tree (:class:`VenueMap` with a
-   :class:`VenueLayers` child); ``templates/venue_map.js`` draws it in the browser.
+2. :func:`base_map` is the town's map with the runtime (:class:`VenueRuntime`,
+   ``templates/venue_map.js``) and no venues; :func:`venue_layers` wraps a payload
+   (:class:`VenueLayers`). A page mounts the base map once with streamlit-folium and
+   sends each view's layers as a dynamic feature group, so Leaflet is never reloaded
+   when a filter changes. :func:`venue_map` puts both in one standalone map.
 
-:func:`build_map` does both. Why it is built this way:
+:func:`build_map` does both steps. Why it is built this way:
 
 - **No CDN.** Our vendored Leaflet, markercluster and Font Awesome under
   ``asset_base`` (``static/vendor``, see ``static/VENDOR.md``) replace folium's CDN
@@ -25,8 +28,15 @@ Two steps, so a page can cache the expensive one:
 
 from __future__ import annotations
 
-from mapping.render.build import build_map, map_html, venue_map
-from mapping.render.elements import MAX_ZOOM, VenueLayers, VenueMap, Verbatim
+from mapping.render.build import (
+    base_map,
+    build_map,
+    landmark_points,
+    map_html,
+    venue_layers,
+    venue_map,
+)
+from mapping.render.elements import MAX_ZOOM, VenueLayers, VenueMap, VenueRuntime, Verbatim
 from mapping.render.payload import (
     ASSET_BASE,
     DIRECTIONS_URL,
@@ -45,5 +55,6 @@ from mapping.render.payload import (
 __all__ = [
     "ASSET_BASE", "DIRECTIONS_URL", "MAX_ZOOM", "SELECTED_MIN_ZOOM", "Category", "HoursRow",
     "Labels", "Layer", "MapOptions", "MapPayload", "Payload", "VenueLayers", "VenueMap",
-    "Verbatim", "build_map", "build_payload", "embed_json", "map_html", "venue_map",
+    "VenueRuntime", "Verbatim", "base_map", "build_map", "build_payload", "embed_json",
+    "landmark_points", "map_html", "venue_layers", "venue_map",
 ]

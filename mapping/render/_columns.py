@@ -152,8 +152,24 @@ def _codes(frame: pd.DataFrame, name: str, table: Mapping[str, int], default: in
     return result
 
 
+VISIT_CODES = {"yes": 1, "appointment": 2, "no": 3}
+"""``visit`` values as the payload's flag bits 5-6 code them (0: unknown)."""
+
+
+def truthy(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """A yes/no column as booleans: ``True``/``"true"``/``"yes"``/``1`` are true, the rest
+    (missing, empty, anything else) false."""
+    if name not in frame.columns:
+        return np.zeros(len(frame), dtype=bool)
+    values = frame[name]
+    if values.dtype == bool:
+        return values.to_numpy(dtype=bool)
+    return column(frame, name).str.strip().str.lower().isin(("true", "yes", "1")).to_numpy()
+
+
 def flags(frame: pd.DataFrame) -> np.ndarray:
-    """The ``f`` column of a layer: listed in the cluster, location precision, wheelchair."""
+    """The ``f`` column of a layer: listed in the cluster, location precision, wheelchair,
+    whether visitors can come."""
     member = (schema.in_cluster(frame["cluster"]).astype(np.int64) if "cluster" in frame.columns
               else np.zeros(len(frame), dtype=np.int64))
     # precision: no column = nothing known to be approximate; any other value = approximate
@@ -161,7 +177,8 @@ def flags(frame: pd.DataFrame) -> np.ndarray:
                  if "location_precision" in frame.columns else np.zeros(len(frame), np.int64))
     wheel = _codes(frame, "wheelchair",
                    {value: i for i, value in enumerate(schema.WHEELCHAIR_VALUES, start=1)}, 0)
-    result: np.ndarray = member | (precision << 1) | (wheel << 3)
+    visit = _codes(frame, "visit", VISIT_CODES, 0)
+    result: np.ndarray = member | (precision << 1) | (wheel << 3) | (visit << 5)
     return result
 
 

@@ -1,4 +1,4 @@
-"""The map a page shows: the folium tree around a prebuilt payload, and its HTML."""
+"""The maps a page shows: a base map mounted once, payload layers sent to it, the HTML."""
 
 from __future__ import annotations
 
@@ -6,20 +6,47 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from mapping.render.elements import VenueLayers, VenueMap
-from mapping.render.payload import MapOptions, MapPayload, build_payload
+from mapping.i18n import localized_column
+from mapping.render.elements import VenueLayers, VenueMap, VenueRuntime
+from mapping.render.payload import ASSET_BASE, MapOptions, MapPayload, build_payload
 from mapping.settings import CityProfile
 
 
-def venue_map(payload: MapPayload, city: CityProfile) -> folium.Map:
-    """A new folium map drawing ``payload``, titled with the town's name.
+def base_map(
+    city: CityProfile,
+    *,
+    asset_base: str = ASSET_BASE,
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+) -> folium.Map:
+    """The town's map without venues: tiles, controls and the runtime that draws payloads.
 
-    Cheap (no venue is looked at again), so a page builds one per run from a cached
-    payload instead of sharing one mutable folium tree between sessions.
+    Its text depends on the town only (and on ``center``/``zoom`` when given), so a
+    page that shows it with streamlit-folium keeps one mounted map across reruns and
+    sends each view as :func:`venue_layers` (``feature_group_to_add``): no Leaflet
+    reload when a filter, the start point, the selection or the language changes.
     """
-    fmap = VenueMap(location=payload.center, zoom_start=payload.zoom,
-                    asset_base=payload.asset_base, title=city.name)
-    VenueLayers(payload).add_to(fmap)
+    fmap = VenueMap(location=center or city.map_center, zoom_start=zoom or city.map_zoom,
+                    asset_base=asset_base, title=city.name)
+    VenueRuntime(city.tile_url, city.tile_attribution, asset_base).add_to(fmap)
+    return fmap
+
+
+def venue_layers(payload: MapPayload) -> VenueLayers:
+    """One view's venues, for a mounted :func:`base_map` (streamlit-folium's
+    ``feature_group_to_add``) or as a child of a standalone map."""
+    return VenueLayers(payload)
+
+
+def venue_map(payload: MapPayload, city: CityProfile) -> folium.Map:
+    """A standalone map drawing ``payload``, opening on the payload's view.
+
+    Cheap (no venue is looked at again): :func:`base_map` with :func:`venue_layers`
+    added as a child, for the HTML export and tests.
+    """
+    fmap = base_map(city, asset_base=payload.asset_base, center=payload.center,
+                    zoom=payload.zoom)
+    venue_layers(payload).add_to(fmap)
     return fmap
 
 
@@ -32,6 +59,21 @@ def build_map(
 ) -> folium.Map:
     """:func:`build_payload` then :func:`venue_map`: the map of ``venues`` in ``lang``."""
     return venue_map(build_payload(venues, categories, city, lang, options), city)
+
+
+def landmark_points(
+    places: gpd.GeoDataFrame, lang: str, languages: tuple[str, ...]
+) -> dict[str, tuple[str, float, float]]:
+    """``{place id: (name in lang, lat, lon)}``: :attr:`MapOptions.landmarks` from the
+    data's places (a boat-only venue's ``boat_from`` names one)."""
+    if places.empty:
+        return {}
+    names = localized_column(places, "name", lang, languages).tolist()
+    return {
+        str(pid): (str(name), float(lat), float(lon))
+        for pid, name, lat, lon in zip(places["id"], names, places.geometry.y,
+                                       places.geometry.x, strict=True)
+    }
 
 
 def map_html(fmap: folium.Map) -> str:

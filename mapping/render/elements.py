@@ -2,8 +2,9 @@
 
 - :class:`VenueMap`: the Leaflet map, loading only our vendored Leaflet (no jQuery,
   Bootstrap, awesome-markers or CDN that folium's stock ``Map`` links).
-- :class:`VenueLayers`: all venues of the map as one embedded payload, drawn by
-  ``templates/venue_map.js`` (markers, clusters, layer control, legend, cards).
+- :class:`VenueRuntime`: ``templates/venue_map.js``, the machinery drawing payloads
+  (markers, clusters, layer control, legend, cards), the same for every view.
+- :class:`VenueLayers`: all venues of one view as one payload, sent to the runtime.
 - :class:`Verbatim`: text added to the page as it is.
 
 Why ``Verbatim``: branca's ``MacroElement.render`` wraps each rendered macro in
@@ -23,7 +24,7 @@ from branca.element import CssLink, Element, Figure, JavascriptLink
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from mapping.render.payload import ASSET_BASE, MapPayload
+from mapping.render.payload import ASSET_BASE, MapPayload, embed_json
 from mapping.text import escape
 
 MAX_ZOOM = 19
@@ -76,8 +77,8 @@ class Verbatim(Element):
 class VenueMap(folium.Map):
     """A folium ``Map`` that loads only our vendored Leaflet: no jQuery, Bootstrap or CDN.
 
-    No tile layer of its own (the venue script adds the town's), a scale bar, and the
-    maximum zoom markercluster needs.
+    No tile layer or scale of its own (:class:`VenueRuntime` adds the town's tiles and a
+    metric scale), and the maximum zoom markercluster needs.
 
     Parameters
     ----------
@@ -95,7 +96,8 @@ class VenueMap(folium.Map):
         self, location: Sequence[float], zoom_start: int, *, asset_base: str = ASSET_BASE,
         title: str = "",
     ) -> None:
-        super().__init__(location=location, zoom_start=zoom_start, tiles=None, control_scale=True)
+        super().__init__(location=location, zoom_start=zoom_start, tiles=None,
+                         control_scale=False)
         self.options["max_zoom"] = MAX_ZOOM
         base = asset_base.rstrip("/")
         # Instance attributes: folium's render and streamlit-folium's link collection
@@ -122,17 +124,21 @@ class VenueMap(folium.Map):
         return ""
 
 
-class VenueLayers(JSCSSMixin):
-    """All venues of one map as one embedded payload, drawn by ``templates/venue_map.js``.
+class VenueRuntime(JSCSSMixin):
+    """The venue map's machinery, once per mounted map: ``templates/venue_map.js``.
 
     Adds markercluster and Font Awesome (vendored) and the venue stylesheet to the
-    header, and to the script ``venue_map.js`` called with the parent map and the payload.
+    header, and to the script ``venue_map.js`` called with the parent map and the base
+    options (tiles, attribution, image folder). It draws nothing until a payload comes
+    (:class:`VenueLayers`), so its text is the same for every view of a town: a page
+    keeps the map mounted and sends only payloads.
 
     Parameters
     ----------
-    payload
-        The built payload (:func:`mapping.render.build_payload`); its ``asset_base``
-        locates the vendored files and its ``bounds`` are the layer's bounds.
+    tiles, attribution
+        The town's tile URL template and attribution (``city.toml``).
+    asset_base
+        URL folder of the vendored files.
     """
 
     # streamlit-folium reads the ``script`` macro directly (``_template.module.script``).
@@ -141,11 +147,12 @@ class VenueLayers(JSCSSMixin):
         "{% macro script(this, kwargs) %}{{ this.script_js() }}{% endmacro %}"
     )
 
-    def __init__(self, payload: MapPayload) -> None:
+    def __init__(self, tiles: str, attribution: str, asset_base: str = ASSET_BASE) -> None:
         super().__init__()
-        self._name = "VenueLayers"
-        self._payload = payload
-        base = payload.asset_base.rstrip("/")
+        self._name = "VenueRuntime"
+        base = asset_base.rstrip("/")
+        self._base = embed_json({"tiles": tiles, "attr": attribution,
+                                 "img": f"{base}/leaflet/images/"})
         self.default_js = [
             ("markercluster", f"{base}/leaflet.markercluster/leaflet.markercluster.js"),
         ]
@@ -155,22 +162,17 @@ class VenueLayers(JSCSSMixin):
             ("fontawesome_solid_css", f"{base}/fontawesome-free/css/solid.min.css"),
         ]
 
-    @property
-    def payload(self) -> str:
-        """The embedded JSON document (for tests and debugging)."""
-        return self._payload.json
-
     def header_html(self) -> str:
         """The venue stylesheet, inline."""
         return f"<style>{template('venue_map.css')}</style>"
 
     def script_js(self) -> str:
-        """``venue_map.js`` applied to the parent map and the payload."""
+        """``venue_map.js`` applied to the parent map and the base options."""
         # The parent's name is read now: streamlit-folium renames the map before rendering.
         if self._parent is None:
-            msg = "VenueLayers must be added to a map before it is rendered"
+            msg = "VenueRuntime must be added to a map before it is rendered"
             raise ValueError(msg)
-        return f"{template('venue_map.js')}({self._parent.get_name()}, {self._payload.json});"
+        return f"{template('venue_map.js')}({self._parent.get_name()}, {self._base});"
 
     def render(self, **kwargs: object) -> str:
         """Add the links, stylesheet and script to the figure, verbatim; returns ``""``."""
@@ -178,6 +180,47 @@ class VenueLayers(JSCSSMixin):
         _link_assets(figure, self)
         figure.header.add_child(Verbatim(self.header_html()), name=self.get_name())
         figure.script.add_child(Verbatim(self.script_js()), name=self.get_name())
+        return ""
+
+
+class VenueLayers(folium.FeatureGroup):
+    """All venues of one view as one payload, handed to the map's :class:`VenueRuntime`.
+
+    A ``FeatureGroup`` so streamlit-folium can send it to a mounted map as a dynamic
+    layer (``feature_group_to_add``): its script defines the empty group that
+    streamlit-folium adds and removes, and calls ``kcmVenueMap.update`` with the
+    payload. In a standalone page (:func:`mapping.render.map_html`) it is a child of the
+    map and its script runs right after the runtime's.
+
+    Parameters
+    ----------
+    payload
+        The built payload (:func:`mapping.render.build_payload`); its ``bounds`` are
+        the layer's bounds.
+    """
+
+    _template = Template(
+        "{% macro header(this, kwargs) %}{% endmacro %}"
+        "{% macro script(this, kwargs) %}{{ this.script_js() }}{% endmacro %}"
+    )
+
+    def __init__(self, payload: MapPayload) -> None:
+        super().__init__(control=False)
+        self._payload = payload
+
+    @property
+    def payload(self) -> str:
+        """The embedded JSON document (for tests and debugging)."""
+        return self._payload.json
+
+    def script_js(self) -> str:
+        """The (empty) group streamlit-folium manages, and the payload for the runtime."""
+        return (f"var {self.get_name()} = L.featureGroup();\n"
+                f"window.kcmVenueMap.update({self._payload.json});")
+
+    def render(self, **kwargs: object) -> str:
+        """Add the script to the figure, verbatim; returns ``""``."""
+        _figure(self).script.add_child(Verbatim(self.script_js()), name=self.get_name())
         return ""
 
     def _get_self_bounds(self) -> list[list[float | None]]:

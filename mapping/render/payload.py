@@ -17,6 +17,7 @@ JS-template safe) before it enters the payload; :func:`embed_json` writes ``<`` 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -96,10 +97,14 @@ class Layer(TypedDict):
     """Flags: bit 0 listed in the cluster (member or prospective member); bits 1-2
     location precision (0 exact, 1 approximate, 2 settlement); bits 3-4 wheelchair
     (0 unknown, then 1 + the index of the value in
-    :data:`mapping.schema.WHEELCHAIR_VALUES`: 1 yes, 2 limited, 3 no)."""
+    :data:`mapping.schema.WHEELCHAIR_VALUES`: 1 yes, 2 limited, 3 no); bits 5-6 whether
+    visitors can come (``visit``: 0 unknown, 1 yes, 2 by appointment, 3 no)."""
     b: IntColumn | None
     """Row of the venue's cluster badge in :attr:`Payload.ct` (0: none); ``None`` when no
     venue of the layer has a cluster status."""
+    bt: IntColumn | None
+    """Row of the venue's boat landmark in :attr:`Payload.boats` (0: not boat-only);
+    ``None`` when no venue of the layer is reached only by boat."""
     id: list[str]
     """Venue id; ``data-venue-id`` of the marker and the card."""
     n: list[str]
@@ -130,6 +135,13 @@ class Labels(TypedDict):
     approximate: str
     settlement_level: str
     directions: str
+    directions_settlement: str
+    """The directions link of a settlement-level venue: it leads to the settlement."""
+    directions_boat: str
+    """The directions link of a boat-only place: it leads to the boat."""
+    access: str
+    visit_appointment: str
+    visit_no: str
     start: str
     address: str
     phone: str
@@ -137,6 +149,9 @@ class Labels(TypedDict):
     website: str
     social: str
     categories: str
+    zoom_in: str
+    zoom_out: str
+    close: str
     wheelchair: str
     wheelchair_yes: str
     wheelchair_limited: str
@@ -151,14 +166,11 @@ class Labels(TypedDict):
 
 
 class Payload(TypedDict):
-    """The document handed to ``templates/venue_map.js`` as ``P``: the one schema."""
+    """The document handed to ``templates/venue_map.js`` as ``P``: the one schema.
 
-    tiles: str
-    """Tile URL template (``city.toml``, operator configuration, used as is)."""
-    attr: str
-    """Tile attribution, HTML allowed (``city.toml``, operator configuration)."""
-    img: str
-    """Folder of Leaflet's default marker images, under the asset base."""
+    The tiles, their attribution and Leaflet's image folder are the map's, not a
+    view's: :class:`mapping.render.elements.VenueRuntime` hands them to the script."""
+
     dir: str
     """Directions URL prefix (escaped): :data:`DIRECTIONS_URL`."""
     L: Labels
@@ -169,6 +181,9 @@ class Payload(TypedDict):
     """Hours table: one row per distinct ``opening_hours`` string."""
     ct: list[str]
     """Cluster badge texts (escaped), one per distinct status and year; row 0 is ""."""
+    boats: list[tuple[str, float | None, float | None] | None]
+    """Boat landmarks ``[text "By boat from …" (escaped), lat, lon]``; row 0 is ``null``.
+    Without a known landmark lat and lon are ``null`` and directions lead to the venue."""
     layers: list[Layer]
     """One layer per entry of ``cats``, in the same order."""
     start: tuple[float, float, str] | None
@@ -177,6 +192,9 @@ class Payload(TypedDict):
     """Id (escaped) of the venue whose card opens on load, if it is on the map."""
     xt: str
     """Heading over the extra lines of a card (escaped); "" for none."""
+    v: str
+    """Digest of everything but ``start`` and ``sel``: a mounted map that already drew
+    this ``v`` only moves its start pin and selection."""
 
 
 # --------------------------------------------------------------------------- options, result
@@ -206,6 +224,10 @@ class MapOptions:
         Heading over the extra lines.
     center, zoom
         The initial view; by default the selected venue's, else the town's.
+    landmarks
+        ``(label, lat, lon)`` of the town's places by id, in the map's language: a
+        boat-only venue's card names the landmark its boat leaves from
+        (``boat_from``) and leads there. Read only; it does not take part in the hash.
     asset_base
         URL folder of the vendored scripts, stylesheets and images.
     """
@@ -218,6 +240,7 @@ class MapOptions:
     extra_title: str = ""
     center: tuple[float, float] | None = None
     zoom: int | None = None
+    landmarks: Mapping[str, tuple[str, float, float]] | None = field(default=None, hash=False)
     asset_base: str = ASSET_BASE
 
     @property
@@ -287,11 +310,13 @@ def build_payload(
     flags = _columns.flags(frame)[order]
     badge_code, badge_table = _cluster_badges(frame, lang)
     badge_code = badge_code[order]
+    boat_code, boat_table = _boats(frame, lang, options.landmarks or {})
+    boat_code = boat_code[order]
 
     ids = text["id"] if text["id"] is not None else np.full(len(order), "", dtype=object)
     layers = [
         _layer(li, int(bounds_at[li]), int(bounds_at[li + 1]), lat5, lon5, hours_code,
-               flags, badge_code, text)
+               flags, badge_code, boat_code, text)
         for li in range(len(cats))
     ]
     position: dict[str, int] = {}
@@ -307,20 +332,20 @@ def build_payload(
         center = (float(lat5[chosen_at]) / 1e5, float(lon5[chosen_at]) / 1e5)
         zoom = zoom if zoom is not None else max(city.map_zoom, SELECTED_MIN_ZOOM)
     start = options.start
-    payload: Payload = {
-        "tiles": city.tile_url,
-        "attr": city.tile_attribution,
-        "img": f"{options.asset_base.rstrip('/')}/leaflet/images/",
+    drawn = {
         "dir": escape(DIRECTIONS_URL),
         "L": _labels(city, lang, options.moment, options.now),
         "cats": cats,
         "oh": hours_table,
         "ct": badge_table,
+        "boats": boat_table,
         "layers": layers,
+        "xt": escape(options.extra_title),
+    }
+    view = {
         "start": (round(float(start[0]), 6), round(float(start[1]), 6), escape(start[2]))
         if start is not None else None,
         "sel": chosen if chosen_at is not None else None,
-        "xt": escape(options.extra_title),
     }
     bounds = (
         ((float(lat5.min()) / 1e5, float(lon5.min()) / 1e5),
@@ -329,12 +354,22 @@ def build_payload(
     )
     lat, lon = center or city.map_center
     return MapPayload(
-        json=embed_json(payload),
+        json=_with_view(embed_json(drawn), view),
         bounds=bounds,
         center=(float(lat), float(lon)),
         zoom=zoom if zoom is not None else city.map_zoom,
         asset_base=options.asset_base,
     )
+
+
+def _with_view(drawn_json: str, view: Mapping[str, object]) -> str:
+    """The whole :class:`Payload`: the drawn part, its digest ``v``, start and selection.
+
+    Spliced rather than dumped again, so a 10,000-venue document is serialised once.
+    """
+    digest = hashlib.blake2b(drawn_json.encode("utf-8"), digest_size=8).hexdigest()
+    tail = embed_json({**view, "v": digest})
+    return f"{drawn_json[:-1]},{tail[1:]}"
 
 
 def embed_json(value: object) -> str:
@@ -345,7 +380,8 @@ def embed_json(value: object) -> str:
 
 def _layer(
     li: int, a: int, b: int, lat5: np.ndarray, lon5: np.ndarray, hours_code: np.ndarray,
-    flags: np.ndarray, badges: np.ndarray, text: Mapping[str, np.ndarray | None],
+    flags: np.ndarray, badges: np.ndarray, boats: np.ndarray,
+    text: Mapping[str, np.ndarray | None],
 ) -> Layer:
     """Rows ``a:b`` (one category, already grouped) as the layer the JS draws."""
     lat_part, lon_part = lat5[a:b], lon5[a:b]
@@ -367,6 +403,7 @@ def _layer(
         "la": lat_part - la0, "lo": lon_part - lo0,
         "h": hours_code[a:b], "f": flags[a:b],
         "b": badges[a:b] if badges[a:b].any() else None,
+        "bt": boats[a:b] if boats[a:b].any() else None,
         "id": required("id"), "n": required("n"),
         "d": optional("d"), "ad": optional("ad"), "ph": optional("ph"),
         "em": optional("em"), "w": optional("w"), "so": optional("so"),
@@ -408,6 +445,34 @@ def _cluster_badges(frame: pd.DataFrame, lang: str) -> tuple[np.ndarray, list[st
     return lookup[codes], table
 
 
+def _boats(
+    frame: pd.DataFrame, lang: str, landmarks: Mapping[str, tuple[str, float, float]]
+) -> tuple[np.ndarray, list[tuple[str, float | None, float | None] | None]]:
+    """Per venue a row number in :attr:`Payload.boats` (0: not boat-only), and that table.
+
+    A boat-only venue whose landmark is unknown still says "by boat", without a place.
+    """
+    boat_only = _columns.truthy(frame, "boat_only")
+    if not boat_only.any():
+        return np.zeros(len(frame), dtype=np.int64), [None]
+    origin = _columns.column(frame, "boat_from").str.strip()
+    table: list[tuple[str, float | None, float | None] | None] = [None]
+    row_of: dict[str, int] = {}
+    codes = np.zeros(len(frame), dtype=np.int64)
+    for i in np.flatnonzero(boat_only).tolist():
+        place = str(origin.iat[i])
+        if place not in row_of:
+            if place in landmarks:
+                label, lat, lon = landmarks[place]
+                table.append((escape(t("map.by_boat_from", lang, place=label)),
+                              round(float(lat), 6), round(float(lon), 6)))
+            else:
+                table.append((escape(t("map.by_boat", lang)), None, None))
+            row_of[place] = len(table) - 1
+        codes[i] = row_of[place]
+    return codes, table
+
+
 def _hours(
     frame: pd.DataFrame, city: CityProfile, lang: str, moment: datetime
 ) -> tuple[np.ndarray, list[HoursRow]]:
@@ -439,6 +504,11 @@ def _labels(city: CityProfile, lang: str, moment: datetime, now: datetime) -> La
         "approximate": text("approximate"),
         "settlement_level": text("settlement_level"),
         "directions": text("directions"),
+        "directions_settlement": text("directions_settlement"),
+        "directions_boat": text("directions_boat"),
+        "access": text("access"),
+        "visit_appointment": text("visit_appointment"),
+        "visit_no": text("visit_no"),
         "start": text("start"),
         "address": text("address"),
         "phone": text("phone"),
@@ -446,6 +516,9 @@ def _labels(city: CityProfile, lang: str, moment: datetime, now: datetime) -> La
         "website": text("website"),
         "social": text("social"),
         "categories": text("categories"),
+        "zoom_in": text("zoom_in"),
+        "zoom_out": text("zoom_out"),
+        "close": text("close"),
         "wheelchair": text("wheelchair.label"),
         "wheelchair_yes": text("wheelchair.yes"),
         "wheelchair_limited": text("wheelchair.limited"),

@@ -1,23 +1,37 @@
-(function (map, P) {
-  /* Venue layers for one map, drawn from the payload P that mapping.render embeds.
+(function (map, B) {
+  /* The venue map's runtime: set up once per mounted map, then fed payloads.
+
+     B (base): {tiles, attr, img} — the town's tile layer and Leaflet's image folder.
+     Everything else arrives in payloads P through window.kcmVenueMap.update(P), so a
+     page can keep one mounted map and send it only new data (streamlit-folium's
+     dynamic feature group calls update on every rerun; the standalone export calls it
+     once). update() compares P.v, the digest of everything but the start point and
+     the selection: a payload with the same v only moves the start pin or the selection.
 
      Schema of P: the TypedDict mapping.render.payload.Payload (with Layer, Category,
      Labels and HoursRow), which documents every short key (c, la0, lo0, la, lo, h, f,
-     id, n, d, ad, ph, em, w, so, x, L, cats, oh, layers, start, sel, xt, tiles, attr,
-     img, dir). Change a key there and here together.
+     b, bt, id, n, d, ad, ph, em, w, so, x, L, cats, oh, ct, boats, layers, start, sel,
+     xt, dir, v). Change a key there and here together.
 
      Every text in P was escaped in Python by mapping.text.escape (HTML and JS-template
      safe), so it may be concatenated into HTML; numbers are numbers. Nothing here puts
      data into source code: P is a value.
 
+     Events (on window.top, the Streamlit page, so the near list can follow the map):
+       kcm:venue-open  {id}  the visitor opened a venue's card (marker click or Enter)
+       kcm:venue-close {id}  the visitor closed it
+       kcm:highlight   {id}  listened for: highlight that venue's marker ("" = none)
+
      Test hook: window.kcmVenueMap, see the end of this file. */
   "use strict";
   var L = window.L;
-  var Lb = P.L; // UI labels, escaped
-  if (P.img) { L.Icon.Default.imagePath = P.img; }
-  if (P.tiles) {
-    L.tileLayer(P.tiles, { attribution: P.attr, maxZoom: 19 }).addTo(map);
+  if (B.img) { L.Icon.Default.imagePath = B.img; }
+  if (B.tiles) {
+    L.tileLayer(B.tiles, { attribution: B.attr, maxZoom: 19 }).addTo(map);
   }
+  L.control.scale({ imperial: false }).addTo(map);
+
+  var P = null, Lb = {}; // the payload drawn now, and its UI labels (escaped)
 
   var ENT = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#x27;": "'",
               "&#x60;": "`", "&#x24;": "$", "&#x5C;": "\\" };
@@ -35,6 +49,14 @@
       fa(cat.i) + "</span>";
   }
   function fixed(v) { return v.toFixed(5); }
+  var topWindow = null;
+  try { topWindow = window.top; topWindow.addEventListener; } catch (e) { topWindow = null; }
+  function emit(name, id) {
+    if (!topWindow) { return; }
+    try {
+      topWindow.dispatchEvent(new topWindow.CustomEvent(name, { detail: { id: plain(id) } }));
+    } catch (e) { /* a page that does not listen is fine */ }
+  }
 
   // ---------------------------------------------------------------- markers
   var icons = {};
@@ -55,10 +77,12 @@
   var VenueMarker = L.Marker.extend({
     onAdd: function (m) {
       L.Marker.prototype.onAdd.call(this, m);
-      var o = this.options, layer = P.layers[o.li], name = plain(layer.n[o.ri]);
-      this._icon.setAttribute("data-venue-id", plain(layer.id[o.ri]));
-      this._icon.setAttribute("title", name);
-      this._icon.setAttribute("aria-label", name);
+      var layer = this.options.layer, i = this.options.ri, name = plain(layer.n[i]);
+      var el = this.getElement();
+      el.setAttribute("data-venue-id", plain(layer.id[i]));
+      el.setAttribute("title", name);
+      el.setAttribute("aria-label", name);
+      if (this === openMarker) { L.DomUtil.addClass(this.getElement(), "is-selected"); }
       return this;
     }
   });
@@ -83,29 +107,47 @@
   });
   cluster.addTo(map);
 
+  var rebuilding = false; // layers being replaced: their onRemove and popupclose are ours
   var CategoryLayer = L.Layer.extend({
-    initialize: function (markers) { this.markers = markers; },
+    initialize: function (markers, id) { this.markers = markers; this.categoryId = id; },
     onAdd: function () { loading += 1; cluster.addLayers(this.markers); },
-    onRemove: function () { cluster.removeLayers(this.markers); }
+    onRemove: function () { if (!rebuilding) { cluster.removeLayers(this.markers); } }
   });
 
-  var byId = {}, overlays = {};
-  P.layers.forEach(function (layer, li) {
-    var markers = new Array(layer.id.length), la0 = layer.la0, lo0 = layer.lo0;
-    for (var i = 0; i < markers.length; i++) {
-      var m = new VenueMarker([(la0 + layer.la[i]) / 1e5, (lo0 + layer.lo[i]) / 1e5], {
-        icon: iconFor(layer.c, layer.f[i]), li: li, ri: i, riseOnHover: true
-      });
-      markers[i] = m;
-      byId[layer.id[i]] = m;
-    }
-    var cat = P.cats[layer.c];
-    var overlay = new CategoryLayer(markers);
-    overlays['<span class="kcm-layer" data-category="' + cat.id + '">' + swatch(cat) +
-      '<span class="kcm-layer-label">' + cat.l + '</span> <span class="kcm-count">' +
-      markers.length + "</span></span>"] = overlay;
-    overlay.addTo(map);
-  });
+  var byId = {}, overlays = [], hidden = {}; // hidden: category ids the visitor switched off
+  var control = L.control.layers(null, null, { collapsed: true, position: "topright" });
+  control.addTo(map);
+  map.on("overlayremove", function (e) { if (!rebuilding && e.layer.categoryId) { hidden[e.layer.categoryId] = true; } });
+  map.on("overlayadd", function (e) { if (!rebuilding && e.layer.categoryId) { delete hidden[e.layer.categoryId]; } });
+
+  function drawLayers() {
+    rebuilding = true;
+    closeCard();
+    overlays.forEach(function (o) { control.removeLayer(o); map.removeLayer(o); });
+    cluster.clearLayers();
+    loading = 0;
+    rebuilding = false;
+    icons = {};
+    overlays = [];
+    byId = {};
+    P.layers.forEach(function (layer) {
+      var markers = new Array(layer.id.length), la0 = layer.la0, lo0 = layer.lo0;
+      for (var i = 0; i < markers.length; i++) {
+        var m = new VenueMarker([(la0 + layer.la[i]) / 1e5, (lo0 + layer.lo[i]) / 1e5], {
+          icon: iconFor(layer.c, layer.f[i]), layer: layer, ri: i, riseOnHover: true
+        });
+        markers[i] = m;
+        byId[layer.id[i]] = m;
+      }
+      var cat = P.cats[layer.c];
+      var overlay = new CategoryLayer(markers, cat.id);
+      control.addOverlay(overlay, '<span class="kcm-layer" data-category="' + cat.id + '">' +
+        swatch(cat) + '<span class="kcm-layer-label">' + cat.l +
+        '</span> <span class="kcm-count">' + markers.length + "</span></span>");
+      overlays.push(overlay);
+      if (!hidden[cat.id]) { overlay.addTo(map); }
+    });
+  }
 
   // ---------------------------------------------------------------- card
   // wheelchair codes of Layer.f: 0 unknown, then mapping.schema.WHEELCHAIR_VALUES in order
@@ -136,25 +178,36 @@
   function shortUrl(u) {
     return u.replace(/^[a-z]+:\/\/(www\.)?/i, "").replace(/\/$/, "");
   }
-  function cardHtml(li, i) {
-    var layer = P.layers[li], cat = P.cats[layer.c], flags = layer.f[i];
+  function directions(lat, lon, label, cls) {
+    var from = P.start ? fixed(P.start[0]) + "," + fixed(P.start[1]) : "";
+    return '<a class="vc-directions' + (cls ? " " + cls : "") + '" href="' + P.dir + from + ";" +
+      fixed(lat) + "," + fixed(lon) + '" target="_blank" rel="noopener noreferrer">' +
+      fa("person-walking") + label + "</a>";
+  }
+  function cardHtml(layer, i) {
+    var cat = P.cats[layer.c], flags = layer.f[i];
     var lat = (layer.la0 + layer.la[i]) / 1e5, lon = (layer.lo0 + layer.lo[i]) / 1e5;
-    var precision = (flags >> 1) & 3, wheel = (flags >> 3) & 3;
+    var precision = (flags >> 1) & 3, wheel = (flags >> 3) & 3, visit = (flags >> 5) & 3;
+    var boat = layer.bt ? P.boats[layer.bt[i]] : null;
     var h = P.oh[layer.h[i]];
     var out = ['<article class="venue-card" data-venue-id="' + layer.id[i] + '" style="--c:' +
       cat.c + ";--k:" + cat.k + '">'];
     out.push('<header class="vc-head">' + swatch(cat) + '<div><div class="vc-cat">' + cat.l +
       '</div><h3 class="vc-name">' + layer.n[i] + "</h3></div></header>");
     var badges = "";
-    var cluster = layer.b ? P.ct[layer.b[i]] : "";
-    if (cluster) { badges += '<span class="vc-badge vc-member">' + fa("star") + cluster + "</span>"; }
+    var status = layer.b ? P.ct[layer.b[i]] : "";
+    if (status) { badges += '<span class="vc-badge vc-member">' + fa("star") + status + "</span>"; }
     if (precision === 1) { badges += '<span class="vc-badge vc-approx">' + fa("location-crosshairs") + Lb.approximate + "</span>"; }
     if (precision === 2) { badges += '<span class="vc-badge vc-approx vc-settlement">' + fa("location-crosshairs") + Lb.settlement_level + "</span>"; }
+    // visit codes of Layer.f: 0 unknown, 1 yes, 2 by appointment, 3 no place to visit
+    var visitText = visit === 2 ? Lb.visit_appointment : visit === 3 ? Lb.visit_no : "";
+    if (visitText) { badges += '<span class="vc-badge vc-visit">' + fa("door-closed") + visitText + "</span>"; }
     if (badges) { out.push('<div class="vc-badges">' + badges + "</div>"); }
     var desc = col(layer, "d", i);
     if (desc) { out.push('<p class="vc-desc">' + desc + "</p>"); }
     out.push(hoursBlock(h));
     var rows = "", v = col(layer, "ad", i);
+    if (boat) { rows += row("ferry", Lb.access, '<span class="vc-boat">' + boat[0] + "</span>"); }
     if (v) { rows += row("location-dot", Lb.address, v); }
     v = col(layer, "ph", i);
     if (v) {
@@ -175,33 +228,139 @@
       out.push('<section class="vc-extra">' + (P.xt ? "<h4>" + P.xt + "</h4>" : "") + "<ul>" +
         extra.map(function (line) { return "<li>" + line + "</li>"; }).join("") + "</ul></section>");
     }
-    var from = P.start ? fixed(P.start[0]) + "," + fixed(P.start[1]) : "";
-    out.push('<a class="vc-directions" href="' + P.dir + from + ";" + fixed(lat) + "," + fixed(lon) +
-      '" target="_blank" rel="noopener noreferrer">' + fa("person-walking") + Lb.directions + "</a>");
+    if (boat) {
+      // to the boat's landmark; a boat whose landmark is unknown leaves from the venue's point
+      out.push(directions(boat[1] === null ? lat : boat[1], boat[2] === null ? lon : boat[2],
+        Lb.directions_boat, "is-boat"));
+    } else if (precision === 2) {
+      out.push(directions(lat, lon, Lb.directions_settlement, "is-settlement"));
+    } else {
+      out.push(directions(lat, lon, Lb.directions, ""));
+    }
     out.push("</article>");
     return out.join("");
   }
 
-  function openCard(m) {
-    if (!m._kcmBound) {
-      m._kcmBound = true;
-      m.bindPopup(cardHtml(m.options.li, m.options.ri), {
-        className: "venue-popup", maxWidth: 320, minWidth: 200,
-        // long cards scroll inside the popup instead of running off a short map
-        maxHeight: Math.max(200, map.getSize().y - 90),
-        autoPanPaddingTopLeft: [12, 56], autoPanPaddingBottomRight: [12, 12]
-      });
-      m.openPopup();
+  // ---------------------------------------------------------------- card placement
+  /* An open card is wholly visible: Leaflet's auto-pan keeps it clear of the controls
+     in the top corners and of the legend, scale and attribution at the bottom; a card
+     taller than the room left scrolls inside. Where the open legend would leave too
+     little room (phones, short maps), the legend folds while the card is open. */
+  var ROOM = 360; // px a card needs before the legend has to fold
+  var legendFolded = false;
+  function cornerDepth(selector, fromBottom) {
+    var box = map.getContainer().getBoundingClientRect(), depth = 0;
+    map.getContainer().querySelectorAll(selector).forEach(function (el) {
+      var r = el.getBoundingClientRect();
+      if (r.height === 0) { return; }
+      depth = Math.max(depth, fromBottom ? box.bottom - r.top : r.bottom - box.top);
+    });
+    return depth;
+  }
+  function legendDetails() { return legendBox ? legendBox.querySelector("details") : null; }
+  function placement() {
+    var size = map.getSize(), details = legendDetails();
+    var top = cornerDepth(".leaflet-top .leaflet-control", false);
+    var bottom = cornerDepth(".leaflet-bottom .leaflet-control", true);
+    if (details && details.open && (narrow() || size.y - top - bottom < ROOM)) {
+      details.open = false;
+      legendFolded = true;
+      bottom = cornerDepth(".leaflet-bottom .leaflet-control", true);
+    }
+    return {
+      top: top + 8, bottom: bottom + 8,
+      // the popup's tip (~20 px) and the marker's anchor offset sit under the card
+      maxHeight: Math.max(140, size.y - top - bottom - 16 - 34)
+    };
+  }
+  function unfoldLegend() {
+    var details = legendDetails();
+    if (legendFolded && details) { details.open = true; }
+    legendFolded = false;
+  }
+
+  var openMarker = null, userOpen = false;
+  function openCard(m, byVisitor) {
+    if (openMarker === m && m.isPopupOpen()) {
+      if (byVisitor) { emit("kcm:venue-open", openId()); }
+      return;
+    }
+    var room = placement();
+    m.unbindPopup();
+    m.bindPopup(cardHtml(m.options.layer, m.options.ri), {
+      className: "venue-popup", maxWidth: 320, minWidth: 200, maxHeight: room.maxHeight,
+      autoPanPaddingTopLeft: [12, room.top], autoPanPaddingBottomRight: [12, room.bottom]
+    });
+    userOpen = !!byVisitor;
+    m.openPopup();
+  }
+  function closeCard() {
+    if (openMarker) {
+      var m = openMarker;
+      openMarker = null;
+      m.closePopup();
     }
   }
-  cluster.on("click", function (e) { openCard(e.layer); });
+  map.on("popupopen", function (e) {
+    var m = e.popup._source;
+    if (!(m instanceof VenueMarker)) { return; }
+    if (openMarker && openMarker !== m && openMarker.getElement()) {
+      L.DomUtil.removeClass(openMarker.getElement(), "is-selected");
+    }
+    openMarker = m;
+    if (m.getElement()) { L.DomUtil.addClass(m.getElement(), "is-selected"); }
+    var close = e.popup.getElement().querySelector(".leaflet-popup-close-button");
+    if (close) { close.setAttribute("aria-label", plain(Lb.close)); close.title = plain(Lb.close); }
+    if (userOpen) { emit("kcm:venue-open", m.options.layer.id[m.options.ri]); }
+    userOpen = false;
+  });
+  map.on("popupclose", function (e) {
+    var m = e.popup._source;
+    if (!(m instanceof VenueMarker)) { return; }
+    if (m.getElement()) { L.DomUtil.removeClass(m.getElement(), "is-selected"); }
+    var id = m.options.layer.id[m.options.ri], ours = rebuilding || openMarker !== m;
+    if (openMarker === m) { openMarker = null; }
+    // another card opening closes this one first: only a close with nothing after it counts
+    Promise.resolve().then(function () {
+      // unbound, so the next click on the marker goes through openCard (fresh card, event)
+      if (openMarker !== m) { m.unbindPopup(); }
+      if (openMarker === null) {
+        unfoldLegend();
+        if (!ours) { emit("kcm:venue-close", id); }
+      }
+    });
+  });
+  // a marker click opens its card; markercluster forwards the marker's events
+  cluster.on("click", function (e) { openCard(e.layer, true); });
   cluster.on("keypress", function (e) { // Enter on a focused marker, as Leaflet popups do
-    if (e.originalEvent && e.originalEvent.keyCode === 13) { openCard(e.layer); }
+    if (e.originalEvent && e.originalEvent.keyCode === 13) { openCard(e.layer, true); }
   });
 
+  // ---------------------------------------------------------------- highlight (near list)
+  var lit = null;
+  function highlight(id) {
+    if (lit) { L.DomUtil.removeClass(lit, "is-highlighted"); lit = null; }
+    var m = id ? byId[id] : null;
+    if (!m || !cluster.hasLayer(m)) { return; }
+    var shown = cluster.getVisibleParent(m); // the marker, or the cluster holding it
+    var el = shown && shown.getElement ? shown.getElement() : null;
+    if (el) { L.DomUtil.addClass(el, "is-highlighted"); lit = el; }
+  }
+  if (topWindow) {
+    topWindow.addEventListener("kcm:highlight", function (e) {
+      highlight(e.detail && e.detail.id ? String(e.detail.id) : "");
+    });
+  }
+
   // ---------------------------------------------------------------- start point
-  if (P.start) {
-    L.marker([P.start[0], P.start[1]], {
+  var startMarker = null, startKey = "";
+  function drawStart() {
+    var key = P.start ? P.start.join("|") + "|" + Lb.start : "";
+    if (key === startKey) { return; }
+    startKey = key;
+    if (startMarker) { map.removeLayer(startMarker); startMarker = null; }
+    if (!P.start) { return; }
+    startMarker = L.marker([P.start[0], P.start[1]], {
       // a pin whose tip marks the point, so the venues right there stay visible under it
       icon: L.divIcon({
         className: "start-marker", iconSize: [30, 30], iconAnchor: [15, 36],
@@ -211,23 +370,26 @@
     }).bindTooltip('<span class="sm-label">' + Lb.start + ": " + P.start[2] + "</span>", {
       direction: "top", offset: [0, -36]
     }).addTo(map);
+    // a start chosen elsewhere (a landmark) is brought into view; a map click already is
+    if (!map.getBounds().pad(-0.05).contains(startMarker.getLatLng())) {
+      map.panTo(startMarker.getLatLng(), { animate: false });
+    }
   }
 
-  // ---------------------------------------------------------------- controls
-  var narrow = window.innerWidth < 640;
-  var control = L.control.layers(null, overlays, { collapsed: true, position: "topright" });
-  control.addTo(map);
-  var box = control.getContainer(), list = box.querySelector(".leaflet-control-layers-overlays");
-  box.setAttribute("aria-label", plain(Lb.categories));
-  if (list) {
-    var head = L.DomUtil.create("div", "kcm-layers-title");
-    head.innerHTML = Lb.categories;
-    list.parentNode.insertBefore(head, list);
-  }
-
+  // ---------------------------------------------------------------- controls' texts
+  function narrow() { return map.getSize().x < 640; }
+  var legendBox = null;
   var legend = L.control({ position: "bottomleft" });
   legend.onAdd = function () {
-    var div = L.DomUtil.create("div", "map-legend leaflet-bar");
+    legendBox = L.DomUtil.create("div", "map-legend leaflet-bar");
+    L.DomEvent.disableClickPropagation(legendBox);
+    L.DomEvent.disableScrollPropagation(legendBox);
+    return legendBox;
+  };
+  legend.addTo(map);
+  function drawLegend() {
+    var details = legendDetails();
+    var open = details ? details.open || legendFolded : !narrow();
     var items = P.cats.filter(function (c) { return c.n > 0; }).map(function (c) {
       return '<li data-category="' + c.id + '">' + swatch(c) + "<span>" + c.l + "</span></li>";
     });
@@ -238,33 +400,92 @@
       items.push('<li><span class="kcm-swatch lg-start">' + fa("person-walking") + "</span><span>" +
         Lb.start + "</span></li>");
     }
-    div.innerHTML = "<details" + (narrow ? "" : " open") + "><summary>" + fa("list") + Lb.legend +
-      "</summary><ul>" + items.join("") + "</ul></details>";
-    L.DomEvent.disableClickPropagation(div);
-    L.DomEvent.disableScrollPropagation(div);
-    return div;
-  };
-  legend.addTo(map);
+    legendBox.innerHTML = "<details" + (open ? " open" : "") + "><summary>" + fa("list") +
+      Lb.legend + "</summary><ul>" + items.join("") + "</ul></details>";
+    legendFolded = false;
+  }
+  function labelControls() {
+    var box = control.getContainer();
+    box.setAttribute("aria-label", plain(Lb.categories));
+    var toggle = box.querySelector(".leaflet-control-layers-toggle");
+    if (toggle) { toggle.title = plain(Lb.categories); toggle.setAttribute("aria-label", plain(Lb.categories)); }
+    var list = box.querySelector(".leaflet-control-layers-overlays");
+    var head = box.querySelector(".kcm-layers-title");
+    if (list && !head) {
+      head = L.DomUtil.create("div", "kcm-layers-title");
+      list.parentNode.insertBefore(head, list);
+    }
+    if (head) { head.innerHTML = Lb.categories; }
+    if (map.zoomControl) {
+      var zoom = map.zoomControl.getContainer();
+      [[".leaflet-control-zoom-in", Lb.zoom_in], [".leaflet-control-zoom-out", Lb.zoom_out]]
+        .forEach(function (pair) {
+          var button = zoom.querySelector(pair[0]);
+          if (button) { button.title = plain(pair[1]); button.setAttribute("aria-label", plain(pair[1])); }
+        });
+    }
+  }
 
   // ---------------------------------------------------------------- selected venue
-  var pending = P.sel && byId[P.sel] ? byId[P.sel] : null;
+  var pending = null, selId = null, reopen = null;
   function showPending() {
     if (pending && cluster.hasLayer(pending)) {
       var m = pending;
       pending = null;
-      cluster.zoomToShowLayer(m, function () { openCard(m); });
+      cluster.zoomToShowLayer(m, function () { openCard(m, false); });
     }
   }
-  showPending();
+  function openId() {
+    return openMarker ? openMarker.options.layer.id[openMarker.options.ri] : null;
+  }
+  /* P.sel is the page's selection (the URL's venue). A new selection opens its card; a
+     cleared one closes the card it had opened; the same selection again leaves the card
+     the visitor has open alone. After new layers the card open before is opened again. */
+  function select(sel) {
+    var want = null;
+    if (sel !== selId) {
+      var before = selId;
+      selId = sel;
+      if (sel) { want = sel; } else if (before && openId() === before) { closeCard(); }
+    }
+    if (!want && reopen) { want = reopen; }
+    reopen = null;
+    pending = want && byId[want] ? byId[want] : null;
+    showPending();
+  }
+
+  // ---------------------------------------------------------------- update
+  var updates = 0;
+  function update(next) {
+    var fresh = !P || next.v !== P.v;
+    var wasOpen = openId();
+    P = next;
+    Lb = P.L;
+    if (fresh) {
+      drawLayers();
+      drawLegend();
+      labelControls();
+      startKey = "";
+      reopen = wasOpen;
+    }
+    drawStart();
+    select(P.sel || null);
+    updates += 1;
+  }
 
   // ---------------------------------------------------------------- test hook
-  /* window.kcmVenueMap: what browser tests (tests/browser/harness.py) may ask of the map,
-     so they never read Leaflet's or markercluster's private fields nor click fixed pixels.
+  /* window.kcmVenueMap: what pages and browser tests (tests/browser/harness.py) may ask
+     of the map, so tests never read Leaflet's or markercluster's private fields nor
+     click fixed pixels.
 
+       update(P)                 draw a payload (see the top of this file)
+       updates()                 how many payloads were drawn (a test waits for one more)
+       version()                 P.v of the payload drawn now ("" before the first)
        map                       the Leaflet map
-       settled()                 a Promise resolved once every shown layer's markers are
-                                 added and drawn, and no pan, zoom or cluster animation is
-                                 running (checked on two animation frames in a row)
+       settled()                 a Promise resolved once a payload is drawn, every shown
+                                 layer's markers are added and drawn, and no pan, zoom or
+                                 cluster animation is running (checked on two animation
+                                 frames in a row)
        markerCount()             venues in the shown layers, in view or not
        drawnCount()              venues drawn in the current view: single markers plus
                                  the counts on cluster icons
@@ -272,6 +493,9 @@
        showAll()                 fit all venues in view, no animation; returns settled()
        showVenue(id, zoom)       centre on a venue (its id as in P, escaped) at zoom, no
                                  animation; returns settled()
+       venueIds()                every venue id on the map (escaped, as in P)
+       openCard(id)              open a venue's card as the visitor would (zooming to it
+                                 out of its cluster first); returns settled()
 
      Motion is tracked with Leaflet's public movestart/moveend events, and a running
      cluster animation by the "leaflet-cluster-anim" class markercluster puts on the map
@@ -280,7 +504,7 @@
   map.on("movestart", function () { moving = true; });
   map.on("moveend", function () { moving = false; });
   function quiet() {
-    return loading === 0 && !moving &&
+    return P !== null && loading === 0 && pending === null && !moving &&
       !L.DomUtil.hasClass(map.getPane("mapPane"), "leaflet-cluster-anim");
   }
   function settled() {
@@ -293,6 +517,9 @@
     });
   }
   window.kcmVenueMap = {
+    update: update,
+    updates: function () { return updates; },
+    version: function () { return P ? P.v : ""; },
     map: map,
     settled: settled,
     markerCount: function () { return cluster.getLayers().length; },
@@ -311,6 +538,12 @@
     },
     showVenue: function (id, zoom) {
       map.setView(byId[id].getLatLng(), zoom, { animate: false });
+      return settled();
+    },
+    venueIds: function () { return Object.keys(byId); },
+    openCard: function (id) {
+      var m = byId[id];
+      cluster.zoomToShowLayer(m, function () { openCard(m, true); });
       return settled();
     }
   };
