@@ -120,3 +120,31 @@ def test_cluster_filter_keeps_the_seed_organisations_and_not_the_kc_units(kotor)
     kept = set(apply_filter(kotor.venues, VenueFilter(members_only=True),
                             kotor.city.timezone)["id"])
     assert kept == SEED_PROSPECTIVE
+
+
+def test_every_settlement_has_a_census_population_or_a_reason_and_a_placed_point() -> None:
+    # One census year for all figures (2011); a null always says why; every point
+    # says where it comes from (a cited page or an explicit note).
+    settlements = [f["properties"] for f in _features("places.geojson")
+                   if f["properties"].get("kind") == "settlement"]
+    assert settlements
+    for props in settlements:
+        sid = props["id"]
+        if props.get("population") is None:
+            assert props.get("population_year") is None, sid
+            assert str(props.get("population_note", "")).strip(), sid
+        else:
+            assert isinstance(props["population"], int) and props["population"] > 0, sid
+            assert props.get("population_year") == 2011, sid
+            assert str(props.get("population_source", "")).strip(), sid
+        assert (str(props.get("location_source", "")).strip()
+                or str(props.get("location_note", "")).strip()), sid
+
+
+def test_unconfirmed_events_carry_no_time_and_annual_ones_say_so() -> None:
+    with (REPO_DATA / "events.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        if row["dates_confirmed"].strip().lower() == "false":
+            assert "T" not in row["start"] and "T" not in row["end"], row["id"]
+            assert row["source"].strip(), row["id"]
