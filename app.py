@@ -5,13 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from mapping import i18n
-from pages.shared import dataset, language_selector
+from pages.shared import dataset, language_selector, page_style
 
 st.set_page_config(layout="wide")
 
 data = dataset()
 lang = language_selector(data.city.languages, data.city.default_language)
 st.set_page_config(page_title=i18n.t("app.title", lang))
+page_style(i18n.t("filters.heading", lang))
 
 pages = [
     st.Page("pages/explore_page.py", title=i18n.t("nav.explore", lang), url_path="explore",

@@ -82,3 +82,14 @@ def markdown_literal(value: object) -> str:
     would still be interpreted; backslash-escaping its punctuation keeps data as data.
     """
     return _MARKDOWN_SPECIAL.sub(r"\\\1", "" if value is None else str(value))
+
+
+def css_string(value: object) -> str:
+    """``value`` as a quoted CSS string (for ``content:``): every character but letters,
+    digits and spaces is written as a CSS hex escape, so no quote, backslash or
+    ``</style>`` in a translation can end the string or the style block."""
+    text = "" if value is None else str(value)
+    return '"' + "".join(
+        ch if (ch.isalnum() and ch.isascii()) or ch == " " else f"\\{ord(ch):x} "
+        for ch in text
+    ) + '"'

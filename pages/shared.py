@@ -14,6 +14,7 @@ from mapping import i18n, render
 from mapping._errors import DataError
 from mapping.io import Dataset, load_dataset
 from mapping.settings import CityProfile, data_dir, load_city
+from mapping.text import css_string
 
 LANG_KEY = "lang"
 
@@ -114,6 +115,26 @@ def sync_url(key: str, default: str | list[str]) -> None:
         st.query_params[key] = value
 
 
+def page_style(filters_label: str) -> None:
+    """Page chrome for small screens, as CSS: the map takes the height the screen
+    allows, and the sidebar's bare arrow button says what it opens (``filters_label``).
+
+    Streamlit cannot open its sidebar from Python, so the existing toggle gets a
+    visible, translated label rather than a second control that would not work.
+    """
+    st.html(
+        "<style>"
+        ".st-key-venue-map iframe{height:clamp(340px,calc(100dvh - 170px),820px)!important}"
+        "@media (max-width:640px){"
+        "[data-testid=stExpandSidebarButton]::after,[data-testid=stSidebarCollapsedControl]"
+        f" button::after{{content:{css_string(filters_label)};margin-left:.35rem;"
+        "font-weight:600;font-size:.95rem}"
+        "[data-testid=stExpandSidebarButton]{width:auto!important}"
+        ".block-container h1{font-size:1.6rem;padding-top:.2rem}"
+        "}</style>"
+    )
+
+
 def show_map(payload: render.MapPayload, city: CityProfile, *, key: str, height: int,
              returned_objects: list[str] | None = None) -> dict | None:
     """The town's map, mounted once per page, drawing ``payload``; streamlit-folium's output.
@@ -123,6 +144,7 @@ def show_map(payload: render.MapPayload, city: CityProfile, *, key: str, height:
     feature group and the map's runtime redraws only what changed. No ``center``: the
     runtime brings the selected venue and a new start point into view itself.
     """
-    return st_folium(render.base_map(city), key=key, height=height, use_container_width=True,
-                     returned_objects=returned_objects or [],
-                     feature_group_to_add=render.venue_layers(payload))
+    with st.container(key="venue-map"):  # the page style sizes the map by this key
+        return st_folium(render.base_map(city), key=key, height=height,
+                         use_container_width=True, returned_objects=returned_objects or [],
+                         feature_group_to_add=render.venue_layers(payload))

@@ -590,3 +590,54 @@ def _walk(element: object):
     yield element
     for child in getattr(element, "_children", {}).values():
         yield from _walk(child)
+
+
+# --------------------------------------------------------------------------- mounted map, places
+
+
+def test_start_and_selection_do_not_change_the_drawn_digest() -> None:
+    plain = _payload(_build("en"))
+    moved = _payload(_build("en", start=(42.42, 18.77, "Somewhere"), selected="gal"))
+    assert plain["v"] == moved["v"]
+    assert (plain["sel"], moved["sel"]) == (None, "gal")
+    assert moved["start"] == [42.42, 18.77, "Somewhere"]
+    other_time = _payload(_build("en", now=WHEN + timedelta(days=2)))  # a Sunday
+    other_language = _payload(_build("me"))
+    assert len({plain["v"], other_time["v"], other_language["v"]}) == 3
+
+
+def test_the_base_map_is_the_same_text_for_every_view() -> None:
+    # streamlit-folium keeps a component mounted while the map's script is unchanged
+    first = map_html(render.base_map(CITY))
+    again = map_html(render.base_map(CITY))
+    strip = re.compile(r"_[0-9a-f]{32}\b")
+    assert strip.sub("_X", first) == strip.sub("_X", again)
+    assert "kcmVenueMap.update({" not in first  # no payload in it
+
+
+def test_visit_flags_and_boat_landmarks_reach_the_card() -> None:
+    venues = VENUES.copy()
+    venues["visit"] = ["yes", "appointment", "no", ""]
+    venues["boat_only"] = [True, False, False, True]
+    venues["boat_from"] = ["pier", "", "", "nowhere-known"]
+    options = MapOptions(now=WHEN, landmarks={"pier": ("Pier <Perast>", 42.48, 18.69)})
+    payload = _payload(map_html(build_map(venues, CATEGORIES, CITY, "en", options)))
+    rows = _rows(payload)
+    visit = {vid: (layer["f"][i] >> 5) & 3 for vid, (layer, i) in rows.items()}
+    assert visit == {"gal": 1, "xss-img": 2, "xss-tpl": 3, "xss-slash": 0}
+    boats = {vid: payload["boats"][layer["bt"][i]] if layer.get("bt") else None
+             for vid, (layer, i) in rows.items()}
+    assert boats["gal"] == [escape(t("map.by_boat_from", "en", place="Pier <Perast>")),
+                            42.48, 18.69]
+    assert boats["xss-slash"] == [escape(t("map.by_boat", "en")), None, None]
+    assert boats["xss-img"] is None and boats["xss-tpl"] is None
+    assert payload["boats"][0] is None
+
+
+def test_landmark_points_name_places_in_the_language() -> None:
+    places = gpd.GeoDataFrame(
+        {"id": ["pier"], "name": ["Obala"], "name_en": ["Waterfront"]},
+        geometry=shapely.points([18.69], [42.48]), crs="EPSG:4326")
+    assert render.landmark_points(places, "en", ("me", "en")) == {
+        "pier": ("Waterfront", 42.48, 18.69)}
+    assert render.landmark_points(places, "me", ("me", "en"))["pier"][0] == "Obala"

@@ -46,3 +46,12 @@ def test_fold(text, folded):
 
 def test_markdown_literal_neutralises_links_and_emphasis():
     assert markdown_literal("[x](http://evil) **b**") == r"\[x\]\(http\://evil\) \*\*b\*\*"
+
+
+def test_css_string_keeps_quotes_and_style_tags_inside_the_string() -> None:
+    from mapping.text import css_string
+
+    assert css_string("Filteri") == '"Filteri"'
+    hostile = css_string('a"b\\c</style><script>x</script>é')
+    assert hostile.count('"') == 2 and "<" not in hostile and "\\" + "22 " in hostile
+    assert css_string(None) == '""'

@@ -427,12 +427,16 @@
   }
 
   // ---------------------------------------------------------------- selected venue
-  var pending = null, selId = null, reopen = null;
+  var pending = null, opening = null, selId = null, reopen = null;
   function showPending() {
     if (pending && cluster.hasLayer(pending)) {
       var m = pending;
       pending = null;
-      cluster.zoomToShowLayer(m, function () { openCard(m, false); });
+      opening = m;
+      cluster.zoomToShowLayer(m, function () {
+        if (opening === m) { opening = null; }
+        openCard(m, false);
+      });
     }
   }
   function openId() {
@@ -494,6 +498,8 @@
        showVenue(id, zoom)       centre on a venue (its id as in P, escaped) at zoom, no
                                  animation; returns settled()
        venueIds()                every venue id on the map (escaped, as in P)
+       selectVenue(id)           what a payload whose sel is id does (a link, the picker,
+                                 the list); returns settled()
        openCard(id)              open a venue's card as the visitor would (zooming to it
                                  out of its cluster first); returns settled()
 
@@ -504,7 +510,7 @@
   map.on("movestart", function () { moving = true; });
   map.on("moveend", function () { moving = false; });
   function quiet() {
-    return P !== null && loading === 0 && pending === null && !moving &&
+    return P !== null && loading === 0 && pending === null && opening === null && !moving &&
       !L.DomUtil.hasClass(map.getPane("mapPane"), "leaflet-cluster-anim");
   }
   function settled() {
@@ -541,6 +547,7 @@
       return settled();
     },
     venueIds: function () { return Object.keys(byId); },
+    selectVenue: function (id) { select(id || null); return settled(); },
     openCard: function (id) {
       var m = byId[id];
       cluster.zoomToShowLayer(m, function () { openCard(m, true); });
