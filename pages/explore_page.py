@@ -113,6 +113,8 @@ with st.sidebar:
     if note and (note[2], note[3] if note[2] == CLICK else "") == (
             start_key, point if start_key == CLICK else ""):
         (st.success if note[0] == "success" else st.warning)(note[1])
+    elif note:  # the start point has moved on since: the answer no longer applies
+        del st.session_state[LOCATE_NOTE]
 
 timed = when in ("now", "at")
 moment = explore.moment(when, now, on_day, at_time, city.timezone)

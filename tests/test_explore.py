@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from mapping import explore
+from mapping.components import locate
 from mapping.distance import walk_model
 from mapping.query import VenueFilter
 
@@ -172,3 +173,11 @@ def test_inside_area():
     assert explore.inside_area(42.4247, 18.7702, bbox)
     assert not explore.inside_area(44.8125, 20.4612, bbox)  # Belgrade
     assert not explore.inside_area(42.4247, 18.95, bbox)
+
+
+def test_near_me_answers_are_read_safely():
+    assert locate.position({"lat": 42.42, "lon": 18.77}) == (42.42, 18.77)
+    assert locate.position({"error": "denied"}) == "denied"
+    assert locate.position({"error": "timeout"}) == "unavailable"
+    assert locate.position({"lat": "42", "lon": None}) == "unavailable"
+    assert locate.position("nonsense") == "unavailable"
