@@ -8,6 +8,13 @@ straight-line distance in the town's metric CRS × a detour factor ÷ a walking 
 Kotor lies on a bay, so a straight line can cross water; a street-network model
 (OpenStreetMap routing) would be a second class here and a change in
 :func:`walk_model`, not in the pages.
+
+Not every venue can be walked to from a point: :func:`reach` says, per venue, whether it
+is placed and on foot (``walk``), reachable only by boat (``boat``: ``boat_only`` in the
+data, e.g. the islet of Our Lady of the Rocks), or known only to its settlement
+(``settlement``: its point is the settlement's placeholder, so minutes to it would be
+invented). Only the first kind gets minutes (:func:`mapping.query.nearest`); the others
+get none and never take part in a walking rank.
 """
 
 from __future__ import annotations
@@ -35,6 +42,37 @@ def project(lon: float, lat: float, metric_crs: str) -> tuple[float, float]:
     """One WGS84 point in the metric CRS."""
     x, y = _to_metric(metric_crs).transform(lon, lat)
     return float(x), float(y)
+
+
+REACH_WALK = "walk"
+REACH_BOAT = "boat"
+REACH_SETTLEMENT = "settlement"
+REACH_ORDER: tuple[str, ...] = (REACH_WALK, REACH_BOAT, REACH_SETTLEMENT)
+"""How a venue is reached, in the order a nearest-first list shows the kinds."""
+
+
+def flag(values: pd.Series | None, index: pd.Index) -> np.ndarray:
+    """A yes/no data column (JSON ``true``, or the text ``true``/``yes``) as booleans.
+
+    A missing column or value is ``False``: a venue is reachable on foot unless the
+    data says otherwise.
+    """
+    if values is None:
+        return np.zeros(len(index), dtype=bool)
+    text = values.map(lambda v: str(v).strip().lower() if v is not None else "")
+    return text.isin(("true", "yes", "1")).to_numpy(dtype=bool)
+
+
+def reach(venues: pd.DataFrame) -> pd.Series:
+    """``walk``, ``boat`` or ``settlement`` for every venue (see the module docstring).
+
+    ``boat_only`` wins over the precision: an islet placed exactly is still not a walk.
+    """
+    boat = flag(venues.get("boat_only"), venues.index)
+    precision = venues["location_precision"].fillna("").astype(str).str.strip().str.lower()
+    unplaced = (precision == REACH_SETTLEMENT).to_numpy()
+    kinds = np.where(boat, REACH_BOAT, np.where(unplaced, REACH_SETTLEMENT, REACH_WALK))
+    return pd.Series(kinds, index=venues.index, dtype=object)
 
 
 class WalkModel(Protocol):

@@ -2,28 +2,62 @@
 
 The page only lays out widgets; these functions turn its widget values into the
 filtered venues, the start point, the nearest-first list and the card extras.
+
+The nearest-first list (:func:`ranked`, :func:`list_entries`) is honest about distance
+and about who can be visited:
+
+- a venue known only to its settlement gets no minutes ("in Kotor — exact place
+  unknown") and comes after the placed ones; ``approximate`` venues say "≈ N min",
+  ``exact`` ones "N min";
+- a boat-only place says "by boat from <landmark>" and takes no part in the walking rank;
+- organisations whose ``visit`` is ``no`` are left out of the list unless the visitor
+  asks for them or searches by text (they stay on the map and in search);
+- with a time filter, venues whose hours are unknown then are counted
+  (:func:`mapping.query.unknown_hours_count`) and, when asked for, listed as
+  "hours unknown — check before you go".
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import cast
+from typing import TypedDict, cast
 from zoneinfo import ZoneInfo
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from mapping import events as ev
 from mapping import seasons
-from mapping.distance import WalkModel
+from mapping.distance import REACH_BOAT, REACH_SETTLEMENT, WalkModel
 from mapping.i18n import localized_column, t
 from mapping.io import Dataset
-from mapping.query import VenueFilter, apply_filter, nearest
-from mapping.settings import CityProfile
-from mapping.text import markdown_literal
+from mapping.query import VenueFilter, apply_filter, nearest, unknown_hours_count, visitable
+from mapping.schema import is_hex_colour, is_icon_name
 
-NEAR_LIMIT = 30  # venues in the nearest-first list; the map shows all of them
+NEAR_LIMIT = 30  # entries per page of the nearest-first list ("show more" adds a page)
 UPCOMING_PER_VENUE = 3
+STATE_NAMES = {1: "open", 0: "closed", 2: "unknown"}  # seasons.day_view's state codes
+
+
+class NearEntry(TypedDict):
+    """One entry of the nearest-first list, as ``mapping/components/near_list.js`` reads it.
+
+    Every value is plain text for ``textContent`` (never HTML); ``icon`` is a checked
+    Font Awesome name and ``colour`` a checked hex colour, or ``""``.
+    """
+
+    id: str
+    name: str
+    category: str
+    icon: str
+    colour: str
+    reach: str  # walk | boat | settlement (mapping.distance.reach)
+    distance: str  # "12 min walk", "≈ 12 min walk", "by boat from …", "in … — exact place unknown"
+    state: str  # open | closed | unknown, at the moment asked about
+    state_text: str  # the state in words
+    hours: str  # that day's hours in words ("" when unknown)
+    note: str  # "by appointment", or ""
 
 
 def landmarks(places: gpd.GeoDataFrame, lang: str, languages: tuple[str, ...]) -> pd.DataFrame:
@@ -73,6 +107,12 @@ def filtered(data: Dataset, venue_filter: VenueFilter, lang: str | None = None) 
     return shown.assign(display_name=name)
 
 
+def unknown_hours(data: Dataset, venue_filter: VenueFilter) -> int:
+    """Venues that would match ``venue_filter`` but for hours unknown at its time."""
+    city = data.city
+    return unknown_hours_count(data.venues, venue_filter, city.timezone, city.country or None)
+
+
 def near(
     venues: pd.DataFrame, start: tuple[float, float, str], model: WalkModel
 ) -> pd.DataFrame:
@@ -82,6 +122,111 @@ def near(
     ``model.describe(lang)`` under the list, so the caption always names the model used.
     """
     return nearest(venues, (start[0], start[1]), model)
+
+
+def ranked(
+    venues: pd.DataFrame, start: tuple[float, float, str], model: WalkModel, *,
+    hide_unvisitable: bool,
+) -> tuple[pd.DataFrame, int]:
+    """The nearest-first list and how many non-visitable organisations it leaves out.
+
+    ``hide_unvisitable`` is the page's default (no "include organisations" and no text
+    search): organisations with ``visit`` = ``no`` are not places a visitor walks to.
+    """
+    order = near(venues, start, model)
+    if not hide_unvisitable:
+        return order, 0
+    keep = visitable(order)
+    return order[keep], int((~keep).sum())
+
+
+def page_limit(limit: int, ids: pd.Series, selected: str | None) -> int:
+    """Entries to show: ``limit``, widened by whole pages to reach the selected venue.
+
+    A venue chosen on the map is then in the list, highlighted and scrolled to.
+    """
+    limit = max(NEAR_LIMIT, limit)
+    if selected:
+        hits = np.flatnonzero(ids.to_numpy() == selected)
+        if hits.size and hits[0] >= limit:
+            limit = (int(hits[0]) // NEAR_LIMIT + 1) * NEAR_LIMIT
+    return limit
+
+
+def inside_area(lat: float, lon: float, bbox: tuple[float, float, float, float]) -> bool:
+    """Whether (lat, lon) lies in the study area ``bbox`` (west, south, east, north)."""
+    west, south, east, north = bbox
+    return west <= lon <= east and south <= lat <= north
+
+
+def list_entries(
+    venues: pd.DataFrame, data: Dataset, lang: str, moment: datetime, *,
+    check_hours: bool = False,
+) -> list[NearEntry]:
+    """The entries of the nearest-first list for ``venues`` (rows of :func:`ranked`).
+
+    ``moment`` is the time the state (open / closed / hours unknown) is for;
+    ``check_hours`` (a time filter is on) words unknown hours as "hours unknown —
+    check before you go".
+    """
+    if venues.empty:
+        return []
+    city = data.city
+    categories = data.categories.set_index("id")
+    labels = localized_column(categories, "label", lang, city.languages)
+    icons = categories["icon"].where(categories["icon"].map(is_icon_name), "")
+    colours = categories["colour"].where(categories["colour"].map(is_hex_colour), "")
+    codes, view = seasons.day_view(venues["opening_hours"], moment, city.timezone, lang,
+                                   country=city.country or None)
+    states = view["state_at"].to_numpy()[codes]
+    today = view["today"].to_numpy()[codes]
+    state_words = {
+        1: t("near.state_open", lang), 0: t("near.state_closed", lang),
+        2: t("near.state_unknown_check" if check_hours else "near.state_unknown", lang),
+    }
+    distance = _distance_texts(venues, data, lang)
+    visit = (venues["visit"] if "visit" in venues.columns
+             else pd.Series("", index=venues.index)).fillna("").astype(str)
+    appointment = t("near.appointment", lang)
+    entries: list[NearEntry] = []
+    for i, (venue_id, name, category) in enumerate(
+            zip(venues["id"], venues["display_name"], venues["category"], strict=True)):
+        state = int(states[i])
+        entries.append(NearEntry(
+            id=str(venue_id), name=str(name), category=str(labels.get(category, category)),
+            icon=str(icons.get(category, "")), colour=str(colours.get(category, "")),
+            reach=str(venues["reach"].iloc[i]), distance=distance[i],
+            state=STATE_NAMES[state], state_text=state_words[state],
+            hours="" if state == 2 else str(today[i]),
+            note=appointment if visit.iloc[i].strip().lower() == "appointment" else "",
+        ))
+    return entries
+
+
+def _distance_texts(venues: pd.DataFrame, data: Dataset, lang: str) -> list[str]:
+    """The list's distance column: minutes on foot, or why there are none."""
+    city = data.city
+    places = data.places
+    settlements = dict(zip(places["id"], localized_column(places, "name", lang, city.languages),
+                           strict=True))
+    marks = landmarks(places, lang, city.languages)["label"].to_dict()
+    out = []
+    for kind, minutes, precision, settlement, boat_from in zip(
+            venues["reach"], venues["walk_min"], venues["location_precision"],
+            venues.get("settlement", pd.Series("", index=venues.index)),
+            venues.get("boat_from", pd.Series("", index=venues.index)), strict=True):
+        if kind == REACH_BOAT:
+            where = marks.get(str(boat_from or ""))
+            out.append(t("near.boat", lang, landmark=where) if where
+                       else t("near.boat_anywhere", lang))
+        elif kind == REACH_SETTLEMENT:
+            place = settlements.get(str(settlement or ""))
+            out.append(t("near.unplaced", lang, place=place) if place
+                       else t("near.unplaced_anywhere", lang))
+        else:
+            key = "near.walk_exact" if str(precision).strip() == "exact" else "near.walk"
+            out.append(t(key, lang, minutes=max(1, round(float(minutes)))))
+    return out
 
 
 def center_on(venues: pd.DataFrame, venue_id: str | None) -> tuple[float, float] | None:
@@ -103,22 +248,3 @@ def upcoming_lines(
         return {}
     occ = ev.upcoming(data.events, venue_ids, now, data.city.timezone, UPCOMING_PER_VENUE)
     return ev.card_lines(occ, lang, data.city.languages)
-
-
-def list_labels(
-    venues: pd.DataFrame, category_labels: pd.Series, when: datetime, city: CityProfile,
-    lang: str,
-) -> list[str]:
-    """One line per venue for the nearest-first list: name · category · walk · today's hours.
-
-    Markdown punctuation is escaped: button labels render markdown, data must stay text.
-    """
-    codes, view = seasons.day_view(venues["opening_hours"], when, city.timezone, lang,
-                                   country=city.country or None)
-    today = view["today"].to_numpy()[codes]
-    walk = venues["walk_min"].map(lambda m: t("near.walk", lang, minutes=max(1, round(m))))
-    category = venues["category"].map(category_labels).fillna("")
-    return [
-        " · ".join(markdown_literal(part) for part in parts)
-        for parts in zip(venues["display_name"], category, walk, today, strict=True)
-    ]

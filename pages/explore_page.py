@@ -3,15 +3,23 @@
 Every widget's value lives in the URL (``bind="query-params"``, or ids through
 ``url_choice``/``sync_url`` for choices), so a copied URL restores the view: language,
 categories, time, filters, start point and selected venue.
+
+Below the map, the nearest-first list (``mapping.components.near_list``) selects a venue
+(``st.session_state["venue"]``, mirrored to ``?venue=``) and follows the map's card.
+Organisations without a place to visit are left out of the list and of the "open"
+results unless the visitor ticks "include organisations" or searches by text; with a
+time filter, venues whose hours are unknown are counted and can be included.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time
 
 import streamlit as st
 
 from mapping import clock, explore, i18n, render
+from mapping.components import locate, near_list
 from mapping.distance import walk_model
 from mapping.query import VenueFilter
 from pages.shared import (
@@ -26,6 +34,9 @@ from pages.shared import (
 
 PENDING_START = "_pending_start"
 SEEN_CLICK = "_seen_click"
+NEAR_SHOWN = "_near_shown"  # entries the list shows ("show more" adds a page)
+LOCATED = "_located"  # the "lat,lon" that "Near me" last set as the start point
+LOCATE_NOTE = "_locate_note"  # (level, text, start, pt) of the last "Near me" answer
 CLICK = "click"
 WHEN = ["any", "now", "at"]
 
@@ -43,6 +54,25 @@ if PENDING_START in st.session_state:
 categories = data.categories.set_index("id")
 category_label = i18n.localized_column(categories, "label", lang, city.languages)
 landmarks = explore.landmarks(data.places, lang, city.languages)
+start_options = [*landmarks.index, CLICK]
+default_start = (city.default_start if city.default_start in landmarks.index
+                 else start_options[0])
+
+
+def _located(answer: tuple[float, float] | str) -> None:
+    """"Near me" answered: start there if inside the study area, else say why not."""
+    fallback = str(landmarks.loc[default_start, "label"])
+    if isinstance(answer, tuple) and explore.inside_area(*answer, city.bbox):
+        pt = f"{answer[0]:.5f},{answer[1]:.5f}"
+        st.session_state.update({"start": CLICK, "pt": pt, LOCATED: pt})
+        st.session_state[LOCATE_NOTE] = ("success", tr("near.locate_done"), CLICK, pt)
+        return
+    key = {"denied": "near.locate_denied", "unavailable": "near.locate_unavailable"}.get(
+        answer if isinstance(answer, str) else "", "near.locate_outside")
+    st.session_state["start"] = default_start
+    st.session_state[LOCATE_NOTE] = ("warning", tr(key, start=fallback), default_start,
+                                     st.session_state.get("pt", ""))
+
 
 with st.sidebar:
     st.header(tr("filters.heading"))
@@ -64,11 +94,11 @@ with st.sidebar:
                                bind="query-params")
         at_time = st.time_input(tr("filters.time"), value=time(10, 0), key="time",
                                 bind="query-params", step=1800)
+    hours_box = st.container()  # the unknown-hours count and its switch, filled below
     members = st.checkbox(tr("filters.members"), key="members", bind="query-params")
     access = st.checkbox(tr("filters.wheelchair"), key="access", bind="query-params")
-    start_options = [*landmarks.index, CLICK]
-    default_start = (city.default_start if city.default_start in landmarks.index
-                     else start_options[0])
+    include_orgs = st.checkbox(tr("filters.include_orgs"), key="orgs", bind="query-params",
+                               help=tr("filters.include_orgs_help"))
     url_choice("start", start_options, default_start)
     start_key = st.selectbox(
         tr("near.start"), start_options, key="start",
@@ -77,26 +107,44 @@ with st.sidebar:
     sync_url("start", default_start)
     point = st.text_input(tr("near.point"), key="pt", bind="query-params",
                           disabled=start_key != CLICK, help=tr("near.click_hint"))
+    locate.locate(locate.data(tr("near.locate"), tr("near.locating")), key="locate",
+                  on_position=_located)
+    note = st.session_state.get(LOCATE_NOTE)
+    if note and (note[2], note[3] if note[2] == CLICK else "") == (
+            start_key, point if start_key == CLICK else ""):
+        (st.success if note[0] == "success" else st.warning)(note[1])
+    elif note:  # the start point has moved on since: the answer no longer applies
+        del st.session_state[LOCATE_NOTE]
 
+timed = when in ("now", "at")
 moment = explore.moment(when, now, on_day, at_time, city.timezone)
-venue_filter = VenueFilter(
+searching = bool((text or "").strip())
+hide_orgs = not include_orgs and not searching  # a search hit always shows
+base_filter = VenueFilter(
     categories=tuple(chosen), text=text or "", members_only=members, wheelchair=access,
-    open_at=moment if when in ("now", "at") else None,
+    open_at=moment if timed else None, visitable_only=timed and hide_orgs,
 )
+unknown_hours = explore.unknown_hours(data, base_filter)
+include_unknown = False
+if timed:
+    with hours_box:
+        st.caption(tr("filters.unknown_count", count=unknown_hours))
+        include_unknown = st.checkbox(tr("filters.include_unknown"), key="unknown",
+                                      bind="query-params")
+venue_filter = replace(base_filter, unknown_hours=True) if include_unknown else base_filter
 start = explore.start_point(start_key, point, landmarks, tr("near.map_click"))
+if start_key == CLICK and point and point == st.session_state.get(LOCATED):
+    start = (start[0], start[1], tr("near.my_location"))
 shown = explore.filtered(data, venue_filter, lang)
 model = walk_model(data)
-nearby = explore.near(shown, start, model)
 
 st.title(tr("app.title"))
 st.caption(tr("app.tagline"))
 st.sidebar.markdown(f"**{tr('filters.count', shown=len(shown), total=len(data.venues))}**")
-if when in ("now", "at"):
+if timed:
     st.caption(tr("explore.unknown_hours_note"))
 
-venue_options = ["", *nearby["id"]]
-names = dict(zip(nearby["id"], nearby["display_name"], strict=True))
-url_choice("venue", venue_options, "")
+url_choice("venue", ["", *shown["id"]], "")
 selected = st.session_state["venue"] or None
 
 
@@ -127,25 +175,47 @@ if clicked and clicked != st.session_state.get(SEEN_CLICK):
     st.session_state[PENDING_START] = (clicked["lat"], clicked["lng"])
     st.rerun()
 
-if shown.empty:
-    st.info(tr("filters.none"))
+
+def _pick(venue_id: str) -> None:
+    """An entry chosen in the list, or a card opened or closed on the map."""
+    st.session_state["venue"] = venue_id
+
+
+def _more(on_screen: int) -> None:
+    st.session_state[NEAR_SHOWN] = on_screen + explore.NEAR_LIMIT
+
+
+def _include_unknown() -> None:
+    st.session_state["unknown"] = True
+
+
+listed, left_out = explore.ranked(shown, start, model, hide_unvisitable=hide_orgs)
+offer_unknown = timed and unknown_hours > 0 and not include_unknown
+if listed.empty:
+    st.info(tr("filters.none_unknown_hours", count=unknown_hours) if offer_unknown
+            else tr("filters.none"))
 else:
     st.subheader(tr("near.heading", start=start[2]))
     st.caption(tr("near.pick_hint"))
-    listed = nearby.head(explore.NEAR_LIMIT)
-    labels = explore.list_labels(listed, category_label, moment, city, lang)
-
-    def _pick(venue_id: str) -> None:
-        st.session_state["venue"] = venue_id
-
-    for venue_id, label in zip(listed["id"], labels, strict=True):
-        st.button(label, key=f"pick-{venue_id}", on_click=_pick, args=(venue_id,),
-                  use_container_width=True,
-                  type="primary" if venue_id == selected else "secondary")
-    if len(nearby) > explore.NEAR_LIMIT:
-        st.caption(tr("near.more", shown=explore.NEAR_LIMIT, total=len(nearby)))
+    limit = explore.page_limit(st.session_state.get(NEAR_SHOWN, explore.NEAR_LIMIT),
+                               listed["id"], selected)
+    entries = explore.list_entries(listed.head(limit), data, lang, moment,
+                                   check_hours=timed)
+    near_list.near_list(
+        near_list.data(entries, selected=selected, total=len(listed),
+                       label=tr("near.list_label", start=start[2]),
+                       shown=tr("near.shown", shown=len(entries), total=len(listed)),
+                       more=tr("near.show_more")),
+        key="near-list", on_pick=_pick, on_more=_more,
+    )
+    if offer_unknown:
+        st.caption(tr("filters.unknown_count", count=unknown_hours))
+if offer_unknown:
+    st.button(tr("near.include_unknown_button"), key="include-unknown",
+              on_click=_include_unknown)
+if left_out:
+    st.caption(tr("near.orgs_left_out", count=left_out))
+if not listed.empty:
     st.caption(model.describe(lang))
 
-st.selectbox(tr("near.selected"), venue_options, key="venue",
-             format_func={**names, "": tr("near.none_selected")}.get)
 sync_url("venue", "")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from mapping import explore
+from mapping.components import locate
 from mapping.distance import walk_model
 from mapping.query import VenueFilter
 
@@ -67,18 +69,115 @@ class ByNameWalk:
 def test_near_asks_the_model_it_is_given(mini):
     shown = explore.filtered(mini, VenueFilter(), "en")
     by_name = explore.near(shown, (42.4247, 18.7702, "x"), ByNameWalk())
-    assert list(by_name["id"]) == ["atelier-perast", "gal-durkovic", "atelier-seasonal",
-                                   "museum-sea"]
-    assert by_name["walk_min"].tolist() == [1.0, 7.0, 20.0, 50.0]
+    # atelier-perast is known only to its settlement: last, with no minutes
+    assert list(by_name["id"]) == ["gal-durkovic", "atelier-seasonal", "museum-sea",
+                                   "atelier-perast"]
+    assert by_name["walk_min"].tolist()[:3] == [7.0, 20.0, 50.0]
+    assert pd.isna(by_name["walk_min"].iloc[3])
     straight = explore.near(shown, (42.4247, 18.7702, "x"), walk_model(mini))
     assert list(straight["id"])[0] == "museum-sea"  # 50 m from the Sea Gate
 
 
-def test_list_labels_keep_markdown_inert(mini):
-    near = explore.near(explore.filtered(mini, VenueFilter(), "en"), (42.4247, 18.7702, "x"),
-                        walk_model(mini))
-    near = near.assign(display_name=["[link](http://evil)", *near["display_name"][1:]])
-    labels = explore.list_labels(near, mini.categories.set_index("id")["label_en"],
-                                 datetime(2026, 1, 10, 11, tzinfo=TZ), mini.city, "en")
-    assert labels[0].startswith(r"\[link\]\(http\://evil\)")
-    assert "min walk" in labels[0]
+NOON = datetime(2026, 1, 10, 11, tzinfo=TZ)  # a winter Saturday
+
+
+def _entries(data, start, *, hide=True, lang="en", when=NOON, check_hours=False):
+    shown = explore.filtered(data, VenueFilter(), lang)
+    listed, _ = explore.ranked(shown, start, walk_model(data), hide_unvisitable=hide)
+    return {e["id"]: e for e in explore.list_entries(listed, data, lang, when,
+                                                     check_hours=check_hours)}
+
+
+def test_entries_say_minutes_with_the_precision_they_have(mini):
+    entries = _entries(mini, (42.4247, 18.7702, "Sea Gate"))
+    assert entries["museum-sea"]["distance"] == "1 min walk"  # exact: no ≈
+    assert entries["atelier-seasonal"]["distance"].startswith("≈ ")  # approximate
+    assert entries["atelier-perast"]["distance"] == "exact place unknown"  # no settlement id
+    assert entries["atelier-perast"]["reach"] == "settlement"
+
+
+def test_entries_carry_category_icon_colour_and_state(mini):
+    entries = _entries(mini, (42.4247, 18.7702, "Sea Gate"))
+    gallery = entries["gal-durkovic"]
+    row = mini.categories.set_index("id").loc["gallery"]
+    assert (gallery["category"], gallery["icon"], gallery["colour"]) == (
+        row["label_en"], row["icon"], row["colour"])
+    assert (gallery["state"], gallery["state_text"], gallery["hours"]) == (
+        "open", "open", "09:00–15:00")
+    assert entries["atelier-perast"]["state"] == "closed"  # Jun-Sep only
+    museum = entries["museum-sea"]
+    assert (museum["state"], museum["state_text"], museum["hours"]) == (
+        "unknown", "hours unknown", "")
+    checked = _entries(mini, (42.4247, 18.7702, "x"), check_hours=True)["museum-sea"]
+    assert checked["state_text"] == "hours unknown — check before you go"
+
+
+def test_entries_in_montenegrin(mini):
+    entries = _entries(mini, (42.4247, 18.7702, "x"), lang="me")
+    assert entries["museum-sea"]["name"] == "Pomorski muzej"
+    assert entries["museum-sea"]["state_text"] == "radno vrijeme nepoznato"
+    assert entries["atelier-seasonal"]["distance"].endswith("min hoda")
+
+
+def test_kotor_settlement_and_boat_entries_are_honest(kotor):
+    entries = _entries(kotor, (42.4863, 18.6983, "Perast waterfront"))
+    assert entries["gospa-od-skrpjela"]["distance"] == "by boat from Perast waterfront"
+    unplaced = [e for e in entries.values() if e["reach"] == "settlement"]
+    assert unplaced and all(e["distance"].endswith("— exact place unknown") for e in unplaced)
+    assert "min" not in " ".join(e["distance"] for e in unplaced)
+    order = [e["reach"] for e in entries.values()]
+    assert order == sorted(order, key=["walk", "boat", "settlement"].index)
+
+
+def test_non_visitable_left_out_of_the_near_ranking_by_default(kotor):
+    shown = explore.filtered(kotor, VenueFilter(), "en")
+    start = (42.4247, 18.7702, "Sea Gate")
+    listed, left_out = explore.ranked(shown, start, walk_model(kotor), hide_unvisitable=True)
+    closed_doors = set(kotor.venues.loc[kotor.venues["visit"] == "no", "id"])
+    assert "expeditio" in closed_doors
+    assert not closed_doors & set(listed["id"])
+    assert left_out == len(closed_doors)
+    everyone, none_left = explore.ranked(shown, start, walk_model(kotor),
+                                         hide_unvisitable=False)
+    assert closed_doors <= set(everyone["id"]) and none_left == 0
+
+
+def test_appointment_is_said(kotor):
+    data = replace(kotor, venues=kotor.venues.assign(
+        visit=kotor.venues["visit"].where(kotor.venues["id"] != "cats-museum", "appointment")))
+    entries = _entries(data, (42.4247, 18.7702, "x"))
+    assert entries["cats-museum"]["note"] == "by appointment"
+    open_doors = kotor.venues.loc[kotor.venues["visit"] == "yes", "id"]
+    assert {entries[v]["note"] for v in open_doors} == {""}
+
+
+def test_unknown_hours_count_for_the_page(mini):
+    when = datetime(2026, 1, 10, 11, tzinfo=TZ)
+    assert explore.unknown_hours(mini, VenueFilter(open_at=when)) == 1
+    assert explore.unknown_hours(mini, VenueFilter()) == 0
+
+
+def test_page_limit_grows_by_pages_to_the_selected_venue():
+    ids = pd.Series([f"v{i}" for i in range(100)])
+    page = explore.NEAR_LIMIT
+    assert explore.page_limit(page, ids, None) == page
+    assert explore.page_limit(page, ids, "v3") == page
+    assert explore.page_limit(page, ids, f"v{page}") == 2 * page
+    assert explore.page_limit(page, ids, "v99") == 4 * page
+    assert explore.page_limit(2 * page, ids, "v5") == 2 * page
+    assert explore.page_limit(page, ids, "elsewhere") == page
+
+
+def test_inside_area():
+    bbox = (18.50, 42.25, 18.90, 42.58)
+    assert explore.inside_area(42.4247, 18.7702, bbox)
+    assert not explore.inside_area(44.8125, 20.4612, bbox)  # Belgrade
+    assert not explore.inside_area(42.4247, 18.95, bbox)
+
+
+def test_near_me_answers_are_read_safely():
+    assert locate.position({"lat": 42.42, "lon": 18.77}) == (42.42, 18.77)
+    assert locate.position({"error": "denied"}) == "denied"
+    assert locate.position({"error": "timeout"}) == "unavailable"
+    assert locate.position({"lat": "42", "lon": None}) == "unavailable"
+    assert locate.position("nonsense") == "unavailable"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, time
 
@@ -31,8 +32,23 @@ def shown_count(at: AppTest) -> int:
     raise AssertionError("no venue count in the sidebar")
 
 
+def near_data(at: AppTest) -> dict | None:
+    """The data the nearest-first list component got (AppTest cannot look inside it)."""
+    for element in at.get("bidi_component"):
+        if element.proto.component_name == "kcm_near_list":
+            return json.loads(element.proto.json)
+    return None
+
+
 def near_names(at: AppTest) -> list[str]:
-    return [b.label.split(" · ")[0] for b in at.button if b.key.startswith("pick-")]
+    data = near_data(at)
+    return [] if data is None else [e["name"] for e in data["entries"]]
+
+
+def entry(at: AppTest, venue_id: str) -> dict:
+    data = near_data(at)
+    assert data is not None, "no near list"
+    return next(e for e in data["entries"] if e["id"] == venue_id)
 
 
 @pytest.mark.parametrize(("lang", "title"), [("me", "Kreativna mapa Kotora"),
@@ -52,8 +68,21 @@ def test_kotor_data_runs(monkeypatch):
 def test_default_shows_all_sorted_by_walk(monkeypatch):
     at = make_app(monkeypatch, lang="en")
     assert shown_count(at) == 4
-    assert near_names(at)[0] == "Maritime Museum"
-    assert near_names(at)[-1] == "Atelje Perast"
+    assert near_names(at) == ["Maritime Museum", "Đurković Gallery", "Atelje Sezona",
+                              "Atelje Perast"]  # Perast: settlement-level, last
+    assert entry(at, "museum-sea")["distance"] == "1 min walk"
+    assert entry(at, "atelier-seasonal")["distance"].startswith("≈ ")
+    assert entry(at, "atelier-perast")["distance"] == "exact place unknown"
+    data = near_data(at)
+    assert (data["total"], data["shown"], data["selected"]) == (4, "Shown: 4 of 4", "")
+
+
+def test_list_entries_show_category_icon_colour_and_state(monkeypatch):
+    at = make_app(monkeypatch, lang="en", when="at", date="2026-01-10", time="11:00")
+    gallery = entry(at, "gal-durkovic")
+    assert (gallery["category"], gallery["icon"], gallery["colour"]) == (
+        "Galleries", "palette", "#332288")
+    assert (gallery["state"], gallery["hours"]) == ("open", "09:00–15:00")
 
 
 def test_category_filter(monkeypatch):
@@ -87,21 +116,42 @@ def test_open_on_date_and_time(monkeypatch):
     at.sidebar.date_input(key="date").set_value(date(2026, 1, 10)).run()  # a Saturday
     at.sidebar.time_input(key="time").set_value(time(11, 0)).run()
     assert shown_count(at) == 2  # unknown hours are not shown as open; Perast closed in winter
+    assert "Matching venues with unknown hours: 1" in [c.value for c in at.sidebar.caption]
     at.sidebar.date_input(key="date").set_value(date(2026, 1, 11)).run()  # Sunday
     assert shown_count(at) == 0
-    assert any("No venue matches" in i.value for i in at.info)
+    assert near_data(at) is None
+
+
+def test_empty_because_of_unknown_hours_offers_them(monkeypatch):
+    at = make_app(monkeypatch, lang="en", when="at", date="2026-01-11", time="11:00")
+    assert shown_count(at) == 0
+    message = at.info[0].value
+    assert "unknown hours: 1" in message
+    assert "fewer categories" not in message
+    at.button(key="include-unknown").click().run()
+    assert at.sidebar.checkbox(key="unknown").value is True
+    assert shown_count(at) == 1
+    museum = entry(at, "museum-sea")
+    assert museum["state_text"] == "hours unknown — check before you go"
+
+
+def test_empty_for_other_reasons_says_try_fewer_categories(monkeypatch):
+    at = make_app(monkeypatch, lang="en", q="no such venue anywhere")
+    assert "Try fewer categories" in at.info[0].value
 
 
 def test_start_point_reorders_the_list(monkeypatch):
     at = make_app(monkeypatch, lang="en")
     at.sidebar.selectbox(key="start").set_value("perast-shore").run()
-    assert near_names(at)[0] == "Atelje Perast"
+    assert near_names(at) == ["Atelje Sezona", "Đurković Gallery", "Maritime Museum",
+                              "Atelje Perast"]  # placed ones by minutes, then the unplaced
     assert at.subheader[0].value == "Near Perast waterfront"
 
 
 def test_clicked_point_from_url(monkeypatch):
     at = make_app(monkeypatch, lang="en", start="click", pt="42.4866,18.6986")
-    assert near_names(at)[0] == "Atelje Perast"
+    assert near_names(at)[0] == "Atelje Sezona"
+    assert at.subheader[0].value == "Near Point clicked on the map"
 
 
 def test_url_restores_the_view(monkeypatch):
@@ -111,7 +161,8 @@ def test_url_restores_the_view(monkeypatch):
     assert at.sidebar.checkbox(key="members").value is True
     assert at.sidebar.text_input(key="q").value == "atelje"
     assert near_names(at) == ["Atelje Perast"]
-    assert at.selectbox(key="venue").value == "atelier-perast"
+    assert near_data(at)["selected"] == "atelier-perast"
+    assert at.session_state["venue"] == "atelier-perast"
 
 
 def test_language_switch_changes_labels(monkeypatch):
@@ -122,6 +173,7 @@ def test_language_switch_changes_labels(monkeypatch):
     assert at.sidebar.checkbox(key="members").label == (
         "Samo članovi i potencijalni članovi klastera")
     assert near_names(at)[0] == "Pomorski muzej"
+    assert entry(at, "atelier-perast")["distance"] == "tačna lokacija nepoznata"
 
 
 def test_unreadable_data_folder_shows_the_problems(monkeypatch, broken_folder):
@@ -130,3 +182,63 @@ def test_unreadable_data_folder_shows_the_problems(monkeypatch, broken_folder):
     assert not at.exception
     assert "has problems" in at.error[0].value or "ima greške" in at.error[0].value
     assert "venues.geojson:-:-: malformed JSON" in at.code[0].value
+
+
+def test_kotor_list_leaves_out_organisations_without_a_place(monkeypatch, kotor):
+    at = make_app(monkeypatch, folder=REPO_DATA, lang="en")
+    closed_doors = set(kotor.venues.loc[kotor.venues["visit"] == "no", "id"])
+    data = near_data(at)
+    assert data["total"] == len(kotor.venues) - len(closed_doors)
+    assert f"left out of this list: {len(closed_doors)}" in " ".join(
+        c.value for c in at.caption)
+    at.sidebar.checkbox(key="orgs").check().run()
+    assert near_data(at)["total"] == len(kotor.venues)
+
+
+def test_kotor_search_hit_lists_an_organisation(monkeypatch):
+    at = make_app(monkeypatch, folder=REPO_DATA, lang="en", q="expeditio")
+    assert "expeditio" in [e["id"] for e in near_data(at)["entries"]]
+
+
+def test_kotor_list_pages_reach_every_match(monkeypatch, kotor):
+    at = make_app(monkeypatch, folder=REPO_DATA, lang="en", orgs="true")
+    data = near_data(at)
+    assert len(data["entries"]) == 30 and data["total"] == len(kotor.venues)
+    assert data["shown"] == f"Shown: 30 of {len(kotor.venues)}"
+    at.session_state["_near_shown"] = 60  # what "show more" (30 on screen) asks for
+    at.run()
+    at.session_state["_near_shown"] = 90
+    at.run()
+    ids = [e["id"] for e in near_data(at)["entries"]]
+    assert sorted(ids) == sorted(kotor.venues["id"])
+
+
+def test_kotor_selected_venue_far_down_widens_the_list(monkeypatch):
+    at = make_app(monkeypatch, folder=REPO_DATA, lang="en", venue="vida-matjan-lastva",
+                  orgs="true")
+    data = near_data(at)
+    assert data["selected"] == "vida-matjan-lastva"
+    assert "vida-matjan-lastva" in [e["id"] for e in data["entries"]]
+    assert len(data["entries"]) > 30
+
+
+def test_kotor_islet_is_by_boat(monkeypatch):
+    at = make_app(monkeypatch, folder=REPO_DATA, lang="en", start="perast-waterfront")
+    islet = entry(at, "gospa-od-skrpjela")
+    assert islet["distance"] == "by boat from Perast waterfront"
+    reaches = [e["reach"] for e in near_data(at)["entries"]]
+    assert reaches.index("boat") > max(i for i, r in enumerate(reaches) if r == "walk")
+
+
+def test_kotor_open_at_keeps_organisations_out_and_counts_unknown(monkeypatch, kotor):
+    at = make_app(monkeypatch, folder=REPO_DATA, lang="en", when="at", date="2026-12-01",
+                  time="11:00")
+    unknown = [c.value for c in at.sidebar.caption if c.value.startswith("Matching")]
+    visitable_unknown = int(((kotor.venues["opening_hours"] == "")
+                             & (kotor.venues["visit"] != "no")).sum())
+    assert unknown == [f"Matching venues with unknown hours: {visitable_unknown}"]
+    at.sidebar.checkbox(key="unknown").check().run()
+    ids = {e["id"] for e in near_data(at)["entries"]}
+    assert "expeditio" not in ids
+    assert all(e["state_text"] == "hours unknown — check before you go"
+               for e in near_data(at)["entries"] if e["state"] == "unknown")
