@@ -194,31 +194,197 @@ def bench_rerun() -> None:
           f"max {ms(max(toggles[1:]))})")
 
 
-# ------------------------------------------------------------------ browser (issue 3)
+# ------------------------------------------------------------------ browser (issue 9)
+
+BASELINE = "c8e62b1"  # the build before "a map that stays put": the map remounts on each change
+VIEWPORT = {"width": 1280, "height": 900}
+FILTER_TOGGLES, START_CHANGES, ROUND_TRIPS, WARM_VISITS = 5, 4, 3, 4
+BROWSER_TIMEOUT_S = 180
+
+# Mark the map drawn now (a property on its kcmVenueMap object) and say what it shows.
+_MARK_MAP = """(token) => {
+    const m = window.kcmVenueMap;
+    m.__kcmBench = token;
+    return {updates: typeof m.updates === "function" ? m.updates() : -1,
+            markers: m.markerCount()};
+}"""
+# The map drew a state after the mark: a new map (the iframe was remounted, as the
+# baseline does, or another page's map) or one more payload drawn by the mounted map (the
+# new build); for a filter change also a different number of venues.
+_MAP_CHANGED = """([token, before, countChanges]) => {
+    const m = window.kcmVenueMap;
+    if (!m) { return false; }
+    const redrawn = m.__kcmBench !== token ||
+        (typeof m.updates === "function" && m.updates() > before.updates);
+    return redrawn && (!countChanges || m.markerCount() !== before.markers);
+}"""
+
+
+def _events_csv(folder: Path) -> None:
+    """One synthetic event per venue over this year, so What's on has a map at 10k too."""
+    doc = orjson.loads((folder / "venues.geojson").read_bytes())
+    ids = pd.Series([f["properties"]["id"] for f in doc["features"]])
+    frame = synthetic.events(ids, 1, date.today().year).drop(columns="all_day")
+    for col in ("start", "end"):
+        frame[col] = frame[col].dt.strftime("%Y-%m-%dT%H:%M")
+    frame["dates_confirmed"] = frame["dates_confirmed"].map({True: "true", False: "false"})
+    frame["free"] = ""
+    frame.to_csv(folder / "events.csv", index=False)
+
+
+def _settled_after_change(page, server, token: str, before: dict, *,
+                          count_changes: bool = False) -> None:
+    """After the app run ended: until the map (its iframe possibly new) shows a state
+    drawn after ``token`` was set, and has settled."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    deadline = time.monotonic() + BROWSER_TIMEOUT_S
+    while True:
+        frame = server.map_frame(page, BROWSER_TIMEOUT_S)
+        try:
+            frame.wait_for_function(_MAP_CHANGED, arg=[token, before, count_changes],
+                                    timeout=BROWSER_TIMEOUT_S * 1000)
+            frame.evaluate("() => kcmVenueMap.settled()")
+            return
+        except PlaywrightError:
+            if frame.is_detached() and time.monotonic() < deadline:
+                continue  # an iframe replaced while we waited on it: take the new one
+            raise
+
+
+class _Session:
+    """One browser page on one server; each measure returns seconds."""
+
+    def __init__(self, page, server) -> None:
+        self.page, self.server, self.marks = page, server, 0
+
+    def change(self, act: Callable[[], object], *, prepare: Callable[[], object] | None = None,
+               count_changes: bool = False) -> float:
+        """Seconds from ``act`` (which makes the app run) to run ended + map redrawn, settled."""
+        from tests.browser.harness import app_run, map_settled, wait_idle
+
+        page, server = self.page, self.server
+        wait_idle(page, BROWSER_TIMEOUT_S)
+        frame = server.map_frame(page, BROWSER_TIMEOUT_S)
+        map_settled(frame)
+        self.marks += 1
+        token = f"mark-{self.marks}"
+        before = frame.evaluate(_MARK_MAP, token)
+        if prepare is not None:
+            prepare()
+        with app_run(page, BROWSER_TIMEOUT_S):
+            start = time.perf_counter()
+            act()
+        _settled_after_change(page, server, token, before, count_changes=count_changes)
+        return time.perf_counter() - start
+
+
+def _landing(browser, server) -> tuple[float, object, str]:
+    """Seconds from navigation to Explore's map drawn and settled and the run ended; the
+    page (left open) and the type of ``kcmVenueMap.updates``."""
+    from tests.browser.harness import map_settled, wait_idle
+
+    page = browser.new_page(viewport=VIEWPORT)
+    start = time.perf_counter()
+    page.goto(server.url + "?lang=EN")
+    frame = server.map_frame(page, BROWSER_TIMEOUT_S)
+    map_settled(frame)
+    wait_idle(page, BROWSER_TIMEOUT_S)
+    elapsed = time.perf_counter() - start
+    return elapsed, page, frame.evaluate("() => typeof kcmVenueMap.updates")
+
+
+def _measure_build(browser, root: Path, folder: Path,
+                   starts: tuple[str, str]) -> tuple[dict[str, list[float]], str]:
+    """Every measure's samples (seconds) for the build in ``root`` on ``folder``, and the
+    type of its map's ``kcmVenueMap.updates`` (which build was really served)."""
+    from mapping import i18n
+    from tests.browser.harness import StreamlitServer
+
+    samples: dict[str, list[float]] = {}
+    with StreamlitServer(folder, startup_timeout_s=BROWSER_TIMEOUT_S, root=root) as server:
+        visits, hook, page = [], "", None
+        for _ in range(1 + WARM_VISITS):
+            if page is not None:
+                page.close()  # the previous visit's; the last one stays for the changes
+            seconds, page, hook = _landing(browser, server)
+            visits.append(seconds)
+        samples["cold"], samples["warm"] = visits[:1], visits[1:]
+        run = _Session(page, server)
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        members = sidebar.get_by_text(i18n.t("filters.members", "en"))
+        samples["filter"] = [run.change(members.click, count_changes=True)
+                             for _ in range(FILTER_TOGGLES)]
+        combo = page.locator('[class*="st-key-start"]').get_by_role("combobox")
+        samples["start"] = []
+        for i in range(START_CHANGES):
+            option = page.get_by_role("option", name=starts[(i + 1) % 2], exact=True)
+            samples["start"].append(run.change(option.click, prepare=combo.click))
+        nav = page.locator('[data-testid="stSidebarNav"]')
+        to_events = nav.locator("a", has_text=i18n.t("nav.whats_on", "en"))
+        to_explore = nav.locator("a", has_text=i18n.t("nav.explore", "en"))
+        samples["to_events"], samples["to_explore"] = [], []
+        for _ in range(ROUND_TRIPS):
+            samples["to_events"].append(run.change(to_events.click))
+            samples["to_explore"].append(run.change(to_explore.click))
+        page.close()
+    return samples, hook
 
 
 def bench_browser() -> None:
-    from tests.browser.harness import StreamlitServer, launch_browser
+    import subprocess
 
-    print("\n== Browser: seconds from navigation to markers visible (headless Chromium)")
-    print("   cold = first visit after server start (loads + enriches the data);"
-          " warm = median of 5 later visits")
-    print(f"{'venues':>8} {'cold':>8} {'warm':>8}")
+    from mapping import explore
+    from tests.browser.harness import launch_browser
+
+    print("\n== Browser: a map that stays put (issue 9), headless Chromium "
+          f"{VIEWPORT['width']}x{VIEWPORT['height']}, ?lang=EN")
+    print(f"   baseline = {BASELINE} (remounts the map on each change), new = this tree; "
+          "both served in this run from the same .venv")
+    print("   settled = the app run ended, the map drew the new state and kcmVenueMap.settled()"
+          " resolved")
+    print(f"   medians of {FILTER_TOGGLES} filter toggles ('members only'), "
+          f"{START_CHANGES} start changes, {ROUND_TRIPS} switches each way, "
+          f"1 cold + {WARM_VISITS} warm landings per build and dataset")
+    print("   cold = first visit after the server starts; warm = later visits (new browser "
+          "context each)")
+    kotor = load_dataset(DATA, enrich=False)
+    marks = explore.landmarks(kotor.places, "en", kotor.city.languages)
+    default = kotor.city.default_start
+    other = next(i for i in marks.index if i != default)
+    starts = (str(marks.loc[default, "label"]), str(marks.loc[other, "label"]))
+    rows = [("filter change -> settled", "filter"), ("start change -> settled", "start"),
+            ("page switch -> What's on", "to_events"), ("page switch -> Explore", "to_explore"),
+            ("cold landing", "cold"), ("warm landing", "warm")]
     with tempfile.TemporaryDirectory() as tmp:
         big = synthetic.write_folder(Path(tmp) / "syn10k", DATA, 10_000)
-        for label, folder in (("kotor", DATA), ("10000", big)):
-            with StreamlitServer(folder) as server, launch_browser() as browser:
-                visits = []
-                for _ in range(6):
-                    page = browser.new_page()
-                    start = time.perf_counter()
-                    page.goto(server.url)
-                    frame = server.map_frame(page, timeout_s=120)
-                    frame.wait_for_selector(".venue-marker, .marker-cluster", timeout=120_000)
-                    visits.append(time.perf_counter() - start)
-                    page.close()
-            warm = statistics.median(visits[1:])
-            print(f"{label:>8} {visits[0]:7.2f}s {warm:7.2f}s")
+        _events_csv(big)
+        tree = Path(tmp) / "baseline"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree),
+                        BASELINE], check=True, capture_output=True)
+        try:
+            with launch_browser() as browser:
+                for label, folder, change_target in (
+                        (f"kotor ({len(kotor.venues)} venues)", DATA, 0.3),
+                        ("10,000 synthetic venues (+1 event each)", big, 1.0)):
+                    base, base_hook = _measure_build(browser, tree, folder, starts)
+                    new, new_hook = _measure_build(browser, ROOT, folder, starts)
+                    if base_hook != "undefined" or new_hook != "function":
+                        msg = (f"kcmVenueMap.updates is {base_hook} in the baseline and "
+                               f"{new_hook} in the new build: not the builds meant")
+                        raise RuntimeError(msg)
+                    targets = {"filter": change_target, "start": change_target,
+                               "to_events": 1.5, "to_explore": 1.5, "cold": 2.5}
+                    print(f"\n{label}; served builds checked: the baseline's map has no "
+                          "updates(), the new one has")
+                    print(f"{'measure':<26} {'baseline':>9} {'new':>9} {'target':>9}")
+                    for name, key in rows:
+                        target = f"<= {targets[key]:.2f}s" if key in targets else "-"
+                        print(f"{name:<26} {statistics.median(base[key]):8.2f}s "
+                              f"{statistics.median(new[key]):8.2f}s {target:>9}")
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
+                           check=False, capture_output=True)
 
 
 # ------------------------------------------------------------------ events (issue 4)

@@ -118,14 +118,15 @@ def sync_url(key: str, default: str | list[str]) -> None:
 def page_style(filters_label: str) -> None:
     """Page chrome for small screens, as CSS: the map takes the height the screen
     allows, and the sidebar's bare arrow button says what it opens (``filters_label``).
+    Wide screens keep the page's fixed map height, which fits below the title.
 
     Streamlit cannot open its sidebar from Python, so the existing toggle gets a
     visible, translated label rather than a second control that would not work.
     """
     st.html(
         "<style>"
-        ".st-key-venue-map iframe{height:clamp(340px,calc(100dvh - 170px),820px)!important}"
         "@media (max-width:640px){"
+        ".st-key-venue-map iframe{height:clamp(320px,calc(100dvh - 190px),760px)!important}"
         "[data-testid=stExpandSidebarButton]::after,[data-testid=stSidebarCollapsedControl]"
         f" button::after{{content:{css_string(filters_label)};margin-left:.35rem;"
         "font-weight:600;font-size:.95rem}"

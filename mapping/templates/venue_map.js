@@ -82,6 +82,12 @@
       el.setAttribute("data-venue-id", plain(layer.id[i]));
       el.setAttribute("title", name);
       el.setAttribute("aria-label", name);
+      // Focus without scrolling: a focus scroll of the page between mousedown and
+      // mouseup (map partly below the fold) would turn a marker click into a map click.
+      L.DomEvent.on(el, "mousedown", function (e) {
+        L.DomEvent.preventDefault(e);
+        el.focus({ preventScroll: true });
+      });
       if (this === openMarker) { L.DomUtil.addClass(this.getElement(), "is-selected"); }
       return this;
     }
@@ -429,7 +435,13 @@
   // ---------------------------------------------------------------- selected venue
   var pending = null, opening = null, selId = null, reopen = null;
   function showPending() {
+    if (pending && !map.getContainer().clientHeight) {
+      // the frame is not laid out yet (0 px high): zooming now would go nowhere
+      window.requestAnimationFrame(showPending);
+      return;
+    }
     if (pending && cluster.hasLayer(pending)) {
+      map.invalidateSize({ pan: false });
       var m = pending;
       pending = null;
       opening = m;
@@ -455,7 +467,8 @@
     if (!want && reopen) { want = reopen; }
     reopen = null;
     pending = want && byId[want] ? byId[want] : null;
-    showPending();
+    // on the next frame: a payload may arrive before the frame has its final size
+    if (pending) { window.requestAnimationFrame(showPending); }
   }
 
   // ---------------------------------------------------------------- update

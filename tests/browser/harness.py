@@ -76,10 +76,17 @@ def _free_port() -> int:
 
 
 class StreamlitServer:
-    """``streamlit run app.py`` against a data folder, on a free local port."""
+    """``streamlit run app.py`` against a data folder, on a free local port.
 
-    def __init__(self, data_folder: Path, startup_timeout_s: float = 60) -> None:
+    ``root`` is the source tree whose ``scripts/serve.py`` and ``app.py`` run (and the
+    working directory): this checkout unless told otherwise, e.g. an older build that the
+    benchmark measures beside this one.
+    """
+
+    def __init__(self, data_folder: Path, startup_timeout_s: float = 60, *,
+                 root: Path = ROOT) -> None:
         self.data_folder = Path(data_folder)
+        self.root = Path(root)
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.startup_timeout_s = startup_timeout_s
@@ -90,10 +97,10 @@ class StreamlitServer:
         # A file, not a pipe: a chatty server can never block on a full pipe.
         self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "scripts" / "serve.py"), str(ROOT / "app.py"),
+            [sys.executable, str(self.root / "scripts" / "serve.py"), str(self.root / "app.py"),
              "--server.address", "127.0.0.1", "--server.port", str(self.port),
              "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.log,
+            cwd=self.root, env=env, stdout=subprocess.DEVNULL, stderr=self.log,
         )
         deadline = time.monotonic() + self.startup_timeout_s
         while time.monotonic() < deadline:
