@@ -302,29 +302,52 @@ def month_strip(data: Dataset, today: date, lang: str,
 def month_strip_spec(lang: str) -> dict[str, Any]:
     """The Vega-Lite spec of the month strip: stacked bars, every text from the catalogue.
 
-    A click on a month is the point selection :data:`STRIP_SELECTION` over the
-    ``month`` field (read back with :func:`month_from_selection`); the tooltip is the
-    frame's ready-made ``tooltip`` sentence, so no field name ("value", "color") shows.
-    Months outside the chosen range are drawn faint.
+    Two layers share the month axis: the stacked bars (confirmed, unconfirmed), and on
+    top one transparent full-height rectangle per month that takes the click, the
+    tooltip and the accessible name. So a month without events can be clicked too, and
+    the tooltip is the frame's ready-made sentence ("December 2026: 1 confirmed, 3 to be
+    confirmed"), never a field name ("value", "color"). A click is the point selection
+    :data:`STRIP_SELECTION` over ``month`` (read back with :func:`month_from_selection`).
+    Vega's generated English descriptions of marks, axes and legend are switched off
+    (``aria: false``); the month rectangles carry the sentence instead. Months outside
+    the chosen range are drawn faint.
     """
     statuses = [t("whats_on.confirmed", lang), t("whats_on.unconfirmed", lang)]
     return {
-        "mark": {"type": "bar", "cursor": "pointer"},
-        "params": [{"name": STRIP_SELECTION,
-                    "select": {"type": "point", "fields": ["month"]}}],
+        "description": t("whats_on.strip", lang),
+        "height": 140,
+        "config": {"axis": {"aria": False}, "legend": {"aria": False}},
         "encoding": {
             "x": {"field": "label", "type": "ordinal", "sort": None,
                   "title": t("whats_on.month", lang), "axis": {"labelAngle": 0}},
-            "y": {"field": "count", "type": "quantitative",
-                  "title": t("whats_on.chart.events", lang),
-                  "axis": {"format": "d", "tickMinStep": 1}},
-            "color": {"field": "status", "type": "nominal",
-                      "scale": {"domain": statuses, "range": list(STRIP_COLOURS)},
-                      "legend": {"title": None, "orient": "bottom"}},
-            "order": {"field": "order", "type": "quantitative"},
-            "opacity": {"condition": {"test": "datum.in_range", "value": 1}, "value": 0.35},
-            "tooltip": {"field": "tooltip", "type": "nominal"},
         },
+        "layer": [
+            {
+                "mark": {"type": "bar", "aria": False},
+                "encoding": {
+                    "y": {"field": "count", "type": "quantitative",
+                          "title": t("whats_on.chart.events", lang),
+                          "axis": {"format": "d", "tickMinStep": 1}},
+                    "color": {"field": "status", "type": "nominal",
+                              "scale": {"domain": statuses, "range": list(STRIP_COLOURS)},
+                              "legend": {"title": None, "orient": "bottom"}},
+                    "order": {"field": "order", "type": "quantitative"},
+                    "opacity": {"condition": {"test": "datum.in_range", "value": 1},
+                                "value": 0.35},
+                },
+            },
+            {
+                "transform": [{"filter": "datum.order == 0"}],  # one rectangle a month
+                "mark": {"type": "rect", "fill": "#000000", "fillOpacity": 0,
+                         "cursor": "pointer"},
+                "params": [{"name": STRIP_SELECTION,
+                            "select": {"type": "point", "fields": ["month"]}}],
+                "encoding": {
+                    "tooltip": {"field": "tooltip", "type": "nominal"},
+                    "description": {"field": "tooltip", "type": "nominal"},
+                },
+            },
+        ],
     }
 
 

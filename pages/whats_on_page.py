@@ -207,7 +207,7 @@ with beside:
     st.caption(tr("whats_on.strip_hint"))
     chart_key = f"strip-{first:%Y%m%d}-{last:%Y%m%d}"
     st.vega_lite_chart(whats_on.month_strip(data, today, lang, (first, last)),
-                       whats_on.month_strip_spec(lang), height=200, key=chart_key,
+                       whats_on.month_strip_spec(lang), key=chart_key,
                        on_select=partial(_month_clicked, chart_key),
                        selection_mode=whats_on.STRIP_SELECTION, width="stretch")
     if not view.venues.empty:

@@ -75,12 +75,15 @@ def test_month_strip_in_montenegrin_has_no_english(mini):
     assert july == "jul 2027: 0 potvrđenih, 1 čeka potvrdu datuma"
     assert list(strip.drop_duplicates("month")["in_range"])[:3] == [False, True, False]
     spec = whats_on.month_strip_spec("me")
-    enc = spec["encoding"]
-    assert (enc["x"]["title"], enc["y"]["title"]) == ("Mjesec", "Događaji")
-    assert enc["color"]["scale"]["domain"] == ["Potvrđeni datumi", "Datumi će biti potvrđeni"]
-    assert enc["tooltip"] == {"field": "tooltip", "type": "nominal"}  # the sentence only
-    assert spec["params"][0]["name"] == whats_on.STRIP_SELECTION
-    assert spec["params"][0]["select"]["fields"] == ["month"]
+    bars, months = spec["layer"]
+    assert spec["encoding"]["x"]["title"] == "Mjesec"
+    assert bars["encoding"]["y"]["title"] == "Događaji"
+    assert bars["encoding"]["color"]["scale"]["domain"] == ["Potvrđeni datumi",
+                                                           "Datumi će biti potvrđeni"]
+    assert months["encoding"]["tooltip"] == {"field": "tooltip", "type": "nominal"}
+    assert months["params"][0]["name"] == whats_on.STRIP_SELECTION
+    assert months["params"][0]["select"]["fields"] == ["month"]
+    assert spec["config"] == {"axis": {"aria": False}, "legend": {"aria": False}}
 
 
 @pytest.mark.parametrize(
