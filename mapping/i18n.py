@@ -27,7 +27,8 @@ Counts (plural forms)
 
 Adding a language
     Add a folder ``mapping/locales/<lang>/`` with the same keys (``app.language`` is
-    the word for "Language" that labels the switch), add ``label_<lang>`` columns to
+    the word for "Language" that labels the switch, ``app.locale`` its Babel locale,
+    and each plural table the forms that locale needs), add ``label_<lang>`` columns to
     the data folder's ``categories.csv`` and ``event_categories.csv``, and add
     ``<lang>`` to ``languages`` in ``city.toml``. No Python changes: code never names
     a language.
