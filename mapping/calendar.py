@@ -14,6 +14,12 @@ Decisions:
   ``VALUE=DATE`` with the exclusive ``DTEND`` (the day after the last day).
 - ``UID`` is ``<event id>-<YYYYMMDD of the local start>@<domain>``: stable across
   downloads, so importing the same file twice updates entries instead of doubling them.
+- ``CATEGORIES`` is the event category's label in the chosen language (from
+  ``event_categories.csv``), never its id: a Montenegrin calendar shows "Koncerti".
+- ``LOCATION`` is the venue's name and address ("Kino Boka, Stari grad 1"). ``GEO`` is
+  written only when the venue's ``location_precision`` is ``exact`` or ``approximate``
+  (:data:`GEO_PRECISIONS`): a venue known only to its settlement sits on the
+  settlement's point, and a calendar would send people to that placeholder.
 """
 
 from __future__ import annotations
@@ -28,10 +34,12 @@ import pandas as pd
 from icalendar import Calendar, Event, Timezone
 
 from mapping.events.text import price_text
-from mapping.i18n import localized, t
+from mapping.i18n import localized, localized_column, t
 
 DEFAULT_PRODID = "-//Kotor Creative Map//EN"
 DEFAULT_DOMAIN = "creative-map"
+GEO_PRECISIONS = frozenset({"exact", "approximate"})
+"""Location precisions whose point is the venue's own: only these get a ``GEO``."""
 
 
 class IcsExport(NamedTuple):
@@ -42,13 +50,16 @@ class IcsExport(NamedTuple):
 
 
 def to_ics(occ: pd.DataFrame, venues: pd.DataFrame, lang: str, languages: Sequence[str],
-           tz: str, *, prodid: str = DEFAULT_PRODID, now: datetime | None = None,
+           tz: str, *, categories: pd.DataFrame | None = None,
+           prodid: str = DEFAULT_PRODID, now: datetime | None = None,
            domain: str = DEFAULT_DOMAIN) -> IcsExport:
     """One VEVENT per confirmed occurrence in ``occ`` (from :func:`mapping.events.occurrences`).
 
-    ``venues`` needs ``id`` and ``name`` (optional ``name_<lang>``, ``address``, and
-    ``lat``/``lon`` or a point ``geometry``) for LOCATION and GEO. ``now`` fixes DTSTAMP
-    (default: the current UTC time), which makes the output reproducible in tests.
+    ``venues`` needs ``id`` and ``name`` (optional ``name_<lang>``, ``address``,
+    ``location_precision``, and ``lat``/``lon`` or a point ``geometry``) for LOCATION and
+    GEO. ``categories`` (``event_categories.csv``: ``id``, ``label_<lang>``) labels
+    CATEGORIES in ``lang``; without it, or for an unknown id, the id is written. ``now``
+    fixes DTSTAMP (default: the current UTC time), which makes the output reproducible.
     """
     zone = ZoneInfo(tz)
     stamp = _utc(now or datetime.now(UTC))
@@ -65,10 +76,11 @@ def to_ics(occ: pd.DataFrame, venues: pd.DataFrame, lang: str, languages: Sequen
     calendar.add_component(_vtimezone(kept, tz, stamp))
 
     places = _venue_lookup(venues, set(kept["venue_id"]) if len(kept) else set())
+    labels = _category_labels(categories, lang, languages)
     for row in kept.to_dict("records"):
         calendar.add_component(_vevent(row, places.get(row.get("venue_id", "")), lang=lang,
                                        languages=languages, zone=zone, stamp=stamp,
-                                       domain=domain))
+                                       domain=domain, labels=labels))
     return IcsExport(calendar.to_ical(), left_out)
 
 
@@ -88,7 +100,8 @@ def _vtimezone(occ: pd.DataFrame, tz: str, stamp: datetime) -> Timezone:
 
 
 def _vevent(row: Mapping[Any, Any], venue: Mapping[Any, Any] | None, *, lang: str,
-            languages: Sequence[str], zone: ZoneInfo, stamp: datetime, domain: str) -> Event:
+            languages: Sequence[str], zone: ZoneInfo, stamp: datetime, domain: str,
+            labels: Mapping[str, str]) -> Event:
     start = pd.Timestamp(row["occurrence_start"]).tz_convert(zone).to_pydatetime()
     end = pd.Timestamp(row["occurrence_end"]).tz_convert(zone).to_pydatetime()
     event = Event()
@@ -109,7 +122,8 @@ def _vevent(row: Mapping[Any, Any], venue: Mapping[Any, Any] | None, *, lang: st
         if location:
             event.add("location", location)
         lat, lon = _lat_lon(venue)
-        if lat is not None and lon is not None:
+        precise = _text(venue.get("location_precision", "")) in GEO_PRECISIONS
+        if precise and lat is not None and lon is not None:
             event.add("geo", (lat, lon))
     url = _text(row.get("url", ""))
     if url:
@@ -119,8 +133,17 @@ def _vevent(row: Mapping[Any, Any], venue: Mapping[Any, Any] | None, *, lang: st
         event.add("description", description)
     category = _text(row.get("category", ""))
     if category:
-        event.add("categories", [category])
+        event.add("categories", [labels.get(category) or category])
     return event
+
+
+def _category_labels(categories: pd.DataFrame | None, lang: str,
+                     languages: Sequence[str]) -> dict[str, str]:
+    """Event category id → label in ``lang`` (the one fallback order of i18n)."""
+    if categories is None or not len(categories):
+        return {}
+    labels = localized_column(categories, "label", lang, languages)
+    return dict(zip(categories["id"].astype(str), labels.astype(str), strict=True))
 
 
 def _description(row: Mapping[Any, Any], lang: str, languages: Sequence[str]) -> str:

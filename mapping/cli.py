@@ -143,7 +143,8 @@ def _events(dataset: Dataset, args: argparse.Namespace) -> int:
         payload = ev.to_csv_bytes(occ, lang, city.languages)
     else:
         venues = pd.DataFrame(dataset.venues)
-        payload = to_ics(occ, venues, lang, city.languages, city.timezone).data
+        payload = to_ics(occ, venues, lang, city.languages, city.timezone,
+                         categories=dataset.event_categories).data
     if args.out is None:
         sys.stdout.buffer.write(payload)
         return 0

@@ -3,14 +3,32 @@
 Catalogues
     Every ``*.toml`` file in ``mapping/locales/<lang>/`` is merged into that language's
     catalogue (files split by concern: ``ui.toml``, ``map.toml``, ``hours.toml``,
-    ``events.toml``, ``dates.toml``). Keys are flat dotted strings; values are
-    ``str.format`` templates. :func:`t` raises ``KeyError`` for a missing key:
-    ``tests/test_i18n.py`` keeps every folder complete (same keys, same
-    ``{placeholders}``) and ``tests/test_docs.py`` checks that code uses every key.
+    ``events.toml``, ``dates.toml``, ``whats_on.toml``, ``locale.toml``). Keys are flat
+    dotted strings; values are ``str.format`` templates. :func:`t` raises ``KeyError``
+    for a missing key: ``tests/test_i18n.py`` keeps every folder complete (same keys,
+    same ``{placeholders}``) and ``tests/test_docs.py`` checks that code uses every key.
+
+Counts (plural forms)
+    A text that contains a count is a *plural table* instead of a string: a TOML table
+    whose keys are CLDR plural categories (``zero``, ``one``, ``two``, ``few``,
+    ``many``, ``other``), e.g. in ``me``::
+
+        [whats_on.count]
+        one = "{count} događaj"      # 1, 21, 31, ...
+        few = "{count} događaja"     # 2-4, 22-24, ...
+        other = "{count} događaja"   # 0, 5-20, 25-30, ...
+
+    :func:`plural` picks the form with Babel's CLDR plural rule for the language's
+    locale, so no "event(s)" or "događaj(a)" is ever needed and no rule is written
+    here. Each folder names its Babel locale in ``app.locale`` (``sr_Latn_ME`` for
+    Montenegrin in Latin script, ``en``, ``de``): the language-to-locale mapping lives
+    in the folder, so a language is still only a folder. A table holds exactly the
+    categories its locale's rule can return (:func:`plural_forms`; the tests check).
 
 Adding a language
     Add a folder ``mapping/locales/<lang>/`` with the same keys (``app.language`` is
-    the word for "Language" that labels the switch), add ``label_<lang>`` columns to
+    the word for "Language" that labels the switch, ``app.locale`` its Babel locale,
+    and each plural table the forms that locale needs), add ``label_<lang>`` columns to
     the data folder's ``categories.csv`` and ``event_categories.csv``, and add
     ``<lang>`` to ``languages`` in ``city.toml``. No Python changes: code never names
     a language.
@@ -35,37 +53,54 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeAlias
 
 import numpy as np
 import pandas as pd
+from babel import Locale
 
 LOCALES_DIR = Path(__file__).with_name("locales")
+LOCALE_KEY = "app.locale"
+"""The catalogue key naming the language's Babel (CLDR) locale, e.g. ``sr_Latn_ME``."""
+PLURAL_CATEGORIES: tuple[str, ...] = ("zero", "one", "two", "few", "many", "other")
+"""CLDR plural categories: the keys a plural table may have (``other`` always)."""
+
+PluralTable: TypeAlias = dict[str, str]
+"""One text in each plural form its language needs: ``{"one": …, "other": …}``."""
+Text: TypeAlias = str | PluralTable
+"""A catalogue value: a template, or a plural table (see the module docstring)."""
 
 
 @cache
-def catalogue(lang: str) -> dict[str, str]:
-    """All keys of one language, merged from its TOML files."""
+def catalogue(lang: str) -> dict[str, Text]:
+    """All keys of one language, merged from its TOML files (plural tables kept whole)."""
     folder = LOCALES_DIR / lang
     if not folder.is_dir():
         msg = f"no catalogue for language {lang!r}: expected folder {folder}"
         raise KeyError(msg)
-    merged: dict[str, str] = {}
+    merged: dict[str, Text] = {}
     for path in sorted(folder.glob("*.toml")):
         with path.open("rb") as fh:
             merged.update(_flatten(tomllib.load(fh)))
     return merged
 
 
-def _flatten(table: Mapping[str, object], prefix: str = "") -> dict[str, str]:
-    flat: dict[str, str] = {}
+def _flatten(table: Mapping[str, object], prefix: str = "") -> dict[str, Text]:
+    flat: dict[str, Text] = {}
     for key, value in table.items():
         full = f"{prefix}{key}"
-        if isinstance(value, dict):
+        if isinstance(value, dict) and _is_plural_table(value):
+            flat[full] = {str(k): str(v) for k, v in value.items()}
+        elif isinstance(value, dict):
             flat.update(_flatten(value, full + "."))
         else:
             flat[full] = str(value)
     return flat
+
+
+def _is_plural_table(table: Mapping[str, object]) -> bool:
+    """A table of plural forms: only CLDR category keys, ``other`` among them."""
+    return "other" in table and set(table) <= set(PLURAL_CATEGORIES)
 
 
 def available_languages() -> list[str]:
@@ -80,7 +115,42 @@ def t(key: str, lang: str, /, **values: object) -> str:
     so a silent fallback would only hide a bug.
     """
     template = catalogue(lang)[key]
+    if not isinstance(template, str):
+        msg = f"{key!r} is a plural table: use i18n.plural({key!r}, lang, count)"
+        raise TypeError(msg)
     return template.format(**values) if values else template
+
+
+@cache
+def locale(lang: str) -> Locale:
+    """The Babel locale of ``lang``, named by its catalogue's ``app.locale``."""
+    return Locale.parse(t(LOCALE_KEY, lang))
+
+
+def plural_forms(lang: str) -> frozenset[str]:
+    """The CLDR plural categories ``lang`` uses: what each of its plural tables holds.
+
+    ``sr_Latn_ME`` (Montenegrin): one, few, other; ``en`` and ``de``: one, other.
+    """
+    return frozenset(locale(lang).plural_form.tags | {"other"})
+
+
+def plural(key: str, lang: str, count: int, /, **values: object) -> str:
+    """The text for ``count`` of something: the form of plural table ``key`` that
+    Babel's CLDR rule for ``lang``'s locale picks, formatted with ``count`` and ``values``.
+
+    ``plural("whats_on.count", "me", 1)`` → "1 događaj …", ``2`` → "2 događaja …",
+    ``5`` → "5 događaja …", ``21`` → "21 događaj …". The one plural lookup for every
+    page (What's on and Explore alike). A key that is a plain string, or a table
+    without the picked form, raises (``TypeError``/``KeyError``): the tests keep the
+    tables complete, so a silent fallback would only hide a bug.
+    """
+    table = catalogue(lang)[key]
+    if isinstance(table, str):
+        msg = f"{key!r} is not a plural table (use i18n.t): {table!r}"
+        raise TypeError(msg)
+    form = locale(lang).plural_form(count)
+    return table[form].format(count=count, **values)
 
 
 def in_every_language(key: str, languages: Sequence[str], /, sep: str = " · ") -> str:

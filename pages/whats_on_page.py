@@ -1,17 +1,34 @@
-"""What's on: events by day for a date range, on the map, and to the visitor's calendar.
+"""What's on: events for a date range, on the map, and to the visitor's calendar.
 
-Widgets are bound to the URL, like Explore. Venue links switch to Explore with
-``?venue=<id>``, which selects the venue and opens its card.
+The range lives in the URL (``range=YYYY-MM-DD`` twice), so a shared link, a reload and
+the browser's Back after a venue link all show the same days. It is chosen three ways,
+each setting the other two in a callback (before the page runs):
+
+- **presets** that look ahead (this weekend, the next 7 or 30 days, this month, next
+  month, the off-season; :data:`mapping.whats_on.PRESETS`), or "other dates";
+- **From / To**: two select boxes of days written in the chosen language. Streamlit's
+  ``st.date_input`` is not used: its calendar pop-up names months and weekdays only in
+  English and offers only backward presets ("Past week … Past 2 years"), which would put
+  English into the Montenegrin and German pages. A select box of localized days (type to
+  search) works the same in every language;
+- a click on a month of the **month strip** (a Vega-Lite point selection), which makes
+  the range that month. The chart's key carries the range, so after any change it
+  starts without a stale selection and the same month can be clicked again.
+
+The list comes first (on a phone it is above the chart and the map; on a wide screen
+the chart and map sit beside it). Venue links switch to Explore with ``?venue=<id>``.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 
 import streamlit as st
 
 from mapping import clock, render, whats_on
 from mapping.events import day_label, month_label, occurrence_label
+from mapping.i18n import plural
 from mapping.text import markdown_literal as md
 from pages.shared import (
     current_language,
@@ -27,13 +44,60 @@ data = dataset()
 city = data.city
 lang = current_language()
 now = clock.now(city.timezone)
+today = now.date()
+off_season = city.off_season_months
 category_labels = whats_on.category_labels(data, lang)
 EXPLORE = "pages/explore_page.py"
+RANGE = "range"
+PERIOD, FIRST, LAST = "period", "range-first", "range-last"
+
+
+def _set_range(first: date, last: date, *, period: str | None = None) -> None:
+    """Put a range into the widgets' state (in a callback, or before the widgets exist)."""
+    st.session_state[FIRST], st.session_state[LAST] = first, last
+    st.session_state[PERIOD] = period or whats_on.matching_preset(first, last, today,
+                                                                  off_season)
+
+
+def _preset_chosen() -> None:
+    period = st.session_state[PERIOD]
+    if period != whats_on.CUSTOM:
+        _set_range(*whats_on.preset_range(period, today, off_season), period=period)
+
+
+def _day_chosen(moved: str) -> None:
+    """From or To changed: keep From <= To (the other end follows), name the preset."""
+    first, last = st.session_state[FIRST], st.session_state[LAST]
+    if first > last:
+        first, last = (first, first) if moved == FIRST else (last, last)
+    _set_range(first, last)
+
+
+def _month_clicked(chart_key: str) -> None:
+    picked = whats_on.month_from_selection(st.session_state[chart_key].selection)
+    if picked is not None:
+        _set_range(*whats_on.month_range(*picked))
+
+
+# The range: from the widgets' state, else the URL (a link, Back, a page switch), else
+# the default preset.
+if FIRST not in st.session_state or LAST not in st.session_state:
+    from_url = whats_on.parse_range(st.query_params.get_all(RANGE))
+    _set_range(*(from_url or whats_on.preset_range(whats_on.DEFAULT_PRESET, today,
+                                                   off_season)))
 
 with st.sidebar:
     st.header(tr("filters.heading"))
-    picked = st.date_input(tr("whats_on.range"), value=whats_on.default_range(now),
-                           key="range", bind="query-params", format="YYYY-MM-DD")
+    periods = [*whats_on.presets(off_season), whats_on.CUSTOM]
+    st.radio(tr("whats_on.range"), periods, key=PERIOD, on_change=_preset_chosen,
+             format_func=partial(whats_on.preset_label, lang=lang,
+                                 off_season_months=off_season))
+    days = whats_on.day_choices(today, st.session_state[FIRST], st.session_state[LAST])
+    label = partial(day_label, lang=lang, year=True)
+    st.selectbox(tr("whats_on.from"), days, key=FIRST, format_func=label,
+                 on_change=_day_chosen, args=(FIRST,))
+    st.selectbox(tr("whats_on.to"), days, key=LAST, format_func=label,
+                 on_change=_day_chosen, args=(LAST,))
     all_categories = list(category_labels)
     url_choice("ecat", all_categories, all_categories, multi=True)
     chosen = st.multiselect(tr("whats_on.categories"), all_categories, key="ecat",
@@ -43,27 +107,16 @@ with st.sidebar:
     text = st.text_input(tr("whats_on.search"), key="eq", bind="query-params",
                          help=tr("filters.search_help"))
 
+first, last = st.session_state[FIRST], st.session_state[LAST]
+st.query_params[RANGE] = whats_on.range_param(first, last)
+
 st.title(tr("whats_on.heading"))
 st.caption(tr("whats_on.intro"))
 
-st.markdown(f"**{tr('whats_on.strip')}**")
-st.bar_chart(whats_on.month_strip(data, now.date(), lang), height=180, stack=True,
-             color=["#0077BB", "#BBBBBB"])
-
-picked_range = whats_on.picked_range(picked)
-if picked_range is None:
-    st.info(tr("whats_on.pick_range"))
-    st.stop()
-first, last = picked_range
 view = whats_on.whats_on(data, first, last, categories=tuple(chosen), members_only=members,
                          text=text or "", lang=lang)
 names = whats_on.venue_names(data, lang)
-
-if view.occurrences.empty:
-    st.info(tr("events.none"))
-    st.stop()
-
-st.sidebar.markdown(f"**{tr('whats_on.count', count=len(view.occurrences))}**")
+listing, beside = st.columns([3, 2], gap="medium")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -74,31 +127,18 @@ def _map_payload(folder: str, version: tuple, first, last, categories: tuple[str
 
     ``_venues`` and ``_lines`` (the view's venues and card lines, computed above) are not
     hashed: the folder, its version and the filters stand for them. ``now`` is to the
-    minute, so a rerun within the minute keeps the same script and the map no remount.
+    minute, so a rerun within the minute sends the mounted map the same payload.
     """
     options = render.MapOptions(now=now, extra_lines=_lines,
-                                extra_title=tr("whats_on.map_events"))
+                                extra_title=tr("whats_on.map_events"),
+                                landmarks=render.landmark_points(data.places, lang,
+                                                                 city.languages))
     return render.build_payload(_venues, data.categories, city, lang, options)
-
-
-payload = _map_payload(str(data.folder), data_version(data.folder), first, last,
-                       tuple(chosen), members, text or "", lang, clock.to_minute(now),
-                       view.venues, view.venue_lines)
-show_map(payload, city, key="whats-on-map", height=420)
 
 
 def ics_bytes(occurrences) -> bytes:
     """The .ics file for these occurrences (called when its button is clicked)."""
     return whats_on.calendar_file(data, occurrences, lang).data
-
-
-# The whole list's file is made with the page (one file, a plain download link); each
-# event's own file is made only when its button is clicked, not on every rerun.
-st.download_button(tr("whats_on.download_all", count=view.in_calendar),
-                   ics_bytes(view.occurrences), file_name="kotor-whats-on.ics",
-                   mime="text/calendar", key="ics-all", disabled=view.in_calendar == 0)
-if view.left_out:
-    st.caption(tr("whats_on.left_out", count=view.left_out))
 
 
 def explore_link(venue_id: str) -> None:
@@ -107,12 +147,12 @@ def explore_link(venue_id: str) -> None:
                  icon=":material/place:", query_params={"venue": venue_id})
 
 
-def show_event(row, key: str, *, downloadable: bool) -> None:
+def show_event(row, key: str, *, downloadable: bool, year: bool = False) -> None:
     """One event: when, title, venue link, category, details, link, .ics."""
     title = whats_on.event_title(row, lang, city.languages)
     category = category_labels.get(row["category"], row["category"])
     with st.container(border=True, key=f"event-{key}"):
-        st.markdown(f"**{md(title)}**  \n{md(occurrence_label(row, lang))} · "
+        st.markdown(f"**{md(title)}**  \n{md(occurrence_label(row, lang, year=year))} · "
                     f"{md(category)}")
         explore_link(row["venue_id"])
         details = whats_on.event_details(row, lang, city.languages)
@@ -127,15 +167,53 @@ def show_event(row, key: str, *, downloadable: bool) -> None:
                                file_name=f"{row['event_id']}.ics", mime="text/calendar")
 
 
-for day, group in view.days:
-    st.subheader(day_label(day, lang, year=True))
-    for idx, row in group.iterrows():
-        show_event(row, f"{day:%Y%m%d}-{row['event_id']}-{idx}", downloadable=True)
+with listing:
+    st.subheader(md(whats_on.range_label(first, last, lang)))
+    if view.occurrences.empty:
+        st.info(tr("events.none"))
+    else:
+        st.markdown(f"**{md(plural('whats_on.count', lang, len(view.occurrences)))}**")
+        # The whole list's file is made with the page (one file, a plain download link);
+        # each event's own file only when its button is clicked. No button offers 0 events.
+        if view.in_calendar:
+            st.download_button(plural("whats_on.download_all", lang, view.in_calendar),
+                               ics_bytes(view.occurrences), file_name="kotor-whats-on.ics",
+                               mime="text/calendar", key="ics-all")
+        else:
+            st.caption(tr("whats_on.nothing_to_download"))
+        if view.left_out and view.in_calendar:
+            st.caption(plural("whats_on.left_out", lang, view.left_out))
 
-if view.unconfirmed:
-    st.subheader(tr("whats_on.tbc_heading"))
-    st.caption(tr("whats_on.tbc_note"))
-    for (year, month), group in view.unconfirmed:
-        st.markdown(f"**{md(month_label(year, month, lang))}**")
+    if not view.ongoing.empty:
+        st.subheader(tr("whats_on.ongoing_heading"))
+        st.caption(plural("whats_on.ongoing_note", lang, whats_on.LONG_RUNNING_DAYS))
+        for idx, row in view.ongoing.iterrows():
+            show_event(row, f"ongoing-{row['event_id']}-{idx}", downloadable=True, year=True)
+
+    for day, group in view.days:
+        st.subheader(day_label(day, lang, year=True))
         for idx, row in group.iterrows():
-            show_event(row, f"tbc-{year}{month:02d}-{row['event_id']}-{idx}", downloadable=False)
+            show_event(row, f"{day:%Y%m%d}-{row['event_id']}-{idx}", downloadable=True)
+
+    if view.unconfirmed:
+        st.subheader(tr("whats_on.tbc_heading"))
+        st.caption(tr("whats_on.tbc_note"))
+        for (year, month), group in view.unconfirmed:
+            st.markdown(f"**{md(tr('whats_on.tbc_month', month=month_label(year, month, lang)))}**")
+            for idx, row in group.iterrows():
+                show_event(row, f"tbc-{year}{month:02d}-{row['event_id']}-{idx}",
+                           downloadable=False)
+
+with beside:
+    st.markdown(f"**{tr('whats_on.strip')}**")
+    st.caption(tr("whats_on.strip_hint"))
+    chart_key = f"strip-{first:%Y%m%d}-{last:%Y%m%d}"
+    st.vega_lite_chart(whats_on.month_strip(data, today, lang, (first, last)),
+                       whats_on.month_strip_spec(lang), key=chart_key,
+                       on_select=partial(_month_clicked, chart_key),
+                       selection_mode=whats_on.STRIP_SELECTION, width="stretch")
+    if not view.venues.empty:
+        payload = _map_payload(str(data.folder), data_version(data.folder), first, last,
+                               tuple(chosen), members, text or "", lang,
+                               clock.to_minute(now), view.venues, view.venue_lines)
+        show_map(payload, city, key="whats-on-map", height=420)

@@ -65,6 +65,7 @@ def venues() -> pd.DataFrame:
         "id": ["kino", "teatar"], "name": ["Kino Boka", "Gradsko pozorište"],
         "name_en": ["Boka Cinema", ""], "address": ["Stari grad 1", ""],
         "lat": [42.4247, 42.4251], "lon": [18.7712, 18.7705],
+        "location_precision": ["exact", "settlement"],
     })
 
 
@@ -114,6 +115,7 @@ def test_icalendar_roundtrip(occ: pd.DataFrame, export: tuple[bytes, int]) -> No
     quiz = next(e for e in events if str(e["UID"]).startswith("quiz-"))
     assert "Free entry" in str(quiz["DESCRIPTION"])
     assert str(quiz["LOCATION"]) == "Gradsko pozorište"  # no English name: the original
+    assert "GEO" not in quiz  # known only to its settlement: no point on the calendar
 
 
 def test_all_day_is_a_date_with_exclusive_end(export: tuple[bytes, int]) -> None:
@@ -173,7 +175,8 @@ def test_language_and_stable_output(occ: pd.DataFrame, venues: pd.DataFrame) -> 
 
 
 def test_geometry_column_and_missing_venue(occ: pd.DataFrame) -> None:
-    venues = gpd.GeoDataFrame({"id": ["kino"], "name": ["Kino Boka"]},
+    venues = gpd.GeoDataFrame({"id": ["kino"], "name": ["Kino Boka"],
+                               "location_precision": ["approximate"]},
                               geometry=[Point(18.7712, 42.4247)], crs=4326)
     cal = icalendar.Calendar.from_ical(to_ics(occ, venues, "en", LANGS, TZ, now=NOW).data)
     events = cal.walk("VEVENT")
@@ -211,3 +214,49 @@ def test_description_uses_the_one_price_wording(tmp_path: Path, venues: pd.DataF
     descriptions = {str(e["UID"]).split("-")[0]: str(e["DESCRIPTION"])
                     for e in cal.walk("VEVENT")}
     assert descriptions == {"gift": "Ulaz slobodan", "paid": "Cijena: 10 €"}  # free wins
+
+
+CATEGORIES = pd.DataFrame({"id": ["concert", "exhibition"],
+                           "label_me": ["Koncerti", "Izložbe"],
+                           "label_en": ["Concerts", "Exhibitions"],
+                           "label_de": ["Konzerte", ""]})
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("me", {"Koncerti", "Izložbe"}),
+    ("en", {"Concerts", "Exhibitions"}),
+    ("de", {"Konzerte", "Izložbe"}),  # no German label: the fallback order of i18n
+])
+def test_categories_are_labels_in_the_chosen_language(occ: pd.DataFrame, venues: pd.DataFrame,
+                                                      lang: str, expected: set[str]) -> None:
+    data = to_ics(occ, venues, lang, ("me", "en", "de"), TZ, categories=CATEGORIES, now=NOW).data
+    cal = icalendar.Calendar.from_ical(data)
+    assert {c for e in cal.walk("VEVENT") for c in e["CATEGORIES"].cats} == expected
+
+
+@pytest.mark.parametrize(("precision", "has_geo"), [
+    ("exact", True), ("approximate", True), ("settlement", False), ("", False),
+])
+def test_geo_only_for_a_venue_placed_exactly_or_approximately(
+        occ: pd.DataFrame, venues: pd.DataFrame, precision: str, has_geo: bool) -> None:
+    placed = venues.assign(location_precision=precision)
+    cal = icalendar.Calendar.from_ical(to_ics(occ, placed, "en", LANGS, TZ, now=NOW).data)
+    spring = next(e for e in cal.walk("VEVENT") if str(e["UID"]).startswith("spring-"))
+    assert ("GEO" in spring) is has_geo
+    assert str(spring["LOCATION"]) == "Boka Cinema, Stari grad 1"  # name + address always
+
+
+def test_kotor_settlement_level_venues_get_no_geo(kotor) -> None:
+    from mapping import whats_on
+
+    venues = pd.DataFrame(kotor.venues)
+    occ = occurrences(kotor.events, date(2026, 1, 1), date(2026, 12, 31), TZ)
+    confirmed = occ.loc[occ["confirmed"].to_numpy(dtype=bool)]
+    cal = icalendar.Calendar.from_ical(whats_on.calendar_file(kotor, confirmed, "me").data)
+    precision = dict(zip(venues["id"], venues["location_precision"], strict=True))
+    events = {str(e["UID"]).split("@")[0].rsplit("-", 1)[0]: e for e in cal.walk("VEVENT")}
+    venue_of = dict(zip(confirmed["event_id"], confirmed["venue_id"], strict=True))
+    kinds = {precision[venue_of[e]] for e in events}
+    assert {"settlement", "exact"} <= kinds  # both kinds are in the shipped data
+    for event_id, event in events.items():
+        assert ("GEO" in event) is (precision[venue_of[event_id]] in {"exact", "approximate"})

@@ -18,6 +18,7 @@ from mapping.events import (
     OCCURRENCE_COLUMNS,
     check_references,
     day_label,
+    days_running,
     events_per_month,
     events_table,
     filter_occurrences,
@@ -620,3 +621,15 @@ def test_explode_ranges_is_one_row_per_value() -> None:
     owner, value = explode_ranges(np.array([5, 10, 0, 7]), np.array([2, 0, 3, -1]))
     assert owner.tolist() == [0, 0, 2, 2, 2]  # an empty or negative range gives no rows
     assert value.tolist() == [5, 6, 0, 1, 2]
+
+
+def test_days_running_counts_local_days_of_the_whole_span(tmp_path: Path) -> None:
+    frame = load(tmp_path,
+                 event(id="show", start="2026-06-28", end="2026-07-06"),  # 9 days, all-day
+                 event(id="gig", start="2026-07-03T21:00", end="2026-07-04T01:00"),  # 2 days
+                 event(id="talk", start="2026-07-03T18:00", end=""),  # zero length
+                 event(id="fair", start="2026-07-03", end="2026-07-05"))  # 3 days
+    occ = occurrences(frame, date(2026, 7, 3), date(2026, 7, 3), TZ)  # one day of each
+    running = dict(zip(occ["event_id"], days_running(occ, TZ).tolist(), strict=True))
+    assert running == {"show": 9, "gig": 2, "talk": 1, "fair": 3}
+    assert days_running(occ.iloc[0:0], TZ).tolist() == []

@@ -39,17 +39,95 @@ def test_every_key_in_every_language():
     assert missing == {}
 
 
+def _forms(value: i18n.Text) -> dict[str, str]:
+    """A catalogue value as {form: template}; a plain string is the one form ""."""
+    return {"": value} if isinstance(value, str) else dict(value)
+
+
+def _placeholders(value: i18n.Text) -> set[frozenset[str]]:
+    """The placeholder sets of every form (one set when all forms agree)."""
+    return {frozenset(PLACEHOLDER.findall(v)) for v in _forms(value).values()}
+
+
 @pytest.mark.parametrize("lang", FOLDERS)
 def test_placeholders_agree_across_languages(lang):
-    reference = {k: set(PLACEHOLDER.findall(v)) for k, v in i18n.catalogue(FOLDERS[0]).items()}
-    mine = {k: set(PLACEHOLDER.findall(v)) for k, v in i18n.catalogue(lang).items()}
+    """Every form of every key has the reference language's placeholders: a plural
+    table's forms all take the same values as the other languages' text."""
+    reference = {k: _placeholders(v) for k, v in i18n.catalogue(FOLDERS[0]).items()}
+    mine = {k: _placeholders(v) for k, v in i18n.catalogue(lang).items()}
     assert {k: v for k, v in mine.items() if v != reference.get(k)} == {}
 
 
 @pytest.mark.parametrize("lang", FOLDERS)
 def test_every_text_is_translated(lang):
-    empty = [k for k, v in i18n.catalogue(lang).items() if not v.strip()]
+    empty = [f"{k}.{form}".rstrip(".") for k, v in i18n.catalogue(lang).items()
+             for form, text in _forms(v).items() if not text.strip()]
     assert empty == []
+
+
+def test_plural_keys_are_plural_in_every_language():
+    kinds = {lang: {k: isinstance(v, dict) for k, v in i18n.catalogue(lang).items()}
+             for lang in FOLDERS}
+    reference = kinds[FOLDERS[0]]
+    assert {lang: sorted(k for k, plural in mine.items() if plural != reference.get(k))
+            for lang, mine in kinds.items()} == {lang: [] for lang in FOLDERS}
+    assert any(reference.values()), "no plural tables: this test would check nothing"
+
+
+@pytest.mark.parametrize("lang", FOLDERS)
+def test_plural_tables_have_exactly_the_forms_the_language_needs(lang):
+    """The forms of a table are the CLDR categories of the language's Babel locale: a
+    missing one would fail at run time for some count, an extra one is never shown."""
+    needed = i18n.plural_forms(lang)
+    wrong = {k: sorted(v) for k, v in i18n.catalogue(lang).items()
+             if isinstance(v, dict) and set(v) != needed}
+    assert wrong == {}, f"{lang} needs the forms {sorted(needed)}"
+
+
+@pytest.mark.parametrize("lang", FOLDERS)
+def test_every_folder_names_a_babel_locale(lang):
+    assert i18n.locale(lang).plural_form.tags is not None
+    assert "other" in i18n.plural_forms(lang)
+
+
+@pytest.mark.parametrize(("count", "expected"), [
+    (1, "1 događaj u ovom periodu"),
+    (2, "2 događaja u ovom periodu"),
+    (4, "4 događaja u ovom periodu"),
+    (5, "5 događaja u ovom periodu"),
+    (11, "11 događaja u ovom periodu"),
+    (12, "12 događaja u ovom periodu"),
+    (21, "21 događaj u ovom periodu"),
+    (22, "22 događaja u ovom periodu"),
+    (0, "0 događaja u ovom periodu"),
+])
+def test_montenegrin_plurals_follow_cldr(count, expected):
+    assert i18n.plural("whats_on.count", "me", count) == expected
+
+
+def test_montenegrin_few_and_other_differ_where_the_grammar_does():
+    assert i18n.plural("whats_on.left_out", "me", 3).endswith("nisu u fajlu kalendara.")
+    assert i18n.plural("whats_on.left_out", "me", 5).endswith("nije u fajlu kalendara.")
+    assert i18n.plural("whats_on.left_out", "me", 21).startswith("21 događaj s ")
+    assert i18n.plural("whats_on.chart.confirmed", "me", 5) == "5 potvrđenih"
+
+
+@pytest.mark.parametrize(("lang", "one", "many"), [
+    ("en", "1 event in this range", "21 events in this range"),
+    ("de", "1 Veranstaltung in diesem Zeitraum", "21 Veranstaltungen in diesem Zeitraum"),
+])
+def test_english_and_german_plurals(lang, one, many):
+    assert i18n.plural("whats_on.count", lang, 1) == one
+    assert i18n.plural("whats_on.count", lang, 21) == many
+
+
+def test_plural_and_t_refuse_the_wrong_kind_of_key():
+    with pytest.raises(TypeError, match="is a plural table"):
+        i18n.t("whats_on.count", "en")
+    with pytest.raises(TypeError, match="is not a plural table"):
+        i18n.plural("whats_on.heading", "en", 2)
+    with pytest.raises(KeyError):
+        i18n.plural("no.such.key", "en", 2)
 
 
 def test_missing_key_fails_loudly():

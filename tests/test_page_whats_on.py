@@ -1,4 +1,4 @@
-"""AppTest: the What's on page in both languages, filters, empty ranges."""
+"""AppTest: the What's on page in each language, presets, plurals, sections, the URL."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from mapping import clock, whats_on
+from mapping.settings import load_city
 from tests.conftest import MINI, REPO_DATA
 
 APP = str(REPO_DATA.parent / "app.py")
@@ -28,33 +30,53 @@ def event_titles(at: AppTest) -> list[str]:
             and "·" in m.value]
 
 
+def pick_range(at: AppTest, first: date, last: date) -> AppTest:
+    """Choose a custom range with the From and To boxes, as a visitor does."""
+    at.sidebar.selectbox(key="range-first").set_value(first).run()
+    at.sidebar.selectbox(key="range-last").set_value(last).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def headings(at: AppTest) -> list[str]:
+    return [s.value.replace("\\", "") for s in at.subheader]
+
+
+def today() -> date:
+    return clock.now(load_city(MINI / "city.toml").timezone).date()
+
+
 @pytest.mark.parametrize(("lang", "heading"), [("me", "Šta se dešava"), ("en", "What's on")])
 def test_runs_in_both_languages(monkeypatch, lang, heading):
     at = open_page(monkeypatch, lang=lang)
     assert at.title[0].value == heading
 
 
-def test_winter_range_lists_the_exhibition(monkeypatch):
+def test_long_exhibition_is_listed_once_as_running_not_on_each_day(monkeypatch):
     at = open_page(monkeypatch)
-    at.sidebar.date_input(key="range").set_value((date(2026, 12, 5), date(2026, 12, 7))).run()
-    titles = event_titles(at)
-    assert titles.count("Winter show") == 3  # listed on each day it runs
-    assert [s.value for s in at.subheader][:3] == ["Sat 5 Dec 2026", "Sun 6 Dec 2026",
-                                                   "Mon 7 Dec 2026"]
+    pick_range(at, date(2026, 12, 5), date(2026, 12, 7))
+    assert event_titles(at) == ["Winter show"]  # runs 1-20 Dec: once, not three times
+    assert "Running through these dates" in headings(at)
+    assert headings(at)[0] == "Sat 5 Dec 2026 – Mon 7 Dec 2026"  # the range
+    assert not any(h.startswith(("Sat 5 Dec", "Sun 6 Dec", "Mon 7 Dec"))
+                   for h in headings(at)[1:])
+    text = " ".join(m.value for m in at.markdown)
+    assert "Tue 1 Dec 2026, 10\\:00 – Sun 20 Dec 2026, 18\\:00" in text  # its full dates
 
 
 def test_unconfirmed_festival_shows_only_its_month(monkeypatch):
     at = open_page(monkeypatch)
-    at.sidebar.date_input(key="range").set_value((date(2027, 7, 1), date(2027, 7, 31))).run()
-    assert "Dates to be confirmed" in [s.value for s in at.subheader]
+    pick_range(at, date(2027, 7, 1), date(2027, 7, 31))
+    assert "Dates to be confirmed" in headings(at)
     text = " ".join(m.value for m in at.markdown)
+    assert "**Expected in July 2027 — dates to be confirmed**" in text
     assert "July 2027 · dates to be confirmed" in text
     assert "Summer festival" in text
 
 
 def test_category_filter_changes_the_list(monkeypatch):
     at = open_page(monkeypatch)
-    at.sidebar.date_input(key="range").set_value((date(2026, 12, 5), date(2026, 12, 5))).run()
+    pick_range(at, date(2026, 12, 5), date(2026, 12, 5))
     assert event_titles(at) == ["Winter show"]
     at.sidebar.multiselect(key="ecat").set_value(["concert"]).run()
     assert event_titles(at) == []
@@ -62,14 +84,13 @@ def test_category_filter_changes_the_list(monkeypatch):
 
 
 def test_empty_range_says_so_in_each_language(monkeypatch):
-    at = open_page(monkeypatch, lang="me")
-    at.sidebar.date_input(key="range").set_value((date(2026, 3, 1), date(2026, 3, 2))).run()
+    at = open_page(monkeypatch, lang="me", range=["2026-03-01", "2026-03-02"])
     assert at.info[0].value == "Nema događaja u ovom periodu."
 
 
 def test_text_search(monkeypatch):
     at = open_page(monkeypatch)
-    at.sidebar.date_input(key="range").set_value((date(2026, 12, 5), date(2026, 12, 5))).run()
+    pick_range(at, date(2026, 12, 5), date(2026, 12, 5))
     at.sidebar.text_input(key="eq").input("zimska").run()
     assert event_titles(at) == ["Winter show"]
     at.sidebar.text_input(key="eq").input("nothing like it").run()
@@ -78,29 +99,157 @@ def test_text_search(monkeypatch):
 
 def test_downloads_offered(monkeypatch):
     at = open_page(monkeypatch)
-    at.sidebar.date_input(key="range").set_value((date(2026, 12, 5), date(2026, 12, 5))).run()
+    pick_range(at, date(2026, 12, 5), date(2026, 12, 5))
     keys = [el.key for el in at.get("download_button")]
     assert "ics-all" in keys
-    assert any(k.startswith("ics-20261205-winter-show") for k in keys)
+    assert any(k.startswith("ics-ongoing-winter-show") for k in keys)
 
 
 def test_kotor_data_over_a_year(monkeypatch):
-    at = open_page(monkeypatch, folder=REPO_DATA)
-    at.sidebar.date_input(key="range").set_value((date(2026, 12, 1), date(2027, 11, 30))).run()
+    at = open_page(monkeypatch, folder=REPO_DATA, range=["2026-12-01", "2027-11-30"])
     assert not at.exception
     assert len(event_titles(at)) >= 15
 
 
 def test_unconfirmed_month_heading_and_calendar_counts(monkeypatch):
     at = open_page(monkeypatch)
-    at.sidebar.date_input(key="range").set_value((date(2026, 12, 1), date(2027, 7, 31))).run()
-    assert "**July 2027**" in [m.value for m in at.markdown]
+    pick_range(at, date(2026, 12, 1), date(2027, 7, 31))
+    assert "**Expected in July 2027 — dates to be confirmed**" in [m.value for m in at.markdown]
     buttons = {el.key: el for el in at.get("download_button")}
-    assert buttons["ics-all"].proto.label == "Add all 1 listed events to your calendar (.ics)"
-    assert ("1 event(s) with unconfirmed dates are not in the calendar file."
+    assert buttons["ics-all"].proto.label == "Add the 1 listed event to your calendar (.ics)"
+    assert ("1 event with unconfirmed dates is not in the calendar file."
             in [c.value for c in at.caption])
 
 
 def test_category_choices_are_labelled_in_the_language(monkeypatch):
     at = open_page(monkeypatch, lang="me")
     assert at.sidebar.multiselect(key="ecat").options == ["Koncerti", "Izložbe"]
+
+
+# --------------------------------------------------------------------------- presets
+
+EN_PRESETS = ["This weekend", "Next 7 days", "Next 30 days", "This month", "Next month",
+              "Off-season (Oct–Apr)", "Other dates"]
+ME_PRESETS = ["Ovaj vikend", "Narednih 7 dana", "Narednih 30 dana", "Ovaj mjesec",
+              "Sljedeći mjesec", "Van sezone (okt–apr)", "Drugi datumi"]
+
+
+@pytest.mark.parametrize(("lang", "labels"), [("en", EN_PRESETS), ("me", ME_PRESETS)])
+def test_presets_look_ahead_in_the_language(monkeypatch, lang, labels):
+    at = open_page(monkeypatch, lang=lang)
+    period = at.sidebar.radio(key="period")
+    assert period.options == labels
+    assert period.value == "days30"  # the default: the next 30 days
+    assert at.sidebar.selectbox(key="range-first").value == today()
+
+
+@pytest.mark.parametrize("preset", whats_on.PRESETS)
+def test_each_preset_sets_its_range_in_the_url(monkeypatch, preset):
+    at = open_page(monkeypatch)
+    at.sidebar.radio(key="period").set_value(preset).run()
+    first, last = whats_on.preset_range(preset, today(), (10, 11, 12, 1, 2, 3, 4))
+    assert first >= today()  # every preset looks ahead
+    assert at.query_params["range"] == [first.isoformat(), last.isoformat()]
+    assert at.sidebar.selectbox(key="range-first").value == first
+    assert at.sidebar.selectbox(key="range-last").value == last
+
+
+def test_custom_dates_are_named_as_the_preset_they_equal(monkeypatch):
+    at = open_page(monkeypatch)
+    pick_range(at, date(2026, 12, 5), date(2026, 12, 9))
+    assert at.sidebar.radio(key="period").value == "custom"
+    first, last = whats_on.preset_range("week", today(), ())
+    pick_range(at, first, last)
+    assert at.sidebar.radio(key="period").value == "week"
+
+
+def test_to_before_from_moves_from(monkeypatch):
+    at = open_page(monkeypatch, range=["2026-12-05", "2026-12-09"])
+    at.sidebar.selectbox(key="range-last").set_value(date(2026, 12, 2)).run()
+    assert at.query_params["range"] == ["2026-12-02", "2026-12-02"]
+
+
+def test_me_dates_are_written_in_montenegrin(monkeypatch):
+    at = open_page(monkeypatch, lang="me", range=["2026-12-05", "2026-12-06"])
+    box = at.sidebar.selectbox(key="range-first")
+    assert box.label == "Od"
+    assert box.format_func(box.value) == "sub 5. dec 2026."
+    assert at.sidebar.selectbox(key="range-last").label == "Do"
+    assert at.sidebar.radio(key="period").label == "Datumi"
+
+
+# --------------------------------------------------------------------------- the URL
+
+
+def test_range_from_the_url_round_trips(monkeypatch):
+    at = open_page(monkeypatch, range=["2026-12-05", "2026-12-06"])
+    assert at.sidebar.selectbox(key="range-first").value == date(2026, 12, 5)
+    assert at.sidebar.selectbox(key="range-last").value == date(2026, 12, 6)
+    assert headings(at)[0] == "Sat 5 Dec 2026 – Sun 6 Dec 2026"
+    assert at.query_params["range"] == ["2026-12-05", "2026-12-06"]
+    at.sidebar.radio(key="period").set_value("next_month").run()
+    url_range = at.query_params["range"]
+    again = open_page(monkeypatch, range=url_range)  # the link, reopened
+    assert again.sidebar.radio(key="period").value == "next_month"
+    assert [again.sidebar.selectbox(key=k).value.isoformat()
+            for k in ("range-first", "range-last")] == url_range
+
+
+def test_one_day_link_and_an_unreadable_one(monkeypatch):
+    at = open_page(monkeypatch, range=["2026-12-05"])
+    assert at.query_params["range"] == ["2026-12-05", "2026-12-05"]
+    bad = open_page(monkeypatch, range=["soon", "later"])
+    first, last = whats_on.preset_range(whats_on.DEFAULT_PRESET, today(), ())
+    assert bad.query_params["range"] == [first.isoformat(), last.isoformat()]
+
+
+# --------------------------------------------------------------------------- counts, sections
+
+
+@pytest.mark.parametrize(("lang", "one", "two"), [
+    ("me", "**1 događaj u ovom periodu**", "**2 događaja u ovom periodu**"),
+    ("en", "**1 event in this range**", "**2 events in this range**"),
+])
+def test_counts_have_proper_plurals(monkeypatch, lang, one, two):
+    at = open_page(monkeypatch, lang=lang, range=["2026-12-05", "2026-12-06"])
+    assert one in [m.value for m in at.markdown]
+    at = open_page(monkeypatch, lang=lang, range=["2026-12-01", "2027-07-31"])
+    assert two in [m.value for m in at.markdown]
+    shown = " ".join([m.value for m in at.markdown] + [c.value for c in at.caption]
+                     + [b.proto.label for b in at.get("download_button")])
+    assert "(s)" not in shown and "(a)" not in shown and "(en)" not in shown
+
+
+def test_me_many_events_use_the_other_form(monkeypatch, kotor):
+    view = whats_on.whats_on(kotor, date(2026, 12, 1), date(2027, 11, 30), categories=None,
+                             members_only=False, text="", lang="me")
+    at = open_page(monkeypatch, folder=REPO_DATA, lang="me",
+                   range=["2026-12-01", "2027-11-30"])
+    count = len(view.occurrences)
+    assert count % 10 not in (1, 2, 3, 4) or count % 100 in range(11, 15)  # "other" form
+    assert f"**{count} događaja u ovom periodu**" in [m.value for m in at.markdown]
+
+
+def test_unconfirmed_events_are_never_among_the_days(monkeypatch, kotor):
+    at = open_page(monkeypatch, folder=REPO_DATA, range=["2026-12-01", "2026-12-31"])
+    values = [m.value.replace("\\", "") for m in at.markdown]  # markdown escapes undone
+    tbc = values.index("**Expected in December 2026 — dates to be confirmed**")
+    view = whats_on.whats_on(kotor, date(2026, 12, 1), date(2026, 12, 31), categories=None,
+                             members_only=False, text="", lang="en")
+    pending = {whats_on.event_title(r, "en", kotor.city.languages)
+               for _, group in view.unconfirmed for _, r in group.iterrows()}
+    assert pending  # December has festivals with unconfirmed dates
+    listed = [v.split("**")[1] for v in values if v.startswith("**") and "·" in v]
+    before = [v.split("**")[1] for v in values[:tbc] if v.startswith("**") and "·" in v]
+    assert pending <= set(listed)
+    assert pending.isdisjoint(before)
+
+
+def test_no_download_offers_zero_events(monkeypatch):
+    at = open_page(monkeypatch, range=["2027-07-01", "2027-07-31"])  # only a TBC festival
+    assert [b.key for b in at.get("download_button")] == []
+    assert ("No listed event has confirmed dates yet, so there is nothing to add to a "
+            "calendar." in [c.value for c in at.caption])
+    empty = open_page(monkeypatch, range=["2026-03-01", "2026-03-02"])
+    assert [b.key for b in empty.get("download_button")] == []
+    assert empty.info[0].value == "No events in this range."

@@ -18,10 +18,11 @@ def test_default_range_is_thirty_days():
     assert whats_on.default_range(now) == (date(2026, 11, 28), date(2026, 12, 28))
 
 
-def test_days_and_map_cards(mini):
+def test_long_running_event_is_ongoing_not_on_each_day_and_on_the_map(mini):
     view = whats_on.whats_on(mini, date(2026, 12, 19), date(2026, 12, 21), categories=None,
                              members_only=False, text="", lang="en")
-    assert [d for d, _ in view.days] == [date(2026, 12, 19), date(2026, 12, 20)]
+    assert view.days == []  # the winter show runs 1-20 Dec: more than three days
+    assert list(view.ongoing["event_id"]) == ["winter-show"]
     assert list(view.venues["id"]) == ["gal-durkovic"]
     assert view.venue_lines["gal-durkovic"][0].endswith("— Winter show")
 
@@ -38,12 +39,127 @@ def test_members_only_and_categories(mini):
     assert concerts.occurrences.empty
 
 
-def test_month_strip_has_twelve_months(mini):
+def test_short_multi_day_events_are_listed_on_each_day(tmp_path, mini_copy):
+    from mapping.io import load_dataset
+
+    path = mini_copy / "events.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.append(lines[1].replace("winter-show", "weekend-fair")
+                 .replace("2026-12-01T10:00,2026-12-20T18:00", "2026-12-05,2026-12-07"))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = load_dataset(mini_copy)
+    view = whats_on.whats_on(data, date(2026, 12, 5), date(2026, 12, 8), categories=None,
+                             members_only=False, text="", lang="en")
+    assert [d for d, _ in view.days] == [date(2026, 12, 5), date(2026, 12, 6),
+                                         date(2026, 12, 7)]  # three days: on each
+    assert list(view.ongoing["event_id"]) == ["winter-show"]
+
+
+def test_month_strip_has_twelve_months_with_sentences(mini):
     strip = whats_on.month_strip(mini, date(2026, 11, 28), "en")
-    assert len(strip) == 12
-    assert strip.index[0] == "2026-11 Nov"
-    assert strip.loc["2026-12 Dec", "Dates confirmed"] == 1
-    assert strip.loc["2027-07 Jul", "Dates to be confirmed"] == 1
+    assert len(strip) == 24  # confirmed and unconfirmed rows per month
+    months = strip.drop_duplicates("month")
+    assert list(months["label"])[:3] == ["Nov 2026", "Dec", "Jan 2027"]
+    december = strip.loc[strip["month"] == "2026-12"]
+    assert list(december["count"]) == [1, 0]
+    assert list(december["status"]) == ["Dates confirmed", "Dates to be confirmed"]
+    assert december["tooltip"].iloc[0] == "December 2026: 1 confirmed, 0 to be confirmed"
+    july = strip.loc[strip["month"] == "2027-07", "tooltip"].iloc[0]
+    assert july == "July 2027: 0 confirmed, 1 to be confirmed"
+
+
+def test_month_strip_in_montenegrin_has_no_english(mini):
+    strip = whats_on.month_strip(mini, date(2026, 11, 28), "me", (date(2026, 12, 1),
+                                                                 date(2026, 12, 31)))
+    july = strip.loc[strip["month"] == "2027-07", "tooltip"].iloc[0]
+    assert july == "jul 2027: 0 potvrđenih, 1 čeka potvrdu datuma"
+    assert list(strip.drop_duplicates("month")["in_range"])[:3] == [False, True, False]
+    spec = whats_on.month_strip_spec("me")
+    bars, months = spec["layer"]
+    assert spec["encoding"]["x"]["title"] == "Mjesec"
+    assert bars["encoding"]["y"]["title"] == "Događaji"
+    assert bars["encoding"]["color"]["scale"]["domain"] == ["Potvrđeni datumi",
+                                                           "Datumi će biti potvrđeni"]
+    assert months["encoding"]["tooltip"] == {"field": "tooltip", "type": "nominal"}
+    assert months["params"][0]["name"] == whats_on.STRIP_SELECTION
+    assert months["params"][0]["select"]["fields"] == ["month"]
+    assert spec["config"] == {"axis": {"aria": False}, "legend": {"aria": False}}
+
+
+@pytest.mark.parametrize(
+    ("selection", "expected"),
+    [
+        ({"month_pick": [{"month": "2026-12"}]}, (2026, 12)),
+        ({"month_pick": {"month": ["2027-01"]}}, (2027, 1)),
+        ({"month_pick": []}, None),
+        ({"month_pick": {}}, None),
+        ({"month_pick": [{"month": "soon"}]}, None),
+        ({}, None),
+        (None, None),
+    ],
+)
+def test_month_from_selection(selection, expected):
+    assert whats_on.month_from_selection(selection) == expected
+
+
+OFF = (10, 11, 12, 1, 2, 3, 4)
+
+
+@pytest.mark.parametrize(
+    ("today", "preset", "expected"),
+    [
+        (date(2026, 11, 25), "weekend", (date(2026, 11, 28), date(2026, 11, 29))),  # Wed
+        (date(2026, 11, 27), "weekend", (date(2026, 11, 28), date(2026, 11, 29))),  # Fri
+        (date(2026, 11, 28), "weekend", (date(2026, 11, 28), date(2026, 11, 29))),  # Sat
+        (date(2026, 11, 29), "weekend", (date(2026, 11, 29), date(2026, 11, 29))),  # Sun
+        (date(2026, 11, 28), "week", (date(2026, 11, 28), date(2026, 12, 4))),
+        (date(2026, 11, 28), "days30", (date(2026, 11, 28), date(2026, 12, 28))),
+        (date(2026, 11, 28), "month", (date(2026, 11, 28), date(2026, 11, 30))),
+        (date(2026, 11, 28), "next_month", (date(2026, 12, 1), date(2026, 12, 31))),
+        (date(2026, 12, 15), "next_month", (date(2027, 1, 1), date(2027, 1, 31))),
+        (date(2026, 11, 28), "off_season", (date(2026, 11, 28), date(2027, 4, 30))),
+        (date(2026, 5, 10), "off_season", (date(2026, 10, 1), date(2027, 4, 30))),
+        (date(2027, 2, 1), "off_season", (date(2027, 2, 1), date(2027, 4, 30))),
+    ],
+)
+def test_presets_look_ahead(today, preset, expected):
+    assert whats_on.preset_range(preset, today, OFF) == expected
+    assert expected[0] >= today
+
+
+def test_matching_preset_and_labels():
+    today = date(2026, 11, 28)
+    assert whats_on.matching_preset(date(2026, 12, 1), date(2026, 12, 31), today,
+                                    OFF) == "next_month"
+    assert whats_on.matching_preset(date(2026, 12, 2), date(2026, 12, 31), today,
+                                    OFF) == whats_on.CUSTOM
+    assert whats_on.preset_label("off_season", "en", OFF) == "Off-season (Oct–Apr)"
+    assert whats_on.preset_label("off_season", "de", OFF) == "Nebensaison (Okt.–Apr.)"
+    assert whats_on.preset_label(whats_on.CUSTOM, "me", OFF) == "Drugi datumi"
+    assert whats_on.presets(()) == tuple(p for p in whats_on.PRESETS if p != "off_season")
+    with pytest.raises(ValueError, match="preset must be one of"):
+        whats_on.preset_range("yesterday", today, OFF)
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["2026-12-01", "2026-12-31"], (date(2026, 12, 1), date(2026, 12, 31))),
+        (["2026-12-31", "2026-12-01"], (date(2026, 12, 1), date(2026, 12, 31))),
+        (["2026-12-05"], (date(2026, 12, 5), date(2026, 12, 5))),
+        (["tomorrow"], None),
+        ([], None),
+    ],
+)
+def test_parse_range(values, expected):
+    assert whats_on.parse_range(values) == expected
+
+
+def test_day_choices_cover_the_strip_and_a_linked_range():
+    days = whats_on.day_choices(date(2026, 11, 28), date(2026, 11, 28), date(2026, 12, 28))
+    assert (days[0], days[-1]) == (date(2026, 11, 1), date(2027, 10, 31))
+    wide = whats_on.day_choices(date(2026, 11, 28), date(2025, 3, 1), date(2028, 1, 1))
+    assert (wide[0], wide[-1]) == (date(2025, 3, 1), date(2028, 1, 1))
 
 
 def test_calendar_file_leaves_out_unconfirmed(mini):
@@ -116,15 +232,11 @@ def test_event_title_falls_back_to_the_original():
     assert whats_on.event_title({"title": "Kviz", "title_en": ""}, "en", LANGS) == "Kviz"
 
 
-@pytest.mark.parametrize(
-    ("picked", "expected"),
-    [
-        ((date(2026, 12, 1), date(2026, 12, 7)), (date(2026, 12, 1), date(2026, 12, 7))),
-        ((date(2026, 12, 1),), (date(2026, 12, 1), date(2026, 12, 1))),  # mid-selection
-        (date(2026, 12, 1), (date(2026, 12, 1), date(2026, 12, 1))),
-        ((), None),
-        (None, None),
-    ],
-)
-def test_picked_range(picked, expected):
-    assert whats_on.picked_range(picked) == expected
+def test_calendar_file_categories_are_in_the_language(mini):
+    import icalendar
+
+    view = whats_on.whats_on(mini, date(2026, 12, 5), date(2026, 12, 5), categories=None,
+                             members_only=False, text="", lang="me")
+    cal = icalendar.Calendar.from_ical(whats_on.calendar_file(mini, view.occurrences, "me").data)
+    event = cal.walk("VEVENT")[0]
+    assert event["CATEGORIES"].cats == ["Izložbe"]

@@ -15,7 +15,12 @@ the tests use only these names.
 
 from __future__ import annotations
 
-from mapping.events.groups import events_per_month, group_by_day, unconfirmed_by_month
+from mapping.events.groups import (
+    days_running,
+    events_per_month,
+    group_by_day,
+    unconfirmed_by_month,
+)
 from mapping.events.occurrences import (
     NEXT_EVENTS_HORIZON_DAYS,
     OCCURRENCE_COLUMNS,
@@ -53,6 +58,7 @@ __all__ = [
     "card_lines",
     "check_references",
     "day_label",
+    "days_running",
     "events_per_month",
     "events_table",
     "filter_occurrences",

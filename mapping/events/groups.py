@@ -7,7 +7,10 @@ occurrences, which bucket, and whether to keep a frame per bucket or a count.
 Decisions:
 
 - **Grouping by day.** A confirmed occurrence is listed on every local day it runs within
-  the range (people ask "what's on Saturday", and a month-long exhibition is on then).
+  the range (people ask "what's on Saturday"). The What's on page first takes out the
+  *long-running* ones (:func:`days_running` above a limit: month-long exhibitions, a
+  22 Dec - 8 Jan programme) and lists them once, with their full dates, so a week's
+  days are not filled with the same exhibition as if it were that week's news.
 - **Unconfirmed** occurrences are grouped by month instead (their days are not known),
   once per event and month: a weekly event with unconfirmed dates is one entry a month.
 - **Counting by month** counts distinct events, confirmed and unconfirmed apart: a weekly
@@ -49,6 +52,20 @@ def group_by_day(occ: pd.DataFrame, tz: str, *, start: date | None = None,
     confirmed = _confirmed(occ)
     groups = _group(occ, confirmed, "D", tz, *_range_of(occ, start, end))
     return [(day_of(number), frame) for number, frame in groups]
+
+
+def days_running(occ: pd.DataFrame, tz: str) -> Int64s:
+    """How many local days each occurrence touches (a one-day or timed event: 1).
+
+    Counted in the town's wall-clock days over the occurrence's whole span, not only the
+    part in a range: "runs 1-20 December" is a long-running exhibition in any week.
+    """
+    if not len(occ):
+        return np.zeros(0, dtype=np.int64)
+    start = naive_ns(occ["occurrence_start"], tz)
+    end = naive_ns(occ["occurrence_end"], tz)
+    days: Int64s = bucket(last_instant(start, end), "D") - bucket(start, "D") + 1
+    return days
 
 
 def unconfirmed_by_month(occ: pd.DataFrame, *, start: date | None = None,

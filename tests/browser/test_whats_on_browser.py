@@ -56,3 +56,59 @@ def test_deep_link_on_a_fresh_server_opens_the_page(watched):
         open_map(watched.page, server, "whats-on?lang=EN&range=2026-12-05&range=2026-12-06")
         expect(watched.page.get_by_role("heading", name="What's on")).to_be_visible()
         expect(watched.page.get_by_text("Page not found")).to_have_count(0)
+
+
+STRIP = '[data-testid="stVegaLiteChart"]'
+
+
+def test_month_strip_click_selects_that_month(watched, mini_server):
+    page = watched.page
+    open_map(page, mini_server, "whats-on?lang=EN&range=2026-12-05&range=2026-12-06")
+    july = page.locator(f'{STRIP} [aria-label^="July 2027:"]')
+    july.hover()
+    expect(page.locator("#vg-tooltip-element")).to_have_text(
+        "July 2027: 0 confirmed, 1 to be confirmed")
+    with app_run(page):
+        july.click()
+    assert parse_qs(urlparse(page.url).query)["range"] == ["2027-07-01", "2027-07-31"]
+    expect(page.get_by_text("Expected in July 2027 — dates to be confirmed")).to_be_visible()
+    # The chart starts afresh for the new range: another month can be clicked next.
+    with app_run(page):
+        page.locator(f'{STRIP} [aria-label^="December 2026:"]').click()
+    assert parse_qs(urlparse(page.url).query)["range"] == ["2026-12-01", "2026-12-31"]
+
+
+def test_month_strip_speaks_montenegrin(watched, mini_server):
+    page = watched.page
+    open_map(page, mini_server, "whats-on?lang=ME&range=2026-12-05&range=2026-12-06")
+    december = page.locator(f'{STRIP} [aria-label^="decembar 2026:"]')
+    december.hover()
+    expect(page.locator("#vg-tooltip-element")).to_have_text(
+        "decembar 2026: 1 potvrđen, 0 čeka potvrdu datuma")
+    chart_text = page.locator(STRIP).inner_text()
+    for english in ("Month", "Events", "Dates confirmed", "value", "color"):
+        assert english not in chart_text
+    assert "Mjesec" in chart_text
+
+
+def test_back_after_a_venue_link_returns_to_the_same_range(watched, mini_server):
+    page = watched.page
+    open_map(page, mini_server, "whats-on?lang=EN&range=2026-12-05&range=2026-12-06")
+    with app_run(page):
+        page.get_by_role("link", name="at Đurković Gallery").first.click()
+    assert "range" not in parse_qs(urlparse(page.url).query)  # on Explore now
+    with app_run(page):
+        page.go_back()
+    assert parse_qs(urlparse(page.url).query)["range"] == ["2026-12-05", "2026-12-06"]
+    expect(page.get_by_role("heading", name="Sat 5 Dec 2026 – Sun 6 Dec 2026")).to_be_visible()
+    expect(page.get_by_text("Winter show").first).to_be_visible()
+
+
+def test_phone_shows_the_events_before_the_chart_and_the_map(phone, mini_server):
+    page = phone.page
+    open_map(page, mini_server, "whats-on?lang=EN&range=2026-12-05&range=2026-12-06")
+    event = page.locator('[class*="st-key-event-"]').first.bounding_box()
+    chart = page.locator(STRIP).bounding_box()
+    board = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+    assert event is not None and chart is not None and board is not None
+    assert event["y"] + event["height"] <= chart["y"] < board["y"]
