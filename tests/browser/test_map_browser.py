@@ -3,12 +3,21 @@ its events and texts — in real headless Chromium, offline but for tiles."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Frame, Page
 
 from mapping import i18n
 from mapping.io import load_dataset
-from tests.browser.harness import StreamlitServer, click_widget, map_settled, open_map, show_venue
+from tests.browser.harness import (
+    StreamlitServer,
+    click_widget,
+    map_settled,
+    open_map,
+    show_venue,
+    wait_idle,
+)
 from tests.conftest import REPO_DATA
 
 # Where the open card is, and whether a map control (legend, zoom, layers, scale,
@@ -94,6 +103,13 @@ def test_marker_click_tells_the_page_and_the_list_highlights_a_marker(watched, k
     marker.click()
     page.wait_for_function("() => window.kcmOpened.length > 0")
     assert page.evaluate("() => window.kcmOpened") == ["cats-museum"]
+    # the near list relays it: the card's venue is in the URL, to be shared
+    page.wait_for_url(re.compile(r"[?&]venue=cats-museum\b"))
+    wait_idle(page)
+    map_settled(frame)
+    assert (card_box(frame) or {}).get("id") == "cats-museum"  # still open after the rerun
+    frame.locator(".leaflet-popup-close-button").click()
+    page.wait_for_url(lambda url: "venue=" not in url)
 
     page.evaluate("""() => window.dispatchEvent(
         new CustomEvent('kcm:highlight', {detail: {id: 'cats-museum'}}))""")
