@@ -1,14 +1,20 @@
-"""The launcher ``scripts/serve.py`` and the private Streamlit attribute it patches.
+"""The launcher ``scripts/serve.py``, its middleware ``scripts/page_base.py``, and the
+Streamlit names they rely on.
 
 The launcher turns off Streamlit's legacy ``pages/`` discovery through the private
-``PagesManager.uses_pages_directory`` (no public setting does it). These tests fail
-loudly when a Streamlit upgrade removes or renames it, instead of the app quietly
-showing "Page not found" on deep links again.
+``PagesManager.uses_pages_directory`` (no public setting does it), and serves the app
+through the public ``st.App`` with a middleware that tells the frontend the server's base
+on a deep link (no ``/whats-on/_stcore/health`` 404s; the browser side is
+``tests/browser/test_responses_browser.py``). These tests fail loudly when a Streamlit
+upgrade removes or renames what they use, instead of deep links quietly breaking again.
 """
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
+import inspect
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import ModuleType
 
@@ -96,3 +102,111 @@ def test_installed_streamlit_is_in_the_tested_range(launcher):
     warning = launcher.version_warning(streamlit.__version__)
     if warning:
         pytest.xfail(warning)  # not a failure: the launcher warns at run time too
+
+
+# --- The deep-link fix: st.App with page_base.PageBaseMiddleware (issue 9) ---
+
+PAGE_BASE = SERVE.parent / "page_base.py"
+HTML = b"<!DOCTYPE html><html><head><title>t</title></head><body></body></html>"
+
+
+@pytest.fixture
+def page_base() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("kcm_page_base", PAGE_BASE)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_streamlit_still_has_app_with_middleware_and_run_config():
+    """The launcher serves through the public st.App(middleware=…).run(config=…)."""
+    assert hasattr(streamlit, "App"), MOVED.format(version=streamlit.__version__,
+                                                   what="st.App is gone")
+    assert "middleware" in inspect.signature(streamlit.App).parameters
+    assert "config" in inspect.signature(streamlit.App.run).parameters
+
+
+def test_the_command_reads_flags_like_streamlit_run(launcher, monkeypatch):
+    monkeypatch.setenv("STREAMLIT_SERVER_ADDRESS", "127.0.0.9")
+    calls = []
+    launcher.command(lambda *call: calls.append(call)).main(
+        ["app.py", "--server.port", "8600", "--server.headless=true", "--", "--mine", "x"],
+        standalone_mode=False)
+    [(script, args, config)] = calls
+    assert (script, args) == ("app.py", ["--mine", "x"])
+    assert config["server.port"] == 8600 and config["server.headless"] is True
+    assert config["server.address"] == "127.0.0.9"  # STREAMLIT_* variables, as in the CLI
+
+
+@pytest.mark.parametrize(("path", "base", "depth"), [
+    ("/whats-on", "", 1), ("/explore", "/", 1), ("/a/b", "", 2), ("/", "", 0), ("", "", 0),
+    ("/_stcore/health", "", 0), ("/static/js/index.js", "", 0), ("/app/static/x.css", "", 0),
+    ("/media/x.png", "", 0), ("/component/x/index.html", "", 0),
+    ("/kcm/whats-on", "kcm", 1), ("/kcm/whats-on", "/kcm/", 1), ("/kcm", "kcm", 0),
+    ("/other/whats-on", "kcm", 0),
+])
+def test_page_depth(page_base, path, base, depth):
+    assert page_base.page_depth(path, base) == depth
+
+
+def test_base_script_goes_up_to_the_app_root(page_base):
+    assert b'new URL("./",location.href)' in page_base.base_script(1)
+    assert b'new URL("../",location.href)' in page_base.base_script(2)
+    assert b"BACKEND_BASE_URL" in page_base.base_script(1)
+    assert page_base.inject(b"<p>no head</p>", b"<script></script>") == b"<p>no head</p>"
+
+
+def _serve(middleware_cls, path, *, content_type=b"text/html; charset=utf-8",
+           encoding=None, base=""):
+    """One GET through the middleware around a fake app; (request headers seen, messages)."""
+    seen: dict[bytes, bytes] = {}
+    sent: list[dict] = []
+
+    async def app(scope, receive, send):
+        seen.update(scope["headers"])
+        headers = [(b"content-type", content_type), (b"content-length", b"%d" % len(HTML)),
+                   (b"etag", b'"abc"')]
+        if encoding:
+            headers.append((b"content-encoding", encoding))
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": HTML[:20], "more_body": True})
+        await send({"type": "http.response.body", "body": HTML[20:]})
+
+    async def receive():
+        return {"type": "http.request"}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": path,
+             "headers": [(b"accept-encoding", b"gzip"), (b"if-none-match", b'"abc"')]}
+    call = middleware_cls(app, base_url_path=lambda: base)(scope, receive, send)
+    with ThreadPoolExecutor(1) as pool:  # its own loop: Playwright's may run in this thread
+        pool.submit(asyncio.run, call).result()
+    return seen, sent
+
+
+def _body(sent):
+    return b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+
+
+def test_middleware_tells_a_deep_link_the_base(page_base):
+    seen, sent = _serve(page_base.PageBaseMiddleware, "/whats-on")
+    assert b"accept-encoding" not in seen and b"if-none-match" not in seen
+    body = _body(sent)
+    assert body.startswith(b"<!DOCTYPE html><html><head><script>window.__streamlit=")
+    assert body.endswith(HTML[len(b"<!DOCTYPE html><html><head>"):])
+    headers = dict(sent[0]["headers"])
+    assert headers[b"content-length"] == b"%d" % len(body)
+    assert b"etag" not in headers
+
+
+@pytest.mark.parametrize(("path", "kwargs"), [
+    ("/", {}), ("/static/js/index.js", {}), ("/kcm", {"base": "kcm"}),
+    ("/whats-on", {"encoding": b"gzip"}), ("/whats-on", {"content_type": b"image/png"}),
+])
+def test_middleware_leaves_everything_else_alone(page_base, path, kwargs):
+    _, sent = _serve(page_base.PageBaseMiddleware, path, **kwargs)
+    assert _body(sent) == HTML
+    assert (b"etag", b'"abc"') in sent[0]["headers"]
