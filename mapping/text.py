@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from html.entities import html5 as html5_entities
 from html.parser import HTMLParser
 
 import numpy as np
@@ -108,7 +109,7 @@ class _LinkOnly(HTMLParser):
     """Keeps text and ``<a href="http(s)://…">`` links; records everything it drops."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+        super().__init__(convert_charrefs=False)  # keep "&copy;" as written
         self.out: list[str] = []
         self.dropped: list[str] = []
         self._open_links = 0
@@ -147,6 +148,21 @@ class _LinkOnly(HTMLParser):
         if self._skip == 0:
             self.out.append(escape(data))
 
+    def handle_entityref(self, name: str) -> None:
+        if self._skip == 0:
+            known = f"{name};" in html5_entities
+            self.out.append(f"&{name};" if known else escape(f"&{name}"))
+
+    def handle_charref(self, name: str) -> None:
+        if self._skip == 0:
+            digits = name[1:] if name[:1] in "xX" else name
+            base = 16 if name[:1] in "xX" else 10
+            try:
+                valid = 0 < int(digits, base) <= 0x10FFFF
+            except ValueError:
+                valid = False
+            self.out.append(f"&#{name};" if valid else escape(f"&#{name}"))
+
     def handle_comment(self, data: str) -> None:
         self.dropped.append("<!-- comment -->")
 
@@ -168,8 +184,8 @@ def link_only_html(value: object) -> tuple[str, list[str]]:
     """``value`` as safe HTML holding only text and ``http(s)`` links, and what was dropped.
 
     Used for the tile attribution of ``city.toml``, which Leaflet inserts as HTML: text
-    is kept (character references such as ``&copy;`` are read, then everything is
-    escaped by :func:`escape`), an ``<a>`` keeps only an ``href`` that
+    is kept, escaped by :func:`escape` (a known character reference such as ``&copy;``
+    stays as written), an ``<a>`` keeps only an ``href`` that
     :func:`mapping.schema.is_web_url` accepts, and every other tag, attribute, comment
     or ``javascript:`` link is removed (``<script>``/``<style>`` with their content).
     The second value lists what was removed: empty when ``value`` was already safe.

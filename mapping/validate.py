@@ -469,7 +469,7 @@ def validate_folder(folder: str | Path | None = None, *, warnings: bool = False
         problems += event_problems
         if len(events):
             problems += check_references(events, venue_ids, event_category_ids, "events.csv")
-            text = events[[c for c in events.columns if events[c].dtype == object
-                           and c != "search"]]
+            text = events[[c for c in events.columns if c != "search"
+                           and pd.api.types.is_string_dtype(events[c])]]
             notes += control_character_warnings(text, "events.csv")
     return problems + notes if warnings else problems
