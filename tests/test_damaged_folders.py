@@ -31,3 +31,20 @@ def test_accepted_folder_works_everywhere(tmp_path: Path, name: str):
     code, out = run_cli("validate", str(folder))
     assert code == 0, out
     exercise(folder, tmp_path)
+
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+@pytest.mark.parametrize("name", ["control characters in text", "name with markup",
+                                  "other metric crs", "no events"])
+def test_accepted_folder_runs_both_pages(tmp_path: Path, monkeypatch, name: str):
+    """A light page check (the page corpus itself is AppTest's own test files)."""
+    from streamlit.testing.v1 import AppTest
+
+    folder = make(MINI, tmp_path / "data", EDGE_VALID[name])
+    monkeypatch.setenv("CREATIVE_MAP_DATA", str(folder))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception, at.exception
+    at.switch_page("pages/whats_on_page.py").run()
+    assert not at.exception, at.exception

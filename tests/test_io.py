@@ -263,7 +263,9 @@ def test_loader_refuses_more_venues_than_it_serves(mini_copy: Path):
 @pytest.mark.parametrize("name", sorted(DAMAGED))
 def test_loader_raises_data_error_or_loads_never_anything_else(tmp_path: Path, name: str):
     folder = make(MINI, tmp_path / "data", DAMAGED[name][0])
+    problems: list = []
     try:
         load_dataset(folder, year=2026)
     except DataError as exc:
-        assert exc.problems and all(p.file for p in exc.problems)
+        problems = exc.problems
+    assert all(p.file and p.record and p.field for p in problems)

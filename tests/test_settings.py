@@ -217,7 +217,7 @@ def test_unreadable_city_toml_is_one_problem(tmp_path, content, message):
 
 def test_city_toml_that_is_a_folder_is_one_problem(tmp_path):
     (tmp_path / "city.toml").mkdir()
-    with pytest.raises(DataError, match="city.toml:-:-: is a folder"):
+    with pytest.raises(DataError, match=r"city\.toml:-:-: is a folder"):
         load_city(tmp_path / "city.toml")
 
 
