@@ -347,7 +347,8 @@ def load_dataset(
     categories = attempt(lambda: read_table(root / "categories.csv", max_bytes=limit))
     event_categories = attempt(lambda: read_table(root / "event_categories.csv",
                                                   max_bytes=limit))
-    attempt(lambda: check_file(root / "events.csv", limit))
+    if (root / "events.csv").exists():  # optional: without it, no events (and a problem)
+        attempt(lambda: check_file(root / "events.csv", limit))
     langs = city.languages
     if venues is not None:
         problems += structural_problems(venues, "venues.geojson", langs, points=True)

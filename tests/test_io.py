@@ -269,3 +269,10 @@ def test_loader_raises_data_error_or_loads_never_anything_else(tmp_path: Path, n
     except DataError as exc:
         problems = exc.problems
     assert all(p.file and p.record and p.field for p in problems)
+
+
+def test_loader_without_events_file_has_no_events(mini_copy: Path):
+    (mini_copy / "events.csv").unlink()
+    dataset = load_dataset(mini_copy, year=2026)
+    assert dataset.events.empty
+    assert [str(p) for p in dataset.problems][0].startswith("events.csv:-:-: file not found")
