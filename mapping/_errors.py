@@ -10,19 +10,31 @@ class Problem:
     """One thing wrong with the data: where it is and what was expected.
 
     ``record`` is the record id when the record has one, else ``row N`` (1-based).
+    ``level`` is ``"error"`` (the folder is refused) or ``"warning"`` (worth a look, but
+    every page and command works: e.g. a control character in a name); a warning's line
+    says so after the field.
     """
 
     file: str
     record: str
     field: str
     message: str
+    level: str = "error"
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.record}:{self.field}: {self.message}"
+        head = f"{self.file}:{self.record}:{self.field}:"
+        if self.level == WARNING:
+            return f"{head} warning: {self.message}"
+        return f"{head} {self.message}"
+
+
+WARNING = "warning"
+"""The :attr:`Problem.level` of a finding that does not refuse the folder."""
 
 
 class DataError(ValueError):
-    """A data file cannot be read at all (malformed, empty, no CRS, missing)."""
+    """A data folder or file cannot be used (malformed, empty, no CRS, missing, too big,
+    a file that is a folder, ids that are not unique, a table without a column it needs)."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any, TypeVar, cast
 
 import geopandas as gpd
 import numpy as np
@@ -33,6 +33,7 @@ from mapping.settings import CityProfile, data_dir, load_city
 from mapping.text import search_keys
 
 WGS84 = "EPSG:4326"
+_T = TypeVar("_T")
 
 VENUE_REQUIRED = ("id", "name", "category", "source", "location_precision")
 VENUE_TEXT_FIELDS = (
@@ -64,16 +65,53 @@ class Dataset:
 # --------------------------------------------------------------------------- reading
 
 
-def read_geodata(path: Path, crs: str | None = None) -> gpd.GeoDataFrame:
+def check_file(path: Path, max_bytes: int | None = None) -> int:
+    """The size of the data file at ``path``; :class:`DataError` naming it when it is
+    missing, a folder (or anything but a regular file), unreadable, or over ``max_bytes``."""
+    try:
+        info = path.stat()
+        if path.is_dir():
+            msg = "is a folder; expected a file"
+        elif not path.is_file():
+            msg = "is not a regular file; expected a file"
+        elif not os.access(path, os.R_OK):
+            msg = "cannot be read (permission denied)"
+        elif max_bytes is not None and info.st_size > max_bytes:
+            msg = (f"file is {info.st_size / 1048576:.1f} MB; expected at most "
+                   f"{max_bytes / 1048576:.0f} MB ([limits] max_file_mb in city.toml)")
+        else:
+            return info.st_size
+    except FileNotFoundError:
+        msg = "file not found"
+    except OSError as exc:
+        msg = f"cannot read: {exc}"
+    raise DataError([Problem(path.name, "-", "-", msg)])
+
+
+def read_geodata(
+    path: Path, crs: str | None = None, *, max_bytes: int | None = None
+) -> gpd.GeoDataFrame:
     """Read points from GeoJSON, CSV (lon/lat) or any format geopandas reads, in EPSG:4326.
 
     ``crs`` names the CRS of a file that does not carry one; a file that carries one
-    keeps its own. Raises :class:`DataError` naming the file when it cannot be read.
+    keeps its own. Raises :class:`DataError` naming the file when it cannot be read
+    (missing, a folder, unreadable, not UTF-8, larger than ``max_bytes``).
     """
-    if not path.exists():
-        raise DataError([Problem(path.name, "-", "-", "file not found")])
-    if path.stat().st_size == 0:
+    if check_file(path, max_bytes) == 0:
         raise DataError([Problem(path.name, "-", "-", "file is empty; expected features")])
+    try:
+        frame = _read_any(path, crs)
+        return frame.to_crs(WGS84) if frame.crs != pyproj.CRS(WGS84) else frame
+    except OSError as exc:
+        raise DataError([Problem(path.name, "-", "-", f"cannot read: {exc}")]) from None
+    except (ValueError, pyproj.exceptions.CRSError) as exc:
+        if isinstance(exc, DataError):
+            raise
+        msg = f"cannot read the geometries: {exc}"
+        raise DataError([Problem(path.name, "-", "geometry", msg)]) from None
+
+
+def _read_any(path: Path, crs: str | None) -> gpd.GeoDataFrame:
     suffix = path.suffix.lower()
     if suffix in {".geojson", ".json"}:
         frame = _read_geojson(path, crs)
@@ -81,7 +119,7 @@ def read_geodata(path: Path, crs: str | None = None) -> gpd.GeoDataFrame:
         frame = _read_csv_points(path, crs)
     else:
         frame = _read_with_geopandas(path, crs)
-    return frame.to_crs(WGS84) if frame.crs != pyproj.CRS(WGS84) else frame
+    return frame
 
 
 def _read_geojson(path: Path, crs: str | None) -> gpd.GeoDataFrame:
@@ -97,7 +135,10 @@ def _read_geojson(path: Path, crs: str | None) -> gpd.GeoDataFrame:
     if not isinstance(features, list):
         raise DataError([Problem(path.name, "-", "features", "expected a list of features")])
     file_crs = _geojson_crs(path, doc) or crs or WGS84
-    props = [f.get("properties") or {} if isinstance(f, dict) else {} for f in features]
+    props: list[dict[str, Any]] = []
+    for feature in features:
+        found = feature.get("properties") if isinstance(feature, dict) else None
+        props.append(found if isinstance(found, dict) else {})
     frame = pd.DataFrame.from_records(props) if props else pd.DataFrame()
     geometries = np.empty(len(features), dtype=object)  # an unreadable geometry stays None
     geometries[:] = [_point_or_shape(f.get("geometry") if isinstance(f, dict) else None)
@@ -137,9 +178,9 @@ def _point_or_shape(geometry: object) -> shapely.Geometry | None:
 def _read_csv_points(path: Path, crs: str | None) -> gpd.GeoDataFrame:
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise DataError([Problem(path.name, "-", "-", f"malformed CSV: {exc}")]) from None
-    columns = {c.lower(): c for c in frame.columns}
+    columns = {str(c).lower(): c for c in frame.columns}
     lon = next((columns[n] for n in _LON_NAMES if n in columns), None)
     lat = next((columns[n] for n in _LAT_NAMES if n in columns), None)
     if lon is None or lat is None:
@@ -204,14 +245,68 @@ def _as_text(value: object) -> str:
     return str(value).strip()
 
 
-def read_table(path: Path) -> pd.DataFrame:
-    """A small CSV table (categories…) as text; :class:`DataError` naming the file if broken."""
-    if not path.exists():
-        raise DataError([Problem(path.name, "-", "-", "file not found")])
+def read_table(path: Path, *, max_bytes: int | None = None) -> pd.DataFrame:
+    """A small CSV table (categories…) as text; :class:`DataError` naming the file if broken
+    (missing, a folder, unreadable, not UTF-8, malformed, larger than ``max_bytes``)."""
+    check_file(path, max_bytes)
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False).astype(object)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise DataError([Problem(path.name, "-", "-", f"malformed CSV: {exc}")]) from None
+    except OSError as exc:
+        raise DataError([Problem(path.name, "-", "-", f"cannot read: {exc}")]) from None
+
+
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "categories.csv": ("id", "label", "colour", "icon"),
+    "event_categories.csv": ("id", "label"),
+    "places.geojson": ("id", "name", "kind"),
+}
+"""Columns each file must have; ``label`` means one ``label_<lang>`` per town language."""
+
+
+def missing_columns(frame: pd.DataFrame, file: str, languages: tuple[str, ...]) -> list[Problem]:
+    """A problem for each column of :data:`TABLE_COLUMNS` ``file`` lacks (record ``header``)."""
+    wanted: list[str] = []
+    for column in TABLE_COLUMNS.get(file, ()):
+        wanted += [f"label_{lang}" for lang in languages] if column == "label" else [column]
+    return [Problem(file, "header", column, "missing column; expected it in the header row")
+            for column in wanted if column not in frame.columns]
+
+
+def structural_problems(
+    frame: pd.DataFrame, file: str, languages: tuple[str, ...], *, points: bool = False
+) -> list[Problem]:
+    """What makes a file unusable by the app: missing columns, missing or duplicate ids,
+    and (``points``) a geometry that is not a point. The loader refuses these."""
+    problems = missing_columns(frame, file, languages)
+    ids = frame["id"] if "id" in frame.columns else None
+    if ids is None:
+        if not problems:
+            problems.append(Problem(file, "header", "id",
+                                    "missing column; every record needs an id"))
+        return problems
+    text = ids.map(lambda v: v.strip() if isinstance(v, str) else "")
+    labels = [t or f"row {i + 1}" for i, t in enumerate(text)]
+    for i in np.flatnonzero((text == "").to_numpy()):
+        problems.append(Problem(file, labels[i], "id", "missing id; expected a text id"))
+    for i in np.flatnonzero(text.duplicated(keep="first").to_numpy() & (text != "").to_numpy()):
+        problems.append(Problem(file, labels[i], "id", "duplicate id; every record needs its own"))
+    if points and isinstance(frame, gpd.GeoDataFrame):
+        geoms = frame.geometry
+        ok = (geoms.geom_type == "Point").to_numpy() & ~geoms.isna().to_numpy()
+        ok &= ~geoms.is_empty.to_numpy()
+        for i in np.flatnonzero(~ok):
+            problems.append(Problem(file, labels[i], "geometry",
+                                    "expected a Point with [longitude, latitude]"))
+    return problems
+
+
+def folder_problem(root: Path) -> Problem:
+    """The problem with a data folder that is missing or not a folder."""
+    if root.exists():
+        return Problem(str(root), "-", "-", "is not a folder; expected the data folder")
+    return Problem("city.toml", "-", "-", f"file not found: no data folder {root}")
 
 
 def load_dataset(
@@ -225,14 +320,53 @@ def load_dataset(
     ``year`` is passed to :func:`enrich_dataset` (default: this year in the town), so
     tests and benchmarks can pin the calendar the monthly hours describe.
 
-    Raises :class:`DataError` when a file cannot be read at all. Record-level problems
-    (unknown category, bad hours…) do not stop loading: they are listed by
-    :func:`mapping.validate.validate_folder`.
+    Raises :class:`DataError` (and never another exception) when the folder cannot be
+    used: a file missing, a folder, unreadable, not UTF-8 or too big; a geometry that
+    is not a point; a missing or duplicate id; a table without a column the app needs;
+    more venues than ``[limits] max_venues``; a ``city.toml`` problem (a language
+    without a catalogue…). Every such problem of every file is collected first.
+    Record-level problems (unknown category, bad hours…) do not stop loading: they are
+    listed by :func:`mapping.validate.validate_folder`.
     """
     root = data_dir(folder)
+    if not root.is_dir():
+        raise DataError([folder_problem(root)])
     city = load_city(root / "city.toml")
-    venues = normalise_venues(read_geodata(root / "venues.geojson"), city.languages)
-    places = read_geodata(root / "places.geojson")
+    problems: list[Problem] = []
+    limit = city.max_file_bytes
+
+    def attempt(read: Callable[[], _T]) -> _T | None:
+        try:
+            return read()
+        except DataError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    venues = attempt(lambda: read_geodata(root / "venues.geojson", max_bytes=limit))
+    places = attempt(lambda: read_geodata(root / "places.geojson", max_bytes=limit))
+    categories = attempt(lambda: read_table(root / "categories.csv", max_bytes=limit))
+    event_categories = attempt(lambda: read_table(root / "event_categories.csv",
+                                                  max_bytes=limit))
+    if (root / "events.csv").exists():  # optional: without it, no events (and a problem)
+        attempt(lambda: check_file(root / "events.csv", limit))
+    langs = city.languages
+    if venues is not None:
+        problems += structural_problems(venues, "venues.geojson", langs, points=True)
+        if len(venues) > city.max_venues:
+            problems.append(Problem("venues.geojson", "-", "-", (
+                f"{len(venues)} venues; the app serves at most {city.max_venues} "
+                "([limits] max_venues in city.toml)")))
+    if places is not None:
+        problems += structural_problems(places, "places.geojson", langs, points=True)
+    if categories is not None:
+        problems += structural_problems(categories, "categories.csv", langs)
+    if event_categories is not None:
+        problems += structural_problems(event_categories, "event_categories.csv", langs)
+    if problems:
+        raise DataError(problems)
+    assert venues is not None and places is not None  # no problems: all were read
+    assert categories is not None and event_categories is not None
+    venues = normalise_venues(venues, langs)
     for field in PLACE_TEXT_FIELDS:
         places[field] = places[field].map(_as_text) if field in places else ""
     events, event_problems = read_events(root / "events.csv", city.timezone)
@@ -241,8 +375,8 @@ def load_dataset(
         city=city,
         venues=venues,
         events=events,
-        categories=read_table(root / "categories.csv"),
-        event_categories=read_table(root / "event_categories.csv"),
+        categories=categories,
+        event_categories=event_categories,
         places=places,
         problems=tuple(event_problems),
     )

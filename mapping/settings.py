@@ -19,10 +19,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mapping import i18n
 from mapping._errors import DataError, Problem
+from mapping.schema import is_web_url
+from mapping.text import link_only_html
+
+CITY_TOML_MAX_BYTES: Final = 1024 * 1024
+"""``city.toml`` is a short profile: anything larger is refused unread."""
 
 REPO_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DATA_ENV_VAR = "CREATIVE_MAP_DATA"
@@ -57,6 +63,15 @@ class CityProfile:
     map_zoom: int
     exact_within_m: float = 10.0
     approximate_within_m: float = 100.0
+    name_max_chars: int = 200
+    description_max_chars: int = 5000
+    max_venues: int = 50_000
+    max_file_mb: int = 100
+
+    @property
+    def max_file_bytes(self) -> int:
+        """:attr:`max_file_mb` in bytes: the largest data file the loader reads."""
+        return self.max_file_mb * 1024 * 1024
 
 
 # --------------------------------------------------------------------------- value parsers
@@ -182,12 +197,52 @@ def _zoom(value: object) -> int:
     return value
 
 
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
 def _tile_url(value: object) -> str:
+    """An ``https`` tile template (``http`` only for this machine) with ``{z}``/``{x}``/``{y}``.
+
+    Every visitor's browser fetches from this host, so it must not be a plain-text
+    connection to another machine nor anything that could leave the JSON/HTML it sits in.
+    """
+    text = _text(value).strip()
+    expected = ("expected a tile URL template with {z}, {x} and {y} on https:// (http:// "
+                "only for localhost or 127.0.0.1), like "
+                f'"https://tile.openstreetmap.org/{{z}}/{{x}}/{{y}}.png", {_got(value)}')
+    # {s}, {z}, {x}, {y}, {r} are Leaflet's placeholders: replaced before the URL check.
+    sample = text
+    for placeholder in ("{s}", "{z}", "{x}", "{y}", "{r}"):
+        sample = sample.replace(placeholder, "0")
+    if (not all(part in text for part in ("{z}", "{x}", "{y}")) or not is_web_url(sample)
+            or "{" in sample or "}" in sample):
+        raise ValueError(expected)
+    parts = urlsplit(sample)
+    if parts.scheme.lower() != "https" and (parts.hostname or "") not in _LOCAL_HOSTS:
+        raise ValueError(expected)
+    return text
+
+
+def _attribution(value: object) -> str:
+    """Attribution text with ``<a href="https://…">`` links and nothing else."""
     text = _text(value)
-    if not all(part in text for part in ("{z}", "{x}", "{y}")):
-        msg = f"expected a tile URL template with {{z}}, {{x}} and {{y}}, {_got(value)}"
+    _, dropped = link_only_html(text)
+    if dropped:
+        msg = ("expected text and <a href=\"https://…\">…</a> links only (Leaflet shows it "
+               f"as HTML), found {'; '.join(dict.fromkeys(dropped))} in {text!r}")
         raise ValueError(msg)
     return text
+
+
+def _whole(value: object, low: int, expected: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        msg = f"expected {expected}, {_got(value)}"
+        raise ValueError(msg)
+    return value
+
+
+def _count(value: object) -> int:
+    return _whole(value, 1, "a whole number of at least 1")
 
 
 # --------------------------------------------------------------------------- declarations
@@ -266,9 +321,13 @@ SETTINGS: tuple[Setting, ...] = (
             "Straight-line distance × this factor approximates the walk (at least 1).",
             _at_least_one),
     Setting("tiles", "url", REQUIRED,
-            "Map tile URL template with `{z}`, `{x}`, `{y}`.", _tile_url, "tile_url"),
+            "Map tile URL template with `{z}`, `{x}`, `{y}` (and optionally `{s}`, `{r}`); "
+            "`https://`, or `http://` for `localhost`/`127.0.0.1` only.", _tile_url,
+            "tile_url"),
     Setting("tiles", "attribution", REQUIRED,
-            "Attribution HTML the tile server requires.", _text, "tile_attribution"),
+            "Attribution the tile server requires: text and `<a href=\"https://…\">` links "
+            "only (any other tag or attribute is refused; the map shows links and text "
+            "only).", _attribution, "tile_attribution"),
     Setting("map", "center", REQUIRED, "Initial map centre `[lat, lon]`.", _lat_lon,
             "map_center"),
     Setting("map", "zoom", REQUIRED, "Initial map zoom level (whole number 0-22).", _zoom,
@@ -280,6 +339,18 @@ SETTINGS: tuple[Setting, ...] = (
             "Metres an `approximate` venue point may lie from its `cited_coordinates` "
             "before `validate` reports it (\"approximate\" promises about 100 m).",
             _positive),
+    Setting("limits", "name_max_chars", 200,
+            "Longest venue or place name (any language), in characters; `validate` "
+            "refuses longer ones.", _count),
+    Setting("limits", "description_max_chars", 5000,
+            "Longest venue description (any language), in characters; `validate` "
+            "refuses longer ones.", _count),
+    Setting("limits", "max_venues", 50_000,
+            "Most venues the app will serve; a folder with more is refused by `validate` "
+            "and by the loader.", _count),
+    Setting("limits", "max_file_mb", 100,
+            "Largest data file in MB (`city.toml` itself: 1 MB); a larger file is refused "
+            "before it is read.", _count),
 )
 
 
@@ -299,10 +370,19 @@ def load_city(path: Path) -> CityProfile:
     """Read ``city.toml``; every problem (missing, unknown, wrong type) is reported at once."""
     name = path.name
     try:
-        with path.open("rb") as fh:
-            raw = tomllib.load(fh)
+        if path.is_dir():
+            raise DataError([Problem(name, "-", "-", "is a folder; expected a TOML file")])
+        if path.stat().st_size > CITY_TOML_MAX_BYTES:
+            msg = f"file is larger than {CITY_TOML_MAX_BYTES // 1024} KB; expected a short profile"
+            raise DataError([Problem(name, "-", "-", msg)])
+        raw = tomllib.loads(path.read_bytes().decode("utf-8"))
     except FileNotFoundError:
         raise DataError([Problem(name, "-", "-", "file not found")]) from None
+    except UnicodeDecodeError as exc:
+        msg = f"not UTF-8 text ({exc}); save the file as UTF-8"
+        raise DataError([Problem(name, "-", "-", msg)]) from None
+    except OSError as exc:
+        raise DataError([Problem(name, "-", "-", f"cannot read: {exc}")]) from None
     except tomllib.TOMLDecodeError as exc:
         raise DataError([Problem(name, "-", "-", f"not valid TOML: {exc}")]) from None
 
@@ -324,6 +404,7 @@ def load_city(path: Path) -> CityProfile:
         except ValueError as exc:
             problems.append(Problem(name, setting.section, setting.name, str(exc)))
     problems += _check_languages(name, values)
+    problems += _check_view(name, values)
     if problems:
         raise DataError(problems)
     return CityProfile(**values)
@@ -343,6 +424,20 @@ def _unknown_keys(name: str, raw: dict[str, Any]) -> list[Problem]:
             problems += [Problem(name, section, key, "unknown setting (see data/README.md)")
                          for key in table if (section, key) not in declared]
     return problems
+
+
+def _check_view(name: str, values: dict[str, Any]) -> list[Problem]:
+    """The initial map centre lies inside the study area."""
+    bbox, center = values.get("bbox"), values.get("map_center")
+    if bbox is None or center is None:
+        return []
+    west, south, east, north = bbox
+    lat, lon = center
+    if west <= lon <= east and south <= lat <= north:
+        return []
+    return [Problem(name, "map", "center",
+                    f"[{lat}, {lon}] (latitude, longitude) is outside the study area "
+                    f"bbox {list(bbox)}; expected a point inside it")]
 
 
 def _check_languages(name: str, values: dict[str, Any]) -> list[Problem]:

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from html.entities import html5 as html5_entities
+from html.parser import HTMLParser
 
 import numpy as np
 import pandas as pd
+
+from mapping.schema import is_web_url
 
 _ESCAPES = {
     "&": "&amp;",
@@ -93,3 +97,105 @@ def css_string(value: object) -> str:
         ch if (ch.isalnum() and ch.isascii()) or ch == " " else f"\\{ord(ch):x} "
         for ch in text
     ) + '"'
+
+
+# --------------------------------------------------------------------------- link-only HTML
+
+_DROP_CONTENT = frozenset({"script", "style", "template", "noscript", "textarea", "title",
+                           "iframe", "object", "svg", "math"})
+
+
+class _LinkOnly(HTMLParser):
+    """Keeps text and ``<a href="http(s)://…">`` links; records everything it drops."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)  # keep "&copy;" as written
+        self.out: list[str] = []
+        self.dropped: list[str] = []
+        self._open_links = 0
+        self._skip = 0  # depth inside an element whose content is dropped too
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _DROP_CONTENT:
+            self._skip += 1
+            self.dropped.append(f"<{tag}>")
+            return
+        if tag != "a":
+            self.dropped.append(f"<{tag}>")
+            return
+        href = next((v for k, v in attrs if k == "href"), None)
+        others = sorted({k for k, _ in attrs if k != "href"})
+        if others:
+            self.dropped.append(f"attribute(s) {', '.join(others)} of <a>")
+        if href is None or not is_web_url(href):
+            self.dropped.append(f"link {href!r} (only http:// and https:// links are kept)")
+            return
+        if self._skip == 0:
+            self.out.append(f'<a href="{escape(href.strip())}">')
+            self._open_links += 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.dropped.append(f"<{tag}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _DROP_CONTENT:
+            self._skip = max(0, self._skip - 1)
+        elif tag == "a" and self._open_links and self._skip == 0:
+            self.out.append("</a>")
+            self._open_links -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._skip == 0:
+            self.out.append(escape(data))
+
+    def handle_entityref(self, name: str) -> None:
+        if self._skip == 0:
+            known = f"{name};" in html5_entities
+            self.out.append(f"&{name};" if known else escape(f"&{name}"))
+
+    def handle_charref(self, name: str) -> None:
+        if self._skip == 0:
+            digits = name[1:] if name[:1] in "xX" else name
+            base = 16 if name[:1] in "xX" else 10
+            try:
+                valid = 0 < int(digits, base) <= 0x10FFFF
+            except ValueError:
+                valid = False
+            self.out.append(f"&#{name};" if valid else escape(f"&#{name}"))
+
+    def handle_comment(self, data: str) -> None:
+        self.dropped.append("<!-- comment -->")
+
+    def handle_decl(self, decl: str) -> None:
+        self.dropped.append(f"<!{decl}>")
+
+    def handle_pi(self, data: str) -> None:
+        self.dropped.append(f"<?{data}>")
+
+    def unknown_decl(self, data: str) -> None:
+        self.dropped.append(f"<![{data}]>")
+
+    def result(self) -> str:
+        self.close()
+        return "".join(self.out) + "</a>" * self._open_links
+
+
+def link_only_html(value: object) -> tuple[str, list[str]]:
+    """``value`` as safe HTML holding only text and ``http(s)`` links, and what was dropped.
+
+    Used for the tile attribution of ``city.toml``, which Leaflet inserts as HTML: text
+    is kept, escaped by :func:`escape` (a known character reference such as ``&copy;``
+    stays as written), an ``<a>`` keeps only an ``href`` that
+    :func:`mapping.schema.is_web_url` accepts, and every other tag, attribute, comment
+    or ``javascript:`` link is removed (``<script>``/``<style>`` with their content).
+    The second value lists what was removed: empty when ``value`` was already safe.
+    """
+    parser = _LinkOnly()
+    parser.feed("" if value is None else str(value))
+    html = parser.result()
+    return html, parser.dropped
+
+
+def safe_attribution(value: object) -> str:
+    """The tile attribution as text plus ``http(s)`` links only (:func:`link_only_html`)."""
+    return link_only_html(value)[0]

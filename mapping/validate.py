@@ -2,6 +2,12 @@
 
 Checks run on the frames as read (before :func:`mapping.io.normalise_venues`), so a
 wrong JSON type such as ``"cluster_year": "2018"`` is reported rather than coerced.
+
+The rule: when :func:`validate_folder` returns no errors, :func:`mapping.io.load_dataset`,
+every page and every command of the CLI work on the folder (``tests/test_damaged_folders.py``
+holds the corpus that checks it). Problems have a level: an *error* refuses the folder;
+a *warning* (a control character in a text) is worth fixing but breaks nothing, and is
+only returned when asked for (``validate_folder(folder, warnings=True)``).
 """
 
 from __future__ import annotations
@@ -17,9 +23,17 @@ import pyproj
 import shapely
 
 from mapping import hours
-from mapping._errors import DataError, Problem
+from mapping._errors import WARNING, DataError, Problem
 from mapping.events import check_references, read_events
-from mapping.io import VENUE_REQUIRED, read_geodata, read_table
+from mapping.io import (
+    VENUE_REQUIRED,
+    VENUE_TEXT_FIELDS,
+    check_file,
+    folder_problem,
+    missing_columns,
+    read_geodata,
+    read_table,
+)
 from mapping.schema import (
     CLUSTER_STATUSES,
     WHEELCHAIR_VALUES,
@@ -126,8 +140,102 @@ def check_venues(
         if message:
             add((oh == value).to_numpy(), "opening_hours", message)
 
+    _check_types(add, venues)
+    _check_lengths(add, venues, city)
+    if len(venues) > city.max_venues:
+        problems.append(Problem(file, "-", "-", (
+            f"{len(venues)} venues; the app serves at most {city.max_venues} "
+            "([limits] max_venues in city.toml)")))
     problems.extend(_check_points(venues, file, labels, city))
     problems.extend(_check_cited(venues, file, labels, city))
+    return problems
+
+
+_LIST_FIELDS = ("tags", "languages")
+"""Venue fields that may also be a JSON list of strings (read as ``;``-separated text)."""
+
+
+def _text_fields(frame: pd.DataFrame) -> list[str]:
+    """Venue fields that must hold text: the fixed ones and every ``name*``/``description*``."""
+    named = [c for c in frame.columns
+             if str(c).startswith(("name", "description", "title")) and c != "geometry"]
+    fixed = [*VENUE_TEXT_FIELDS, "cluster", "cluster_source", "visit", "boat_from",
+             "cited_source", "hours_source", "hours_checked"]
+    return [c for c in dict.fromkeys([*fixed, *named]) if c in frame.columns]
+
+
+def _is_text(value: object, lists: bool) -> bool:
+    if value is None or isinstance(value, str):
+        return True
+    if isinstance(value, float) and np.isnan(value):
+        return True  # a missing value in a column pandas read as numbers
+    return lists and isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _check_types(add: _Add, frame: pd.DataFrame) -> None:
+    """Text fields hold JSON strings (or null); ``tags``/``languages`` may be string lists."""
+    for field in _text_fields(frame):
+        values = frame[field]
+        lists = field in _LIST_FIELDS
+        bad = ~values.map(lambda v, lists=lists: _is_text(v, lists)).to_numpy(dtype=bool)
+        expected = "text or a list of texts" if lists else "text (a JSON string)"
+        add(bad, field, _type_message(values, expected))
+
+
+def _type_message(values: pd.Series, expected: str) -> Callable[[int], str]:
+    def message(i: int) -> str:
+        value = values.iloc[i]
+        return f"expected {expected}, got {type(value).__name__} {value!r:.60}"
+    return message
+
+
+def _lengths(values: pd.Series) -> np.ndarray:
+    return values.map(lambda v: len(v) if isinstance(v, str) else 0).to_numpy(dtype=np.int64)
+
+
+def _check_lengths(add: _Add, frame: pd.DataFrame, city: CityProfile) -> None:
+    """Names and descriptions within ``[limits]`` (a 100,000-character name costs every
+    visitor megabytes per page)."""
+    for field in frame.columns:
+        if field == "name" or str(field).startswith("name_"):
+            limit, key = city.name_max_chars, "name_max_chars"
+        elif str(field).startswith("description"):
+            limit, key = city.description_max_chars, "description_max_chars"
+        else:
+            continue
+        lengths = _lengths(frame[field])
+        add(lengths > limit, str(field), _length_message(lengths, limit, key))
+
+
+def _length_message(lengths: np.ndarray, limit: int, key: str) -> Callable[[int], str]:
+    def message(i: int) -> str:
+        return (f"{lengths[i]} characters; expected at most {limit} "
+                f"([limits] {key} in city.toml)")
+    return message
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters other than tab and line feed (ESC, BEL, NUL, CR, C1 controls)."""
+
+
+def control_character_warnings(frame: pd.DataFrame, file: str) -> list[Problem]:
+    """A warning for every text cell holding a control character (other than tab and
+    line feed): exports carry it, but a terminal or a calendar may choke on it."""
+    labels = record_labels(frame)
+    problems: list[Problem] = []
+    for field in frame.columns:
+        if field == "geometry":
+            continue
+        for i, value in enumerate(frame[field]):
+            texts = value if isinstance(value, list) else [value]
+            for text in texts:
+                found = _CONTROL.search(text) if isinstance(text, str) else None
+                if found:
+                    problems.append(Problem(
+                        file, labels[i], str(field),
+                        f"control character U+{ord(found.group()):04X} in the text; "
+                        "remove it (it may garble terminals and calendars)", WARNING))
+                    break
     return problems
 
 
@@ -271,46 +379,97 @@ def check_places(places: gpd.GeoDataFrame, file: str, city: CityProfile) -> list
     add(_column(places, "id").duplicated(keep=False).to_numpy() & ~_blank(_column(places, "id")),
         "id", "duplicate place id")
     problems.extend(_check_points(places, file, labels, city))
-    if city.default_start not in set(_column(places, "id").astype(str)):
+    _check_types(add, places[[c for c in places.columns if c in ("id", "name", "kind")
+                              or str(c).startswith("name_")]])
+    _check_lengths(add, places, city)
+    ids = _column(places, "id").astype(str)
+    kinds = _column(places, "kind").astype(str)
+    landmarks = set(ids[(kinds == "landmark").to_numpy()])
+    if city.default_start not in set(ids):
         problems.append(Problem("city.toml", "city", "default_start",
-                                f"{city.default_start!r} is not a place id in {file}"))
+                                f"{city.default_start!r} is not a place id in {file}; "
+                                f"expected one of the landmarks {sorted(landmarks)}"))
+    elif city.default_start not in landmarks:
+        problems.append(Problem("city.toml", "city", "default_start",
+                                f"{city.default_start!r} is not a landmark (kind) in {file}; "
+                                f"expected one of the landmarks {sorted(landmarks)}"))
     return problems
 
 
-def validate_folder(folder: str | Path | None = None) -> list[Problem]:
-    """Every problem in a data folder; an empty list means it is valid."""
+def check_event_categories(
+    table: pd.DataFrame, file: str, languages: tuple[str, ...]
+) -> list[Problem]:
+    """Columns ``id`` and ``label_<lang>``; ids present and unique."""
+    problems = missing_columns(table, file, languages)
+    if "id" not in table.columns:
+        return problems
+    labels = record_labels(table)
+    ids = table["id"]
+    for i in np.flatnonzero(_blank(ids)):
+        problems.append(Problem(file, labels[i], "id", "required field is missing or empty"))
+    for i in np.flatnonzero(ids.duplicated(keep=False).to_numpy() & ~_blank(ids)):
+        problems.append(Problem(file, labels[i], "id", "duplicate category id"))
+    return problems
+
+
+def validate_folder(folder: str | Path | None = None, *, warnings: bool = False
+                    ) -> list[Problem]:
+    """Every problem in a data folder; no errors means every page and command works on it.
+
+    Returns the errors; with ``warnings=True`` the warnings too (``level == "warning"``),
+    each file's after its errors. Never raises for bad data.
+    """
     root = data_dir(folder)
+    if not root.is_dir():
+        return [folder_problem(root)]
     try:
         city = load_city(root / "city.toml")
     except DataError as exc:
         return list(exc.problems)
+    limit = city.max_file_bytes
     problems: list[Problem] = []
+    notes: list[Problem] = []
     category_ids: set[str] = set()
     try:
-        categories = read_table(root / "categories.csv")
+        categories = read_table(root / "categories.csv", max_bytes=limit)
+        problems += missing_columns(categories, "categories.csv", city.languages)
         problems += check_categories(categories, "categories.csv", city.languages)
         category_ids = set(_column(categories, "id").astype(str))
     except DataError as exc:
         problems += exc.problems
     venue_ids: set[str] = set()
     try:
-        venues = read_geodata(root / "venues.geojson")
+        venues = read_geodata(root / "venues.geojson", max_bytes=limit)
         problems += check_venues(venues, "venues.geojson", city, category_ids)
+        notes += control_character_warnings(venues, "venues.geojson")
         venue_ids = set(_column(venues, "id").dropna().astype(str))
     except DataError as exc:
         problems += exc.problems
     try:
-        problems += check_places(read_geodata(root / "places.geojson"), "places.geojson", city)
+        places = read_geodata(root / "places.geojson", max_bytes=limit)
+        problems += missing_columns(places, "places.geojson", city.languages)
+        problems += check_places(places, "places.geojson", city)
+        notes += control_character_warnings(places, "places.geojson")
     except DataError as exc:
         problems += exc.problems
     event_category_ids: set[str] = set()
     try:
-        event_categories = read_table(root / "event_categories.csv")
+        event_categories = read_table(root / "event_categories.csv", max_bytes=limit)
+        problems += check_event_categories(event_categories, "event_categories.csv",
+                                           city.languages)
         event_category_ids = set(_column(event_categories, "id").astype(str))
     except DataError as exc:
         problems += exc.problems
-    events, event_problems = read_events(root / "events.csv", city.timezone)
-    problems += event_problems
-    if len(events):
-        problems += check_references(events, venue_ids, event_category_ids, "events.csv")
-    return problems
+    try:
+        check_file(root / "events.csv", limit)
+    except DataError as exc:
+        problems += exc.problems
+    else:
+        events, event_problems = read_events(root / "events.csv", city.timezone)
+        problems += event_problems
+        if len(events):
+            problems += check_references(events, venue_ids, event_category_ids, "events.csv")
+            text = events[[c for c in events.columns if c != "search"
+                           and pd.api.types.is_string_dtype(events[c])]]
+            notes += control_character_warnings(text, "events.csv")
+    return problems + notes if warnings else problems

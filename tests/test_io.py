@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from mapping.io import (
     venues_geojson_bytes,
 )
 from tests.conftest import BROKEN, MINI, YEAR
+from tests.damage import DAMAGED, make
 
 SEA_GATE = (18.7702, 42.4247)
 GEOD = Geod(ellps="WGS84")
@@ -165,3 +167,112 @@ def test_exports_write_the_cluster_year_as_a_whole_number(mini):
     rows = list(csv.DictReader(_io.StringIO(venues_csv_bytes(mini.venues).decode("utf-8"))))
     assert sorted(r["cluster_year"] for r in rows) == ["", "", "2018", "2018"]
     assert {r["cluster"] for r in rows} == {"prospective", ""}
+
+
+# --------------------------------------------------------------------------- issue 13: refusals
+
+
+def _load_problems(folder: Path) -> list[str]:
+    with pytest.raises(DataError) as info:
+        load_dataset(folder, year=2026)
+    return [str(p) for p in info.value.problems]
+
+
+def _edit_features(folder: Path, name: str, index: int, **changes: object) -> None:
+    path = folder / name
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    feature = doc["features"][index]
+    for key, value in changes.items():
+        if key == "geometry":
+            feature["geometry"] = value
+        else:
+            feature["properties"][key] = value
+    path.write_text(json.dumps(doc), encoding="utf-8")
+
+
+def test_loader_refuses_a_folder_where_a_file_should_be(mini_copy: Path):
+    (mini_copy / "categories.csv").unlink()
+    (mini_copy / "categories.csv").mkdir()
+    assert "categories.csv:-:-: is a folder; expected a file" in _load_problems(mini_copy)
+
+
+def test_loader_refuses_a_data_folder_that_is_a_file(tmp_path: Path):
+    (tmp_path / "data").write_text("x", encoding="utf-8")
+    assert _load_problems(tmp_path / "data")[0].endswith("is not a folder; expected the "
+                                                         "data folder")
+
+
+@pytest.mark.parametrize("geometry", [
+    None,
+    {"type": "Polygon", "coordinates": [[[18.7, 42.4], [18.71, 42.4], [18.7, 42.41],
+                                         [18.7, 42.4]]]},
+    {"type": "Point", "coordinates": []},
+])
+def test_loader_refuses_what_is_not_a_point(mini_copy: Path, geometry):
+    _edit_features(mini_copy, "venues.geojson", 1, geometry=geometry)
+    assert ("venues.geojson:atelier-seasonal:geometry: expected a Point with "
+            "[longitude, latitude]") in _load_problems(mini_copy)
+
+
+def test_loader_refuses_duplicate_and_missing_ids(mini_copy: Path):
+    _edit_features(mini_copy, "venues.geojson", 1, id="gal-durkovic")
+    _edit_features(mini_copy, "venues.geojson", 2, id="")
+    _edit_features(mini_copy, "places.geojson", 1, id="gate")
+    found = _load_problems(mini_copy)
+    assert "venues.geojson:gal-durkovic:id: duplicate id; every record needs its own" in found
+    assert "venues.geojson:row 3:id: missing id; expected a text id" in found
+    assert "places.geojson:gate:id: duplicate id; every record needs its own" in found
+
+
+@pytest.mark.parametrize(("file", "column"), [
+    ("categories.csv", "colour"), ("categories.csv", "label_en"),
+    ("event_categories.csv", "id"), ("event_categories.csv", "label_me"),
+])
+def test_loader_refuses_a_table_missing_a_column(mini_copy: Path, file, column):
+    frame = pd.read_csv(mini_copy / file, dtype=str, keep_default_na=False)
+    frame.drop(columns=[column]).to_csv(mini_copy / file, index=False)
+    assert f"{file}:header:{column}: missing column; expected it in the header row" in (
+        _load_problems(mini_copy))
+
+
+def test_loader_refuses_a_language_without_catalogue(mini_copy: Path):
+    path = mini_copy / "city.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('["me", "en"]', '["me", "xx"]'),
+                    encoding="utf-8")
+    assert any(p.startswith("city.toml:city:languages: no catalogue for 'xx'")
+               for p in _load_problems(mini_copy))
+
+
+def test_loader_refuses_files_over_the_size_limit(mini_copy: Path):
+    path = mini_copy / "city.toml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n[limits]\nmax_file_mb = 1\n",
+                    encoding="utf-8")
+    (mini_copy / "events.csv").write_bytes(b"x" * (1024 * 1024 + 1))
+    assert any(p.startswith("events.csv:-:-: file is 1.0 MB; expected at most 1 MB")
+               for p in _load_problems(mini_copy))
+
+
+def test_loader_refuses_more_venues_than_it_serves(mini_copy: Path):
+    path = mini_copy / "city.toml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n[limits]\nmax_venues = 3\n",
+                    encoding="utf-8")
+    assert ("venues.geojson:-:-: 4 venues; the app serves at most 3 ([limits] max_venues "
+            "in city.toml)") in _load_problems(mini_copy)
+
+
+@pytest.mark.parametrize("name", sorted(DAMAGED))
+def test_loader_raises_data_error_or_loads_never_anything_else(tmp_path: Path, name: str):
+    folder = make(MINI, tmp_path / "data", DAMAGED[name][0])
+    problems: list = []
+    try:
+        load_dataset(folder, year=2026)
+    except DataError as exc:
+        problems = exc.problems
+    assert all(p.file and p.record and p.field for p in problems)
+
+
+def test_loader_without_events_file_has_no_events(mini_copy: Path):
+    (mini_copy / "events.csv").unlink()
+    dataset = load_dataset(mini_copy, year=2026)
+    assert dataset.events.empty
+    assert [str(p) for p in dataset.problems][0].startswith("events.csv:-:-: file not found")

@@ -140,3 +140,94 @@ def test_settings_table_lists_every_setting():
     table = settings.settings_table()
     for s in SETTINGS:
         assert f"| `[{s.section}]` | `{s.name}` |" in table
+
+
+# --------------------------------------------------------------------------- issue 13
+
+
+def edit_mini(old: str, new: str) -> str:
+    assert old in MINI_CITY, old
+    return MINI_CITY.replace(old, new, 1)
+
+
+OSM_URL = 'url = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"'
+MINI_ATTR = 'attribution = "&copy; OpenStreetMap contributors"'
+
+
+@pytest.mark.parametrize("url", [
+    "http://tile.example.org/{z}/{x}/{y}.png",  # plain text to another host
+    "javascript:alert(1)//{z}/{x}/{y}",
+    "https://tile.example.org/{z}/{x}.png",
+    "https://tile.example.org/{z}/{x}/{y}.png\\\" onerror=\\\"x",
+    "//tile.example.org/{z}/{x}/{y}.png",
+    "https://{z}/{x}/{y}",  # no host
+    "https://tile.example.org/{z}/{x}/{y}/{q}.png",  # not a Leaflet placeholder
+])
+def test_tile_url_must_be_https_template(tmp_path, url):
+    found = problems_of(tmp_path, edit_mini(OSM_URL, f'url = "{url}"'))
+    assert [p for p in found if p.startswith("city.toml:tiles:url: expected a tile URL")], found
+
+
+@pytest.mark.parametrize("url", [
+    "https://{s}.tile.example.org/{z}/{x}/{y}{r}.png",
+    "http://localhost:8080/{z}/{x}/{y}.png",
+    "http://127.0.0.1/tiles/{z}/{x}/{y}.png",
+])
+def test_tile_url_accepts_https_and_this_machine(tmp_path, url):
+    assert problems_of(tmp_path, edit_mini(OSM_URL, f'url = "{url}"')) == []
+
+
+@pytest.mark.parametrize(("attribution", "names"), [
+    ("<img src=x onerror=alert(1)>", "<img>"),
+    ('<a href="javascript:alert(1)">OSM</a>', "javascript:alert(1)"),
+    ('<a href="https://osm.org" onmouseover="alert(1)">OSM</a>', "onmouseover"),
+    ("<script>alert(1)</script>", "<script>"),
+    ("OSM <!-- hidden -->", "comment"),
+])
+def test_attribution_with_more_than_text_and_links_is_refused(tmp_path, attribution, names):
+    found = problems_of(tmp_path, edit_mini(MINI_ATTR, f"attribution = '{attribution}'"))
+    mine = [p for p in found if p.startswith("city.toml:tiles:attribution: expected text")]
+    assert mine and names in mine[0], found
+
+
+def test_attribution_with_https_link_is_accepted(tmp_path):
+    text = edit_mini(MINI_ATTR, "attribution = '&copy; <a href=\"https://www.openstreetmap.org/"
+                                "copyright\">OpenStreetMap</a> contributors'")
+    assert problems_of(tmp_path, text) == []
+
+
+def test_centre_outside_the_study_area_is_named(tmp_path):
+    found = problems_of(tmp_path, edit_mini("center = [42.4247, 18.7712]",
+                                            "center = [18.7712, 42.4247]"))
+    assert any(p.startswith("city.toml:map:center: [18.7712, 42.4247] (latitude, longitude) "
+                            "is outside the study area") for p in found), found
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b'[city]\nname = "\xff"\n', "not UTF-8"),
+    (b"x" * (settings.CITY_TOML_MAX_BYTES + 1), "larger than"),
+])
+def test_unreadable_city_toml_is_one_problem(tmp_path, content, message):
+    path = tmp_path / "city.toml"
+    path.write_bytes(content)
+    with pytest.raises(DataError, match=message) as info:
+        load_city(path)
+    assert [(p.file, p.record, p.field) for p in info.value.problems] == [("city.toml", "-", "-")]
+
+
+def test_city_toml_that_is_a_folder_is_one_problem(tmp_path):
+    (tmp_path / "city.toml").mkdir()
+    with pytest.raises(DataError, match=r"city\.toml:-:-: is a folder"):
+        load_city(tmp_path / "city.toml")
+
+
+def test_limits_have_sane_defaults_and_are_checked(tmp_path):
+    city = load_city(MINI / "city.toml")
+    assert (city.name_max_chars, city.description_max_chars) == (200, 5000)
+    assert (city.max_venues, city.max_file_mb) == (50_000, 100)
+    assert city.max_file_bytes == 100 * 1024 * 1024
+    text = MINI_CITY + "\n[limits]\nname_max_chars = 0\nmax_venues = 1.5\nmax_file_mb = true\n"
+    found = problems_of(tmp_path, text)
+    for key in ("name_max_chars", "max_venues", "max_file_mb"):
+        assert any(p.startswith(f"city.toml:limits:{key}: expected a whole number of at "
+                                "least 1") for p in found), (key, found)

@@ -82,3 +82,66 @@ def test_default_start_must_be_a_place(mini_copy):
     text = (mini_copy / "city.toml").read_text(encoding="utf-8")
     (mini_copy / "city.toml").write_text(text.replace('"gate"', '"nowhere"'), encoding="utf-8")
     assert any(line.startswith("city.toml:city:default_start:") for line in lines(mini_copy))
+
+
+# --------------------------------------------------------------------------- issue 13
+
+
+def test_control_characters_are_warnings_only_when_asked(mini_copy):
+    import json
+
+    path = mini_copy / "venues.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["features"][0]["properties"]["name"] = "Galerija\x1b[31m"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    assert lines(mini_copy) == []
+    found = validate_folder(mini_copy, warnings=True)
+    assert [str(p) for p in found] == [
+        "venues.geojson:gal-durkovic:name: warning: control character U+001B in the text; "
+        "remove it (it may garble terminals and calendars)"]
+    assert found[0].level == "warning"
+
+
+def test_event_control_characters_are_warned(mini_copy):
+    path = mini_copy / "events.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("Winter show", "Winter\x07show"),
+                    encoding="utf-8")
+    assert lines(mini_copy) == []
+    assert [str(p).split(": warning")[0] for p in validate_folder(mini_copy, warnings=True)] == [
+        "events.csv:winter-show:title_en"]
+
+
+@pytest.mark.parametrize(("year", "field"), [("0001", "start"), ("1677", "start"),
+                                              ("2262", "start"), ("9999", "start")])
+def test_event_years_outside_the_range_are_named_not_crashed(mini_copy, year, field):
+    path = mini_copy / "events.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("2026-12-01T10:00",
+                                                             f"{year}-12-01T10:00"),
+                    encoding="utf-8")
+    found = lines(mini_copy)
+    assert any(line.startswith(f"events.csv:winter-show:{field}: expected YYYY-MM-DD")
+               and "1900-2199" in line for line in found), found
+
+
+def test_default_start_must_be_a_landmark(mini_copy):
+    text = (mini_copy / "city.toml").read_text(encoding="utf-8")
+    (mini_copy / "city.toml").write_text(text.replace('"gate"', '"oldtown"'), encoding="utf-8")
+    assert ("city.toml:city:default_start: 'oldtown' is not a landmark (kind) in "
+            "places.geojson; expected one of the landmarks ['gate', 'perast-shore']"
+            ) in lines(mini_copy)
+
+
+def test_names_and_descriptions_over_the_limits(mini_copy):
+    text = (mini_copy / "city.toml").read_text(encoding="utf-8")
+    (mini_copy / "city.toml").write_text(
+        text + "\n[limits]\nname_max_chars = 10\ndescription_max_chars = 20\n", encoding="utf-8")
+    found = lines(mini_copy)
+    assert ("venues.geojson:gal-durkovic:name: 17 characters; expected at most 10 "
+            "([limits] name_max_chars in city.toml)") in found
+    assert any(line.startswith("venues.geojson:gal-durkovic:description_en: 29 characters; "
+                               "expected at most 20") for line in found), found
+
+
+def test_missing_folder_is_one_problem(tmp_path):
+    assert lines(tmp_path / "nowhere") == [
+        f"city.toml:-:-: file not found: no data folder {tmp_path / 'nowhere'}"]

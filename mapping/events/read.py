@@ -52,7 +52,10 @@ _EXPECTED_HEADER = (",".join(EVENT_COLUMNS)
                     + " (and title_<lang>, description_<lang> for each language)")
 _DATE_RE = r"\d{4}-\d{2}-\d{2}"
 _DATETIME_RE = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?"
-_EXPECTED_DATE = "expected YYYY-MM-DD (all-day) or YYYY-MM-DDTHH:MM (local time)"
+YEARS: tuple[int, int] = (1900, 2199)
+"""The years an event may start or end in (inclusive)."""
+_EXPECTED_DATE = (f"expected YYYY-MM-DD (all-day) or YYYY-MM-DDTHH:MM (local time) in the "
+                  f"years {YEARS[0]}-{YEARS[1]}")
 _TRUE = frozenset({"true", "yes", "1"})
 _FALSE = frozenset({"false", "no", "0"})
 _FATAL_EMPTY = frozenset({"id", "start"})
@@ -215,10 +218,16 @@ def _check_times(frame: pd.DataFrame, report: _Report) -> tuple[Times, Times, Bo
 
 
 def _parse_local(text: pd.Series) -> tuple[Times, Bools, Bools]:
-    """Naive local ``datetime64[ns]`` (NaT if bad), "was date-only", and "parsed"."""
+    """Naive local ``datetime64[ns]`` (NaT if bad), "was date-only", and "parsed".
+
+    A year outside :data:`YEARS` is not parsed (pandas' nanosecond times end in 1677
+    and 2262; a what's-on date that far away is a typo).
+    """
     is_date = text.str.fullmatch(_DATE_RE).to_numpy(dtype=bool)
     is_datetime = text.str.fullmatch(_DATETIME_RE).to_numpy(dtype=bool)
-    candidate = text.where(is_date | is_datetime, None)
+    year = pd.to_numeric(text.str[:4], errors="coerce").to_numpy(dtype=float)
+    in_range = (year >= YEARS[0]) & (year <= YEARS[1])
+    candidate = text.where((is_date | is_datetime) & in_range, None)
     parsed = pd.to_datetime(candidate, format="ISO8601", errors="coerce")
     naive = pd.DatetimeIndex(parsed).as_unit("ns").to_numpy()
     ok = ~np.isnat(naive)

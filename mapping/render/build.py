@@ -10,6 +10,7 @@ from mapping.i18n import localized_column
 from mapping.render.elements import VenueLayers, VenueMap, VenueRuntime
 from mapping.render.payload import ASSET_BASE, MapOptions, MapPayload, build_payload
 from mapping.settings import CityProfile
+from mapping.text import safe_attribution
 
 
 def base_map(
@@ -28,7 +29,10 @@ def base_map(
     """
     fmap = VenueMap(location=center or city.map_center, zoom_start=zoom or city.map_zoom,
                     asset_base=asset_base, title=city.name)
-    VenueRuntime(city.tile_url, city.tile_attribution, asset_base).add_to(fmap)
+    # Leaflet inserts the attribution as HTML: only text and http(s) links reach it,
+    # even for a profile that did not come through load_city's check.
+    VenueRuntime(city.tile_url, safe_attribution(city.tile_attribution),
+                 asset_base).add_to(fmap)
     return fmap
 
 
