@@ -273,7 +273,8 @@ def _visible_cells(occ: pd.DataFrame) -> pd.DataFrame:
     """Text cells with every control shown (a line feed too: it would break the row)."""
     out = occ.copy()
     for column in out.columns:
-        if out[column].dtype == object:
+        if pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(
+                out[column]):
             out[column] = out[column].map(
                 lambda v: terminal_text(v, keep_newlines=False) if isinstance(v, str) else v)
     return out
