@@ -20,11 +20,19 @@ Decisions:
   written only when the venue's ``location_precision`` is ``exact`` or ``approximate``
   (:data:`GEO_PRECISIONS`): a venue known only to its settlement sits on the
   settlement's point, and a calendar would send people to that placeholder.
+- **Text is made legal, not copied blindly** (:func:`ics_text`): RFC 5545 forbids
+  control characters in TEXT values, and a strict parser rejects the whole file for
+  one ESC. Every text value (SUMMARY, LOCATION, DESCRIPTION, CATEGORIES, the id in UID)
+  has its line breaks (CR, LF, CRLF, VT, FF, NEL, U+2028/9) turned into a space in the
+  one-line fields and into one ``\\n`` line break in DESCRIPTION; every other control
+  character (C0 but TAB, DEL, C1 such as the 8-bit CSI U+009B) and any lone surrogate is
+  removed. Everything else, bidi marks included, is written as it is.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
@@ -40,6 +48,20 @@ DEFAULT_PRODID = "-//Kotor Creative Map//EN"
 DEFAULT_DOMAIN = "creative-map"
 GEO_PRECISIONS = frozenset({"exact", "approximate"})
 """Location precisions whose point is the venue's own: only these get a ``GEO``."""
+
+
+_LINE_BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
+_FORBIDDEN = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def ics_text(value: str, *, multiline: bool = False) -> str:
+    """``value`` as a legal iCalendar TEXT: line breaks kept only when ``multiline``.
+
+    Line breaks become ``"\\n"`` (which the writer escapes) or a space; other control
+    characters and lone surrogates are removed. See the module's decisions.
+    """
+    text = _LINE_BREAKS.sub("\n" if multiline else " ", value)
+    return _FORBIDDEN.sub("", text)
 
 
 class IcsExport(NamedTuple):
@@ -105,7 +127,7 @@ def _vevent(row: Mapping[Any, Any], venue: Mapping[Any, Any] | None, *, lang: st
     start = pd.Timestamp(row["occurrence_start"]).tz_convert(zone).to_pydatetime()
     end = pd.Timestamp(row["occurrence_end"]).tz_convert(zone).to_pydatetime()
     event = Event()
-    event.add("uid", f"{row['event_id']}-{start:%Y%m%d}@{domain}")
+    event.add("uid", ics_text(f"{row['event_id']}-{start:%Y%m%d}@{domain}"))
     event.add("dtstamp", stamp)
     if bool(row.get("all_day", False)):
         last_day = end.date() if end > start else start.date() + timedelta(days=1)
@@ -114,13 +136,13 @@ def _vevent(row: Mapping[Any, Any], venue: Mapping[Any, Any] | None, *, lang: st
     else:
         event.add("dtstart", start)
         event.add("dtend", max(end, start))
-    event.add("summary", localized(row, "title", lang, languages))
+    event.add("summary", ics_text(localized(row, "title", lang, languages)))
     if venue is not None:
         name = localized(venue, "name", lang, languages)
         address = _text(venue.get("address", ""))
         location = ", ".join(part for part in (name, address) if part)
         if location:
-            event.add("location", location)
+            event.add("location", ics_text(location))
         lat, lon = _lat_lon(venue)
         precise = _text(venue.get("location_precision", "")) in GEO_PRECISIONS
         if precise and lat is not None and lon is not None:
@@ -130,10 +152,10 @@ def _vevent(row: Mapping[Any, Any], venue: Mapping[Any, Any] | None, *, lang: st
         event.add("url", url)
     description = _description(row, lang, languages)
     if description:
-        event.add("description", description)
+        event.add("description", ics_text(description, multiline=True))
     category = _text(row.get("category", ""))
     if category:
-        event.add("categories", [labels.get(category) or category])
+        event.add("categories", [ics_text(labels.get(category) or category)])
     return event
 
 

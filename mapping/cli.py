@@ -1,26 +1,48 @@
 """The command line: ``python -m mapping validate|info|export|events [DIR] …``.
 
 Exit codes: 0 success, 1 the data has problems (one line each,
-``file:record:field: message``), 2 bad arguments (argparse prints the usage).
+``file:record:field: message``) or a file cannot be written, 2 bad arguments (argparse
+prints the usage), 130 interrupted (Ctrl-C: one line, no traceback), 143 terminated
+(SIGTERM: the write in progress removes its temp file first).
 No traceback reaches the user for bad input.
+
+Decisions:
+
+- ``--out -`` means standard output; any other ``--out`` is written atomically by
+  :func:`mapping.files.atomic_write`, which refuses a target that is not a regular file
+  or a new name in an existing folder. The target is checked before the data is read,
+  so a wrong path fails at once.
+- **Terminal text shows control characters instead of obeying them**
+  (:func:`terminal_text`): the ``events`` table, ``info`` and every problem line go
+  through it, so a data value cannot move the cursor, recolour or clear the operator's
+  terminal, or reorder the line with bidi controls. ESC becomes ``\\x1b``, CR ``\\r``,
+  U+202E ``\\u202e``… Files (``--out``, ``--format csv|ics`` to a pipe) are not
+  terminal text: they keep their exact bytes (CSV) or legal text (iCalendar).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+import unicodedata
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import TextIO
 
 import pandas as pd
 
 from mapping import events as ev
 from mapping._errors import DataError
 from mapping.calendar import to_ics
+from mapping.files import atomic_write, check_target, venues_csv_bytes, venues_geojson_bytes
 from mapping.hours import MONTH_STATE_COLUMNS
 from mapping.i18n import localized_column, month_name
-from mapping.io import Dataset, atomic_write, load_dataset, venues_csv_bytes, venues_geojson_bytes
+from mapping.io import Dataset, load_dataset
 from mapping.schema import in_cluster
 from mapping.settings import data_dir
 from mapping.validate import validate_folder
@@ -43,7 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write venues as GeoJSON or CSV (atomically)")
     folder_arg(export)
     export.add_argument("--format", choices=("geojson", "csv"), required=True)
-    export.add_argument("--out", type=Path, required=True, metavar="FILE")
+    export.add_argument("--out", type=_out_path, required=True, metavar="FILE",
+                        help="file to write (a regular file or a new name), or - for stdout")
     events = sub.add_parser("events", help="events in a date range as a table, .ics or CSV")
     folder_arg(events)
     events.add_argument("--from", dest="start", type=date.fromisoformat, required=True,
@@ -52,8 +75,14 @@ def _parser() -> argparse.ArgumentParser:
                         metavar="YYYY-MM-DD")
     events.add_argument("--format", choices=("table", "ics", "csv"), default="table")
     events.add_argument("--lang", default=None, help="language code (default: the town's)")
-    events.add_argument("--out", type=Path, metavar="FILE", help="write here instead of stdout")
+    events.add_argument("--out", type=_out_path, metavar="FILE",
+                        help="write here instead of stdout (- is stdout)")
     return parser
+
+
+def _out_path(value: str) -> Path | None:
+    """``--out`` value: a path, or ``None`` for ``-`` (standard output)."""
+    return None if value == "-" else Path(value)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -61,11 +90,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
+        with _sigterm_as_exit():
+            return _run(parser, args)
+    except KeyboardInterrupt:
+        _say("interrupted", sys.stderr)
+        return 130
+    except BrokenPipeError:  # `… | head` closed the pipe: nothing more to say
+        _silence_stdout()
+        return 1
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    try:
+        out = getattr(args, "out", None)
+        if out is not None:
+            check_target(out)  # before reading the data: a wrong path fails at once
         if args.command == "validate":
             return _validate(args.folder)
         dataset = load_dataset(args.folder)
         if args.command == "info":
-            print(info_text(dataset, args.lang))
+            _say(info_text(dataset, args.lang))
             return 0
         if args.command == "export":
             return _export(dataset, args.format, args.out)
@@ -74,11 +118,84 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _events(dataset, args)
     except DataError as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            _say(str(problem), sys.stderr)
         return 1
+    except BrokenPipeError:
+        raise
     except OSError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _say(f"error: {exc}", sys.stderr)
         return 1
+
+
+@contextmanager
+def _sigterm_as_exit() -> Iterator[None]:
+    """While a command runs, SIGTERM raises SystemExit(143), so a write removes its temp."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        _say("terminated", sys.stderr)
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so the exit flush stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - stdout without a descriptor
+        pass
+
+
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                           "\u2066\u2067\u2068\u2069")
+
+
+def terminal_text(text: str, *, keep_newlines: bool = True) -> str:
+    """``text`` with control characters shown as escapes instead of acting on a terminal.
+
+    C0 and C1 controls (ESC, CR, NUL, BEL, DEL, U+009B…), bidi controls and U+2028/9
+    become ``\\x1b``, ``\\r``, ``\\u202e``…; line feeds stay when ``keep_newlines``. Other
+    text, accents and emoji included, is unchanged.
+    """
+    return "".join(_visible(c) if _is_control(c) and not (keep_newlines and c == "\n")
+                   else c for c in text)
+
+
+def _is_control(char: str) -> bool:
+    return (unicodedata.category(char) in ("Cc", "Zl", "Zp", "Cs")
+            or char in _BIDI_CONTROLS)
+
+
+def _visible(char: str) -> str:
+    named = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+    if char in named:
+        return named[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _say(text: str, file: TextIO | None = None) -> None:
+    """Print terminal text (see :func:`terminal_text`)."""
+    print(terminal_text(text), file=file or sys.stdout)
+
+
+def _write(out: Path | None, payload: bytes) -> None:
+    """``payload`` to ``out`` atomically, or to standard output when ``out`` is ``None``."""
+    if out is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(payload)
+        sys.stdout.buffer.flush()
+        return
+    with atomic_write(out) as fh:
+        fh.write(payload)
 
 
 def _validate(folder: str | None) -> int:
@@ -86,11 +203,11 @@ def _validate(folder: str | None) -> int:
     root = data_dir(folder)
     if problems:
         for problem in problems:
-            print(problem)
-        print(f"{len(problems)} problem(s) in {root}", file=sys.stderr)
+            _say(str(problem))
+        _say(f"{len(problems)} problem(s) in {root}", sys.stderr)
         return 1
     dataset = load_dataset(folder, enrich=False)
-    print(f"ok: {root}: {len(dataset.venues)} venues, {len(dataset.categories)} categories, "
+    _say(f"ok: {root}: {len(dataset.venues)} venues, {len(dataset.categories)} categories, "
           f"{len(dataset.events)} events, {len(dataset.places)} places; no problems")
     return 0
 
@@ -120,12 +237,12 @@ def info_text(dataset: Dataset, lang: str | None = None) -> str:
     return "\n".join(lines)
 
 
-def _export(dataset: Dataset, fmt: str, out: Path) -> int:
+def _export(dataset: Dataset, fmt: str, out: Path | None) -> int:
     payload = (venues_geojson_bytes(dataset.venues) if fmt == "geojson"
                else venues_csv_bytes(dataset.venues))
-    with atomic_write(out) as fh:
-        fh.write(payload)
-    print(f"wrote {len(dataset.venues)} venues to {out}")
+    _write(out, payload)
+    if out is not None:
+        _say(f"wrote {len(dataset.venues)} venues to {out}")
     return 0
 
 
@@ -133,25 +250,34 @@ def _events(dataset: Dataset, args: argparse.Namespace) -> int:
     city = dataset.city
     lang = args.lang or city.default_language
     if lang not in city.languages:
-        print(f"error: --lang {lang!r}: expected one of {', '.join(city.languages)}",
-              file=sys.stderr)
+        _say(f"error: --lang {lang!r}: expected one of {', '.join(city.languages)}",
+             sys.stderr)
         return 2
     occ = ev.occurrences(dataset.events, args.start, args.end, city.timezone)
     if args.format == "table":
-        payload = ev.events_table(occ, lang, city.languages).encode("utf-8") + b"\n"
+        table = ev.events_table(_visible_cells(occ), lang, city.languages)
+        payload = terminal_text(table).encode("utf-8") + b"\n"
     elif args.format == "csv":
         payload = ev.to_csv_bytes(occ, lang, city.languages)
     else:
         venues = pd.DataFrame(dataset.venues)
         payload = to_ics(occ, venues, lang, city.languages, city.timezone,
                          categories=dataset.event_categories).data
-    if args.out is None:
-        sys.stdout.buffer.write(payload)
-        return 0
-    with atomic_write(args.out) as fh:
-        fh.write(payload)
-    print(f"wrote {len(occ)} occurrences to {args.out}")
+    _write(args.out, payload)
+    if args.out is not None:
+        _say(f"wrote {len(occ)} occurrences to {args.out}")
     return 0
+
+
+def _visible_cells(occ: pd.DataFrame) -> pd.DataFrame:
+    """Text cells with every control shown (a line feed too: it would break the row)."""
+    out = occ.copy()
+    for column in out.columns:
+        if pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(
+                out[column]):
+            out[column] = out[column].map(
+                lambda v: terminal_text(v, keep_newlines=False) if isinstance(v, str) else v)
+    return out
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Reading a data folder into one :class:`Dataset`, and writing files atomically.
+"""Reading a data folder into one :class:`Dataset` (writing is in :mod:`mapping.files`).
 
 This is the one data loader: the app, the CLI, the benchmark and the tests all come
 through :func:`load_dataset`. Venue files may be GeoJSON (read exactly, so a value's
@@ -11,12 +11,10 @@ without a CRS is an error unless the caller names one.
 from __future__ import annotations
 
 import os
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import geopandas as gpd
 import numpy as np
@@ -404,52 +402,8 @@ def enrich_dataset(dataset: Dataset, year: int | None = None) -> Dataset:
 
 
 # --------------------------------------------------------------------------- writing
-
-
-@contextmanager
-def atomic_write(target: Path, mode: str = "wb") -> Iterator[IO[Any]]:
-    """Write to a temp file beside ``target`` and rename it over ``target`` on success.
-
-    A failure half-way leaves ``target`` as it was: never a half-written data file.
-    """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, mode) as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-EXPORT_DROP: tuple[str, ...] = ("x", "y", "search", *hours.DERIVED_COLUMNS)
-"""Derived columns left out of exports: :func:`enrich_dataset` recomputes them on load."""
-
-
-def venues_geojson_bytes(venues: gpd.GeoDataFrame) -> bytes:
-    """Venues as a GeoJSON FeatureCollection (data columns only, no derived ones)."""
-    keep = [c for c in venues.columns if c not in EXPORT_DROP]
-    frame = venues[keep].drop(columns=["lon", "lat"], errors="ignore")
-    features = [
-        {
-            "type": "Feature",
-            "properties": {k: v for k, v in row.items() if k != "geometry"},
-            "geometry": {"type": "Point", "coordinates": [row["geometry"].x, row["geometry"].y]},
-        }
-        for row in frame.to_dict("records")
-    ]
-    doc = {"type": "FeatureCollection", "features": features}
-    return orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY) + b"\n"
-
-
-def venues_csv_bytes(venues: gpd.GeoDataFrame) -> bytes:
-    """Venues as CSV with lon/lat columns (data columns only)."""
-    keep = [c for c in venues.columns if c not in (*EXPORT_DROP, "geometry")]
-    frame = pd.DataFrame(venues[keep]).copy()
-    frame["lon"], frame["lat"] = venues.geometry.x.round(7), venues.geometry.y.round(7)
-    return frame.to_csv(index=False).encode("utf-8")
-
+# Writing lives in mapping.files; these names stay importable from here.
+from mapping.files import EXPORT_DROP as EXPORT_DROP  # noqa: E402, PLC0414
+from mapping.files import atomic_write as atomic_write  # noqa: E402, PLC0414
+from mapping.files import venues_csv_bytes as venues_csv_bytes  # noqa: E402, PLC0414
+from mapping.files import venues_geojson_bytes as venues_geojson_bytes  # noqa: E402, PLC0414

@@ -73,3 +73,82 @@ def test_module_entry_point_validates_repo_data():
     result = subprocess.run([sys.executable, "-m", "mapping", "validate", str(REPO_DATA)],
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_export_dash_is_stdout_and_writes_no_file(tmp_path, monkeypatch, capsysbinary):
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", str(MINI), "--format", "geojson", "--out", "-"]) == 0
+    out = capsysbinary.readouterr().out
+    assert len(json.loads(out)["features"]) == 4  # the payload only, no "wrote …" line
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_events_dash_is_stdout(tmp_path, monkeypatch, capsysbinary):
+    monkeypatch.chdir(tmp_path)
+    assert main(["events", str(MINI), "--from", "2026-12-01", "--to", "2026-12-31",
+                 "--format", "ics", "--out", "-"]) == 0
+    assert capsysbinary.readouterr().out.startswith(b"BEGIN:VCALENDAR")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("target", "message"), [
+    ("/dev/null", "refusing to write /dev/null: it is a character device"),
+    ("{tmp}/no/such/out.csv", "folder {tmp}/no/such does not exist"),
+    ("{tmp}", "it is a folder"),
+])
+def test_export_refuses_what_is_not_a_file(tmp_path, capsys, target, message):
+    target = target.format(tmp=tmp_path)
+    assert main(["export", str(MINI), "--format", "csv", "--out", target]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and message.format(tmp=tmp_path) in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_refuses_a_symlink_and_keeps_it(tmp_path, capsys):
+    real = tmp_path / "real.csv"
+    real.write_text("keep", encoding="utf-8")
+    (tmp_path / "link.csv").symlink_to(real)
+    assert main(["export", str(MINI), "--format", "csv",
+                 "--out", str(tmp_path / "link.csv")]) == 1
+    assert "symbolic link" in capsys.readouterr().err
+    assert (tmp_path / "link.csv").is_symlink() and real.read_text(encoding="utf-8") == "keep"
+
+
+def test_export_keeps_the_mode_of_the_file_it_replaces(tmp_path):
+    out = tmp_path / "venues.csv"
+    out.write_text("old", encoding="utf-8")
+    out.chmod(0o644)
+    assert main(["export", str(MINI), "--format", "csv", "--out", str(out)]) == 0
+    assert out.stat().st_mode & 0o777 == 0o644
+
+
+def test_ctrl_c_prints_one_line(monkeypatch, capsys):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("mapping.cli.load_dataset", interrupted)
+    assert main(["info", str(MINI)]) == 130
+    captured = capsys.readouterr()
+    assert captured.err == "interrupted\n" and captured.out == ""
+
+
+def test_ctrl_c_in_a_real_process_prints_one_line(tmp_path):
+    script = ("import os, signal, mapping.cli as cli\n"
+              "def stop(*a, **k):\n    os.kill(os.getpid(), signal.SIGINT)\n"
+              "cli.load_dataset = stop\nraise SystemExit(cli.main(['info']))\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            check=False, cwd=REPO_DATA.parent)
+    assert result.returncode == 130
+    assert result.stderr == "interrupted\n"
+
+
+def test_a_closed_pipe_is_not_a_traceback():
+    with subprocess.Popen(
+            [sys.executable, "-m", "mapping", "export", str(REPO_DATA), "--format", "geojson",
+             "--out", "-"], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as producer:
+        assert producer.stdout is not None and producer.stderr is not None
+        producer.stdout.read(10)
+        producer.stdout.close()
+        err = producer.stderr.read().decode()
+    assert "Traceback" not in err

@@ -105,7 +105,8 @@ def _read_lines(path: Path) -> tuple[list[tuple[int, list[str]]], Problem | None
     """The non-empty CSV rows with their line numbers, or the one problem with the file."""
     file = path.name
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        # bytes, then decode: read_text would turn a CR inside a quoted value into LF
+        text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         return [], Problem(file, "-", "-", f"file not found: {path}")
     except UnicodeDecodeError as exc:

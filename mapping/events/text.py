@@ -134,9 +134,13 @@ def events_table(occ: pd.DataFrame, lang: str, languages: Sequence[str]) -> str:
 
 
 def to_csv_bytes(occ: pd.DataFrame, lang: str, languages: Sequence[str]) -> bytes:
-    """Occurrences as UTF-8 CSV with :data:`CSV_COLUMNS`."""
+    """Occurrences as UTF-8 CSV with :data:`CSV_COLUMNS` (RFC 4180: CRLF, quoted as needed).
+
+    CRLF line ends make the writer quote a field holding a bare CR, so the file reads
+    back exactly (:mod:`mapping.files` "CSV follows RFC 4180").
+    """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in occ.to_dict("records"):
         start, end = _date_columns(row)
