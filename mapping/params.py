@@ -18,6 +18,7 @@ No Streamlit here: the functions are pure and unit-tested (``tests/test_params.p
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, time
@@ -37,6 +38,9 @@ PAST_YEARS = 2
 """How far back a date from a link may lie (years before today)."""
 FUTURE_YEARS = 5
 """How far ahead a date from a link may lie (years after today)."""
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_HH_MM = re.compile(r"[0-9]{2}:[0-9]{2}")
 
 Values = str | Sequence[str] | None
 """One parameter as Streamlit gives it: a string, a list of strings, or nothing."""
@@ -128,7 +132,7 @@ def day(values: Values, today: date, default: date) -> Parsed[date]:
 
 
 def _iso_day(text: str, today: date) -> date | None:
-    if len(text) != len("YYYY-MM-DD"):  # fromisoformat also reads 20261205, 2026-W49-1
+    if not _ISO_DAY.fullmatch(text):  # fromisoformat also reads 20261205, 2026-W49-1
         return None
     try:
         found = date.fromisoformat(text)
@@ -159,7 +163,7 @@ def clock_time(values: Values, default: time) -> Parsed[time]:
     raw = _last(values)
     if raw is None or raw == "":
         return Parsed(default)
-    if len(raw) != len("HH:MM"):
+    if not _HH_MM.fullmatch(raw):
         return Parsed(default, refused=True)
     try:
         return Parsed(time.fromisoformat(raw))
