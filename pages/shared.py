@@ -129,8 +129,9 @@ def _problem_list(folder: Path, problems: tuple[Problem, ...]) -> None:
 
 
 def current_language() -> str:
-    """The language chosen in the sidebar (bound to ``?lang=``)."""
-    lang = st.session_state.get(LANG_KEY)
+    """The language chosen in the sidebar (bound to ``?lang=``); before the sidebar
+    exists (the data could not be loaded), the link's ``?lang=``."""
+    lang = st.session_state.get(LANG_KEY) or str(st.query_params.get(LANG_KEY, "")).lower()
     languages, default = _town_languages()
     return lang if lang in languages else default
 
