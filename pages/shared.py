@@ -61,13 +61,13 @@ def _load(folder: str, version: tuple[tuple[str, int, int, int], ...]) -> _Loade
 def _attempt(folder: Path) -> _Loaded:
     """Any exception becomes problems: a :class:`DataError` gives its own, anything
     else one line naming the exception (the traceback goes to the log, not the page)."""
-    if not folder.exists():
-        return _Loaded(None, (Problem(str(folder), "-", "-", "data folder not found; "
-                                      f"set {DATA_ENV_VAR} to a data folder"),))
-    if not folder.is_dir():
-        return _Loaded(None, (Problem(str(folder), "-", "-", "not a folder; "
-                                      f"set {DATA_ENV_VAR} to a data folder"),))
     try:
+        if not folder.exists():
+            return _Loaded(None, (Problem(str(folder), "-", "-", "data folder not found; "
+                                          f"set {DATA_ENV_VAR} to a data folder"),))
+        if not folder.is_dir():
+            return _Loaded(None, (Problem(str(folder), "-", "-", "not a folder; "
+                                          f"set {DATA_ENV_VAR} to a data folder"),))
         data = load_dataset(folder)
     except DataError as exc:
         return _Loaded(None, tuple(exc.problems))
