@@ -9,7 +9,7 @@ from pages.shared import dataset, language_selector, page_style
 
 st.set_page_config(layout="wide")
 
-data = dataset()
+data = dataset(notify=True)
 lang = language_selector(data.city.languages, data.city.default_language)
 st.set_page_config(page_title=i18n.t("app.title", lang))
 page_style(i18n.t("filters.heading", lang))

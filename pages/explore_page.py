@@ -18,7 +18,7 @@ from datetime import date, datetime, time
 
 import streamlit as st
 
-from mapping import clock, explore, i18n, render
+from mapping import clock, explore, i18n, params, render
 from mapping.components import locate, near_list
 from mapping.distance import walk_model
 from mapping.query import VenueFilter
@@ -26,6 +26,7 @@ from pages.shared import (
     current_language,
     data_version,
     dataset,
+    link_notice,
     show_map,
     sync_url,
     tr,
@@ -74,24 +75,32 @@ def _located(answer: tuple[float, float] | str) -> None:
                                      st.session_state.get("pt", ""))
 
 
+refused: list[str] = []  # labels of this link's settings that could not be used
 with st.sidebar:
     st.header(tr("filters.heading"))
     all_categories = list(categories.index)
-    url_choice("cat", all_categories, all_categories, multi=True)
+    if url_choice("cat", all_categories, all_categories, multi=True):
+        refused.append(tr("filters.categories"))
     chosen = st.multiselect(tr("filters.categories"), all_categories, key="cat",
                             format_func=category_label.get)
     sync_url("cat", all_categories)
     text = st.text_input(tr("filters.search"), key="q", bind="query-params",
-                         help=tr("filters.search_help"))
-    url_choice("when", WHEN, "any")
+                         help=tr("filters.search_help"), max_chars=params.MAX_TEXT)
+    if url_choice("when", WHEN, "any"):
+        refused.append(tr("filters.when"))
     when_labels = {w: tr(f"filters.when_{w}") for w in WHEN}
     when = st.radio(tr("filters.when"), WHEN, key="when", format_func=when_labels.get)
     sync_url("when", "any")
     on_day: date = now.date()
     at_time: time = time(10, 0)
-    if when == "at":
+    if when == "at":  # the bound widgets drop what they cannot read; the page says so
+        first_day, last_day = params.date_window(now.date())
+        if params.day(st.query_params.get_all("date"), now.date(), now.date()).refused:
+            refused.append(tr("filters.date"))
+        if params.clock_time(st.query_params.get_all("time"), at_time).refused:
+            refused.append(tr("filters.time"))
         on_day = st.date_input(tr("filters.date"), value=now.date(), key="date",
-                               bind="query-params")
+                               bind="query-params", min_value=first_day, max_value=last_day)
         at_time = st.time_input(tr("filters.time"), value=time(10, 0), key="time",
                                 bind="query-params", step=1800)
     hours_box = st.container()  # the unknown-hours count and its switch, filled below
@@ -99,14 +108,16 @@ with st.sidebar:
     access = st.checkbox(tr("filters.wheelchair"), key="access", bind="query-params")
     include_orgs = st.checkbox(tr("filters.include_orgs"), key="orgs", bind="query-params",
                                help=tr("filters.include_orgs_help"))
-    url_choice("start", start_options, default_start)
+    if url_choice("start", start_options, default_start):
+        refused.append(tr("near.start"))
     start_key = st.selectbox(
         tr("near.start"), start_options, key="start",
         format_func={**landmarks["label"].to_dict(), CLICK: tr("near.map_click")}.get,
     )
     sync_url("start", default_start)
     point = st.text_input(tr("near.point"), key="pt", bind="query-params",
-                          disabled=start_key != CLICK, help=tr("near.click_hint"))
+                          disabled=start_key != CLICK, help=tr("near.click_hint"),
+                          max_chars=params.MAX_POINT_TEXT)
     locate.locate(locate.data(tr("near.locate"), tr("near.locating")), key="locate",
                   on_position=_located)
     note = st.session_state.get(LOCATE_NOTE)
@@ -132,7 +143,10 @@ if timed:
         include_unknown = st.checkbox(tr("filters.include_unknown"), key="unknown",
                                       bind="query-params")
 venue_filter = replace(base_filter, unknown_hours=True) if include_unknown else base_filter
-start = explore.start_point(start_key, point, landmarks, tr("near.map_click"))
+picked_point = params.coordinate(point, city.bbox)  # finite, inside the study area
+bad_point = start_key == CLICK and picked_point.value is None
+start = explore.start_point(default_start if bad_point else start_key, point, landmarks,
+                            tr("near.map_click"))
 if start_key == CLICK and point and point == st.session_state.get(LOCATED):
     start = (start[0], start[1], tr("near.my_location"))
 shown = explore.filtered(data, venue_filter, lang)
@@ -144,8 +158,12 @@ st.sidebar.markdown(f"**{tr('filters.count', shown=len(shown), total=len(data.ve
 if timed:
     st.caption(tr("explore.unknown_hours_note"))
 
-url_choice("venue", ["", *shown["id"]], "")
+if url_choice("venue", ["", *shown["id"]], ""):
+    refused.append(tr("params.venue"))
 selected = st.session_state["venue"] or None
+link_notice(refused)
+if bad_point and picked_point.refused:
+    st.warning(tr("params.bad_point", start=start[2]), icon=":material/wrong_location:")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -5,61 +5,150 @@ Only layout-level code lives here; everything else is in ``mapping``.
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mapping import i18n, render
-from mapping._errors import DataError
+from mapping import i18n, params, render
+from mapping._errors import DataError, Problem
 from mapping.io import Dataset, load_dataset
-from mapping.settings import CityProfile, data_dir, load_city
+from mapping.settings import DATA_ENV_VAR, CityProfile, data_dir, load_city
 from mapping.text import css_string
+from mapping.text import markdown_literal as md
 
 LANG_KEY = "lang"
+_LOG = logging.getLogger(__name__)
 
 
-def data_version(folder: Path) -> tuple[tuple[str, float], ...]:
-    """Cache key part: every data file's modification time, so edits reload the data."""
-    return tuple(sorted((p.name, p.stat().st_mtime) for p in folder.iterdir() if p.is_file()))
+def data_version(folder: Path) -> tuple[tuple[str, int, int, int], ...]:
+    """Cache key part: every entry of the data folder with its modification time, size
+    and change time, so an edit, a replaced file or a changed permission reloads the data.
+
+    Never raises: a folder that cannot be listed gives a version naming the error.
+    """
+    try:
+        entries = []
+        for path in folder.iterdir():
+            stat = path.stat()
+            entries.append((path.name, stat.st_mtime_ns, stat.st_size, stat.st_ctime_ns))
+        return tuple(sorted(entries))
+    except OSError as exc:
+        return ((f"{type(exc).__name__}: {exc}", 0, 0, 0),)
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """One attempt at loading a folder version: the dataset, or why there is none."""
+
+    dataset: Dataset | None
+    problems: tuple[Problem, ...] = ()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _load(folder: str, version: tuple) -> Dataset:
-    return load_dataset(folder)
+def _load(folder: str, version: tuple[tuple[str, int, int, int], ...]) -> _Loaded:
+    """Load one version of the folder. A failure is cached too (a broken version is
+    not re-read on every rerun) and logged once for the maintainer's terminal."""
+    loaded = _attempt(Path(folder))
+    if loaded.problems:
+        _LOG.warning("data folder %s cannot be loaded:\n%s", folder,
+                     "\n".join(str(p) for p in loaded.problems))
+    return loaded
 
 
-def dataset() -> Dataset:
-    """The data folder's dataset, loaded once per process and per file version."""
-    folder = data_dir()
+def _attempt(folder: Path) -> _Loaded:
+    """Any exception becomes problems: a :class:`DataError` gives its own, anything
+    else one line naming the exception (the traceback goes to the log, not the page)."""
     try:
-        return _load(str(folder), data_version(folder))
+        if not folder.exists():
+            return _Loaded(None, (Problem(str(folder), "-", "-", "data folder not found; "
+                                          f"set {DATA_ENV_VAR} to a data folder"),))
+        if not folder.is_dir():
+            return _Loaded(None, (Problem(str(folder), "-", "-", "not a folder; "
+                                          f"set {DATA_ENV_VAR} to a data folder"),))
+        data = load_dataset(folder)
     except DataError as exc:
-        st.error(i18n.t("app.data_problem", current_language(), folder=folder))
-        st.code("\n".join(str(p) for p in exc.problems), language=None)
-        st.stop()
-        raise  # unreachable: st.stop() ends the run
+        return _Loaded(None, tuple(exc.problems))
+    except Exception as exc:  # a crash while loading is a data problem too
+        _LOG.exception("loading %s failed", folder)
+        summary = next(iter(str(exc).splitlines()), "")[:300]
+        msg = f"could not load the data: {type(exc).__name__}: {summary}"
+        return _Loaded(None, (Problem(str(folder), "-", "-", msg),))
+    missing = [lang for lang in data.city.languages if lang not in i18n.available_languages()]
+    if missing:
+        msg = (f"no catalogue for language(s) {', '.join(missing)}; expected a folder "
+               "mapping/locales/<language>/ for each")
+        return _Loaded(None, (Problem("city.toml", "city", "languages", msg),))
+    return _Loaded(data)
+
+
+@st.cache_resource(show_spinner=False)
+def _last_valid() -> dict[str, Dataset]:
+    """The last dataset that loaded, per folder, shared by every session of the process."""
+    return {}
+
+
+def _current(folder: Path) -> tuple[Dataset | None, tuple[Problem, ...]]:
+    """The dataset to serve (the folder's, else its last valid one) and the problems."""
+    loaded = _load(str(folder), data_version(folder))
+    if loaded.dataset is not None:
+        _last_valid()[str(folder)] = loaded.dataset
+        return loaded.dataset, ()
+    return _last_valid().get(str(folder)), loaded.problems
+
+
+def dataset(*, notify: bool = False) -> Dataset:
+    """The data folder's dataset, loaded once per process and per file version.
+
+    Data that changes under a running app is picked up at the next rerun if it loads.
+    If it does not, the last dataset that loaded keeps being served, and (with
+    ``notify``: the entry point asks, so the notice shows once per page) a collapsed
+    notice names the problems for the maintainer. With no valid dataset at all, the
+    visitor sees a short message in their language and the maintainer the problems
+    (file, record, field); the run stops there. Nothing here shows a traceback.
+    """
+    folder = data_dir()
+    data, problems = _current(folder)
+    if data is not None:
+        if problems and notify:
+            with st.expander(tr("data.stale"), icon=":material/warning:"):
+                _problem_list(folder, problems)
+        return data
+    st.error(tr("data.unavailable"))
+    with st.expander(tr("data.details")):
+        _problem_list(folder, problems)
+    st.stop()
+    raise AssertionError  # unreachable: st.stop() ends the run
+
+
+def _problem_list(folder: Path, problems: tuple[Problem, ...]) -> None:
+    st.markdown(md(tr("app.data_problem", folder=folder)))
+    st.code("\n".join(str(p) for p in problems), language=None)
 
 
 def current_language() -> str:
-    """The language chosen in the sidebar (bound to ``?lang=``)."""
-    lang = st.session_state.get(LANG_KEY)
+    """The language chosen in the sidebar (bound to ``?lang=``); before the sidebar
+    exists (the data could not be loaded), the link's ``?lang=``."""
+    lang = st.session_state.get(LANG_KEY) or str(st.query_params.get(LANG_KEY, "")).lower()
     languages, default = _town_languages()
     return lang if lang in languages else default
 
 
 def _town_languages() -> tuple[tuple[str, ...], str]:
-    """The town's languages and default, from ``city.toml`` even when other files are
-    broken (the error is then shown in the town's language); else every catalogue."""
+    """The town's languages that have a catalogue, and the default, from the dataset
+    served, else from ``city.toml`` even when other files are broken (the error is then
+    shown in the town's language), else every catalogue."""
+    available = tuple(i18n.available_languages())
+    data, _ = _current(data_dir())
     try:
-        city = _load(str(data_dir()), data_version(data_dir())).city
-    except (DataError, OSError):
-        try:
-            city = load_city(data_dir() / "city.toml")
-        except (DataError, OSError):
-            available = tuple(i18n.available_languages())
-            return available, available[0]
-    return city.languages, city.default_language
+        city = data.city if data is not None else load_city(data_dir() / "city.toml")
+    except Exception:  # any broken city.toml: fall back to every catalogue
+        return available, available[0]
+    languages = tuple(lang for lang in city.languages if lang in available) or available
+    default = city.default_language if city.default_language in languages else languages[0]
+    return languages, default
 
 
 def tr(key: str, /, **values: object) -> str:
@@ -84,26 +173,37 @@ def language_selector(languages: tuple[str, ...], default: str) -> str:
 
 
 def url_choice(key: str, options: list[str], default: str | list[str], *,
-               multi: bool = False) -> None:
+               multi: bool = False) -> bool:
     """Prepare a choice widget's state so the URL holds option *ids*, not labels.
 
     ``bind="query-params"`` writes a selectbox's formatted label to the URL, which would
     tie a shared link to one language ("Galerije" vs "Galleries"); this keeps ids
     (``?cat=gallery&cat=museum``). Call before the widget, create the widget with this
     ``key`` and no default, and call :func:`sync_url` after it.
+
+    The URL is read through :func:`mapping.params.choice` / :func:`~mapping.params.choices`:
+    unknown ids fall back to the default. Returns True when the link held an id that
+    was not used (the page may say so, see :func:`link_notice`).
     """
     allowed = set(options)
     if key not in st.session_state:
         from_url = st.query_params.get_all(key)
-        if multi:
-            picked = [v for v in from_url if v in allowed]
-            st.session_state[key] = picked if from_url else list(default)
-        else:
-            st.session_state[key] = from_url[0] if from_url and from_url[0] in allowed else default
-    elif multi:
+        parsed: params.Parsed[str] | params.Parsed[list[str]] = (
+            params.choices(from_url, allowed, default) if multi
+            else params.choice(from_url, allowed, str(default)))
+        st.session_state[key] = parsed.value
+        return parsed.refused
+    if multi:
         st.session_state[key] = [v for v in st.session_state[key] if v in allowed]
     elif st.session_state[key] not in allowed:
         st.session_state[key] = default
+    return False
+
+
+def link_notice(refused: list[str]) -> None:
+    """Say that settings of this link could not be used (``refused``: their labels)."""
+    if refused:
+        st.info(tr("params.ignored", names=", ".join(refused)), icon=":material/link_off:")
 
 
 def sync_url(key: str, default: str | list[str]) -> None:

@@ -26,7 +26,7 @@ from functools import partial
 
 import streamlit as st
 
-from mapping import clock, render, whats_on
+from mapping import clock, params, render, whats_on
 from mapping.events import day_label, month_label, occurrence_label
 from mapping.i18n import plural
 from mapping.text import markdown_literal as md
@@ -34,6 +34,7 @@ from pages.shared import (
     current_language,
     data_version,
     dataset,
+    link_notice,
     show_map,
     sync_url,
     tr,
@@ -81,10 +82,13 @@ def _month_clicked(chart_key: str) -> None:
 
 # The range: from the widgets' state, else the URL (a link, Back, a page switch), else
 # the default preset.
+refused: list[str] = []  # labels of this link's settings that could not be used
 if FIRST not in st.session_state or LAST not in st.session_state:
-    from_url = whats_on.parse_range(st.query_params.get_all(RANGE))
-    _set_range(*(from_url or whats_on.preset_range(whats_on.DEFAULT_PRESET, today,
-                                                   off_season)))
+    from_url = params.day_range(st.query_params.get_all(RANGE), today)
+    if from_url.refused:
+        refused.append(tr("whats_on.range"))
+    _set_range(*(from_url.value or whats_on.preset_range(whats_on.DEFAULT_PRESET, today,
+                                                         off_season)))
 
 with st.sidebar:
     st.header(tr("filters.heading"))
@@ -99,19 +103,21 @@ with st.sidebar:
     st.selectbox(tr("whats_on.to"), days, key=LAST, format_func=label,
                  on_change=_day_chosen, args=(LAST,))
     all_categories = list(category_labels)
-    url_choice("ecat", all_categories, all_categories, multi=True)
+    if url_choice("ecat", all_categories, all_categories, multi=True):
+        refused.append(tr("whats_on.categories"))
     chosen = st.multiselect(tr("whats_on.categories"), all_categories, key="ecat",
                             format_func=lambda c: category_labels.get(c, c))
     sync_url("ecat", all_categories)
     members = st.checkbox(tr("whats_on.members"), key="emembers", bind="query-params")
     text = st.text_input(tr("whats_on.search"), key="eq", bind="query-params",
-                         help=tr("filters.search_help"))
+                         help=tr("filters.search_help"), max_chars=params.MAX_TEXT)
 
 first, last = st.session_state[FIRST], st.session_state[LAST]
 st.query_params[RANGE] = whats_on.range_param(first, last)
 
 st.title(tr("whats_on.heading"))
 st.caption(tr("whats_on.intro"))
+link_notice(refused)
 
 view = whats_on.whats_on(data, first, last, categories=tuple(chosen), members_only=members,
                          text=text or "", lang=lang)
