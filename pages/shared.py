@@ -5,6 +5,7 @@ Only layout-level code lives here; everything else is in ``mapping``.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import streamlit as st
@@ -17,6 +18,7 @@ from mapping.settings import CityProfile, data_dir, load_city
 from mapping.text import css_string
 
 LANG_KEY = "lang"
+_this_run = threading.local()  # the town loaded by this script run (a run is one thread)
 
 
 def data_version(folder: Path) -> tuple[tuple[str, float], ...]:
@@ -32,13 +34,16 @@ def _load(folder: str, version: tuple) -> Dataset:
 def dataset() -> Dataset:
     """The data folder's dataset, loaded once per process and per file version."""
     folder = data_dir()
+    _this_run.city = None
     try:
-        return _load(str(folder), data_version(folder))
+        data = _load(str(folder), data_version(folder))
     except DataError as exc:
         st.error(i18n.t("app.data_problem", current_language(), folder=folder))
         st.code("\n".join(str(p) for p in exc.problems), language=None)
         st.stop()
         raise  # unreachable: st.stop() ends the run
+    _this_run.city = data.city
+    return data
 
 
 def current_language() -> str:
@@ -50,7 +55,14 @@ def current_language() -> str:
 
 def _town_languages() -> tuple[tuple[str, ...], str]:
     """The town's languages and default, from ``city.toml`` even when other files are
-    broken (the error is then shown in the town's language); else every catalogue."""
+    broken (the error is then shown in the town's language); else every catalogue.
+
+    Read from the dataset this run loaded when there is one: :func:`tr` asks on every
+    text, and listing the data folder each time was a quarter of a loaded server's time.
+    """
+    city = getattr(_this_run, "city", None)
+    if city is not None:
+        return city.languages, city.default_language
     try:
         city = _load(str(data_dir()), data_version(data_dir())).city
     except (DataError, OSError):
