@@ -45,6 +45,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -95,6 +96,7 @@ class Results:
     rss_all_kb: int = 0
     peak_kb: int = 0
     sessions: int = 0
+    cpu_s: float = 0.0  # the server process's CPU time (user + system) during the window
 
     def all_latencies(self) -> list[float]:
         return sorted(x for values in self.latencies.values() for x in values)
@@ -349,6 +351,12 @@ async def _visit(url: str, seed: int, results: Results, delay: float, end: float
         results.errors.append(f"connection: {type(exc).__name__}: {exc}")
 
 
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (all its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _rss_kb(pid: int, field_name: str = "VmRSS") -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(field_name + ":"):
@@ -368,12 +376,14 @@ async def _load(url: str, pid: int, sessions: int, duration: float, think: float
     results.rss_one_kb = _rss_kb(pid)
     await one.close()
     start = time.monotonic()
+    cpu_start = _cpu_s(pid)
     end = start + duration
     connected: list[Visitor] = []
     tasks = [asyncio.create_task(_visit(url, seed * 1000 + i, results, ramp * i / sessions,
                                         end, think, connected)) for i in range(sessions)]
     await asyncio.gather(*tasks)
     results.window_s = time.monotonic() - start
+    results.cpu_s = _cpu_s(pid) - cpu_start
     results.rss_all_kb = _rss_kb(pid)
     for visitor in connected:
         await visitor.close()
@@ -422,7 +432,9 @@ def report(name: str, r: Results) -> list[str]:
         f"  interaction -> script_finished  p50 {_pct(lat, 50):.2f} s  p95 {_pct(lat, 95):.2f} s"
         f"  max {max(lat, default=float('nan')):.2f} s",
         f"  script runs/s {r.runs / r.window_s if r.window_s else 0:.1f}   received per "
-        f"interaction {r.bytes_received / max(1, r.interactions) / 1024:.1f} kB",
+        f"interaction {r.bytes_received / max(1, r.interactions) / 1024:.1f} kB   server CPU "
+        f"{r.cpu_s / r.window_s if r.window_s else 0:.2f} cores, "
+        f"{1000 * r.cpu_s / max(1, r.runs):.0f} ms per run",
         f"  server memory: peak {r.peak_kb / 1024:.0f} MB, 1 session {r.rss_one_kb / 1024:.0f} MB,"
         f" {r.sessions} sessions {r.rss_all_kb / 1024:.0f} MB, per extra session "
         f"{per_session:.2f} MB",

@@ -22,7 +22,14 @@ _this_run = threading.local()  # the town loaded by this script run (a run is on
 
 
 def data_version(folder: Path) -> tuple[tuple[str, float], ...]:
-    """Cache key part: every data file's modification time, so edits reload the data."""
+    """Cache key part: every data file's modification time, so edits reload the data.
+
+    Within a script run, the version :func:`dataset` loaded (the folder is listed once a
+    run, and the page's caches are keyed on the data it actually got).
+    """
+    loaded = getattr(_this_run, "version", None)
+    if loaded is not None and loaded[0] == str(folder):
+        return loaded[1]
     return tuple(sorted((p.name, p.stat().st_mtime) for p in folder.iterdir() if p.is_file()))
 
 
@@ -34,15 +41,16 @@ def _load(folder: str, version: tuple) -> Dataset:
 def dataset() -> Dataset:
     """The data folder's dataset, loaded once per process and per file version."""
     folder = data_dir()
-    _this_run.city = None
+    _this_run.city = _this_run.version = None
+    version = data_version(folder)
     try:
-        data = _load(str(folder), data_version(folder))
+        data = _load(str(folder), version)
     except DataError as exc:
         st.error(i18n.t("app.data_problem", current_language(), folder=folder))
         st.code("\n".join(str(p) for p in exc.problems), language=None)
         st.stop()
         raise  # unreachable: st.stop() ends the run
-    _this_run.city = data.city
+    _this_run.city, _this_run.version = data.city, (str(folder), version)
     return data
 
 
