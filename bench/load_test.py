@@ -396,8 +396,23 @@ def measure(root: Path, data: Path, *, sessions: int, duration: float, think: fl
     """Serve ``root``'s app on ``data`` and run the visitors against it."""
     with StreamlitServer(data, root=root) as server:
         assert server.process is not None
-        return asyncio.run(_load(server.url, server.process.pid, sessions, duration, think,
-                                 ramp, seed))
+        pid = server.process.pid
+        out: list[Results] = []
+        failed: list[BaseException] = []
+
+        def run() -> None:  # a thread of its own: the caller may be inside an event loop
+            try:               # (pytest with Playwright's sync API running)
+                out.append(asyncio.run(_load(server.url, pid, sessions, duration, think,
+                                             ramp, seed)))
+            except BaseException as exc:  # handed to the caller below
+                failed.append(exc)
+
+        worker = threading.Thread(target=run, name="load-test-visitors")
+        worker.start()
+        worker.join()
+        if failed:
+            raise failed[0]
+        return out[0]
 
 
 @contextmanager
