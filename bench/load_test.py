@@ -483,6 +483,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", default=BASELINE, help="git revision to compare with")
     parser.add_argument("--no-baseline", action="store_true")
     args = parser.parse_args(argv)
+    args.data = args.data.resolve()  # the baseline is served from another folder
     ramp = args.duration / 4 if args.ramp is None else args.ramp
     settings: dict[str, Any] = {"sessions": args.sessions, "duration": args.duration,
                                 "think": args.think, "ramp": ramp, "seed": args.seed}
