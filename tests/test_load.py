@@ -1,0 +1,25 @@
+"""A short load run: 5 protocol-level visitors for 20 s on one server, 0 errors.
+
+The full run (60 visitors, figures against a baseline build) is ``bench/load_test.py``;
+this one only asserts that concurrent sessions doing what visitors do (filters, start
+points, cards, What's on, language) get no traceback, no error and no dropped
+connection. No timing is asserted: the machine's cores are shared.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.load_test import ROOT, measure, report
+
+pytestmark = pytest.mark.load
+
+
+def test_five_visitors_get_no_error():
+    results = measure(ROOT, ROOT / "data", sessions=5, duration=20, think=1.0, ramp=2,
+                      seed=7)
+    print("\n".join(report("load", results)))
+    assert results.errors == [], results.errors
+    assert results.interactions >= 20, "the visitors hardly did anything"
+    assert {"filter", "open card", "What's on"} <= set(results.latencies), \
+        sorted(results.latencies)
