@@ -199,16 +199,20 @@ def _write(out: Path | None, payload: bytes) -> None:
 
 
 def _validate(folder: str | None) -> int:
-    problems = validate_folder(folder)
+    """Errors exit 1; warnings (control characters in text…) are printed but exit 0."""
+    found = validate_folder(folder, warnings=True)
+    problems = [p for p in found if p.level != "warning"]
+    warnings = [p for p in found if p.level == "warning"]
     root = data_dir(folder)
+    for problem in found:
+        _say(str(problem))
     if problems:
-        for problem in problems:
-            _say(str(problem))
         _say(f"{len(problems)} problem(s) in {root}", sys.stderr)
         return 1
     dataset = load_dataset(folder, enrich=False)
     _say(f"ok: {root}: {len(dataset.venues)} venues, {len(dataset.categories)} categories, "
-          f"{len(dataset.events)} events, {len(dataset.places)} places; no problems")
+          f"{len(dataset.events)} events, {len(dataset.places)} places; no problems"
+          + (f", {len(warnings)} warning(s)" if warnings else ""))
     return 0
 
 

@@ -152,3 +152,17 @@ def test_a_closed_pipe_is_not_a_traceback():
         producer.stdout.close()
         err = producer.stderr.read().decode()
     assert "Traceback" not in err
+
+
+def test_validate_prints_warnings_and_still_exits_0(tmp_path, capsys):
+    import shutil
+
+    folder = tmp_path / "data"
+    shutil.copytree(MINI, folder)
+    venues = folder / "venues.geojson"
+    text = venues.read_text(encoding="utf-8")
+    first_name = text.index('"name": "') + len('"name": "')
+    venues.write_text(text[:first_name] + "\\u0007" + text[first_name:], encoding="utf-8")
+    assert main(["validate", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "warning" in out and "1 warning(s)" in out
