@@ -104,8 +104,15 @@ def _is_plural_table(table: Mapping[str, object]) -> bool:
 
 
 def available_languages() -> list[str]:
-    """Language codes that have a catalogue folder."""
-    return sorted(p.name for p in LOCALES_DIR.iterdir() if p.is_dir() and any(p.glob("*.toml")))
+    """Language codes that have a catalogue folder (listed once per process: the
+    catalogues ship with the code)."""
+    return list(_catalogue_folders())
+
+
+@cache
+def _catalogue_folders() -> tuple[str, ...]:
+    return tuple(sorted(p.name for p in LOCALES_DIR.iterdir()
+                        if p.is_dir() and any(p.glob("*.toml"))))
 
 
 def t(key: str, lang: str, /, **values: object) -> str:

@@ -6,11 +6,11 @@ Only layout-level code lives here; everything else is in ``mapping``.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from mapping import i18n, params, render
 from mapping._errors import DataError, Problem
@@ -21,6 +21,10 @@ from mapping.text import markdown_literal as md
 
 LANG_KEY = "lang"
 _LOG = logging.getLogger(__name__)
+# What this script run served: (folder, dataset or None, problems). A run is one thread
+# and every run starts with app.py's dataset(), which refreshes it; the texts of the run
+# (dozens of tr() calls) read it instead of listing the folder again each time.
+_this_run = threading.local()
 
 
 def data_version(folder: Path) -> tuple[tuple[str, int, int, int], ...]:
@@ -95,8 +99,43 @@ def _current(folder: Path) -> tuple[Dataset | None, tuple[Problem, ...]]:
     loaded = _load(str(folder), data_version(folder))
     if loaded.dataset is not None:
         _last_valid()[str(folder)] = loaded.dataset
-        return loaded.dataset, ()
-    return _last_valid().get(str(folder)), loaded.problems
+        served: tuple[Dataset | None, tuple[Problem, ...]] = (loaded.dataset, ())
+    else:
+        served = (_last_valid().get(str(folder)), loaded.problems)
+    _this_run.served = (str(folder), *served)
+    return served
+
+
+def _served_this_run(folder: Path) -> Dataset | None:
+    """The dataset this run's :func:`dataset` served (no folder listing), else the
+    folder's current one."""
+    memo = getattr(_this_run, "served", None)
+    if memo is not None and memo[0] == str(folder):
+        return memo[1]
+    return _current(folder)[0]
+
+
+WARM_MODULES = ("folium", "mapping.explore", "mapping.whats_on", "mapping.render")
+
+
+def warm_up() -> None:
+    """Import the pages' libraries and load the data folder into the process cache.
+
+    The launcher (``scripts/serve.py``) calls this in a thread when the server starts,
+    so the first visitor after a start waits no longer than later ones (importing
+    geopandas, folium and the rest, and reading the data, take seconds on a small
+    machine). A folder that cannot be loaded is cached as such, as on a visit.
+
+    It must not import a module that declares a Streamlit component (streamlit_folium,
+    ``mapping.components``): ``declare_component`` registers only inside a script run,
+    and a module imported here is not imported again, so its frontend would never be
+    served (``tests/test_launcher.py`` checks).
+    """
+    import importlib
+
+    for module in WARM_MODULES:
+        importlib.import_module(module)
+    _current(data_dir())
 
 
 def dataset(*, notify: bool = False) -> Dataset:
@@ -141,7 +180,7 @@ def _town_languages() -> tuple[tuple[str, ...], str]:
     served, else from ``city.toml`` even when other files are broken (the error is then
     shown in the town's language), else every catalogue."""
     available = tuple(i18n.available_languages())
-    data, _ = _current(data_dir())
+    data = _served_this_run(data_dir())
     try:
         city = data.city if data is not None else load_city(data_dir() / "city.toml")
     except Exception:  # any broken city.toml: fall back to every catalogue
@@ -246,6 +285,8 @@ def show_map(payload: render.MapPayload, city: CityProfile, *, key: str, height:
     runtime brings the selected venue and a new start point into view itself.
     """
     with st.container(key="venue-map"):  # the page style sizes the map by this key
+        from streamlit_folium import st_folium  # here, not at the top: see warm_up
+
         return st_folium(render.base_map(city), key=key, height=height,
                          use_container_width=True, returned_objects=returned_objects or [],
                          feature_group_to_add=render.venue_layers(payload))

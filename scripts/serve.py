@@ -33,8 +33,10 @@ Usage: ``python scripts/serve.py app.py [--section.option value ...] [-- script 
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -104,6 +106,29 @@ def command(serve: Callable[[str, list[str], dict[str, Any]], None]) -> Any:
     return run
 
 
+def start_warm_up(app_folder: Path) -> None:
+    """The app's own warm-up (``pages.shared.warm_up``: imports and data loading) in a
+    background thread while the server starts, so the first visitor after a start does
+    not wait for it. A failure there is only logged: the first visit then does the same
+    work and reports the problem itself.
+
+    (Not through ``st.App(lifespan=…)``: with a lifespan set, Streamlit 1.67 served a
+    deep link's first run without its query string.)
+    """
+
+    def warm() -> None:
+        try:
+            if str(app_folder) not in sys.path:
+                sys.path.insert(0, str(app_folder))
+            from pages.shared import warm_up
+
+            warm_up()
+        except Exception:  # the first visit will meet (and show) the same problem
+            logging.getLogger("serve").exception("warm-up failed")
+
+    threading.Thread(target=warm, name="warm-up", daemon=True).start()
+
+
 def serve_app(script: str, args: list[str], config: dict[str, Any]) -> None:
     """Serve *script* through ``st.App`` with :class:`page_base.PageBaseMiddleware`."""
     import streamlit as st
@@ -114,6 +139,7 @@ def serve_app(script: str, args: list[str], config: dict[str, Any]) -> None:
     app = st.App(path, middleware=[Middleware(
         PageBaseMiddleware, base_url_path=lambda: st.get_option("server.baseUrlPath"))])
     sys.argv = [path, *args]  # App.run anchors .streamlit/, sys.path and paths here
+    start_warm_up(Path(path).parent)
     app.run(config=config)
 
 

@@ -160,13 +160,7 @@ def _category_columns(folder: Path) -> None:
 
 
 @pytest.mark.parametrize("damage", [
-    pytest.param(_null_geometry, marks=pytest.mark.xfail(
-        reason="loads today and breaks Explore; the validate branch makes io refuse it",
-        strict=False)),
-    _duplicate_id, _missing_fields,
-    pytest.param(_category_columns, marks=pytest.mark.xfail(
-        reason="loads today without the icon column and breaks Explore; the validate "
-               "branch makes io refuse it", strict=False)),
+    _null_geometry, _duplicate_id, _missing_fields, _category_columns,
 ])
 def test_damage_the_loader_accepts_never_raises(monkeypatch, mini_copy, damage: Callable):
     """Either refused with the notice, or shown: never an exception (both pages)."""

@@ -210,3 +210,28 @@ def test_middleware_leaves_everything_else_alone(page_base, path, kwargs):
     _, sent = _serve(page_base.PageBaseMiddleware, path, **kwargs)
     assert _body(sent) == HTML
     assert (b"etag", b'"abc"') in sent[0]["headers"]
+
+
+def test_the_warm_up_loads_the_data_and_declares_no_component(tmp_path):
+    """In a fresh process, as the launcher's thread does before any script run: the
+    dataset is cached afterwards, and no module that declares a Streamlit component was
+    imported (``declare_component`` only registers inside a script run, so such a module
+    imported here would leave its frontend unserved: the map iframe never shows)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from pages import shared\n"
+        "from mapping.settings import data_dir\n"
+        "shared.warm_up()\n"
+        "assert shared._last_valid().get(str(data_dir())) is not None, 'no dataset cached'\n"
+        "declaring = [m for m in ('streamlit_folium', 'mapping.components.near_list',\n"
+        "             'mapping.components.locate') if m in sys.modules]\n"
+        "print('declaring:', declaring)\n"
+    )
+    root = SERVE.parents[1]
+    done = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "declaring: []" in done.stdout
