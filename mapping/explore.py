@@ -29,9 +29,10 @@ import pandas as pd
 
 from mapping import events as ev
 from mapping import seasons
-from mapping.distance import REACH_BOAT, REACH_SETTLEMENT, WalkModel
+from mapping.distance import REACH_BOAT, REACH_SETTLEMENT, WalkModel, walk_model
 from mapping.i18n import localized_column, t
 from mapping.io import Dataset
+from mapping.memo import per_dataset
 from mapping.query import VenueFilter, apply_filter, nearest, unknown_hours_count, visitable
 from mapping.schema import is_hex_colour, is_icon_name
 
@@ -71,6 +72,12 @@ def landmarks(places: gpd.GeoDataFrame, lang: str, languages: tuple[str, ...]) -
     }, index=marks["id"].to_numpy())
 
 
+@per_dataset
+def start_points(data: Dataset, lang: str) -> pd.DataFrame:
+    """:func:`landmarks` of the dataset's places in ``lang`` (remembered per dataset)."""
+    return landmarks(data.places, lang, data.city.languages)
+
+
 def moment(when: str, now: datetime, day: date, at: time, tz: str) -> datetime:
     """The datetime a filter asks about: now (to the minute) or the chosen day and time.
 
@@ -99,6 +106,7 @@ def start_point(
         return float(first["lat"]), float(first["lon"]), str(first["label"])
 
 
+@per_dataset
 def filtered(data: Dataset, venue_filter: VenueFilter, lang: str | None = None) -> gpd.GeoDataFrame:
     """Venues passing the filter, with ``display_name`` in ``lang`` (default language)."""
     city = data.city
@@ -107,6 +115,7 @@ def filtered(data: Dataset, venue_filter: VenueFilter, lang: str | None = None) 
     return shown.assign(display_name=name)
 
 
+@per_dataset
 def unknown_hours(data: Dataset, venue_filter: VenueFilter) -> int:
     """Venues that would match ``venue_filter`` but for hours unknown at its time."""
     city = data.city
@@ -248,3 +257,24 @@ def upcoming_lines(
         return {}
     occ = ev.upcoming(data.events, venue_ids, now, data.city.timezone, UPCOMING_PER_VENUE)
     return ev.card_lines(occ, lang, data.city.languages)
+
+
+@per_dataset
+def nearest_first(
+    data: Dataset, venue_filter: VenueFilter, lang: str, start: tuple[float, float, str],
+    hide_unvisitable: bool,
+) -> tuple[pd.DataFrame, int]:
+    """:func:`ranked` for the venues ``venue_filter`` keeps (remembered per dataset)."""
+    return ranked(filtered(data, venue_filter, lang), start, walk_model(data),
+                  hide_unvisitable=hide_unvisitable)
+
+
+@per_dataset
+def nearest_entries(
+    data: Dataset, venue_filter: VenueFilter, lang: str, start: tuple[float, float, str],
+    hide_unvisitable: bool, limit: int, moment: datetime, check_hours: bool,
+) -> list[NearEntry]:
+    """:func:`list_entries` for the first ``limit`` of :func:`nearest_first`
+    (remembered per dataset: the page asks again on every rerun)."""
+    listed, _ = nearest_first(data, venue_filter, lang, start, hide_unvisitable)
+    return list_entries(listed.head(limit), data, lang, moment, check_hours=check_hours)

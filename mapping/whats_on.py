@@ -43,6 +43,7 @@ from mapping.calendar import IcsExport, to_ics
 from mapping.events.text import Row
 from mapping.i18n import localized, localized_column, month_name, plural, t
 from mapping.io import Dataset
+from mapping.memo import per_dataset
 from mapping.schema import in_cluster, is_web_url
 
 DEFAULT_DAYS = 30
@@ -233,6 +234,7 @@ def _season_bounds(months: Sequence[int]) -> tuple[int, int]:
     return first, last
 
 
+@per_dataset
 def whats_on(
     data: Dataset, first: date, last: date, *, categories: tuple[str, ...] | None,
     members_only: bool, text: str, lang: str,
@@ -264,6 +266,7 @@ def whats_on(
     )
 
 
+@per_dataset
 def month_strip(data: Dataset, today: date, lang: str,
                 selected: tuple[date, date] | None = None) -> pd.DataFrame:
     """Events per month for the next 12 months, for the off-season at a glance.
@@ -351,19 +354,35 @@ def month_strip_spec(lang: str) -> dict[str, Any]:
     }
 
 
-def calendar_file(data: Dataset, occ: pd.DataFrame, lang: str) -> IcsExport:
-    """The ``.ics`` for these occurrences (unconfirmed dates left out, and counted)."""
+def calendar_file(data: Dataset, occ: pd.DataFrame, lang: str,
+                  now: datetime | None = None) -> IcsExport:
+    """The ``.ics`` for these occurrences (unconfirmed dates left out, and counted);
+    ``now`` is its DTSTAMP (default: the current time)."""
     city = data.city
     return to_ics(occ, pd.DataFrame(data.venues), lang, city.languages, city.timezone,
-                  categories=data.event_categories)
+                  categories=data.event_categories, now=now)
 
 
+@per_dataset
+def calendar_of_view(
+    data: Dataset, first: date, last: date, *, categories: tuple[str, ...] | None,
+    members_only: bool, text: str, lang: str, stamp: datetime,
+) -> bytes:
+    """The ``.ics`` of everything :func:`whats_on` lists for these filters, stamped
+    ``stamp`` (the page passes the minute, so reruns within it reuse the file)."""
+    view = whats_on(data, first, last, categories=categories, members_only=members_only,
+                    text=text, lang=lang)
+    return calendar_file(data, view.occurrences, lang, now=stamp).data
+
+
+@per_dataset
 def venue_names(data: Dataset, lang: str) -> dict[str, str]:
     """Venue id → name in ``lang`` (with fallback)."""
     names: pd.Series = localized_column(data.venues, "name", lang, data.city.languages)
     return dict(zip(data.venues["id"].astype(str), names.astype(str), strict=True))
 
 
+@per_dataset
 def category_labels(data: Dataset, lang: str) -> dict[str, str]:
     """Event category id → its label in ``lang`` (``label_<lang>``, with fallback)."""
     cats = data.event_categories

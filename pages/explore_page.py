@@ -54,7 +54,7 @@ if PENDING_START in st.session_state:
 
 categories = data.categories.set_index("id")
 category_label = i18n.localized_column(categories, "label", lang, city.languages)
-landmarks = explore.landmarks(data.places, lang, city.languages)
+landmarks = explore.start_points(data, lang)
 start_options = [*landmarks.index, CLICK]
 default_start = (city.default_start if city.default_start in landmarks.index
                  else start_options[0])
@@ -207,7 +207,7 @@ def _include_unknown() -> None:
     st.session_state["unknown"] = True
 
 
-listed, left_out = explore.ranked(shown, start, model, hide_unvisitable=hide_orgs)
+listed, left_out = explore.nearest_first(data, venue_filter, lang, start, hide_orgs)
 offer_unknown = timed and unknown_hours > 0 and not include_unknown
 if listed.empty:
     st.info(tr("filters.none_unknown_hours", count=unknown_hours) if offer_unknown
@@ -217,8 +217,8 @@ else:
     st.caption(tr("near.pick_hint"))
     limit = explore.page_limit(st.session_state.get(NEAR_SHOWN, explore.NEAR_LIMIT),
                                listed["id"], selected)
-    entries = explore.list_entries(listed.head(limit), data, lang, moment,
-                                   check_hours=timed)
+    entries = explore.nearest_entries(data, venue_filter, lang, start, hide_orgs, limit,
+                                      moment, timed)
     near_list.near_list(
         near_list.data(entries, selected=selected, total=len(listed),
                        label=tr("near.list_label", start=start[2]),

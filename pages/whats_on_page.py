@@ -182,8 +182,11 @@ with listing:
         # The whole list's file is made with the page (one file, a plain download link);
         # each event's own file only when its button is clicked. No button offers 0 events.
         if view.in_calendar:
+            everything = whats_on.calendar_of_view(
+                data, first, last, categories=tuple(chosen), members_only=members,
+                text=text or "", lang=lang, stamp=clock.to_minute(now))
             st.download_button(plural("whats_on.download_all", lang, view.in_calendar),
-                               ics_bytes(view.occurrences), file_name="kotor-whats-on.ics",
+                               everything, file_name="kotor-whats-on.ics",
                                mime="text/calendar", key="ics-all")
         else:
             st.caption(tr("whats_on.nothing_to_download"))
