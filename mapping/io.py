@@ -297,7 +297,24 @@ def structural_problems(
         for i in np.flatnonzero(~ok):
             problems.append(Problem(file, labels[i], "geometry",
                                     "expected a Point with [longitude, latitude]"))
+        for i in np.flatnonzero(ok & ~_on_earth(geoms, ok)):
+            problems.append(Problem(file, labels[i], "geometry",
+                                    "coordinates are not a place on Earth; expected "
+                                    "longitude -180..180 and latitude -90..90"))
     return problems
+
+
+def _on_earth(geoms: gpd.GeoSeries, points: np.ndarray) -> np.ndarray:
+    """Per row: the point's coordinates are finite and, in a geographic (or unknown) CRS,
+    within longitude ±180 and latitude ±90 (``False`` where ``points`` is not)."""
+    x = np.full(len(geoms), np.nan)
+    y = np.full(len(geoms), np.nan)
+    x[points], y[points] = shapely.get_x(geoms[points]), shapely.get_y(geoms[points])
+    fine = np.isfinite(x) & np.isfinite(y)
+    if geoms.crs is None or geoms.crs.is_geographic:
+        with np.errstate(invalid="ignore"):
+            fine &= (np.abs(x) <= 180) & (np.abs(y) <= 90)
+    return fine
 
 
 def folder_problem(root: Path) -> Problem:

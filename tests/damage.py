@@ -202,6 +202,10 @@ DAMAGED: dict[str, tuple[Damage, str]] = {
                          "venues.geojson:-:-"),
     "venues not a collection": (_replace_file("venues.geojson", b"[]"), "venues.geojson:-:type"),
     "venue null geometry": (_venue_geometry(1, None), "venues.geojson:atelier-seasonal:geometry"),
+    "venue latitude 1e302": (_venue_geometry(1, {"type": "Point", "coordinates": [
+        18.7, 1.8e302]}), "venues.geojson:atelier-seasonal:geometry"),
+    "venue longitude 200": (_venue_geometry(1, {"type": "Point", "coordinates": [200, 42.4]}),
+                            "venues.geojson:atelier-seasonal:geometry"),
     "venue polygon": (_venue_geometry(1, {"type": "Polygon", "coordinates": [
         [[18.7, 42.4], [18.71, 42.4], [18.71, 42.41], [18.7, 42.4]]]}),
         "venues.geojson:atelier-seasonal:geometry"),

@@ -17,15 +17,12 @@ Example counts: the normal suite runs a fixed (derandomized) bounded set, a few
 seconds in all. ``HYPOTHESIS_PROFILE=long`` runs 100 times as many, randomized:
 ``HYPOTHESIS_PROFILE=long .venv/bin/python -m pytest tests/test_fuzz.py``.
 
-Left out on purpose, because they are known crashes being fixed on another branch
-(README "Fuzzing"): event dates outside pandas' range (year 1, 9999:
-``OutOfBoundsDatetime`` in ``read_events``); coordinates beyond ~1e300 (an overflow
-warning in ``enrich_dataset``'s rounding, an error under ``filterwarnings = error``);
-a ``website``/``email``/``phone``/``checked`` column that is all numbers or nulls
-(``validate``: ``Pandas4Warning`` from ``fillna("")`` on float64). So coordinates stay
-within ±1e9, dates within 1900-2200, and those four fields get text, booleans, lists
-or objects at the top level (numbers and nulls still inside them); anything else is
-fair game.
+Nothing is left out any more: event dates anywhere in years 1-9999 (outside pandas'
+nanosecond range), coordinates up to ±1.7e308, and ``website``/``email``/``phone``/
+``checked`` columns that are all numbers or nulls (each a crash once, fixed in the
+loader and the validator) are generated like everything else. ``city.toml`` is fuzzed
+too: each setting replaced by any TOML value (or removed, or an unknown key added), and
+the file as arbitrary bytes.
 """
 
 from __future__ import annotations
@@ -33,9 +30,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 import shutil
 import tempfile
+import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -87,7 +86,7 @@ json_value = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | text,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3),
     max_leaves=5)
-coordinate = st.floats(-1e9, 1e9)
+coordinate = st.floats(allow_nan=False, allow_infinity=False)  # JSON holds no inf/NaN
 
 VENUE_FIELDS = ("id", "name", "name_en", "name_me", "category", "source", "location_precision",
                 "opening_hours", "address", "settlement", "website", "phone", "email",
@@ -100,13 +99,9 @@ point = st.builds(lambda x, y: {"type": "Point", "coordinates": [x, y]},
                   st.floats(18.5, 18.9), st.floats(42.3, 42.5))
 geometry = point | st.builds(lambda x, y: {"type": "Point", "coordinates": [x, y]},
                              coordinate, coordinate) | json_value
-RULE_FIELDS = frozenset({"website", "email", "phone", "checked"})
-"""Fields whose column must not come out all-numeric or all-null (a known validator crash)."""
-container = st.lists(json_value, max_size=3) | st.dictionaries(text, json_value, max_size=3)
 venue = st.fixed_dictionaries(
     {},
-    optional={field: text | st.sampled_from(["gallery", "exact", "yes", "me"])
-              | (container | st.booleans() if field in RULE_FIELDS else json_value)
+    optional={field: text | st.sampled_from(["gallery", "exact", "yes", "me"]) | json_value
               for field in VENUE_FIELDS})
 feature = st.builds(lambda props, geom: {"type": "Feature", "properties": props,
                                          "geometry": geom}, venue, geometry)
@@ -116,6 +111,7 @@ EVENT_HEADER = ("id", "title", "title_en", "description_en", "category", "venue_
                 "source")
 event_cell = text | st.sampled_from(
     ["2026-12-01", "2026-12-01T10:00", "1900-01-01", "2199-12-31T23:59", "2026-02-30",
+     "0001-01-01", "9999-12-31T23:59", "1677-09-21", "2262-04-12T00:00",
      "true", "false", "annual", "weekly", "concert", "gal-durkovic", "https://x.org"])
 event_row = st.lists(event_cell, min_size=len(EVENT_HEADER), max_size=len(EVENT_HEADER))
 
@@ -283,3 +279,77 @@ def test_any_text_in_the_html_export_is_inert(name: str):
     payload = build_payload(venues, mini.categories, mini.city, "en", MapOptions(now=WHEN))
     html = map_html(venue_map(payload, mini.city))
     assert name not in html
+
+
+# --------------------------------------------------------------------------- city.toml
+
+CITY_KEYS = {
+    "city": ("name", "languages", "default_language", "timezone", "country", "metric_crs",
+             "bbox", "default_start", "off_season_months", "peak_months"),
+    "walking": ("speed_kmh", "detour_factor"),
+    "tiles": ("url", "attribution"),
+    "map": ("center", "zoom"),
+}
+"""The settings of the mini folder's ``city.toml``, by section."""
+
+toml_scalar = (st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.floats() | text
+               | st.sampled_from(["me", "en", "Europe/Podgorica", "EPSG:32634", "gate",
+                                  "https://t.example/{z}/{x}/{y}.png", "Mars/Olympus"]))
+toml_value = st.recursive(toml_scalar, lambda inner: st.lists(inner, max_size=5),
+                          max_leaves=6)
+
+
+def toml_literal(value: Any) -> str:
+    """``value`` as TOML (strings as JSON strings, which TOML basic strings accept)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        return ("inf" if value > 0 else "-inf") if math.isinf(value) else repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    return "[" + ", ".join(toml_literal(v) for v in value) + "]"
+
+
+def city_toml(changes: dict[tuple[str, str], Any], removed: set[tuple[str, str]]) -> str:
+    """The mini ``city.toml`` with these settings replaced (or added) and removed."""
+    current = tomllib.loads((MINI / "city.toml").read_text(encoding="utf-8"))
+    lines: list[str] = []
+    sections = {*current, *(section for section, _ in changes)}
+    for section in sorted(sections):
+        lines.append(f"[{section}]")
+        values = {**current.get(section, {}),
+                  **{key: v for (sec, key), v in changes.items() if sec == section}}
+        for key, value in values.items():
+            if (section, key) not in removed:
+                lines.append(f"{json.dumps(key)} = {toml_literal(value)}")
+    return "\n".join(lines) + "\n"
+
+
+setting = st.sampled_from([(section, key) for section, keys in CITY_KEYS.items()
+                           for key in keys]) | st.tuples(st.sampled_from([*CITY_KEYS]), text)
+
+
+@examples(40)
+@given(st.dictionaries(setting, toml_value, max_size=3), st.sets(setting, max_size=2))
+def test_any_city_toml_loads_or_is_refused_with_problems(changes: dict[tuple[str, str], Any],
+                                                         removed: set[tuple[str, str]]):
+    with data_folder() as root:
+        (root / "city.toml").write_text(city_toml(changes, removed), encoding="utf-8")
+        dataset = _load_or_problems(lambda: load_dataset(root, year=2026))
+        assert isinstance(dataset, Dataset) or _is_problem_list(dataset)
+        problems = _load_or_problems(lambda: validate_folder(root))
+        assert isinstance(problems, Dataset) or _is_problem_list(problems)
+
+
+@examples(15)
+@given(st.binary(max_size=200))
+def test_a_city_toml_of_any_bytes_is_refused_or_loaded(raw: bytes):
+    with data_folder() as root:
+        (root / "city.toml").write_bytes(raw)
+        problems = _load_or_problems(lambda: validate_folder(root))
+        assert problems and _is_problem_list(problems)  # required settings are missing
+        assert _is_problem_list(_load_or_problems(lambda: load_dataset(root, year=2026)))
