@@ -310,7 +310,7 @@ def _on_earth(geoms: gpd.GeoSeries, points: np.ndarray) -> np.ndarray:
     x = np.full(len(geoms), np.nan)
     y = np.full(len(geoms), np.nan)
     x[points], y[points] = shapely.get_x(geoms[points]), shapely.get_y(geoms[points])
-    fine = np.isfinite(x) & np.isfinite(y)
+    fine: np.ndarray = np.isfinite(x) & np.isfinite(y)
     if geoms.crs is None or geoms.crs.is_geographic:
         with np.errstate(invalid="ignore"):
             fine &= (np.abs(x) <= 180) & (np.abs(y) <= 90)
