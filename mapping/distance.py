@@ -28,6 +28,7 @@ import pandas as pd
 import pyproj
 
 from mapping.i18n import t
+from mapping.schema import as_text
 
 if TYPE_CHECKING:
     from mapping.io import Dataset
@@ -69,7 +70,7 @@ def reach(venues: pd.DataFrame) -> pd.Series:
     ``boat_only`` wins over the precision: an islet placed exactly is still not a walk.
     """
     boat = flag(venues.get("boat_only"), venues.index)
-    precision = venues["location_precision"].fillna("").astype(str).str.strip().str.lower()
+    precision = as_text(venues["location_precision"]).str.strip().str.lower()
     unplaced = (precision == REACH_SETTLEMENT).to_numpy()
     kinds = np.where(boat, REACH_BOAT, np.where(unplaced, REACH_SETTLEMENT, REACH_WALK))
     return pd.Series(kinds, index=venues.index, dtype=object)

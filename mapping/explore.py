@@ -28,13 +28,13 @@ import numpy as np
 import pandas as pd
 
 from mapping import events as ev
-from mapping import seasons
+from mapping import render, seasons
 from mapping.distance import REACH_BOAT, REACH_SETTLEMENT, WalkModel, walk_model
 from mapping.i18n import localized_column, t
 from mapping.io import Dataset
 from mapping.memo import per_dataset
 from mapping.query import VenueFilter, apply_filter, nearest, unknown_hours_count, visitable
-from mapping.schema import is_hex_colour, is_icon_name
+from mapping.schema import as_text, is_hex_colour, is_icon_name
 
 NEAR_LIMIT = 30  # entries per page of the nearest-first list ("show more" adds a page)
 UPCOMING_PER_VENUE = 3
@@ -194,8 +194,8 @@ def list_entries(
         2: t("near.state_unknown_check" if check_hours else "near.state_unknown", lang),
     }
     distance = _distance_texts(venues, data, lang)
-    visit = (venues["visit"] if "visit" in venues.columns
-             else pd.Series("", index=venues.index)).fillna("").astype(str)
+    visit = as_text(venues["visit"] if "visit" in venues.columns
+                    else pd.Series("", index=venues.index))
     appointment = t("near.appointment", lang)
     entries: list[NearEntry] = []
     for i, (venue_id, name, category) in enumerate(
@@ -278,3 +278,19 @@ def nearest_entries(
     (remembered per dataset: the page asks again on every rerun)."""
     listed, _ = nearest_first(data, venue_filter, lang, start, hide_unvisitable)
     return list_entries(listed.head(limit), data, lang, moment, check_hours=check_hours)
+
+
+@per_dataset
+def map_payload(data: Dataset, venue_filter: VenueFilter, lang: str, now: datetime,
+                when: datetime) -> render.MapPayload:
+    """Explore's map for the venues ``venue_filter`` keeps, without start or selection
+    (the page adds them with :func:`mapping.render.with_view`): the cards show the state
+    at ``when`` and the next events after it; ``now`` and ``when`` to the minute, so the
+    payload is remembered for the minute."""
+    shown = filtered(data, venue_filter, lang)
+    lines = upcoming_lines(data, set(shown["id"]), lang, when)
+    options = render.MapOptions(
+        now=now, when=when, extra_lines=lines,
+        landmarks=render.landmark_points(data.places, lang, data.city.languages),
+        extra_title=t("explore.upcoming", lang) if lines else "")
+    return render.build_payload(shown, data.categories, data.city, lang, options)

@@ -27,7 +27,7 @@ import pandas as pd
 
 from mapping import hours
 from mapping.distance import REACH_ORDER, WalkModel, reach
-from mapping.schema import WHEELCHAIR_ACCESSIBLE, in_cluster
+from mapping.schema import WHEELCHAIR_ACCESSIBLE, as_text, in_cluster
 from mapping.text import fold
 
 
@@ -60,7 +60,7 @@ def visitable(venues: pd.DataFrame) -> np.ndarray:
     """
     if "visit" not in venues.columns:
         return np.ones(len(venues), dtype=bool)
-    values = venues["visit"].fillna("").astype(str).str.strip().str.lower()
+    values = as_text(venues["visit"]).str.strip().str.lower()
     return (values != NOT_VISITABLE).to_numpy(dtype=bool)
 
 

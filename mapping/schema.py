@@ -30,12 +30,22 @@ _EMAIL = re.compile(r"[^\s@<>\"'`\\:/]+@[^\s@<>\"'`\\:/]+\.[a-zA-Z]{2,}")
 _UNSAFE_IN_URL = frozenset("<>\"'`\\")
 
 
+def as_text(values: pd.Series) -> pd.Series:
+    """Each value as text, missing ones as "": whatever the column's dtype.
+
+    ``fillna("")`` on a column that came out numeric or all-null (a ``website`` column
+    with only nulls, say) is deprecated in pandas (``Pandas4Warning``), so missing values
+    are replaced after the cast to object instead.
+    """
+    return values.astype(object).where(values.notna(), "").astype(str)
+
+
 def in_cluster(status: pd.Series) -> np.ndarray:
     """Whether each venue is listed in the cluster: a member or a prospective member.
 
     The one reading of ``cluster`` for the filters, the command line and the map's marker.
     """
-    values = status.fillna("").astype(str).str.strip().str.lower()
+    values = as_text(status).str.strip().str.lower()
     return values.isin(CLUSTER_STATUSES).to_numpy(dtype=bool)
 
 
@@ -82,6 +92,6 @@ def rule_mask(values: pd.Series, rule: Callable[[object], bool]) -> np.ndarray:
     """
     if values.empty:
         return np.zeros(0, dtype=bool)
-    codes, uniques = pd.factorize(values.fillna("").astype(str))
+    codes, uniques = pd.factorize(as_text(values))
     verdicts = np.fromiter((rule(u) for u in uniques), dtype=bool, count=len(uniques))
     return verdicts[codes] if len(uniques) else np.zeros(len(values), dtype=bool)

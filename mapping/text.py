@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 import numpy as np
 import pandas as pd
 
-from mapping.schema import is_web_url
+from mapping.schema import as_text, is_web_url
 
 _ESCAPES = {
     "&": "&amp;",
@@ -68,7 +68,7 @@ def search_keys(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     present = [c for c in columns if c in frame.columns]
     if not present:
         return pd.Series("", index=frame.index, dtype=object)
-    parts = [frame[c].fillna("").astype(str) for c in present]
+    parts = [as_text(frame[c]) for c in present]
     joined = parts[0]
     for part in parts[1:]:
         joined = joined + " | " + part

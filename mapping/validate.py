@@ -37,6 +37,7 @@ from mapping.io import (
 from mapping.schema import (
     CLUSTER_STATUSES,
     WHEELCHAIR_VALUES,
+    as_text,
     is_email,
     is_hex_colour,
     is_icon_name,
@@ -302,7 +303,7 @@ def _check_rule(
     """Report every present value of ``field`` that ``rule`` rejects (after stripping)."""
     values = _column(frame, field)
     present = ~_blank(values)
-    ok = rule_mask(values.fillna("").astype(str).str.strip(), lambda v: bool(rule(str(v))))
+    ok = rule_mask(as_text(values).str.strip(), lambda v: bool(rule(str(v))))
     add(present & ~ok, field, lambda i: f"{expected}, got {values.iloc[i]!r}")
 
 

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from mapping import events as ev
+from mapping import render
 from mapping.calendar import IcsExport, to_ics
 from mapping.events.text import Row
 from mapping.i18n import localized, localized_column, month_name, plural, t
@@ -423,3 +424,19 @@ def event_link(row: Row) -> str | None:
 def _record(row: Row) -> dict[str, object]:
     """A row of the occurrences frame as a plain mapping (what i18n reads)."""
     return {str(k): v for k, v in row.items()}
+
+
+@per_dataset
+def map_payload(
+    data: Dataset, first: date, last: date, *, categories: tuple[str, ...] | None,
+    members_only: bool, text: str, lang: str, now: datetime,
+) -> render.MapPayload:
+    """The map of the venues hosting what :func:`whats_on` lists, each card with its
+    events; ``now`` to the minute (the card's open/closed state), so it is remembered
+    for the minute."""
+    view = whats_on(data, first, last, categories=categories, members_only=members_only,
+                    text=text, lang=lang)
+    options = render.MapOptions(
+        now=now, extra_lines=view.venue_lines, extra_title=t("whats_on.map_events", lang),
+        landmarks=render.landmark_points(data.places, lang, data.city.languages))
+    return render.build_payload(view.venues, data.categories, data.city, lang, options)

@@ -14,7 +14,7 @@ time filter, venues whose hours are unknown are counted and can be included.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, time
+from datetime import date, time
 
 import streamlit as st
 
@@ -24,7 +24,6 @@ from mapping.distance import walk_model
 from mapping.query import VenueFilter
 from pages.shared import (
     current_language,
-    data_version,
     dataset,
     link_notice,
     show_map,
@@ -166,26 +165,8 @@ if bad_point and picked_point.refused:
     st.warning(tr("params.bad_point", start=start[2]), icon=":material/wrong_location:")
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _map_payload(folder: str, version: tuple, filter_key: VenueFilter, lang: str,
-                 start: tuple[float, float, str], selected: str | None, now: datetime,
-                 when: datetime, _venues) -> render.MapPayload:
-    """The map's payload for one view, keyed on plain values so reruns and sessions reuse it.
-
-    Immutable data, not a folium tree: each run builds its own map around it. ``_venues``
-    (the filtered venues, computed above) is not hashed: the folder, its version and
-    ``filter_key`` stand for it. ``now`` and ``when`` are to the minute.
-    """
-    lines = explore.upcoming_lines(data, set(_venues["id"]), lang, when)
-    options = render.MapOptions(now=now, when=when, start=start, selected=selected,
-                                extra_lines=lines, landmarks=render.landmark_points(
-                                    data.places, lang, city.languages),
-                                extra_title=tr("explore.upcoming") if lines else "")
-    return render.build_payload(_venues, data.categories, city, lang, options)
-
-
-payload = _map_payload(str(data.folder), data_version(data.folder), venue_filter, lang, start,
-                       selected, clock.to_minute(now), clock.to_minute(moment), shown)
+payload = render.with_view(explore.map_payload(data, venue_filter, lang, clock.to_minute(now),
+                                               clock.to_minute(moment)), start, selected)
 out = show_map(payload, city, key="explore-map", height=520, returned_objects=["last_clicked"])
 clicked = (out or {}).get("last_clicked")
 if clicked and clicked != st.session_state.get(SEEN_CLICK):

@@ -26,13 +26,12 @@ from functools import partial
 
 import streamlit as st
 
-from mapping import clock, params, render, whats_on
+from mapping import clock, params, whats_on
 from mapping.events import day_label, month_label, occurrence_label
 from mapping.i18n import plural
 from mapping.text import markdown_literal as md
 from pages.shared import (
     current_language,
-    data_version,
     dataset,
     link_notice,
     show_map,
@@ -125,23 +124,6 @@ names = whats_on.venue_names(data, lang)
 listing, beside = st.columns([3, 2], gap="medium")
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _map_payload(folder: str, version: tuple, first, last, categories: tuple[str, ...],
-                 members: bool, text: str, lang: str, now, _venues,
-                 _lines) -> render.MapPayload:
-    """The map's payload for one view, keyed on plain values so reruns and sessions reuse it.
-
-    ``_venues`` and ``_lines`` (the view's venues and card lines, computed above) are not
-    hashed: the folder, its version and the filters stand for them. ``now`` is to the
-    minute, so a rerun within the minute sends the mounted map the same payload.
-    """
-    options = render.MapOptions(now=now, extra_lines=_lines,
-                                extra_title=tr("whats_on.map_events"),
-                                landmarks=render.landmark_points(data.places, lang,
-                                                                 city.languages))
-    return render.build_payload(_venues, data.categories, city, lang, options)
-
-
 def ics_bytes(occurrences) -> bytes:
     """The .ics file for these occurrences (called when its button is clicked)."""
     return whats_on.calendar_file(data, occurrences, lang).data
@@ -222,7 +204,7 @@ with beside:
                        on_select=partial(_month_clicked, chart_key),
                        selection_mode=whats_on.STRIP_SELECTION, width="stretch")
     if not view.venues.empty:
-        payload = _map_payload(str(data.folder), data_version(data.folder), first, last,
-                               tuple(chosen), members, text or "", lang,
-                               clock.to_minute(now), view.venues, view.venue_lines)
+        payload = whats_on.map_payload(data, first, last, categories=tuple(chosen),
+                                       members_only=members, text=text or "", lang=lang,
+                                       now=clock.to_minute(now))
         show_map(payload, city, key="whats-on-map", height=420)

@@ -241,8 +241,17 @@ DAMAGED: dict[str, tuple[Damage, str]] = {
 }
 
 
+def _every_venue(**props: Any) -> Damage:
+    def damage(folder: Path) -> None:
+        _geojson(folder, "venues.geojson",
+                 lambda doc: [f["properties"].update(props) for f in doc["features"]])
+    return damage
+
+
 EDGE_VALID: dict[str, Damage] = {
     "unchanged": lambda folder: None,
+    "no venue has a website, phone, email or check date": _every_venue(
+        website=None, phone=None, email=None, checked=None),
     "no events": _replace_file("events.csv", (
         b"id,title,category,venue_id,start,end,dates_confirmed,recurrence,price,free,url,"
         b"organiser,source\n")),

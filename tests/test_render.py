@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import sys
 from datetime import UTC, datetime, timedelta
@@ -641,3 +642,20 @@ def test_landmark_points_name_places_in_the_language() -> None:
     assert render.landmark_points(places, "en", ("me", "en")) == {
         "pier": ("Waterfront", 42.48, 18.69)}
     assert render.landmark_points(places, "me", ("me", "en"))["pier"][0] == "Obala"
+
+
+def test_with_view_gives_what_a_full_build_gives_without_rebuilding() -> None:
+    """A page builds the drawn part once and adds each run's start and selection."""
+    from mapping.render import SELECTED_MIN_ZOOM, with_view
+
+    start = (42.425, 18.77, "Sea <Gate>")
+    bare = build_payload(VENUES, CATEGORIES, CITY, "en", MapOptions(now=NOW))
+    for selected in (None, "gal", "not-on-the-map"):
+        full = build_payload(VENUES, CATEGORIES, CITY, "en",
+                             MapOptions(now=NOW, start=start, selected=selected))
+        assert with_view(bare, start, selected) == full
+    chosen = json.loads(with_view(bare, start, "gal").json)
+    assert chosen["sel"] == "gal" and chosen["start"] == [42.425, 18.77, "Sea &lt;Gate&gt;"]
+    assert chosen["v"] == json.loads(bare.json)["v"]  # the drawn part is the same
+    assert with_view(bare, None, "gal").zoom >= SELECTED_MIN_ZOOM
+    assert json.loads(with_view(bare, None, "not-on-the-map").json)["sel"] is None

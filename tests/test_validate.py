@@ -145,3 +145,19 @@ def test_names_and_descriptions_over_the_limits(mini_copy):
 def test_missing_folder_is_one_problem(tmp_path):
     assert lines(tmp_path / "nowhere") == [
         f"city.toml:-:-: file not found: no data folder {tmp_path / 'nowhere'}"]
+
+
+def test_a_contact_column_without_any_text_is_checked_quietly(mini_copy):
+    """Found by fuzzing: a ``website`` column that only holds nulls comes out float64,
+    and ``fillna("")`` on it is a pandas deprecation (an error under our warning
+    filter). Empty values are simply absent."""
+    import json
+
+    path = mini_copy / "venues.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    for feature in doc["features"]:
+        for field in ("website", "phone", "email", "checked"):
+            feature["properties"].pop(field, None)
+    doc["features"][0]["properties"]["website"] = None
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    assert [p for p in validate_folder(mini_copy) if p.field == "website"] == []

@@ -33,7 +33,7 @@ import pandas as pd
 
 from mapping._errors import Problem
 from mapping.events._arrays import Bools, Times, localize
-from mapping.schema import is_web_url, rule_mask
+from mapping.schema import as_text, is_web_url, rule_mask
 from mapping.text import search_keys
 
 EVENT_COLUMNS: tuple[str, ...] = (
@@ -136,7 +136,7 @@ class _Report:
     @classmethod
     def start(cls, file: str, raw: pd.DataFrame, numbers: list[int],
               found: list[tuple[int, Problem]]) -> _Report:
-        ids = raw["id"].fillna("").astype(str).str.strip()
+        ids = as_text(raw["id"]).str.strip()
         records = [i if i else f"row {numbers[k]}" for k, i in enumerate(ids)]
         return cls(file, numbers, records, found, np.zeros(len(raw), dtype=bool))
 
@@ -158,7 +158,7 @@ def _parse_events(raw: pd.DataFrame, tz: str, report: _Report) -> pd.DataFrame:
         if column not in frame.columns:
             frame[column] = ""
     for column in frame.columns:
-        frame[column] = frame[column].fillna("").astype(str).str.strip()
+        frame[column] = as_text(frame[column]).str.strip()
     _check_required(frame, report)
     _check_unique_ids(frame, report)
     start, end, all_day = _check_times(frame, report)

@@ -50,11 +50,12 @@ from mapping.render.payload import (
     Payload,
     build_payload,
     embed_json,
+    with_view,
 )
 
 __all__ = [
     "ASSET_BASE", "DIRECTIONS_URL", "MAX_ZOOM", "SELECTED_MIN_ZOOM", "Category", "HoursRow",
     "Labels", "Layer", "MapOptions", "MapPayload", "Payload", "VenueLayers", "VenueMap",
     "VenueRuntime", "Verbatim", "base_map", "build_map", "build_payload", "embed_json",
-    "landmark_points", "map_html", "venue_layers", "venue_map",
+    "landmark_points", "map_html", "venue_layers", "venue_map", "with_view",
 ]

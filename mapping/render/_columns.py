@@ -63,7 +63,7 @@ def column(frame: pd.DataFrame, name: str) -> pd.Series:
         array = values.to_numpy(dtype=object, na_value="")
         if pd.api.types.infer_dtype(array, skipna=False) in ("string", "empty"):
             return pd.Series(array, index=frame.index, dtype=object)
-    return values.fillna("").astype(str)
+    return schema.as_text(values)
 
 
 def texts(frame: pd.DataFrame, lang: str, languages: Sequence[str]) -> dict[str, pd.Series]:

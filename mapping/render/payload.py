@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from types import MappingProxyType
 from typing import NotRequired, TypedDict
 
 import geopandas as gpd
@@ -253,6 +254,9 @@ class MapOptions:
 class MapPayload:
     """A built payload with the view it implies: immutable, so safe to cache and share.
 
+    A page may build it once without start and selection and give each run its own
+    with :func:`with_view` (cheap: the drawn part is not rebuilt or re-serialised).
+
     Parameters
     ----------
     json
@@ -270,6 +274,12 @@ class MapPayload:
     center: tuple[float, float]
     zoom: int
     asset_base: str = ASSET_BASE
+    drawn: str = ""
+    """The drawn part alone (everything but the view), for :func:`with_view`."""
+    positions: Mapping[str, tuple[float, float]] = field(
+        default_factory=lambda: MappingProxyType({}), compare=False, hash=False)
+    """Escaped venue id -> ``(lat, lon)`` (read-only), for :func:`with_view`; derived
+    from ``drawn``, so left out of equality and hashing."""
 
 
 # --------------------------------------------------------------------------- building
@@ -319,19 +329,9 @@ def build_payload(
                flags, badge_code, boat_code, text)
         for li in range(len(cats))
     ]
-    position: dict[str, int] = {}
-    if options.selected or options.extra_lines:
-        position = dict(zip(ids.tolist(), range(len(order)), strict=True))
+    position = dict(zip(ids.tolist(), range(len(order)), strict=True))
     if options.extra_lines:
         _add_extra_lines(layers, bounds_at, position, options.extra_lines)
-
-    chosen = escape(options.selected) if options.selected else None
-    chosen_at = position.get(chosen) if chosen is not None else None
-    center, zoom = options.center, options.zoom
-    if center is None and chosen_at is not None:
-        center = (float(lat5[chosen_at]) / 1e5, float(lon5[chosen_at]) / 1e5)
-        zoom = zoom if zoom is not None else max(city.map_zoom, SELECTED_MIN_ZOOM)
-    start = options.start
     drawn = {
         "dir": escape(DIRECTIONS_URL),
         "L": _labels(city, lang, options.moment, options.now),
@@ -342,34 +342,64 @@ def build_payload(
         "layers": layers,
         "xt": escape(options.extra_title),
     }
-    view = {
-        "start": (round(float(start[0]), 6), round(float(start[1]), 6), escape(start[2]))
-        if start is not None else None,
-        "sel": chosen if chosen_at is not None else None,
-    }
     bounds = (
         ((float(lat5.min()) / 1e5, float(lon5.min()) / 1e5),
          (float(lat5.max()) / 1e5, float(lon5.max()) / 1e5))
         if len(lat5) else None
     )
-    lat, lon = center or city.map_center
-    return MapPayload(
-        json=_with_view(embed_json(drawn), view),
+    drawn_json = embed_json(drawn)
+    digest = hashlib.blake2b(drawn_json.encode("utf-8"), digest_size=8).hexdigest()
+    lat, lon = options.center or city.map_center
+    unselected = MapPayload(
+        json=_splice(drawn_json, digest, None, None),
         bounds=bounds,
         center=(float(lat), float(lon)),
-        zoom=zoom if zoom is not None else city.map_zoom,
+        zoom=options.zoom if options.zoom is not None else city.map_zoom,
         asset_base=options.asset_base,
+        drawn=f"{drawn_json}\n{digest}",
+        positions=MappingProxyType({key: (float(lat5[i]) / 1e5, float(lon5[i]) / 1e5)
+                                    for key, i in position.items()}),
     )
+    if options.start is None and not options.selected:
+        return unselected
+    return with_view(unselected, options.start, options.selected,
+                     keep_view=options.center is not None)
 
 
-def _with_view(drawn_json: str, view: Mapping[str, object]) -> str:
+def with_view(payload: MapPayload, start: tuple[float, float, str] | None,
+              selected: str | None, *, keep_view: bool = False) -> MapPayload:
+    """``payload`` with this start point and selected venue (the same drawn part).
+
+    The drawn part and its digest ``v`` are reused as they are, so a start or card change
+    costs a string splice, not a rebuild, and the mounted map only moves its pin and
+    opens the card. A selected venue on the map centres the initial view on it (at
+    least :data:`SELECTED_MIN_ZOOM`) unless ``keep_view``; an id not on the map selects
+    nothing.
+    """
+    drawn_json, _, digest = payload.drawn.rpartition("\n")
+    chosen = escape(selected) if selected else None
+    at = payload.positions.get(chosen) if chosen is not None else None
+    center, zoom = payload.center, payload.zoom
+    if at is not None and not keep_view:
+        center, zoom = at, max(zoom, SELECTED_MIN_ZOOM)
+    return replace(payload, json=_splice(drawn_json, digest, start,
+                                         chosen if at is not None else None),
+                   center=center, zoom=zoom)
+
+
+def _splice(drawn_json: str, digest: str, start: tuple[float, float, str] | None,
+            selected: str | None) -> str:
     """The whole :class:`Payload`: the drawn part, its digest ``v``, start and selection.
 
     Spliced rather than dumped again, so a 10,000-venue document is serialised once.
     """
-    digest = hashlib.blake2b(drawn_json.encode("utf-8"), digest_size=8).hexdigest()
-    tail = embed_json({**view, "v": digest})
-    return f"{drawn_json[:-1]},{tail[1:]}"
+    view = {
+        "start": (round(float(start[0]), 6), round(float(start[1]), 6), escape(start[2]))
+        if start is not None else None,
+        "sel": selected,
+        "v": digest,
+    }
+    return f"{drawn_json[:-1]},{embed_json(view)[1:]}"
 
 
 def embed_json(value: object) -> str:
