@@ -121,8 +121,8 @@ WARM_MODULES = ("folium", "mapping.explore", "mapping.whats_on", "mapping.render
 def warm_up() -> None:
     """Import the pages' libraries and load the data folder into the process cache.
 
-    The launcher (``scripts/serve.py``) calls this in a thread when the server starts,
-    so the first visitor after a start waits no longer than later ones (importing
+    The launcher (``scripts/serve.py``) calls this before the server listens, so the
+    first visitor after a start waits no longer than later ones (importing
     geopandas, folium and the rest, and reading the data, take seconds on a small
     machine). A folder that cannot be loaded is cached as such, as on a visit.
 

@@ -36,7 +36,6 @@ from __future__ import annotations
 import logging
 import re
 import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -106,27 +105,23 @@ def command(serve: Callable[[str, list[str], dict[str, Any]], None]) -> Any:
     return run
 
 
-def start_warm_up(app_folder: Path) -> None:
-    """The app's own warm-up (``pages.shared.warm_up``: imports and data loading) in a
-    background thread while the server starts, so the first visitor after a start does
-    not wait for it. A failure there is only logged: the first visit then does the same
-    work and reports the problem itself.
+def warm_up_app(app_folder: Path) -> None:
+    """The app's own warm-up (``pages.shared.warm_up``: imports and data loading), run
+    before the server listens, so the first visitor after a start waits no longer than
+    later ones (the server answers a second or two later instead). A failure there is
+    only logged: the first visit then does the same work and reports the problem itself.
 
-    (Not through ``st.App(lifespan=…)``: with a lifespan set, Streamlit 1.67 served a
-    deep link's first run without its query string.)
+    Not in a thread beside the server: the first visitor would then compete with it for
+    the interpreter and the import lock, and wait as long as without it.
     """
+    try:
+        if str(app_folder) not in sys.path:
+            sys.path.insert(0, str(app_folder))
+        from pages.shared import warm_up
 
-    def warm() -> None:
-        try:
-            if str(app_folder) not in sys.path:
-                sys.path.insert(0, str(app_folder))
-            from pages.shared import warm_up
-
-            warm_up()
-        except Exception:  # the first visit will meet (and show) the same problem
-            logging.getLogger("serve").exception("warm-up failed")
-
-    threading.Thread(target=warm, name="warm-up", daemon=True).start()
+        warm_up()
+    except Exception:  # the first visit will meet (and show) the same problem
+        logging.getLogger("serve").exception("warm-up failed")
 
 
 def serve_app(script: str, args: list[str], config: dict[str, Any]) -> None:
@@ -139,7 +134,7 @@ def serve_app(script: str, args: list[str], config: dict[str, Any]) -> None:
     app = st.App(path, middleware=[Middleware(
         PageBaseMiddleware, base_url_path=lambda: st.get_option("server.baseUrlPath"))])
     sys.argv = [path, *args]  # App.run anchors .streamlit/, sys.path and paths here
-    start_warm_up(Path(path).parent)
+    warm_up_app(Path(path).parent)
     app.run(config=config)
 
 
