@@ -76,6 +76,42 @@ class WhatsOn:
     left_out: int  # occurrences the .ics file leaves out (unconfirmed dates)
 
 
+LIST_PAGE = 50
+"""Event cards per page of the list; "show more" adds a page. A busy month in a big town
+holds thousands of occurrences, and a page of thousands of cards takes minutes to draw."""
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """The part of a :class:`WhatsOn` list that one page of cards shows, in list order
+    (ongoing, then day by day, then to be confirmed), and how many are left out."""
+
+    ongoing: pd.DataFrame
+    days: list[tuple[date, pd.DataFrame]]
+    unconfirmed: list[tuple[tuple[int, int], pd.DataFrame]]
+    shown: int
+    total: int
+
+
+def list_page(view: WhatsOn, limit: int) -> ListPage:
+    """The first ``limit`` event cards of ``view`` (ongoing, by day, to be confirmed)."""
+    left = max(0, limit)
+
+    def take(frame: pd.DataFrame) -> pd.DataFrame:
+        nonlocal left
+        part = frame.iloc[:left]
+        left -= len(part)
+        return part
+
+    ongoing = take(view.ongoing)
+    days = [(day, part) for day, group in view.days if len(part := take(group))]
+    unconfirmed = [(month, part) for month, group in view.unconfirmed
+                   if len(part := take(group))]
+    total = (len(view.ongoing) + sum(len(g) for _, g in view.days)
+             + sum(len(g) for _, g in view.unconfirmed))
+    return ListPage(ongoing, days, unconfirmed, max(0, limit) - left, total)
+
+
 def default_range(now: datetime) -> tuple[date, date]:
     """Today to 30 days ahead (the "next 30 days" preset)."""
     return now.date(), now.date() + timedelta(days=DEFAULT_DAYS)

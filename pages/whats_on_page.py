@@ -155,6 +155,21 @@ def show_event(row, key: str, *, downloadable: bool, year: bool = False) -> None
                                file_name=f"{row['event_id']}.ics", mime="text/calendar")
 
 
+SHOWN_CARDS = "_events_shown"  # (view, cards shown): "show more" adds a page
+view_key = (first, last, tuple(chosen), members, text or "", lang)
+
+
+def _shown_cards(key: tuple) -> int:
+    """Cards to draw for this view: a page, or more after "show more" (a new view starts
+    again with one page)."""
+    seen = st.session_state.get(SHOWN_CARDS)
+    return seen[1] if seen and seen[0] == key else whats_on.LIST_PAGE
+
+
+def _more_cards(key: tuple, on_screen: int) -> None:
+    st.session_state[SHOWN_CARDS] = (key, on_screen + whats_on.LIST_PAGE)
+
+
 with listing:
     st.subheader(md(whats_on.range_label(first, last, lang)))
     if view.occurrences.empty:
@@ -175,25 +190,31 @@ with listing:
         if view.left_out and view.in_calendar:
             st.caption(plural("whats_on.left_out", lang, view.left_out))
 
-    if not view.ongoing.empty:
+    cards = whats_on.list_page(view, _shown_cards(view_key))
+    if not cards.ongoing.empty:
         st.subheader(tr("whats_on.ongoing_heading"))
         st.caption(plural("whats_on.ongoing_note", lang, whats_on.LONG_RUNNING_DAYS))
-        for idx, row in view.ongoing.iterrows():
+        for idx, row in cards.ongoing.iterrows():
             show_event(row, f"ongoing-{row['event_id']}-{idx}", downloadable=True, year=True)
 
-    for day, group in view.days:
+    for day, group in cards.days:
         st.subheader(day_label(day, lang, year=True))
         for idx, row in group.iterrows():
             show_event(row, f"{day:%Y%m%d}-{row['event_id']}-{idx}", downloadable=True)
 
-    if view.unconfirmed:
+    if cards.unconfirmed:
         st.subheader(tr("whats_on.tbc_heading"))
         st.caption(tr("whats_on.tbc_note"))
-        for (year, month), group in view.unconfirmed:
+        for (year, month), group in cards.unconfirmed:
             st.markdown(f"**{md(tr('whats_on.tbc_month', month=month_label(year, month, lang)))}**")
             for idx, row in group.iterrows():
                 show_event(row, f"tbc-{year}{month:02d}-{row['event_id']}-{idx}",
                            downloadable=False)
+
+    if cards.shown < cards.total:
+        st.caption(tr("near.shown", shown=cards.shown, total=cards.total))
+        st.button(tr("near.show_more"), key="events-more", on_click=_more_cards,
+                  args=(view_key, cards.shown))
 
 with beside:
     st.markdown(f"**{tr('whats_on.strip')}**")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -253,3 +254,38 @@ def test_no_download_offers_zero_events(monkeypatch):
     empty = open_page(monkeypatch, range=["2026-03-01", "2026-03-02"])
     assert [b.key for b in empty.get("download_button")] == []
     assert empty.info[0].value == "No events in this range."
+
+
+def test_a_busy_range_shows_a_page_of_cards_and_more_on_request(monkeypatch, mini_copy):
+    """120 events in the range: 50 cards, a count and "Show more" (then 100); the count of
+    the whole list and its .ics still cover all 120."""
+    rows = [f"busy-{k},Događaj {k},Event {k},,,concert,gal-durkovic,"
+            f"2026-12-{k % 28 + 1:02d}T{10 + k % 9}:00,,true,,,,,Test,fixture"
+            for k in range(120)]
+    path = mini_copy / "events.csv"
+    header = path.read_text(encoding="utf-8").splitlines()[0]
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    at = open_page(monkeypatch, folder=mini_copy, range=["2026-12-01", "2026-12-31"])
+    assert len([t for t in event_titles(at) if t.startswith("Event ")]) == whats_on.LIST_PAGE
+    assert "Shown: 50 of 120" in [c.value for c in at.caption]
+    assert "120 events in this range" in [m.value.replace("*", "") for m in at.markdown]
+    at.button(key="events-more").click().run()
+    assert len([t for t in event_titles(at) if t.startswith("Event ")]) == 100
+    at.button(key="events-more").click().run()
+    assert len([t for t in event_titles(at) if t.startswith("Event ")]) == 120
+    assert not [b for b in at.button if b.key == "events-more"]
+
+
+def test_a_list_page_keeps_the_order_ongoing_days_then_unconfirmed():
+    frame = pd.DataFrame({"event_id": list("abcdef")})
+    view = whats_on.WhatsOn(
+        occurrences=frame, ongoing=frame.iloc[:1], venues=pd.DataFrame(),
+        days=[(date(2026, 12, 1), frame.iloc[1:3]), (date(2026, 12, 2), frame.iloc[3:5])],
+        unconfirmed=[((2026, 12), frame.iloc[5:6])], venue_lines={}, in_calendar=5,
+        left_out=1)
+    page = whats_on.list_page(view, 4)
+    assert list(page.ongoing["event_id"]) == ["a"]
+    assert [(d.day, list(g["event_id"])) for d, g in page.days] == [(1, ["b", "c"]), (2, ["d"])]
+    assert page.unconfirmed == [] and (page.shown, page.total) == (4, 6)
+    everything = whats_on.list_page(view, 50)
+    assert (everything.shown, everything.total) == (6, 6) and len(everything.unconfirmed) == 1
