@@ -33,10 +33,12 @@ from mapping.render.build import (
     build_map,
     landmark_points,
     map_html,
+    standalone_html,
     venue_layers,
     venue_map,
 )
 from mapping.render.elements import MAX_ZOOM, VenueLayers, VenueMap, VenueRuntime, Verbatim
+from mapping.render.inline import INLINE
 from mapping.render.payload import (
     ASSET_BASE,
     DIRECTIONS_URL,
@@ -53,8 +55,9 @@ from mapping.render.payload import (
 )
 
 __all__ = [
-    "ASSET_BASE", "DIRECTIONS_URL", "MAX_ZOOM", "SELECTED_MIN_ZOOM", "Category", "HoursRow",
+    "ASSET_BASE", "DIRECTIONS_URL", "INLINE", "MAX_ZOOM", "SELECTED_MIN_ZOOM", "Category",
+    "HoursRow",
     "Labels", "Layer", "MapOptions", "MapPayload", "Payload", "VenueLayers", "VenueMap",
     "VenueRuntime", "Verbatim", "base_map", "build_map", "build_payload", "embed_json",
-    "landmark_points", "map_html", "venue_layers", "venue_map",
+    "landmark_points", "map_html", "standalone_html", "venue_layers", "venue_map",
 ]
