@@ -30,6 +30,7 @@ from mapping import clock, params, render, whats_on
 from mapping.events import day_label, month_label, occurrence_label
 from mapping.i18n import plural
 from mapping.text import markdown_literal as md
+from mapping.text import slug
 from pages.shared import (
     current_language,
     data_version,
@@ -116,7 +117,7 @@ first, last = st.session_state[FIRST], st.session_state[LAST]
 st.query_params[RANGE] = whats_on.range_param(first, last)
 
 st.title(tr("whats_on.heading"))
-st.caption(tr("whats_on.intro"))
+st.caption(tr("whats_on.intro", city=city.name))
 link_notice(refused)
 
 view = whats_on.whats_on(data, first, last, categories=tuple(chosen), members_only=members,
@@ -183,7 +184,8 @@ with listing:
         # each event's own file only when its button is clicked. No button offers 0 events.
         if view.in_calendar:
             st.download_button(plural("whats_on.download_all", lang, view.in_calendar),
-                               ics_bytes(view.occurrences), file_name="kotor-whats-on.ics",
+                               ics_bytes(view.occurrences),
+                               file_name=f"{slug(city.name)}-whats-on.ics",
                                mime="text/calendar", key="ics-all")
         else:
             st.caption(tr("whats_on.nothing_to_download"))

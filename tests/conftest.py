@@ -14,6 +14,9 @@ TESTS = Path(__file__).parent
 MINI = TESTS / "fixtures" / "mini"
 BROKEN = TESTS / "broken"
 REPO_DATA = TESTS.parent / "data"
+SECOND_TOWN = TESTS / "fixtures" / "novo-izmisljeno"
+"""A fictional Serbian-speaking town (Cyrillic, EPSG:31277, Europe/Belgrade): nothing
+about Kotor may be needed to run it."""
 YEAR = 2026
 """The calendar year the loaded fixtures' monthly hours describe: never "this year"."""
 
