@@ -1,4 +1,5 @@
-"""The command line: ``python -m mapping validate|info|export|events [DIR] …``.
+"""The command line: ``python -m mapping validate|info|export|events [DIR] …`` and
+``import FILE --into DIR``, ``import-events FILE --into DIR`` (:mod:`mapping.imports.commands`).
 
 Exit codes: 0 success, 1 the data has problems (one line each,
 ``file:record:field: message``) or a file cannot be written, 2 bad arguments (argparse
@@ -43,6 +44,7 @@ from mapping.exporting import FORMATS, export_bytes
 from mapping.files import atomic_write, check_target
 from mapping.hours import MONTH_STATE_COLUMNS
 from mapping.i18n import localized_column, month_name
+from mapping.imports import commands as import_commands
 from mapping.io import Dataset, load_dataset
 from mapping.schema import in_cluster
 from mapping.settings import data_dir
@@ -83,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     events.add_argument("--lang", default=None, help="language code (default: the town's)")
     events.add_argument("--out", type=_out_path, metavar="FILE",
                         help="write here instead of stdout (- is stdout)")
+    import_commands.add_parsers(sub, _out_path)
     return parser
 
 
@@ -111,6 +114,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         out = getattr(args, "out", None)
         if out is not None:
             check_target(out)  # before reading the data: a wrong path fails at once
+        if args.command in import_commands.COMMANDS:
+            return import_commands.run(args, _say)
         if args.command == "validate":
             return _validate(args.folder)
         dataset = load_dataset(args.folder)
