@@ -183,11 +183,12 @@ def _sort_key(value: date) -> datetime:
 
 
 def _end(event: Any) -> date | None:
+    end: date | None = None
     if event.get("DTEND") is not None:
-        return event.get("DTEND").dt
-    if event.get("DURATION") is not None:
-        return event.get("DTSTART").dt + event.get("DURATION").dt
-    return None
+        end = event.get("DTEND").dt
+    elif event.get("DURATION") is not None:
+        end = event.get("DTSTART").dt + event.get("DURATION").dt
+    return end
 
 
 def _times(start: date, end: date | None, tz: str) -> tuple[str, str]:

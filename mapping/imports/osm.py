@@ -48,6 +48,7 @@ from typing import Any
 
 import orjson
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from mapping import hours, schema
 
@@ -189,19 +190,19 @@ def osm_source(ref: str) -> str:
     return f"OpenStreetMap {ref} ({OSM_URL}{ref})"
 
 
-def centre(shape: shapely.Geometry | None) -> tuple[float, float] | None:
+def centre(shape: BaseGeometry | None) -> tuple[float, float] | None:
     """One point for a geometry (see the module's decisions); ``None`` if empty."""
     if shape is None or shape.is_empty:
         return None
-    if shape.geom_type == "Point":
+    if isinstance(shape, shapely.Point):
         return (shape.x, shape.y)
-    if shape.geom_type in ("LineString", "MultiLineString") and not shape.is_closed:
+    if isinstance(shape, shapely.LineString) and not shape.is_closed:
         point = shape.interpolate(0.5, normalized=True)
     else:
-        if shape.geom_type in ("LineString", "LinearRing"):
+        if isinstance(shape, shapely.LineString):
             shape = shapely.Polygon(shape.coords)
         point = shape.centroid
-        if shape.geom_type in ("Polygon", "MultiPolygon") and not shape.contains(point):
+        if isinstance(shape, shapely.Polygon | shapely.MultiPolygon) and not shape.contains(point):
             point = shape.representative_point()
     return (point.x, point.y)
 
@@ -236,7 +237,8 @@ def elements_from_json(doc: dict[str, Any]) -> Iterator[Element]:
         if not isinstance(feature, dict):
             yield Element(f"feature {number}", {}, None, "not a GeoJSON feature")
             continue
-        props = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
+        found = feature.get("properties")
+        props: dict[str, Any] = found if isinstance(found, dict) else {}
         tags = {str(k): str(v) for k, v in props.items()
                 if not str(k).startswith("@") and k not in ("id", "tags")
                 and isinstance(v, str | int | float)}
@@ -260,7 +262,9 @@ def _overpass_json(elements: list[Any]) -> Iterator[Element]:
             continue  # untagged nodes are a way's vertices
         ref = f"{item.get('type')}/{item.get('id')}"
         tags = {str(k): str(v) for k, v in item["tags"].items()}
-        where = item if "lat" in item else item.get("center") or {}
+        center = item.get("center")
+        where: dict[str, Any] = item if "lat" in item else (
+            center if isinstance(center, dict) else {})
         point = None
         if isinstance(where.get("lat"), int | float) and isinstance(where.get("lon"), int | float):
             point = (float(where["lon"]), float(where["lat"]))
@@ -284,7 +288,7 @@ def elements_from_osm_file(path: Path) -> Iterator[Element]:
     areas: dict[str, tuple[float, float] | None] = {}
     relations: list[Element] = []
     for obj in processor:
-        if obj.is_area():
+        if isinstance(obj, osmium.osm.Area):
             if not obj.from_way():
                 try:
                     shape = shapely.from_wkb(factory.create_multipolygon(obj))
@@ -292,14 +296,16 @@ def elements_from_osm_file(path: Path) -> Iterator[Element]:
                     shape = None
                 areas[f"relation/{obj.orig_id()}"] = centre(shape)
             continue
+        if not isinstance(obj, osmium.osm.Node | osmium.osm.Way | osmium.osm.Relation):
+            continue
         tags = {t.k: t.v for t in obj.tags}
         if not tags:
             continue
-        if obj.is_node():
+        if isinstance(obj, osmium.osm.Node):
             loc = obj.location
             point = (loc.lon, loc.lat) if loc.valid() else None
             yield Element(f"node/{obj.id}", tags, point, "" if point else "no location")
-        elif obj.is_way():
+        elif isinstance(obj, osmium.osm.Way):
             try:
                 coords = [(n.lon, n.lat) for n in obj.nodes]
             except osmium.InvalidLocationError:
@@ -308,7 +314,7 @@ def elements_from_osm_file(path: Path) -> Iterator[Element]:
             point = centre(shape)
             yield Element(f"way/{obj.id}", tags, point,
                           "" if point else "way without node locations in the file")
-        elif obj.is_relation():
+        else:
             relations.append(Element(f"relation/{obj.id}", tags, None,
                                      f"relation type={tags.get('type', '?')} has no polygon "
                                      "geometry (only multipolygons are placed)"))

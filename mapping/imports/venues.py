@@ -32,7 +32,8 @@ Decisions:
   import and nothing is written. Otherwise ``venues.geojson`` is replaced atomically
   (:func:`mapping.files.atomic_write`), in the same layout (one-space JSON indent,
   UTF-8), so the change reviews as a diff. ``--dry-run`` writes nothing.
-- **New ids** are slugs of the first Latin-script name (``name``, ``name_<lang>``),
+- **New ids** are the table's own ``id`` when it is a valid unused slug, else slugs of
+  the first Latin-script name (``name``, ``name_<lang>``),
   else the element (``osm-node-123``); ``-2``, ``-3``… when taken.
 """
 
@@ -73,6 +74,7 @@ BASE_FIELDS = ("name", "category", "opening_hours", "wheelchair", "website", "ph
                "email", "social", "address", "source", "location_precision", "settlement")
 GEOMETRY = "geometry"
 _GEOD = pyproj.Geod(ellps="WGS84")
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _OSM_EXTENSIONS = (".osm", ".osm.xml", ".osm.pbf", ".pbf", ".osc")
 
 
@@ -322,6 +324,8 @@ class Merger:
         return feature
 
     def _new_id(self, incoming: Incoming) -> str:
+        if _ID.fullmatch(incoming.stable_id) and incoming.stable_id not in self.by_id:
+            return incoming.stable_id  # a table's own id, when it is one of ours
         names = [v for k, v in incoming.fields.items() if k == "name" or k.startswith("name_")]
         base = next((s for s in (_ascii_slug(n) for n in names) if s), "")
         if not base:
