@@ -12,6 +12,8 @@ Decisions:
   order) against every name of every venue (``name`` and ``name_<lang>``), accepted
   at :data:`FUZZY_THRESHOLD` (85 of 100) or more: a typo or two in a name of 15
   letters. Not a partial ratio: "Galerija" alone must not match "Galerija Đurković".
+- **A trailing address** after a comma ("Pomorski muzej, Kotor") is ignored when the
+  whole text matches nothing.
 - **Never guessed**: below the threshold, or when two *different* venues score within
   :data:`AMBIGUITY_MARGIN` of each other, the name is unmatched and reported with its
   best candidate, so the maintainer adds it to the manual table.
@@ -103,7 +105,20 @@ class VenueMatcher:
         return cls(pairs, manual)
 
     def match(self, name: str) -> Match:
-        """The venue ``name`` refers to, or why none is chosen."""
+        """The venue ``name`` refers to, or why none is chosen.
+
+        When the whole text matches nothing, the part before its first comma is tried
+        ("Pomorski muzej, Kotor": a place name, then its town or address).
+        """
+        found = self._match(name)
+        head = name.split(",", maxsplit=1)[0]
+        if found.venue_id is None and found.how != "ambiguous" and head.strip() != name.strip():
+            first = self._match(head)
+            if first.venue_id is not None or first.how == "ambiguous":
+                return first
+        return found
+
+    def _match(self, name: str) -> Match:
         key = name_key(name)
         if not key:
             return Match(None, "none")
