@@ -43,6 +43,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -147,12 +148,19 @@ def venue_fields(tags: Mapping[str, str], languages: tuple[str, ...]
     return clean_fields(out)
 
 
+@lru_cache(maxsize=4096)
+def _hours_problem(value: str) -> str | None:
+    """:func:`mapping.hours.check`, once per distinct string (a region repeats a few
+    hundred)."""
+    return hours.check(value)
+
+
 def clean_fields(fields: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
     """``fields`` without the values the data folder would refuse, and a warning for
     each value dropped: opening_hours that do not parse, a wheelchair value other than
     yes/limited/no, a website that is not http(s), an e-mail that is not one."""
     rules: dict[str, Callable[[str], str | None]] = {
-        "opening_hours": hours.check,
+        "opening_hours": _hours_problem,
         "wheelchair": lambda v: (None if v in schema.WHEELCHAIR_VALUES
                                  else "expected yes, limited or no"),
         "website": lambda v: None if schema.is_web_url(v) else "not an http(s) address",
