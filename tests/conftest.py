@@ -21,6 +21,15 @@ YEAR = 2026
 """The calendar year the loaded fixtures' monthly hours describe: never "this year"."""
 
 
+def writable_copy(source: Path, target: Path, *from_repo_data: str) -> Path:
+    """A writable copy of ``source`` at ``target``, with the named files (e.g. the full
+    ``categories.csv``) taken from the repo's ``data/``."""
+    shutil.copytree(source, target)
+    for name in from_repo_data:
+        shutil.copyfile(REPO_DATA / name, target / name)
+    return target
+
+
 @pytest.fixture
 def mini_copy(tmp_path: Path) -> Path:
     """A writable copy of the small valid data folder."""

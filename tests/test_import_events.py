@@ -4,7 +4,6 @@ calendar CSV merged into ``events.csv`` by UID, locations matched to venues."""
 from __future__ import annotations
 
 import csv
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from mapping.imports import import_events
 from mapping.imports.match import FUZZY_THRESHOLD, VenueMatcher, name_key
 from mapping.io import load_dataset
 from mapping.validate import validate_folder
-from tests.conftest import MINI, REPO_DATA, SECOND_TOWN, YEAR
+from tests.conftest import MINI, SECOND_TOWN, YEAR, writable_copy
 
 FIXTURES = Path(__file__).parent / "fixtures" / "imports"
 ICS = FIXTURES / "organiser.ics"
@@ -26,10 +25,7 @@ CALENDAR = FIXTURES / "kulturni-kalendar.csv"
 @pytest.fixture
 def town(tmp_path: Path) -> Path:
     """The small folder with all 14 event categories, writable."""
-    folder = tmp_path / "town"
-    shutil.copytree(MINI, folder)
-    shutil.copyfile(REPO_DATA / "event_categories.csv", folder / "event_categories.csv")
-    return folder
+    return writable_copy(MINI, tmp_path / "town", "event_categories.csv")
 
 
 def event_rows(folder: Path) -> list[dict[str, str]]:
@@ -121,8 +117,7 @@ def test_ics_venue_flag_and_dry_run(town, capsys):
 
 
 def test_ics_into_the_second_town_converts_to_its_time_zone(tmp_path):
-    folder = tmp_path / "second"
-    shutil.copytree(SECOND_TOWN, folder)
+    folder = writable_copy(SECOND_TOWN, tmp_path / "second")
     source = tmp_path / "feed.ics"
     source.write_text(
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\n"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 from pathlib import Path
 
 import geopandas as gpd
@@ -18,7 +17,7 @@ from mapping.imports import import_venues
 from mapping.imports.osm import TAG_TABLE, category_for
 from mapping.io import load_dataset
 from mapping.validate import validate_folder
-from tests.conftest import MINI, REPO_DATA, SECOND_TOWN, YEAR
+from tests.conftest import MINI, SECOND_TOWN, YEAR, writable_copy
 
 FIXTURES = Path(__file__).parent / "fixtures" / "imports"
 OVERPASS = FIXTURES / "overpass.geojson"
@@ -29,17 +28,12 @@ GEOD = pyproj.Geod(ellps="WGS84")
 @pytest.fixture
 def town(tmp_path: Path) -> Path:
     """The small folder with the full category catalogue, writable."""
-    folder = tmp_path / "town"
-    shutil.copytree(MINI, folder)
-    shutil.copyfile(REPO_DATA / "categories.csv", folder / "categories.csv")
-    return folder
+    return writable_copy(MINI, tmp_path / "town", "categories.csv")
 
 
 @pytest.fixture
 def second(tmp_path: Path) -> Path:
-    folder = tmp_path / "second"
-    shutil.copytree(SECOND_TOWN, folder)
-    return folder
+    return writable_copy(SECOND_TOWN, tmp_path / "second")
 
 
 def venues(folder: Path) -> dict[str, dict]:

@@ -5,7 +5,6 @@ it through ``CREATIVE_MAP_DATA``, so nothing Kotor-specific is in code."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from mapping.cli import main
 from mapping.io import load_dataset
-from tests.conftest import REPO_DATA, SECOND_TOWN, YEAR
+from tests.conftest import REPO_DATA, SECOND_TOWN, YEAR, writable_copy
 
 APP = str(REPO_DATA.parent / "app.py")
 
@@ -59,8 +58,7 @@ def test_events_are_in_the_towns_time_zone(capsys):
 
 
 def test_import_commands_run(tmp_path):
-    folder = tmp_path / "town"
-    shutil.copytree(SECOND_TOWN, folder)
+    folder = writable_copy(SECOND_TOWN, tmp_path / "town")
     osm = tmp_path / "osm.geojson"
     osm.write_text(json.dumps({"type": "FeatureCollection", "features": [{
         "type": "Feature", "id": "node/1",

@@ -25,19 +25,15 @@ Say = Callable[..., None]
 
 def add_parsers(sub: Any, out_path: Callable[[str], Path | None]) -> None:
     """Register both commands on the CLI's subparsers."""
-    imp = sub.add_parser("import", help="merge venues from OSM, CSV, GeoPackage, "
-                         "Shapefile or GeoJSON into a data folder")
-    imp.add_argument("file", type=Path, metavar="FILE")
-    imp.add_argument("--into", type=Path, required=True, metavar="DIR", help="data folder")
+    imp = _source(sub.add_parser("import", help="merge venues from OSM, CSV, GeoPackage, "
+                                 "Shapefile or GeoJSON into a data folder"))
     imp.add_argument("--source-crs", default=None, metavar="EPSG:…",
                      help="CRS of a file that carries none (CSV x/y, Shapefile without .prj)")
     imp.add_argument("--overwrite", nargs="+", default=[], metavar="FIELD",
                      help="replace these fields even where edited by hand")
     _common(imp, out_path)
-    events = sub.add_parser("import-events", help="merge events from an .ics file or the "
-                            "municipal calendar CSV into a data folder")
-    events.add_argument("file", type=Path, metavar="FILE")
-    events.add_argument("--into", type=Path, required=True, metavar="DIR", help="data folder")
+    events = _source(sub.add_parser("import-events", help="merge events from an .ics file "
+                                    "or the municipal calendar CSV into a data folder"))
     events.add_argument("--venue", default=None, metavar="ID",
                         help="venue id for every event (else LOCATION is matched)")
     events.add_argument("--category", default=None, metavar="ID",
@@ -45,6 +41,12 @@ def add_parsers(sub: Any, out_path: Callable[[str], Path | None]) -> None:
     events.add_argument("--matches", type=Path, default=None, metavar="FILE",
                         help="manual location,venue_id table (default DIR/location_matches.csv)")
     _common(events, out_path)
+
+
+def _source(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser.add_argument("file", type=Path, metavar="FILE")
+    parser.add_argument("--into", type=Path, required=True, metavar="DIR", help="data folder")
+    return parser
 
 
 def _common(parser: argparse.ArgumentParser, out_path: Callable[[str], Path | None]) -> None:

@@ -29,10 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mapping._errors import DataError, Problem
-from mapping.files import atomic_write
 from mapping.imports.match import MATCHES_FILE, VenueMatcher, read_manual
 from mapping.imports.report import ImportReport
-from mapping.imports.venues import new_problems
+from mapping.imports.venues import write_checked
 from mapping.io import read_geodata, read_table
 from mapping.settings import CityProfile, load_city
 from mapping.text import fold
@@ -167,14 +166,5 @@ def import_events(file: Path, into: Path, *, venue: str | None = None,
     target = into / "events.csv"
     header, rows, newline = read_rows(target)
     rows = merge_groups(header, rows, groups, report)
-    counts = report.counts()
-    if dry_run or not (counts["new"] or counts["updated"]):
-        return report
-    payload = rows_bytes(header, rows, newline)
-    problems = new_problems(into, {"events.csv": payload})
-    if problems:
-        raise DataError(problems)
-    with atomic_write(target) as fh:
-        fh.write(payload)
-    report.written = True
-    return report
+    return write_checked(report, into, "events.csv",
+                         lambda: rows_bytes(header, rows, newline), dry_run=dry_run)

@@ -45,7 +45,7 @@ import math
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -398,6 +398,24 @@ def new_problems(folder: Path, replacements: dict[str, bytes]) -> list[Problem]:
     return [p for p in after if str(p) not in before]
 
 
+def write_checked(report: ImportReport, into: Path, name: str,
+                  payload: Callable[[], bytes], *, dry_run: bool) -> ImportReport:
+    """Write ``into/name`` atomically when the import added or changed a record and it
+    is not a dry run; a problem the folder did not have raises :class:`DataError` and
+    nothing is written (:func:`new_problems`)."""
+    counts = report.counts()
+    if dry_run or not (counts["new"] or counts["updated"]):
+        return report
+    data = payload()
+    problems = new_problems(into, {name: data})
+    if problems:
+        raise DataError(problems)
+    with atomic_write(into / name) as fh:
+        fh.write(data)
+    report.written = True
+    return report
+
+
 def import_venues(file: Path, into: Path, *, source_crs: str | None = None,
                   dry_run: bool = False, overwrite: Sequence[str] = ()) -> ImportReport:
     """Import ``file`` into the data folder ``into`` (see the module's decisions).
@@ -431,14 +449,5 @@ def import_venues(file: Path, into: Path, *, source_crs: str | None = None,
             report.add("skipped", incoming.ref, "", incoming.fields.get("name", ""), reason)
         else:
             merger.add(incoming)
-    counts = report.counts()
-    if dry_run or not (counts["new"] or counts["updated"]):
-        return report
-    payload = geojson_text(doc)
-    problems = new_problems(into, {"venues.geojson": payload})
-    if problems:
-        raise DataError(problems)
-    with atomic_write(venues_path) as fh:
-        fh.write(payload)
-    report.written = True
-    return report
+    return write_checked(report, into, "venues.geojson", lambda: geojson_text(doc),
+                         dry_run=dry_run)
