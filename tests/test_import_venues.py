@@ -283,3 +283,11 @@ def test_geojson_with_a_legacy_crs_member(town, tmp_path):
 def test_unknown_overwrite_field_is_refused(town, capsys):
     assert main(["import", str(OVERPASS), "--into", str(town), "--overwrite", "colour"]) == 1
     assert "--overwrite" in capsys.readouterr().err
+
+
+def test_overpass_out_center_xml(town):
+    """Overpass XML with <center> (which libosmium refuses) is read too."""
+    report = import_venues(FIXTURES / "overpass-center.osm", town)
+    assert report.counts()["new"] == 3
+    assert by_osm(town, "way/10")["geometry"]["coordinates"] == [18.7715, 42.4215]
+    assert by_osm(town, "relation/20")["properties"]["category"] == "library"

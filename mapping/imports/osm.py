@@ -7,7 +7,9 @@ Readers give :class:`Element` objects (type, id, tags, a point) whatever the fil
   ``node/123``; ways and relations may come as polygons or as centre points.
 - **Overpass JSON** (``[out:json]``): ``elements`` with ``lat``/``lon`` or ``center``.
 - **``.osm`` XML** (and ``.osm.pbf``): read with pyosmium (``osmium``), node locations
-  and multipolygon areas assembled by libosmium; no hand-written XML walking.
+  and multipolygon areas assembled by libosmium. Overpass XML written with ``out
+  center`` carries a ``<center>`` element libosmium refuses; that form alone is read
+  with the standard library's ``iterparse`` (:func:`elements_from_overpass_xml`).
 
 Decisions:
 
@@ -331,6 +333,30 @@ def elements_from_osm_file(path: Path) -> Iterator[Element]:
         if point is not None:
             rel.point, rel.problem = point, ""
         yield rel
+
+
+def elements_from_overpass_xml(path: Path) -> Iterator[Element]:
+    """Tagged elements of an Overpass ``out center`` XML file.
+
+    libosmium refuses the ``<center>`` element (an Overpass extension, not OSM XML), so
+    this form is read with the standard library's ``xml.etree.ElementTree.iterparse``:
+    one element at a time, its ``<tag>`` children and its ``lat``/``lon`` or
+    ``<center>``. Only used after pyosmium has refused the file.
+    """
+    from xml.etree.ElementTree import iterparse
+
+    for _, item in iterparse(path, events=("end",)):
+        if item.tag not in ("node", "way", "relation"):
+            continue
+        tags = {t.get("k", ""): t.get("v", "") for t in item.iter("tag")}
+        where = item if item.get("lat") else item.find("center")
+        point = None
+        if where is not None and where.get("lat") and where.get("lon"):
+            point = (float(where.get("lon", "nan")), float(where.get("lat", "nan")))
+        if tags:
+            yield Element(f"{item.tag}/{item.get('id')}", tags, point,
+                          "" if point else "no position (use out center)")
+        item.clear()
 
 
 def read_json(path: Path) -> Any:

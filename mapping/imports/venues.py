@@ -49,6 +49,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 import geopandas as gpd
 import orjson
@@ -108,8 +109,14 @@ def read_incoming(path: Path, city: CityProfile, source_crs: str | None = None
         try:
             elements = list(osm.elements_from_osm_file(path))
         except RuntimeError as exc:  # pyosmium: malformed XML, unknown format
-            raise DataError([Problem(path.name, "-", "-", f"cannot read as OSM: {exc}")]
-                            ) from None
+            if "center" not in str(exc):
+                raise DataError([Problem(path.name, "-", "-", f"cannot read as OSM: {exc}")]
+                                ) from None
+            try:
+                elements = list(osm.elements_from_overpass_xml(path))
+            except (ParseError, ValueError) as err:
+                raise DataError([Problem(path.name, "-", "-", f"cannot read as OSM: {err}")]
+                                ) from None
         return [from_element(e, city.languages) for e in elements]
     if name.endswith((".geojson", ".json")):
         try:
