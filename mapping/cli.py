@@ -85,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     events.add_argument("--lang", default=None, help="language code (default: the town's)")
     events.add_argument("--out", type=_out_path, metavar="FILE",
                         help="write here instead of stdout (- is stdout)")
-    import_commands.add_parsers(sub, _out_path)
+    import_commands.add_parsers(sub)
     return parser
 
 

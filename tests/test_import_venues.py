@@ -291,3 +291,10 @@ def test_overpass_out_center_xml(town):
     assert report.counts()["new"] == 3
     assert by_osm(town, "way/10")["geometry"]["coordinates"] == [18.7715, 42.4215]
     assert by_osm(town, "relation/20")["properties"]["category"] == "library"
+
+
+def test_report_to_stdout(town, capsys):
+    assert main(["import", str(OVERPASS), "--into", str(town), "--dry-run",
+                 "--report", "-"]) == 0
+    out = capsys.readouterr().out
+    assert "status,source,id,name,detail\r\n" in out

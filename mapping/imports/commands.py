@@ -23,7 +23,7 @@ COMMANDS = ("import", "import-events")
 Say = Callable[..., None]
 
 
-def add_parsers(sub: Any, out_path: Callable[[str], Path | None]) -> None:
+def add_parsers(sub: Any) -> None:
     """Register both commands on the CLI's subparsers."""
     imp = _source(sub.add_parser("import", help="merge venues from OSM, CSV, GeoPackage, "
                                  "Shapefile or GeoJSON into a data folder"))
@@ -31,7 +31,7 @@ def add_parsers(sub: Any, out_path: Callable[[str], Path | None]) -> None:
                      help="CRS of a file that carries none (CSV x/y, Shapefile without .prj)")
     imp.add_argument("--overwrite", nargs="+", default=[], metavar="FIELD",
                      help="replace these fields even where edited by hand")
-    _common(imp, out_path)
+    _common(imp)
     events = _source(sub.add_parser("import-events", help="merge events from an .ics file "
                                     "or the municipal calendar CSV into a data folder"))
     events.add_argument("--venue", default=None, metavar="ID",
@@ -40,7 +40,7 @@ def add_parsers(sub: Any, out_path: Callable[[str], Path | None]) -> None:
                         help="event category when the source names none we know")
     events.add_argument("--matches", type=Path, default=None, metavar="FILE",
                         help="manual location,venue_id table (default DIR/location_matches.csv)")
-    _common(events, out_path)
+    _common(events)
 
 
 def _source(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -49,16 +49,16 @@ def _source(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return parser
 
 
-def _common(parser: argparse.ArgumentParser, out_path: Callable[[str], Path | None]) -> None:
+def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dry-run", action="store_true", help="report only; write nothing")
-    parser.add_argument("--report", type=out_path, default=None, metavar="FILE",
+    parser.add_argument("--report", default=None, metavar="FILE",
                         help="also write the report as CSV (- for stdout)")
 
 
 def run(args: argparse.Namespace, say: Say) -> int:
     """Run ``import`` or ``import-events``; :class:`DataError` goes to the caller."""
-    if args.report is not None:
-        check_target(args.report)
+    if args.report not in (None, "-"):
+        check_target(Path(args.report))
     if args.command == "import":
         report = import_venues(args.file, args.into, source_crs=args.source_crs,
                                dry_run=args.dry_run, overwrite=args.overwrite)
@@ -73,8 +73,12 @@ def run(args: argparse.Namespace, say: Say) -> int:
 def _print(report: ImportReport, args: argparse.Namespace, say: Say) -> None:
     out: TextIO = sys.stdout
     say(report.table(), out)
-    if args.report is not None:
-        with atomic_write(args.report) as fh:
+    if args.report == "-":
+        out.flush()
+        out.buffer.write(report.csv_bytes())
+        out.buffer.flush()
+    elif args.report is not None:
+        with atomic_write(Path(args.report)) as fh:
             fh.write(report.csv_bytes())
         say(f"wrote the report to {args.report}", out)
     if args.dry_run:
