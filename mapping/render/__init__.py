@@ -12,7 +12,10 @@ Two steps, so a page can cache the expensive one:
    sends each view's layers as a dynamic feature group, so Leaflet is never reloaded
    when a filter changes. :func:`venue_map` puts both in one standalone map.
 
-:func:`build_map` does both steps. Why it is built this way:
+:func:`build_map` does both steps. :func:`standalone_html` is the HTML export: the same
+map with every vendored script, stylesheet and the icon font written into one file
+(:mod:`mapping.render.inline`, asset base :data:`INLINE`), for a partner's ``<iframe>``.
+Why it is built this way:
 
 - **No CDN.** Our vendored Leaflet, markercluster and Font Awesome under
   ``asset_base`` (``static/vendor``, see ``static/VENDOR.md``) replace folium's CDN

@@ -11,7 +11,8 @@ network.
 Decisions:
 
 - **Frozen "now".** A file has no server: the cards' "open now" and "today" describe
-  the moment of the export (``now``), which the caller passes and the CLI prints.
+  the moment of the export (:func:`mapping.exporting.export_bytes`'s ``now``); the
+  README says to export again to refresh.
 - **A missing font file** named by a stylesheet (Font Awesome's ``.ttf`` fallback is
   not vendored) becomes an empty ``data:`` URI: the browser uses the ``woff2``, and no
   request leaves the page.
