@@ -395,13 +395,15 @@ def geojson_text(doc: dict[str, Any]) -> bytes:
 def new_problems(folder: Path, replacements: dict[str, bytes]) -> list[Problem]:
     """Problems the folder would have with ``replacements`` (file name → bytes) that it
     does not have now: validated on a temporary copy, the folder itself untouched."""
-    before = {str(p) for p in validate_folder(folder)}
     with tempfile.TemporaryDirectory(prefix="kcm-import-") as tmp:
         copy = Path(tmp) / "data"
         shutil.copytree(folder, copy, symlinks=False)
         for name, payload in replacements.items():
             (copy / name).write_bytes(payload)
         after = validate_folder(copy)
+    if not after:
+        return []  # the usual case: no need to validate the folder as it is
+    before = {str(p) for p in validate_folder(folder)}
     return [p for p in after if str(p) not in before]
 
 
