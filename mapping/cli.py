@@ -1,4 +1,5 @@
-"""The command line: ``python -m mapping validate|info|export|events [DIR] …``.
+"""The command line: ``python -m mapping validate|info|export|events [DIR] …`` and
+``import FILE --into DIR``, ``import-events FILE --into DIR`` (:mod:`mapping.imports.commands`).
 
 Exit codes: 0 success, 1 the data has problems (one line each,
 ``file:record:field: message``) or a file cannot be written, 2 bad arguments (argparse
@@ -39,9 +40,11 @@ import pandas as pd
 from mapping import events as ev
 from mapping._errors import DataError
 from mapping.calendar import to_ics
-from mapping.files import atomic_write, check_target, venues_csv_bytes, venues_geojson_bytes
+from mapping.exporting import FORMATS, export_bytes
+from mapping.files import atomic_write, check_target
 from mapping.hours import MONTH_STATE_COLUMNS
 from mapping.i18n import localized_column, month_name
+from mapping.imports import commands as import_commands
 from mapping.io import Dataset, load_dataset
 from mapping.schema import in_cluster
 from mapping.settings import data_dir
@@ -62,9 +65,14 @@ def _parser() -> argparse.ArgumentParser:
     info = sub.add_parser("info", help="counts by category and open venues per month")
     folder_arg(info)
     info.add_argument("--lang", default=None, help="language code (default: the town's)")
-    export = sub.add_parser("export", help="write venues as GeoJSON or CSV (atomically)")
+    export = sub.add_parser("export", help="write venues as GeoJSON, CSV or one HTML map")
     folder_arg(export)
-    export.add_argument("--format", choices=("geojson", "csv"), required=True)
+    export.add_argument("--format", choices=FORMATS, required=True)
+    export.add_argument("--lang", default=None, help="HTML map language (default: the town's)")
+    export.add_argument("--categories", nargs="+", default=[], metavar="ID",
+                        help="only these category ids")
+    export.add_argument("--members-only", action="store_true",
+                        help="only cluster members and prospective members")
     export.add_argument("--out", type=_out_path, required=True, metavar="FILE",
                         help="file to write (a regular file or a new name), or - for stdout")
     events = sub.add_parser("events", help="events in a date range as a table, .ics or CSV")
@@ -77,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     events.add_argument("--lang", default=None, help="language code (default: the town's)")
     events.add_argument("--out", type=_out_path, metavar="FILE",
                         help="write here instead of stdout (- is stdout)")
+    import_commands.add_parsers(sub)
     return parser
 
 
@@ -105,6 +114,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         out = getattr(args, "out", None)
         if out is not None:
             check_target(out)  # before reading the data: a wrong path fails at once
+        if args.command in import_commands.COMMANDS:
+            return import_commands.run(args, _say)
         if args.command == "validate":
             return _validate(args.folder)
         dataset = load_dataset(args.folder)
@@ -112,7 +123,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             _say(info_text(dataset, args.lang))
             return 0
         if args.command == "export":
-            return _export(dataset, args.format, args.out)
+            return _export(dataset, args)
         if args.end < args.start:
             parser.error("--to must not be before --from")
         return _events(dataset, args)
@@ -241,12 +252,12 @@ def info_text(dataset: Dataset, lang: str | None = None) -> str:
     return "\n".join(lines)
 
 
-def _export(dataset: Dataset, fmt: str, out: Path | None) -> int:
-    payload = (venues_geojson_bytes(dataset.venues) if fmt == "geojson"
-               else venues_csv_bytes(dataset.venues))
-    _write(out, payload)
-    if out is not None:
-        _say(f"wrote {len(dataset.venues)} venues to {out}")
+def _export(dataset: Dataset, args: argparse.Namespace) -> int:
+    payload, count = export_bytes(dataset, args.format, lang=args.lang,
+                                  categories=args.categories, members_only=args.members_only)
+    _write(args.out, payload)
+    if args.out is not None:
+        _say(f"wrote {count} venues to {args.out}")
     return 0
 
 

@@ -186,7 +186,7 @@ def _read_csv_points(path: Path, crs: str | None) -> gpd.GeoDataFrame:
         raise DataError([Problem(path.name, "-", "lon/lat", msg)])
     lon_is_xy = lon.lower() == "x"
     if lon_is_xy and crs is None:
-        msg = "columns x/y carry no CRS; name one (e.g. --crs EPSG:32634) or use lon/lat"
+        msg = "columns x/y carry no CRS; name one (e.g. --source-crs EPSG:32634) or use lon/lat"
         raise DataError([Problem(path.name, "-", "crs", msg)])
     xs = pd.to_numeric(frame[lon], errors="coerce").to_numpy()
     ys = pd.to_numeric(frame[lat], errors="coerce").to_numpy()
@@ -204,7 +204,7 @@ def _read_with_geopandas(path: Path, crs: str | None) -> gpd.GeoDataFrame:
         raise DataError([Problem(path.name, "-", "-", f"cannot read: {exc}")]) from None
     if frame.crs is None:
         if crs is None:
-            msg = "file has no CRS; name one (e.g. --crs EPSG:32634) or add a .prj"
+            msg = "file has no CRS; name one (e.g. --source-crs EPSG:32634) or add a .prj"
             raise DataError([Problem(path.name, "-", "crs", msg)])
         frame = frame.set_crs(crs)
     return frame

@@ -199,3 +199,11 @@ def link_only_html(value: object) -> tuple[str, list[str]]:
 def safe_attribution(value: object) -> str:
     """The tile attribution as text plus ``http(s)`` links only (:func:`link_only_html`)."""
     return link_only_html(value)[0]
+
+
+def slug(text: object, default: str = "map") -> str:
+    """``text`` folded (:func:`fold`) to a file-name slug: letters of any script and
+    digits joined by ``-`` ("Đurđevo Brdo" → "djurdjevo-brdo", "Ново Село" → "ново-село");
+    ``default`` when nothing is left."""
+    words = re.findall(r"[^\W_]+", fold(text))
+    return "-".join(words) or default

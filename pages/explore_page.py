@@ -151,8 +151,8 @@ if start_key == CLICK and point and point == st.session_state.get(LOCATED):
 shown = explore.filtered(data, venue_filter, lang)
 model = walk_model(data)
 
-st.title(tr("app.title"))
-st.caption(tr("app.tagline"))
+st.title(tr("app.title", city=city.name))
+st.caption(tr("app.tagline", city=city.name))
 st.sidebar.markdown(f"**{tr('filters.count', shown=len(shown), total=len(data.venues))}**")
 if timed:
     st.caption(tr("explore.unknown_hours_note"))

@@ -30,6 +30,7 @@ from mapping import clock, params, whats_on
 from mapping.events import day_label, month_label, occurrence_label
 from mapping.i18n import plural
 from mapping.text import markdown_literal as md
+from mapping.text import slug
 from pages.shared import (
     current_language,
     dataset,
@@ -115,7 +116,7 @@ first, last = st.session_state[FIRST], st.session_state[LAST]
 st.query_params[RANGE] = whats_on.range_param(first, last)
 
 st.title(tr("whats_on.heading"))
-st.caption(tr("whats_on.intro"))
+st.caption(tr("whats_on.intro", city=city.name))
 link_notice(refused)
 
 view = whats_on.whats_on(data, first, last, categories=tuple(chosen), members_only=members,
@@ -183,7 +184,7 @@ with listing:
                 data, first, last, categories=tuple(chosen), members_only=members,
                 text=text or "", lang=lang, stamp=clock.to_minute(now))
             st.download_button(plural("whats_on.download_all", lang, view.in_calendar),
-                               everything, file_name="kotor-whats-on.ics",
+                               everything, file_name=f"{slug(city.name)}-whats-on.ics",
                                mime="text/calendar", key="ics-all")
         else:
             st.caption(tr("whats_on.nothing_to_download"))

@@ -14,8 +14,20 @@ TESTS = Path(__file__).parent
 MINI = TESTS / "fixtures" / "mini"
 BROKEN = TESTS / "broken"
 REPO_DATA = TESTS.parent / "data"
+SECOND_TOWN = TESTS / "fixtures" / "novo-izmisljeno"
+"""A fictional Serbian-speaking town (Cyrillic, EPSG:31277, Europe/Belgrade): nothing
+about Kotor may be needed to run it."""
 YEAR = 2026
 """The calendar year the loaded fixtures' monthly hours describe: never "this year"."""
+
+
+def writable_copy(source: Path, target: Path, *from_repo_data: str) -> Path:
+    """A writable copy of ``source`` at ``target``, with the named files (e.g. the full
+    ``categories.csv``) taken from the repo's ``data/``."""
+    shutil.copytree(source, target)
+    for name in from_repo_data:
+        shutil.copyfile(REPO_DATA / name, target / name)
+    return target
 
 
 @pytest.fixture

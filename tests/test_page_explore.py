@@ -51,8 +51,8 @@ def entry(at: AppTest, venue_id: str) -> dict:
     return next(e for e in data["entries"] if e["id"] == venue_id)
 
 
-@pytest.mark.parametrize(("lang", "title"), [("me", "Kreativna mapa Kotora"),
-                                              ("en", "Kotor Creative Map")])
+@pytest.mark.parametrize(("lang", "title"), [("me", "Kreativna mapa: Testtown"),
+                                              ("en", "Testtown Creative Map")])
 def test_runs_in_both_languages(monkeypatch, lang, title):
     at = make_app(monkeypatch, lang=lang)
     assert not at.exception

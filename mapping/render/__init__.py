@@ -12,7 +12,10 @@ Two steps, so a page can cache the expensive one:
    sends each view's layers as a dynamic feature group, so Leaflet is never reloaded
    when a filter changes. :func:`venue_map` puts both in one standalone map.
 
-:func:`build_map` does both steps. Why it is built this way:
+:func:`build_map` does both steps. :func:`standalone_html` is the HTML export: the same
+map with every vendored script, stylesheet and the icon font written into one file
+(:mod:`mapping.render.inline`, asset base :data:`INLINE`), for a partner's ``<iframe>``.
+Why it is built this way:
 
 - **No CDN.** Our vendored Leaflet, markercluster and Font Awesome under
   ``asset_base`` (``static/vendor``, see ``static/VENDOR.md``) replace folium's CDN
@@ -33,10 +36,12 @@ from mapping.render.build import (
     build_map,
     landmark_points,
     map_html,
+    standalone_html,
     venue_layers,
     venue_map,
 )
 from mapping.render.elements import MAX_ZOOM, VenueLayers, VenueMap, VenueRuntime, Verbatim
+from mapping.render.inline import INLINE
 from mapping.render.payload import (
     ASSET_BASE,
     DIRECTIONS_URL,
@@ -54,8 +59,10 @@ from mapping.render.payload import (
 )
 
 __all__ = [
-    "ASSET_BASE", "DIRECTIONS_URL", "MAX_ZOOM", "SELECTED_MIN_ZOOM", "Category", "HoursRow",
+    "ASSET_BASE", "DIRECTIONS_URL", "INLINE", "MAX_ZOOM", "SELECTED_MIN_ZOOM", "Category",
+    "HoursRow",
     "Labels", "Layer", "MapOptions", "MapPayload", "Payload", "VenueLayers", "VenueMap",
     "VenueRuntime", "Verbatim", "base_map", "build_map", "build_payload", "embed_json",
-    "landmark_points", "map_html", "venue_layers", "venue_map", "with_view",
+    "landmark_points", "map_html", "standalone_html", "venue_layers", "venue_map",
+    "with_view",
 ]

@@ -8,6 +8,7 @@ import pandas as pd
 
 from mapping.i18n import localized_column
 from mapping.render.elements import VenueLayers, VenueMap, VenueRuntime
+from mapping.render.inline import INLINE, is_inline
 from mapping.render.payload import ASSET_BASE, MapOptions, MapPayload, build_payload
 from mapping.settings import CityProfile
 from mapping.text import safe_attribution
@@ -83,3 +84,17 @@ def landmark_points(
 def map_html(fmap: folium.Map) -> str:
     """The full standalone HTML page the browser gets (also the HTML export)."""
     return fmap.get_root().render()
+
+
+def standalone_html(payload: MapPayload, city: CityProfile) -> str:
+    """The self-contained page drawing ``payload``: scripts, styles and the icon font
+    inside (:mod:`mapping.render.inline`), no request but the tiles.
+
+    Build the payload with ``asset_base=INLINE``. Links in cards open in a new window
+    (``<base target="_blank">``), so inside a partner's ``<iframe>`` they leave the frame.
+    """
+    if not is_inline(payload.asset_base):
+        msg = f"build the payload with asset_base={INLINE!r}, not {payload.asset_base!r}"
+        raise ValueError(msg)
+    html = map_html(venue_map(payload, city))
+    return html.replace("<head>", '<head>\n<base target="_blank">', 1)

@@ -24,6 +24,7 @@ from branca.element import CssLink, Element, Figure, JavascriptLink
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
+from mapping.render.inline import inline_asset, is_inline
 from mapping.render.payload import ASSET_BASE, MapPayload, embed_json
 from mapping.text import escape
 
@@ -49,11 +50,15 @@ def _figure(element: Element) -> Figure:
 
 
 def _link_assets(figure: Figure, element: JSCSSMixin) -> None:
-    """Add an element's vendored scripts and stylesheets to the page header."""
-    for name, url in element.default_js:
-        figure.header.add_child(JavascriptLink(url), name=name)
-    for name, url in element.default_css:
-        figure.header.add_child(CssLink(url), name=name)
+    """Add an element's vendored scripts and stylesheets to the page header: linked, or
+    written into the page when the asset base is :data:`mapping.render.inline.INLINE`."""
+    for name, url in [*element.default_js, *element.default_css]:
+        if is_inline(url):
+            figure.header.add_child(Verbatim(inline_asset(url)), name=name)
+        elif url.endswith(".js"):
+            figure.header.add_child(JavascriptLink(url), name=name)
+        else:
+            figure.header.add_child(CssLink(url), name=name)
 
 
 class Verbatim(Element):
@@ -151,8 +156,9 @@ class VenueRuntime(JSCSSMixin):
         super().__init__()
         self._name = "VenueRuntime"
         base = asset_base.rstrip("/")
-        self._base = embed_json({"tiles": tiles, "attr": attribution,
-                                 "img": f"{base}/leaflet/images/"})
+        # Every marker is an L.divIcon: an inlined page needs no image folder.
+        img = "" if is_inline(base) else f"{base}/leaflet/images/"
+        self._base = embed_json({"tiles": tiles, "attr": attribution, "img": img})
         self.default_js = [
             ("markercluster", f"{base}/leaflet.markercluster/leaflet.markercluster.js"),
         ]

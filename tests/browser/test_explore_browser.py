@@ -76,7 +76,7 @@ def test_language_switch_changes_ui_text(watched, kotor_server):
     expect(page.get_by_role("heading", name="Kotor Creative Map")).to_be_visible()
     expect(page.get_by_text("Cluster members and prospective members only")).to_be_visible()
     click_widget(page, page.locator('[class*="st-key-lang"]').get_by_text("ME", exact=True))
-    expect(page.get_by_role("heading", name="Kreativna mapa Kotora")).to_be_visible()
+    expect(page.get_by_role("heading", name="Kreativna mapa: Kotor")).to_be_visible()
     expect(page.get_by_text("Samo članovi i potencijalni članovi klastera")).to_be_visible()
     assert "lang=EN" not in page.url
 

@@ -31,7 +31,7 @@ def test_venue_link_opens_explore_with_the_venue_selected(watched, mini_server):
     map_settled(frame)
     card = frame.locator('.venue-card[data-venue-id="gal-durkovic"]')
     expect(card).to_be_visible()
-    expect(page.get_by_role("heading", name="Kotor Creative Map")).to_be_visible()
+    expect(page.get_by_role("heading", name="Testtown Creative Map")).to_be_visible()
 
 
 def test_download_button_delivers_an_ics(watched, mini_server, tmp_path):
@@ -40,7 +40,7 @@ def test_download_button_delivers_an_ics(watched, mini_server, tmp_path):
     with page.expect_download() as info:
         page.locator('[class*="st-key-ics-all"] button').click()
     download = info.value
-    assert download.suggested_filename == "kotor-whats-on.ics"
+    assert download.suggested_filename == "testtown-whats-on.ics"  # named after the town
     path = tmp_path / "all.ics"
     download.save_as(path)
     calendar = Calendar.from_ical(path.read_bytes())

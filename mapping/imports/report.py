@@ -1,0 +1,75 @@
+"""What an import did, record by record: new, updated, unchanged or skipped (and why).
+
+The same report for venues and events: printed as a table (terminal text, see
+:func:`mapping.cli.terminal_text`) and written as RFC 4180 CSV with ``--report FILE``,
+so a maintainer can sort the skipped features in a spreadsheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+
+STATUSES = ("new", "updated", "unchanged", "skipped")
+COLUMNS = ("status", "source", "id", "name", "detail")
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One incoming record's fate.
+
+    ``source`` names the record in the input (``node/123``, ``row 4``, a UID); ``detail``
+    says why it was skipped, which fields changed, or what was kept and dropped.
+    """
+
+    status: str
+    source: str
+    id: str = ""
+    name: str = ""
+    detail: str = ""
+
+
+@dataclass
+class ImportReport:
+    """All rows of one import, plus whether anything was written."""
+
+    file: str
+    rows: list[ReportRow] = field(default_factory=list)
+    written: bool = False
+
+    def add(self, status: str, source: str, id: str = "", name: str = "",
+            detail: str = "") -> None:
+        """Record one row (``status`` one of :data:`STATUSES`)."""
+        if status not in STATUSES:
+            msg = f"unknown status {status!r}"
+            raise ValueError(msg)
+        self.rows.append(ReportRow(status, source, id, name, detail))
+
+    def counts(self) -> dict[str, int]:
+        """How many records of each status (every status present, 0 included)."""
+        found = Counter(r.status for r in self.rows)
+        return {s: found.get(s, 0) for s in STATUSES}
+
+    def summary(self) -> str:
+        """One line: ``file: 3 new, 1 updated, 0 unchanged, 2 skipped``."""
+        return f"{self.file}: " + ", ".join(f"{n} {s}" for s, n in self.counts().items())
+
+    def table(self) -> str:
+        """The rows as an aligned text table (changed and skipped first), then the summary."""
+        order = {"skipped": 0, "new": 1, "updated": 2, "unchanged": 3}
+        rows = sorted(self.rows, key=lambda r: order[r.status])
+        cells = [list(COLUMNS)] + [[r.status, r.source, r.id, r.name, r.detail] for r in rows]
+        widths = [min(40, max(len(row[i]) for row in cells)) for i in range(len(COLUMNS) - 1)]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(row[:-1], widths, strict=True))
+                 + "  " + row[-1] for row in cells]
+        return "\n".join([*lines, self.summary()])
+
+    def csv_bytes(self) -> bytes:
+        """The rows as RFC 4180 CSV (CRLF), header :data:`COLUMNS`."""
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(COLUMNS)
+        writer.writerows([r.status, r.source, r.id, r.name, r.detail] for r in self.rows)
+        return buffer.getvalue().encode("utf-8")
