@@ -1,4 +1,4 @@
-"""The command line: ``python -m mapping validate|info|export|events [DIR] …``.
+"""The command line: ``python -m mapping validate|info|export|events|gaps|report [DIR] …``.
 
 Exit codes: 0 success, 1 the data has problems (one line each,
 ``file:record:field: message``) or a file cannot be written, 2 bad arguments (argparse
@@ -37,6 +37,7 @@ from typing import TextIO
 import pandas as pd
 
 from mapping import events as ev
+from mapping import planning
 from mapping._errors import DataError
 from mapping.calendar import to_ics
 from mapping.files import atomic_write, check_target, venues_csv_bytes, venues_geojson_bytes
@@ -77,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     events.add_argument("--lang", default=None, help="language code (default: the town's)")
     events.add_argument("--out", type=_out_path, metavar="FILE",
                         help="write here instead of stdout (- is stdout)")
+    planning.add_parsers(sub, folder_arg, _out_path)
     return parser
 
 
@@ -113,6 +115,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             return 0
         if args.command == "export":
             return _export(dataset, args.format, args.out)
+        if args.command in planning.COMMANDS:
+            return planning.run(dataset, args, _write, _say)
         if args.end < args.start:
             parser.error("--to must not be before --from")
         return _events(dataset, args)
