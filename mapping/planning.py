@@ -23,6 +23,7 @@ from mapping import coverage as cov
 from mapping.i18n import month_name, t
 from mapping.io import Dataset
 from mapping.render import embed_json
+from mapping.render.coverage import STATUS_COLOURS, reach_metres
 from mapping.text import escape
 
 VENDOR = Path(__file__).resolve().parent.parent / "static" / "vendor"
@@ -166,13 +167,10 @@ def month_chart_svg(months: pd.DataFrame, lang: str) -> str:
     return "".join(parts)
 
 
-STATUS_COLOURS = {"covered": "#117733", "possible": "#DDAA33", "not": "#CC3311"}
-
-
 def _map_script(plan: cov.Plan, status: pd.Series, minutes: float, tile_url: str,
                 attribution: str, lang: str) -> str:
     """Leaflet: settlements by status, and the reach circle of every candidate venue."""
-    metres = minutes * plan.speed_kmh * 1000 / 60 / plan.detour_factor
+    metres = reach_metres(plan, minutes)
     settlements = [{"lat": r.lat, "lon": r.lon, "colour": STATUS_COLOURS[status[r.id]],
                     "label": escape(f"{r.name}: {t('planning.status.' + status[r.id], lang)}")}
                    for r in plan.settlements.itertuples(index=False)]
