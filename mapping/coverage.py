@@ -100,7 +100,9 @@ def settlements_of(dataset: Dataset) -> pd.DataFrame:
     places = dataset.places
     kind = places.get("kind", pd.Series("", index=places.index)).fillna("").astype(str)
     found = places[kind.str.strip().str.lower() == "settlement"]
-    population = pd.to_numeric(found.get("population"), errors="coerce")
+    raw = found["population"] if "population" in found.columns else pd.Series(
+        np.nan, index=found.index)
+    population = pd.to_numeric(raw, errors="coerce")
     name_en = found.get("name_en")
     names = found["name"].fillna("").astype(str)
     return pd.DataFrame({
@@ -167,15 +169,7 @@ def with_proposals(plan: Plan, proposals: Sequence[Proposal]) -> Plan:
     """``plan`` plus hypothetical venues (never written anywhere): one column each."""
     if not proposals:
         return plan
-    from mapping.distance import StraightLineWalk
-
-    model = StraightLineWalk(plan.metric_crs, plan.speed_kmh, plan.detour_factor)
-    places = _metric_points(plan.settlements, plan.metric_crs)
-    columns = [model.minutes((p.lat, p.lon), places).to_numpy(dtype=float) for p in proposals]
-    states = np.zeros((len(proposals), 12), dtype=np.int8)
-    for row, proposal in enumerate(proposals):
-        for month in proposal.months:
-            states[row, month - 1] = STATE_OPEN
+    states = _proposal_states(proposals)
     added = pd.DataFrame({
         "id": [f"proposal-{i + 1}" for i in range(len(proposals))],
         "name": [f"proposal {i + 1}" for i in range(len(proposals))],
@@ -189,8 +183,26 @@ def with_proposals(plan: Plan, proposals: Sequence[Proposal]) -> Plan:
         plan,
         venues=pd.concat([plan.venues, added], ignore_index=True),
         states=np.vstack([plan.states, states]),
-        minutes=np.hstack([plan.minutes, np.column_stack(columns)]),
+        minutes=np.hstack([plan.minutes, proposal_minutes(plan, proposals)]),
     )
+
+
+def proposal_minutes(plan: Plan, proposals: Sequence[Proposal]) -> npt.NDArray[np.float64]:
+    """Minutes from every settlement to each hypothetical venue: settlements × proposals."""
+    from mapping.distance import StraightLineWalk
+
+    model = StraightLineWalk(plan.metric_crs, plan.speed_kmh, plan.detour_factor)
+    places = _metric_points(plan.settlements, plan.metric_crs)
+    columns = [model.minutes((p.lat, p.lon), places).to_numpy(dtype=float) for p in proposals]
+    return np.column_stack(columns) if columns else np.zeros((len(places), 0))
+
+
+def _proposal_states(proposals: Sequence[Proposal]) -> npt.NDArray[np.int8]:
+    states = np.zeros((len(proposals), 12), dtype=np.int8)
+    for row, proposal in enumerate(proposals):
+        for month in proposal.months:
+            states[row, month - 1] = STATE_OPEN
+    return states
 
 
 def _metric_points(frame: pd.DataFrame, metric_crs: str) -> pd.DataFrame:
@@ -258,21 +270,22 @@ def covered(plan: Plan, months: Sequence[int], minutes: float = DEFAULT_MINUTES,
     return counts[:, :n] > 0, counts[:, n:] > 0
 
 
-def group_cube(plan: Plan, minutes: float = DEFAULT_MINUTES
+def group_cube(plan: Plan, minutes: float = DEFAULT_MINUTES, months: Sequence[int] = MONTHS
                ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-    """Known and possible coverage for every month × category group: S × 12 × G each.
+    """Known and possible coverage for ``months`` × category group: S × M × G each.
 
-    One matrix product for the whole year and every group (the benchmark's measure).
+    One matrix product for all months and groups (the benchmark's measure).
     """
     groups = plan.venues["group"].to_numpy(dtype=object)
     in_group = np.stack([groups == g for g in plan.groups], axis=1)  # V × G
-    known = (plan.states == STATE_OPEN)[:, :, None] & in_group[:, None, :]
-    maybe = (plan.states != STATE_CLOSED)[:, :, None] & in_group[:, None, :]
+    states = plan.states[:, [m - 1 for m in months]]
+    known = (states == STATE_OPEN)[:, :, None] & in_group[:, None, :]
+    maybe = (states != STATE_CLOSED)[:, :, None] & in_group[:, None, :]
     v = len(plan.venues)
     masks = np.hstack([known.reshape(v, -1), maybe.reshape(v, -1)]).astype(np.float32)
     counts = _reach(plan, minutes) @ masks
     half = counts.shape[1] // 2
-    shape = (len(plan.settlements), 12, len(plan.groups))
+    shape = (len(plan.settlements), len(months), len(plan.groups))
     return counts[:, :half].reshape(shape) > 0, counts[:, half:].reshape(shape) > 0
 
 
@@ -311,8 +324,9 @@ class Range:
         return self.settlements_possible / total if total else 0.0
 
 
-def _range(month: int | None, known: npt.NDArray[np.bool_], maybe: npt.NDArray[np.bool_],
+def _range(month: int | None, known: npt.ArrayLike, maybe: npt.ArrayLike,
            population: npt.NDArray[np.float64]) -> Range:
+    known, maybe = np.asarray(known, dtype=bool), np.asarray(maybe, dtype=bool)
     has = ~np.isnan(population)
     pop = np.where(has, population, 0.0)
     return Range(month, float(pop[known].sum()), float(pop[maybe].sum()), float(pop.sum()),
@@ -323,6 +337,11 @@ def ranges(plan: Plan, months: Sequence[int], minutes: float = DEFAULT_MINUTES,
            categories: Sequence[str] | None = None) -> list[Range]:
     """One :class:`Range` per month, then one for "covered in every one of ``months``"."""
     known, maybe = covered(plan, months, minutes, categories)
+    return _ranges(plan, months, known, maybe)
+
+
+def _ranges(plan: Plan, months: Sequence[int], known: npt.NDArray[np.bool_],
+            maybe: npt.NDArray[np.bool_]) -> list[Range]:
     population = plan.settlements["population"].to_numpy(dtype=float)
     out = [_range(m, known[:, i], maybe[:, i], population) for i, m in enumerate(months)]
     if len(months) > 1:
@@ -351,27 +370,35 @@ def gaps(plan: Plan, months: Sequence[int], minutes: float = DEFAULT_MINUTES,
     without a population come last with an empty rank. ``possible`` is True when a
     venue with unknown hours might close the gap.
     """
-    known, maybe = group_cube(plan, minutes)
-    wanted = [i for i, g in enumerate(plan.groups) if groups is None or g in groups]
-    rows = []
+    known, maybe = group_cube(plan, minutes, months)
+    wanted = np.array([groups is None or g in groups for g in plan.groups], dtype=bool)
+    si, order, gi = np.nonzero(~known & wanted[None, None, :])
+    return _gap_frame(plan, months, (si, order, gi), maybe[si, order, gi])
+
+
+def _gap_frame(plan: Plan, months: Sequence[int],
+               cells: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp]],
+               possible: npt.NDArray[np.bool_]) -> pd.DataFrame:
+    """Gap rows for (settlement, month position, group) index arrays, ranked."""
+    si, order, gi = cells
     s = plan.settlements
-    for si in range(len(s)):
-        for order, month in enumerate(months):
-            for gi in wanted:
-                if not known[si, month - 1, gi]:
-                    rows.append((si, order, month, gi, bool(maybe[si, month - 1, gi])))
-    frame = pd.DataFrame(rows, columns=["si", "order", "month", "gi", "possible"])
-    frame["settlement_id"] = s["id"].to_numpy()[frame["si"]] if rows else []
-    frame["settlement"] = s["name"].to_numpy()[frame["si"]] if rows else []
-    frame["population"] = s["population"].to_numpy()[frame["si"]] if rows else []
-    frame["lon"] = s["lon"].to_numpy()[frame["si"]] if rows else []
-    frame["lat"] = s["lat"].to_numpy()[frame["si"]] if rows else []
-    frame["group"] = [plan.groups[g] for g in frame["gi"]]
+    frame = pd.DataFrame({
+        "settlement_id": s["id"].to_numpy()[si],
+        "settlement": s["name"].to_numpy()[si],
+        "population": s["population"].to_numpy(dtype=float)[si],
+        "order": order,
+        "month": np.asarray(months, dtype=np.int64)[order] if len(months) else order,
+        "gi": gi,
+        "group": np.asarray(plan.groups, dtype=object)[gi],
+        "possible": possible,
+        "lon": s["lon"].to_numpy()[si],
+        "lat": s["lat"].to_numpy()[si],
+    })
     frame["unknown"] = frame["population"].isna()
     frame = frame.sort_values(["unknown", "population", "settlement", "order", "gi"],
                               ascending=[True, False, True, True, True], kind="stable")
     rank = frame["population"].rank(method="min", ascending=False)
-    frame["rank"] = pd.array(rank.to_numpy(), dtype="Int64")
+    frame["rank"] = rank.astype("Int64")
     return frame[list(GAP_COLUMNS)].reset_index(drop=True)
 
 
@@ -583,6 +610,28 @@ def proposal_text(proposal: Proposal) -> str:
 
 
 @dataclass(frozen=True)
+class Baseline:
+    """Coverage without proposals for one selection, computed once and reused per what-if."""
+
+    months: tuple[int, ...]
+    minutes: float
+    categories: tuple[str, ...] | None
+    known: npt.NDArray[np.bool_]  # S × M, chosen categories
+    maybe: npt.NDArray[np.bool_]
+    cube_known: npt.NDArray[np.bool_]  # S × M × G, every group
+    cube_maybe: npt.NDArray[np.bool_]
+
+
+def baseline(plan: Plan, months: Sequence[int], minutes: float = DEFAULT_MINUTES,
+             categories: Sequence[str] | None = None) -> Baseline:
+    """The coverage a what-if starts from (see :func:`what_if`)."""
+    known, maybe = covered(plan, months, minutes, categories)
+    cube_known, cube_maybe = group_cube(plan, minutes, months)
+    return Baseline(tuple(months), minutes, None if categories is None else tuple(categories),
+                    known, maybe, cube_known, cube_maybe)
+
+
+@dataclass(frozen=True)
 class WhatIf:
     """Coverage before and after the proposals, per month, and the gaps they close."""
 
@@ -592,10 +641,27 @@ class WhatIf:
 
 
 def what_if(plan: Plan, proposals: Sequence[Proposal], months: Sequence[int],
-            minutes: float = DEFAULT_MINUTES, categories: Sequence[str] | None = None
-            ) -> WhatIf:
-    """Coverage with and without ``proposals`` for ``months``, and the gaps closed."""
-    changed = with_proposals(plan, proposals)
-    return WhatIf(ranges(plan, months, minutes, categories),
-                  ranges(changed, months, minutes, categories),
-                  gaps_closed(gaps(plan, months, minutes), gaps(changed, months, minutes)))
+            minutes: float = DEFAULT_MINUTES, categories: Sequence[str] | None = None,
+            *, base: Baseline | None = None) -> WhatIf:
+    """Coverage with and without ``proposals`` for ``months``, and the gaps closed.
+
+    Incremental: a proposal is known open, so "after" is "before" or what the proposals
+    reach; only the proposals' minutes are computed (pass ``base`` to reuse "before").
+    """
+    base = base or baseline(plan, months, minutes, categories)
+    near = (proposal_minutes(plan, proposals) <= minutes).astype(np.float32)  # S × P
+    columns = [m - 1 for m in months]
+    open_ = _proposal_states(proposals)[:, columns] == STATE_OPEN  # P × M
+    cats = np.array([p.category for p in proposals], dtype=object)
+    picked = (np.ones(len(proposals), dtype=bool) if categories is None
+              else np.isin(cats, list(categories)))
+    added = (near @ (open_ & picked[:, None]).astype(np.float32)) > 0  # S × M
+    groups = pd.Series(cats).map(plan.category_group).fillna(pd.Series(cats)).to_numpy()
+    in_group = np.stack([groups == g for g in plan.groups], axis=1)  # P × G
+    per_cell = (open_[:, :, None] & in_group[:, None, :]).reshape(len(proposals), -1)
+    added_cube = ((near @ per_cell.astype(np.float32)) > 0).reshape(base.cube_known.shape)
+    closed = ~base.cube_known & added_cube
+    si, order, gi = np.nonzero(closed)
+    return WhatIf(_ranges(plan, months, base.known, base.maybe),
+                  _ranges(plan, months, base.known | added, base.maybe | added),
+                  _gap_frame(plan, months, (si, order, gi), base.cube_maybe[si, order, gi]))

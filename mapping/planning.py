@@ -13,6 +13,7 @@ The command bodies live here, not in :mod:`mapping.cli`, which only registers th
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ from mapping import coverage as cov
 from mapping.i18n import month_name, t
 from mapping.io import Dataset
 from mapping.render import embed_json
-from mapping.render.coverage import STATUS_COLOURS, reach_metres
+from mapping.render.coverage import STATUS_COLOURS, STATUS_KEYS, reach_metres
 from mapping.text import escape
 
 VENDOR = Path(__file__).resolve().parent.parent / "static" / "vendor"
@@ -73,12 +74,12 @@ def gaps_table(gap_list: pd.DataFrame, lang: str) -> str:
     unknown = t("planning.population_unknown", lang)
     lines = [f"{'#':>4}  {'settlement':<20} {'population':>18}  {'month':<10} "
              f"{'group':<14} possible"]
-    for row in gap_list.itertuples(index=False):
-        rank = "" if pd.isna(row.rank) else str(row.rank)
-        pop = unknown if pd.isna(row.population) else f"{row.population:.0f}"
-        lines.append(f"{rank:>4}  {row.settlement:<20} {pop:>18}  "
-                     f"{month_name(int(row.month), lang):<10} {row.group:<14} "
-                     f"{'yes' if row.possible else 'no'}")
+    for row in gap_list.to_dict("records"):
+        rank = "" if pd.isna(row["rank"]) else str(row["rank"])
+        pop = unknown if pd.isna(row["population"]) else f"{row['population']:.0f}"
+        lines.append(f"{rank:>4}  {row['settlement']:<20} {pop:>18}  "
+                     f"{month_name(int(row['month']), lang):<10} {row['group']:<14} "
+                     f"{'yes' if row['possible'] else 'no'}")
     return "\n".join(lines)
 
 
@@ -150,17 +151,18 @@ def month_chart_svg(months: pd.DataFrame, lang: str) -> str:
     top = float(months["hours"].max() or 1.0)
     parts = [f'<svg class=chart viewBox="0 0 {width} {height + 60}" role="img" '
              f'aria-label="{escape(t("planning.chart_hours", lang))}">']
-    for i, row in enumerate(months.itertuples(index=False)):
-        h = row.hours / top * height
+    for i, row in enumerate(months.to_dict("records")):
+        hours, month, unknown = float(row["hours"]), int(row["month"]), int(row["unknown"])
+        h = hours / top * height
         x = 20 + i * (bar + 8)
         parts.append(f'<rect x="{x}" y="{height - h:.1f}" width="{bar}" height="{h:.1f}" '
-                     f'fill="#0077BB"><title>{escape(f"{row.hours:.0f}")}</title></rect>'
+                     f'fill="#0077BB"><title>{escape(f"{hours:.0f}")}</title></rect>'
                      f'<text x="{x + bar / 2}" y="{height + 16}" text-anchor="middle">'
-                     f'{escape(month_name(int(row.month), lang))}</text>'
+                     f'{escape(month_name(month, lang))}</text>'
                      f'<text x="{x + bar / 2}" y="{height - h - 4:.1f}" text-anchor="middle">'
-                     f'{row.hours:.0f}</text>'
+                     f'{hours:.0f}</text>'
                      f'<text x="{x + bar / 2}" y="{height + 34}" text-anchor="middle" '
-                     f'class=unknown>?{int(row.unknown)}</text>')
+                     f'class=unknown>?{unknown}</text>')
     parts.append(f'<text x="20" y="{height + 54}">'
                  f'{escape(t("planning.chart_hours", lang))}; '
                  f'?: {escape(t("planning.chart_unknown", lang))}</text></svg>')
@@ -171,11 +173,13 @@ def _map_script(plan: cov.Plan, status: pd.Series, minutes: float, tile_url: str
                 attribution: str, lang: str) -> str:
     """Leaflet: settlements by status, and the reach circle of every candidate venue."""
     metres = reach_metres(plan, minutes)
-    settlements = [{"lat": r.lat, "lon": r.lon, "colour": STATUS_COLOURS[status[r.id]],
-                    "label": escape(f"{r.name}: {t('planning.status.' + status[r.id], lang)}")}
-                   for r in plan.settlements.itertuples(index=False)]
-    venues = [{"lat": r.lat, "lon": r.lon, "label": escape(r.name)}
-              for r in plan.venues.itertuples(index=False)]
+    settlements = []
+    for r in plan.settlements.to_dict("records"):
+        state = str(status[r["id"]])
+        settlements.append({"lat": r["lat"], "lon": r["lon"], "colour": STATUS_COLOURS[state],
+                            "label": escape(f"{r['name']}: {t(STATUS_KEYS[state], lang)}")})
+    venues = [{"lat": r["lat"], "lon": r["lon"], "label": escape(r["name"])}
+              for r in plan.venues.to_dict("records")]
     data = embed_json({"settlements": settlements, "venues": venues, "radius": metres,
                        "tiles": tile_url, "attribution": attribution})
     return ("<script>(function(){var d=" + data + ";"
@@ -253,13 +257,20 @@ def _minutes_arg(value: str) -> float:
 
 
 def run(dataset: Dataset, args: argparse.Namespace, write: Callable[[Path | None, bytes], None],
-        say: Callable[[str], None]) -> int:
-    """Run ``gaps`` or ``report``; ``write``/``say`` are the CLI's atomic writer and printer."""
+        say: Callable[..., None]) -> int:
+    """Run ``gaps`` or ``report``; ``write``/``say`` are the CLI's atomic writer and printer.
+
+    Argument errors found only once the data is read (an unknown ``--lang`` or category
+    group) go to standard error and exit 2, like argparse's own.
+    """
+    def refuse(text: str) -> int:
+        say(text, sys.stderr)
+        return 2
+
     city = dataset.city
     lang = args.lang or city.default_language
     if lang not in city.languages:
-        say(f"error: --lang {lang!r}: expected one of {', '.join(city.languages)}")
-        return 2
+        return refuse(f"error: --lang {lang!r}: expected one of {', '.join(city.languages)}")
     months = off_season(dataset) if args.month == OFF_SEASON else (int(args.month),)
     plan = cov.build_plan(dataset)
     if args.command == "report":
@@ -269,9 +280,8 @@ def run(dataset: Dataset, args: argparse.Namespace, write: Callable[[Path | None
         return 0
     unknown = sorted(set(args.categories or ()) - set(plan.groups))
     if unknown:
-        say(f"error: --categories {' '.join(unknown)}: expected groups among "
-            f"{', '.join(plan.groups)}")
-        return 2
+        return refuse(f"error: --categories {' '.join(unknown)}: expected groups among "
+                      f"{', '.join(plan.groups)}")
     gap_list = cov.gaps(plan, months, args.minutes, args.categories)
     if args.format == "csv":
         payload = cov.gaps_csv_bytes(gap_list)

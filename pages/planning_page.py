@@ -15,10 +15,18 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mapping import coverage as cov
 from mapping import clock, i18n, planning, render
+from mapping import coverage as cov
 from mapping.render.coverage import coverage_layer
-from pages.shared import current_language, data_version, dataset, link_notice, tr
+from pages.shared import (
+    current_language,
+    data_version,
+    dataset,
+    link_notice,
+    sync_url,
+    tr,
+    url_choice,
+)
 
 PROPOSALS = "pv"
 CLICKED = "_planning_click"
@@ -44,15 +52,16 @@ st.title(tr("planning.title"))
 st.caption(tr("planning.intro"))
 
 month_options = [planning.OFF_SEASON, *[str(m) for m in cov.MONTHS]]
-if "pm" not in st.session_state:
-    chosen = st.query_params.get("pm", planning.OFF_SEASON)
-    st.session_state["pm"] = chosen if chosen in month_options else planning.OFF_SEASON
+refused = [tr("planning.months")] if url_choice("pm", month_options, planning.OFF_SEASON) else []
+if url_choice("pcat", category_ids, category_ids, multi=True):
+    refused.append(tr("planning.categories"))
 if "pv_list" not in st.session_state:
-    found, refused = cov.parse_proposals(st.query_params.get_all(PROPOSALS),
+    found, refused_proposals = cov.parse_proposals(st.query_params.get_all(PROPOSALS),
                                          list(categories.index), city.bbox)
     st.session_state["pv_list"] = [cov.proposal_text(p) for p in found]
-    if refused:
-        link_notice([PROPOSALS])
+    if refused_proposals:
+        refused.append(tr("planning.whatif"))
+link_notice(refused)
 
 with st.sidebar:
     month_value = st.selectbox(
@@ -60,10 +69,11 @@ with st.sidebar:
         format_func=lambda v: tr("planning.off_season") if v == planning.OFF_SEASON
         else i18n.month_name(int(v), lang, long=True))
     minutes = float(st.slider(tr("planning.minutes"), 5, 60, int(cov.DEFAULT_MINUTES), 5,
-                              key="pmin"))
-    picked = st.multiselect(tr("planning.categories"), category_ids, default=category_ids,
-                            key="pcat", format_func=lambda c: str(labels.get(c, c)))
-st.query_params["pm"] = month_value
+                              key="pmin", bind="query-params"))
+    picked = st.multiselect(tr("planning.categories"), category_ids, key="pcat",
+                            format_func=lambda c: str(labels.get(c, c)))
+sync_url("pm", planning.OFF_SEASON)
+sync_url("pcat", category_ids)
 
 months = tuple(planning.selected_months(month_value, data))
 chosen_categories = tuple(picked) if picked else None

@@ -17,6 +17,9 @@ from mapping.text import escape
 
 STATUS_COLOURS = {"covered": "#117733", "possible": "#DDAA33", "not": "#CC3311"}
 """Settlement fill by coverage status (colour-blind safe, Paul Tol's palette)."""
+STATUS_KEYS = {"covered": "planning.status.covered", "possible": "planning.status.possible",
+               "not": "planning.status.not"}
+"""The catalogue key naming each status."""
 
 
 def reach_metres(plan: Plan, minutes: float) -> float:
@@ -34,14 +37,15 @@ def coverage_layer(plan: Plan, status: pd.Series, minutes: float, lang: str,
     group = folium.FeatureGroup(name="coverage")
     radius = reach_metres(plan, minutes)
     shown = plan.venues if open_venues is None else plan.venues[open_venues.to_numpy()]
-    for venue in shown.itertuples(index=False):
-        folium.Circle([venue.lat, venue.lon], radius=radius, weight=1, color="#0077BB",
-                      fill=True, fill_opacity=0.06, dash_array="6" if venue.hypothetical else None,
-                      tooltip=escape(venue.name)).add_to(group)
-    for place in plan.settlements.itertuples(index=False):
-        state = status[place.id]
-        label = f"{place.name}: {t('planning.status.' + state, lang)}"
-        folium.CircleMarker([place.lat, place.lon], radius=9, color="#000", weight=1,
+    for venue in shown.to_dict("records"):
+        folium.Circle([venue["lat"], venue["lon"]], radius=radius, weight=1, color="#0077BB",
+                      fill=True, fill_opacity=0.06,
+                      dash_array="6" if venue["hypothetical"] else None,
+                      tooltip=escape(venue["name"])).add_to(group)
+    for place in plan.settlements.to_dict("records"):
+        state = str(status[place["id"]])
+        label = f"{place['name']}: {t(STATUS_KEYS[state], lang)}"
+        folium.CircleMarker([place["lat"], place["lon"]], radius=9, color="#000", weight=1,
                             fill=True, fill_color=STATUS_COLOURS[state], fill_opacity=0.9,
                             tooltip=escape(label)).add_to(group)
     return group
