@@ -113,7 +113,7 @@ def report_html(dataset: Dataset, plan: cov.Plan, selection: Selection, lang: st
         head, figures, f"<h2>{e(t('planning.seasonality', lang))}</h2>",
         month_chart_svg(cov.per_month(season), lang), range_table,
         f"<h2>{e(t('planning.ask_first', lang))}</h2>", _table(asks, lang),
-        f"<h2>{e(t('planning.gaps', lang))}</h2>", _table(_shown_gaps(gap_list, lang), lang),
+        f"<h2>{e(t('planning.gaps', lang))}</h2>", _table(shown_gaps(gap_list, lang), lang),
         f"<h2>{e(t('planning.map', lang))}</h2><div id=map></div>",
         _map_script(plan, status, selection.minutes, city.tile_url,
                     city.tile_attribution, lang),
@@ -127,7 +127,8 @@ def population_note(plan: cov.Plan, lang: str) -> str:
              total=len(pops), unknown=int(pops.isna().sum()))
 
 
-def _shown_gaps(gap_list: pd.DataFrame, lang: str) -> pd.DataFrame:
+def shown_gaps(gap_list: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The gap list as people read it: month names, "population unknown" spelled out."""
     shown = gap_list.drop(columns=["lon", "lat", "settlement_id"]).copy()
     shown["month"] = [month_name(int(m), lang) for m in shown["month"]]
     unknown = t("planning.population_unknown", lang)

@@ -166,6 +166,12 @@ st.dataframe({"": [i18n.month_name(m, lang) for m in totals["month"]],
               tr("planning.chart_hours"): totals["hours"].round(0),
               tr("planning.chart_unknown"): totals["unknown"]}, hide_index=True,
              key="season_table")
+by_category = season.pivot_table(index="category", columns="month", values="open",
+                                 aggfunc="sum")
+by_category.index = [str(labels.get(c, c)) for c in by_category.index]
+by_category.columns = [i18n.month_name(int(m), lang) for m in by_category.columns]
+st.caption(tr("planning.chart_open"))
+st.dataframe(by_category, key="season_by_category")
 events = cov.events_per_month(data, clock.now(city.timezone).year)
 if not events.empty:
     st.markdown(f"**{tr('planning.events')}**")
@@ -189,7 +195,7 @@ else:
 # ------------------------------------------------------------------ gaps
 st.subheader(tr("planning.gaps"))
 gap_list = cov.gaps(changed, months, minutes)
-st.dataframe(gap_list.drop(columns=["lon", "lat"]), hide_index=True, key="gap_table")
+st.dataframe(planning.shown_gaps(gap_list, lang), hide_index=True, key="gap_table")
 d1, d2, d3 = st.columns(3)
 d1.download_button(tr("planning.download_csv"), cov.gaps_csv_bytes(gap_list),
                    file_name="gaps.csv", mime="text/csv", key="dl_csv")

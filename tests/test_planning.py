@@ -9,9 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from mapping import cli, planning
 from mapping import coverage as cov
-from tests.conftest import REPO_DATA
+from tests.conftest import REPO_DATA, open_app_page
 
-APP = str(REPO_DATA.parent / "app.py")
 PAGE = "pages/planning_page.py"
 
 
@@ -66,44 +65,8 @@ def test_report_command_writes_a_file(tmp_path):
     assert out.read_text(encoding="utf-8").startswith("<!doctype html>")
 
 
-@pytest.mark.browser
-def test_report_opens_offline_and_prints_to_pdf(tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    out = tmp_path / "report.html"
-    assert cli.main(["report", str(REPO_DATA), "--out", str(out), "--lang", "en"]) == 0
-    outside: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium")
-        page = browser.new_page()
-
-        def route(r) -> None:  # tiles may load; nothing else may
-            url = r.request.url
-            if url.startswith("file://") or url.startswith("data:"):
-                r.continue_()
-            else:
-                if "tile.openstreetmap.org" not in url:
-                    outside.append(url)
-                r.abort()
-
-        page.route("**/*", route)
-        page.goto(out.as_uri())
-        page.wait_for_function("window.reportReady === true", timeout=20000)
-        assert page.locator(".leaflet-interactive").count() > 0
-        pdf = page.pdf(format="A4")
-        browser.close()
-    assert pdf.startswith(b"%PDF") and len(pdf) > 10000
-    assert outside == []
-
-
 def open_page(monkeypatch, lang: str, **params: str) -> AppTest:
-    monkeypatch.setenv("CREATIVE_MAP_DATA", str(REPO_DATA))
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params.update({"lang": lang.upper(), **params})
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return open_app_page(monkeypatch, PAGE, REPO_DATA, lang, timeout=90, **params)
 
 
 @pytest.mark.parametrize(("lang", "title"), [("en", "Planning"), ("me", "Planiranje")])

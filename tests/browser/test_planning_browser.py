@@ -1,12 +1,14 @@
-"""Planning in Chromium: a click on the map places a hypothetical venue, coverage rises."""
+"""Planning in Chromium: the printable report offline and printed; a map click adds a venue."""
 
 from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
+from mapping import cli
 from tests.browser.harness import app_run, wait_idle
+from tests.conftest import REPO_DATA
 
 KNOWN = "Residents covered (known)"
 
@@ -39,3 +41,30 @@ def test_click_adds_a_hypothetical_venue_and_coverage_rises(watched, kotor_serve
     assert known_share(page) > before
     assert "pv=" in page.url
     assert [u for u in watched.outside_requests() if "tile.openstreetmap.org" not in u] == []
+
+
+def test_report_opens_offline_and_prints_to_pdf(browser: Browser, tmp_path):
+    out = tmp_path / "report.html"
+    assert cli.main(["report", str(REPO_DATA), "--out", str(out), "--lang", "en"]) == 0
+    outside: list[str] = []
+    context = browser.new_context()
+    page = context.new_page()
+
+    def route(r) -> None:  # the file itself and tiles may be asked for; tiles are refused too
+        url = r.request.url
+        if url.startswith(("file://", "data:")):
+            r.continue_()
+            return
+        if "tile.openstreetmap.org" not in url:
+            outside.append(url)
+        r.abort()
+
+    context.route("**/*", route)
+    page.goto(out.as_uri())
+    page.wait_for_function("window.reportReady === true", timeout=20000)
+    assert page.locator(".leaflet-interactive").count() > 0
+    assert page.locator("svg.chart rect").count() == 12
+    pdf = page.pdf(format="A4")
+    context.close()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10000
+    assert outside == []
