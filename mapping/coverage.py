@@ -358,6 +358,14 @@ def settlement_status(plan: Plan, months: Sequence[int], minutes: float = DEFAUL
     return pd.Series(status, index=plan.settlements["id"].to_numpy(), dtype=object)
 
 
+def open_venues(plan: Plan, months: Sequence[int],
+                categories: Sequence[str] | None = None) -> npt.NDArray[np.bool_]:
+    """Venues of ``categories`` known open in at least one of ``months`` (the map's reach)."""
+    states = plan.states[:, [m - 1 for m in months]]
+    known_open: npt.NDArray[np.bool_] = (states == STATE_OPEN).any(axis=1)
+    return known_open & _category_mask(plan, categories)
+
+
 # --------------------------------------------------------------------------- gaps
 
 

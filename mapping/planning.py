@@ -115,7 +115,7 @@ def report_html(dataset: Dataset, plan: cov.Plan, selection: Selection, lang: st
         f"<h2>{e(t('planning.ask_first', lang))}</h2>", _table(asks, lang),
         f"<h2>{e(t('planning.gaps', lang))}</h2>", _table(shown_gaps(gap_list, lang), lang),
         f"<h2>{e(t('planning.map', lang))}</h2><div id=map></div>",
-        _map_script(plan, status, selection.minutes, city.tile_url,
+        _map_script(plan, status, selection, city.tile_url,
                     city.tile_attribution, lang),
     ]), vendor)
 
@@ -170,9 +170,11 @@ def month_chart_svg(months: pd.DataFrame, lang: str) -> str:
     return "".join(parts)
 
 
-def _map_script(plan: cov.Plan, status: pd.Series, minutes: float, tile_url: str,
+def _map_script(plan: cov.Plan, status: pd.Series, selection: Selection, tile_url: str,
                 attribution: str, lang: str) -> str:
-    """Leaflet: settlements by status, and the reach circle of every candidate venue."""
+    """Leaflet: settlements by status, and the reach of the venues known open in a month."""
+    minutes = selection.minutes
+    shown = cov.open_venues(plan, selection.months, selection.categories)
     metres = reach_metres(plan, minutes)
     settlements = []
     for r in plan.settlements.to_dict("records"):
@@ -180,7 +182,7 @@ def _map_script(plan: cov.Plan, status: pd.Series, minutes: float, tile_url: str
         settlements.append({"lat": r["lat"], "lon": r["lon"], "colour": STATUS_COLOURS[state],
                             "label": escape(f"{r['name']}: {t(STATUS_KEYS[state], lang)}")})
     venues = [{"lat": r["lat"], "lon": r["lon"], "label": escape(r["name"])}
-              for r in plan.venues.to_dict("records")]
+              for r in plan.venues[shown].to_dict("records")]
     data = embed_json({"settlements": settlements, "venues": venues, "radius": metres,
                        "tiles": tile_url, "attribution": attribution})
     return ("<script>(function(){var d=" + data + ";"

@@ -12,6 +12,7 @@ the members' page (issue 10) does not exist yet; when it does, the link should g
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -99,13 +100,11 @@ st.caption(planning.population_note(plan, lang))
 # ------------------------------------------------------------------ map and what-if
 st.subheader(tr("planning.map"))
 status = cov.settlement_status(changed, months, minutes, chosen_categories)
-known_open = (changed.states[:, [m - 1 for m in months]] == cov.STATE_OPEN).any(axis=1)
-in_categories = (changed.venues["category"].isin(chosen_categories)
-                 if chosen_categories else changed.venues["category"].notna())
+shown = pd.Series(cov.open_venues(changed, months, chosen_categories))
 out = st_folium(render.base_map(city), key="planning-map", height=460,
                 use_container_width=True, returned_objects=["last_clicked"],
                 feature_group_to_add=coverage_layer(
-                    changed, status, minutes, lang, in_categories & known_open))
+                    changed, status, minutes, lang, shown))
 st.caption(tr("planning.map_help"))
 clicked = (out or {}).get("last_clicked")
 if clicked:
