@@ -18,5 +18,6 @@ pages = [
     st.Page("pages/explore_page.py", title=i18n.t("nav.explore", lang), url_path="explore",
             default=True),
     st.Page("pages/whats_on_page.py", title=i18n.t("nav.whats_on", lang), url_path="whats-on"),
+    st.Page("pages/planning_page.py", title=i18n.t("nav.planning", lang), url_path="planning"),
 ]
 st.navigation(pages).run()

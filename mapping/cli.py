@@ -1,5 +1,6 @@
-"""The command line: ``python -m mapping validate|info|export|events [DIR] …`` and
-``import FILE --into DIR``, ``import-events FILE --into DIR`` (:mod:`mapping.imports.commands`).
+"""The command line: ``python -m mapping validate|info|export|events|gaps|report [DIR] …``
+and ``import FILE --into DIR``, ``import-events FILE --into DIR``
+(:mod:`mapping.imports.commands`).
 
 Exit codes: 0 success, 1 the data has problems (one line each,
 ``file:record:field: message``) or a file cannot be written, 2 bad arguments (argparse
@@ -38,6 +39,7 @@ from typing import TextIO
 import pandas as pd
 
 from mapping import events as ev
+from mapping import planning
 from mapping._errors import DataError
 from mapping.calendar import to_ics
 from mapping.exporting import FORMATS, export_bytes
@@ -86,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     events.add_argument("--out", type=_out_path, metavar="FILE",
                         help="write here instead of stdout (- is stdout)")
     import_commands.add_parsers(sub)
+    planning.add_parsers(sub, folder_arg, _out_path)
     return parser
 
 
@@ -124,6 +127,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             return 0
         if args.command == "export":
             return _export(dataset, args)
+        if args.command in planning.COMMANDS:
+            return planning.run(dataset, args, _write, _say)
         if args.end < args.start:
             parser.error("--to must not be before --from")
         return _events(dataset, args)

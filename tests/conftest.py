@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from mapping.io import Dataset, load_dataset
 
@@ -59,3 +60,15 @@ def mini() -> Dataset:
 def kotor() -> Dataset:
     """The embedded Kotor dataset, loaded once."""
     return load_dataset(REPO_DATA, year=YEAR)
+
+
+def open_app_page(monkeypatch: pytest.MonkeyPatch, page: str, folder: Path, lang: str,
+                  timeout: float = 60, **params: str) -> AppTest:
+    """AppTest of ``app.py`` on ``folder``, switched to ``page`` with ``params``; no exception."""
+    monkeypatch.setenv("CREATIVE_MAP_DATA", str(folder))
+    at = AppTest.from_file(str(REPO_DATA.parent / "app.py"), default_timeout=timeout)
+    at.query_params.update({"lang": lang.upper(), **params})
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at

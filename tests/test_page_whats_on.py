@@ -10,20 +10,14 @@ from streamlit.testing.v1 import AppTest
 
 from mapping import clock, whats_on
 from mapping.settings import load_city
-from tests.conftest import MINI, REPO_DATA
+from tests.conftest import MINI, REPO_DATA, open_app_page
 
 APP = str(REPO_DATA.parent / "app.py")
 PAGE = "pages/whats_on_page.py"
 
 
 def open_page(monkeypatch, folder=MINI, lang="en", **params) -> AppTest:
-    monkeypatch.setenv("CREATIVE_MAP_DATA", str(folder))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update({"lang": lang.upper(), **params})
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return open_app_page(monkeypatch, PAGE, folder, lang, **params)
 
 
 def event_titles(at: AppTest) -> list[str]:
