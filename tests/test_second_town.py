@@ -95,3 +95,17 @@ def test_whats_on_renders_for_the_second_town(monkeypatch):
     assert not at.exception
     captions = " ".join(c.value for c in at.caption)
     assert "festivals in Ново Измишљено" in captions  # the What's on intro, with the town
+
+
+@pytest.mark.parametrize("lang", ["sr", "en"])
+def test_planning_renders_for_the_second_town(monkeypatch, lang):
+    at = app(monkeypatch, page="pages/planning_page.py", lang=lang)
+    assert not at.exception
+    assert at.title[0].value.startswith("Планирање" if lang == "sr" else "Planning")
+
+
+def test_gaps_and_report_run_for_the_second_town(tmp_path, capsys):
+    assert main(["gaps", str(SECOND_TOWN), "--month", "off-season"]) == 0
+    out = tmp_path / "report.html"
+    assert main(["report", str(SECOND_TOWN), "--out", str(out)]) == 0
+    assert "Ново Измишљено" in out.read_text(encoding="utf-8")
