@@ -39,6 +39,7 @@ import pandas as pd
 
 from mapping.distance import REACH_WALK, reach, walk_model
 from mapping.hours import MONTH_STATE_COLUMNS, OPEN, UNKNOWN, WEEKLY_HOURS_COLUMNS
+from mapping.memo import per_dataset
 
 if TYPE_CHECKING:
     from mapping.io import Dataset
@@ -129,8 +130,10 @@ def state_codes(venues: pd.DataFrame) -> npt.NDArray[np.int8]:
                     np.where(states == UNKNOWN, STATE_UNKNOWN, STATE_CLOSED)).astype(np.int8)
 
 
+@per_dataset
 def build_plan(dataset: Dataset) -> Plan:
-    """The coverage plan of an enriched dataset: one walk-model call per settlement."""
+    """The coverage plan of an enriched dataset: one walk-model call per settlement
+    (remembered per dataset: the Planning page asks on every rerun)."""
     settlements = settlements_of(dataset)
     chosen = dataset.venues[candidates(dataset.venues)]
     category_group = _category_groups(dataset.categories)

@@ -21,7 +21,6 @@ from mapping import coverage as cov
 from mapping.render.coverage import coverage_layer
 from pages.shared import (
     current_language,
-    data_version,
     dataset,
     link_notice,
     sync_url,
@@ -37,13 +36,7 @@ city = data.city
 lang = current_language()
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _plan(folder: str, version: tuple[tuple[str, int, int, int], ...]) -> cov.Plan:
-    """The settlement × venue minutes of one data version, computed once."""
-    return cov.build_plan(data)
-
-
-plan = _plan(str(data.folder), data_version(data.folder))
+plan = cov.build_plan(data)
 categories = data.categories.set_index("id")
 labels = i18n.localized_column(categories, "label", lang, city.languages)
 category_ids = [c for c in categories.index if c in set(plan.venues["category"])] or list(
