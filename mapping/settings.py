@@ -67,6 +67,9 @@ class CityProfile:
     description_max_chars: int = 5000
     max_venues: int = 50_000
     max_file_mb: int = 100
+    members_database: str = ""
+    max_pending_per_hour: int = 100
+    max_pending_per_venue_per_hour: int = 10
 
     @property
     def max_file_bytes(self) -> int:
@@ -103,6 +106,13 @@ def _text(value: object) -> str:
         msg = f"expected a non-empty string, {_got(value)}"
         raise ValueError(msg)
     return value
+
+
+def _path(value: object) -> str:
+    if not isinstance(value, str):
+        msg = f"expected a file path in quotes (or \"\" for the default), {_got(value)}"
+        raise ValueError(msg)
+    return value.strip()
 
 
 def _country(value: object) -> str:
@@ -351,6 +361,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("limits", "max_file_mb", 100,
             "Largest data file in MB (`city.toml` itself: 1 MB); a larger file is refused "
             "before it is read.", _count),
+    Setting("members", "database", "",
+            "SQLite file for usage counts and suggested updates (created on first use); "
+            "a relative path is relative to the data folder. Empty: "
+            "`var/<town>.sqlite` beside the repository's `data/`. The environment "
+            "variable `CREATIVE_MAP_DB` overrides it.", _path, "members_database"),
+    Setting("members", "max_pending_per_hour", 100,
+            "Most suggestions (updates, events, new venues) stored per hour in total; "
+            "past it the form says so and stores nothing.", _count),
+    Setting("members", "max_pending_per_venue_per_hour", 10,
+            "Most suggestions stored per hour for one venue.", _count),
 )
 
 

@@ -31,6 +31,16 @@ def writable_copy(source: Path, target: Path, *from_repo_data: str) -> Path:
     return target
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _members_database(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every test (and every app server a test starts) writes usage counts and
+    suggestions to a throw-away SQLite file, never to the repository's ``var/``."""
+    import os
+
+    from mapping.store import DB_ENV_VAR
+    os.environ[DB_ENV_VAR] = str(tmp_path_factory.mktemp("members") / "members.sqlite")
+
+
 @pytest.fixture
 def mini_copy(tmp_path: Path) -> Path:
     """A writable copy of the small valid data folder."""

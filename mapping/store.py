@@ -1,0 +1,64 @@
+"""The members' database: one SQLite file for usage counts and suggested updates.
+
+Why SQLite: it is embedded (nothing to run beside the app), one file the coordinator
+can copy or back up, and safe for several writers (the Streamlit server's threads, the
+CLI) with WAL mode and a busy timeout. Visitor data never goes here: no IP address, no
+cookie, no session id — only per-venue counts per day (:mod:`mapping.usage`) and what
+members typed into the suggestion forms (:mod:`mapping.submissions`).
+
+Where the file lives (:func:`database_path`), first match wins:
+
+1. the environment variable :data:`DB_ENV_VAR` (``CREATIVE_MAP_DB``);
+2. ``[members] database`` in ``city.toml`` (relative: to the data folder);
+3. ``var/<town>.sqlite`` beside the repository's ``data/`` — outside the data folder,
+   so the reviewed data files never mix with what the app collects.
+
+Each module creates its own tables with ``CREATE TABLE IF NOT EXISTS`` on first use.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from mapping.settings import REPO_DATA_DIR, CityProfile
+from mapping.text import slug
+
+DB_ENV_VAR = "CREATIVE_MAP_DB"
+DEFAULT_DIR = REPO_DATA_DIR.parent / "var"
+BUSY_TIMEOUT_S = 5.0
+
+
+def database_path(city: CityProfile, folder: str | os.PathLike[str]) -> Path:
+    """The SQLite file for this town (see the module docstring for the order)."""
+    configured = os.environ.get(DB_ENV_VAR) or city.members_database
+    if configured:
+        path = Path(configured).expanduser()
+        return path if path.is_absolute() else Path(folder) / path
+    return DEFAULT_DIR / f"{slug(city.name, 'town')}.sqlite"
+
+
+def connect(path: str | os.PathLike[str], *, create: bool = True) -> sqlite3.Connection:
+    """A connection in WAL mode with a busy timeout; creates the folder and file when
+    ``create`` (a reader passes ``False`` and gets :class:`sqlite3.OperationalError`
+    for a missing file instead of an empty new one).
+
+    One connection per thread: SQLite connections are not shared between threads here.
+    """
+    path = Path(path)
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        target = str(path)
+        uri = False
+    else:
+        target = f"{path.resolve().as_uri()}?mode=rw"
+        uri = True
+    conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_S, uri=uri, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+    except sqlite3.Error:
+        conn.close()
+        raise
+    return conn
