@@ -19,5 +19,6 @@ pages = [
             default=True),
     st.Page("pages/whats_on_page.py", title=i18n.t("nav.whats_on", lang), url_path="whats-on"),
     st.Page("pages/planning_page.py", title=i18n.t("nav.planning", lang), url_path="planning"),
+    st.Page("pages/members_page.py", title=i18n.t("nav.members", lang), url_path="members"),
 ]
 st.navigation(pages).run()

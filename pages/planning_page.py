@@ -6,8 +6,8 @@ The month choice, minutes and categories live in the URL (``?pm=``, ``?pmin=``,
 ``lat,lon,category,months``, parsed with bounds by :func:`mapping.coverage.parse_proposals`),
 so a proposal can be shared.
 
-"Ask these first" links to the venue's card on the Explore page (``?venue=<id>``):
-the members' page (issue 10) does not exist yet; when it does, the link should go there.
+"Ask these first" links to the venue on the members' page (``/members?venue=<id>``):
+its listing, and the form where the venue can tell us its hours.
 """
 
 from __future__ import annotations
@@ -180,7 +180,7 @@ asks = cov.ask_first(plan, months, minutes, chosen_categories)
 if asks.empty:
     st.write(tr("planning.none"))
 else:
-    asks["link"] = [f"/explore?venue={v}&lang={lang.upper()}" for v in asks["venue_id"]]
+    asks["link"] = [f"/members?venue={v}&lang={lang.upper()}" for v in asks["venue_id"]]
     st.dataframe(asks, hide_index=True, key="ask_table",
                  column_config={"link": st.column_config.LinkColumn(display_text="↗")})
 

@@ -276,15 +276,18 @@ def page_style(filters_label: str) -> None:
 
 
 def show_map(payload: render.MapPayload, city: CityProfile, *, key: str, height: int,
-             returned_objects: list[str] | None = None) -> dict | None:
+             returned_objects: list[str] | None = None,
+             container: str = "venue-map") -> dict | None:
     """The town's map, mounted once per page, drawing ``payload``; streamlit-folium's output.
 
     The base map (:func:`mapping.render.base_map`) is the same text on every run, so
     streamlit-folium keeps its component mounted; the payload travels as a dynamic
     feature group and the map's runtime redraws only what changed. No ``center``: the
     runtime brings the selected venue and a new start point into view itself.
+    ``container`` keys the map's box: the page style sizes ``venue-map`` (the page's
+    main map) to the phone's screen; a page with several maps names the others.
     """
-    with st.container(key="venue-map"):  # the page style sizes the map by this key
+    with st.container(key=container):  # the page style sizes the map by this key
         from streamlit_folium import st_folium  # here, not at the top: see warm_up
 
         return st_folium(render.base_map(city), key=key, height=height,
