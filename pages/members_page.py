@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mapping import clock, explore, i18n, render
-from mapping.query import VenueFilter
+from mapping import clock, explore, hours, i18n, params, render, store, submissions
+from mapping.query import VISIT_VALUES, VenueFilter
 from mapping.text import fold
 from mapping.text import markdown_literal as md
 from pages.shared import current_language, dataset, link_notice, show_map, sync_url, tr, url_choice
@@ -27,6 +27,9 @@ city = data.city
 lang = current_language()
 now = clock.now(city.timezone)
 today = now.date()
+minute = clock.to_minute(now)
+db_path = store.database_path(city, data.folder)
+limits = submissions.limits(city)
 venues = data.venues.set_index("id", drop=False)
 names = i18n.localized_column(venues, "name", lang, city.languages)
 category_labels = i18n.localized_column(data.categories.set_index("id"), "label", lang,
@@ -58,7 +61,7 @@ venue_id = st.session_state.get("venue") or None
 def visitor_cards(venue_id: str) -> None:
     """The card as Explore shows it, once per town language, side by side."""
     st.subheader(tr("mpage.as_visitors"))
-    moment = clock.to_minute(now)
+    moment = minute
     columns = st.columns(len(city.languages))
     for column, card_lang in zip(columns, city.languages, strict=True):
         with column:
@@ -72,8 +75,177 @@ def visitor_cards(venue_id: str) -> None:
     st.caption(tr("mpage.source", source=md(row.get("source") or ""), checked=md(checked)))
 
 
+def listing_part(venue: str) -> None:
+    """Everything about one venue's visibility, top to bottom."""
+    visitor_cards(venue)
+
+
+
+# ------------------------------------------------------------------ suggestions
+
+def location_picker(prefix: str, payload: render.MapPayload, label: str) -> None:
+    """A map whose click fills ``<prefix>_lat``/``<prefix>_lon`` (shown as a pin)."""
+    pending = f"_{prefix}_clicked"
+    if pending in st.session_state:  # a click of the previous run, before the inputs
+        st.session_state[f"{prefix}_lat"], st.session_state[f"{prefix}_lon"] = (
+            st.session_state.pop(pending))
+    lat = st.session_state.get(f"{prefix}_lat", "")
+    lon = st.session_state.get(f"{prefix}_lon", "")
+    point = params.coordinate(f"{lat},{lon}", city.bbox).value if lat and lon else None
+    start = (point[0], point[1], label) if point is not None else None
+    out = show_map(render.with_view(payload, start, None), city, key=f"{prefix}-map",
+                   height=380, container=f"{prefix}-map", returned_objects=["last_clicked"])
+    clicked = (out or {}).get("last_clicked")
+    seen = f"_{prefix}_seen"
+    if clicked and clicked != st.session_state.get(seen):
+        st.session_state[seen] = clicked
+        st.session_state[pending] = (f"{clicked['lat']:.5f}", f"{clicked['lng']:.5f}")
+        st.rerun()
+    c1, c2 = st.columns(2)
+    c1.text_input(tr("mpage.lat"), key=f"{prefix}_lat", max_chars=32)
+    c2.text_input(tr("mpage.lon"), key=f"{prefix}_lon", max_chars=32)
+    st.caption(tr("mpage.location_help"))
+
+
+def hours_field(prefix: str) -> None:
+    """``opening_hours`` with its check and its meaning in plain words, on every change."""
+    value = st.text_input(tr("mpage.hours"), key=f"{prefix}_opening_hours",
+                          placeholder=hours.EXAMPLE, help=tr("mpage.hours_help"),
+                          max_chars=limits["opening_hours"])
+    if not (value or "").strip():
+        return
+    problem, lines = submissions.describe_hours(value, lang, city)
+    if problem is not None:
+        st.error(problem)
+    else:
+        st.success("\n\n".join(md(line) for line in lines))
+
+
+def text_fields(prefix: str, names: list[str]) -> None:
+    """Plain text inputs; descriptions (``description_<lang>``) as text areas."""
+    for name in names:
+        label = field_label(name)
+        if name.startswith(("description_", "note")):
+            st.text_area(label, key=f"{prefix}_{name}", max_chars=limits.get(name, 2000))
+        else:
+            st.text_input(label, key=f"{prefix}_{name}", max_chars=limits.get(name, 500))
+
+
+def field_label(name: str) -> str:
+    """A field's label; per-language fields name their language."""
+    base, _, field_lang = name.rpartition("_")
+    if base in ("description", "title") and field_lang in city.languages:
+        return tr(f"mpage.field_{base}", language=field_lang.upper())
+    return tr(f"mpage.field_{name}")
+
+
+def send(kind: str, prefix: str, venue: str | None) -> None:
+    """Store the filled fields as a pending suggestion and say its reference, or say
+    what each refused field needs (nothing is stored then)."""
+    fields = {name: st.session_state.get(f"{prefix}_{name}", "")
+              for name in submissions.field_names(kind, city.languages)}
+    if venue is not None:
+        fields["venue_id"] = venue
+    try:
+        number = submissions.submit(db_path, data, kind, fields, now=clock.utc_now())
+    except submissions.Refused as refused:
+        st.session_state[f"_{prefix}_result"] = ("error", refused.messages(lang))
+        return
+    st.session_state[f"_{prefix}_result"] = ("success", [tr(
+        "mpage.sent", reference=submissions.reference(number))])
+    for name in submissions.field_names(kind, city.languages):
+        st.session_state.pop(f"{prefix}_{name}", None)
+
+
+def result(prefix: str) -> None:
+    """The last send's answer, under the button."""
+    answer = st.session_state.get(f"_{prefix}_result")
+    if answer:
+        (st.success if answer[0] == "success" else st.error)(
+            "\n\n".join(md(line) for line in answer[1]))
+
+
+def update_part(venue: str) -> None:
+    """Suggest an update of the chosen venue: only the filled fields are sent."""
+    row = venues.loc[venue]
+    st.subheader(tr("mpage.update_heading", name=names[venue]))
+    st.caption(tr("mpage.update_help"))
+    current = str(row.get("opening_hours") or "") or tr("mpage.unknown")
+    st.markdown(md(tr("mpage.hours_now", hours=current)))
+    hours_field("upd")
+    text_fields("upd", [f"description_{code}" for code in city.languages])
+    text_fields("upd", ["website", "phone", "email"])
+    visit_labels = {"": tr("mpage.unknown_choice"), **{
+        v: tr(f"mpage.visit_{v}") for v in VISIT_VALUES}}
+    st.selectbox(tr("mpage.field_visit"), list(visit_labels), key="upd_visit",
+                 format_func=visit_labels.get)
+    st.markdown(f"**{tr('mpage.location')}**")
+    location_picker("upd", explore.map_payload(data, VenueFilter(ids=(venue,)), lang,
+                                               minute, minute), tr("mpage.new_location"))
+    text_fields("upd", ["note"])
+    st.button(tr("mpage.send"), key="upd_send", type="primary",
+              on_click=send, args=("update", "upd", venue))
+    result("upd")
+
+
+def event_part(venue: str) -> None:
+    """Suggest an event at the chosen venue."""
+    st.subheader(tr("mpage.event_heading", name=names[venue]))
+    st.caption(tr("mpage.event_help"))
+    text_fields("evt", [f"title_{code}" for code in city.languages])
+    event_labels = i18n.localized_column(data.event_categories.set_index("id"), "label",
+                                         lang, city.languages)
+    st.selectbox(tr("mpage.field_category"), ["", *event_labels.index], key="evt_category",
+                 format_func=lambda c: event_labels.get(c, "") or tr("mpage.choose"))
+    timing_labels = {v: tr(f"mpage.timing_{v}") for v in submissions.TIMINGS}
+    st.radio(tr("mpage.field_timing"), list(timing_labels), key="evt_timing",
+             format_func=timing_labels.get, horizontal=True)
+    c1, c2 = st.columns(2)
+    c1.text_input(tr("mpage.field_start"), key="evt_start", placeholder="2026-12-24T19:30",
+                  help=tr("mpage.when_help"), max_chars=16)
+    c2.text_input(tr("mpage.field_end"), key="evt_end", placeholder="2026-12-24T21:00",
+                  help=tr("mpage.when_help"), max_chars=16)
+    free_labels = {"": tr("mpage.unknown_choice"), "yes": tr("mpage.free_yes"),
+                   "no": tr("mpage.free_no")}
+    st.selectbox(tr("mpage.field_free"), list(free_labels), key="evt_free",
+                 format_func=free_labels.get)
+    text_fields("evt", ["price", "url", "organiser", "note"])
+    st.button(tr("mpage.send"), key="evt_send", type="primary",
+              on_click=send, args=("event", "evt", venue))
+    result("evt")
+
+
+def new_venue_part() -> None:
+    """Suggest a creative place that is not on the map yet."""
+    st.subheader(tr("mpage.new_heading"))
+    st.caption(tr("mpage.new_help"))
+    text_fields("new", ["name"])
+    st.selectbox(tr("mpage.field_category"), ["", *category_labels.index], key="new_category",
+                 format_func=lambda c: category_labels.get(c, "") or tr("mpage.choose"))
+    st.markdown(f"**{tr('mpage.location')}**")
+    location_picker("new", explore.map_payload(data, VenueFilter(), lang, minute, minute),
+                    tr("mpage.new_location"))
+    text_fields("new", ["note", "website", "phone", "email"])
+    hours_field("new")
+    st.button(tr("mpage.send"), key="new_send", type="primary",
+              on_click=send, args=("venue", "new", None))
+    result("new")
+
+
 if part == "listing":
     if venue_id is None:
         st.info(tr("mpage.pick_first"))
     else:
-        visitor_cards(venue_id)
+        listing_part(venue_id)
+elif part == "update":
+    if venue_id is None:
+        st.info(tr("mpage.pick_first"))
+    else:
+        update_part(venue_id)
+elif part == "event":
+    if venue_id is None:
+        st.info(tr("mpage.pick_first"))
+    else:
+        event_part(venue_id)
+elif part == "new":
+    new_venue_part()
