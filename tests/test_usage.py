@@ -359,6 +359,18 @@ def test_explore_counts_the_list_and_a_linked_card(monkeypatch, page_db):
     assert {v: after[v][0] for v in listed} == dict.fromkeys(listed, 2)
 
 
+def test_explore_show_more_counts_only_the_added_entries(monkeypatch, page_db):
+    at = make_app(monkeypatch, folder=REPO_DATA, lang="en", orgs="true")
+    assert len(near_data(at)["entries"]) == 30
+    assert sum(i for i, _ in flushed_totals(page_db).values()) == 30
+    at.session_state["_near_shown"] = 60  # what "show more" (30 on screen) asks for
+    at.run()
+    counted = flushed_totals(page_db)
+    assert len(counted) == 60 and {i for i, _ in counted.values()} == {1}
+    at.sidebar.button_group(key="lang").set_value("me").run()  # same entries, new words
+    assert flushed_totals(page_db) == counted
+
+
 def test_whats_on_counts_the_venues_of_the_listed_events(monkeypatch, page_db):
     at = open_app_page(monkeypatch, "pages/whats_on_page.py", MINI, "en",
                        range=["2026-03-01", "2026-03-02"])  # nothing on: nothing listed
