@@ -11,7 +11,8 @@ Modules by concern, each public one listed in ``__all__``:
 - ``explore`` and ``whats_on`` (what each page shows, as plain values);
 - ``render`` (the one map builder), ``text`` (the one escaping helper), ``i18n``
   (catalogues, per-language fields), ``synthetic`` (test and benchmark data only),
-  ``cli`` (``python -m mapping``).
+  ``cli`` (``python -m mapping``);
+- ``usage`` (per-venue counts of the visitor pages, batched into the members' database).
 
 Modules starting with ``_`` are private helpers; nothing outside their package uses them.
 """
@@ -20,6 +21,6 @@ from __future__ import annotations
 
 __all__ = [
     "calendar", "cli", "clock", "distance", "events", "explore", "hours", "i18n", "io",
-    "query", "render", "schema", "seasons", "settings", "synthetic", "text", "validate",
-    "whats_on",
+    "query", "render", "schema", "seasons", "settings", "synthetic", "text", "usage",
+    "validate", "whats_on",
 ]

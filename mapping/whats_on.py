@@ -112,6 +112,13 @@ def list_page(view: WhatsOn, limit: int) -> ListPage:
     return ListPage(ongoing, days, unconfirmed, max(0, limit) - left, total)
 
 
+def page_venues(page: ListPage) -> tuple[str, ...]:
+    """The venues of the cards on screen, each once, in list order: the page counts them
+    as shown (:mod:`mapping.usage`), and "show more" only adds venues at the end."""
+    frames = [page.ongoing, *(g for _, g in page.days), *(g for _, g in page.unconfirmed)]
+    return tuple(dict.fromkeys(str(v) for frame in frames for v in frame["venue_id"]))
+
+
 def default_range(now: datetime) -> tuple[date, date]:
     """Today to 30 days ahead (the "next 30 days" preset)."""
     return now.date(), now.date() + timedelta(days=DEFAULT_DAYS)

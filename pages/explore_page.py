@@ -9,6 +9,11 @@ Below the map, the nearest-first list (``mapping.components.near_list``) selects
 Organisations without a place to visit are left out of the list and of the "open"
 results unless the visitor ticks "include organisations" or searches by text; with a
 time filter, venues whose hours are unknown are counted and can be included.
+
+Usage (``mapping.usage``, no personal data): the entries on screen in the list count as
+shown once per change of the list, and a card counts as opened when the selected venue
+changes to a new one (list pick, marker click, ``?venue=`` link); see
+``pages.shared.count_shown`` and ``count_opened``. Both only add to memory.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from mapping.components import locate, near_list
 from mapping.distance import walk_model
 from mapping.query import VenueFilter
 from pages.shared import (
+    count_opened,
+    count_shown,
     current_language,
     dataset,
     link_notice,
@@ -160,6 +167,7 @@ if timed:
 if url_choice("venue", ["", *shown["id"]], ""):
     refused.append(tr("params.venue"))
 selected = st.session_state["venue"] or None
+count_opened(data, selected, now.date())
 link_notice(refused)
 if bad_point and picked_point.refused:
     st.warning(tr("params.bad_point", start=start[2]), icon=":material/wrong_location:")
@@ -191,6 +199,7 @@ def _include_unknown() -> None:
 listed, left_out = explore.nearest_first(data, venue_filter, lang, start, hide_orgs)
 offer_unknown = timed and unknown_hours > 0 and not include_unknown
 if listed.empty:
+    count_shown(data, "explore", (), now.date())
     st.info(tr("filters.none_unknown_hours", count=unknown_hours) if offer_unknown
             else tr("filters.none"))
 else:
@@ -200,6 +209,7 @@ else:
                                listed["id"], selected)
     entries = explore.nearest_entries(data, venue_filter, lang, start, hide_orgs, limit,
                                       moment, timed)
+    count_shown(data, "explore", [e["id"] for e in entries], now.date())
     near_list.near_list(
         near_list.data(entries, selected=selected, total=len(listed),
                        label=tr("near.list_label", start=start[2]),

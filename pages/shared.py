@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import streamlit as st
 
-from mapping import i18n, params, render
+from mapping import i18n, params, render, store, usage
 from mapping._errors import DataError, Problem
 from mapping.io import Dataset, load_dataset
 from mapping.settings import DATA_ENV_VAR, CityProfile, data_dir, load_city
@@ -20,6 +22,8 @@ from mapping.text import css_string
 from mapping.text import markdown_literal as md
 
 LANG_KEY = "lang"
+USAGE_SHOWN = "_usage_shown_"  # + list name: (day, venue ids) this session last counted
+USAGE_OPENED = "_usage_opened"  # the selected venue id this session last saw ("" = none)
 _LOG = logging.getLogger(__name__)
 # What this script run served: (folder, dataset or None, problems). A run is one thread
 # and every run starts with app.py's dataset(), which refreshes it; the texts of the run
@@ -293,3 +297,36 @@ def show_map(payload: render.MapPayload, city: CityProfile, *, key: str, height:
         return st_folium(render.base_map(city), key=key, height=height,
                          use_container_width=True, returned_objects=returned_objects or [],
                          feature_group_to_add=render.venue_layers(payload))
+
+
+def usage_recorder(data: Dataset) -> usage.UsageRecorder:
+    """The process-wide usage recorder of this town's database (``mapping.store``)."""
+    return usage.recorder(store.database_path(data.city, data.folder))
+
+
+def count_shown(data: Dataset, list_name: str, venue_ids: Iterable[str], day: date) -> None:
+    """Count the venues of a result list on screen as shown, once per change.
+
+    Streamlit reruns the page on every interaction, so the session remembers the ids it
+    last counted for ``list_name`` (and the day): a rerun that shows the same list counts
+    nothing, a list grown by "show more" counts only the new entries
+    (:func:`mapping.usage.to_count`). Memory only; the recorder writes in the background.
+    """
+    ids = tuple(venue_ids)
+    key = USAGE_SHOWN + list_name
+    remembered = st.session_state.get(key)
+    previous = remembered[1] if remembered and remembered[0] == day else ()
+    st.session_state[key] = (day, ids)
+    new = usage.to_count(previous, ids)
+    if new:
+        usage_recorder(data).shown(new, day)
+
+
+def count_opened(data: Dataset, venue_id: str | None, day: date) -> None:
+    """Count a card open when the selected venue changes to a new one (a list pick, a
+    marker click, a ``?venue=`` link); a rerun with the same selection counts nothing,
+    and closing then reopening a card counts again."""
+    previous = st.session_state.get(USAGE_OPENED, "")
+    st.session_state[USAGE_OPENED] = venue_id or ""
+    if venue_id and venue_id != previous:
+        usage_recorder(data).opened(venue_id, day)

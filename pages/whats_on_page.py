@@ -17,6 +17,8 @@ each setting the other two in a callback (before the page runs):
 
 The list comes first (on a phone it is above the chart and the map; on a wide screen
 the chart and map sit beside it). Venue links switch to Explore with ``?venue=<id>``.
+The venues of the event cards on screen count as shown (``mapping.usage``), once per
+change of the list (``pages.shared.count_shown``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from mapping.i18n import plural
 from mapping.text import markdown_literal as md
 from mapping.text import slug
 from pages.shared import (
+    count_shown,
     current_language,
     dataset,
     link_notice,
@@ -192,6 +195,7 @@ with listing:
             st.caption(plural("whats_on.left_out", lang, view.left_out))
 
     cards = whats_on.list_page(view, _shown_cards(view_key))
+    count_shown(data, "whats_on", whats_on.page_venues(cards), today)
     if not cards.ongoing.empty:
         st.subheader(tr("whats_on.ongoing_heading"))
         st.caption(plural("whats_on.ongoing_note", lang, whats_on.LONG_RUNNING_DAYS))
