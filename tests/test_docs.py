@@ -208,6 +208,7 @@ DYNAMIC_PREFIXES: dict[str, str | None] = {
     "map.": LITERAL,  # render's _labels: the card's labels ("wheelchair.yes", ...)
     "events.column.": LITERAL,  # events' events_table: the CLI table's header
     "whats_on.preset.": LITERAL,  # whats_on.preset_label: the range presets (PRESETS)
+    "submissions.field.": LITERAL,  # submissions.forms.field_label: title/description
 }
 # Keys kept although no code reads them yet: the season names the planning page will
 # read (``off_season_months``/``peak_months``). None exist in the catalogues today.
