@@ -11,7 +11,9 @@ Modules by concern, each public one listed in ``__all__``:
 - ``explore`` and ``whats_on`` (what each page shows, as plain values);
 - ``render`` (the one map builder), ``text`` (the one escaping helper), ``i18n``
   (catalogues, per-language fields), ``synthetic`` (test and benchmark data only),
-  ``cli`` (``python -m mapping``).
+  ``cli`` (``python -m mapping``);
+- ``store`` (the members' SQLite database), ``submissions`` (members' suggestions:
+  the form's checks, the pending table, the reviewer's apply and reject).
 
 Modules starting with ``_`` are private helpers; nothing outside their package uses them.
 """
@@ -20,6 +22,6 @@ from __future__ import annotations
 
 __all__ = [
     "calendar", "cli", "clock", "distance", "events", "explore", "hours", "i18n", "io",
-    "query", "render", "schema", "seasons", "settings", "synthetic", "text", "validate",
-    "whats_on",
+    "query", "render", "schema", "seasons", "settings", "store", "submissions", "synthetic",
+    "text", "validate", "whats_on",
 ]

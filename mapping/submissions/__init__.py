@@ -80,6 +80,8 @@ Applying (:func:`~mapping.submissions.review.apply`)
     - Only the record concerned changes: the file is edited as JSON/CSV text, not
       round-tripped through a data frame, so every other record keeps its properties
       and their order, and the file its layout.
+    - The whole resulting folder is validated (as ``import`` does): an error the folder
+      did not already have refuses the change, and nothing is written.
 """
 
 from __future__ import annotations

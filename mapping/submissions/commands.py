@@ -81,8 +81,8 @@ def summary_line(item: Submission) -> str:
     """One line per suggestion: number, status, when, kind, what it concerns, fields."""
     about = item.venue_id or str(item.fields.get("name", ""))
     names = ", ".join(k for k in item.fields if k != "venue_id")
-    return (f"{item.reference}\t{item.status}\t{item.created:%Y-%m-%d %H:%M}Z\t"
-            f"{item.kind}\t{about}\t{names}")
+    return "  ".join((item.reference, item.status, f"{item.created:%Y-%m-%d %H:%M}Z",
+                      item.kind, about, names))
 
 
 def details(item: Submission) -> str:

@@ -26,7 +26,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as default
 from datetime import datetime
 from typing import Any
 
@@ -69,7 +70,7 @@ class FieldProblem:
 
     field: str
     key: str
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = default(default_factory=dict)
 
     def text(self, lang: str) -> str:
         """The message in ``lang`` (a plural table when the key is one)."""

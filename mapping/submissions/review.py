@@ -12,8 +12,9 @@ How :func:`apply` keeps the data safe:
    from its current bytes: only the record concerned changes, every other record keeps
    its properties, their order and the file's layout (indent, line endings);
 4. the whole resulting folder is validated by :func:`mapping.validate.validate_folder`
-   (the ``validate`` command's validator) in a temporary copy; any error refuses the
-   change and names file, record and field;
+   (the ``validate`` command's validator) in a temporary copy, exactly as ``import``
+   does (:func:`mapping.imports.venues.new_problems`): an error the folder did not
+   already have refuses the change and names file, record and field;
 5. the file is written by :func:`mapping.files.atomic_write` (temp file + rename), and
    only then is the suggestion marked applied. A failure anywhere leaves the data files
    as they were and the suggestion pending.
@@ -25,30 +26,25 @@ import csv
 import io
 import json
 import re
-import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from mapping import clock, seasons, store
-from mapping._errors import WARNING, Problem
+from mapping._errors import Problem
 from mapping.files import atomic_write
 from mapping.i18n import t
+from mapping.imports.venues import new_problems
 from mapping.io import Dataset, load_dataset
 from mapping.settings import CityProfile, data_dir
 from mapping.submissions import forms, ledger
 from mapping.submissions.forms import ANNUAL_TBC, EVENT, UPDATE, VENUE, WEEKLY, FieldProblem
 from mapping.submissions.ledger import APPLIED, PENDING, REJECTED, Submission
 from mapping.text import slug
-from mapping.validate import SLUG, validate_folder
+from mapping.validate import SLUG
 
 VENUES_FILE, EVENTS_FILE = "venues.geojson", "events.csv"
-CHECKED_FILES = ("city.toml", "categories.csv", "event_categories.csv", "places.geojson",
-                 VENUES_FILE, EVENTS_FILE)
-"""The files :func:`mapping.validate.validate_folder` reads: copied to check a change."""
-
 APPLIED_FIELDS = ("opening_hours", "website", "phone", "email", "visit")
 """Venue fields a suggestion writes as typed (and every ``description_<lang>``)."""
 
@@ -164,7 +160,7 @@ def apply(folder: str | Path | None, number: int, *, db: str | Path | None = Non
             item = _pending(conn, number)
             clean = forms.check(data, item.kind, item.fields)
             name, payload, record = merged(root, data, item, clean)
-            problems = check_merged(root, name, payload)
+            problems = new_problems(root, {name: payload})
             if problems:
                 msg = (f"{item.reference} not applied: {name} would have "
                        f"{len(problems)} problem(s); nothing was changed")
@@ -205,18 +201,6 @@ def _pending(conn: Any, number: int) -> Submission:
         msg = f"{item.reference} was already {item.status} on {when}; nothing to do"
         raise ReviewError(msg)
     return item
-
-
-def check_merged(root: Path, name: str, payload: bytes) -> list[Problem]:
-    """The errors :func:`validate_folder` finds in ``root`` with ``name`` replaced by
-    ``payload`` (checked in a temporary copy: the real folder is not touched)."""
-    with tempfile.TemporaryDirectory(prefix="kcm-review-") as tmp:
-        copy = Path(tmp)
-        for file in CHECKED_FILES:
-            if (root / file).is_file():
-                shutil.copyfile(root / file, copy / file)
-        (copy / name).write_bytes(payload)
-        return [p for p in validate_folder(copy) if p.level != WARNING]
 
 
 # --------------------------------------------------------------------------- merging
