@@ -7,6 +7,7 @@ import dataclasses
 import json
 import os
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,10 +16,11 @@ import pytest
 from mapping import cli, i18n
 from mapping import submissions as sub
 from mapping.io import Dataset, load_dataset
-from mapping.submissions import ledger
+from mapping.submissions import ledger, review
 from mapping.text import escape
+from mapping.validate import validate_folder
 
-from .conftest import YEAR
+from .conftest import REPO_DATA, YEAR, writable_copy
 
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 PAYLOADS = ("<script>alert(1)</script> & <b>bold</b>", "${alert(1)}", "{{7*7}}",
@@ -240,6 +242,31 @@ def test_apply_keeps_every_other_record_and_the_file_layout(mini_copy, data, db)
     assert raw == json.dumps(after, indent=2, ensure_ascii=False) + "\n"
 
 
+def test_apply_on_the_town_data_keeps_its_layout_and_other_records(tmp_path, db):
+    folder = writable_copy(REPO_DATA, tmp_path / "kotor")
+    path = folder / "venues.geojson"
+    before_text = path.read_text(encoding="utf-8")
+    before = json.loads(before_text)
+    town = load_dataset(folder, enrich=False)
+    venue_id = before["features"][5]["properties"]["id"]
+    numbers = [sub.submit(town, sub.UPDATE, {"venue_id": venue_id, "phone": "+382 32 000 000"},
+                          db=db, now=NOW),
+               sub.submit(town, sub.VENUE, _venue(), db=db, now=NOW)]
+    for number in numbers:
+        sub.apply(folder, number, db=db)
+    after_text = path.read_text(encoding="utf-8")
+    after = json.loads(after_text)
+    assert after_text == json.dumps(after, indent=1, ensure_ascii=False) + "\n"  # its layout
+    assert len(after["features"]) == len(before["features"]) + 1
+    others = [i for i in range(len(before["features"])) if i != 5]
+    assert [after["features"][i] for i in others] == [before["features"][i] for i in others]
+    new = after["features"][-1]["properties"]
+    assert list(new)[:3] == list(before["features"][0]["properties"])[:3]  # the file's order
+    assert sub.apply(folder, sub.submit(town, sub.EVENT, _event(venue_id=venue_id), db=db),
+                     db=db).status == "applied"
+    assert validate_folder(folder) == []
+
+
 def test_hours_citation_moves_to_source_when_the_hours_change(mini_copy, data, db):
     path = mini_copy / "venues.geojson"
     doc = json.loads(path.read_text(encoding="utf-8"))
@@ -346,6 +373,40 @@ def test_a_failed_rename_leaves_the_files_and_the_suggestion_as_they_were(
     assert sub.get(mini_copy, number, db=db).status == "pending"
     assert sub.apply(mini_copy, number, db=db).status == "applied"  # and it still can be
     assert (mini_copy / target).read_bytes() != files[target]
+
+
+def test_a_file_changed_during_the_check_is_not_overwritten(mini_copy, data, db, monkeypatch):
+    number = sub.submit(data, sub.UPDATE, {"venue_id": "museum-sea", "visit": "no"}, db=db)
+    path = mini_copy / "venues.geojson"
+    edited = path.read_bytes().replace(b'"wheelchair": "no"', b'"wheelchair": "limited"')
+
+    def edit_meanwhile(folder: Path, replacements: dict[str, bytes]) -> list[object]:
+        path.write_bytes(edited)  # the coordinator saves a hand edit during the check
+        return []
+
+    monkeypatch.setattr(review, "new_problems", edit_meanwhile)
+    with pytest.raises(sub.ReviewError, match="changed while it was being checked"):
+        sub.apply(mini_copy, number, db=db)
+    assert path.read_bytes() == edited
+    assert sub.get(mini_copy, number, db=db).status == "pending"
+
+
+def test_the_hourly_limit_holds_under_simultaneous_posts(data, db):
+    town = dataclasses.replace(data, city=dataclasses.replace(data.city,
+                                                              max_pending_per_hour=3))
+
+    def post(i: int) -> str:
+        try:
+            sub.submit(town, sub.UPDATE, {"venue_id": "gal-durkovic", "phone": f"+382 {i:06d}"},
+                       db=db)
+        except sub.TooMany:
+            return "refused"
+        return "stored"
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        outcomes = list(pool.map(post, range(12)))
+    assert sorted(outcomes).count("stored") == 3
+    assert _rows(db) == 3
 
 
 def test_apply_twice_is_refused_and_reject_keeps_the_record(mini_copy, data, db):

@@ -5,19 +5,22 @@ the reviewer's command line (``python -m mapping submissions …``).
 
 How :func:`apply` keeps the data safe:
 
-1. the suggestion is read and locked (``BEGIN IMMEDIATE``): a second reviewer waits,
-   then finds it no longer pending, so nothing is applied twice;
-2. its fields are checked again (:func:`mapping.submissions.forms.check`);
-3. the one file it changes (``venues.geojson`` or ``events.csv``) is rebuilt in memory
+1. the suggestion must be pending, and its fields are checked again
+   (:func:`mapping.submissions.forms.check`);
+2. the one file it changes (``venues.geojson`` or ``events.csv``) is rebuilt in memory
    from its current bytes: only the record concerned changes, every other record keeps
-   its properties, their order and the file's layout (indent, line endings);
-4. the whole resulting folder is validated by :func:`mapping.validate.validate_folder`
+   its properties, their order and the file's layout (JSON indent, CSV line endings);
+3. the whole resulting folder is validated by :func:`mapping.validate.validate_folder`
    (the ``validate`` command's validator) in a temporary copy, exactly as ``import``
    does (:func:`mapping.imports.venues.new_problems`): an error the folder did not
    already have refuses the change and names file, record and field;
-5. the file is written by :func:`mapping.files.atomic_write` (temp file + rename), and
-   only then is the suggestion marked applied. A failure anywhere leaves the data files
-   as they were and the suggestion pending.
+4. then, in one short ``BEGIN IMMEDIATE`` transaction (the validation runs outside it,
+   so the web form's inserts never wait for it): the suggestion must still be pending
+   (another reviewer may have been quicker) and the file still hold the bytes the
+   change was built from (else: refused, run ``apply`` again — no change is lost); the
+   file is written by :func:`mapping.files.atomic_write` (temp file + rename) and the
+   suggestion marked applied. A failure anywhere leaves the data files as they were
+   and the suggestion pending.
 """
 
 from __future__ import annotations
@@ -26,10 +29,11 @@ import csv
 import io
 import json
 import re
+import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from mapping import clock, seasons, store
 from mapping._errors import Problem
@@ -37,7 +41,7 @@ from mapping.files import atomic_write
 from mapping.i18n import t
 from mapping.imports.venues import new_problems
 from mapping.io import Dataset, load_dataset
-from mapping.settings import CityProfile, data_dir
+from mapping.settings import CityProfile, data_dir, load_city
 from mapping.submissions import forms, ledger
 from mapping.submissions.forms import ANNUAL_TBC, EVENT, UPDATE, VENUE, WEEKLY, FieldProblem
 from mapping.submissions.ledger import APPLIED, PENDING, REJECTED, Submission
@@ -131,7 +135,7 @@ def listed(folder: str | Path | None, status: str | None = PENDING, *,
            db: str | Path | None = None) -> list[Submission]:
     """Suggestions with ``status`` (``None``: all), oldest first."""
     root = data_dir(folder)
-    city = load_dataset(root, enrich=False).city
+    city = load_city(root / "city.toml")
     with ledger.opened(database(city, root, db)) as conn:
         return ledger.listed(conn, status)
 
@@ -139,7 +143,7 @@ def listed(folder: str | Path | None, status: str | None = PENDING, *,
 def get(folder: str | Path | None, number: int, *, db: str | Path | None = None) -> Submission:
     """Suggestion ``number``; :class:`ReviewError` when there is none."""
     root = data_dir(folder)
-    city = load_dataset(root, enrich=False).city
+    city = load_city(root / "city.toml")
     with ledger.opened(database(city, root, db)) as conn:
         return _existing(conn, number)
 
@@ -156,18 +160,23 @@ def apply(folder: str | Path | None, number: int, *, db: str | Path | None = Non
     root = data_dir(folder)
     data = load_dataset(root, enrich=False)
     with ledger.opened(database(data.city, root, db)) as conn:
-        with ledger.transaction(conn):
-            item = _pending(conn, number)
-            clean = forms.check(data, item.kind, item.fields)
-            name, payload, record = merged(root, data, item, clean)
-            problems = new_problems(root, {name: payload})
-            if problems:
-                msg = (f"{item.reference} not applied: {name} would have "
-                       f"{len(problems)} problem(s); nothing was changed")
-                raise ReviewError(msg, problems)
-            with atomic_write(root / name) as fh:
-                fh.write(payload)
-            ledger.decide(conn, number, APPLIED, now or ledger.utc_now(), record=record)
+        item = _pending(conn, number)
+        clean = forms.check(data, item.kind, item.fields)
+        change = merged(root, data, item, clean)
+        problems = new_problems(root, {change.file: change.after})
+        if problems:
+            msg = (f"{item.reference} not applied: {change.file} would have "
+                   f"{len(problems)} problem(s); nothing was changed")
+            raise ReviewError(msg, problems)
+        with ledger.transaction(conn):  # short: the form's inserts wait for it
+            _pending(conn, number)  # another reviewer may have been quicker
+            if (root / change.file).read_bytes() != change.before:
+                msg = (f"{item.reference} not applied: {change.file} changed while it was "
+                       "being checked; nothing was changed, run apply again")
+                raise ReviewError(msg)
+            with atomic_write(root / change.file) as fh:
+                fh.write(change.after)
+            ledger.decide(conn, number, APPLIED, now or ledger.utc_now(), record=change.record)
         return _existing(conn, number)
 
 
@@ -178,7 +187,7 @@ def reject(folder: str | Path | None, number: int, reason: str, *,
         msg = "a rejection needs a reason (--reason TEXT): the member may ask why"
         raise ReviewError(msg)
     root = data_dir(folder)
-    city = load_dataset(root, enrich=False).city
+    city = load_city(root / "city.toml")
     with ledger.opened(database(city, root, db)) as conn:
         with ledger.transaction(conn):
             _pending(conn, number)
@@ -186,7 +195,7 @@ def reject(folder: str | Path | None, number: int, reason: str, *,
         return _existing(conn, number)
 
 
-def _existing(conn: Any, number: int) -> Submission:
+def _existing(conn: sqlite3.Connection, number: int) -> Submission:
     item = ledger.get(conn, number)
     if item is None:
         msg = f"no suggestion {ledger.reference(number)}"
@@ -194,7 +203,7 @@ def _existing(conn: Any, number: int) -> Submission:
     return item
 
 
-def _pending(conn: Any, number: int) -> Submission:
+def _pending(conn: sqlite3.Connection, number: int) -> Submission:
     item = _existing(conn, number)
     if item.status != PENDING:
         when = item.decided.date().isoformat() if item.decided else "?"
@@ -206,12 +215,22 @@ def _pending(conn: Any, number: int) -> Submission:
 # --------------------------------------------------------------------------- merging
 
 
-def merged(root: Path, data: Dataset, item: Submission, clean: Mapping[str, Any]
-           ) -> tuple[str, bytes, str]:
-    """``(file name, new bytes, record id)`` of the data with ``item`` applied."""
+class Change(NamedTuple):
+    """One file's bytes before and after a suggestion, and the record it writes."""
+
+    file: str
+    before: bytes
+    after: bytes
+    record: str
+
+
+def merged(root: Path, data: Dataset, item: Submission, clean: Mapping[str, Any]) -> Change:
+    """The change that applies ``item`` (already checked: ``clean``) to the folder."""
     day = item.created.date().isoformat()
     if item.kind == EVENT:
-        return _with_event(root / EVENTS_FILE, data, clean, day)
+        raw = (root / EVENTS_FILE).read_bytes()
+        after, record = _with_event(raw, data, clean, day)
+        return Change(EVENTS_FILE, raw, after, record)
     raw = (root / VENUES_FILE).read_bytes()
     doc = json.loads(raw)
     if item.kind == UPDATE:
@@ -221,7 +240,7 @@ def merged(root: Path, data: Dataset, item: Submission, clean: Mapping[str, Any]
     else:
         msg = f"{item.reference}: unknown kind {item.kind!r}"
         raise ReviewError(msg)
-    return VENUES_FILE, dump_like(doc, raw), record
+    return Change(VENUES_FILE, raw, dump_like(doc, raw), record)
 
 
 def dump_like(doc: Any, original: bytes) -> bytes:
@@ -325,11 +344,11 @@ def unique_id(text: object, taken: set[Any], default: str) -> str:
     return found
 
 
-def _with_event(path: Path, data: Dataset, clean: Mapping[str, Any], day: str
-                ) -> tuple[str, bytes, str]:
-    """``events.csv`` with one row appended (the file's bytes kept before it); a column
-    the row needs and the file lacks is added, rewriting the rows with empty cells."""
-    raw = path.read_bytes()
+def _with_event(raw: bytes, data: Dataset, clean: Mapping[str, Any], day: str
+                ) -> tuple[bytes, str]:
+    """``events.csv`` (``raw``) with one row appended (the file's bytes kept before it),
+    and the new id; a column the row needs and the file lacks is added, rewriting the
+    rows with empty cells."""
     text = raw.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline="")))
     if not rows:
@@ -343,10 +362,10 @@ def _with_event(path: Path, data: Dataset, clean: Mapping[str, Any], day: str
     line_end = "\r\n" if "\r\n" in text.split("\n", 1)[0] + "\n" else "\n"
     added = [c for c, v in row.items() if v and c not in header]
     if added:
-        return EVENTS_FILE, _rewritten(raw, rows, added, row, line_end), row["id"]
+        return _rewritten(raw, rows, added, row, line_end), row["id"]
     line = _csv_line([row.get(c, "") for c in header], line_end)
     joiner = b"" if raw.endswith((b"\n", b"\r")) else line_end.encode()
-    return EVENTS_FILE, raw + joiner + line.encode("utf-8"), row["id"]
+    return raw + joiner + line.encode("utf-8"), row["id"]
 
 
 def _event_row(clean: Mapping[str, Any], languages: Sequence[str], header: Sequence[str],
