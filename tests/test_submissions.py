@@ -495,3 +495,10 @@ def test_cli_apply_names_the_refused_field(mini_copy, db, capsys):
                          {"venue_id": "gal-durkovic", "website": "javascript:alert(1)"})
     assert cli.main(["submissions", "apply", str(number), str(mini_copy)]) == 1
     assert "website: expected a web address" in capsys.readouterr().err
+
+
+def test_cli_names_a_database_it_cannot_use(mini_copy, db, capsys):
+    db.write_bytes(b"this is not a database, only text that looks nothing like SQLite")
+    assert cli.main(["submissions", "list", str(mini_copy)]) == 1
+    err = capsys.readouterr().err
+    assert f"error: members' database {db}" in err and "Traceback" not in err

@@ -10,6 +10,7 @@ terminal-safe printer: a suggestion's text cannot drive the reviewer's terminal.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -61,7 +62,8 @@ def run(args: argparse.Namespace, say: Say) -> int:
             items = review.listed(args.folder, status)
             for item in items:
                 say(summary_line(item))
-            say(f"{len(items)} suggestion(s) ({args.status})")
+            say(f"{len(items)} suggestion(s) ({args.status}) in "
+                f"{review.database_of(args.folder)}")
         elif args.action == "show":
             say(details(review.get(args.folder, args.id)))
         elif args.action == "apply":
@@ -73,6 +75,9 @@ def run(args: argparse.Namespace, say: Say) -> int:
     except (ReviewError, Refused) as exc:
         for line in str(exc).splitlines():
             say(line, sys.stderr)
+        return 1
+    except sqlite3.Error as exc:  # locked past the busy timeout, not a database, …
+        say(f"error: members' database {review.database_of(args.folder)}: {exc}", sys.stderr)
         return 1
     return 0
 

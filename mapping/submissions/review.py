@@ -74,6 +74,13 @@ def database(city: CityProfile, folder: str | Path, db: str | Path | None = None
     return Path(db) if db is not None else store.database_path(city, folder)
 
 
+def database_of(folder: str | Path | None, db: str | Path | None = None) -> Path:
+    """The members' database of the data folder ``folder`` (its ``city.toml`` may name
+    it): what ``list``, ``show`` and ``reject`` open."""
+    root = data_dir(folder)
+    return database(load_city(root / "city.toml"), root, db)
+
+
 def source_text(day: str) -> str:
     """The citation an applied suggestion adds to ``source``."""
     return f"submitted by the venue, {day}, reviewed"
@@ -134,17 +141,13 @@ def describe_hours(value: str, lang: str, city: CityProfile, *, year: int | None
 def listed(folder: str | Path | None, status: str | None = PENDING, *,
            db: str | Path | None = None) -> list[Submission]:
     """Suggestions with ``status`` (``None``: all), oldest first."""
-    root = data_dir(folder)
-    city = load_city(root / "city.toml")
-    with ledger.opened(database(city, root, db)) as conn:
+    with ledger.opened(database_of(folder, db)) as conn:
         return ledger.listed(conn, status)
 
 
 def get(folder: str | Path | None, number: int, *, db: str | Path | None = None) -> Submission:
     """Suggestion ``number``; :class:`ReviewError` when there is none."""
-    root = data_dir(folder)
-    city = load_city(root / "city.toml")
-    with ledger.opened(database(city, root, db)) as conn:
+    with ledger.opened(database_of(folder, db)) as conn:
         return _existing(conn, number)
 
 
@@ -186,9 +189,7 @@ def reject(folder: str | Path | None, number: int, reason: str, *,
     if not reason.strip():
         msg = "a rejection needs a reason (--reason TEXT): the member may ask why"
         raise ReviewError(msg)
-    root = data_dir(folder)
-    city = load_city(root / "city.toml")
-    with ledger.opened(database(city, root, db)) as conn:
+    with ledger.opened(database_of(folder, db)) as conn:
         with ledger.transaction(conn):
             _pending(conn, number)
             ledger.decide(conn, number, REJECTED, now or ledger.utc_now(), reason=reason)
