@@ -12,7 +12,10 @@ Modules by concern, each public one listed in ``__all__``:
 - ``render`` (the one map builder), ``text`` (the one escaping helper), ``i18n``
   (catalogues, per-language fields), ``synthetic`` (test and benchmark data only),
   ``cli`` (``python -m mapping``);
-- ``usage`` (per-venue counts of the visitor pages, batched into the members' database).
+- ``store`` (the members' SQLite database), ``usage`` (per-venue counts of the visitor
+  pages, batched into it), ``submissions`` (members' suggestions: the form's checks,
+  the pending table, the reviewer's apply and reject), ``members`` (what the members'
+  page computes for one venue and for the cluster), ``member_charts`` (its charts).
 
 Modules starting with ``_`` are private helpers; nothing outside their package uses them.
 """
@@ -21,6 +24,6 @@ from __future__ import annotations
 
 __all__ = [
     "calendar", "cli", "clock", "distance", "events", "explore", "hours", "i18n", "io",
-    "query", "render", "schema", "seasons", "settings", "synthetic", "text", "usage",
-    "validate", "whats_on",
+    "member_charts", "query", "render", "schema", "seasons", "settings", "store",
+    "submissions", "synthetic", "text", "usage", "validate", "whats_on",
 ]

@@ -1,6 +1,7 @@
 """The command line: ``python -m mapping validate|info|export|events|gaps|report [DIR] …``
 and ``import FILE --into DIR``, ``import-events FILE --into DIR``
-(:mod:`mapping.imports.commands`).
+(:mod:`mapping.imports.commands`), ``submissions list|show|apply|reject …``
+(:mod:`mapping.submissions.commands`).
 
 Exit codes: 0 success, 1 the data has problems (one line each,
 ``file:record:field: message``) or a file cannot be written, 2 bad arguments (argparse
@@ -50,6 +51,7 @@ from mapping.imports import commands as import_commands
 from mapping.io import Dataset, load_dataset
 from mapping.schema import in_cluster
 from mapping.settings import data_dir
+from mapping.submissions import commands as submission_commands
 from mapping.validate import validate_folder
 
 
@@ -89,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="write here instead of stdout (- is stdout)")
     import_commands.add_parsers(sub)
     planning.add_parsers(sub, folder_arg, _out_path)
+    submission_commands.add_parsers(sub, folder_arg)
     return parser
 
 
@@ -121,6 +124,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             return import_commands.run(args, _say)
         if args.command == "validate":
             return _validate(args.folder)
+        if args.command == submission_commands.COMMAND:
+            return submission_commands.run(args, _say)
         dataset = load_dataset(args.folder)
         if args.command == "info":
             _say(info_text(dataset, args.lang))

@@ -114,46 +114,46 @@ def hours_field(prefix: str) -> None:
                           max_chars=limits["opening_hours"])
     if not (value or "").strip():
         return
-    problem, lines = submissions.describe_hours(value, lang, city)
+    problem, lines = submissions.describe_hours(value, lang, city, year=today.year)
     if problem is not None:
-        st.error(problem)
+        st.error(md(problem.text(lang)))
     else:
-        st.success("\n\n".join(md(line) for line in lines))
+        st.success(md(tr("mpage.hours_read", hours="; ".join(lines))))
 
 
 def text_fields(prefix: str, names: list[str]) -> None:
-    """Plain text inputs; descriptions (``description_<lang>``) as text areas."""
+    """Plain text inputs; descriptions and the note as text areas."""
     for name in names:
-        label = field_label(name)
-        if name.startswith(("description_", "note")):
-            st.text_area(label, key=f"{prefix}_{name}", max_chars=limits.get(name, 2000))
+        label = submissions.field_label(name, lang)
+        if name.startswith("description_") or name == "note":
+            st.text_area(label, key=f"{prefix}_{name}", max_chars=limits[name])
         else:
-            st.text_input(label, key=f"{prefix}_{name}", max_chars=limits.get(name, 500))
+            st.text_input(label, key=f"{prefix}_{name}", max_chars=limits[name])
 
 
-def field_label(name: str) -> str:
-    """A field's label; per-language fields name their language."""
-    base, _, field_lang = name.rpartition("_")
-    if base in ("description", "title") and field_lang in city.languages:
-        return tr(f"mpage.field_{base}", language=field_lang.upper())
-    return tr(f"mpage.field_{name}")
+def choice_field(prefix: str, name: str, values: tuple[str, ...], *, empty: bool) -> None:
+    """A select box of a field's allowed values (``empty``: "don't know" first)."""
+    options = ["", *values] if empty else list(values)
+    st.selectbox(submissions.field_label(name, lang), options, key=f"{prefix}_{name}",
+                 format_func=lambda v: submissions.choice_label(name, v, lang) if v
+                 else tr("mpage.unknown_choice"))
 
 
 def send(kind: str, prefix: str, venue: str | None) -> None:
     """Store the filled fields as a pending suggestion and say its reference, or say
-    what each refused field needs (nothing is stored then)."""
-    fields = {name: st.session_state.get(f"{prefix}_{name}", "")
-              for name in submissions.field_names(kind, city.languages)}
+    what each refused field needs (nothing is stored then). A callback: it runs before
+    the widgets, so a stored suggestion empties the form."""
+    names = submissions.field_names(kind, city.languages)
+    fields = {name: st.session_state.get(f"{prefix}_{name}", "") for name in names}
     if venue is not None:
         fields["venue_id"] = venue
     try:
-        number = submissions.submit(db_path, data, kind, fields, now=clock.utc_now())
+        number = submissions.submit(data, kind, fields, db=db_path)
     except submissions.Refused as refused:
         st.session_state[f"_{prefix}_result"] = ("error", refused.messages(lang))
         return
-    st.session_state[f"_{prefix}_result"] = ("success", [tr(
-        "mpage.sent", reference=submissions.reference(number))])
-    for name in submissions.field_names(kind, city.languages):
+    st.session_state[f"_{prefix}_result"] = ("success", [submissions.thanks(number, lang)])
+    for name in names:
         st.session_state.pop(f"{prefix}_{name}", None)
 
 
@@ -175,11 +175,8 @@ def update_part(venue: str) -> None:
     hours_field("upd")
     text_fields("upd", [f"description_{code}" for code in city.languages])
     text_fields("upd", ["website", "phone", "email"])
-    visit_labels = {"": tr("mpage.unknown_choice"), **{
-        v: tr(f"mpage.visit_{v}") for v in VISIT_VALUES}}
-    st.selectbox(tr("mpage.field_visit"), list(visit_labels), key="upd_visit",
-                 format_func=visit_labels.get)
-    st.markdown(f"**{tr('mpage.location')}**")
+    choice_field("upd", "visit", VISIT_VALUES, empty=True)
+    st.markdown(f"**{submissions.field_label('lat', lang)}**")
     location_picker("upd", explore.map_payload(data, VenueFilter(ids=(venue,)), lang,
                                                minute, minute), tr("mpage.new_location"))
     text_fields("upd", ["note"])
@@ -195,20 +192,20 @@ def event_part(venue: str) -> None:
     text_fields("evt", [f"title_{code}" for code in city.languages])
     event_labels = i18n.localized_column(data.event_categories.set_index("id"), "label",
                                          lang, city.languages)
-    st.selectbox(tr("mpage.field_category"), ["", *event_labels.index], key="evt_category",
+    st.selectbox(submissions.field_label("category", lang), ["", *event_labels.index],
+                 key="evt_category",
                  format_func=lambda c: event_labels.get(c, "") or tr("mpage.choose"))
-    timing_labels = {v: tr(f"mpage.timing_{v}") for v in submissions.TIMINGS}
-    st.radio(tr("mpage.field_timing"), list(timing_labels), key="evt_timing",
-             format_func=timing_labels.get, horizontal=True)
+    st.radio(submissions.field_label("timing", lang), list(submissions.TIMINGS),
+             key="evt_timing", horizontal=True,
+             format_func=lambda v: submissions.choice_label("timing", v, lang))
     c1, c2 = st.columns(2)
-    c1.text_input(tr("mpage.field_start"), key="evt_start", placeholder="2026-12-24T19:30",
-                  help=tr("mpage.when_help"), max_chars=16)
-    c2.text_input(tr("mpage.field_end"), key="evt_end", placeholder="2026-12-24T21:00",
-                  help=tr("mpage.when_help"), max_chars=16)
-    free_labels = {"": tr("mpage.unknown_choice"), "yes": tr("mpage.free_yes"),
-                   "no": tr("mpage.free_no")}
-    st.selectbox(tr("mpage.field_free"), list(free_labels), key="evt_free",
-                 format_func=free_labels.get)
+    c1.text_input(submissions.field_label("start", lang), key="evt_start",
+                  placeholder="2026-12-24T19:30", help=tr("mpage.when_help"),
+                  max_chars=limits["start"])
+    c2.text_input(submissions.field_label("end", lang), key="evt_end",
+                  placeholder="2026-12-24T21:00", help=tr("mpage.when_help"),
+                  max_chars=limits["end"])
+    choice_field("evt", "free", submissions.FREE_VALUES, empty=True)
     text_fields("evt", ["price", "url", "organiser", "note"])
     st.button(tr("mpage.send"), key="evt_send", type="primary",
               on_click=send, args=("event", "evt", venue))
@@ -220,9 +217,10 @@ def new_venue_part() -> None:
     st.subheader(tr("mpage.new_heading"))
     st.caption(tr("mpage.new_help"))
     text_fields("new", ["name"])
-    st.selectbox(tr("mpage.field_category"), ["", *category_labels.index], key="new_category",
+    st.selectbox(submissions.field_label("category", lang), ["", *category_labels.index],
+                 key="new_category",
                  format_func=lambda c: category_labels.get(c, "") or tr("mpage.choose"))
-    st.markdown(f"**{tr('mpage.location')}**")
+    st.markdown(f"**{submissions.field_label('lat', lang)}**")
     location_picker("new", explore.map_payload(data, VenueFilter(), lang, minute, minute),
                     tr("mpage.new_location"))
     text_fields("new", ["note", "website", "phone", "email"])

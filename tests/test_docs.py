@@ -209,12 +209,7 @@ DYNAMIC_PREFIXES: dict[str, str | None] = {
     "events.column.": LITERAL,  # events' events_table: the CLI table's header
     "whats_on.preset.": LITERAL,  # whats_on.preset_label: the range presets (PRESETS)
     "mpage.part_": LITERAL,  # members page: the PARTS of the page
-    # members page: a suggestion's fields (mapping.submissions.field_names), the
-    # ``visit`` values (mapping.query.VISIT_VALUES) and event timings (submissions.TIMINGS)
-    "mpage.field_": r"description|title|website|phone|email|note|visit|category|timing"
-                    r"|start|end|free|price|url|organiser|name",
-    "mpage.visit_": r"yes|appointment|no",
-    "mpage.timing_": r"dated|annual_tbc|weekly",
+    "submissions.field.": LITERAL,  # submissions.forms.field_label: title/description
 }
 # Keys kept although no code reads them yet: the season names the planning page will
 # read (``off_season_months``/``peak_months``). None exist in the catalogues today.

@@ -1,0 +1,104 @@
+"""``python -m mapping submissions list|show|apply|reject``: the reviewer's commands.
+
+Kept out of :mod:`mapping.cli`, which only registers them. Exit codes as for every
+command: 0 done, 1 refused (unknown or already decided suggestion, a field that fails
+its check, data that would not validate — nothing changed) or the folder or database
+cannot be used, 2 bad arguments. Text is printed in English, through the CLI's
+terminal-safe printer: a suggestion's text cannot drive the reviewer's terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from mapping.submissions import review
+from mapping.submissions.forms import Refused
+from mapping.submissions.ledger import STATUSES, Submission
+from mapping.submissions.review import ReviewError
+
+COMMAND = "submissions"
+ALL = "all"
+
+Say = Callable[..., None]
+
+
+def add_parsers(sub: Any, folder_arg: Callable[[argparse.ArgumentParser], None]) -> None:
+    """Register ``submissions`` and its four actions on the CLI's subparsers."""
+    parser = sub.add_parser(COMMAND, help="review members' suggestions: list, show, "
+                            "apply or reject them")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    listing = actions.add_parser("list", help="suggestions, oldest first")
+    listing.add_argument("--status", choices=(*STATUSES, ALL), default=STATUSES[0],
+                         help="which ones (default: pending)")
+    folder_arg(listing)
+    for name, text in (("show", "every field of one suggestion"),
+                       ("apply", "merge one into the data files (validated first)"),
+                       ("reject", "refuse one, keeping it with the reason")):
+        action = actions.add_parser(name, help=text)
+        action.add_argument("id", type=_number, metavar="ID", help="its number, 12 or #12")
+        folder_arg(action)
+        if name == "reject":
+            action.add_argument("--reason", required=True, metavar="TEXT",
+                                help="why (kept in the record)")
+
+
+def _number(value: str) -> int:
+    text = value.removeprefix("#")
+    if not text.isdigit():
+        msg = f"expected a suggestion number like 12 or #12, got {value!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return int(text)
+
+
+def run(args: argparse.Namespace, say: Say) -> int:
+    """Run one action; data and file errors go to the caller (:mod:`mapping.cli`)."""
+    try:
+        if args.action == "list":
+            status = None if args.status == ALL else args.status
+            items = review.listed(args.folder, status)
+            for item in items:
+                say(summary_line(item))
+            say(f"{len(items)} suggestion(s) ({args.status}) in "
+                f"{review.database_of(args.folder)}")
+        elif args.action == "show":
+            say(details(review.get(args.folder, args.id)))
+        elif args.action == "apply":
+            item = review.apply(args.folder, args.id)
+            say(f"{item.reference} applied: {item.kind} {item.record}")
+        else:
+            item = review.reject(args.folder, args.id, args.reason)
+            say(f"{item.reference} rejected: {item.reason}")
+    except (ReviewError, Refused) as exc:
+        for line in str(exc).splitlines():
+            say(line, sys.stderr)
+        return 1
+    except sqlite3.Error as exc:  # locked past the busy timeout, not a database, …
+        say(f"error: members' database {review.database_of(args.folder)}: {exc}", sys.stderr)
+        return 1
+    return 0
+
+
+def summary_line(item: Submission) -> str:
+    """One line per suggestion: number, status, when, kind, what it concerns, fields."""
+    about = item.venue_id or str(item.fields.get("name", ""))
+    names = ", ".join(k for k in item.fields if k != "venue_id")
+    return "  ".join((item.reference, item.status, f"{item.created:%Y-%m-%d %H:%M}Z",
+                      item.kind, about, names))
+
+
+def details(item: Submission) -> str:
+    """Every field as typed, then the outcome (the audit trail)."""
+    lines = [f"{item.reference} {item.kind}, {item.status}",
+             f"received: {item.created:%Y-%m-%d %H:%M:%S}Z (UTC)"]
+    lines += [f"{name}: {value}" for name, value in item.fields.items()]
+    if item.decided is not None:
+        lines.append(f"{item.status}: {item.decided:%Y-%m-%d %H:%M:%S}Z (UTC)")
+    if item.record:
+        lines.append(f"record: {item.record}")
+    if item.reason:
+        lines.append(f"reason: {item.reason}")
+    return "\n".join(lines)

@@ -1,0 +1,410 @@
+"""Storing a suggestion, and the reviewer's two answers: apply it to the data, or reject it.
+
+The web form only ever calls :func:`submit`; :func:`apply` and :func:`reject` are for
+the reviewer's command line (``python -m mapping submissions …``).
+
+How :func:`apply` keeps the data safe:
+
+1. the suggestion must be pending, and its fields are checked again
+   (:func:`mapping.submissions.forms.check`);
+2. the one file it changes (``venues.geojson`` or ``events.csv``) is rebuilt in memory
+   from its current bytes: only the record concerned changes, every other record keeps
+   its properties, their order and the file's layout (JSON indent, CSV line endings);
+3. the whole resulting folder is validated by :func:`mapping.validate.validate_folder`
+   (the ``validate`` command's validator) in a temporary copy, exactly as ``import``
+   does (:func:`mapping.imports.venues.new_problems`): an error the folder did not
+   already have refuses the change and names file, record and field;
+4. then, in one short ``BEGIN IMMEDIATE`` transaction (the validation runs outside it,
+   so the web form's inserts never wait for it): the suggestion must still be pending
+   (another reviewer may have been quicker) and the file still hold the bytes the
+   change was built from (else: refused, run ``apply`` again — no change is lost); the
+   file is written by :func:`mapping.files.atomic_write` (temp file + rename) and the
+   suggestion marked applied. A failure anywhere leaves the data files as they were
+   and the suggestion pending.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sqlite3
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from mapping import clock, seasons, store
+from mapping._errors import Problem
+from mapping.files import atomic_write
+from mapping.i18n import t
+from mapping.imports.venues import new_problems
+from mapping.io import Dataset, load_dataset
+from mapping.settings import CityProfile, data_dir, load_city
+from mapping.submissions import forms, ledger
+from mapping.submissions.forms import ANNUAL_TBC, EVENT, UPDATE, VENUE, WEEKLY, FieldProblem
+from mapping.submissions.ledger import APPLIED, PENDING, REJECTED, Submission
+from mapping.text import slug
+from mapping.validate import SLUG
+
+VENUES_FILE, EVENTS_FILE = "venues.geojson", "events.csv"
+APPLIED_FIELDS = ("opening_hours", "website", "phone", "email", "visit")
+"""Venue fields a suggestion writes as typed (and every ``description_<lang>``)."""
+
+SUBMITTED_PRECISION = "approximate"
+"""A member's map click is good to about 100 m: ``location_precision`` of a moved or new
+venue (``exact`` is kept for coordinates a source gives)."""
+
+COORDINATE_DECIMALS = 6
+"""Decimals kept of a clicked point (about 0.1 m): more would claim a false precision."""
+
+
+class ReviewError(ValueError):
+    """A suggestion cannot be applied or rejected: it does not exist, was already
+    decided, or would leave the data with ``problems`` (each naming file, record, field)."""
+
+    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join([message, *(str(p) for p in self.problems)]))
+
+
+def database(city: CityProfile, folder: str | Path, db: str | Path | None = None) -> Path:
+    """The members' database: ``db`` when given, else :func:`mapping.store.database_path`."""
+    return Path(db) if db is not None else store.database_path(city, folder)
+
+
+def database_of(folder: str | Path | None, db: str | Path | None = None) -> Path:
+    """The members' database of the data folder ``folder`` (its ``city.toml`` may name
+    it): what ``list``, ``show`` and ``reject`` open."""
+    root = data_dir(folder)
+    return database(load_city(root / "city.toml"), root, db)
+
+
+def source_text(day: str) -> str:
+    """The citation an applied suggestion adds to ``source``."""
+    return f"submitted by the venue, {day}, reviewed"
+
+
+# --------------------------------------------------------------------------- the form
+
+
+def submit(data: Dataset, kind: str, fields: Mapping[str, object], *,
+           db: str | Path | None = None, now: datetime | None = None) -> int:
+    """Check and store a suggestion as pending; returns its number (show it ``#12``).
+
+    Raises :class:`~mapping.submissions.forms.Refused` naming every wrong field, or
+    :class:`~mapping.submissions.forms.TooMany` past the hourly limits
+    (``[members]`` in ``city.toml``); either way nothing is stored.
+    """
+    clean = forms.check(data, kind, fields)
+    venue_id = str(clean["venue_id"]).strip() if "venue_id" in clean else None
+    with ledger.opened(database(data.city, data.folder, db)) as conn:
+        return ledger.insert(conn, kind, venue_id, clean, now or ledger.utc_now(),
+                             per_hour=data.city.max_pending_per_hour,
+                             per_venue_per_hour=data.city.max_pending_per_venue_per_hour)
+
+
+def thanks(number: int, lang: str) -> str:
+    """What the member reads once the suggestion is stored: its number, and what happens
+    next."""
+    return t("submissions.received", lang, reference=ledger.reference(number))
+
+
+def describe_hours(value: str, lang: str, city: CityProfile, *, year: int | None = None
+                   ) -> tuple[FieldProblem | None, list[str]]:
+    """Check-as-you-type for ``opening_hours``: the problem, or the hours in plain words.
+
+    The words are the card's season summary (:func:`mapping.seasons.season_summary`),
+    one line per season ("Apr–Oct daily 09–19", "Nov–Mar Sat 10–14"); an empty value
+    reads "hours unknown". ``year`` defaults to this year in the town.
+    """
+    if not value.strip():
+        return None, [t("hours.unknown", lang)]
+    limit = forms.FIXED_LIMITS["opening_hours"]
+    if len(value) > limit:
+        return FieldProblem("opening_hours", "submissions.refused.too_long",
+                            {"count": limit, "got": len(value)}), []
+    problem = forms.hours_problem(value)
+    if problem is not None:
+        return problem, []
+    if year is None:
+        year = clock.now(city.timezone).year
+    summary = seasons.season_summary(value, year, city.timezone, lang,
+                                     country=city.country or None)
+    return None, summary.split("; ")
+
+
+# --------------------------------------------------------------------------- the reviewer
+
+
+def listed(folder: str | Path | None, status: str | None = PENDING, *,
+           db: str | Path | None = None) -> list[Submission]:
+    """Suggestions with ``status`` (``None``: all), oldest first."""
+    with ledger.opened(database_of(folder, db)) as conn:
+        return ledger.listed(conn, status)
+
+
+def get(folder: str | Path | None, number: int, *, db: str | Path | None = None) -> Submission:
+    """Suggestion ``number``; :class:`ReviewError` when there is none."""
+    with ledger.opened(database_of(folder, db)) as conn:
+        return _existing(conn, number)
+
+
+def apply(folder: str | Path | None, number: int, *, db: str | Path | None = None,
+          now: datetime | None = None) -> Submission:
+    """Merge pending suggestion ``number`` into the data folder (see the module docstring).
+
+    Raises :class:`ReviewError` (not pending, unknown, or the merged data would not
+    validate), :class:`~mapping.submissions.forms.Refused` (a field fails its check
+    now), :class:`mapping._errors.DataError` (the folder cannot be read) or
+    :class:`OSError` (the file cannot be written); then nothing has changed.
+    """
+    root = data_dir(folder)
+    data = load_dataset(root, enrich=False)
+    with ledger.opened(database(data.city, root, db)) as conn:
+        item = _pending(conn, number)
+        clean = forms.check(data, item.kind, item.fields)
+        change = merged(root, data, item, clean)
+        problems = new_problems(root, {change.file: change.after})
+        if problems:
+            msg = (f"{item.reference} not applied: {change.file} would have "
+                   f"{len(problems)} problem(s); nothing was changed")
+            raise ReviewError(msg, problems)
+        with ledger.transaction(conn):  # short: the form's inserts wait for it
+            _pending(conn, number)  # another reviewer may have been quicker
+            if (root / change.file).read_bytes() != change.before:
+                msg = (f"{item.reference} not applied: {change.file} changed while it was "
+                       "being checked; nothing was changed, run apply again")
+                raise ReviewError(msg)
+            with atomic_write(root / change.file) as fh:
+                fh.write(change.after)
+            ledger.decide(conn, number, APPLIED, now or ledger.utc_now(), record=change.record)
+        return _existing(conn, number)
+
+
+def reject(folder: str | Path | None, number: int, reason: str, *,
+           db: str | Path | None = None, now: datetime | None = None) -> Submission:
+    """Mark pending suggestion ``number`` rejected, keeping it with ``reason``."""
+    if not reason.strip():
+        msg = "a rejection needs a reason (--reason TEXT): the member may ask why"
+        raise ReviewError(msg)
+    with ledger.opened(database_of(folder, db)) as conn:
+        with ledger.transaction(conn):
+            _pending(conn, number)
+            ledger.decide(conn, number, REJECTED, now or ledger.utc_now(), reason=reason)
+        return _existing(conn, number)
+
+
+def _existing(conn: sqlite3.Connection, number: int) -> Submission:
+    item = ledger.get(conn, number)
+    if item is None:
+        msg = f"no suggestion {ledger.reference(number)}"
+        raise ReviewError(msg)
+    return item
+
+
+def _pending(conn: sqlite3.Connection, number: int) -> Submission:
+    item = _existing(conn, number)
+    if item.status != PENDING:
+        when = item.decided.date().isoformat() if item.decided else "?"
+        msg = f"{item.reference} was already {item.status} on {when}; nothing to do"
+        raise ReviewError(msg)
+    return item
+
+
+# --------------------------------------------------------------------------- merging
+
+
+class Change(NamedTuple):
+    """One file's bytes before and after a suggestion, and the record it writes."""
+
+    file: str
+    before: bytes
+    after: bytes
+    record: str
+
+
+def merged(root: Path, data: Dataset, item: Submission, clean: Mapping[str, Any]) -> Change:
+    """The change that applies ``item`` (already checked: ``clean``) to the folder."""
+    day = item.created.date().isoformat()
+    if item.kind == EVENT:
+        raw = (root / EVENTS_FILE).read_bytes()
+        after, record = _with_event(raw, data, clean, day)
+        return Change(EVENTS_FILE, raw, after, record)
+    raw = (root / VENUES_FILE).read_bytes()
+    doc = json.loads(raw)
+    if item.kind == UPDATE:
+        record = _update_venue(doc, clean, day)
+    elif item.kind == VENUE:
+        record = _new_venue(doc, clean, day)
+    else:
+        msg = f"{item.reference}: unknown kind {item.kind!r}"
+        raise ReviewError(msg)
+    return Change(VENUES_FILE, raw, dump_like(doc, raw), record)
+
+
+def dump_like(doc: Any, original: bytes) -> bytes:
+    """``doc`` as JSON in the layout of ``original`` (its indent, its escaping, its final
+    newline), so an unchanged document gives back the same bytes."""
+    found = re.search(rb"\n( +)\S", original)
+    indent = len(found.group(1)) if found else 2
+    ascii_only = original.isascii() and b"\\u" in original
+    text = json.dumps(doc, indent=indent, ensure_ascii=ascii_only)
+    return (text + ("\n" if original.endswith(b"\n") else "")).encode("utf-8")
+
+
+def _features(doc: Any) -> list[dict[str, Any]]:
+    features = doc.get("features") if isinstance(doc, dict) else None
+    if not isinstance(features, list):
+        msg = f"{VENUES_FILE} is not a FeatureCollection; run validate"
+        raise ReviewError(msg)
+    return features
+
+
+def _update_venue(doc: Any, clean: Mapping[str, Any], day: str) -> str:
+    """Write the suggested fields into the venue's properties (order kept, new ones last)."""
+    venue_id = str(clean["venue_id"]).strip()
+    feature = next((f for f in _features(doc) if isinstance(f, dict)
+                    and isinstance(f.get("properties"), dict)
+                    and f["properties"].get("id") == venue_id), None)
+    if feature is None:
+        msg = f"venue {venue_id!r} is no longer in {VENUES_FILE}"
+        raise ReviewError(msg)
+    props = feature["properties"]
+    for name, value in clean.items():
+        if name in APPLIED_FIELDS or name.startswith("description_"):
+            props[name] = value
+    if "lat" in clean:
+        _move(feature, clean)
+    if "opening_hours" in clean:
+        _cite_hours(props, day)
+    old = props.get("source")
+    props["source"] = f"{old}; {source_text(day)}" if isinstance(old, str) and old.strip() \
+        else source_text(day)
+    props["checked"] = day
+    return venue_id
+
+
+def _cite_hours(props: dict[str, Any], day: str) -> None:
+    """New hours get their own citation where the record keeps one (``hours_source``);
+    the old one stays in ``source`` so no citation is lost."""
+    if "hours_source" not in props and "hours_checked" not in props:
+        return
+    old = props.get("hours_source")
+    source = props.get("source")
+    if isinstance(old, str) and old.strip() and isinstance(source, str) and old not in source:
+        props["source"] = f"{source}; {old}" if source.strip() else old
+    props["hours_source"] = source_text(day)
+    props["hours_checked"] = day
+
+
+def _move(feature: dict[str, Any], clean: Mapping[str, Any]) -> None:
+    point = [round(float(clean["lon"]), COORDINATE_DECIMALS),
+             round(float(clean["lat"]), COORDINATE_DECIMALS)]
+    geometry = feature.get("geometry")
+    if isinstance(geometry, dict) and geometry.get("type") == "Point":
+        geometry["coordinates"] = point
+    else:
+        feature["geometry"] = {"type": "Point", "coordinates": point}
+    feature["properties"]["location_precision"] = SUBMITTED_PRECISION
+
+
+def _new_venue(doc: Any, clean: Mapping[str, Any], day: str) -> str:
+    """Append the new venue, its properties in the order the first venue uses."""
+    features = _features(doc)
+    ids = {f["properties"].get("id") for f in features
+           if isinstance(f, dict) and isinstance(f.get("properties"), dict)}
+    venue_id = unique_id(clean["name"], ids, "venue")
+    props: dict[str, Any] = {"id": venue_id, "name": clean["name"],
+                             "category": str(clean["category"]).strip(),
+                             "source": source_text(day),
+                             "location_precision": SUBMITTED_PRECISION}
+    props.update({k: v for k, v in clean.items()
+                  if k in APPLIED_FIELDS or k.startswith("description_")})
+    props["checked"] = day
+    first = features[0].get("properties", {}) if features and isinstance(features[0], dict) else {}
+    order = [k for k, v in first.items() if k in props or isinstance(v, str)]
+    ordered = {k: props.get(k, "") for k in order}
+    ordered.update({k: v for k, v in props.items() if k not in ordered})
+    feature: dict[str, Any] = {"type": "Feature", "properties": ordered, "geometry": None}
+    _move(feature, clean)
+    features.append(feature)
+    return venue_id
+
+
+def unique_id(text: object, taken: set[Any], default: str) -> str:
+    """A slug of ``text`` in the ids' alphabet (``[a-z0-9-]``), made unique with ``-2``…"""
+    base = slug(text, default)
+    if not SLUG.fullmatch(base):
+        base = "-".join(re.findall(r"[a-z0-9]+", base)) or default
+    found, n = base, 1
+    while found in taken:
+        n += 1
+        found = f"{base}-{n}"
+    return found
+
+
+def _with_event(raw: bytes, data: Dataset, clean: Mapping[str, Any], day: str
+                ) -> tuple[bytes, str]:
+    """``events.csv`` (``raw``) with one row appended (the file's bytes kept before it),
+    and the new id; a column the row needs and the file lacks is added, rewriting the
+    rows with empty cells."""
+    text = raw.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows:
+        msg = f"{EVENTS_FILE} has no header row; run validate"
+        raise ReviewError(msg)
+    header = [c.strip() for c in rows[0]]
+    where = header.index("id") if "id" in header else 0
+    taken = {row[where].strip() for row in rows[1:] if len(row) > where}
+    row = _event_row(clean, data.city.languages, header, day)
+    row["id"] = unique_id(row["title"], taken, "event")
+    line_end = "\r\n" if "\r\n" in text.split("\n", 1)[0] + "\n" else "\n"
+    added = [c for c, v in row.items() if v and c not in header]
+    if added:
+        return _rewritten(raw, rows, added, row, line_end), row["id"]
+    line = _csv_line([row.get(c, "") for c in header], line_end)
+    joiner = b"" if raw.endswith((b"\n", b"\r")) else line_end.encode()
+    return raw + joiner + line.encode("utf-8"), row["id"]
+
+
+def _event_row(clean: Mapping[str, Any], languages: Sequence[str], header: Sequence[str],
+               day: str) -> dict[str, str]:
+    """The ``events.csv`` cells of a suggested event (values as typed)."""
+    titles = {lang: clean[f"title_{lang}"] for lang in languages if f"title_{lang}" in clean}
+    original = next(iter(titles))  # the first of the town's languages the member wrote in
+    row = {"id": "", "title": titles[original]}
+    for lang, title in titles.items():
+        if lang != original or f"title_{lang}" in header:
+            row[f"title_{lang}"] = title
+    timing = str(clean["timing"]).strip()
+    free = str(clean.get("free", "")).strip()
+    row.update({
+        "category": clean["category"], "venue_id": clean["venue_id"],
+        "start": clean["start"], "end": clean.get("end", ""),
+        "dates_confirmed": "false" if timing == ANNUAL_TBC else "true",
+        "recurrence": {ANNUAL_TBC: "annual", WEEKLY: "weekly"}.get(timing, ""),
+        "price": clean.get("price", ""), "free": {"yes": "true", "no": "false"}.get(free, ""),
+        "url": clean.get("url", ""), "organiser": clean.get("organiser", ""),
+        "source": source_text(day),
+    })
+    return row
+
+
+def _csv_line(cells: Sequence[str], line_end: str) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator=line_end, quoting=csv.QUOTE_MINIMAL).writerow(cells)
+    return out.getvalue()
+
+
+def _rewritten(raw: bytes, rows: list[list[str]], added: list[str], row: Mapping[str, str],
+               line_end: str) -> bytes:
+    """Every row again with the ``added`` columns (empty for the existing rows)."""
+    header = [*rows[0], *added]
+    names = [c.strip() for c in header]
+    lines = [_csv_line(header, line_end)]
+    lines += [_csv_line([*r, *[""] * len(added)], line_end) for r in rows[1:] if r]
+    lines.append(_csv_line([row.get(c, "") for c in names], line_end))
+    bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
+    return (bom + "".join(lines)).encode("utf-8")
