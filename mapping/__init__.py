@@ -8,7 +8,7 @@ Modules by concern, each public one listed in ``__all__``:
 - ``clock`` (town-local time), ``hours`` (evaluating ``opening_hours``), ``seasons``
   (hours and seasons in words), ``query`` (filters), ``distance`` (the walking model);
 - ``events`` (reading, occurrences, grouping, labels), ``calendar`` (.ics);
-- ``explore`` and ``whats_on`` (what each page shows, as plain values);
+- ``explore``, ``whats_on`` and ``members`` (what each page shows, as plain values);
 - ``render`` (the one map builder), ``text`` (the one escaping helper), ``i18n``
   (catalogues, per-language fields), ``synthetic`` (test and benchmark data only),
   ``cli`` (``python -m mapping``).
@@ -20,6 +20,6 @@ from __future__ import annotations
 
 __all__ = [
     "calendar", "cli", "clock", "distance", "events", "explore", "hours", "i18n", "io",
-    "query", "render", "schema", "seasons", "settings", "synthetic", "text", "validate",
+    "members", "query", "render", "schema", "seasons", "settings", "synthetic", "text", "validate",
     "whats_on",
 ]

@@ -208,6 +208,10 @@ DYNAMIC_PREFIXES: dict[str, str | None] = {
     "map.": LITERAL,  # render's _labels: the card's labels ("wheelchair.yes", ...)
     "events.column.": LITERAL,  # events' events_table: the CLI table's header
     "whats_on.preset.": LITERAL,  # whats_on.preset_label: the range presets (PRESETS)
+    "members.check.": LITERAL,  # members.check_texts and overview: the keys of CHECKS
+    "members.why.": LITERAL,  # members.check_texts: the keys of CHECKS
+    "members.view.": LITERAL,  # members.finding_text: the VIEW_* names
+    "members.state.": LITERAL,  # members.finding_text: YES, NO, UNKNOWN
 }
 # Keys kept although no code reads them yet: the season names the planning page will
 # read (``off_season_months``/``peak_months``). None exist in the catalogues today.
