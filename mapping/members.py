@@ -531,7 +531,8 @@ def monthly_reach(data: Dataset, venue_id: str) -> pd.DataFrame:
     has = category in medians.index
     return pd.DataFrame({
         "month": months,
-        "state": [{hours.OPEN: True, hours.CLOSED: False}.get(s) for s in states],
+        "state": pd.Series([{hours.OPEN: True, hours.CLOSED: False}.get(s) for s in states],
+                           dtype=object),
         "hours": row[list(hours.WEEKLY_HOURS_COLUMNS)].to_numpy(dtype=float)[0],
         "category_median": medians.loc[category].to_numpy(dtype=float) if has
         else np.full(12, np.nan),
