@@ -129,13 +129,23 @@ def _text_column(venues: pd.DataFrame, column: str) -> pd.Series:
     return as_text(venues[column]).str.strip()
 
 
+def _among(values: pd.Series, allowed: frozenset[str]) -> npt.NDArray[np.bool_]:
+    """Whether each value is in ``allowed``, decided once per distinct value.
+
+    (``Series.isin`` on Arrow-backed text loops in Python over every row.)
+    """
+    codes, uniques = pd.factorize(values)
+    verdicts = np.fromiter((u in allowed for u in uniques), dtype=bool, count=len(uniques))
+    return verdicts[codes] if len(uniques) else np.zeros(len(values), dtype=bool)
+
+
 def check_columns(
-    venues: pd.DataFrame, event_venue_ids: npt.ArrayLike, off_season: tuple[int, ...],
+    venues: pd.DataFrame, event_venue_ids: frozenset[str], off_season: tuple[int, ...],
     today: date,
 ) -> dict[str, npt.NDArray[np.bool_]]:
     """Every check of :data:`CHECKS` for every row of an enriched venues frame, vectorised.
 
-    ``event_venue_ids`` are the ``venue_id`` values of the events file. Hours come from
+    ``event_venue_ids`` are the venues the events file names. Hours come from
     the enriched month states (``m01``..``m12``), so an unparsable string counts as
     unknown, exactly as the map treats it.
     """
@@ -157,18 +167,19 @@ def check_columns(
         "exact_location": (_text_column(venues, "location_precision").str.lower()
                            == "exact").to_numpy(),
         "recently_checked": (checked >= oldest).to_numpy(dtype=bool),
-        "events": venues["id"].isin(pd.unique(np.asarray(event_venue_ids, dtype=object)))
-        .to_numpy(),
-        "wheelchair": _text_column(venues, "wheelchair").str.lower()
-        .isin(WHEELCHAIR_VALUES).to_numpy(),
+        "events": _among(as_text(venues["id"]), event_venue_ids),
+        "wheelchair": _among(_text_column(venues, "wheelchair").str.lower(),
+                             frozenset(WHEELCHAIR_VALUES)),
     }
     return {key: np.asarray(columns[key], dtype=bool) for key in CHECK_KEYS}
 
 
-def _event_venue_ids(data: Dataset) -> npt.NDArray[np.object_]:
+@per_dataset
+def _event_venue_ids(data: Dataset) -> frozenset[str]:
+    """The venues at which the events file lists an event (remembered per dataset)."""
     if data.events.empty or "venue_id" not in data.events.columns:
-        return np.zeros(0, dtype=object)
-    return as_text(data.events["venue_id"]).str.strip().to_numpy(dtype=object)
+        return frozenset()
+    return frozenset(as_text(data.events["venue_id"]).str.strip())
 
 
 @per_dataset
@@ -191,8 +202,12 @@ def _positions(data: Dataset) -> dict[str, int]:
     return {str(v): i for i, v in enumerate(data.venues["id"])}
 
 
+@per_dataset
 def venue_row(data: Dataset, venue_id: str) -> pd.DataFrame:
-    """The one-row frame of ``venue_id``; :class:`UnknownVenueError` when there is none."""
+    """The one-row frame of ``venue_id``; :class:`UnknownVenueError` when there is none.
+
+    Remembered per dataset: every answer about the venue starts from it, and taking one
+    row of a wide GeoDataFrame costs milliseconds."""
     position = _positions(data).get(venue_id)
     if position is None:
         msg = f"no venue with id {venue_id!r}: expected an id from venues.geojson"
@@ -390,26 +405,34 @@ def near_table(data: Dataset, lang: str) -> pd.DataFrame:
     for start, mark in entry_points(data, lang).iterrows():
         origin = (float(mark["lat"]), float(mark["lon"]), str(mark["label"]))
         listed, _ = explore.nearest_first(data, venue_filter, lang, origin, True)
-        walking = (listed["reach"] == REACH_WALK).to_numpy()
-        part = pd.DataFrame({
-            "start": str(start), "id": listed["id"].astype(str).to_numpy(),
-            "category": listed["category"].astype(str).to_numpy(),
-            "reach": listed["reach"].to_numpy(), "walk_min": listed["walk_min"].to_numpy(),
-            "position": np.arange(1, len(listed) + 1),
-        })
-        ranked = part[walking]
-        rank = pd.Series(np.arange(1, len(ranked) + 1), index=ranked.index)
-        category_rank = ranked.groupby("category").cumcount() + 1
-        part["rank"] = rank.reindex(part.index).astype("Int64")
-        part["category_rank"] = category_rank.reindex(part.index).astype("Int64")
-        part["ranked"] = len(ranked)
-        counts = ranked["category"].value_counts()
-        part["category_ranked"] = part["category"].map(counts).fillna(0).astype(int)
-        parts.append(part)
+        parts.append(_ranks(str(start), listed))
     if not parts:
         return pd.DataFrame(columns=["start", "id", "category", "reach", "walk_min", "position",
                                      "rank", "category_rank", "ranked", "category_ranked"])
     return pd.concat(parts, ignore_index=True)
+
+
+def _ranks(start: str, listed: pd.DataFrame) -> pd.DataFrame:
+    """:func:`near_table`'s rows for one start: ``listed`` is Explore's list, in order."""
+    walking = (listed["reach"] == REACH_WALK).to_numpy()
+    codes, uniques = pd.factorize(listed["category"])
+    walk_codes = codes[walking]
+    rank = np.zeros(len(listed), dtype=np.int64)
+    rank[walking] = np.arange(1, int(walking.sum()) + 1)
+    category_rank = np.zeros(len(listed), dtype=np.int64)
+    category_rank[walking] = pd.Series(walk_codes).groupby(walk_codes).cumcount().to_numpy() + 1
+    per_category = np.bincount(walk_codes, minlength=len(uniques))
+    return pd.DataFrame({
+        "start": start, "id": listed["id"].to_numpy(dtype=object),
+        "category": listed["category"].to_numpy(dtype=object),
+        "reach": listed["reach"].to_numpy(dtype=object),
+        "walk_min": listed["walk_min"].to_numpy(dtype=float),
+        "position": np.arange(1, len(listed) + 1),
+        "rank": pd.Series(rank).where(walking).astype("Int64").array,
+        "category_rank": pd.Series(category_rank).where(walking).astype("Int64").array,
+        "ranked": int(walking.sum()),
+        "category_ranked": per_category[codes],
+    })
 
 
 def _near_findings(data: Dataset, row: pd.DataFrame, lang: str) -> list[Finding]:
@@ -519,6 +542,7 @@ def category_month_hours(data: Dataset) -> tuple[pd.DataFrame, pd.DataFrame]:
     return grouped.median(), grouped.count()
 
 
+@per_dataset
 def monthly_reach(data: Dataset, venue_id: str) -> pd.DataFrame:
     """Per month (1–12) of the data year: ``state`` (True open / False closed / None
     unknown), ``hours`` (open hours per week, NaN unknown), ``category_median`` (NaN when
@@ -574,42 +598,40 @@ def _no_minutes_reason(kind: str) -> str:
             else "members.reason.no_minutes_unplaced")
 
 
+ENTRY_POINT_COLUMNS = ("start", "label", "minutes", "rank", "ranked", "category_rank",
+                       "category_ranked", "reason_key")
+
+
 def _entry_point_rows(data: Dataset, row: pd.DataFrame, kind: str, lang: str) -> pd.DataFrame:
-    venue_id = str(row["id"].iloc[0])
-    marks = entry_points(data, lang)
+    """:attr:`Proximity.entry_points`: minutes from each entry point, and the near list's
+    walking ranks read from :func:`near_table` (so they are Explore's own)."""
+    category = str(row["category"].iloc[0])
     table = near_table(data, lang)
-    mine = table[table["id"] == venue_id].set_index("start")
+    ranked_rows = table[table["rank"].notna().to_numpy()]
+    ranked = ranked_rows.groupby("start").size()
+    ranked_here = ranked_rows[ranked_rows["category"] == category].groupby("start").size()
+    mine = table[table["id"] == str(row["id"].iloc[0])]
+    rank = dict(zip(mine["start"], mine["rank"], strict=True))
+    category_rank = dict(zip(mine["start"], mine["category_rank"], strict=True))
+    if kind != REACH_WALK:
+        reason = _no_minutes_reason(kind)
+    elif not _known_category(data, row):
+        reason = "members.reason.unknown_category"
+    else:
+        reason = "members.reason.near_not_visitable"  # placed, yet left out of the list
     model = walk_model(data)
     rows = []
-    for start, mark in marks.iterrows():
-        entry = mine.loc[start] if start in mine.index else None
+    for start, mark in entry_points(data, lang).iterrows():
+        walked = kind == REACH_WALK
         minutes = (float(model.minutes((float(mark["lat"]), float(mark["lon"])), row).iloc[0])
-                   if kind == REACH_WALK else np.nan)
-        ranked = entry is not None and kind == REACH_WALK
-        if kind != REACH_WALK:
-            reason = _no_minutes_reason(kind)
-        elif entry is None:
-            reason = ("members.reason.unknown_category" if not _known_category(data, row)
-                      else "members.reason.near_not_visitable")
-        else:
-            reason = ""
-        rows.append({
-            "start": str(start), "label": str(mark["label"]), "minutes": minutes,
-            "rank": entry["rank"] if ranked else pd.NA,
-            "ranked": int(entry["ranked"]) if entry is not None
-            else int(table.loc[table["start"] == start, "rank"].notna().sum()),
-            "category_rank": entry["category_rank"] if ranked else pd.NA,
-            "category_ranked": int(entry["category_ranked"]) if entry is not None
-            else int(table.loc[(table["start"] == start)
-                               & (table["category"] == str(row["category"].iloc[0])),
-                               "rank"].notna().sum()),
-            "reason_key": reason,
-        })
-    frame = pd.DataFrame(rows, columns=["start", "label", "minutes", "rank", "ranked",
-                                        "category_rank", "category_ranked", "reason_key"])
-    for column in ("rank", "category_rank"):
-        frame[column] = frame[column].astype("Int64")
-    return frame
+                   if walked else np.nan)
+        listed = walked and start in rank
+        rows.append((str(start), str(mark["label"]), minutes,
+                     rank.get(start) if listed else pd.NA, int(ranked.get(start, 0)),
+                     category_rank.get(start) if listed else pd.NA,
+                     int(ranked_here.get(start, 0)), "" if listed else reason))
+    frame = pd.DataFrame(rows, columns=list(ENTRY_POINT_COLUMNS))
+    return frame.astype({"minutes": float, "rank": "Int64", "category_rank": "Int64"})
 
 
 @per_dataset
@@ -643,8 +665,9 @@ def _neighbours(data: Dataset, row: pd.DataFrame, lang: str) -> pd.DataFrame:
     found["same_category"] = found["category"] == str(row["category"].iloc[0])
     bands = np.array(NEIGHBOUR_BANDS)
     found["band"] = bands[np.searchsorted(bands, found["minutes"].to_numpy(), side="left")]
-    found = found.sort_values(["minutes", "id"], kind="stable")
-    return found[list(NEIGHBOUR_COLUMNS)].reset_index(drop=True)
+    ordered: pd.DataFrame = found.sort_values(["minutes", "id"], kind="stable")
+    columns: pd.DataFrame = ordered.reindex(columns=list(NEIGHBOUR_COLUMNS))
+    return columns.reset_index(drop=True)
 
 
 @per_dataset
@@ -708,9 +731,9 @@ def overview(data: Dataset, usage: pd.DataFrame | None, today: date, lang: str) 
     rows = _cluster_rows(data, today, lang)
     for column in ("impressions", "opens"):
         if usage is None:
-            values = pd.Series(np.nan, index=rows.index)
+            values = np.full(len(rows), np.nan)
         else:
             counts = usage[column] if column in usage.columns else pd.Series(dtype=float)
-            values = rows["id"].map(counts).fillna(0).astype(int)
-        rows = rows.assign(**{column: values.to_numpy()})
+            values = rows["id"].map(counts).fillna(0).to_numpy(dtype=np.int64)
+        rows = rows.assign(**{column: values})
     return rows.sort_values(["score", "name"], kind="stable").reset_index(drop=True)
