@@ -25,7 +25,10 @@ Saturday 7 March 2026 and Wednesday 5 and Saturday 1 August 2026.
 
 from __future__ import annotations
 
+import ast
+from dataclasses import replace
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -235,6 +238,27 @@ def test_ranks_are_explores_own_list(data):
          "Vrata"), True)
     assert list(listed["id"]) == ["gal-a", "gal-b", "mus-c", "gal-g", "mus-f", "atl-e"]
     assert left_out == 1
+
+
+def test_a_category_the_map_does_not_know_is_said_so(data):
+    venues = data.venues.copy()
+    venues.loc[venues["id"] == "gal-g", "category"] = "no-such-category"
+    other = replace(data, venues=venues)
+    found = members.findability(other, "gal-g", TODAY, "en")
+    assert {(f.view, f.state) for f in found if f.reason_key
+            == "members.reason.unknown_category"} == {
+        ("open_at", "no"), ("category_layer", "no"), ("near", "no")}
+    rows = members.proximity(other, "gal-g", "en").entry_points
+    assert set(rows["reason_key"]) == {"members.reason.unknown_category"}
+
+
+def test_every_reason_the_module_names_is_in_the_catalogues():
+    tree = ast.parse(Path(members.__file__ or "").read_text(encoding="utf-8"))
+    named = {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)
+             and isinstance(node.value, str) and node.value.startswith("members.reason.")}
+    assert named
+    for lang in i18n.available_languages():
+        assert sorted(named - set(i18n.catalogue(lang))) == []
 
 
 @pytest.mark.parametrize("lang", i18n.available_languages())
