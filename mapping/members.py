@@ -362,22 +362,36 @@ def _category_finding(data: Dataset, row: pd.DataFrame) -> Finding:
                    "members.reason.unknown_category", {})
 
 
+def _shown_with(data: Dataset, row: pd.DataFrame, *, members_only: bool = False,
+                wheelchair: bool = False) -> bool:
+    """Whether Explore, with its default filter plus these switches ticked, shows the row."""
+    asked = replace(explore_default_filter(data), members_only=members_only,
+                    wheelchair=wheelchair)
+    return bool(filter_mask(row, asked, data.city.timezone, data.city.country or None)[0])
+
+
 def _members_finding(data: Dataset, row: pd.DataFrame) -> Finding:
-    city = data.city
-    shown = filter_mask(row, VenueFilter(members_only=True), city.timezone)[0]
-    if not shown:
-        return Finding(VIEW_MEMBERS, {}, NO, "members.reason.not_in_cluster", {})
-    status = str(as_text(row["cluster"]).str.strip().str.lower().iloc[0])
-    key = "members.reason.prospective" if status == "prospective" else "members.reason.member"
-    return Finding(VIEW_MEMBERS, {}, YES, key, {})
+    """Explore's "cluster members and prospective members" switch."""
+    if _shown_with(data, row, members_only=True):
+        status = str(as_text(row["cluster"]).str.strip().str.lower().iloc[0])
+        key = ("members.reason.prospective" if status == "prospective"
+               else "members.reason.member")
+        return Finding(VIEW_MEMBERS, {}, YES, key, {})
+    if in_cluster(row["cluster"])[0]:
+        return Finding(VIEW_MEMBERS, {}, NO, "members.reason.unknown_category", {})
+    return Finding(VIEW_MEMBERS, {}, NO, "members.reason.not_in_cluster", {})
 
 
 def _wheelchair_finding(data: Dataset, row: pd.DataFrame) -> Finding:
+    """Explore's wheelchair switch (it keeps full and limited access)."""
     value = str(_text_column(row, "wheelchair").str.lower().iloc[0])
-    shown = filter_mask(row, VenueFilter(wheelchair=True), data.city.timezone)[0]
     key = {"yes": "members.reason.wheelchair_yes", "limited": "members.reason.wheelchair_limited",
            "no": "members.reason.wheelchair_no"}.get(value, "members.reason.wheelchair_unknown")
-    return Finding(VIEW_WHEELCHAIR, {}, YES if shown else NO, key, {})
+    if _shown_with(data, row, wheelchair=True):
+        return Finding(VIEW_WHEELCHAIR, {}, YES, key, {})
+    if not _known_category(data, row):
+        return Finding(VIEW_WHEELCHAIR, {}, NO, "members.reason.unknown_category", {})
+    return Finding(VIEW_WHEELCHAIR, {}, NO, key, {})
 
 
 @per_dataset

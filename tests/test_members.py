@@ -247,7 +247,8 @@ def test_a_category_the_map_does_not_know_is_said_so(data):
     found = members.findability(other, "gal-g", TODAY, "en")
     assert {(f.view, f.state) for f in found if f.reason_key
             == "members.reason.unknown_category"} == {
-        ("open_at", "no"), ("category_layer", "no"), ("near", "no")}
+        ("open_at", "no"), ("category_layer", "no"), ("members_only", "no"),
+        ("wheelchair", "no"), ("near", "no")}
     rows = members.proximity(other, "gal-g", "en").entry_points
     assert set(rows["reason_key"]) == {"members.reason.unknown_category"}
 
