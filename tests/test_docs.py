@@ -210,6 +210,10 @@ DYNAMIC_PREFIXES: dict[str, str | None] = {
     "whats_on.preset.": LITERAL,  # whats_on.preset_label: the range presets (PRESETS)
     "mpage.part_": LITERAL,  # members page: the PARTS of the page
     "submissions.field.": LITERAL,  # submissions.forms.field_label: title/description
+    "members.check.": LITERAL,  # members.check_texts and overview: the keys of CHECKS
+    "members.why.": LITERAL,  # members.check_texts: the keys of CHECKS
+    "members.view.": LITERAL,  # members.finding_text: the VIEW_* names
+    "members.state.": LITERAL,  # members.finding_text: YES, NO, UNKNOWN
 }
 # Keys kept although no code reads them yet: the season names the planning page will
 # read (``off_season_months``/``peak_months``). None exist in the catalogues today.
