@@ -33,24 +33,22 @@ def _hours_text(hours: float, lang: str) -> str:
 def reach_frame(reach: pd.DataFrame, lang: str) -> pd.DataFrame:
     """One row per month for :func:`reach_spec`.
 
-    ``reach`` is :func:`mapping.members.reach`'s frame: ``month`` (1–12), ``state``
-    (``open`` / ``closed`` / ``unknown``), ``hours`` (a week, NaN when unknown),
-    ``category_median`` (NaN when no venue of the category is known that month) and
-    ``category_known`` / ``category_total`` (venues of the category whose hours that
-    month are known / all of them).
+    ``reach`` is :func:`mapping.members.monthly_reach`'s frame: ``month`` (1–12),
+    ``state`` (True open, False closed, None unknown), ``hours`` (a week, NaN when
+    unknown), ``category_median`` (NaN when no venue of the category has known hours
+    that month) and ``category_known`` (how many venues the median is over).
     """
     rows = []
     for rec in reach.itertuples(index=False):
         month = int(rec.month)
-        unknown = rec.state == "unknown"
+        unknown = rec.state is None
         median = float(rec.category_median)
         median_known = not math.isnan(median)
         venue = (t("mchart.unknown", lang) if unknown
-                 else _hours_text(float(rec.hours), lang) if rec.state == "open"
+                 else _hours_text(float(rec.hours), lang) if rec.state
                  else t("mchart.closed", lang))
         category = (t("mchart.median", lang, hours=_hours_text(median, lang),
-                      known=plural("mchart.known", lang, int(rec.category_known),
-                                   total=int(rec.category_total)))
+                      known=plural("mchart.known", lang, int(rec.category_known)))
                     if median_known else t("mchart.median_unknown", lang))
         rows.append({
             "label": month_name(month, lang),

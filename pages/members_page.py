@@ -12,15 +12,32 @@ is never drawn hidden (Leaflet cannot size itself in a hidden tab).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pandas as pd
 import streamlit as st
 
-from mapping import clock, explore, hours, i18n, params, render, store, submissions
+from mapping import (
+    clock,
+    explore,
+    hours,
+    i18n,
+    member_charts,
+    members,
+    params,
+    render,
+    store,
+    submissions,
+    usage,
+)
 from mapping.query import VISIT_VALUES, VenueFilter
-from mapping.text import fold
+from mapping.schema import CLUSTER_STATUSES
+from mapping.text import fold, slug
 from mapping.text import markdown_literal as md
 from pages.shared import current_language, dataset, link_notice, show_map, sync_url, tr, url_choice
 
 PARTS = ["listing", "update", "event", "new", "overview"]
+NEIGHBOURS_ZOOM = 16  # about 10 minutes' walk each way on a 380 px map
 
 data = dataset()
 city = data.city
@@ -75,9 +92,132 @@ def visitor_cards(venue_id: str) -> None:
     st.caption(tr("mpage.source", source=md(row.get("source") or ""), checked=md(checked)))
 
 
+def completeness_section(venue: str) -> None:
+    """The score and the checklist, heaviest first: what is missing and why it matters."""
+    st.subheader(tr("mpage.completeness"))
+    found = members.completeness(data, venue, today)
+    st.metric(tr("mpage.score"), f"{found.score} / 100")
+    st.progress(found.score / 100)
+    for check in sorted(found.checks, key=lambda c: (c.passed, -c.weight)):
+        label, why = members.check_texts(check.key, lang)
+        mark = ":material/check_circle:" if check.passed else ":material/cancel:"
+        weight = tr("mpage.points", points=check.weight)
+        text = f"{mark} **{md(label)}** ({weight})"
+        st.markdown(text if check.passed else f"{text}: {md(why)}")
+
+
+def findability_section(venue: str) -> None:
+    """Where the venue shows up in the visitors' usual views, and why (not)."""
+    st.subheader(tr("mpage.who_finds"))
+    st.caption(tr("mpage.who_finds_help"))
+    rows = [members.finding_text(data, finding, lang)
+            for finding in members.findability(data, venue, today, lang)]
+    st.table(pd.DataFrame(rows, columns=[tr("mpage.col_view"), tr("mpage.col_shown"),
+                                         tr("mpage.col_why")]).set_index(tr("mpage.col_view")))
+
+
+def reach_section(venue: str) -> None:
+    """Open hours a week month by month against the category's median."""
+    st.subheader(tr("mpage.reach"))
+    reach = members.monthly_reach(data, venue)
+    st.vega_lite_chart(member_charts.reach_frame(reach, lang), member_charts.reach_spec(lang),
+                       use_container_width=True, key="reach-chart")
+    unknown = int(reach["state"].isna().sum())
+    st.caption(tr("mpage.reach_help") if unknown == 0 else
+               i18n.plural("mpage.reach_unknown", lang, unknown))
+
+
+def proximity_section(venue: str) -> None:
+    """Walking minutes and ranks from the entry points; neighbours within 5 and 10 min."""
+    st.subheader(tr("mpage.proximity"))
+    near = members.proximity(data, venue, lang)
+    points = near.entry_points
+    st.dataframe(pd.DataFrame({
+        tr("mpage.col_from"): points["label"],
+        tr("mpage.col_minutes"): [tr("mpage.minutes", minutes=f"{m:.0f}") if pd.notna(m) else "–"
+                                  for m in points["minutes"]],
+        tr("mpage.col_rank"): [_rank(r, n) for r, n in zip(points["rank"], points["ranked"],
+                                                           strict=True)],
+        tr("mpage.col_category_rank"): [_rank(r, n) for r, n in zip(
+            points["category_rank"], points["category_ranked"], strict=True)],
+        tr("mpage.col_why"): [members.render_key(k, lang, {}) if k else ""
+                              for k in points["reason_key"]],
+    }), hide_index=True, key="proximity", use_container_width=True)
+    neighbours = near.neighbours
+    if near.neighbours_reason_key:
+        st.info(members.render_key(near.neighbours_reason_key, lang, {}))
+        return
+    st.markdown(f"**{tr('mpage.neighbours')}**")
+    for band in members.NEIGHBOUR_BANDS:
+        within = neighbours[neighbours["minutes"] <= band]
+        same = int(within["same_category"].sum())
+        st.write(tr("mpage.within", minutes=band,
+                    same=i18n.plural("mpage.same_category", lang, same),
+                    other=i18n.plural("mpage.other_category", lang, len(within) - same)))
+    if neighbours.empty:
+        return
+    st.dataframe(pd.DataFrame({
+        tr("mpage.col_name"): neighbours["name"],
+        tr("mpage.col_category"): neighbours["category_label"],
+        tr("mpage.col_minutes"): [tr("mpage.minutes", minutes=f"{m:.0f}")
+                                  for m in neighbours["minutes"]],
+    }), hide_index=True, key="neighbours", use_container_width=True)
+    point = venues.loc[venue].geometry
+    ids = (venue, *neighbours["id"])
+    payload = explore.map_payload(data, VenueFilter(ids=ids), lang, minute, minute)
+    around = replace(render.with_view(payload, (point.y, point.x, names[venue]), None),
+                     center=(point.y, point.x), zoom=NEIGHBOURS_ZOOM)
+    show_map(around, city, key="neighbours-map", height=380, container="neighbours-map")
+
+
+def _rank(rank: object, ranked: object) -> str:
+    """"3 of 40", or "–" when the near list does not rank the venue."""
+    return "–" if pd.isna(rank) else tr("mpage.rank", rank=int(rank), count=int(ranked))
+
+
+def usage_section(venue: str) -> None:
+    """Times shown in a list and cards opened, per month, from the usage store."""
+    st.subheader(tr("mpage.usage"))
+    monthly = usage.monthly(db_path, venue)
+    st.vega_lite_chart(member_charts.usage_frame(monthly, today, lang),
+                       member_charts.usage_spec(lang), use_container_width=True,
+                       key="usage-chart")
+    st.caption(tr("mpage.usage_help") if not monthly.empty else tr("mpage.usage_none"))
+
+
 def listing_part(venue: str) -> None:
     """Everything about one venue's visibility, top to bottom."""
     visitor_cards(venue)
+    completeness_section(venue)
+    findability_section(venue)
+    reach_section(venue)
+    proximity_section(venue)
+    usage_section(venue)
+
+
+def overview_part() -> None:
+    """Every member's and prospective member's completeness and usage: the
+    coordinator's to-do list, weakest first, sortable, as CSV."""
+    st.subheader(tr("mpage.overview"))
+    st.caption(tr("mpage.overview_help"))
+    table = members.overview(data, usage.totals(db_path), today, lang)
+    status = {s: tr(f"mpage.status_{s}") for s in CLUSTER_STATUSES}
+    shown = pd.DataFrame({
+        tr("mpage.col_name"): table["name"],
+        tr("mpage.col_status"): table["status"].map(status).fillna(table["status"]),
+        tr("mpage.col_category"): table["category"],
+        tr("mpage.col_score"): table["score"],
+        tr("mpage.col_shown_count"): table["impressions"],
+        tr("mpage.col_opens"): table["opens"],
+        tr("mpage.col_missing"): table["missing"],
+        "id": table["id"],
+    })
+    st.dataframe(shown, hide_index=True, key="overview", use_container_width=True,
+                 column_config={tr("mpage.col_score"): st.column_config.ProgressColumn(
+                     min_value=0, max_value=100, format="%d")})
+    st.download_button(tr("mpage.download_csv"), shown.to_csv(index=False).encode("utf-8"),
+                       file_name=f"{slug(city.name)}-members.csv", mime="text/csv",
+                       key="overview-csv")
 
 
 
@@ -247,3 +387,5 @@ elif part == "event":
         event_part(venue_id)
 elif part == "new":
     new_venue_part()
+else:
+    overview_part()

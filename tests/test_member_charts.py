@@ -12,12 +12,11 @@ from mapping import member_charts as mc
 
 
 def reach_fixture() -> pd.DataFrame:
-    states = ["unknown"] * 3 + ["open"] * 6 + ["closed"] * 3
+    states = [None] * 3 + [True] * 6 + [False] * 3
     hours = [math.nan] * 3 + [35.0] * 6 + [0.0] * 3
-    return pd.DataFrame({"month": range(1, 13), "state": states, "hours": hours,
-                         "category_median": [math.nan] * 2 + [20.0] * 10,
-                         "category_known": [0] * 2 + [3] * 10,
-                         "category_total": [4] * 12})
+    return pd.DataFrame({"month": range(1, 13), "state": pd.Series(states, dtype=object),
+                         "hours": hours, "category_median": [math.nan] * 2 + [20.0] * 10,
+                         "category_known": [0] * 2 + [3] * 10})
 
 
 @pytest.mark.parametrize("lang", ["en", "me", "de", "sr"])
@@ -35,7 +34,7 @@ def test_reach_tooltips_are_sentences():
     assert frame.loc[0, "tooltip"] == ("January: hours unknown; category median unknown "
                                        "(no venue of the category has known hours)")
     assert frame.loc[3, "tooltip"] == ("April: 35 h a week; category median 20 h a week "
-                                       "(3 of 4 venues known)")
+                                       "(over 3 venues with known hours)")
     assert frame.loc[11, "tooltip"].startswith("December: closed;")
 
 
