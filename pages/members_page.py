@@ -12,7 +12,8 @@ is never drawn hidden (Leaflet cannot size itself in a hidden tab).
 
 from __future__ import annotations
 
-from dataclasses import replace
+import logging
+import sqlite3
 
 import pandas as pd
 import streamlit as st
@@ -36,6 +37,7 @@ from mapping.text import fold, slug
 from mapping.text import markdown_literal as md
 from pages.shared import current_language, dataset, link_notice, show_map, sync_url, tr, url_choice
 
+_LOG = logging.getLogger(__name__)
 PARTS = ["listing", "update", "event", "new", "overview"]
 NEIGHBOURS_ZOOM = 16  # about 10 minutes' walk each way on a 380 px map
 
@@ -58,17 +60,21 @@ st.caption(tr("mpage.intro"))
 refused: list[str] = []
 if url_choice("part", PARTS, "listing"):
     refused.append(tr("mpage.part"))
+# Labels are looked up now, not inside a format_func called later (AppTest calls it
+# outside the run, where the page's language is not known).
+part_labels = {p: tr(f"mpage.part_{p}") for p in PARTS}
 part = st.segmented_control(tr("mpage.part"), PARTS, key="part", required=True,
-                            format_func=lambda p: tr(f"mpage.part_{p}"))
+                            format_func=part_labels.get)
 sync_url("part", "listing")
 
 ordered = sorted(venues.index, key=lambda v: fold(names[v]))
 if part in ("listing", "update", "event"):
     if url_choice("venue", ["", *ordered], ""):
         refused.append(tr("params.venue"))
-    st.selectbox(tr("mpage.pick"), ["", *ordered], key="venue",
-                 format_func=lambda v: tr("mpage.pick_none") if not v else
-                 f"{names[v]} · {category_labels.get(venues.at[v, 'category'], '')}",
+    picks = {"": tr("mpage.pick_none"), **{
+        v: f"{names[v]} · {category_labels.get(venues.at[v, 'category'], '')}"
+        for v in ordered}}
+    st.selectbox(tr("mpage.pick"), list(picks), key="venue", format_func=picks.get,
                  help=tr("mpage.pick_help"))
 sync_url("venue", "")
 link_notice(refused)
@@ -79,6 +85,7 @@ def visitor_cards(venue_id: str) -> None:
     """The card as Explore shows it, once per town language, side by side."""
     st.subheader(tr("mpage.as_visitors"))
     moment = minute
+    spot = at(venue_id)
     columns = st.columns(len(city.languages))
     for column, card_lang in zip(columns, city.languages, strict=True):
         with column:
@@ -86,7 +93,8 @@ def visitor_cards(venue_id: str) -> None:
             payload = explore.map_payload(data, VenueFilter(ids=(venue_id,)), card_lang,
                                           moment, moment)
             show_map(render.with_view(payload, None, venue_id), city,
-                     key=f"card-{card_lang}", height=560, container=f"card-{card_lang}")
+                     key=f"card-{card_lang}", height=560, container=f"card-{card_lang}",
+                     center=spot, zoom=NEIGHBOURS_ZOOM)
     row = venues.loc[venue_id]
     checked = str(row.get("checked") or "") or tr("mpage.never_checked")
     st.caption(tr("mpage.source", source=md(row.get("source") or ""), checked=md(checked)))
@@ -162,12 +170,12 @@ def proximity_section(venue: str) -> None:
         tr("mpage.col_minutes"): [tr("mpage.minutes", minutes=f"{m:.0f}")
                                   for m in neighbours["minutes"]],
     }), hide_index=True, key="neighbours", use_container_width=True)
-    point = venues.loc[venue].geometry
+    lat, lon = at(venue)
     ids = (venue, *neighbours["id"])
     payload = explore.map_payload(data, VenueFilter(ids=ids), lang, minute, minute)
-    around = replace(render.with_view(payload, (point.y, point.x, names[venue]), None),
-                     center=(point.y, point.x), zoom=NEIGHBOURS_ZOOM)
-    show_map(around, city, key="neighbours-map", height=380, container="neighbours-map")
+    show_map(render.with_view(payload, (lat, lon, names[venue]), None), city,
+             key="neighbours-map", height=380, container="neighbours-map",
+             center=(lat, lon), zoom=NEIGHBOURS_ZOOM)
 
 
 def _rank(rank: object, ranked: object) -> str:
@@ -223,7 +231,14 @@ def overview_part() -> None:
 
 # ------------------------------------------------------------------ suggestions
 
-def location_picker(prefix: str, payload: render.MapPayload, label: str) -> None:
+def at(venue: str) -> tuple[float, float]:
+    """The venue's point as (lat, lon), to start a map about it there."""
+    point = venues.loc[venue].geometry
+    return float(point.y), float(point.x)
+
+
+def location_picker(prefix: str, payload: render.MapPayload, label: str,
+                    center: tuple[float, float] | None = None) -> None:
     """A map whose click fills ``<prefix>_lat``/``<prefix>_lon`` (shown as a pin)."""
     pending = f"_{prefix}_clicked"
     if pending in st.session_state:  # a click of the previous run, before the inputs
@@ -234,7 +249,8 @@ def location_picker(prefix: str, payload: render.MapPayload, label: str) -> None
     point = params.coordinate(f"{lat},{lon}", city.bbox).value if lat and lon else None
     start = (point[0], point[1], label) if point is not None else None
     out = show_map(render.with_view(payload, start, None), city, key=f"{prefix}-map",
-                   height=380, container=f"{prefix}-map", returned_objects=["last_clicked"])
+                   height=380, container=f"{prefix}-map", returned_objects=["last_clicked"],
+                   center=center, zoom=NEIGHBOURS_ZOOM if center else None)
     clicked = (out or {}).get("last_clicked")
     seen = f"_{prefix}_seen"
     if clicked and clicked != st.session_state.get(seen):
@@ -273,10 +289,11 @@ def text_fields(prefix: str, names: list[str]) -> None:
 
 def choice_field(prefix: str, name: str, values: tuple[str, ...], *, empty: bool) -> None:
     """A select box of a field's allowed values (``empty``: "don't know" first)."""
-    options = ["", *values] if empty else list(values)
-    st.selectbox(submissions.field_label(name, lang), options, key=f"{prefix}_{name}",
-                 format_func=lambda v: submissions.choice_label(name, v, lang) if v
-                 else tr("mpage.unknown_choice"))
+    labels = {v: submissions.choice_label(name, v, lang) for v in values}
+    if empty:
+        labels = {"": tr("mpage.unknown_choice"), **labels}
+    st.selectbox(submissions.field_label(name, lang), list(labels), key=f"{prefix}_{name}",
+                 format_func=labels.get)
 
 
 def send(kind: str, prefix: str, venue: str | None) -> None:
@@ -291,6 +308,10 @@ def send(kind: str, prefix: str, venue: str | None) -> None:
         number = submissions.submit(data, kind, fields, db=db_path)
     except submissions.Refused as refused:
         st.session_state[f"_{prefix}_result"] = ("error", refused.messages(lang))
+        return
+    except (sqlite3.Error, OSError):  # the store is unavailable: say so, keep the form
+        _LOG.exception("suggestion not stored in %s", db_path)
+        st.session_state[f"_{prefix}_result"] = ("error", [tr("mpage.store_unavailable")])
         return
     st.session_state[f"_{prefix}_result"] = ("success", [submissions.thanks(number, lang)])
     for name in names:
@@ -318,7 +339,8 @@ def update_part(venue: str) -> None:
     choice_field("upd", "visit", VISIT_VALUES, empty=True)
     st.markdown(f"**{submissions.field_label('lat', lang)}**")
     location_picker("upd", explore.map_payload(data, VenueFilter(ids=(venue,)), lang,
-                                               minute, minute), tr("mpage.new_location"))
+                                               minute, minute), tr("mpage.new_location"),
+                    center=at(venue))
     text_fields("upd", ["note"])
     st.button(tr("mpage.send"), key="upd_send", type="primary",
               on_click=send, args=("update", "upd", venue))
@@ -332,12 +354,12 @@ def event_part(venue: str) -> None:
     text_fields("evt", [f"title_{code}" for code in city.languages])
     event_labels = i18n.localized_column(data.event_categories.set_index("id"), "label",
                                          lang, city.languages)
-    st.selectbox(submissions.field_label("category", lang), ["", *event_labels.index],
-                 key="evt_category",
-                 format_func=lambda c: event_labels.get(c, "") or tr("mpage.choose"))
-    st.radio(submissions.field_label("timing", lang), list(submissions.TIMINGS),
-             key="evt_timing", horizontal=True,
-             format_func=lambda v: submissions.choice_label("timing", v, lang))
+    choices = {"": tr("mpage.choose"), **event_labels.to_dict()}
+    st.selectbox(submissions.field_label("category", lang), list(choices), key="evt_category",
+                 format_func=choices.get)
+    timings = {v: submissions.choice_label("timing", v, lang) for v in submissions.TIMINGS}
+    st.radio(submissions.field_label("timing", lang), list(timings), key="evt_timing",
+             horizontal=True, format_func=timings.get)
     c1, c2 = st.columns(2)
     c1.text_input(submissions.field_label("start", lang), key="evt_start",
                   placeholder="2026-12-24T19:30", help=tr("mpage.when_help"),
@@ -357,9 +379,9 @@ def new_venue_part() -> None:
     st.subheader(tr("mpage.new_heading"))
     st.caption(tr("mpage.new_help"))
     text_fields("new", ["name"])
-    st.selectbox(submissions.field_label("category", lang), ["", *category_labels.index],
-                 key="new_category",
-                 format_func=lambda c: category_labels.get(c, "") or tr("mpage.choose"))
+    choices = {"": tr("mpage.choose"), **category_labels.to_dict()}
+    st.selectbox(submissions.field_label("category", lang), list(choices), key="new_category",
+                 format_func=choices.get)
     st.markdown(f"**{submissions.field_label('lat', lang)}**")
     location_picker("new", explore.map_payload(data, VenueFilter(), lang, minute, minute),
                     tr("mpage.new_location"))

@@ -280,8 +280,9 @@ def page_style(filters_label: str) -> None:
 
 
 def show_map(payload: render.MapPayload, city: CityProfile, *, key: str, height: int,
-             returned_objects: list[str] | None = None,
-             container: str = "venue-map") -> dict | None:
+             returned_objects: list[str] | None = None, container: str = "venue-map",
+             center: tuple[float, float] | None = None, zoom: int | None = None,
+             ) -> dict | None:
     """The town's map, mounted once per page, drawing ``payload``; streamlit-folium's output.
 
     The base map (:func:`mapping.render.base_map`) is the same text on every run, so
@@ -290,11 +291,13 @@ def show_map(payload: render.MapPayload, city: CityProfile, *, key: str, height:
     runtime brings the selected venue and a new start point into view itself.
     ``container`` keys the map's box: the page style sizes ``venue-map`` (the page's
     main map) to the phone's screen; a page with several maps names the others.
+    ``center``/``zoom`` start a map elsewhere than the town's default view (a map about
+    one venue); they are part of the base map's text, so keep them fixed per map.
     """
     with st.container(key=container):  # the page style sizes the map by this key
         from streamlit_folium import st_folium  # here, not at the top: see warm_up
 
-        return st_folium(render.base_map(city), key=key, height=height,
+        return st_folium(render.base_map(city, center=center, zoom=zoom), key=key, height=height,
                          use_container_width=True, returned_objects=returned_objects or [],
                          feature_group_to_add=render.venue_layers(payload))
 

@@ -38,6 +38,7 @@ def writable_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stream
 def typed(page: Page, label: str, text: str) -> None:
     """Type into a text box and confirm with Enter (Streamlit reruns on Enter)."""
     box = page.get_by_label(label, exact=True)
+    expect(box).to_be_editable()
     box.fill(text)
     with app_run(page):
         box.press("Enter")
@@ -68,7 +69,8 @@ def test_suggested_hours_reach_the_explore_card(watched, writable_server, capsys
     page.goto(writable_server.url + f"members?lang=EN&part=update&venue={VENUE}")
     wait_idle(page)
     typed(page, "Opening hours (OpenStreetMap syntax)", "Mo-Sa 10:00-18:00")
-    expect(page.locator('[data-testid="stAlertContentSuccess"]')).to_contain_text("10:00")
+    expect(page.locator('[data-testid="stAlertContentSuccess"]')).to_contain_text(
+        "Mon–Sat 10–18")  # read back in plain words before it is sent
     number = sent_reference(page)
 
     review(writable_server, number, capsys)
@@ -77,7 +79,8 @@ def test_suggested_hours_reach_the_explore_card(watched, writable_server, capsys
     map_settled(frame)
     card = frame.locator(f'.venue-card[data-venue-id="{VENUE}"]')
     expect(card).to_be_visible()
-    expect(card).to_contain_text("10:00")
+    print(card.inner_text())
+    expect(card).to_contain_text("Mon–Sat 10–18")
     expect(card).not_to_contain_text("Hours unknown")
 
 

@@ -1,0 +1,164 @@
+"""AppTest: the For members page — the listing for a complete and an incomplete venue in
+both languages, ``?venue=`` and ``?part=``, the suggestion forms, the cluster overview."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from mapping import clock, members, submissions
+from mapping.io import load_dataset
+from mapping.store import DB_ENV_VAR
+from tests.conftest import TESTS, open_app_page
+
+FIXTURE = TESTS / "fixtures" / "members"  # hand-made: gal-a complete, gal-b nearly empty
+PAGE = "pages/members_page.py"
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "members.sqlite"
+    monkeypatch.setenv(DB_ENV_VAR, str(path))
+    return path
+
+
+def open_members(monkeypatch, lang: str = "en", folder: Path = FIXTURE, **params) -> AppTest:
+    return open_app_page(monkeypatch, PAGE, folder, lang, **params)
+
+
+def texts(at: AppTest) -> str:
+    """Every text shown, without the Markdown escapes (``text.markdown_literal``)."""
+    shown = " ".join(e.value for e in [*at.markdown, *at.caption, *at.info, *at.success,
+                                       *at.error, *at.subheader])
+    return shown.replace("\\", "")
+
+
+def keyed_blocks(node, suffix: str) -> list:
+    """The containers whose key ends with ``suffix`` (``st.container(key=...)``)."""
+    found = []
+    for child in getattr(node, "children", {}).values():
+        if str(getattr(getattr(child, "proto", None), "id", "")).endswith(suffix):
+            found.append(child)
+        found += keyed_blocks(child, suffix)
+    return found
+
+
+def expected_score(venue: str) -> int:
+    data = load_dataset(FIXTURE)
+    return members.completeness(data, venue, clock.now(data.city.timezone).date()).score
+
+
+@pytest.mark.parametrize("lang", ["en", "me"])
+@pytest.mark.parametrize("venue", ["gal-a", "gal-b"])
+def test_listing_for_a_complete_and_an_incomplete_venue(monkeypatch, database, lang, venue):
+    at = open_members(monkeypatch, lang, venue=venue)
+    assert at.session_state["venue"] == venue
+    assert at.metric[0].value == f"{expected_score(venue)} / 100"
+    cards = [b for code in ("me", "en") for b in keyed_blocks(at.main, f"card-{code}")]
+    assert len(cards) == 2  # the card in each of the town's languages (me, en)
+    assert len(at.table) == 1  # who can find me
+    headings = [h.value for h in at.subheader]
+    want = {"en": ["As visitors see it", "Completeness", "Who can find you",
+                   "Open hours by month", "Walking distance from where visitors arrive",
+                   "How often visitors saw you"],
+            "me": ["Kako vas posjetioci vide", "Potpunost", "Ko vas može naći",
+                   "Sati otvorenosti po mjesecima",
+                   "Udaljenost pješke od mjesta gdje posjetioci stižu",
+                   "Koliko često su vas posjetioci vidjeli"]}[lang]
+    assert headings == want
+
+
+def test_incomplete_venue_lists_what_is_missing_and_why(monkeypatch, database):
+    at = open_members(monkeypatch, "en", venue="gal-b")
+    shown = texts(at)
+    label, why = members.check_texts("opening_hours", "en")
+    assert label in shown and why in shown
+    complete = open_members(monkeypatch, "en", venue="gal-a")
+    assert why not in texts(complete)  # a passed check says no "why"
+
+
+def test_unknown_hours_are_shown_as_unknown_not_closed(monkeypatch, database):
+    at = open_members(monkeypatch, "en", venue="gal-b")
+    findings = at.table[0].value
+    open_rows = findings[findings.index.str.startswith("“Open now”")]
+    assert set(open_rows.iloc[:, 0]) == {"unknown"}
+
+
+def test_without_a_venue_the_page_asks_for_one(monkeypatch, database):
+    at = open_members(monkeypatch, "en")
+    assert "Choose your venue above" in texts(at)
+    assert not at.metric
+
+
+def test_overview_lists_every_member_and_prospective_member(monkeypatch, database):
+    at = open_members(monkeypatch, "en", part="overview")
+    table = at.dataframe[0].value
+    assert sorted(table["id"]) == ["gal-a", "gal-b", "gal-g", "org-d"]
+    assert list(table["Completeness"]) == sorted(table["Completeness"])  # weakest first
+    assert set(table["Status"]) == {"member", "prospective member"}
+    assert at.get("download_button")
+
+
+def test_suggest_an_update_stores_it_pending_and_gives_the_reference(monkeypatch, database):
+    at = open_members(monkeypatch, "en", part="update", venue="gal-b")
+    at.text_input(key="upd_opening_hours").input("Mo-Fr 10:00-18:00").run()
+    assert "Mon–Fri 10–18" in " ".join(s.value for s in at.success)
+    at.button(key="upd_send").click().run()
+    assert not at.exception
+    assert "#1" in " ".join(s.value for s in at.success)
+    pending = submissions.listed(FIXTURE, db=database)
+    assert [(s.kind, s.venue_id, s.fields["opening_hours"]) for s in pending] == [
+        ("update", "gal-b", "Mo-Fr 10:00-18:00")]
+    assert at.text_input(key="upd_opening_hours").value == ""  # the form is emptied
+
+
+def test_bad_hours_are_refused_as_typed_and_nothing_is_stored(monkeypatch, database):
+    at = open_members(monkeypatch, "en", part="update", venue="gal-b")
+    at.text_input(key="upd_opening_hours").input("Mo-Fr 25:00-26:00").run()
+    assert at.error and "OpenStreetMap" in at.error[0].value
+    at.button(key="upd_send").click().run()
+    assert "opening_hours: expected opening hours" in texts(at)  # names the field
+    assert submissions.listed(FIXTURE, db=database) == []
+
+
+def test_hostile_text_is_kept_as_text(monkeypatch, database):
+    hostile = '<script>alert(1)</script> ${7*7} {{7*7}} **bold**'
+    at = open_members(monkeypatch, "en", part="new")
+    at.text_input(key="new_name").input(hostile)
+    at.selectbox(key="new_category").select("gallery")
+    at.text_input(key="new_lat").input("42.4247")
+    at.text_input(key="new_lon").input("18.7712")
+    at.text_area(key="new_note").input(hostile).run()
+    at.button(key="new_send").click().run()
+    assert not at.exception, at.exception
+    [stored] = submissions.listed(FIXTURE, db=database)
+    assert stored.fields["name"] == hostile and stored.fields["note"] == hostile
+
+
+def test_past_the_hourly_limit_nothing_is_stored(monkeypatch, database, tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(FIXTURE, folder)
+    with (folder / "city.toml").open("a", encoding="utf-8") as fh:
+        fh.write("\n[members]\nmax_pending_per_hour = 1\n")
+    at = open_members(monkeypatch, "en", folder=folder, part="update", venue="gal-b")
+    for hours_value in ("Mo 10:00-12:00", "Tu 10:00-12:00"):
+        at.text_input(key="upd_opening_hours").input(hours_value).run()
+        at.button(key="upd_send").click().run()
+    assert "Nothing was saved" in " ".join(e.value for e in at.error)
+    assert len(submissions.listed(folder, db=database)) == 1
+
+
+def test_page_renders_and_says_so_when_the_store_is_unavailable(monkeypatch, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv(DB_ENV_VAR, str(blocker / "members.sqlite"))  # parent is a file
+    at = open_members(monkeypatch, "en", venue="gal-a")
+    assert "Nothing recorded yet" in texts(at)
+    at = open_members(monkeypatch, "en", part="update", venue="gal-a")
+    at.text_input(key="upd_website").input("https://example.me/").run()
+    at.button(key="upd_send").click().run()
+    assert not at.exception
+    assert "could not be stored" in " ".join(e.value for e in at.error)
