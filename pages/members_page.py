@@ -318,6 +318,19 @@ def send(kind: str, prefix: str, venue: str | None) -> None:
         st.session_state.pop(f"{prefix}_{name}", None)
 
 
+def pending_note(venue: str) -> None:
+    """The venue's suggestions still waiting for review, so a member does not send the
+    same one twice (numbers and days only: what was typed stays in the review)."""
+    try:
+        waiting = [s for s in submissions.listed(data.folder, db=db_path)
+                   if s.venue_id == venue]
+    except (sqlite3.Error, OSError):
+        return
+    if waiting:
+        st.caption(i18n.plural("mpage.pending", lang, len(waiting), numbers=", ".join(
+            f"{s.reference} ({s.created:%Y-%m-%d})" for s in waiting)))
+
+
 def result(prefix: str) -> None:
     """The last send's answer, under the button."""
     answer = st.session_state.get(f"_{prefix}_result")
@@ -345,6 +358,7 @@ def update_part(venue: str) -> None:
     st.button(tr("mpage.send"), key="upd_send", type="primary",
               on_click=send, args=("update", "upd", venue))
     result("upd")
+    pending_note(venue)
 
 
 def event_part(venue: str) -> None:
@@ -372,6 +386,7 @@ def event_part(venue: str) -> None:
     st.button(tr("mpage.send"), key="evt_send", type="primary",
               on_click=send, args=("event", "evt", venue))
     result("evt")
+    pending_note(venue)
 
 
 def new_venue_part() -> None:

@@ -113,6 +113,7 @@ def test_suggest_an_update_stores_it_pending_and_gives_the_reference(monkeypatch
     assert [(s.kind, s.venue_id, s.fields["opening_hours"]) for s in pending] == [
         ("update", "gal-b", "Mo-Fr 10:00-18:00")]
     assert at.text_input(key="upd_opening_hours").value == ""  # the form is emptied
+    assert "1 suggestion for this venue is waiting for review: #1" in texts(at)
 
 
 def test_bad_hours_are_refused_as_typed_and_nothing_is_stored(monkeypatch, database):
