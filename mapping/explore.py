@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from mapping import events as ev
-from mapping import render, seasons
+from mapping import hours, render, seasons
 from mapping.distance import REACH_BOAT, REACH_SETTLEMENT, WalkModel, walk_model
 from mapping.i18n import localized_column, t
 from mapping.io import Dataset
@@ -294,3 +294,28 @@ def map_payload(data: Dataset, venue_filter: VenueFilter, lang: str, now: dateti
         landmarks=render.landmark_points(data.places, lang, data.city.languages),
         extra_title=t("explore.upcoming", lang) if lines else "")
     return render.build_payload(shown, data.categories, data.city, lang, options)
+
+
+def card_preview(data: Dataset, venue_id: str, opening_hours: str, lang: str,
+                 now: datetime) -> render.MapPayload:
+    """The venue's card as it will read with ``opening_hours`` (a member's suggestion
+    before review): the same builder as Explore, on a copy of the one record whose
+    derived monthly hours are computed again, with the card open.
+
+    Nothing is stored and the dataset is not touched: the preview only shows what the
+    suggestion would change (today's hours, the season summary, the month states).
+    """
+    row = data.venues[data.venues["id"] == venue_id].drop(
+        columns=[c for c in hours.DERIVED_COLUMNS if c in data.venues.columns])
+    row = row.assign(opening_hours=opening_hours)
+    city = data.city
+    enriched = hours.enrich_hours(row, now.year, city.timezone, country=city.country or None)
+    lines = upcoming_lines(data, {venue_id}, lang, now)
+    options = render.MapOptions(
+        now=now, when=now, extra_lines=lines,
+        landmarks=render.landmark_points(data.places, lang, city.languages),
+        extra_title=t("explore.upcoming", lang) if lines else "")
+    payload = render.build_payload(gpd.GeoDataFrame(enriched, geometry="geometry",
+                                                    crs=data.venues.crs),
+                                   data.categories, city, lang, options)
+    return render.with_view(payload, None, venue_id)

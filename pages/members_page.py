@@ -263,8 +263,9 @@ def location_picker(prefix: str, payload: render.MapPayload, label: str,
     st.caption(tr("mpage.location_help"))
 
 
-def hours_field(prefix: str) -> None:
-    """``opening_hours`` with its check and its meaning in plain words, on every change."""
+def hours_field(prefix: str, venue: str | None = None) -> None:
+    """``opening_hours`` with its check and its meaning in plain words, on every change;
+    for an existing ``venue``, its card as it would read with these hours."""
     value = st.text_input(tr("mpage.hours"), key=f"{prefix}_opening_hours",
                           placeholder=hours.EXAMPLE, help=tr("mpage.hours_help"),
                           max_chars=limits["opening_hours"])
@@ -273,8 +274,13 @@ def hours_field(prefix: str) -> None:
     problem, lines = submissions.describe_hours(value, lang, city, year=today.year)
     if problem is not None:
         st.error(md(problem.text(lang)))
-    else:
-        st.success(md(tr("mpage.hours_read", hours="; ".join(lines))))
+        return
+    st.success(md(tr("mpage.hours_read", hours="; ".join(lines))))
+    if venue is not None:
+        st.caption(tr("mpage.preview"))
+        show_map(explore.card_preview(data, venue, value, lang, minute), city,
+                 key=f"{prefix}-preview", height=480, container=f"{prefix}-preview",
+                 center=at(venue), zoom=NEIGHBOURS_ZOOM)
 
 
 def text_fields(prefix: str, names: list[str]) -> None:
@@ -346,7 +352,7 @@ def update_part(venue: str) -> None:
     st.caption(tr("mpage.update_help"))
     current = str(row.get("opening_hours") or "") or tr("mpage.unknown")
     st.markdown(md(tr("mpage.hours_now", hours=current)))
-    hours_field("upd")
+    hours_field("upd", venue)
     text_fields("upd", [f"description_{code}" for code in city.languages])
     text_fields("upd", ["website", "phone", "email"])
     choice_field("upd", "visit", VISIT_VALUES, empty=True)

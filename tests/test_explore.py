@@ -11,7 +11,9 @@ import pandas as pd
 from mapping import explore
 from mapping.components import locate
 from mapping.distance import walk_model
+from mapping.io import load_dataset
 from mapping.query import VenueFilter
+from tests.conftest import TESTS
 
 TZ = ZoneInfo("Europe/Podgorica")
 
@@ -181,3 +183,17 @@ def test_near_me_answers_are_read_safely():
     assert locate.position({"error": "timeout"}) == "unavailable"
     assert locate.position({"lat": "42", "lon": None}) == "unavailable"
     assert locate.position("nonsense") == "unavailable"
+
+
+def test_card_preview_shows_suggested_hours_without_touching_the_data():
+    """The members' page previews a card with suggested hours: same builder, one record."""
+    data = load_dataset(TESTS / "fixtures" / "members")
+    now = datetime(2026, 12, 2, 11, 0, tzinfo=ZoneInfo(data.city.timezone))
+    before = data.venues.copy()
+    preview = explore.card_preview(data, "gal-b", "Mo-Su 10:00-18:00", "en", now)
+    assert '"sel":"gal-b"' in preview.json  # the card opens
+    assert "10:00–18:00" in preview.json and "10–18" in preview.json  # today, the season
+    assert list(preview.positions) == ["gal-b"]  # only this venue is drawn
+    assert data.venues.equals(before)  # the dataset is not touched
+    assert "10:00" not in explore.map_payload(
+        data, VenueFilter(ids=("gal-b",)), "en", now, now).json  # hours unknown today
