@@ -127,8 +127,9 @@ def warm_up() -> None:
 
     The launcher (``scripts/serve.py``) calls this before the server listens, so the
     first visitor after a start waits no longer than later ones (importing
-    geopandas, folium and the rest, and reading the data, take seconds on a small
-    machine). A folder that cannot be loaded is cached as such, as on a visit.
+    geopandas, folium and the rest, reading the data, and the first season summaries
+    of the landing map (:func:`mapping.explore.warm_default_view`) take seconds on a
+    small machine). A folder that cannot be loaded is cached as such, as on a visit.
 
     It must not import a module that declares a Streamlit component (streamlit_folium,
     ``mapping.components``): ``declare_component`` registers only inside a script run,
@@ -139,7 +140,11 @@ def warm_up() -> None:
 
     for module in WARM_MODULES:
         importlib.import_module(module)
-    _current(data_dir())
+    data, _ = _current(data_dir())
+    if data is not None:
+        from mapping import clock, explore
+
+        explore.warm_default_view(data, clock.now(data.city.timezone))
 
 
 def dataset(*, notify: bool = False) -> Dataset:

@@ -197,3 +197,19 @@ def test_card_preview_shows_suggested_hours_without_touching_the_data():
     assert data.venues.equals(before)  # the dataset is not touched
     assert "10:00" not in explore.map_payload(
         data, VenueFilter(ids=("gal-b",)), "en", now, now).json  # hours unknown today
+
+
+def test_warm_default_view_builds_what_the_landing_page_asks_for(monkeypatch):
+    """After the launcher's warm-up, Explore's default view in any language is a memo hit
+    (the page's own default filter: every category, nothing else)."""
+    data = load_dataset(TESTS / "fixtures" / "members")
+    now = datetime(2026, 12, 2, 11, 0, 30, tzinfo=ZoneInfo(data.city.timezone))
+    explore.warm_default_view(data, now)
+    built = []
+    monkeypatch.setattr(explore.render, "build_payload",
+                        lambda *a, **k: built.append(a) or None)
+    page_filter = VenueFilter(categories=tuple(data.categories.set_index("id").index))
+    minute = explore.moment("any", now, now.date(), time(10, 0), data.city.timezone)
+    for lang in data.city.languages:
+        assert explore.map_payload(data, page_filter, lang, minute, minute) is not None
+    assert built == []  # every language's landing map was built by the warm-up
