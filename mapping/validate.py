@@ -34,6 +34,7 @@ from mapping.io import (
     read_geodata,
     read_table,
 )
+from mapping.query import VISIT_VALUES
 from mapping.schema import (
     CLUSTER_STATUSES,
     WHEELCHAIR_VALUES,
@@ -128,6 +129,7 @@ def check_venues(
     _check_enum(add, venues, "location_precision", PRECISIONS)
     _check_enum(add, venues, "wheelchair", WHEELCHAIR_VALUES)
     _check_enum(add, venues, "org_type", ORG_TYPES)
+    _check_enum(add, venues, "visit", VISIT_VALUES)
     _check_rule(add, venues, "website", is_web_url,
                 "expected an http:// or https:// URL like https://example.me/")
     _check_rule(add, venues, "email", is_email, "expected an e-mail address like name@example.me")

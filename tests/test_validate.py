@@ -161,3 +161,17 @@ def test_a_contact_column_without_any_text_is_checked_quietly(mini_copy):
     doc["features"][0]["properties"]["website"] = None
     path.write_text(json.dumps(doc), encoding="utf-8")
     assert [p for p in validate_folder(mini_copy) if p.field == "website"] == []
+
+
+def test_unknown_visit_value_is_named(mini_copy):
+    """``visit`` is yes / appointment / no or empty (unknown): the form and apply obey it,
+    and so must a hand edit."""
+    import json
+
+    path = mini_copy / "venues.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["features"][0]["properties"]["visit"] = "sometimes"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    venue = doc["features"][0]["properties"]["id"]
+    assert (f"venues.geojson:{venue}:visit: got 'sometimes'; expected one of: yes, "
+            "appointment, no") in lines(mini_copy)
