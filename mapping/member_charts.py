@@ -39,23 +39,25 @@ def reach_frame(reach: pd.DataFrame, lang: str) -> pd.DataFrame:
     that month) and ``category_known`` (how many venues the median is over).
     """
     rows = []
-    for rec in reach.itertuples(index=False):
-        month = int(rec.month)
-        unknown = rec.state is None
-        median = float(rec.category_median)
+    for month, state, hours, median, known in zip(
+            reach["month"].to_numpy(dtype=int), reach["state"].tolist(),
+            reach["hours"].to_numpy(dtype=float), reach["category_median"].to_numpy(dtype=float),
+            reach["category_known"].to_numpy(dtype=int), strict=True):
+        unknown = state is None
         median_known = not math.isnan(median)
         venue = (t("mchart.unknown", lang) if unknown
-                 else _hours_text(float(rec.hours), lang) if rec.state
+                 else _hours_text(float(hours), lang) if state
                  else t("mchart.closed", lang))
-        category = (t("mchart.median", lang, hours=_hours_text(median, lang),
-                      known=plural("mchart.known", lang, int(rec.category_known)))
+        category = (t("mchart.median", lang, hours=_hours_text(float(median), lang),
+                      known=plural("mchart.known", lang, int(known)))
                     if median_known else t("mchart.median_unknown", lang))
         rows.append({
-            "label": month_name(month, lang),
-            "hours": None if unknown else float(rec.hours),
-            "median": median if median_known else None,
+            "label": month_name(int(month), lang),
+            "hours": None if unknown else float(hours),
+            "median": float(median) if median_known else None,
             "unknown": bool(unknown),
-            "tooltip": t("mchart.reach_tooltip", lang, month=month_name(month, lang, long=True),
+            "tooltip": t("mchart.reach_tooltip", lang,
+                         month=month_name(int(month), lang, long=True),
                          venue=venue, category=category),
         })
     return pd.DataFrame(rows)
