@@ -44,6 +44,7 @@ from mapping import explore, members, render, store, synthetic, usage  # noqa: E
 from mapping.distance import walk_model  # noqa: E402
 from mapping.io import enrich_dataset, load_dataset  # noqa: E402
 from mapping.query import VenueFilter, apply_filter, nearest  # noqa: E402
+from mapping.store import DB_ENV_VAR  # noqa: E402
 from mapping.validate import validate_folder  # noqa: E402
 
 DATA = ROOT / "data"
@@ -763,6 +764,9 @@ SECTIONS = {"data": bench_data, "map": bench_map, "rerun": bench_rerun,
 
 
 def main(argv: list[str]) -> None:
+    # Synthetic visits are never visitors' usage: every server started here records its
+    # impressions into a throw-away database, not the town's (mapping.store).
+    os.environ[DB_ENV_VAR] = str(Path(tempfile.mkdtemp(prefix="kcm-bench-")) / "usage.sqlite")
     chosen = argv or list(SECTIONS)
     print(f"benchmark {datetime.now():%Y-%m-%d %H:%M}, python {sys.version.split()[0]}")
     for name in chosen:

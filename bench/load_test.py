@@ -68,6 +68,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from mapping.store import DB_ENV_VAR  # noqa: E402
 from tests.browser.harness import StreamlitServer  # noqa: E402
 
 BASELINE = "c8e62b1"
@@ -471,6 +472,9 @@ def _count(items: list[str]) -> dict[str, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Synthetic visits are never visitors' usage: every server started here records its
+    # impressions into a throw-away database, not the town's (mapping.store).
+    os.environ[DB_ENV_VAR] = str(Path(tempfile.mkdtemp(prefix="kcm-bench-")) / "usage.sqlite")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("data", nargs="?", type=Path, default=ROOT / "data")
     parser.add_argument("--sessions", type=int, default=60)
