@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from mapping import coverage as cov  # noqa: E402
 from mapping import events as ev  # noqa: E402
-from mapping import explore, members, render, store, synthetic, usage  # noqa: E402
+from mapping import explore, members, months, render, store, synthetic, usage  # noqa: E402
 from mapping.distance import walk_model  # noqa: E402
 from mapping.io import enrich_dataset, load_dataset  # noqa: E402
 from mapping.query import VenueFilter, apply_filter, nearest  # noqa: E402
@@ -605,7 +605,7 @@ def bench_coverage() -> None:
         print(f"{label:>14} {len(plan.venues):>7} {len(plan.settlements):>7} {ms(matrix_s):>10} "
               f"{ms(cube_s):>10} {ms(total):>11} {ms(naive_s):>11} {naive_s / total:>10.1f}x "
               f"{'yes' if same else 'NO':>11}")
-        off = cov.season_order(data.city.off_season_months)
+        off = months.season_order(data.city.off_season_months)
         lat, lon = plan.settlements["lat"].iloc[0], plan.settlements["lon"].iloc[0]
         proposal = cov.Proposal(float(lat), float(lon), str(plan.venues["category"].iloc[0]), off)
         base_s = median_time(lambda plan=plan, off=off: cov.baseline(plan, off), 5)

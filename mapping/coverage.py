@@ -40,6 +40,7 @@ import pandas as pd
 from mapping.distance import REACH_WALK, reach, walk_model
 from mapping.hours import MONTH_STATE_COLUMNS, OPEN, UNKNOWN, WEEKLY_HOURS_COLUMNS
 from mapping.memo import per_dataset
+from mapping.months import month_run
 
 if TYPE_CHECKING:
     from mapping.io import Dataset
@@ -216,28 +217,6 @@ def _metric_points(frame: pd.DataFrame, metric_crs: str) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- months
-
-
-def month_run(first: int, last: int) -> tuple[int, ...]:
-    """Months from ``first`` to ``last`` inclusive, across the year end (10→4: Oct..Apr)."""
-    for month in (first, last):
-        if not 1 <= month <= 12:
-            msg = f"month must be 1-12, got {month!r}"
-            raise ValueError(msg)
-    return tuple((first - 1 + step) % 12 + 1 for step in range((last - first) % 12 + 1))
-
-
-def season_order(months: Sequence[int]) -> tuple[int, ...]:
-    """Months of a season in the order it runs: the one after the longest break first.
-
-    ``(1, 2, 3, 4, 10, 11, 12)`` → ``(10, 11, 12, 1, 2, 3, 4)``: the coming off-season
-    runs across the year end.
-    """
-    chosen = sorted(set(months))
-    if len(chosen) in (0, 12):
-        return tuple(chosen)
-    start = next(m for m in chosen if (m - 2) % 12 + 1 not in chosen)
-    return tuple(m for m in month_run(start, (start - 2) % 12 + 1) if m in chosen)
 
 
 # --------------------------------------------------------------------------- coverage

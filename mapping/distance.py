@@ -76,6 +76,15 @@ def reach(venues: pd.DataFrame) -> pd.Series:
     return pd.Series(kinds, index=venues.index, dtype=object)
 
 
+def shown_minutes(minutes: float) -> int:
+    """Walking minutes as every page shows them: whole minutes, never "0 min".
+
+    A venue a few steps away still takes a minute to reach; the figure is approximate,
+    so rounding to the minute says no more than the model knows.
+    """
+    return max(1, round(float(minutes)))
+
+
 class WalkModel(Protocol):
     """Anything that can say how many minutes' walk each venue is from a point."""
 

@@ -31,11 +31,12 @@ Decisions:
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 import secrets
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -199,10 +200,34 @@ def venues_geojson_bytes(venues: gpd.GeoDataFrame) -> bytes:
     return orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY) + b"\n"
 
 
+def csv_rows_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """The one CSV writer: RFC 4180 (CRLF, quoted where needed), UTF-8, no BOM.
+
+    Every CSV the project produces (exports, reports, downloads) is written here, so a
+    rule about CSV cells (quoting, line ends, spreadsheet safety) has one home.
+    ``None`` is written as an empty field.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(list(header))
+    for row in rows:
+        writer.writerow(["" if cell is None else cell for cell in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def csv_frame_bytes(frame: pd.DataFrame) -> bytes:
+    """A table as CSV through :func:`csv_rows_bytes` (header = column names, no index).
+
+    Missing values (``None``/``NaN``/``NA``) become empty fields.
+    """
+    cleaned = frame.astype(object).where(frame.notna(), None)
+    return csv_rows_bytes([str(c) for c in frame.columns],
+                          cleaned.itertuples(index=False, name=None))
+
+
 def venues_csv_bytes(venues: gpd.GeoDataFrame) -> bytes:
     """Venues as RFC 4180 CSV (CRLF, quoted where needed) with lon/lat columns."""
     keep = [c for c in venues.columns if c not in (*EXPORT_DROP, "geometry")]
     frame = pd.DataFrame(venues[keep]).copy()
     frame["lon"], frame["lat"] = venues.geometry.x.round(7), venues.geometry.y.round(7)
-    return frame.to_csv(index=False, lineterminator="\r\n",
-                        quoting=csv.QUOTE_MINIMAL).encode("utf-8")
+    return csv_frame_bytes(frame)

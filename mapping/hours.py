@@ -44,12 +44,30 @@ DAY_MINUTES = 24 * 60
 _MAX_INTERVAL_DAYS = 400  # a change further away than this counts as "never": bounds the work
 _TAIL_MAX_MINUTES = 6 * 60  # an after-midnight piece ending by 06:00 belongs to the evening before
 
+STATE_CLOSED, STATE_OPEN, STATE_UNKNOWN = 0, 1, 2
+"""The one coding of an opening state as a small integer (arrays, the map's payload)."""
+STATE_NAMES: dict[int, str] = {STATE_OPEN: OPEN, STATE_CLOSED: CLOSED, STATE_UNKNOWN: UNKNOWN}
+
 _STATE_CODE = {
-    opening_hours.State.OPEN: 1,
-    opening_hours.State.CLOSED: 0,
-    opening_hours.State.UNKNOWN: 2,
+    opening_hours.State.OPEN: STATE_OPEN,
+    opening_hours.State.CLOSED: STATE_CLOSED,
+    opening_hours.State.UNKNOWN: STATE_UNKNOWN,
 }
-_BOOL = {1: True, 0: False, 2: None}
+_BOOL = {STATE_OPEN: True, STATE_CLOSED: False, STATE_UNKNOWN: None}
+
+
+def state_codes(values: pd.Series) -> npt.NDArray[np.int64]:
+    """Open/closed answers with NA for unknown (``True``/``False``/``None``) as state codes."""
+    known = values.notna().to_numpy()
+    is_open = values.fillna(False).astype(bool).to_numpy()
+    return np.where(known, is_open.astype(np.int64), STATE_UNKNOWN)
+
+
+def month_state_codes(states: pd.DataFrame | npt.NDArray[np.object_]) -> npt.NDArray[np.int8]:
+    """Month-state words (:data:`OPEN`/:data:`CLOSED`/:data:`UNKNOWN`) as state codes."""
+    words = states.to_numpy(dtype=object) if isinstance(states, pd.DataFrame) else states
+    return np.where(words == OPEN, STATE_OPEN,
+                    np.where(words == UNKNOWN, STATE_UNKNOWN, STATE_CLOSED)).astype(np.int8)
 _COMMENT_ONLY = re.compile(r'^\s*"[^"]*"\s*$')
 _QUOTED = re.compile(r'"[^"]*"')
 # A comment and what precedes it; it says "open" only when it follows a time or a state.

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from mapping import coverage as cov
+from mapping import months
 from mapping.i18n import month_name, t
 from mapping.io import Dataset
 from mapping.render import embed_json
@@ -43,7 +44,7 @@ class Selection:
 
 def off_season(dataset: Dataset) -> tuple[int, ...]:
     """The town's off-season months in the order they run (across the year end)."""
-    return cov.season_order(dataset.city.off_season_months)
+    return months.season_order(dataset.city.off_season_months)
 
 
 # --------------------------------------------------------------------------- text

@@ -40,6 +40,26 @@ def as_text(values: pd.Series) -> pd.Series:
     return values.astype(object).where(values.notna(), "").astype(str)
 
 
+YES_VALUES: frozenset[str] = frozenset({"true", "yes", "1"})
+"""The one spelling of a yes/no data flag's "yes" (JSON ``true`` reads as ``"true"``)."""
+
+
+def is_yes(value: object) -> bool:
+    """A yes/no data value: JSON ``true``, or the text ``true``/``yes``/``1`` (any case).
+
+    Anything else, empty and missing included, is "no": a flag holds only when the data
+    says so.
+    """
+    return value is not None and str(value).strip().lower() in YES_VALUES
+
+
+def yes_flags(values: pd.Series | None, index: pd.Index) -> np.ndarray:
+    """:func:`is_yes` over a column, as booleans; a missing column is all ``False``."""
+    if values is None:
+        return np.zeros(len(index), dtype=bool)
+    return np.fromiter((is_yes(v) for v in values), dtype=bool, count=len(values))
+
+
 def in_cluster(status: pd.Series) -> np.ndarray:
     """Whether each venue is listed in the cluster: a member or a prospective member.
 

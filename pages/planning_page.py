@@ -18,6 +18,7 @@ from streamlit_folium import st_folium
 
 from mapping import clock, i18n, planning, render
 from mapping import coverage as cov
+from mapping.months import season_order
 from mapping.render.coverage import coverage_layer
 from pages.shared import (
     current_language,
@@ -109,7 +110,7 @@ w1, w2 = st.columns(2)
 new_category = w1.selectbox(tr("planning.whatif_category"), category_ids, key="pv_cat",
                             format_func=lambda c: str(labels.get(c, c)))
 new_months = w2.multiselect(tr("planning.whatif_months"), list(cov.MONTHS),
-                            default=list(cov.season_order(city.off_season_months)),
+                            default=list(season_order(city.off_season_months)),
                             key="pv_months",
                             format_func=lambda m: i18n.month_name(m, lang, long=True))
 b1, b2 = st.columns(2)
