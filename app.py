@@ -15,8 +15,9 @@ st.set_page_config(page_title=i18n.t("app.title", lang, city=data.city.name))
 page_style(i18n.t("filters.heading", lang))
 
 pages = [
-    st.Page("pages/explore_page.py", title=i18n.t("nav.explore", lang), url_path="explore",
-            default=True),
+    st.Page(
+        "pages/explore_page.py", title=i18n.t("nav.explore", lang), url_path="explore", default=True
+    ),
     st.Page("pages/whats_on_page.py", title=i18n.t("nav.whats_on", lang), url_path="whats-on"),
     st.Page("pages/planning_page.py", title=i18n.t("nav.planning", lang), url_path="planning"),
     st.Page("pages/members_page.py", title=i18n.t("nav.members", lang), url_path="members"),

@@ -82,8 +82,12 @@ def _data_run(folder: str, queue: mp.Queue) -> None:
     model = walk_model(data)
 
     def query() -> None:
-        shown = apply_filter(data.venues, VenueFilter(categories=cats, text="gal",
-                                                      open_at=when), tz, data.city.country)
+        shown = apply_filter(
+            data.venues,
+            VenueFilter(categories=cats, text="gal", open_at=when),
+            tz,
+            data.city.country,
+        )
         nearest(shown, (42.4247, 18.7702), model)
 
     query_s = median_time(query, 7)
@@ -95,8 +99,10 @@ def bench_data() -> None:
     print("== Data: load + validate + enrich, typical query, peak memory (fresh process each)")
     print("   query = 4 categories + text 'gal' + open on a winter Saturday 11:00 + sort by walk")
     print("   peak RSS: whole process; 'of which imports' is the RSS before any data is read")
-    print(f"{'venues':>8} {'problems':>8} {'load+validate+enrich':>22} {'query':>12} "
-          f"{'peak RSS':>10} {'of which imports':>17}")
+    print(
+        f"{'venues':>8} {'problems':>8} {'load+validate+enrich':>22} {'query':>12} "
+        f"{'peak RSS':>10} {'of which imports':>17}"
+    )
     ctx = mp.get_context("spawn")
     with tempfile.TemporaryDirectory() as tmp:
         folders = [str(DATA)]
@@ -108,8 +114,10 @@ def bench_data() -> None:
             proc.start()
             n, problems, load_s, query_s, base, peak = queue.get()
             proc.join()
-            print(f"{n:>8} {problems:>8} {ms(load_s):>22} {ms(query_s):>12} {peak:>7.0f} MiB "
-                  f"{base:>13.0f} MiB")
+            print(
+                f"{n:>8} {problems:>8} {ms(load_s):>22} {ms(query_s):>12} {peak:>7.0f} MiB "
+                f"{base:>13.0f} MiB"
+            )
 
 
 # ------------------------------------------------------------------ map (issue 3)
@@ -127,9 +135,22 @@ def naive_map(venues: pd.DataFrame, categories: pd.DataFrame, city) -> str:
     return m.get_root().render()
 
 
-CARD_FIELDS = ["id", "name", "name_en", "category", "cluster", "location_precision",
-               "description_me", "description_en", "opening_hours", "address", "website",
-               "phone", "email", "wheelchair"]
+CARD_FIELDS = [
+    "id",
+    "name",
+    "name_en",
+    "category",
+    "cluster",
+    "location_precision",
+    "description_me",
+    "description_en",
+    "opening_hours",
+    "address",
+    "website",
+    "phone",
+    "email",
+    "wheelchair",
+]
 
 
 def feature_collection(venues: pd.DataFrame) -> dict:
@@ -154,31 +175,43 @@ def bench_map() -> None:
     city, categories = kotor.city, kotor.categories
     when = datetime(2026, 7, 15, 11, 0, tzinfo=ZoneInfo(city.timezone))
     start = (42.4247, 18.7702, "Sea Gate")
-    print("   floor = orjson.dumps of a prebuilt FeatureCollection with the card's fields;"
-          " floor+build also builds it from the frame")
-    print(f"{'venues':>8} {'ours':>10} {'naive folium':>13} {'floor':>10} {'floor+build':>12} "
-          f"{'naive/ours':>11} {'ours/floor':>11} {'bytes/venue':>12}")
+    print(
+        "   floor = orjson.dumps of a prebuilt FeatureCollection with the card's fields;"
+        " floor+build also builds it from the frame"
+    )
+    print(
+        f"{'venues':>8} {'ours':>10} {'naive folium':>13} {'floor':>10} {'floor+build':>12} "
+        f"{'naive/ours':>11} {'ours/floor':>11} {'bytes/venue':>12}"
+    )
     frames = [("kotor", kotor.venues)]
     with tempfile.TemporaryDirectory() as tmp:
         for n in (100, *SIZES):
             folder = synthetic.write_folder(Path(tmp) / f"syn{n}", DATA, n)
             frames.append((str(n), load_dataset(folder).venues))
     for label, venues in frames:
+
         def ours(venues=venues) -> str:
-            return render.map_html(render.build_map(venues, categories, city, "en",
-                                                    render.MapOptions(now=when, start=start)))
+            return render.map_html(
+                render.build_map(
+                    venues, categories, city, "en", render.MapOptions(now=when, start=start)
+                )
+            )
+
         html = ours()
         ours_s = median_time(ours, 3 if len(venues) >= 10_000 else 5)
         naive_repeat = 1 if len(venues) >= 10_000 else 3
-        naive_s = median_time(lambda venues=venues: naive_map(venues, categories, city),
-                              naive_repeat)
+        naive_s = median_time(
+            lambda venues=venues: naive_map(venues, categories, city), naive_repeat
+        )
         collection = feature_collection(venues)
         floor_s = median_time(lambda collection=collection: floor_payload(collection), 5)
         built_s = median_time(lambda venues=venues: floor_payload(feature_collection(venues)), 3)
         per_venue = len(html.encode()) / len(venues)
-        print(f"{label:>8} {ms(ours_s):>10} {ms(naive_s):>13} {ms(floor_s):>10} "
-              f"{ms(built_s):>12} {naive_s / ours_s:>10.1f}x {ours_s / floor_s:>10.2f}x "
-              f"{per_venue:>12.0f}")
+        print(
+            f"{label:>8} {ms(ours_s):>10} {ms(naive_s):>13} {ms(floor_s):>10} "
+            f"{ms(built_s):>12} {naive_s / ours_s:>10.1f}x {ours_s / floor_s:>10.2f}x "
+            f"{per_venue:>12.0f}"
+        )
 
 
 # ------------------------------------------------------------------ rerun (issue 3)
@@ -197,9 +230,11 @@ def bench_rerun() -> None:
         box.set_value(i % 2 == 0).run()
         toggles.append(time.perf_counter() - start)
     assert not at.exception, at.exception
-    print(f"   first run excluded; median of {len(toggles) - 1} reruns: "
-          f"{ms(statistics.median(toggles[1:]))}  (min {ms(min(toggles[1:]))}, "
-          f"max {ms(max(toggles[1:]))})")
+    print(
+        f"   first run excluded; median of {len(toggles) - 1} reruns: "
+        f"{ms(statistics.median(toggles[1:]))}  (min {ms(min(toggles[1:]))}, "
+        f"max {ms(max(toggles[1:]))})"
+    )
 
 
 # ------------------------------------------------------------------ browser (issue 9)
@@ -240,8 +275,9 @@ def _events_csv(folder: Path) -> None:
     frame.to_csv(folder / "events.csv", index=False)
 
 
-def _settled_after_change(page, server, token: str, before: dict, *,
-                          count_changes: bool = False) -> None:
+def _settled_after_change(
+    page, server, token: str, before: dict, *, count_changes: bool = False
+) -> None:
     """After the app run ended: until the map (its iframe possibly new) shows a state
     drawn after ``token`` was set, and has settled."""
     from playwright.sync_api import Error as PlaywrightError
@@ -250,8 +286,9 @@ def _settled_after_change(page, server, token: str, before: dict, *,
     while True:
         frame = server.map_frame(page, BROWSER_TIMEOUT_S)
         try:
-            frame.wait_for_function(_MAP_CHANGED, arg=[token, before, count_changes],
-                                    timeout=BROWSER_TIMEOUT_S * 1000)
+            frame.wait_for_function(
+                _MAP_CHANGED, arg=[token, before, count_changes], timeout=BROWSER_TIMEOUT_S * 1000
+            )
             frame.evaluate("() => kcmVenueMap.settled()")
             return
         except PlaywrightError:
@@ -266,8 +303,13 @@ class _Session:
     def __init__(self, page, server) -> None:
         self.page, self.server, self.marks = page, server, 0
 
-    def change(self, act: Callable[[], object], *, prepare: Callable[[], object] | None = None,
-               count_changes: bool = False) -> float:
+    def change(
+        self,
+        act: Callable[[], object],
+        *,
+        prepare: Callable[[], object] | None = None,
+        count_changes: bool = False,
+    ) -> float:
         """Seconds from ``act`` (which makes the app run) to run ended + map redrawn, settled."""
         from tests.browser.harness import app_run, map_settled, wait_idle
 
@@ -329,8 +371,9 @@ def _median_text(samples: list[float]) -> str:
     return f"> {BROWSER_TIMEOUT_S}s" if median == TIMED_OUT else f"{median:.2f}s"
 
 
-def _measure_build(browser, root: Path, folder: Path,
-                   starts: tuple[str, str]) -> tuple[dict[str, list[float]], str]:
+def _measure_build(
+    browser, root: Path, folder: Path, starts: tuple[str, str]
+) -> tuple[dict[str, list[float]], str]:
     """Every measure's samples (seconds) for the build in ``root`` on ``folder``, and the
     type of its map's ``kcmVenueMap.updates`` (which build was really served)."""
     from mapping import i18n
@@ -365,7 +408,8 @@ def _measure_build(browser, root: Path, folder: Path,
         to_events = nav.locator("a", has_text=i18n.t("nav.whats_on", "en"))
         to_explore = nav.locator("a", has_text=i18n.t("nav.explore", "en"))
         samples["filter"] = _until_timeout(
-            lambda _: run.change(members.click, count_changes=True), FILTER_TOGGLES)
+            lambda _: run.change(members.click, count_changes=True), FILTER_TOGGLES
+        )
         samples["start"] = _until_timeout(start_change, START_CHANGES)
         samples["to_events"], samples["to_explore"] = [], []
         for _ in range(ROUND_TRIPS):
@@ -387,55 +431,89 @@ def bench_browser() -> None:
     from mapping import explore
     from tests.browser.harness import launch_browser
 
-    print("\n== Browser: a map that stays put (issue 9), headless Chromium "
-          f"{VIEWPORT['width']}x{VIEWPORT['height']}, ?lang=EN")
-    print(f"   baseline = {BASELINE} (remounts the map on each change), new = this tree; "
-          "both served in this run from the same .venv")
-    print("   settled = the app run ended, the map drew the new state and kcmVenueMap.settled()"
-          " resolved")
-    print(f"   medians of {FILTER_TOGGLES} filter toggles ('members only'), "
-          f"{START_CHANGES} start changes, {ROUND_TRIPS} switches each way, "
-          f"1 cold + {WARM_VISITS} warm landings per build and dataset")
-    print("   cold = first visit after the server starts; warm = later visits (new browser "
-          "context each)")
+    print(
+        "\n== Browser: a map that stays put (issue 9), headless Chromium "
+        f"{VIEWPORT['width']}x{VIEWPORT['height']}, ?lang=EN"
+    )
+    print(
+        f"   baseline = {BASELINE} (remounts the map on each change), new = this tree; "
+        "both served in this run from the same .venv"
+    )
+    print(
+        "   settled = the app run ended, the map drew the new state and kcmVenueMap.settled()"
+        " resolved"
+    )
+    print(
+        f"   medians of {FILTER_TOGGLES} filter toggles ('members only'), "
+        f"{START_CHANGES} start changes, {ROUND_TRIPS} switches each way, "
+        f"1 cold + {WARM_VISITS} warm landings per build and dataset"
+    )
+    print(
+        "   cold = first visit after the server starts; warm = later visits (new browser "
+        "context each)"
+    )
     kotor = load_dataset(DATA, enrich=False)
     marks = explore.landmarks(kotor.places, "en", kotor.city.languages)
     default = kotor.city.default_start
     other = next(i for i in marks.index if i != default)
     starts = (str(marks.loc[default, "label"]), str(marks.loc[other, "label"]))
-    rows = [("filter change -> settled", "filter"), ("start change -> settled", "start"),
-            ("page switch -> What's on", "to_events"), ("page switch -> Explore", "to_explore"),
-            ("cold landing", "cold"), ("warm landing", "warm")]
+    rows = [
+        ("filter change -> settled", "filter"),
+        ("start change -> settled", "start"),
+        ("page switch -> What's on", "to_events"),
+        ("page switch -> Explore", "to_explore"),
+        ("cold landing", "cold"),
+        ("warm landing", "warm"),
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         big = synthetic.write_folder(Path(tmp) / "syn10k", DATA, 10_000)
         _events_csv(big)
         tree = Path(tmp) / "baseline"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree),
-                        BASELINE], check=True, capture_output=True)
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), BASELINE],
+            check=True,
+            capture_output=True,
+        )
         try:
             with launch_browser() as browser:
-                datasets = {"kotor": (f"kotor ({len(kotor.venues)} venues)", DATA, 0.3),
-                            "10k": ("10,000 synthetic venues (+1 event each)", big, 1.0)}
+                datasets = {
+                    "kotor": (f"kotor ({len(kotor.venues)} venues)", DATA, 0.3),
+                    "10k": ("10,000 synthetic venues (+1 event each)", big, 1.0),
+                }
                 chosen = os.environ.get("BENCH_BROWSER_DATA", "kotor,10k").split(",")
                 for label, folder, change_target in (datasets[c] for c in chosen):
                     base, base_hook = _measure_build(browser, tree, folder, starts)
                     new, new_hook = _measure_build(browser, ROOT, folder, starts)
                     if base_hook != "undefined" or new_hook != "function":
-                        msg = (f"kcmVenueMap.updates is {base_hook} in the baseline and "
-                               f"{new_hook} in the new build: not the builds meant")
+                        msg = (
+                            f"kcmVenueMap.updates is {base_hook} in the baseline and "
+                            f"{new_hook} in the new build: not the builds meant"
+                        )
                         raise RuntimeError(msg)
-                    targets = {"filter": change_target, "start": change_target,
-                               "to_events": 1.5, "to_explore": 1.5, "cold": 2.5}
-                    print(f"\n{label}; served builds checked: the baseline's map has no "
-                          "updates(), the new one has")
+                    targets = {
+                        "filter": change_target,
+                        "start": change_target,
+                        "to_events": 1.5,
+                        "to_explore": 1.5,
+                        "cold": 2.5,
+                    }
+                    print(
+                        f"\n{label}; served builds checked: the baseline's map has no "
+                        "updates(), the new one has"
+                    )
                     print(f"{'measure':<26} {'baseline':>9} {'new':>9} {'target':>9}")
                     for name, key in rows:
                         target = f"<= {targets[key]:.2f}s" if key in targets else "-"
-                        print(f"{name:<26} {_median_text(base.get(key, [])):>9} "
-                              f"{_median_text(new.get(key, [])):>9} {target:>9}")
+                        print(
+                            f"{name:<26} {_median_text(base.get(key, [])):>9} "
+                            f"{_median_text(new.get(key, [])):>9} {target:>9}"
+                        )
         finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
-                           check=False, capture_output=True)
+            subprocess.run(
+                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
+                check=False,
+                capture_output=True,
+            )
 
 
 # ------------------------------------------------------------------ events (issue 4)
@@ -466,9 +544,17 @@ def bench_events() -> None:
 
 # ------------------------------------------------------------------ imports (issue 12)
 
-_OSM_TAGS = (("tourism", "museum"), ("tourism", "gallery"), ("amenity", "theatre"),
-             ("amenity", "arts_centre"), ("craft", "pottery"), ("shop", "art"),
-             ("amenity", "library"), ("amenity", "cinema"), ("amenity", "restaurant"))
+_OSM_TAGS = (
+    ("tourism", "museum"),
+    ("tourism", "gallery"),
+    ("amenity", "theatre"),
+    ("amenity", "arts_centre"),
+    ("craft", "pottery"),
+    ("shop", "art"),
+    ("amenity", "library"),
+    ("amenity", "cinema"),
+    ("amenity", "restaurant"),
+)
 
 
 def overpass_geojson(n: int, bbox: tuple[float, float, float, float], seed: int = 3) -> bytes:
@@ -484,19 +570,29 @@ def overpass_geojson(n: int, bbox: tuple[float, float, float, float], seed: int 
         lon, lat = rng.uniform(west, east), rng.uniform(south, north)
         key, value = _OSM_TAGS[i % len(_OSM_TAGS)]
         kind = "way" if i % 5 == 0 else "node"
-        props = {"@id": f"{kind}/{i + 1}", key: value, "name": f"Mjesto {i}",
-                 "name:en": f"Place {i}",
-                 "opening_hours": "call first" if i % 50 == 0 else str(hours[i])}
+        props = {
+            "@id": f"{kind}/{i + 1}",
+            key: value,
+            "name": f"Mjesto {i}",
+            "name:en": f"Place {i}",
+            "opening_hours": "call first" if i % 50 == 0 else str(hours[i]),
+        }
         if kind == "way":
             d = 0.0002
-            geometry = {"type": "Polygon", "coordinates": [[[lon, lat], [lon + d, lat],
-                        [lon + d, lat + d], [lon, lat + d], [lon, lat]]]}
+            geometry = {
+                "type": "Polygon",
+                "coordinates": [
+                    [[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]
+                ],
+            }
         else:
             geometry = {"type": "Point", "coordinates": [lon, lat]}
-        features.append({"type": "Feature", "id": props["@id"], "properties": props,
-                         "geometry": geometry})
-    return orjson.dumps({"type": "FeatureCollection", "generator": "overpass-turbo",
-                         "features": features})
+        features.append(
+            {"type": "Feature", "id": props["@id"], "properties": props, "geometry": geometry}
+        )
+    return orjson.dumps(
+        {"type": "FeatureCollection", "generator": "overpass-turbo", "features": features}
+    )
 
 
 def _import_run(kind: str, source: str, folder: str, queue: mp.Queue) -> None:
@@ -523,8 +619,10 @@ def bench_imports() -> None:
     from mapping.exporting import export_bytes
     from mapping.settings import load_city
 
-    print("\n== Imports: 50,000-feature Overpass GeoJSON (fresh process each; peak RSS "
-          "above the process after imports)")
+    print(
+        "\n== Imports: 50,000-feature Overpass GeoJSON (fresh process each; peak RSS "
+        "above the process after imports)"
+    )
     city = load_city(DATA / "city.toml")
     ctx = mp.get_context("spawn")
     with tempfile.TemporaryDirectory() as tmp:
@@ -544,8 +642,7 @@ def bench_imports() -> None:
         print("\n== Standalone HTML export (export --format html)")
         print(f"{'venues':>8} {'time':>12} {'size':>10}")
         for n in (len(load_dataset(DATA).venues), 10_000):
-            folder = (DATA if n < 1_000 else
-                      synthetic.write_folder(Path(tmp) / f"syn-{n}", DATA, n))
+            folder = DATA if n < 1_000 else synthetic.write_folder(Path(tmp) / f"syn-{n}", DATA, n)
             data = load_dataset(folder)
             sizes: list[int] = []
 
@@ -566,8 +663,9 @@ def naive_cube(plan: cov.Plan, venues: gpd.GeoSeries, minutes: float) -> tuple[i
     covered settlement × month × group cells, to compare with :func:`cov.group_cube`.
     """
     radius = minutes * plan.speed_kmh * 1000 / 60 / plan.detour_factor
-    places = gpd.GeoSeries(gpd.points_from_xy(plan.settlements["lon"], plan.settlements["lat"]),
-                           crs="EPSG:4326").to_crs(plan.metric_crs)
+    places = gpd.GeoSeries(
+        gpd.points_from_xy(plan.settlements["lon"], plan.settlements["lat"]), crs="EPSG:4326"
+    ).to_crs(plan.metric_crs)
     groups = plan.venues["group"].to_numpy()
     totals = [0, 0]
     for month in range(12):
@@ -585,36 +683,50 @@ def bench_coverage() -> None:
     print("   ours = settlement × venue minutes once (walk model), then one matrix product;")
     print("   naive = per month and group: buffer open venues, union_all, test settlements")
     kotor = load_dataset(DATA)
-    syn = replace(kotor, venues=synthetic.venues(10_000, kotor.city, list(kotor.categories["id"])),
-                  places=synthetic.settlements(500, kotor.city))
+    syn = replace(
+        kotor,
+        venues=synthetic.venues(10_000, kotor.city, list(kotor.categories["id"])),
+        places=synthetic.settlements(500, kotor.city),
+    )
     syn = enrich_dataset(syn)
-    print(f"{'data':>14} {'venues':>7} {'places':>7} {'matrix':>10} {'cube':>10} "
-          f"{'ours total':>11} {'naive':>11} {'naive/ours':>11} {'cells same':>11}")
+    print(
+        f"{'data':>14} {'venues':>7} {'places':>7} {'matrix':>10} {'cube':>10} "
+        f"{'ours total':>11} {'naive':>11} {'naive/ours':>11} {'cells same':>11}"
+    )
     for label, data in (("kotor", kotor), ("synthetic", syn)):
         matrix_s = median_time(lambda data=data: cov.build_plan(data), 3)
         plan = cov.build_plan(data)
         cube_s = median_time(lambda plan=plan: cov.group_cube(plan), 5)
         known, possible = cov.group_cube(plan)
-        metric = gpd.GeoSeries(gpd.points_from_xy(plan.venues["lon"], plan.venues["lat"]),
-                               crs="EPSG:4326").to_crs(plan.metric_crs)
+        metric = gpd.GeoSeries(
+            gpd.points_from_xy(plan.venues["lon"], plan.venues["lat"]), crs="EPSG:4326"
+        ).to_crs(plan.metric_crs)
         start = time.perf_counter()
         naive = naive_cube(plan, metric, cov.DEFAULT_MINUTES)
         naive_s = time.perf_counter() - start
         same = naive == (int(known.sum()), int(possible.sum()))
         total = matrix_s + cube_s
-        print(f"{label:>14} {len(plan.venues):>7} {len(plan.settlements):>7} {ms(matrix_s):>10} "
-              f"{ms(cube_s):>10} {ms(total):>11} {ms(naive_s):>11} {naive_s / total:>10.1f}x "
-              f"{'yes' if same else 'NO':>11}")
+        print(
+            f"{label:>14} {len(plan.venues):>7} {len(plan.settlements):>7} {ms(matrix_s):>10} "
+            f"{ms(cube_s):>10} {ms(total):>11} {ms(naive_s):>11} {naive_s / total:>10.1f}x "
+            f"{'yes' if same else 'NO':>11}"
+        )
         off = months.season_order(data.city.off_season_months)
         lat, lon = plan.settlements["lat"].iloc[0], plan.settlements["lon"].iloc[0]
         proposal = cov.Proposal(float(lat), float(lon), str(plan.venues["category"].iloc[0]), off)
         base_s = median_time(lambda plan=plan, off=off: cov.baseline(plan, off), 5)
         base = cov.baseline(plan, off)
-        what_if_s = median_time(lambda plan=plan, off=off, proposal=proposal, base=base:
-                                cov.what_if(plan, [proposal], off, base=base), 7)
-        print(f"{'':>14} what-if update (one venue, {len(off)} off-season months): "
-              f"{ms(what_if_s).strip()}; its baseline, once per selection: "
-              f"{ms(base_s).strip()}")
+        what_if_s = median_time(
+            lambda plan=plan, off=off, proposal=proposal, base=base: cov.what_if(
+                plan, [proposal], off, base=base
+            ),
+            7,
+        )
+        print(
+            f"{'':>14} what-if update (one venue, {len(off)} off-season months): "
+            f"{ms(what_if_s).strip()}; its baseline, once per selection: "
+            f"{ms(base_s).strip()}"
+        )
 
 
 # ------------------------------------------------------------------ usage (issue 10)
@@ -639,7 +751,7 @@ def bench_usage() -> None:
     print("   baseline = one INSERT ... ON CONFLICT DO UPDATE transaction per record")
     day = date(2026, 12, 5)
     ids = [f"venue-{i}" for i in range(300)]
-    lists = [ids[(i % 10) * 30:(i % 10 + 1) * 30] for i in range(3_000)]  # 90,000 records
+    lists = [ids[(i % 10) * 30 : (i % 10 + 1) * 30] for i in range(3_000)]  # 90,000 records
     baseline_records = [(venue_id, day.isoformat()) for venue_id in ids] * 10  # 3,000
     with tempfile.TemporaryDirectory() as tmp:
         rec = usage.UsageRecorder(Path(tmp) / "batched.sqlite")
@@ -653,16 +765,24 @@ def bench_usage() -> None:
         start = time.perf_counter()
         _one_transaction_per_record(Path(tmp) / "single.sqlite", baseline_records)
         single_s = time.perf_counter() - start
-        stored = (int(usage.totals(Path(tmp) / "batched.sqlite")["impressions"].sum()),
-                  int(usage.totals(Path(tmp) / "single.sqlite")["impressions"].sum()))
+        stored = (
+            int(usage.totals(Path(tmp) / "batched.sqlite")["impressions"].sum()),
+            int(usage.totals(Path(tmp) / "single.sqlite")["impressions"].sum()),
+        )
     batched_rate, single_rate = batched_n / batched_s, len(baseline_records) / single_s
     print(f"{'':>26} {'records':>8} {'time':>12} {'records/s':>12}")
-    print(f"{'batched (shown + flush)':>26} {batched_n:>8} {ms(batched_s):>12} "
-          f"{batched_rate:>12,.0f}   (of which shown(): {ms(record_s).strip()})")
-    print(f"{'one transaction/record':>26} {len(baseline_records):>8} {ms(single_s):>12} "
-          f"{single_rate:>12,.0f}")
-    print(f"   batched / baseline: {batched_rate / single_rate:.0f}x; all counts stored: "
-          f"{'yes' if stored == (batched_n, len(baseline_records)) else 'NO'}")
+    print(
+        f"{'batched (shown + flush)':>26} {batched_n:>8} {ms(batched_s):>12} "
+        f"{batched_rate:>12,.0f}   (of which shown(): {ms(record_s).strip()})"
+    )
+    print(
+        f"{'one transaction/record':>26} {len(baseline_records):>8} {ms(single_s):>12} "
+        f"{single_rate:>12,.0f}"
+    )
+    print(
+        f"   batched / baseline: {batched_rate / single_rate:.0f}x; all counts stored: "
+        f"{'yes' if stored == (batched_n, len(baseline_records)) else 'NO'}"
+    )
     calls = 2_000
     with tempfile.TemporaryDirectory() as tmp:
         rec = usage.UsageRecorder(Path(tmp) / "calls.sqlite")
@@ -674,18 +794,31 @@ def bench_usage() -> None:
 
         per_call = median_time(many, 5) / calls
         rec.flush()
-    print(f"   one shown() call of 30 venue ids: {per_call * 1e6:.1f} µs "
-          f"(median of 5 × {calls:,} calls; memory only, no I/O)")
+    print(
+        f"   one shown() call of 30 venue ids: {per_call * 1e6:.1f} µs "
+        f"(median of 5 × {calls:,} calls; memory only, no I/O)"
+    )
 
 
 # ------------------------------------------------------------------ members (issue 10)
 
 MEMBER_MEMOS = (
-    members.completeness, members.completeness_table, members.findability, members.proximity,
-    members.near_table, members.entry_points, members.walkable_venues,
-    members.category_month_hours, members._positions, members._cluster_rows,
-    members.venue_row, members._event_venue_ids, members.monthly_reach,
-    explore.filtered, explore.nearest_first, explore.start_points,
+    members.completeness,
+    members.completeness_table,
+    members.findability,
+    members.proximity,
+    members.near_table,
+    members.entry_points,
+    members.walkable_venues,
+    members.category_month_hours,
+    members._positions,
+    members._cluster_rows,
+    members.venue_row,
+    members._event_venue_ids,
+    members.monthly_reach,
+    explore.filtered,
+    explore.nearest_first,
+    explore.start_points,
 )
 """Every remembered answer the members' page uses, cleared for a cold measurement."""
 
@@ -716,8 +849,10 @@ def bench_members() -> None:
     syn = replace(syn, events=synthetic.events(syn.venues["id"].iloc[::3], 1, date.today().year))
     today = date.today()
     lang = kotor.city.default_language
-    print(f"{'data':>10} {'venues':>7} {'cold':>10} {'other venue':>12} {'warm':>10} "
-          f"{'table':>10} {'naive table':>12} {'naive/ours':>11} {'overview':>10} {'members':>8}")
+    print(
+        f"{'data':>10} {'venues':>7} {'cold':>10} {'other venue':>12} {'warm':>10} "
+        f"{'table':>10} {'naive table':>12} {'naive/ours':>11} {'overview':>10} {'members':>8}"
+    )
     for label, data in (("kotor", kotor), ("synthetic", syn)):
         ids = [str(v) for v in data.venues["id"]]
         picks = iter(ids[::7])
@@ -728,10 +863,12 @@ def bench_members() -> None:
 
         cold_s = median_time(cold, 5)
         members_page(data, ids[0], today, lang)
-        other_s = median_time(lambda data=data, picks=picks:
-                              members_page(data, next(picks), today, lang), 5)
-        warm_s = median_time(lambda data=data, first=ids[0]:
-                             members_page(data, first, today, lang), 5)
+        other_s = median_time(
+            lambda data=data, picks=picks: members_page(data, next(picks), today, lang), 5
+        )
+        warm_s = median_time(
+            lambda data=data, first=ids[0]: members_page(data, first, today, lang), 5
+        )
 
         def table(data=data) -> None:
             members.completeness_table.cache_clear()  # type: ignore[attr-defined]
@@ -753,14 +890,24 @@ def bench_members() -> None:
 
         overview_s = median_time(overview, 5)
         rows = len(members.overview(data, None, today, lang))
-        print(f"{label:>10} {len(ids):>7} {ms(cold_s):>10} {ms(other_s):>12} {ms(warm_s):>10} "
-              f"{ms(table_s):>10} {ms(naive_s):>12} {naive_s / table_s:>10.0f}x "
-              f"{ms(overview_s):>10} {rows:>8}")
+        print(
+            f"{label:>10} {len(ids):>7} {ms(cold_s):>10} {ms(other_s):>12} {ms(warm_s):>10} "
+            f"{ms(table_s):>10} {ms(naive_s):>12} {naive_s / table_s:>10.0f}x "
+            f"{ms(overview_s):>10} {rows:>8}"
+        )
 
 
-SECTIONS = {"data": bench_data, "map": bench_map, "rerun": bench_rerun,
-            "browser": bench_browser, "events": bench_events, "imports": bench_imports,
-            "coverage": bench_coverage, "usage": bench_usage, "members": bench_members}
+SECTIONS = {
+    "data": bench_data,
+    "map": bench_map,
+    "rerun": bench_rerun,
+    "browser": bench_browser,
+    "events": bench_events,
+    "imports": bench_imports,
+    "coverage": bench_coverage,
+    "usage": bench_usage,
+    "members": bench_members,
+}
 
 
 def main(argv: list[str]) -> None:

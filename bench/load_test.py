@@ -74,8 +74,11 @@ from tests.browser.harness import StreamlitServer  # noqa: E402
 BASELINE = "c8e62b1"
 RUN_TIMEOUT_S = 60.0
 INTERNAL = "$$STREAMLIT_INTERNAL_KEY"  # bidi component trigger ids: f"{INTERNAL}_{id}__events"
-SETTLED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
-           ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
+SETTLED = {
+    ForwardMsg.FINISHED_SUCCESSFULLY,
+    ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
+    ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+}
 ERROR_ALERT = 1  # Alert.Format.ERROR
 
 
@@ -128,16 +131,22 @@ class Visitor:
 
     async def connect(self) -> None:
         self.ws = await websockets.connect(
-            self.ws_url, subprotocols=["streamlit"], max_size=None, ping_interval=None,
-            origin=self.origin, open_timeout=RUN_TIMEOUT_S)
+            self.ws_url,
+            subprotocols=["streamlit"],
+            max_size=None,
+            ping_interval=None,
+            origin=self.origin,
+            open_timeout=RUN_TIMEOUT_S,
+        )
 
     async def close(self) -> None:
         if self.ws is not None:
             with suppress(Exception):
                 await self.ws.close()
 
-    async def rerun(self, action: str, triggers: list[WidgetState] | None = None,
-                    page: str | None = None) -> None:
+    async def rerun(
+        self, action: str, triggers: list[WidgetState] | None = None, page: str | None = None
+    ) -> None:
         """Send one interaction and wait until the app has settled; record it."""
         if page is not None and self.pages.get(page, page) != self.page_hash:
             self.page_hash = self.pages.get(page, "")
@@ -194,8 +203,10 @@ class Visitor:
                     self.page_hash = self.pages.get("", "")
             elif kind == "page_not_found":
                 problems.append("page not found")
-            elif kind == "session_event" and \
-                    fm.session_event.WhichOneof("type") == "script_compilation_exception":
+            elif (
+                kind == "session_event"
+                and fm.session_event.WhichOneof("type") == "script_compilation_exception"
+            ):
                 problems.append("script compilation exception")
             elif kind == "script_finished":
                 self.results.runs += 1
@@ -270,7 +281,8 @@ class Visitor:
     async def filter(self) -> None:
         pick = self.rng.choice(["members", "access", "orgs", "when", "cat"])
         done = {"when": lambda: self._choose("when"), "cat": lambda: self._some("cat")}.get(
-            pick, lambda: self._flip(pick))()
+            pick, lambda: self._flip(pick)
+        )()
         if done or self._flip("members"):
             await self.rerun("filter")
 
@@ -284,13 +296,17 @@ class Visitor:
             entries = json.loads(found[1].json).get("entries", [])
             if entries:
                 venue = self.rng.choice(entries)["id"]
-                trigger = WidgetState(id=f"{INTERNAL}_{found[1].id}__events",
-                                      json_trigger_value=json.dumps(
-                                          [{"event": "pick", "value": venue}]))
+                trigger = WidgetState(
+                    id=f"{INTERNAL}_{found[1].id}__events",
+                    json_trigger_value=json.dumps([{"event": "pick", "value": venue}]),
+                )
                 await self.rerun("open card", triggers=[trigger])
                 return
-        buttons = [proto for key, (etype, proto) in self.elements.items()
-                   if etype == "button" and key.startswith("pick-")]
+        buttons = [
+            proto
+            for key, (etype, proto) in self.elements.items()
+            if etype == "button" and key.startswith("pick-")
+        ]
         if buttons:  # builds before the nearest-first list component: one button a venue
             trigger = WidgetState(id=self.rng.choice(buttons).id, trigger_value=True)
             await self.rerun("open card", triggers=[trigger])
@@ -302,8 +318,10 @@ class Visitor:
 
     async def whats_on_filter(self) -> None:
         pick = self.rng.choice(["period", "emembers", "ecat"])
-        done = {"period": lambda: self._choose("period", skip_last=True),
-                "ecat": lambda: self._some("ecat")}.get(pick, lambda: self._flip(pick))()
+        done = {
+            "period": lambda: self._choose("period", skip_last=True),
+            "ecat": lambda: self._some("ecat"),
+        }.get(pick, lambda: self._flip(pick))()
         if done or self._flip("emembers"):
             await self.rerun("What's on filter")
 
@@ -325,14 +343,26 @@ class Visitor:
         if self.page_hash and self.page_hash == self.pages.get("whats-on"):
             steps = [(self.whats_on_filter, 4), (self.language, 1), (self.open_explore, 3)]
         else:
-            steps = [(self.filter, 4), (self.start_point, 2), (self.open_card, 3),
-                     (self.language, 1), (self.whats_on, 2)]
+            steps = [
+                (self.filter, 4),
+                (self.start_point, 2),
+                (self.open_card, 3),
+                (self.language, 1),
+                (self.whats_on, 2),
+            ]
         actions, weights = zip(*steps, strict=True)
         await self.rng.choices(actions, weights)[0]()
 
 
-async def _visit(url: str, seed: int, results: Results, delay: float, end: float,
-                 think: float, connected: list[Visitor]) -> None:
+async def _visit(
+    url: str,
+    seed: int,
+    results: Results,
+    delay: float,
+    end: float,
+    think: float,
+    connected: list[Visitor],
+) -> None:
     rng = random.Random(seed)
     await asyncio.sleep(delay)
     visitor = Visitor(url, rng, results)
@@ -341,8 +371,9 @@ async def _visit(url: str, seed: int, results: Results, delay: float, end: float
         connected.append(visitor)
         await visitor.open_explore()
         while time.monotonic() < end:
-            await asyncio.sleep(min(rng.uniform(0.5 * think, 1.5 * think),
-                                    max(0.0, end - time.monotonic())))
+            await asyncio.sleep(
+                min(rng.uniform(0.5 * think, 1.5 * think), max(0.0, end - time.monotonic()))
+            )
             if time.monotonic() >= end:
                 break
             await visitor.step()
@@ -365,8 +396,9 @@ def _rss_kb(pid: int, field_name: str = "VmRSS") -> int:
     return 0
 
 
-async def _load(url: str, pid: int, sessions: int, duration: float, think: float,
-                ramp: float, seed: int) -> Results:
+async def _load(
+    url: str, pid: int, sessions: int, duration: float, think: float, ramp: float, seed: int
+) -> Results:
     results = Results(sessions=sessions)
     warm = Results()
     one = Visitor(url, random.Random(seed), warm)  # warms the caches; memory with 1 session
@@ -380,8 +412,12 @@ async def _load(url: str, pid: int, sessions: int, duration: float, think: float
     cpu_start = _cpu_s(pid)
     end = start + duration
     connected: list[Visitor] = []
-    tasks = [asyncio.create_task(_visit(url, seed * 1000 + i, results, ramp * i / sessions,
-                                        end, think, connected)) for i in range(sessions)]
+    tasks = [
+        asyncio.create_task(
+            _visit(url, seed * 1000 + i, results, ramp * i / sessions, end, think, connected)
+        )
+        for i in range(sessions)
+    ]
     await asyncio.gather(*tasks)
     results.window_s = time.monotonic() - start
     results.cpu_s = _cpu_s(pid) - cpu_start
@@ -392,8 +428,9 @@ async def _load(url: str, pid: int, sessions: int, duration: float, think: float
     return results
 
 
-def measure(root: Path, data: Path, *, sessions: int, duration: float, think: float,
-            ramp: float, seed: int) -> Results:
+def measure(
+    root: Path, data: Path, *, sessions: int, duration: float, think: float, ramp: float, seed: int
+) -> Results:
     """Serve ``root``'s app on ``data`` and run the visitors against it."""
     with StreamlitServer(data, root=root) as server:
         assert server.process is not None
@@ -402,9 +439,10 @@ def measure(root: Path, data: Path, *, sessions: int, duration: float, think: fl
         failed: list[BaseException] = []
 
         def run() -> None:  # a thread of its own: the caller may be inside an event loop
-            try:               # (pytest with Playwright's sync API running)
-                out.append(asyncio.run(_load(server.url, pid, sessions, duration, think,
-                                             ramp, seed)))
+            try:  # (pytest with Playwright's sync API running)
+                out.append(
+                    asyncio.run(_load(server.url, pid, sessions, duration, think, ramp, seed))
+                )
             except BaseException as exc:  # handed to the caller below
                 failed.append(exc)
 
@@ -421,13 +459,16 @@ def checkout(revision: str):
     """A detached worktree of ``revision`` in a temporary folder, removed afterwards."""
     with tempfile.TemporaryDirectory(prefix="kcm-load-") as tmp:
         path = Path(tmp) / "baseline"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet",
-                        str(path), revision], check=True)
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet", str(path), revision],
+            check=True,
+        )
         try:
             yield path
         finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force",
-                            str(path)], check=False)
+            subprocess.run(
+                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(path)], check=False
+            )
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -457,8 +498,10 @@ def report(name: str, r: Results) -> list[str]:
     ]
     for action, unsorted in sorted(r.latencies.items()):
         values = sorted(unsorted)
-        lines.append(f"    {action:<17} n {len(values):>4}  p50 {_pct(values, 50):.2f}  "
-                     f"p95 {_pct(values, 95):.2f}  max {values[-1]:.2f}")
+        lines.append(
+            f"    {action:<17} n {len(values):>4}  p50 {_pct(values, 50):.2f}  "
+            f"p95 {_pct(values, 95):.2f}  max {values[-1]:.2f}"
+        )
     for error, count in sorted(_count(r.errors).items(), key=lambda kv: -kv[1])[:10]:
         lines.append(f"    error x{count}: {error}")
     return lines
@@ -479,21 +522,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("data", nargs="?", type=Path, default=ROOT / "data")
     parser.add_argument("--sessions", type=int, default=60)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
-    parser.add_argument("--think", type=float, default=5.0,
-                        help="mean think time between a visitor's steps, seconds")
-    parser.add_argument("--ramp", type=float, default=None,
-                        help="seconds over which visitors arrive (default: duration / 4)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=5.0,
+        help="mean think time between a visitor's steps, seconds",
+    )
+    parser.add_argument(
+        "--ramp",
+        type=float,
+        default=None,
+        help="seconds over which visitors arrive (default: duration / 4)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--baseline", default=BASELINE, help="git revision to compare with")
     parser.add_argument("--no-baseline", action="store_true")
     args = parser.parse_args(argv)
     args.data = args.data.resolve()  # the baseline is served from another folder
     ramp = args.duration / 4 if args.ramp is None else args.ramp
-    settings: dict[str, Any] = {"sessions": args.sessions, "duration": args.duration,
-                                "think": args.think, "ramp": ramp, "seed": args.seed}
-    print(f"load test: {args.sessions} sessions x {args.duration:.0f} s, think "
-          f"{args.think / 2:.1f}-{args.think * 1.5:.1f} s, arrivals over {ramp:.0f} s, "
-          f"data {args.data}, seed {args.seed}", flush=True)
+    settings: dict[str, Any] = {
+        "sessions": args.sessions,
+        "duration": args.duration,
+        "think": args.think,
+        "ramp": ramp,
+        "seed": args.seed,
+    }
+    print(
+        f"load test: {args.sessions} sessions x {args.duration:.0f} s, think "
+        f"{args.think / 2:.1f}-{args.think * 1.5:.1f} s, arrivals over {ramp:.0f} s, "
+        f"data {args.data}, seed {args.seed}",
+        flush=True,
+    )
     current = measure(ROOT, args.data, **settings)
     lines = report("this build (" + _describe(ROOT) + ")", current)
     if not args.no_baseline:
@@ -505,11 +564,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _describe(root: Path, revision: str = "HEAD") -> str:
-    out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%h", revision],
-                         capture_output=True, text=True, check=False).stdout.strip()
-    dirty = revision == "HEAD" and subprocess.run(
-        ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-        capture_output=True, text=True, check=False).stdout.strip()
+    out = subprocess.run(
+        ["git", "-C", str(root), "log", "-1", "--format=%h", revision],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    dirty = (
+        revision == "HEAD"
+        and subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+    )
     return (out or revision) + (" + uncommitted changes" if dirty else "")
 
 

@@ -71,10 +71,18 @@ class IcsExport(NamedTuple):
     left_out: int
 
 
-def to_ics(occ: pd.DataFrame, venues: pd.DataFrame, lang: str, languages: Sequence[str],
-           tz: str, *, categories: pd.DataFrame | None = None,
-           prodid: str = DEFAULT_PRODID, now: datetime | None = None,
-           domain: str = DEFAULT_DOMAIN) -> IcsExport:
+def to_ics(
+    occ: pd.DataFrame,
+    venues: pd.DataFrame,
+    lang: str,
+    languages: Sequence[str],
+    tz: str,
+    *,
+    categories: pd.DataFrame | None = None,
+    prodid: str = DEFAULT_PRODID,
+    now: datetime | None = None,
+    domain: str = DEFAULT_DOMAIN,
+) -> IcsExport:
     """One VEVENT per confirmed occurrence in ``occ`` (from :func:`mapping.events.occurrences`).
 
     ``venues`` needs ``id`` and ``name`` (optional ``name_<lang>``, ``address``,
@@ -100,9 +108,18 @@ def to_ics(occ: pd.DataFrame, venues: pd.DataFrame, lang: str, languages: Sequen
     places = _venue_lookup(venues, set(kept["venue_id"]) if len(kept) else set())
     labels = _category_labels(categories, lang, languages)
     for row in kept.to_dict("records"):
-        calendar.add_component(_vevent(row, places.get(row.get("venue_id", "")), lang=lang,
-                                       languages=languages, zone=zone, stamp=stamp,
-                                       domain=domain, labels=labels))
+        calendar.add_component(
+            _vevent(
+                row,
+                places.get(row.get("venue_id", "")),
+                lang=lang,
+                languages=languages,
+                zone=zone,
+                stamp=stamp,
+                domain=domain,
+                labels=labels,
+            )
+        )
     return IcsExport(calendar.to_ical(), left_out)
 
 
@@ -117,13 +134,20 @@ def _vtimezone(occ: pd.DataFrame, tz: str, stamp: datetime) -> Timezone:
         last = max(pd.Timestamp(v).year for v in occ["occurrence_end"])
     else:
         first = last = stamp.year
-    return Timezone.from_tzid(tz, first_date=date(first - 1, 1, 1),
-                              last_date=date(last + 2, 1, 1))
+    return Timezone.from_tzid(tz, first_date=date(first - 1, 1, 1), last_date=date(last + 2, 1, 1))
 
 
-def _vevent(row: Mapping[Any, Any], venue: Mapping[Any, Any] | None, *, lang: str,
-            languages: Sequence[str], zone: ZoneInfo, stamp: datetime, domain: str,
-            labels: Mapping[str, str]) -> Event:
+def _vevent(
+    row: Mapping[Any, Any],
+    venue: Mapping[Any, Any] | None,
+    *,
+    lang: str,
+    languages: Sequence[str],
+    zone: ZoneInfo,
+    stamp: datetime,
+    domain: str,
+    labels: Mapping[str, str],
+) -> Event:
     start = pd.Timestamp(row["occurrence_start"]).tz_convert(zone).to_pydatetime()
     end = pd.Timestamp(row["occurrence_end"]).tz_convert(zone).to_pydatetime()
     event = Event()
@@ -159,8 +183,9 @@ def _vevent(row: Mapping[Any, Any], venue: Mapping[Any, Any] | None, *, lang: st
     return event
 
 
-def _category_labels(categories: pd.DataFrame | None, lang: str,
-                     languages: Sequence[str]) -> dict[str, str]:
+def _category_labels(
+    categories: pd.DataFrame | None, lang: str, languages: Sequence[str]
+) -> dict[str, str]:
     """Event category id → label in ``lang`` (the one fallback order of i18n)."""
     if categories is None or not len(categories):
         return {}

@@ -73,22 +73,32 @@ def _parser() -> argparse.ArgumentParser:
     folder_arg(export)
     export.add_argument("--format", choices=FORMATS, required=True)
     export.add_argument("--lang", default=None, help="HTML map language (default: the town's)")
-    export.add_argument("--categories", nargs="+", default=[], metavar="ID",
-                        help="only these category ids")
-    export.add_argument("--members-only", action="store_true",
-                        help="only cluster members and prospective members")
-    export.add_argument("--out", type=_out_path, required=True, metavar="FILE",
-                        help="file to write (a regular file or a new name), or - for stdout")
+    export.add_argument(
+        "--categories", nargs="+", default=[], metavar="ID", help="only these category ids"
+    )
+    export.add_argument(
+        "--members-only", action="store_true", help="only cluster members and prospective members"
+    )
+    export.add_argument(
+        "--out",
+        type=_out_path,
+        required=True,
+        metavar="FILE",
+        help="file to write (a regular file or a new name), or - for stdout",
+    )
     events = sub.add_parser("events", help="events in a date range as a table, .ics or CSV")
     folder_arg(events)
-    events.add_argument("--from", dest="start", type=date.fromisoformat, required=True,
-                        metavar="YYYY-MM-DD")
-    events.add_argument("--to", dest="end", type=date.fromisoformat, required=True,
-                        metavar="YYYY-MM-DD")
+    events.add_argument(
+        "--from", dest="start", type=date.fromisoformat, required=True, metavar="YYYY-MM-DD"
+    )
+    events.add_argument(
+        "--to", dest="end", type=date.fromisoformat, required=True, metavar="YYYY-MM-DD"
+    )
     events.add_argument("--format", choices=("table", "ics", "csv"), default="table")
     events.add_argument("--lang", default=None, help="language code (default: the town's)")
-    events.add_argument("--out", type=_out_path, metavar="FILE",
-                        help="write here instead of stdout (- is stdout)")
+    events.add_argument(
+        "--out", type=_out_path, metavar="FILE", help="write here instead of stdout (- is stdout)"
+    )
     import_commands.add_parsers(sub)
     planning.add_parsers(sub, folder_arg, _out_path)
     submission_commands.add_parsers(sub, folder_arg)
@@ -175,8 +185,9 @@ def _silence_stdout() -> None:
         pass
 
 
-_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-                           "\u2066\u2067\u2068\u2069")
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 
 
 def terminal_text(text: str, *, keep_newlines: bool = True) -> str:
@@ -186,13 +197,13 @@ def terminal_text(text: str, *, keep_newlines: bool = True) -> str:
     become ``\\x1b``, ``\\r``, ``\\u202e``…; line feeds stay when ``keep_newlines``. Other
     text, accents and emoji included, is unchanged.
     """
-    return "".join(_visible(c) if _is_control(c) and not (keep_newlines and c == "\n")
-                   else c for c in text)
+    return "".join(
+        _visible(c) if _is_control(c) and not (keep_newlines and c == "\n") else c for c in text
+    )
 
 
 def _is_control(char: str) -> bool:
-    return (unicodedata.category(char) in ("Cc", "Zl", "Zp", "Cs")
-            or char in _BIDI_CONTROLS)
+    return unicodedata.category(char) in ("Cc", "Zl", "Zp", "Cs") or char in _BIDI_CONTROLS
 
 
 def _visible(char: str) -> str:
@@ -231,9 +242,11 @@ def _validate(folder: str | None) -> int:
         _say(f"{len(problems)} problem(s) in {root}", sys.stderr)
         return 1
     dataset = load_dataset(folder, enrich=False)
-    _say(f"ok: {root}: {len(dataset.venues)} venues, {len(dataset.categories)} categories, "
-          f"{len(dataset.events)} events, {len(dataset.places)} places; no problems"
-          + (f", {len(warnings)} warning(s)" if warnings else ""))
+    _say(
+        f"ok: {root}: {len(dataset.venues)} venues, {len(dataset.categories)} categories, "
+        f"{len(dataset.events)} events, {len(dataset.places)} places; no problems"
+        + (f", {len(warnings)} warning(s)" if warnings else "")
+    )
     return 0
 
 
@@ -246,25 +259,39 @@ def info_text(dataset: Dataset, lang: str | None = None) -> str:
     city = dataset.city
     lang = lang or city.default_language
     listed = int(in_cluster(venues["cluster"]).sum())
-    lines = [f"{city.name}: {len(venues)} venues, {listed} listed in the cluster "
-             "(members or prospective members)"]
+    lines = [
+        f"{city.name}: {len(venues)} venues, {listed} listed in the cluster "
+        "(members or prospective members)"
+    ]
     counts = venues["category"].value_counts()
     categories = dataset.categories
-    labels = dict(zip(categories["id"],
-                      localized_column(categories, "label", lang, city.languages), strict=True))
+    labels = dict(
+        zip(
+            categories["id"],
+            localized_column(categories, "label", lang, city.languages),
+            strict=True,
+        )
+    )
     lines.append("by category:")
     lines += [f"  {cat:<18} {labels.get(cat, '?'):<28} {n:>6}" for cat, n in counts.items()]
     lines.append("by month:      open  closed  unknown")
     for month, column in enumerate(MONTH_STATE_COLUMNS, start=1):
         states = venues[column].value_counts()
-        lines.append(f"  {month_name(month, lang):<10} {states.get('open', 0):>6} "
-                     f"{states.get('closed', 0):>7} {states.get('unknown', 0):>8}")
+        lines.append(
+            f"  {month_name(month, lang):<10} {states.get('open', 0):>6} "
+            f"{states.get('closed', 0):>7} {states.get('unknown', 0):>8}"
+        )
     return "\n".join(lines)
 
 
 def _export(dataset: Dataset, args: argparse.Namespace) -> int:
-    payload, count = export_bytes(dataset, args.format, lang=args.lang,
-                                  categories=args.categories, members_only=args.members_only)
+    payload, count = export_bytes(
+        dataset,
+        args.format,
+        lang=args.lang,
+        categories=args.categories,
+        members_only=args.members_only,
+    )
     _write(args.out, payload)
     if args.out is not None:
         _say(f"wrote {count} venues to {args.out}")
@@ -275,8 +302,7 @@ def _events(dataset: Dataset, args: argparse.Namespace) -> int:
     city = dataset.city
     lang = args.lang or city.default_language
     if lang not in city.languages:
-        _say(f"error: --lang {lang!r}: expected one of {', '.join(city.languages)}",
-             sys.stderr)
+        _say(f"error: --lang {lang!r}: expected one of {', '.join(city.languages)}", sys.stderr)
         return 2
     occ = ev.occurrences(dataset.events, args.start, args.end, city.timezone)
     if args.format == "table":
@@ -286,8 +312,9 @@ def _events(dataset: Dataset, args: argparse.Namespace) -> int:
         payload = ev.to_csv_bytes(occ, lang, city.languages)
     else:
         venues = pd.DataFrame(dataset.venues)
-        payload = to_ics(occ, venues, lang, city.languages, city.timezone,
-                         categories=dataset.event_categories).data
+        payload = to_ics(
+            occ, venues, lang, city.languages, city.timezone, categories=dataset.event_categories
+        ).data
     _write(args.out, payload)
     if args.out is not None:
         _say(f"wrote {len(occ)} occurrences to {args.out}")
@@ -298,10 +325,10 @@ def _visible_cells(occ: pd.DataFrame) -> pd.DataFrame:
     """Text cells with every control shown (a line feed too: it would break the row)."""
     out = occ.copy()
     for column in out.columns:
-        if pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(
-                out[column]):
+        if pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(
-                lambda v: terminal_text(v, keep_newlines=False) if isinstance(v, str) else v)
+                lambda v: terminal_text(v, keep_newlines=False) if isinstance(v, str) else v
+            )
     return out
 
 

@@ -54,12 +54,25 @@ MAX_PROPOSALS = 20
 """At most this many hypothetical venues are read from a URL or a form."""
 
 GAP_COLUMNS: tuple[str, ...] = (
-    "rank", "settlement_id", "settlement", "population", "month", "group", "possible",
-    "lon", "lat",
+    "rank",
+    "settlement_id",
+    "settlement",
+    "population",
+    "month",
+    "group",
+    "possible",
+    "lon",
+    "lat",
 )
 ASK_COLUMNS: tuple[str, ...] = (
-    "rank", "venue_id", "venue", "category", "residents", "settlements",
-    "settlements_unknown_population", "settlement_months",
+    "rank",
+    "venue_id",
+    "venue",
+    "category",
+    "residents",
+    "settlements",
+    "settlements_unknown_population",
+    "settlement_months",
 )
 
 
@@ -102,19 +115,26 @@ def settlements_of(dataset: Dataset) -> pd.DataFrame:
     places = dataset.places
     kind = places.get("kind", pd.Series("", index=places.index)).fillna("").astype(str)
     found = places[kind.str.strip().str.lower() == "settlement"]
-    raw = found["population"] if "population" in found.columns else pd.Series(
-        np.nan, index=found.index)
+    raw = (
+        found["population"]
+        if "population" in found.columns
+        else pd.Series(np.nan, index=found.index)
+    )
     population = pd.to_numeric(raw, errors="coerce")
     name_en = found.get("name_en")
     names = found["name"].fillna("").astype(str)
-    return pd.DataFrame({
-        "id": found["id"].astype(str).to_numpy(),
-        "name": names.to_numpy(),
-        "name_en": (name_en.fillna("").astype(str) if name_en is not None else names).to_numpy(),
-        "population": population.astype(float).to_numpy(),
-        "lon": found.geometry.x.to_numpy(dtype=float),
-        "lat": found.geometry.y.to_numpy(dtype=float),
-    })
+    return pd.DataFrame(
+        {
+            "id": found["id"].astype(str).to_numpy(),
+            "name": names.to_numpy(),
+            "name_en": (
+                name_en.fillna("").astype(str) if name_en is not None else names
+            ).to_numpy(),
+            "population": population.astype(float).to_numpy(),
+            "lon": found.geometry.x.to_numpy(dtype=float),
+            "lat": found.geometry.y.to_numpy(dtype=float),
+        }
+    )
 
 
 def candidates(venues: pd.DataFrame) -> npt.NDArray[np.bool_]:
@@ -127,8 +147,9 @@ def candidates(venues: pd.DataFrame) -> npt.NDArray[np.bool_]:
 def state_codes(venues: pd.DataFrame) -> npt.NDArray[np.int8]:
     """The enriched ``m01``..``m12`` month states as codes (0 closed, 1 open, 2 unknown)."""
     states = venues[list(MONTH_STATE_COLUMNS)].to_numpy(dtype=object)
-    return np.where(states == OPEN, STATE_OPEN,
-                    np.where(states == UNKNOWN, STATE_UNKNOWN, STATE_CLOSED)).astype(np.int8)
+    return np.where(
+        states == OPEN, STATE_OPEN, np.where(states == UNKNOWN, STATE_UNKNOWN, STATE_CLOSED)
+    ).astype(np.int8)
 
 
 @per_dataset
@@ -138,23 +159,33 @@ def build_plan(dataset: Dataset) -> Plan:
     settlements = settlements_of(dataset)
     chosen = dataset.venues[candidates(dataset.venues)]
     category_group = _category_groups(dataset.categories)
-    venues = pd.DataFrame({
-        "id": chosen["id"].astype(str).to_numpy(),
-        "name": chosen["name"].fillna("").astype(str).to_numpy(),
-        "category": chosen["category"].astype(str).to_numpy(),
-        "lon": chosen.geometry.x.to_numpy(dtype=float),
-        "lat": chosen.geometry.y.to_numpy(dtype=float),
-        "hypothetical": np.zeros(len(chosen), dtype=bool),
-    })
+    venues = pd.DataFrame(
+        {
+            "id": chosen["id"].astype(str).to_numpy(),
+            "name": chosen["name"].fillna("").astype(str).to_numpy(),
+            "category": chosen["category"].astype(str).to_numpy(),
+            "lon": chosen.geometry.x.to_numpy(dtype=float),
+            "lat": chosen.geometry.y.to_numpy(dtype=float),
+            "hypothetical": np.zeros(len(chosen), dtype=bool),
+        }
+    )
     venues["group"] = venues["category"].map(category_group).fillna(venues["category"])
     model = walk_model(dataset)
     minutes = np.empty((len(settlements), len(chosen)), dtype=float)
     for i, (lat, lon) in enumerate(zip(settlements["lat"], settlements["lon"], strict=True)):
         minutes[i] = model.minutes((lat, lon), chosen).to_numpy(dtype=float)
     city = dataset.city
-    return Plan(settlements, venues, state_codes(chosen), minutes,
-                _groups(dataset.categories), category_group, city.walking_speed_kmh,
-                city.detour_factor, city.metric_crs)
+    return Plan(
+        settlements,
+        venues,
+        state_codes(chosen),
+        minutes,
+        _groups(dataset.categories),
+        category_group,
+        city.walking_speed_kmh,
+        city.detour_factor,
+        city.metric_crs,
+    )
 
 
 def _category_groups(categories: pd.DataFrame) -> dict[str, str]:
@@ -174,14 +205,16 @@ def with_proposals(plan: Plan, proposals: Sequence[Proposal]) -> Plan:
     if not proposals:
         return plan
     states = _proposal_states(proposals)
-    added = pd.DataFrame({
-        "id": [f"proposal-{i + 1}" for i in range(len(proposals))],
-        "name": [f"proposal {i + 1}" for i in range(len(proposals))],
-        "category": [p.category for p in proposals],
-        "lon": [p.lon for p in proposals],
-        "lat": [p.lat for p in proposals],
-        "hypothetical": True,
-    })
+    added = pd.DataFrame(
+        {
+            "id": [f"proposal-{i + 1}" for i in range(len(proposals))],
+            "name": [f"proposal {i + 1}" for i in range(len(proposals))],
+            "category": [p.category for p in proposals],
+            "lon": [p.lon for p in proposals],
+            "lat": [p.lat for p in proposals],
+            "hypothetical": True,
+        }
+    )
     added["group"] = added["category"].map(plan.category_group).fillna(added["category"])
     return replace(
         plan,
@@ -232,9 +265,12 @@ def _category_mask(plan: Plan, categories: Sequence[str] | None) -> npt.NDArray[
     return plan.venues["category"].isin(list(categories)).to_numpy(dtype=bool)
 
 
-def covered(plan: Plan, months: Sequence[int], minutes: float = DEFAULT_MINUTES,
-            categories: Sequence[str] | None = None
-            ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+def covered(
+    plan: Plan,
+    months: Sequence[int],
+    minutes: float = DEFAULT_MINUTES,
+    categories: Sequence[str] | None = None,
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
     """Known and possible coverage, each settlements × ``months``.
 
     Known: a venue of ``categories`` known to be open that month within ``minutes``.
@@ -252,8 +288,9 @@ def covered(plan: Plan, months: Sequence[int], minutes: float = DEFAULT_MINUTES,
     return counts[:, :n] > 0, counts[:, n:] > 0
 
 
-def group_cube(plan: Plan, minutes: float = DEFAULT_MINUTES, months: Sequence[int] = MONTHS
-               ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+def group_cube(
+    plan: Plan, minutes: float = DEFAULT_MINUTES, months: Sequence[int] = MONTHS
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
     """Known and possible coverage for ``months`` × category group: S × M × G each.
 
     One matrix product for all months and groups (the benchmark's measure).
@@ -306,24 +343,41 @@ class Range:
         return self.settlements_possible / total if total else 0.0
 
 
-def _range(month: int | None, known: npt.ArrayLike, maybe: npt.ArrayLike,
-           population: npt.NDArray[np.float64]) -> Range:
+def _range(
+    month: int | None,
+    known: npt.ArrayLike,
+    maybe: npt.ArrayLike,
+    population: npt.NDArray[np.float64],
+) -> Range:
     known, maybe = np.asarray(known, dtype=bool), np.asarray(maybe, dtype=bool)
     has = ~np.isnan(population)
     pop = np.where(has, population, 0.0)
-    return Range(month, float(pop[known].sum()), float(pop[maybe].sum()), float(pop.sum()),
-                 int(known.sum()), int(maybe.sum()), len(population), int((~has).sum()))
+    return Range(
+        month,
+        float(pop[known].sum()),
+        float(pop[maybe].sum()),
+        float(pop.sum()),
+        int(known.sum()),
+        int(maybe.sum()),
+        len(population),
+        int((~has).sum()),
+    )
 
 
-def ranges(plan: Plan, months: Sequence[int], minutes: float = DEFAULT_MINUTES,
-           categories: Sequence[str] | None = None) -> list[Range]:
+def ranges(
+    plan: Plan,
+    months: Sequence[int],
+    minutes: float = DEFAULT_MINUTES,
+    categories: Sequence[str] | None = None,
+) -> list[Range]:
     """One :class:`Range` per month, then one for "covered in every one of ``months``"."""
     known, maybe = covered(plan, months, minutes, categories)
     return _ranges(plan, months, known, maybe)
 
 
-def _ranges(plan: Plan, months: Sequence[int], known: npt.NDArray[np.bool_],
-            maybe: npt.NDArray[np.bool_]) -> list[Range]:
+def _ranges(
+    plan: Plan, months: Sequence[int], known: npt.NDArray[np.bool_], maybe: npt.NDArray[np.bool_]
+) -> list[Range]:
     population = plan.settlements["population"].to_numpy(dtype=float)
     out = [_range(m, known[:, i], maybe[:, i], population) for i, m in enumerate(months)]
     if len(months) > 1:
@@ -331,17 +385,21 @@ def _ranges(plan: Plan, months: Sequence[int], known: npt.NDArray[np.bool_],
     return out
 
 
-def settlement_status(plan: Plan, months: Sequence[int], minutes: float = DEFAULT_MINUTES,
-                      categories: Sequence[str] | None = None) -> pd.Series:
+def settlement_status(
+    plan: Plan,
+    months: Sequence[int],
+    minutes: float = DEFAULT_MINUTES,
+    categories: Sequence[str] | None = None,
+) -> pd.Series:
     """``covered`` / ``possible`` / ``not`` per settlement, in every one of ``months``."""
     known, maybe = covered(plan, months, minutes, categories)
-    status = np.where(known.all(axis=1), "covered",
-                      np.where(maybe.all(axis=1), "possible", "not"))
+    status = np.where(known.all(axis=1), "covered", np.where(maybe.all(axis=1), "possible", "not"))
     return pd.Series(status, index=plan.settlements["id"].to_numpy(), dtype=object)
 
 
-def open_venues(plan: Plan, months: Sequence[int],
-                categories: Sequence[str] | None = None) -> npt.NDArray[np.bool_]:
+def open_venues(
+    plan: Plan, months: Sequence[int], categories: Sequence[str] | None = None
+) -> npt.NDArray[np.bool_]:
     """Venues of ``categories`` known open in at least one of ``months`` (the map's reach)."""
     states = plan.states[:, [m - 1 for m in months]]
     known_open: npt.NDArray[np.bool_] = (states == STATE_OPEN).any(axis=1)
@@ -351,8 +409,12 @@ def open_venues(plan: Plan, months: Sequence[int],
 # --------------------------------------------------------------------------- gaps
 
 
-def gaps(plan: Plan, months: Sequence[int], minutes: float = DEFAULT_MINUTES,
-         groups: Sequence[str] | None = None) -> pd.DataFrame:
+def gaps(
+    plan: Plan,
+    months: Sequence[int],
+    minutes: float = DEFAULT_MINUTES,
+    groups: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Settlement × month × category group with nothing known open within ``minutes``.
 
     Ranked by residents affected, most first; ties share a rank (``min``) and keep the
@@ -366,27 +428,35 @@ def gaps(plan: Plan, months: Sequence[int], minutes: float = DEFAULT_MINUTES,
     return _gap_frame(plan, months, (si, order, gi), maybe[si, order, gi])
 
 
-def _gap_frame(plan: Plan, months: Sequence[int],
-               cells: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp]],
-               possible: npt.NDArray[np.bool_]) -> pd.DataFrame:
+def _gap_frame(
+    plan: Plan,
+    months: Sequence[int],
+    cells: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp]],
+    possible: npt.NDArray[np.bool_],
+) -> pd.DataFrame:
     """Gap rows for (settlement, month position, group) index arrays, ranked."""
     si, order, gi = cells
     s = plan.settlements
-    frame = pd.DataFrame({
-        "settlement_id": s["id"].to_numpy()[si],
-        "settlement": s["name"].to_numpy()[si],
-        "population": s["population"].to_numpy(dtype=float)[si],
-        "order": order,
-        "month": np.asarray(months, dtype=np.int64)[order] if len(months) else order,
-        "gi": gi,
-        "group": np.asarray(plan.groups, dtype=object)[gi],
-        "possible": possible,
-        "lon": s["lon"].to_numpy()[si],
-        "lat": s["lat"].to_numpy()[si],
-    })
+    frame = pd.DataFrame(
+        {
+            "settlement_id": s["id"].to_numpy()[si],
+            "settlement": s["name"].to_numpy()[si],
+            "population": s["population"].to_numpy(dtype=float)[si],
+            "order": order,
+            "month": np.asarray(months, dtype=np.int64)[order] if len(months) else order,
+            "gi": gi,
+            "group": np.asarray(plan.groups, dtype=object)[gi],
+            "possible": possible,
+            "lon": s["lon"].to_numpy()[si],
+            "lat": s["lat"].to_numpy()[si],
+        }
+    )
     frame["unknown"] = frame["population"].isna()
-    frame = frame.sort_values(["unknown", "population", "settlement", "order", "gi"],
-                              ascending=[True, False, True, True, True], kind="stable")
+    frame = frame.sort_values(
+        ["unknown", "population", "settlement", "order", "gi"],
+        ascending=[True, False, True, True, True],
+        kind="stable",
+    )
     rank = frame["population"].rank(method="min", ascending=False)
     frame["rank"] = rank.astype("Int64")
     return frame[list(GAP_COLUMNS)].reset_index(drop=True)
@@ -402,8 +472,12 @@ def gaps_closed(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- ask first
 
 
-def ask_first(plan: Plan, months: Sequence[int], minutes: float = DEFAULT_MINUTES,
-              categories: Sequence[str] | None = None) -> pd.DataFrame:
+def ask_first(
+    plan: Plan,
+    months: Sequence[int],
+    minutes: float = DEFAULT_MINUTES,
+    categories: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Venues with unknown hours ranked by what their answer would decide.
 
     A settlement-month is in the band when it is possibly but not known to be covered.
@@ -429,14 +503,26 @@ def ask_first(plan: Plan, months: Sequence[int], minutes: float = DEFAULT_MINUTE
         places = decides.any(axis=1)
         pops = population[places]
         venue = plan.venues.iloc[v]
-        rows.append((venue["id"], venue["name"], venue["category"],
-                     float(np.nansum(pops)), int(places.sum()), int(np.isnan(pops).sum()),
-                     cells))
+        rows.append(
+            (
+                venue["id"],
+                venue["name"],
+                venue["category"],
+                float(np.nansum(pops)),
+                int(places.sum()),
+                int(np.isnan(pops).sum()),
+                cells,
+            )
+        )
     frame = pd.DataFrame(rows, columns=list(ASK_COLUMNS[1:]))
-    frame = frame.sort_values(["residents", "settlement_months", "settlements", "venue"],
-                              ascending=[False, False, False, True], kind="stable")
-    key = list(zip(frame["residents"], frame["settlement_months"], frame["settlements"],
-                   strict=True))
+    frame = frame.sort_values(
+        ["residents", "settlement_months", "settlements", "venue"],
+        ascending=[False, False, False, True],
+        kind="stable",
+    )
+    key = list(
+        zip(frame["residents"], frame["settlement_months"], frame["settlements"], strict=True)
+    )
     frame.insert(0, "rank", [key.index(k) + 1 for k in key])
     return frame.reset_index(drop=True)
 
@@ -455,14 +541,21 @@ def seasonality(dataset: Dataset) -> pd.DataFrame:
     venues = dataset.venues[_visitable(dataset.venues)]
     groups = _category_groups(dataset.categories)
     rows = []
-    for month, state_col, hours_col in zip(MONTHS, MONTH_STATE_COLUMNS, WEEKLY_HOURS_COLUMNS,
-                                           strict=True):
+    for month, state_col, hours_col in zip(
+        MONTHS, MONTH_STATE_COLUMNS, WEEKLY_HOURS_COLUMNS, strict=True
+    ):
         for category, part in venues.groupby("category", sort=True):
             states = part[state_col]
-            rows.append((month, str(category), groups.get(str(category), str(category)),
-                         int((states == OPEN).sum()),
-                         float(part.loc[states == OPEN, hours_col].sum()),
-                         int((states == UNKNOWN).sum())))
+            rows.append(
+                (
+                    month,
+                    str(category),
+                    groups.get(str(category), str(category)),
+                    int((states == OPEN).sum()),
+                    float(part.loc[states == OPEN, hours_col].sum()),
+                    int((states == UNKNOWN).sum()),
+                )
+            )
     return pd.DataFrame(rows, columns=["month", "category", "group", "open", "hours", "unknown"])
 
 
@@ -481,8 +574,9 @@ def per_month(season: pd.DataFrame) -> pd.DataFrame:
     return season.groupby("month", as_index=False)[["open", "hours", "unknown"]].sum()
 
 
-def off_peak_ratio(season: pd.DataFrame, off_season: Sequence[int], peak: Sequence[int]
-                   ) -> float | None:
+def off_peak_ratio(
+    season: pd.DataFrame, off_season: Sequence[int], peak: Sequence[int]
+) -> float | None:
     """Mean open venue-hours per week in the off-season ÷ the same in the peak months.
 
     None when nothing is known open in the peak (the ratio would be meaningless).
@@ -503,17 +597,21 @@ def events_per_month(dataset: Dataset, year: int) -> pd.DataFrame:
 
     from mapping import events as ev
 
-    occ = ev.occurrences(dataset.events, date(year, 1, 1), date(year, 12, 31),
-                         dataset.city.timezone)
+    occ = ev.occurrences(
+        dataset.events, date(year, 1, 1), date(year, 12, 31), dataset.city.timezone
+    )
     if occ.empty:
         return pd.DataFrame(columns=["month", "category", "confirmed", "events"])
     starts = pd.to_datetime(occ["start"])
     confirmed = occ["dates_confirmed"].map(lambda v: str(v).strip().lower() in ("true", "yes", "1"))
-    frame = pd.DataFrame({"month": starts.dt.month.to_numpy(),
-                          "category": occ["category"].fillna("").astype(str).to_numpy(),
-                          "confirmed": confirmed.to_numpy(dtype=bool)})
-    return (frame.groupby(["month", "category", "confirmed"]).size()
-            .rename("events").reset_index())
+    frame = pd.DataFrame(
+        {
+            "month": starts.dt.month.to_numpy(),
+            "category": occ["category"].fillna("").astype(str).to_numpy(),
+            "confirmed": confirmed.to_numpy(dtype=bool),
+        }
+    )
+    return frame.groupby(["month", "category", "confirmed"]).size().rename("events").reset_index()
 
 
 # --------------------------------------------------------------------------- exports
@@ -529,8 +627,13 @@ def gaps_geojson_bytes(gap_list: pd.DataFrame) -> bytes:
     features = []
     for row in gap_list.itertuples(index=False):
         props = {c: _plain(getattr(row, c)) for c in GAP_COLUMNS if c not in ("lon", "lat")}
-        features.append({"type": "Feature", "properties": props,
-                         "geometry": {"type": "Point", "coordinates": [row.lon, row.lat]}})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": props,
+                "geometry": {"type": "Point", "coordinates": [row.lon, row.lat]},
+            }
+        )
     doc = {"type": "FeatureCollection", "features": features}
     return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
@@ -547,8 +650,9 @@ def _plain(value: object) -> object:
 # --------------------------------------------------------------------------- URL
 
 
-def parse_proposals(values: Sequence[str], categories: Sequence[str],
-                    bbox: tuple[float, float, float, float]) -> tuple[list[Proposal], int]:
+def parse_proposals(
+    values: Sequence[str], categories: Sequence[str], bbox: tuple[float, float, float, float]
+) -> tuple[list[Proposal], int]:
     """Proposals from URL values ``lat,lon,category,months`` (months ``10-4`` or ``1.2.3``).
 
     Bounded like :mod:`mapping.params`: at most :data:`MAX_PROPOSALS`, each value at most
@@ -566,8 +670,9 @@ def parse_proposals(values: Sequence[str], categories: Sequence[str],
     return found, refused + max(0, len(values) - MAX_PROPOSALS)
 
 
-def _proposal(value: str, categories: Sequence[str],
-              bbox: tuple[float, float, float, float]) -> Proposal | None:
+def _proposal(
+    value: str, categories: Sequence[str], bbox: tuple[float, float, float, float]
+) -> Proposal | None:
     parts = value.split(",")
     if len(parts) != 4:
         return None
@@ -612,13 +717,24 @@ class Baseline:
     cube_maybe: npt.NDArray[np.bool_]
 
 
-def baseline(plan: Plan, months: Sequence[int], minutes: float = DEFAULT_MINUTES,
-             categories: Sequence[str] | None = None) -> Baseline:
+def baseline(
+    plan: Plan,
+    months: Sequence[int],
+    minutes: float = DEFAULT_MINUTES,
+    categories: Sequence[str] | None = None,
+) -> Baseline:
     """The coverage a what-if starts from (see :func:`what_if`)."""
     known, maybe = covered(plan, months, minutes, categories)
     cube_known, cube_maybe = group_cube(plan, minutes, months)
-    return Baseline(tuple(months), minutes, None if categories is None else tuple(categories),
-                    known, maybe, cube_known, cube_maybe)
+    return Baseline(
+        tuple(months),
+        minutes,
+        None if categories is None else tuple(categories),
+        known,
+        maybe,
+        cube_known,
+        cube_maybe,
+    )
 
 
 @dataclass(frozen=True)
@@ -630,9 +746,15 @@ class WhatIf:
     closed: pd.DataFrame
 
 
-def what_if(plan: Plan, proposals: Sequence[Proposal], months: Sequence[int],
-            minutes: float = DEFAULT_MINUTES, categories: Sequence[str] | None = None,
-            *, base: Baseline | None = None) -> WhatIf:
+def what_if(
+    plan: Plan,
+    proposals: Sequence[Proposal],
+    months: Sequence[int],
+    minutes: float = DEFAULT_MINUTES,
+    categories: Sequence[str] | None = None,
+    *,
+    base: Baseline | None = None,
+) -> WhatIf:
     """Coverage with and without ``proposals`` for ``months``, and the gaps closed.
 
     Incremental: a proposal is known open, so "after" is "before" or what the proposals
@@ -643,8 +765,11 @@ def what_if(plan: Plan, proposals: Sequence[Proposal], months: Sequence[int],
     columns = [m - 1 for m in months]
     open_ = _proposal_states(proposals)[:, columns] == STATE_OPEN  # P × M
     cats = np.array([p.category for p in proposals], dtype=object)
-    picked = (np.ones(len(proposals), dtype=bool) if categories is None
-              else np.isin(cats, list(categories)))
+    picked = (
+        np.ones(len(proposals), dtype=bool)
+        if categories is None
+        else np.isin(cats, list(categories))
+    )
     added = (near @ (open_ & picked[:, None]).astype(np.float32)) > 0  # S × M
     groups = pd.Series(cats).map(plan.category_group).fillna(pd.Series(cats)).to_numpy()
     in_group = np.stack([groups == g for g in plan.groups], axis=1)  # P × G
@@ -652,6 +777,8 @@ def what_if(plan: Plan, proposals: Sequence[Proposal], months: Sequence[int],
     added_cube = ((near @ per_cell.astype(np.float32)) > 0).reshape(base.cube_known.shape)
     closed = ~base.cube_known & added_cube
     si, order, gi = np.nonzero(closed)
-    return WhatIf(_ranges(plan, months, base.known, base.maybe),
-                  _ranges(plan, months, base.known | added, base.maybe | added),
-                  _gap_frame(plan, months, (si, order, gi), base.cube_maybe[si, order, gi]))
+    return WhatIf(
+        _ranges(plan, months, base.known, base.maybe),
+        _ranges(plan, months, base.known | added, base.maybe | added),
+        _gap_frame(plan, months, (si, order, gi), base.cube_maybe[si, order, gi]),
+    )

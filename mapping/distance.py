@@ -113,8 +113,9 @@ class StraightLineWalk:
         """Straight-line metres × detour ÷ metres per minute, for every venue."""
         lat, lon = origin
         x0, y0 = project(lon, lat, self.metric_crs)
-        metres = np.hypot(venues["x"].to_numpy(dtype=float) - x0,
-                          venues["y"].to_numpy(dtype=float) - y0)
+        metres = np.hypot(
+            venues["x"].to_numpy(dtype=float) - x0, venues["y"].to_numpy(dtype=float) - y0
+        )
         metres_per_minute = self.speed_kmh * 1000 / 60
         return pd.Series(metres * self.detour_factor / metres_per_minute, index=venues.index)
 

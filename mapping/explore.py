@@ -64,12 +64,15 @@ class NearEntry(TypedDict):
 def landmarks(places: gpd.GeoDataFrame, lang: str, languages: tuple[str, ...]) -> pd.DataFrame:
     """Landmarks usable as start points: index id, columns label, lat, lon, entry_point."""
     marks = places[places["kind"] == "landmark"]
-    return pd.DataFrame({
-        "label": localized_column(marks, "name", lang, languages).to_numpy(),
-        "lat": marks.geometry.y.to_numpy(),
-        "lon": marks.geometry.x.to_numpy(),
-        "entry_point": marks.get("entry_point", pd.Series(False, index=marks.index)).to_numpy(),
-    }, index=marks["id"].to_numpy())
+    return pd.DataFrame(
+        {
+            "label": localized_column(marks, "name", lang, languages).to_numpy(),
+            "lat": marks.geometry.y.to_numpy(),
+            "lon": marks.geometry.x.to_numpy(),
+            "entry_point": marks.get("entry_point", pd.Series(False, index=marks.index)).to_numpy(),
+        },
+        index=marks["id"].to_numpy(),
+    )
 
 
 @per_dataset
@@ -122,9 +125,7 @@ def unknown_hours(data: Dataset, venue_filter: VenueFilter) -> int:
     return unknown_hours_count(data.venues, venue_filter, city.timezone, city.country or None)
 
 
-def near(
-    venues: pd.DataFrame, start: tuple[float, float, str], model: WalkModel
-) -> pd.DataFrame:
+def near(venues: pd.DataFrame, start: tuple[float, float, str], model: WalkModel) -> pd.DataFrame:
     """The venues nearest to ``start`` first, with ``walk_min`` (``model``'s minutes on foot).
 
     The page gets ``model`` from :func:`mapping.distance.walk_model` and shows
@@ -134,7 +135,10 @@ def near(
 
 
 def ranked(
-    venues: pd.DataFrame, start: tuple[float, float, str], model: WalkModel, *,
+    venues: pd.DataFrame,
+    start: tuple[float, float, str],
+    model: WalkModel,
+    *,
     hide_unvisitable: bool,
 ) -> tuple[pd.DataFrame, int]:
     """The nearest-first list and how many non-visitable organisations it leaves out.
@@ -169,7 +173,11 @@ def inside_area(lat: float, lon: float, bbox: tuple[float, float, float, float])
 
 
 def list_entries(
-    venues: pd.DataFrame, data: Dataset, lang: str, moment: datetime, *,
+    venues: pd.DataFrame,
+    data: Dataset,
+    lang: str,
+    moment: datetime,
+    *,
     check_hours: bool = False,
 ) -> list[NearEntry]:
     """The entries of the nearest-first list for ``venues`` (rows of :func:`ranked`).
@@ -185,30 +193,41 @@ def list_entries(
     labels = localized_column(categories, "label", lang, city.languages)
     icons = categories["icon"].where(categories["icon"].map(is_icon_name), "")
     colours = categories["colour"].where(categories["colour"].map(is_hex_colour), "")
-    codes, view = seasons.day_view(venues["opening_hours"], moment, city.timezone, lang,
-                                   country=city.country or None)
+    codes, view = seasons.day_view(
+        venues["opening_hours"], moment, city.timezone, lang, country=city.country or None
+    )
     states = view["state_at"].to_numpy()[codes]
     today = view["today"].to_numpy()[codes]
     state_words = {
-        1: t("near.state_open", lang), 0: t("near.state_closed", lang),
+        1: t("near.state_open", lang),
+        0: t("near.state_closed", lang),
         2: t("near.state_unknown_check" if check_hours else "near.state_unknown", lang),
     }
     distance = _distance_texts(venues, data, lang)
-    visit = as_text(venues["visit"] if "visit" in venues.columns
-                    else pd.Series("", index=venues.index))
+    visit = as_text(
+        venues["visit"] if "visit" in venues.columns else pd.Series("", index=venues.index)
+    )
     appointment = t("near.appointment", lang)
     entries: list[NearEntry] = []
     for i, (venue_id, name, category) in enumerate(
-            zip(venues["id"], venues["display_name"], venues["category"], strict=True)):
+        zip(venues["id"], venues["display_name"], venues["category"], strict=True)
+    ):
         state = int(states[i])
-        entries.append(NearEntry(
-            id=str(venue_id), name=str(name), category=str(labels.get(category, category)),
-            icon=str(icons.get(category, "")), colour=str(colours.get(category, "")),
-            reach=str(venues["reach"].iloc[i]), distance=distance[i],
-            state=STATE_NAMES[state], state_text=state_words[state],
-            hours="" if state == 2 else str(today[i]),
-            note=appointment if visit.iloc[i].strip().lower() == "appointment" else "",
-        ))
+        entries.append(
+            NearEntry(
+                id=str(venue_id),
+                name=str(name),
+                category=str(labels.get(category, category)),
+                icon=str(icons.get(category, "")),
+                colour=str(colours.get(category, "")),
+                reach=str(venues["reach"].iloc[i]),
+                distance=distance[i],
+                state=STATE_NAMES[state],
+                state_text=state_words[state],
+                hours="" if state == 2 else str(today[i]),
+                note=appointment if visit.iloc[i].strip().lower() == "appointment" else "",
+            )
+        )
     return entries
 
 
@@ -216,22 +235,31 @@ def _distance_texts(venues: pd.DataFrame, data: Dataset, lang: str) -> list[str]
     """The list's distance column: minutes on foot, or why there are none."""
     city = data.city
     places = data.places
-    settlements = dict(zip(places["id"], localized_column(places, "name", lang, city.languages),
-                           strict=True))
+    settlements = dict(
+        zip(places["id"], localized_column(places, "name", lang, city.languages), strict=True)
+    )
     marks = landmarks(places, lang, city.languages)["label"].to_dict()
     out = []
     for kind, minutes, precision, settlement, boat_from in zip(
-            venues["reach"], venues["walk_min"], venues["location_precision"],
-            venues.get("settlement", pd.Series("", index=venues.index)),
-            venues.get("boat_from", pd.Series("", index=venues.index)), strict=True):
+        venues["reach"],
+        venues["walk_min"],
+        venues["location_precision"],
+        venues.get("settlement", pd.Series("", index=venues.index)),
+        venues.get("boat_from", pd.Series("", index=venues.index)),
+        strict=True,
+    ):
         if kind == REACH_BOAT:
             where = marks.get(str(boat_from or ""))
-            out.append(t("near.boat", lang, landmark=where) if where
-                       else t("near.boat_anywhere", lang))
+            out.append(
+                t("near.boat", lang, landmark=where) if where else t("near.boat_anywhere", lang)
+            )
         elif kind == REACH_SETTLEMENT:
             place = settlements.get(str(settlement or ""))
-            out.append(t("near.unplaced", lang, place=place) if place
-                       else t("near.unplaced_anywhere", lang))
+            out.append(
+                t("near.unplaced", lang, place=place)
+                if place
+                else t("near.unplaced_anywhere", lang)
+            )
         else:
             key = "near.walk_exact" if str(precision).strip() == "exact" else "near.walk"
             out.append(t(key, lang, minutes=max(1, round(float(minutes)))))
@@ -261,18 +289,31 @@ def upcoming_lines(
 
 @per_dataset
 def nearest_first(
-    data: Dataset, venue_filter: VenueFilter, lang: str, start: tuple[float, float, str],
+    data: Dataset,
+    venue_filter: VenueFilter,
+    lang: str,
+    start: tuple[float, float, str],
     hide_unvisitable: bool,
 ) -> tuple[pd.DataFrame, int]:
     """:func:`ranked` for the venues ``venue_filter`` keeps (remembered per dataset)."""
-    return ranked(filtered(data, venue_filter, lang), start, walk_model(data),
-                  hide_unvisitable=hide_unvisitable)
+    return ranked(
+        filtered(data, venue_filter, lang),
+        start,
+        walk_model(data),
+        hide_unvisitable=hide_unvisitable,
+    )
 
 
 @per_dataset
 def nearest_entries(
-    data: Dataset, venue_filter: VenueFilter, lang: str, start: tuple[float, float, str],
-    hide_unvisitable: bool, limit: int, moment: datetime, check_hours: bool,
+    data: Dataset,
+    venue_filter: VenueFilter,
+    lang: str,
+    start: tuple[float, float, str],
+    hide_unvisitable: bool,
+    limit: int,
+    moment: datetime,
+    check_hours: bool,
 ) -> list[NearEntry]:
     """:func:`list_entries` for the first ``limit`` of :func:`nearest_first`
     (remembered per dataset: the page asks again on every rerun)."""
@@ -281,8 +322,9 @@ def nearest_entries(
 
 
 @per_dataset
-def map_payload(data: Dataset, venue_filter: VenueFilter, lang: str, now: datetime,
-                when: datetime) -> render.MapPayload:
+def map_payload(
+    data: Dataset, venue_filter: VenueFilter, lang: str, now: datetime, when: datetime
+) -> render.MapPayload:
     """Explore's map for the venues ``venue_filter`` keeps, without start or selection
     (the page adds them with :func:`mapping.render.with_view`): the cards show the state
     at ``when`` and the next events after it; ``now`` and ``when`` to the minute, so the
@@ -290,14 +332,18 @@ def map_payload(data: Dataset, venue_filter: VenueFilter, lang: str, now: dateti
     shown = filtered(data, venue_filter, lang)
     lines = upcoming_lines(data, set(shown["id"]), lang, when)
     options = render.MapOptions(
-        now=now, when=when, extra_lines=lines,
+        now=now,
+        when=when,
+        extra_lines=lines,
         landmarks=render.landmark_points(data.places, lang, data.city.languages),
-        extra_title=t("explore.upcoming", lang) if lines else "")
+        extra_title=t("explore.upcoming", lang) if lines else "",
+    )
     return render.build_payload(shown, data.categories, data.city, lang, options)
 
 
-def card_preview(data: Dataset, venue_id: str, opening_hours: str, lang: str,
-                 now: datetime) -> render.MapPayload:
+def card_preview(
+    data: Dataset, venue_id: str, opening_hours: str, lang: str, now: datetime
+) -> render.MapPayload:
     """The venue's card as it will read with ``opening_hours`` (a member's suggestion
     before review): the same builder as Explore, on a copy of the one record whose
     derived monthly hours are computed again, with the card open.
@@ -306,18 +352,26 @@ def card_preview(data: Dataset, venue_id: str, opening_hours: str, lang: str,
     suggestion would change (today's hours, the season summary, the month states).
     """
     row = data.venues[data.venues["id"] == venue_id].drop(
-        columns=[c for c in hours.DERIVED_COLUMNS if c in data.venues.columns])
+        columns=[c for c in hours.DERIVED_COLUMNS if c in data.venues.columns]
+    )
     row = row.assign(opening_hours=opening_hours)
     city = data.city
     enriched = hours.enrich_hours(row, now.year, city.timezone, country=city.country or None)
     lines = upcoming_lines(data, {venue_id}, lang, now)
     options = render.MapOptions(
-        now=now, when=now, extra_lines=lines,
+        now=now,
+        when=now,
+        extra_lines=lines,
         landmarks=render.landmark_points(data.places, lang, city.languages),
-        extra_title=t("explore.upcoming", lang) if lines else "")
-    payload = render.build_payload(gpd.GeoDataFrame(enriched, geometry="geometry",
-                                                    crs=data.venues.crs),
-                                   data.categories, city, lang, options)
+        extra_title=t("explore.upcoming", lang) if lines else "",
+    )
+    payload = render.build_payload(
+        gpd.GeoDataFrame(enriched, geometry="geometry", crs=data.venues.crs),
+        data.categories,
+        city,
+        lang,
+        options,
+    )
     return render.with_view(payload, None, venue_id)
 
 
@@ -336,8 +390,11 @@ def warm_default_view(data: Dataset, now: datetime) -> None:
     default = VenueFilter(categories=tuple(data.categories["id"].astype(str)), text="")
     for lang in data.city.languages:
         marks = start_points(data, lang)
-        key = data.city.default_start if data.city.default_start in marks.index else (
-            marks.index[0] if len(marks) else None)
+        key = (
+            data.city.default_start
+            if data.city.default_start in marks.index
+            else (marks.index[0] if len(marks) else None)
+        )
         map_payload(data, default, lang, minute, minute)
         if key is not None:
             start = start_point(str(key), "", marks, "")

@@ -22,8 +22,9 @@ from mapping.schema import in_cluster
 FORMATS = ("geojson", "csv", "html")
 
 
-def filter_venues(dataset: Dataset, categories: Sequence[str] = (),
-                  members_only: bool = False) -> gpd.GeoDataFrame:
+def filter_venues(
+    dataset: Dataset, categories: Sequence[str] = (), members_only: bool = False
+) -> gpd.GeoDataFrame:
     """The venues of ``categories`` (all when empty), cluster-listed only if asked.
 
     An unknown category id is a :class:`DataError` naming it and the known ids, so a
@@ -33,8 +34,10 @@ def filter_venues(dataset: Dataset, categories: Sequence[str] = (),
     known = set(dataset.categories["id"])
     unknown = [c for c in categories if c not in known]
     if unknown:
-        msg = (f"unknown category {', '.join(map(repr, unknown))}; expected one of "
-               f"{', '.join(sorted(known))}")
+        msg = (
+            f"unknown category {', '.join(map(repr, unknown))}; expected one of "
+            f"{', '.join(sorted(known))}"
+        )
         raise DataError([Problem("categories.csv", "-", "--categories", msg)])
     if categories:
         venues = venues[venues["category"].isin(list(categories))]
@@ -43,9 +46,15 @@ def filter_venues(dataset: Dataset, categories: Sequence[str] = (),
     return venues
 
 
-def export_bytes(dataset: Dataset, fmt: str, *, lang: str | None = None,
-                 categories: Sequence[str] = (), members_only: bool = False,
-                 now: datetime | None = None) -> tuple[bytes, int]:
+def export_bytes(
+    dataset: Dataset,
+    fmt: str,
+    *,
+    lang: str | None = None,
+    categories: Sequence[str] = (),
+    members_only: bool = False,
+    now: datetime | None = None,
+) -> tuple[bytes, int]:
     """The export of the filtered venues in ``fmt`` and how many venues it holds.
 
     ``lang`` is the HTML map's language (default: the town's); ``now`` the moment its
@@ -65,7 +74,10 @@ def export_bytes(dataset: Dataset, fmt: str, *, lang: str | None = None,
     if fmt == "csv":
         return venues_csv_bytes(venues), len(venues)
     moment = now or clock.to_minute(clock.now(city.timezone))
-    options = MapOptions(now=moment, asset_base=INLINE,
-                         landmarks=landmark_points(dataset.places, lang, city.languages))
+    options = MapOptions(
+        now=moment,
+        asset_base=INLINE,
+        landmarks=landmark_points(dataset.places, lang, city.languages),
+    )
     payload = build_payload(venues, dataset.categories, city, lang, options)
     return standalone_html(payload, city).encode("utf-8"), len(venues)

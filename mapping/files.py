@@ -74,27 +74,38 @@ def check_target(target: Path) -> os.stat_result | None:
     if status is None:
         parent = target.parent
         if not parent.is_dir():
-            msg = (f"cannot write {target}: folder {parent} does not exist "
-                   "(create it first; it is not created for you)")
+            msg = (
+                f"cannot write {target}: folder {parent} does not exist "
+                "(create it first; it is not created for you)"
+            )
             raise UnsafeTargetError(msg)
         return None
     if not stat.S_ISREG(status.st_mode):
-        msg = (f"refusing to write {target}: it is {_kind(status.st_mode)}, not a regular "
-               "file; expected a regular file or a new name in an existing folder")
+        msg = (
+            f"refusing to write {target}: it is {_kind(status.st_mode)}, not a regular "
+            "file; expected a regular file or a new name in an existing folder"
+        )
         raise UnsafeTargetError(msg)
     return status
 
 
 def _kind(mode: int) -> str:
-    kinds = ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a folder"),
-             (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
-             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+    kinds = (
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
     return next((name for test, name in kinds if test(mode)), "not a regular file")
 
 
 @contextmanager
-def atomic_write(target: str | os.PathLike[str], mode: Literal["wb", "w"] = "wb",
-                 ) -> Iterator[IO[Any]]:
+def atomic_write(
+    target: str | os.PathLike[str],
+    mode: Literal["wb", "w"] = "wb",
+) -> Iterator[IO[Any]]:
     """Write to a temp file beside ``target`` and rename it over ``target`` on success.
 
     A failure half-way leaves ``target`` as it was: never a half-written data file.
@@ -109,8 +120,9 @@ def atomic_write(target: str | os.PathLike[str], mode: Literal["wb", "w"] = "wb"
     try:
         if status is not None:
             _copy_mode(fd, status)
-        fh: IO[Any] = (os.fdopen(fd, "w", encoding="utf-8", newline="") if mode == "w"
-                       else os.fdopen(fd, "wb"))
+        fh: IO[Any] = (
+            os.fdopen(fd, "w", encoding="utf-8", newline="") if mode == "w" else os.fdopen(fd, "wb")
+        )
         with fh:
             yield fh
             fh.flush()
@@ -126,8 +138,7 @@ def _create_temp(target: Path) -> tuple[int, Path]:
     """A new temp file beside ``target``, created ``0666`` less the umask, never followed."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     while True:
-        tmp = target.with_name(
-            f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
         try:
             return os.open(tmp, flags, 0o666), tmp
         except FileExistsError:  # pragma: no cover - 32 random bits collided
@@ -221,8 +232,9 @@ def csv_frame_bytes(frame: pd.DataFrame) -> bytes:
     Missing values (``None``/``NaN``/``NA``) become empty fields.
     """
     cleaned = frame.astype(object).where(frame.notna(), None)
-    return csv_rows_bytes([str(c) for c in frame.columns],
-                          cleaned.itertuples(index=False, name=None))
+    return csv_rows_bytes(
+        [str(c) for c in frame.columns], cleaned.itertuples(index=False, name=None)
+    )
 
 
 def venues_csv_bytes(venues: gpd.GeoDataFrame) -> bytes:

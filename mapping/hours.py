@@ -66,8 +66,11 @@ def state_codes(values: pd.Series) -> npt.NDArray[np.int64]:
 def month_state_codes(states: pd.DataFrame | npt.NDArray[np.object_]) -> npt.NDArray[np.int8]:
     """Month-state words (:data:`OPEN`/:data:`CLOSED`/:data:`UNKNOWN`) as state codes."""
     words = states.to_numpy(dtype=object) if isinstance(states, pd.DataFrame) else states
-    return np.where(words == OPEN, STATE_OPEN,
-                    np.where(words == UNKNOWN, STATE_UNKNOWN, STATE_CLOSED)).astype(np.int8)
+    return np.where(
+        words == OPEN, STATE_OPEN, np.where(words == UNKNOWN, STATE_UNKNOWN, STATE_CLOSED)
+    ).astype(np.int8)
+
+
 _COMMENT_ONLY = re.compile(r'^\s*"[^"]*"\s*$')
 _QUOTED = re.compile(r'"[^"]*"')
 # A comment and what precedes it; it says "open" only when it follows a time or a state.
@@ -78,7 +81,9 @@ _STATED = re.compile(
 _SPAN = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})")
 # The compiled module raises ParserError, which its generated stub does not declare.
 _PARSER_ERRORS: tuple[type[Exception], ...] = (
-    getattr(opening_hours, "ParserError", SyntaxError), SyntaxError, ValueError,
+    getattr(opening_hours, "ParserError", SyntaxError),
+    SyntaxError,
+    ValueError,
 )
 
 Span = tuple[int, int]

@@ -111,8 +111,9 @@ def available_languages() -> list[str]:
 
 @cache
 def _catalogue_folders() -> tuple[str, ...]:
-    return tuple(sorted(p.name for p in LOCALES_DIR.iterdir()
-                        if p.is_dir() and any(p.glob("*.toml"))))
+    return tuple(
+        sorted(p.name for p in LOCALES_DIR.iterdir() if p.is_dir() and any(p.glob("*.toml")))
+    )
 
 
 def t(key: str, lang: str, /, **values: object) -> str:
@@ -212,8 +213,9 @@ def localized_column(
 def _stripped_texts(values: pd.Series) -> np.ndarray:
     """The column as stripped Python strings, "" for missing (object array, no Arrow)."""
     array = values.to_numpy(dtype=object, na_value="")
-    return np.array([v.strip() if isinstance(v, str) else str(v).strip() for v in array],
-                    dtype=object)
+    return np.array(
+        [v.strip() if isinstance(v, str) else str(v).strip() for v in array], dtype=object
+    )
 
 
 class Record(Protocol):

@@ -35,9 +35,24 @@ _T = TypeVar("_T")
 
 VENUE_REQUIRED = ("id", "name", "category", "source", "location_precision")
 VENUE_TEXT_FIELDS = (
-    "id", "name", "category", "source", "location_precision", "opening_hours", "address",
-    "settlement", "website", "phone", "email", "social", "image", "wheelchair", "org_type",
-    "checked", "tags", "languages",
+    "id",
+    "name",
+    "category",
+    "source",
+    "location_precision",
+    "opening_hours",
+    "address",
+    "settlement",
+    "website",
+    "phone",
+    "email",
+    "social",
+    "image",
+    "wheelchair",
+    "org_type",
+    "checked",
+    "tags",
+    "languages",
 )
 PLACE_TEXT_FIELDS = ("id", "name", "kind", "population_source", "source", "location_precision")
 SEARCH_FIELDS_PREFIXES = ("name", "description")
@@ -75,8 +90,10 @@ def check_file(path: Path, max_bytes: int | None = None) -> int:
         elif not os.access(path, os.R_OK):
             msg = "cannot be read (permission denied)"
         elif max_bytes is not None and info.st_size > max_bytes:
-            msg = (f"file is {info.st_size / 1048576:.1f} MB; expected at most "
-                   f"{max_bytes / 1048576:.0f} MB ([limits] max_file_mb in city.toml)")
+            msg = (
+                f"file is {info.st_size / 1048576:.1f} MB; expected at most "
+                f"{max_bytes / 1048576:.0f} MB ([limits] max_file_mb in city.toml)"
+            )
         else:
             return info.st_size
     except FileNotFoundError:
@@ -139,8 +156,9 @@ def _read_geojson(path: Path, crs: str | None) -> gpd.GeoDataFrame:
         props.append(found if isinstance(found, dict) else {})
     frame = pd.DataFrame.from_records(props) if props else pd.DataFrame()
     geometries = np.empty(len(features), dtype=object)  # an unreadable geometry stays None
-    geometries[:] = [_point_or_shape(f.get("geometry") if isinstance(f, dict) else None)
-                     for f in features]
+    geometries[:] = [
+        _point_or_shape(f.get("geometry") if isinstance(f, dict) else None) for f in features
+    ]
     return gpd.GeoDataFrame(frame, geometry=geometries, crs=file_crs)
 
 
@@ -163,8 +181,11 @@ def _point_or_shape(geometry: object) -> shapely.Geometry | None:
         return None
     if geometry.get("type") == "Point":
         coords = geometry.get("coordinates")
-        if (isinstance(coords, list) and len(coords) >= 2
-                and all(isinstance(c, int | float) for c in coords[:2])):
+        if (
+            isinstance(coords, list)
+            and len(coords) >= 2
+            and all(isinstance(c, int | float) for c in coords[:2])
+        ):
             return shapely.Point(coords[0], coords[1])
         return None
     try:
@@ -219,19 +240,28 @@ def normalise_venues(frame: gpd.GeoDataFrame, languages: tuple[str, ...]) -> gpd
     frame *before* this, so a ``"yes"`` in ``cluster`` is reported, not coerced silently.
     """
     out = frame.copy()
-    text_fields = [*VENUE_TEXT_FIELDS, *(f"name_{lang}" for lang in languages),
-                   *(f"description_{lang}" for lang in languages)]
+    text_fields = [
+        *VENUE_TEXT_FIELDS,
+        *(f"name_{lang}" for lang in languages),
+        *(f"description_{lang}" for lang in languages),
+    ]
     for field in dict.fromkeys(text_fields):
         if field not in out.columns:
             out[field] = ""
         else:
             out[field] = out[field].map(_as_text).astype(object)
     for field in ("cluster", "cluster_source"):
-        out[field] = (out[field].map(_as_text).astype(object) if field in out.columns
-                      else pd.Series("", index=out.index, dtype=object))
+        out[field] = (
+            out[field].map(_as_text).astype(object)
+            if field in out.columns
+            else pd.Series("", index=out.index, dtype=object)
+        )
     year = out["cluster_year"] if "cluster_year" in out.columns else None
-    out["cluster_year"] = (pd.Series(pd.NA, index=out.index, dtype="Int64") if year is None
-                           else pd.to_numeric(year, errors="coerce").round().astype("Int64"))
+    out["cluster_year"] = (
+        pd.Series(pd.NA, index=out.index, dtype="Int64")
+        if year is None
+        else pd.to_numeric(year, errors="coerce").round().astype("Int64")
+    )
     return out
 
 
@@ -268,8 +298,11 @@ def missing_columns(frame: pd.DataFrame, file: str, languages: tuple[str, ...]) 
     wanted: list[str] = []
     for column in TABLE_COLUMNS.get(file, ()):
         wanted += [f"label_{lang}" for lang in languages] if column == "label" else [column]
-    return [Problem(file, "header", column, "missing column; expected it in the header row")
-            for column in wanted if column not in frame.columns]
+    return [
+        Problem(file, "header", column, "missing column; expected it in the header row")
+        for column in wanted
+        if column not in frame.columns
+    ]
 
 
 def structural_problems(
@@ -281,8 +314,9 @@ def structural_problems(
     ids = frame["id"] if "id" in frame.columns else None
     if ids is None:
         if not problems:
-            problems.append(Problem(file, "header", "id",
-                                    "missing column; every record needs an id"))
+            problems.append(
+                Problem(file, "header", "id", "missing column; every record needs an id")
+            )
         return problems
     text = ids.map(lambda v: v.strip() if isinstance(v, str) else "")
     labels = [t or f"row {i + 1}" for i, t in enumerate(text)]
@@ -295,12 +329,19 @@ def structural_problems(
         ok = (geoms.geom_type == "Point").to_numpy() & ~geoms.isna().to_numpy()
         ok &= ~geoms.is_empty.to_numpy()
         for i in np.flatnonzero(~ok):
-            problems.append(Problem(file, labels[i], "geometry",
-                                    "expected a Point with [longitude, latitude]"))
+            problems.append(
+                Problem(file, labels[i], "geometry", "expected a Point with [longitude, latitude]")
+            )
         for i in np.flatnonzero(ok & ~_on_earth(geoms, ok)):
-            problems.append(Problem(file, labels[i], "geometry",
-                                    "coordinates are not a place on Earth; expected "
-                                    "longitude -180..180 and latitude -90..90"))
+            problems.append(
+                Problem(
+                    file,
+                    labels[i],
+                    "geometry",
+                    "coordinates are not a place on Earth; expected "
+                    "longitude -180..180 and latitude -90..90",
+                )
+            )
     return problems
 
 
@@ -360,17 +401,24 @@ def load_dataset(
     venues = attempt(lambda: read_geodata(root / "venues.geojson", max_bytes=limit))
     places = attempt(lambda: read_geodata(root / "places.geojson", max_bytes=limit))
     categories = attempt(lambda: read_table(root / "categories.csv", max_bytes=limit))
-    event_categories = attempt(lambda: read_table(root / "event_categories.csv",
-                                                  max_bytes=limit))
+    event_categories = attempt(lambda: read_table(root / "event_categories.csv", max_bytes=limit))
     if (root / "events.csv").exists():  # optional: without it, no events (and a problem)
         attempt(lambda: check_file(root / "events.csv", limit))
     langs = city.languages
     if venues is not None:
         problems += structural_problems(venues, "venues.geojson", langs, points=True)
         if len(venues) > city.max_venues:
-            problems.append(Problem("venues.geojson", "-", "-", (
-                f"{len(venues)} venues; the app serves at most {city.max_venues} "
-                "([limits] max_venues in city.toml)")))
+            problems.append(
+                Problem(
+                    "venues.geojson",
+                    "-",
+                    "-",
+                    (
+                        f"{len(venues)} venues; the app serves at most {city.max_venues} "
+                        "([limits] max_venues in city.toml)"
+                    ),
+                )
+            )
     if places is not None:
         problems += structural_problems(places, "places.geojson", langs, points=True)
     if categories is not None:

@@ -40,59 +40,98 @@ def reach_frame(reach: pd.DataFrame, lang: str) -> pd.DataFrame:
     """
     rows = []
     for month, state, hours, median, known in zip(
-            reach["month"].to_numpy(dtype=int), reach["state"].tolist(),
-            reach["hours"].to_numpy(dtype=float), reach["category_median"].to_numpy(dtype=float),
-            reach["category_known"].to_numpy(dtype=int), strict=True):
+        reach["month"].to_numpy(dtype=int),
+        reach["state"].tolist(),
+        reach["hours"].to_numpy(dtype=float),
+        reach["category_median"].to_numpy(dtype=float),
+        reach["category_known"].to_numpy(dtype=int),
+        strict=True,
+    ):
         unknown = state is None
         median_known = not math.isnan(median)
-        venue = (t("mchart.unknown", lang) if unknown
-                 else _hours_text(float(hours), lang) if state
-                 else t("mchart.closed", lang))
-        category = (t("mchart.median", lang, hours=_hours_text(float(median), lang),
-                      known=plural("mchart.known", lang, int(known)))
-                    if median_known else t("mchart.median_unknown", lang))
-        rows.append({
-            "label": month_name(int(month), lang),
-            "hours": None if unknown else float(hours),
-            "median": float(median) if median_known else None,
-            "unknown": bool(unknown),
-            "tooltip": t("mchart.reach_tooltip", lang,
-                         month=month_name(int(month), lang, long=True),
-                         venue=venue, category=category),
-        })
+        venue = (
+            t("mchart.unknown", lang)
+            if unknown
+            else _hours_text(float(hours), lang)
+            if state
+            else t("mchart.closed", lang)
+        )
+        category = (
+            t(
+                "mchart.median",
+                lang,
+                hours=_hours_text(float(median), lang),
+                known=plural("mchart.known", lang, int(known)),
+            )
+            if median_known
+            else t("mchart.median_unknown", lang)
+        )
+        rows.append(
+            {
+                "label": month_name(int(month), lang),
+                "hours": None if unknown else float(hours),
+                "median": float(median) if median_known else None,
+                "unknown": bool(unknown),
+                "tooltip": t(
+                    "mchart.reach_tooltip",
+                    lang,
+                    month=month_name(int(month), lang, long=True),
+                    venue=venue,
+                    category=category,
+                ),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def reach_spec(lang: str) -> dict[str, Any]:
     """Bars of the venue's weekly open hours per month, a tick for its category's
     median, a full-height grey band for each month whose hours are unknown."""
-    x = {"field": "label", "type": "ordinal", "sort": None, "title": None,
-         "axis": {"labelAngle": 0}}
+    x = {
+        "field": "label",
+        "type": "ordinal",
+        "sort": None,
+        "title": None,
+        "axis": {"labelAngle": 0},
+    }
     y_title = t("mchart.hours_axis", lang)
-    tip = {"tooltip": {"field": "tooltip", "type": "nominal"},
-           "description": {"field": "tooltip", "type": "nominal"}}
+    tip = {
+        "tooltip": {"field": "tooltip", "type": "nominal"},
+        "description": {"field": "tooltip", "type": "nominal"},
+    }
     return {
         "description": t("mchart.reach", lang),
         "height": 220,
         "config": {"axis": {"aria": False}, "legend": {"aria": False}},
         "encoding": {"x": x},
         "layer": [
-            {"transform": [{"filter": "datum.unknown"}],
-             "mark": {"type": "rect", "color": UNKNOWN_COLOUR, "aria": False},
-             "encoding": {"y": {"value": 0}, "y2": {"value": 220}}},
-            {"transform": [{"filter": "datum.unknown"}],
-             "mark": {"type": "text", "angle": 270, "color": "#555555", "aria": False},
-             "encoding": {"y": {"value": 110},
-                          "text": {"value": t("mchart.unknown_short", lang)}}},
-            {"transform": [{"filter": "!datum.unknown"}],
-             "mark": {"type": "bar", "color": VENUE_COLOUR, "aria": False},
-             "encoding": {"y": {"field": "hours", "type": "quantitative", "title": y_title}}},
-            {"transform": [{"filter": "datum.median != null"}],
-             "mark": {"type": "tick", "color": MEDIAN_COLOUR, "thickness": 3, "aria": False},
-             "encoding": {"y": {"field": "median", "type": "quantitative",
-                                "title": y_title}}},
-            {"mark": {"type": "rect", "fill": "#000000", "fillOpacity": 0},
-             "encoding": {"y": {"value": 0}, "y2": {"value": 220}, **tip}},
+            {
+                "transform": [{"filter": "datum.unknown"}],
+                "mark": {"type": "rect", "color": UNKNOWN_COLOUR, "aria": False},
+                "encoding": {"y": {"value": 0}, "y2": {"value": 220}},
+            },
+            {
+                "transform": [{"filter": "datum.unknown"}],
+                "mark": {"type": "text", "angle": 270, "color": "#555555", "aria": False},
+                "encoding": {
+                    "y": {"value": 110},
+                    "text": {"value": t("mchart.unknown_short", lang)},
+                },
+            },
+            {
+                "transform": [{"filter": "!datum.unknown"}],
+                "mark": {"type": "bar", "color": VENUE_COLOUR, "aria": False},
+                "encoding": {"y": {"field": "hours", "type": "quantitative", "title": y_title}},
+            },
+            {
+                "transform": [{"filter": "datum.median != null"}],
+                "mark": {"type": "tick", "color": MEDIAN_COLOUR, "thickness": 3, "aria": False},
+                "encoding": {"y": {"field": "median", "type": "quantitative", "title": y_title}},
+            },
+            {
+                "mark": {"type": "rect", "fill": "#000000", "fillOpacity": 0},
+                "encoding": {"y": {"value": 0}, "y2": {"value": 220}, **tip},
+            },
         ],
     }
 
@@ -105,8 +144,11 @@ def usage_frame(monthly: pd.DataFrame, today: date, lang: str) -> pd.DataFrame:
     ``monthly`` is :func:`mapping.usage.monthly`'s frame: ``month`` ("YYYY-MM"),
     ``impressions``, ``opens``.
     """
-    by_month = monthly.set_index("month") if not monthly.empty else pd.DataFrame(
-        columns=["impressions", "opens"])
+    by_month = (
+        monthly.set_index("month")
+        if not monthly.empty
+        else pd.DataFrame(columns=["impressions", "opens"])
+    )
     rows = []
     year, month = today.year, today.month
     months = []
@@ -121,14 +163,23 @@ def usage_frame(monthly: pd.DataFrame, today: date, lang: str) -> pd.DataFrame:
         label = month_name(month, lang)
         if month == 1 or (year, month) == months[-1]:
             label = f"{label} {year}"
-        tooltip = t("mchart.usage_tooltip", lang,
-                    month=f"{month_name(month, lang, long=True)} {year}",
-                    shown=plural("mchart.shown", lang, shown),
-                    opened=plural("mchart.opened", lang, opened))
+        tooltip = t(
+            "mchart.usage_tooltip",
+            lang,
+            month=f"{month_name(month, lang, long=True)} {year}",
+            shown=plural("mchart.shown", lang, shown),
+            opened=plural("mchart.opened", lang, opened),
+        )
         for order, (column, name) in enumerate(series):
-            rows.append({"label": label, "series": name, "order": order,
-                         "count": shown if column == "impressions" else opened,
-                         "tooltip": tooltip})
+            rows.append(
+                {
+                    "label": label,
+                    "series": name,
+                    "order": order,
+                    "count": shown if column == "impressions" else opened,
+                    "tooltip": tooltip,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -141,15 +192,26 @@ def usage_spec(lang: str) -> dict[str, Any]:
         "config": {"axis": {"aria": False}, "legend": {"aria": False}},
         "mark": {"type": "bar", "aria": False},
         "encoding": {
-            "x": {"field": "label", "type": "ordinal", "sort": None, "title": None,
-                  "axis": {"labelAngle": 0}},
+            "x": {
+                "field": "label",
+                "type": "ordinal",
+                "sort": None,
+                "title": None,
+                "axis": {"labelAngle": 0},
+            },
             "xOffset": {"field": "series", "sort": names},
-            "y": {"field": "count", "type": "quantitative",
-                  "title": t("mchart.count_axis", lang),
-                  "axis": {"format": "d", "tickMinStep": 1}},
-            "color": {"field": "series", "type": "nominal",
-                      "scale": {"domain": names, "range": list(USAGE_COLOURS)},
-                      "legend": {"title": None, "orient": "bottom"}},
+            "y": {
+                "field": "count",
+                "type": "quantitative",
+                "title": t("mchart.count_axis", lang),
+                "axis": {"format": "d", "tickMinStep": 1},
+            },
+            "color": {
+                "field": "series",
+                "type": "nominal",
+                "scale": {"domain": names, "range": list(USAGE_COLOURS)},
+                "legend": {"title": None, "orient": "bottom"},
+            },
             "tooltip": {"field": "tooltip", "type": "nominal"},
             "description": {"field": "tooltip", "type": "nominal"},
         },

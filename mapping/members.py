@@ -62,28 +62,45 @@ class CheckRule:
 
 
 CHECKS: tuple[CheckRule, ...] = (
-    CheckRule("opening_hours", 20,
-              "Without hours a venue is never in 'open now' results: the most used "
-              "filter, so the heaviest check."),
-    CheckRule("english_description", 15,
-              "Most visitors to the town read English; without a description they see "
-              "only a name."),
-    CheckRule("off_season_hours", 15,
-              "The cluster's aim is a town alive between October and April; a venue "
-              "not known open then is invisible to off-season visitors."),
-    CheckRule("contact", 15,
-              "A website, phone or e-mail is how a visitor confirms a visit or books one."),
-    CheckRule("exact_location", 10,
-              "Only an exact point gets exact walking minutes; a settlement-level point "
-              "gets none and is listed after every placed venue."),
-    CheckRule("recently_checked", 10,
-              "Facts older than a year are often stale (hours, phones); visitors trust a "
-              "record that was checked."),
-    CheckRule("events", 10,
-              "Events put a venue on the What's on page and its card."),
-    CheckRule("wheelchair", 5,
-              "The wheelchair filter shows only venues that say so; few visitors use it, "
-              "but for them it decides."),
+    CheckRule(
+        "opening_hours",
+        20,
+        "Without hours a venue is never in 'open now' results: the most used "
+        "filter, so the heaviest check.",
+    ),
+    CheckRule(
+        "english_description",
+        15,
+        "Most visitors to the town read English; without a description they see only a name.",
+    ),
+    CheckRule(
+        "off_season_hours",
+        15,
+        "The cluster's aim is a town alive between October and April; a venue "
+        "not known open then is invisible to off-season visitors.",
+    ),
+    CheckRule(
+        "contact", 15, "A website, phone or e-mail is how a visitor confirms a visit or books one."
+    ),
+    CheckRule(
+        "exact_location",
+        10,
+        "Only an exact point gets exact walking minutes; a settlement-level point "
+        "gets none and is listed after every placed venue.",
+    ),
+    CheckRule(
+        "recently_checked",
+        10,
+        "Facts older than a year are often stale (hours, phones); visitors trust a "
+        "record that was checked.",
+    ),
+    CheckRule("events", 10, "Events put a venue on the What's on page and its card."),
+    CheckRule(
+        "wheelchair",
+        5,
+        "The wheelchair filter shows only venues that say so; few visitors use it, "
+        "but for them it decides.",
+    ),
 )
 """The completeness checks and their weights (summing to 100): the ONE place to tune them."""
 
@@ -114,8 +131,7 @@ class Completeness:
     @property
     def missing(self) -> tuple[Check, ...]:
         """The checks not passed, heaviest first (what to fix first)."""
-        return tuple(sorted((c for c in self.checks if not c.passed),
-                            key=lambda c: -c.weight))
+        return tuple(sorted((c for c in self.checks if not c.passed), key=lambda c: -c.weight))
 
 
 class UnknownVenueError(KeyError):
@@ -140,7 +156,9 @@ def _among(values: pd.Series, allowed: frozenset[str]) -> npt.NDArray[np.bool_]:
 
 
 def check_columns(
-    venues: pd.DataFrame, event_venue_ids: frozenset[str], off_season: tuple[int, ...],
+    venues: pd.DataFrame,
+    event_venue_ids: frozenset[str],
+    off_season: tuple[int, ...],
     today: date,
 ) -> dict[str, npt.NDArray[np.bool_]]:
     """Every check of :data:`CHECKS` for every row of an enriched venues frame, vectorised.
@@ -151,25 +169,28 @@ def check_columns(
     """
     states = venues[list(hours.MONTH_STATE_COLUMNS)].to_numpy(dtype=object)
     off = [m - 1 for m in off_season]
-    checked = pd.to_datetime(_text_column(venues, "checked"), format="%Y-%m-%d",
-                             errors="coerce")
+    checked = pd.to_datetime(_text_column(venues, "checked"), format="%Y-%m-%d", errors="coerce")
     oldest = pd.Timestamp(today - timedelta(days=FRESH_DAYS))
     contact = np.zeros(len(venues), dtype=bool)
     for field in CONTACT_FIELDS:
         contact |= (_text_column(venues, field) != "").to_numpy()
     columns = {
         "opening_hours": (states != hours.UNKNOWN).any(axis=1),
-        "english_description":
-            (_text_column(venues, f"description_{VISITOR_LANGUAGE}") != "").to_numpy(),
-        "off_season_hours": (states[:, off] == hours.OPEN).any(axis=1) if off
+        "english_description": (
+            _text_column(venues, f"description_{VISITOR_LANGUAGE}") != ""
+        ).to_numpy(),
+        "off_season_hours": (states[:, off] == hours.OPEN).any(axis=1)
+        if off
         else np.ones(len(venues), dtype=bool),
         "contact": contact,
-        "exact_location": (_text_column(venues, "location_precision").str.lower()
-                           == "exact").to_numpy(),
+        "exact_location": (
+            _text_column(venues, "location_precision").str.lower() == "exact"
+        ).to_numpy(),
         "recently_checked": (checked >= oldest).to_numpy(dtype=bool),
         "events": _among(as_text(venues["id"]), event_venue_ids),
-        "wheelchair": _among(_text_column(venues, "wheelchair").str.lower(),
-                             frozenset(WHEELCHAIR_VALUES)),
+        "wheelchair": _among(
+            _text_column(venues, "wheelchair").str.lower(), frozenset(WHEELCHAIR_VALUES)
+        ),
     }
     return {key: np.asarray(columns[key], dtype=bool) for key in CHECK_KEYS}
 
@@ -186,13 +207,16 @@ def _event_venue_ids(data: Dataset) -> frozenset[str]:
 def completeness_table(data: Dataset, today: date) -> pd.DataFrame:
     """Every venue's score and checks: ``id``, ``score`` and one bool column per check
     (named by :data:`CHECK_KEYS`), in the venues' order (remembered per dataset)."""
-    passed = check_columns(data.venues, _event_venue_ids(data),
-                           data.city.off_season_months, today)
+    passed = check_columns(data.venues, _event_venue_ids(data), data.city.off_season_months, today)
     weights = np.array([rule.weight for rule in CHECKS])
-    matrix = np.column_stack([passed[key] for key in CHECK_KEYS]) if len(data.venues) else (
-        np.zeros((0, len(CHECKS)), dtype=bool))
-    frame = pd.DataFrame({"id": data.venues["id"].to_numpy(),
-                          "score": (matrix @ weights).astype(int)})
+    matrix = (
+        np.column_stack([passed[key] for key in CHECK_KEYS])
+        if len(data.venues)
+        else (np.zeros((0, len(CHECKS)), dtype=bool))
+    )
+    frame = pd.DataFrame(
+        {"id": data.venues["id"].to_numpy(), "score": (matrix @ weights).astype(int)}
+    )
     return frame.assign(**passed)
 
 
@@ -320,14 +344,14 @@ def sample_moments(city: CityProfile, today: date) -> tuple[SampleMoment, ...]:
     next upcoming ones, so an owner reads about dates a visitor may really come on.
     """
     zone = ZoneInfo(city.timezone)
-    seasons = (("off_season", tuple(city.off_season_months)),
-               ("peak", (peak_sample_month(city),)))
+    seasons = (("off_season", tuple(city.off_season_months)), ("peak", (peak_sample_month(city),)))
     moments = []
     for season, months in seasons:
         for day_name, weekday in (("weekday", SAMPLE_WEEKDAY), ("saturday", SAMPLE_SATURDAY)):
             day = _next_day(today, weekday, months, city)
-            moments.append(SampleMoment(season, day_name,
-                                        datetime.combine(day, SAMPLE_TIMES[weekday], zone)))
+            moments.append(
+                SampleMoment(season, day_name, datetime.combine(day, SAMPLE_TIMES[weekday], zone))
+            )
     return tuple(moments)
 
 
@@ -336,8 +360,11 @@ def _open_finding(data: Dataset, row: pd.DataFrame, sample: SampleMoment) -> Fin
     city = data.city
     country = city.country or None
     asked = replace(explore_default_filter(data), open_at=sample.moment, visitable_only=True)
-    params: dict[str, object] = {"moment": sample.moment, "season": sample.season,
-                                 "day": sample.day}
+    params: dict[str, object] = {
+        "moment": sample.moment,
+        "season": sample.season,
+        "day": sample.day,
+    }
     if filter_mask(row, asked, city.timezone, country)[0]:
         return Finding(VIEW_OPEN, params, YES, "members.reason.open_then", {})
     if not _known_category(data, row):
@@ -356,17 +383,21 @@ def _known_category(data: Dataset, row: pd.DataFrame) -> bool:
 def _category_finding(data: Dataset, row: pd.DataFrame) -> Finding:
     category = str(row["category"].iloc[0])
     if _known_category(data, row):
-        return Finding(VIEW_CATEGORY, {"category": category}, YES,
-                       "members.reason.category_layer", {"category": category})
-    return Finding(VIEW_CATEGORY, {"category": category}, NO,
-                   "members.reason.unknown_category", {})
+        return Finding(
+            VIEW_CATEGORY,
+            {"category": category},
+            YES,
+            "members.reason.category_layer",
+            {"category": category},
+        )
+    return Finding(VIEW_CATEGORY, {"category": category}, NO, "members.reason.unknown_category", {})
 
 
-def _shown_with(data: Dataset, row: pd.DataFrame, *, members_only: bool = False,
-                wheelchair: bool = False) -> bool:
+def _shown_with(
+    data: Dataset, row: pd.DataFrame, *, members_only: bool = False, wheelchair: bool = False
+) -> bool:
     """Whether Explore, with its default filter plus these switches ticked, shows the row."""
-    asked = replace(explore_default_filter(data), members_only=members_only,
-                    wheelchair=wheelchair)
+    asked = replace(explore_default_filter(data), members_only=members_only, wheelchair=wheelchair)
     return bool(filter_mask(row, asked, data.city.timezone, data.city.country or None)[0])
 
 
@@ -374,8 +405,7 @@ def _members_finding(data: Dataset, row: pd.DataFrame) -> Finding:
     """Explore's "cluster members and prospective members" switch."""
     if _shown_with(data, row, members_only=True):
         status = str(as_text(row["cluster"]).str.strip().str.lower().iloc[0])
-        key = ("members.reason.prospective" if status == "prospective"
-               else "members.reason.member")
+        key = "members.reason.prospective" if status == "prospective" else "members.reason.member"
         return Finding(VIEW_MEMBERS, {}, YES, key, {})
     if in_cluster(row["cluster"])[0]:
         return Finding(VIEW_MEMBERS, {}, NO, "members.reason.unknown_category", {})
@@ -385,8 +415,11 @@ def _members_finding(data: Dataset, row: pd.DataFrame) -> Finding:
 def _wheelchair_finding(data: Dataset, row: pd.DataFrame) -> Finding:
     """Explore's wheelchair switch (it keeps full and limited access)."""
     value = str(_text_column(row, "wheelchair").str.lower().iloc[0])
-    key = {"yes": "members.reason.wheelchair_yes", "limited": "members.reason.wheelchair_limited",
-           "no": "members.reason.wheelchair_no"}.get(value, "members.reason.wheelchair_unknown")
+    key = {
+        "yes": "members.reason.wheelchair_yes",
+        "limited": "members.reason.wheelchair_limited",
+        "no": "members.reason.wheelchair_no",
+    }.get(value, "members.reason.wheelchair_unknown")
     if _shown_with(data, row, wheelchair=True):
         return Finding(VIEW_WHEELCHAIR, {}, YES, key, {})
     if not _known_category(data, row):
@@ -421,8 +454,20 @@ def near_table(data: Dataset, lang: str) -> pd.DataFrame:
         listed, _ = explore.nearest_first(data, venue_filter, lang, origin, True)
         parts.append(_ranks(str(start), listed))
     if not parts:
-        return pd.DataFrame(columns=["start", "id", "category", "reach", "walk_min", "position",
-                                     "rank", "category_rank", "ranked", "category_ranked"])
+        return pd.DataFrame(
+            columns=[
+                "start",
+                "id",
+                "category",
+                "reach",
+                "walk_min",
+                "position",
+                "rank",
+                "category_rank",
+                "ranked",
+                "category_ranked",
+            ]
+        )
     return pd.concat(parts, ignore_index=True)
 
 
@@ -436,17 +481,20 @@ def _ranks(start: str, listed: pd.DataFrame) -> pd.DataFrame:
     category_rank = np.zeros(len(listed), dtype=np.int64)
     category_rank[walking] = pd.Series(walk_codes).groupby(walk_codes).cumcount().to_numpy() + 1
     per_category = np.bincount(walk_codes, minlength=len(uniques))
-    return pd.DataFrame({
-        "start": start, "id": listed["id"].to_numpy(dtype=object),
-        "category": listed["category"].to_numpy(dtype=object),
-        "reach": listed["reach"].to_numpy(dtype=object),
-        "walk_min": listed["walk_min"].to_numpy(dtype=float),
-        "position": np.arange(1, len(listed) + 1),
-        "rank": pd.Series(rank).where(walking).astype("Int64").array,
-        "category_rank": pd.Series(category_rank).where(walking).astype("Int64").array,
-        "ranked": int(walking.sum()),
-        "category_ranked": per_category[codes],
-    })
+    return pd.DataFrame(
+        {
+            "start": start,
+            "id": listed["id"].to_numpy(dtype=object),
+            "category": listed["category"].to_numpy(dtype=object),
+            "reach": listed["reach"].to_numpy(dtype=object),
+            "walk_min": listed["walk_min"].to_numpy(dtype=float),
+            "position": np.arange(1, len(listed) + 1),
+            "rank": pd.Series(rank).where(walking).astype("Int64").array,
+            "category_rank": pd.Series(category_rank).where(walking).astype("Int64").array,
+            "ranked": int(walking.sum()),
+            "category_ranked": per_category[codes],
+        }
+    )
 
 
 def _near_findings(data: Dataset, row: pd.DataFrame, lang: str) -> list[Finding]:
@@ -458,25 +506,52 @@ def _near_findings(data: Dataset, row: pd.DataFrame, lang: str) -> list[Finding]
     for start in entry_points(data, lang).index:
         params: dict[str, object] = {"start": str(start)}
         if start not in mine.index:
-            key = ("members.reason.unknown_category" if not _known_category(data, row)
-                   else "members.reason.near_not_visitable")
+            key = (
+                "members.reason.unknown_category"
+                if not _known_category(data, row)
+                else "members.reason.near_not_visitable"
+            )
             findings.append(Finding(VIEW_NEAR, params, NO, key, {}))
             continue
         entry = mine.loc[start]
         kind = str(entry["reach"])
         ranked = int(entry["ranked"])
         if kind == REACH_WALK:
-            findings.append(Finding(
-                VIEW_NEAR, params, YES, "members.reason.near_rank",
-                {"rank": int(entry["rank"]), "count": ranked,
-                 "minutes": max(1, round(float(entry["walk_min"])))}, int(entry["rank"])))
+            findings.append(
+                Finding(
+                    VIEW_NEAR,
+                    params,
+                    YES,
+                    "members.reason.near_rank",
+                    {
+                        "rank": int(entry["rank"]),
+                        "count": ranked,
+                        "minutes": max(1, round(float(entry["walk_min"]))),
+                    },
+                    int(entry["rank"]),
+                )
+            )
         elif kind == REACH_BOAT:
-            findings.append(Finding(VIEW_NEAR, params, YES, "members.reason.near_boat",
-                                    {"count": ranked, "position": int(entry["position"])}))
+            findings.append(
+                Finding(
+                    VIEW_NEAR,
+                    params,
+                    YES,
+                    "members.reason.near_boat",
+                    {"count": ranked, "position": int(entry["position"])},
+                )
+            )
         else:
             placed = int((table[table["start"] == start]["reach"] != REACH_SETTLEMENT).sum())
-            findings.append(Finding(VIEW_NEAR, params, YES, "members.reason.near_unplaced",
-                                    {"count": placed, "position": int(entry["position"])}))
+            findings.append(
+                Finding(
+                    VIEW_NEAR,
+                    params,
+                    YES,
+                    "members.reason.near_unplaced",
+                    {"count": placed, "position": int(entry["position"])},
+                )
+            )
     return findings
 
 
@@ -491,16 +566,18 @@ def findability(data: Dataset, venue_id: str, today: date, lang: str) -> tuple[F
     """
     row = venue_row(data, venue_id)
     found = [_open_finding(data, row, s) for s in sample_moments(data.city, today)]
-    found += [_category_finding(data, row), _members_finding(data, row),
-              _wheelchair_finding(data, row)]
+    found += [
+        _category_finding(data, row),
+        _members_finding(data, row),
+        _wheelchair_finding(data, row),
+    ]
     found += _near_findings(data, row, lang)
     return tuple(found)
 
 
 def moment_text(moment: datetime, lang: str) -> str:
     """A sample moment in words: "Wed 2 Dec 2026, 11:00"."""
-    return t("members.moment", lang, day=day_label(moment.date(), lang),
-             time=f"{moment:%H:%M}")
+    return t("members.moment", lang, day=day_label(moment.date(), lang), time=f"{moment:%H:%M}")
 
 
 def _words(data: Dataset, values: dict[str, object], lang: str) -> dict[str, object]:
@@ -567,16 +644,21 @@ def monthly_reach(data: Dataset, venue_id: str) -> pd.DataFrame:
     states = row[list(hours.MONTH_STATE_COLUMNS)].to_numpy(dtype=object)[0]
     months = list(range(1, 13))
     has = category in medians.index
-    return pd.DataFrame({
-        "month": months,
-        "state": pd.Series([{hours.OPEN: True, hours.CLOSED: False}.get(s) for s in states],
-                           dtype=object),
-        "hours": row[list(hours.WEEKLY_HOURS_COLUMNS)].to_numpy(dtype=float)[0],
-        "category_median": medians.loc[category].to_numpy(dtype=float) if has
-        else np.full(12, np.nan),
-        "category_known": known.loc[category].to_numpy(dtype=int) if has
-        else np.zeros(12, dtype=int),
-    })
+    return pd.DataFrame(
+        {
+            "month": months,
+            "state": pd.Series(
+                [{hours.OPEN: True, hours.CLOSED: False}.get(s) for s in states], dtype=object
+            ),
+            "hours": row[list(hours.WEEKLY_HOURS_COLUMNS)].to_numpy(dtype=float)[0],
+            "category_median": medians.loc[category].to_numpy(dtype=float)
+            if has
+            else np.full(12, np.nan),
+            "category_known": known.loc[category].to_numpy(dtype=int)
+            if has
+            else np.zeros(12, dtype=int),
+        }
+    )
 
 
 # --------------------------------------------------------------------------- proximity
@@ -603,17 +685,27 @@ class Proximity:
     neighbours_reason_key: str
 
 
-NEIGHBOUR_COLUMNS = ("id", "name", "category", "category_label", "minutes", "same_category",
-                     "band")
+NEIGHBOUR_COLUMNS = ("id", "name", "category", "category_label", "minutes", "same_category", "band")
 
 
 def _no_minutes_reason(kind: str) -> str:
-    return ("members.reason.no_minutes_boat" if kind == REACH_BOAT
-            else "members.reason.no_minutes_unplaced")
+    return (
+        "members.reason.no_minutes_boat"
+        if kind == REACH_BOAT
+        else "members.reason.no_minutes_unplaced"
+    )
 
 
-ENTRY_POINT_COLUMNS = ("start", "label", "minutes", "rank", "ranked", "category_rank",
-                       "category_ranked", "reason_key")
+ENTRY_POINT_COLUMNS = (
+    "start",
+    "label",
+    "minutes",
+    "rank",
+    "ranked",
+    "category_rank",
+    "category_ranked",
+    "reason_key",
+)
 
 
 def _entry_point_rows(data: Dataset, row: pd.DataFrame, kind: str, lang: str) -> pd.DataFrame:
@@ -637,13 +729,24 @@ def _entry_point_rows(data: Dataset, row: pd.DataFrame, kind: str, lang: str) ->
     rows = []
     for start, mark in entry_points(data, lang).iterrows():
         walked = kind == REACH_WALK
-        minutes = (float(model.minutes((float(mark["lat"]), float(mark["lon"])), row).iloc[0])
-                   if walked else np.nan)
+        minutes = (
+            float(model.minutes((float(mark["lat"]), float(mark["lon"])), row).iloc[0])
+            if walked
+            else np.nan
+        )
         listed = walked and start in rank
-        rows.append((str(start), str(mark["label"]), minutes,
-                     rank.get(start) if listed else pd.NA, int(ranked.get(start, 0)),
-                     category_rank.get(start) if listed else pd.NA,
-                     int(ranked_here.get(start, 0)), "" if listed else reason))
+        rows.append(
+            (
+                str(start),
+                str(mark["label"]),
+                minutes,
+                rank.get(start) if listed else pd.NA,
+                int(ranked.get(start, 0)),
+                category_rank.get(start) if listed else pd.NA,
+                int(ranked_here.get(start, 0)),
+                "" if listed else reason,
+            )
+        )
     frame = pd.DataFrame(rows, columns=list(ENTRY_POINT_COLUMNS))
     return frame.astype({"minutes": float, "rank": "Int64", "category_rank": "Int64"})
 
@@ -658,21 +761,25 @@ def walkable_venues(data: Dataset, lang: str) -> pd.DataFrame:
     categories = data.categories.set_index("id")
     labels = localized_column(categories, "label", lang, data.city.languages)
     category = chosen["category"].astype(str)
-    return pd.DataFrame({
-        "id": chosen["id"].astype(str).to_numpy(),
-        "name": localized_column(chosen, "name", lang, data.city.languages).to_numpy(),
-        "category": category.to_numpy(),
-        "category_label": category.map(labels).fillna(category).to_numpy(),
-        "x": chosen["x"].to_numpy(dtype=float), "y": chosen["y"].to_numpy(dtype=float),
-    })
+    return pd.DataFrame(
+        {
+            "id": chosen["id"].astype(str).to_numpy(),
+            "name": localized_column(chosen, "name", lang, data.city.languages).to_numpy(),
+            "category": category.to_numpy(),
+            "category_label": category.map(labels).fillna(category).to_numpy(),
+            "x": chosen["x"].to_numpy(dtype=float),
+            "y": chosen["y"].to_numpy(dtype=float),
+        }
+    )
 
 
 def _neighbours(data: Dataset, row: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Candidates within the widest band of the venue's point, nearest first."""
     candidates = walkable_venues(data, lang)
     point = row.geometry.iloc[0]
-    minutes = walk_model(data).minutes((float(point.y), float(point.x)),
-                                       candidates).to_numpy(dtype=float)
+    minutes = (
+        walk_model(data).minutes((float(point.y), float(point.x)), candidates).to_numpy(dtype=float)
+    )
     venue_id = str(row["id"].iloc[0])
     near = (minutes <= NEIGHBOUR_BANDS[-1]) & (candidates["id"].to_numpy() != venue_id)
     found = candidates[near].assign(minutes=minutes[near])
@@ -704,7 +811,14 @@ def proximity(data: Dataset, venue_id: str, lang: str) -> Proximity:
 # --------------------------------------------------------------------------- overview
 
 OVERVIEW_COLUMNS: tuple[str, ...] = (
-    "id", "name", "status", "category", "score", "missing", "impressions", "opens",
+    "id",
+    "name",
+    "status",
+    "category",
+    "score",
+    "missing",
+    "impressions",
+    "opens",
 )
 
 
@@ -724,14 +838,16 @@ def _cluster_rows(data: Dataset, today: date, lang: str) -> pd.DataFrame:
         label = t(f"members.check.{rule.key}", lang)
         failed = ~table[rule.key].to_numpy(dtype=bool)
         missing[failed] = np.where(missing[failed] == "", label, missing[failed] + "; " + label)
-    return pd.DataFrame({
-        "id": table["id"].astype(str).to_numpy(),
-        "name": localized_column(chosen, "name", lang, data.city.languages).to_numpy(),
-        "status": as_text(chosen["cluster"]).str.strip().str.lower().to_numpy(),
-        "category": category.map(labels).fillna(category).to_numpy(),
-        "score": table["score"].to_numpy(dtype=int),
-        "missing": missing,
-    })
+    return pd.DataFrame(
+        {
+            "id": table["id"].astype(str).to_numpy(),
+            "name": localized_column(chosen, "name", lang, data.city.languages).to_numpy(),
+            "status": as_text(chosen["cluster"]).str.strip().str.lower().to_numpy(),
+            "category": category.map(labels).fillna(category).to_numpy(),
+            "score": table["score"].to_numpy(dtype=int),
+            "missing": missing,
+        }
+    )
 
 
 def overview(data: Dataset, usage: pd.DataFrame | None, today: date, lang: str) -> pd.DataFrame:

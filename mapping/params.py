@@ -88,8 +88,9 @@ def _finite(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def coordinate(values: Values, bbox: tuple[float, float, float, float]
-               ) -> Parsed[tuple[float, float] | None]:
+def coordinate(
+    values: Values, bbox: tuple[float, float, float, float]
+) -> Parsed[tuple[float, float] | None]:
     """A ``lat,lon`` point inside the study area ``bbox`` (west, south, east, north).
 
     Both numbers must be finite, a latitude within ±90 and a longitude within ±180,
@@ -179,8 +180,7 @@ def choice(values: Values, options: Collection[str], default: str) -> Parsed[str
     return Parsed(raw) if raw in options else Parsed(default, refused=True)
 
 
-def choices(values: Values, options: Collection[str], default: Sequence[str]
-            ) -> Parsed[list[str]]:
+def choices(values: Values, options: Collection[str], default: Sequence[str]) -> Parsed[list[str]]:
     """Several ids among ``options``, in the link's order, each once.
 
     Unknown ids are dropped (refused); when none is left the default is used. An

@@ -57,38 +57,46 @@ def percent(share: float | None, lang: str) -> str:
 
 def range_text(r: cov.Range, lang: str) -> str:
     """One line: residents known–possible, settlements known–possible, unknown count."""
-    return t("planning.range_line", lang,
-             residents_known=percent(r.share_residents_known, lang),
-             residents_possible=percent(r.share_residents_possible, lang),
-             known=r.settlements_known, possible=r.settlements_possible,
-             total=r.settlements_total, unknown=r.population_unknown)
+    return t(
+        "planning.range_line",
+        lang,
+        residents_known=percent(r.share_residents_known, lang),
+        residents_possible=percent(r.share_residents_possible, lang),
+        known=r.settlements_known,
+        possible=r.settlements_possible,
+        total=r.settlements_total,
+        unknown=r.population_unknown,
+    )
 
 
 def month_label(month: int | None, lang: str) -> str:
     """A month's name, or "every month" for the all-months row of :func:`cov.ranges`."""
-    return t("planning.every_month", lang) if month is None else month_name(month, lang,
-                                                                             long=True)
+    return t("planning.every_month", lang) if month is None else month_name(month, lang, long=True)
 
 
 def gaps_table(gap_list: pd.DataFrame, lang: str) -> str:
     """The gap list as terminal text (callers pass it through ``terminal_text``)."""
     unknown = t("planning.population_unknown", lang)
-    lines = [f"{'#':>4}  {'settlement':<20} {'population':>18}  {'month':<10} "
-             f"{'group':<14} possible"]
+    lines = [
+        f"{'#':>4}  {'settlement':<20} {'population':>18}  {'month':<10} {'group':<14} possible"
+    ]
     for row in gap_list.to_dict("records"):
         rank = "" if pd.isna(row["rank"]) else str(row["rank"])
         pop = unknown if pd.isna(row["population"]) else f"{row['population']:.0f}"
-        lines.append(f"{rank:>4}  {row['settlement']:<20} {pop:>18}  "
-                     f"{month_name(int(row['month']), lang):<10} {row['group']:<14} "
-                     f"{'yes' if row['possible'] else 'no'}")
+        lines.append(
+            f"{rank:>4}  {row['settlement']:<20} {pop:>18}  "
+            f"{month_name(int(row['month']), lang):<10} {row['group']:<14} "
+            f"{'yes' if row['possible'] else 'no'}"
+        )
     return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- report
 
 
-def report_html(dataset: Dataset, plan: cov.Plan, selection: Selection, lang: str,
-                *, vendor: Path = VENDOR) -> str:
+def report_html(
+    dataset: Dataset, plan: cov.Plan, selection: Selection, lang: str, *, vendor: Path = VENDOR
+) -> str:
     """The printable report: headline, month chart, coverage range, gaps, ask first, map."""
     city = dataset.city
     season = cov.seasonality(dataset)
@@ -99,33 +107,54 @@ def report_html(dataset: Dataset, plan: cov.Plan, selection: Selection, lang: st
     asks = cov.ask_first(plan, months, selection.minutes, selection.categories)
     status = cov.settlement_status(plan, months, selection.minutes, selection.categories)
     e = escape
-    head = (f"<h1>{e(t('planning.report_title', lang, city=city.name))}</h1>"
-            f"<p>{e(t('planning.report_scope', lang, minutes=f'{selection.minutes:g}'))} "
-            f"{e(', '.join(month_name(m, lang) for m in months))}</p>")
+    head = (
+        f"<h1>{e(t('planning.report_title', lang, city=city.name))}</h1>"
+        f"<p>{e(t('planning.report_scope', lang, minutes=f'{selection.minutes:g}'))} "
+        f"{e(', '.join(month_name(m, lang) for m in months))}</p>"
+    )
     ratio_text = "–" if ratio is None else f"{ratio:.2f}"
-    figures = (f"<ul class=figures><li>{e(t('planning.ratio', lang))}: <b>{e(ratio_text)}</b>"
-               f"</li><li>{e(range_text(ranges[-1], lang))}</li>"
-               f"<li>{e(population_note(plan, lang))}</li></ul>")
-    rows = "".join(f"<tr><td>{e(month_label(r.month, lang))}</td>"
-                   f"<td>{e(range_text(r, lang))}</td></tr>" for r in ranges)
-    range_table = (f"<h2>{e(t('planning.coverage', lang))}</h2><table>"
-                   f"<tbody>{rows}</tbody></table>")
-    return _page(lang, e(t('planning.report_title', lang, city=city.name)), "".join([
-        head, figures, f"<h2>{e(t('planning.seasonality', lang))}</h2>",
-        month_chart_svg(cov.per_month(season), lang), range_table,
-        f"<h2>{e(t('planning.ask_first', lang))}</h2>", _table(asks, lang),
-        f"<h2>{e(t('planning.gaps', lang))}</h2>", _table(shown_gaps(gap_list, lang), lang),
-        f"<h2>{e(t('planning.map', lang))}</h2><div id=map></div>",
-        _map_script(plan, status, selection, city.tile_url,
-                    city.tile_attribution, lang),
-    ]), vendor)
+    figures = (
+        f"<ul class=figures><li>{e(t('planning.ratio', lang))}: <b>{e(ratio_text)}</b>"
+        f"</li><li>{e(range_text(ranges[-1], lang))}</li>"
+        f"<li>{e(population_note(plan, lang))}</li></ul>"
+    )
+    rows = "".join(
+        f"<tr><td>{e(month_label(r.month, lang))}</td><td>{e(range_text(r, lang))}</td></tr>"
+        for r in ranges
+    )
+    range_table = f"<h2>{e(t('planning.coverage', lang))}</h2><table><tbody>{rows}</tbody></table>"
+    return _page(
+        lang,
+        e(t("planning.report_title", lang, city=city.name)),
+        "".join(
+            [
+                head,
+                figures,
+                f"<h2>{e(t('planning.seasonality', lang))}</h2>",
+                month_chart_svg(cov.per_month(season), lang),
+                range_table,
+                f"<h2>{e(t('planning.ask_first', lang))}</h2>",
+                _table(asks, lang),
+                f"<h2>{e(t('planning.gaps', lang))}</h2>",
+                _table(shown_gaps(gap_list, lang), lang),
+                f"<h2>{e(t('planning.map', lang))}</h2><div id=map></div>",
+                _map_script(plan, status, selection, city.tile_url, city.tile_attribution, lang),
+            ]
+        ),
+        vendor,
+    )
 
 
 def population_note(plan: cov.Plan, lang: str) -> str:
-    """"Population known for 2 of 15 settlements" — said every time shares are shown."""
+    """ "Population known for 2 of 15 settlements" — said every time shares are shown."""
     pops = plan.settlements["population"]
-    return t("planning.population_note", lang, known=int(pops.notna().sum()),
-             total=len(pops), unknown=int(pops.isna().sum()))
+    return t(
+        "planning.population_note",
+        lang,
+        known=int(pops.notna().sum()),
+        total=len(pops),
+        unknown=int(pops.isna().sum()),
+    )
 
 
 def shown_gaps(gap_list: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -142,8 +171,10 @@ def _table(frame: pd.DataFrame, lang: str) -> str:
     if frame.empty:
         return f"<p>{escape(t('planning.none', lang))}</p>"
     head = "".join(f"<th>{escape(c)}</th>" for c in frame.columns)
-    body = "".join("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in row) + "</tr>"
-                   for row in frame.itertuples(index=False))
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(v)}</td>" for v in row) + "</tr>"
+        for row in frame.itertuples(index=False)
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -151,28 +182,40 @@ def month_chart_svg(months: pd.DataFrame, lang: str) -> str:
     """Open venue-hours per week (bars) and hours-unknown venues (labels), as inline SVG."""
     width, height, bar = 720, 220, 50
     top = float(months["hours"].max() or 1.0)
-    parts = [f'<svg class=chart viewBox="0 0 {width} {height + 60}" role="img" '
-             f'aria-label="{escape(t("planning.chart_hours", lang))}">']
+    parts = [
+        f'<svg class=chart viewBox="0 0 {width} {height + 60}" role="img" '
+        f'aria-label="{escape(t("planning.chart_hours", lang))}">'
+    ]
     for i, row in enumerate(months.to_dict("records")):
         hours, month, unknown = float(row["hours"]), int(row["month"]), int(row["unknown"])
         h = hours / top * height
         x = 20 + i * (bar + 8)
-        parts.append(f'<rect x="{x}" y="{height - h:.1f}" width="{bar}" height="{h:.1f}" '
-                     f'fill="#0077BB"><title>{escape(f"{hours:.0f}")}</title></rect>'
-                     f'<text x="{x + bar / 2}" y="{height + 16}" text-anchor="middle">'
-                     f'{escape(month_name(month, lang))}</text>'
-                     f'<text x="{x + bar / 2}" y="{height - h - 4:.1f}" text-anchor="middle">'
-                     f'{hours:.0f}</text>'
-                     f'<text x="{x + bar / 2}" y="{height + 34}" text-anchor="middle" '
-                     f'class=unknown>?{unknown}</text>')
-    parts.append(f'<text x="20" y="{height + 54}">'
-                 f'{escape(t("planning.chart_hours", lang))}; '
-                 f'?: {escape(t("planning.chart_unknown", lang))}</text></svg>')
+        parts.append(
+            f'<rect x="{x}" y="{height - h:.1f}" width="{bar}" height="{h:.1f}" '
+            f'fill="#0077BB"><title>{escape(f"{hours:.0f}")}</title></rect>'
+            f'<text x="{x + bar / 2}" y="{height + 16}" text-anchor="middle">'
+            f"{escape(month_name(month, lang))}</text>"
+            f'<text x="{x + bar / 2}" y="{height - h - 4:.1f}" text-anchor="middle">'
+            f"{hours:.0f}</text>"
+            f'<text x="{x + bar / 2}" y="{height + 34}" text-anchor="middle" '
+            f"class=unknown>?{unknown}</text>"
+        )
+    parts.append(
+        f'<text x="20" y="{height + 54}">'
+        f"{escape(t('planning.chart_hours', lang))}; "
+        f"?: {escape(t('planning.chart_unknown', lang))}</text></svg>"
+    )
     return "".join(parts)
 
 
-def _map_script(plan: cov.Plan, status: pd.Series, selection: Selection, tile_url: str,
-                attribution: str, lang: str) -> str:
+def _map_script(
+    plan: cov.Plan,
+    status: pd.Series,
+    selection: Selection,
+    tile_url: str,
+    attribution: str,
+    lang: str,
+) -> str:
     """Leaflet: settlements by status, and the reach of the venues known open in a month."""
     minutes = selection.minutes
     shown = cov.open_venues(plan, selection.months, selection.categories)
@@ -180,60 +223,90 @@ def _map_script(plan: cov.Plan, status: pd.Series, selection: Selection, tile_ur
     settlements = []
     for r in plan.settlements.to_dict("records"):
         state = str(status[r["id"]])
-        settlements.append({"lat": r["lat"], "lon": r["lon"], "colour": STATUS_COLOURS[state],
-                            "label": escape(f"{r['name']}: {t(STATUS_KEYS[state], lang)}")})
-    venues = [{"lat": r["lat"], "lon": r["lon"], "label": escape(r["name"])}
-              for r in plan.venues[shown].to_dict("records")]
-    data = embed_json({"settlements": settlements, "venues": venues, "radius": metres,
-                       "tiles": tile_url, "attribution": attribution})
-    return ("<script>(function(){var d=" + data + ";"
-            "var m=L.map('map');var b=[];"
-            "L.tileLayer(d.tiles,{attribution:d.attribution,maxZoom:19}).addTo(m);"
-            "d.venues.forEach(function(v){L.circle([v.lat,v.lon],{radius:d.radius,"
-            "color:'#0077BB',weight:1,fillOpacity:.08}).addTo(m).bindTooltip(v.label);});"
-            "d.settlements.forEach(function(s){b.push([s.lat,s.lon]);"
-            "L.circleMarker([s.lat,s.lon],{radius:8,color:'#000',weight:1,fillColor:s.colour,"
-            "fillOpacity:.9}).addTo(m).bindTooltip(s.label,{permanent:false});});"
-            "if(b.length){m.fitBounds(b,{padding:[20,20]});}else{m.setView([0,0],2);}"
-            "window.reportReady=true;})();</script>")
+        settlements.append(
+            {
+                "lat": r["lat"],
+                "lon": r["lon"],
+                "colour": STATUS_COLOURS[state],
+                "label": escape(f"{r['name']}: {t(STATUS_KEYS[state], lang)}"),
+            }
+        )
+    venues = [
+        {"lat": r["lat"], "lon": r["lon"], "label": escape(r["name"])}
+        for r in plan.venues[shown].to_dict("records")
+    ]
+    data = embed_json(
+        {
+            "settlements": settlements,
+            "venues": venues,
+            "radius": metres,
+            "tiles": tile_url,
+            "attribution": attribution,
+        }
+    )
+    return (
+        "<script>(function(){var d=" + data + ";"
+        "var m=L.map('map');var b=[];"
+        "L.tileLayer(d.tiles,{attribution:d.attribution,maxZoom:19}).addTo(m);"
+        "d.venues.forEach(function(v){L.circle([v.lat,v.lon],{radius:d.radius,"
+        "color:'#0077BB',weight:1,fillOpacity:.08}).addTo(m).bindTooltip(v.label);});"
+        "d.settlements.forEach(function(s){b.push([s.lat,s.lon]);"
+        "L.circleMarker([s.lat,s.lon],{radius:8,color:'#000',weight:1,fillColor:s.colour,"
+        "fillOpacity:.9}).addTo(m).bindTooltip(s.label,{permanent:false});});"
+        "if(b.length){m.fitBounds(b,{padding:[20,20]});}else{m.setView([0,0],2);}"
+        "window.reportReady=true;})();</script>"
+    )
 
 
 def _page(lang: str, title: str, body: str, vendor: Path) -> str:
     css = (vendor / "leaflet" / "leaflet.css").read_text(encoding="utf-8")
     js = (vendor / "leaflet" / "leaflet.js").read_text(encoding="utf-8")
     js = js.replace("</script", "<\\/script")
-    style = ("body{font-family:system-ui,sans-serif;margin:1.5rem;color:#222}"
-             "table{border-collapse:collapse;width:100%;font-size:10pt}"
-             "td,th{border:1px solid #bbb;padding:2px 6px;text-align:left}"
-             "#map{height:420px;border:1px solid #999}.chart{width:100%;max-width:720px}"
-             ".chart text{font-size:11px}.chart .unknown{fill:#666}"
-             "@page{size:A4;margin:15mm}"
-             "@media print{body{margin:0}h2{break-after:avoid}tr{break-inside:avoid}"
-             "#map{height:120mm;break-inside:avoid}}")
-    return (f"<!doctype html><html lang=\"{escape(lang)}\"><head><meta charset=\"utf-8\">"
-            f"<title>{title}</title><style>{css}</style><style>{style}</style>"
-            f"<script>{js}</script></head><body>{body}</body></html>")
+    style = (
+        "body{font-family:system-ui,sans-serif;margin:1.5rem;color:#222}"
+        "table{border-collapse:collapse;width:100%;font-size:10pt}"
+        "td,th{border:1px solid #bbb;padding:2px 6px;text-align:left}"
+        "#map{height:420px;border:1px solid #999}.chart{width:100%;max-width:720px}"
+        ".chart text{font-size:11px}.chart .unknown{fill:#666}"
+        "@page{size:A4;margin:15mm}"
+        "@media print{body{margin:0}h2{break-after:avoid}tr{break-inside:avoid}"
+        "#map{height:120mm;break-inside:avoid}}"
+    )
+    return (
+        f'<!doctype html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
+        f"<title>{title}</title><style>{css}</style><style>{style}</style>"
+        f"<script>{js}</script></head><body>{body}</body></html>"
+    )
 
 
 # --------------------------------------------------------------------------- CLI
 
 
-def add_parsers(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
-                folder_arg: Callable[[argparse.ArgumentParser], None],
-                out_path: Callable[[str], Path | None]) -> None:
+def add_parsers(
+    sub: argparse._SubParsersAction,  # type: ignore[type-arg]
+    folder_arg: Callable[[argparse.ArgumentParser], None],
+    out_path: Callable[[str], Path | None],
+) -> None:
     """Register ``gaps`` and ``report`` on :mod:`mapping.cli`'s subparsers."""
     gaps = sub.add_parser("gaps", help="settlement × month × category group with nothing open")
     folder_arg(gaps)
-    gaps.add_argument("--month", default=OFF_SEASON, type=_month_arg,
-                      help="a month 1-12, or off-season (default)")
-    gaps.add_argument("--minutes", type=_minutes_arg, default=cov.DEFAULT_MINUTES,
-                      help="walking threshold in minutes (default 15)")
-    gaps.add_argument("--categories", nargs="+", metavar="GROUP",
-                      help="category groups to list (default: all)")
+    gaps.add_argument(
+        "--month", default=OFF_SEASON, type=_month_arg, help="a month 1-12, or off-season (default)"
+    )
+    gaps.add_argument(
+        "--minutes",
+        type=_minutes_arg,
+        default=cov.DEFAULT_MINUTES,
+        help="walking threshold in minutes (default 15)",
+    )
+    gaps.add_argument(
+        "--categories", nargs="+", metavar="GROUP", help="category groups to list (default: all)"
+    )
     gaps.add_argument("--format", choices=("table", "csv", "geojson"), default="table")
     gaps.add_argument("--lang", default=None, help="language code (default: the town's)")
-    gaps.add_argument("--out", type=out_path, metavar="FILE",
-                      help="write here instead of stdout (- is stdout)")
+    gaps.add_argument(
+        "--out", type=out_path, metavar="FILE", help="write here instead of stdout (- is stdout)"
+    )
     report = sub.add_parser("report", help="the printable planning report as one HTML file")
     folder_arg(report)
     report.add_argument("--month", default=OFF_SEASON, type=_month_arg)
@@ -260,13 +333,18 @@ def _minutes_arg(value: str) -> float:
     return minutes
 
 
-def run(dataset: Dataset, args: argparse.Namespace, write: Callable[[Path | None, bytes], None],
-        say: Callable[..., None]) -> int:
+def run(
+    dataset: Dataset,
+    args: argparse.Namespace,
+    write: Callable[[Path | None, bytes], None],
+    say: Callable[..., None],
+) -> int:
     """Run ``gaps`` or ``report``; ``write``/``say`` are the CLI's atomic writer and printer.
 
     Argument errors found only once the data is read (an unknown ``--lang`` or category
     group) go to standard error and exit 2, like argparse's own.
     """
+
     def refuse(text: str) -> int:
         say(text, sys.stderr)
         return 2
@@ -284,8 +362,10 @@ def run(dataset: Dataset, args: argparse.Namespace, write: Callable[[Path | None
         return 0
     unknown = sorted(set(args.categories or ()) - set(plan.groups))
     if unknown:
-        return refuse(f"error: --categories {' '.join(unknown)}: expected groups among "
-                      f"{', '.join(plan.groups)}")
+        return refuse(
+            f"error: --categories {' '.join(unknown)}: expected groups among "
+            f"{', '.join(plan.groups)}"
+        )
     gap_list = cov.gaps(plan, months, args.minutes, args.categories)
     if args.format == "csv":
         payload = cov.gaps_csv_bytes(gap_list)

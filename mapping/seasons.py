@@ -212,12 +212,14 @@ def day_view(
     distinct = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
     unknown = t("hours.unknown", lang)
     summary = summaries(distinct, day.year, tz, lang, country=country)
-    table = pd.DataFrame({
-        "today": hours_today(distinct, day, tz, lang, country=country).to_numpy(),
-        "summary": summary.where(summary != unknown, "").to_numpy(),
-        "day_state": _state_codes(hours.open_on(distinct, day, tz, country=country)),
-        "state_at": _state_codes(hours.open_at(distinct, local_moment, tz, country=country)),
-    })
+    table = pd.DataFrame(
+        {
+            "today": hours_today(distinct, day, tz, lang, country=country).to_numpy(),
+            "summary": summary.where(summary != unknown, "").to_numpy(),
+            "day_state": _state_codes(hours.open_on(distinct, day, tz, country=country)),
+            "state_at": _state_codes(hours.open_at(distinct, local_moment, tz, country=country)),
+        }
+    )
     return codes.astype(np.int64), table
 
 

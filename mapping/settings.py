@@ -110,7 +110,7 @@ def _text(value: object) -> str:
 
 def _path(value: object) -> str:
     if not isinstance(value, str):
-        msg = f"expected a file path in quotes (or \"\" for the default), {_got(value)}"
+        msg = f'expected a file path in quotes (or "" for the default), {_got(value)}'
         raise ValueError(msg)
     return value.strip()
 
@@ -123,8 +123,11 @@ def _country(value: object) -> str:
 
 
 def _languages(value: object) -> tuple[str, ...]:
-    if (not isinstance(value, list) or not value
-            or not all(isinstance(v, str) and v.strip() for v in value)):
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(v, str) and v.strip() for v in value)
+    ):
         msg = f'expected a non-empty list of language codes such as ["me", "en"], {_got(value)}'
         raise ValueError(msg)
     if len(set(value)) != len(value):
@@ -217,15 +220,21 @@ def _tile_url(value: object) -> str:
     connection to another machine nor anything that could leave the JSON/HTML it sits in.
     """
     text = _text(value).strip()
-    expected = ("expected a tile URL template with {z}, {x} and {y} on https:// (http:// "
-                "only for localhost or 127.0.0.1), like "
-                f'"https://tile.openstreetmap.org/{{z}}/{{x}}/{{y}}.png", {_got(value)}')
+    expected = (
+        "expected a tile URL template with {z}, {x} and {y} on https:// (http:// "
+        "only for localhost or 127.0.0.1), like "
+        f'"https://tile.openstreetmap.org/{{z}}/{{x}}/{{y}}.png", {_got(value)}'
+    )
     # {s}, {z}, {x}, {y}, {r} are Leaflet's placeholders: replaced before the URL check.
     sample = text
     for placeholder in ("{s}", "{z}", "{x}", "{y}", "{r}"):
         sample = sample.replace(placeholder, "0")
-    if (not all(part in text for part in ("{z}", "{x}", "{y}")) or not is_web_url(sample)
-            or "{" in sample or "}" in sample):
+    if (
+        not all(part in text for part in ("{z}", "{x}", "{y}"))
+        or not is_web_url(sample)
+        or "{" in sample
+        or "}" in sample
+    ):
         raise ValueError(expected)
     parts = urlsplit(sample)
     if parts.scheme.lower() != "https" and (parts.hostname or "") not in _LOCAL_HOSTS:
@@ -238,8 +247,10 @@ def _attribution(value: object) -> str:
     text = _text(value)
     _, dropped = link_only_html(text)
     if dropped:
-        msg = ("expected text and <a href=\"https://…\">…</a> links only (Leaflet shows it "
-               f"as HTML), found {'; '.join(dict.fromkeys(dropped))} in {text!r}")
+        msg = (
+            'expected text and <a href="https://…">…</a> links only (Leaflet shows it '
+            f"as HTML), found {'; '.join(dict.fromkeys(dropped))} in {text!r}"
+        )
         raise ValueError(msg)
     return text
 
@@ -301,76 +312,177 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("city", "name", REQUIRED, "The town's name, as the app shows it."),
-    Setting("city", "languages", REQUIRED,
-            "UI and data languages, e.g. `[\"me\", \"en\"]`; each needs a catalogue folder "
-            "`mapping/locales/<lang>/` and `label_<lang>` columns in `categories.csv` and "
-            "`event_categories.csv`.",
-            _languages),
-    Setting("city", "default_language", REQUIRED,
-            "The language a visitor sees first; one of `languages`."),
-    Setting("city", "timezone", REQUIRED,
-            "IANA time zone of the town (`Europe/Podgorica`): opening hours, \"now\" and "
-            "event times are local to it.", _timezone),
-    Setting("city", "country", "",
-            "Two-letter ISO 3166 country code, for public holidays in opening hours "
-            "(`PH`); empty: no holidays.", _country),
-    Setting("city", "metric_crs", REQUIRED,
-            "A projected CRS in metres for distances (`EPSG:32634`, UTM zone 34N).",
-            _metric_crs),
-    Setting("city", "bbox", REQUIRED,
-            "Study area `[west, south, east, north]` in degrees (EPSG:4326); points "
-            "outside it are reported.", _bbox),
-    Setting("city", "default_start", REQUIRED,
-            "Id of the landmark in `places.geojson` that Explore starts from."),
-    Setting("city", "off_season_months", REQUIRED,
-            "Months (1-12) of the quiet season, for planners.", _months),
+    Setting(
+        "city",
+        "languages",
+        REQUIRED,
+        'UI and data languages, e.g. `["me", "en"]`; each needs a catalogue folder '
+        "`mapping/locales/<lang>/` and `label_<lang>` columns in `categories.csv` and "
+        "`event_categories.csv`.",
+        _languages,
+    ),
+    Setting(
+        "city",
+        "default_language",
+        REQUIRED,
+        "The language a visitor sees first; one of `languages`.",
+    ),
+    Setting(
+        "city",
+        "timezone",
+        REQUIRED,
+        'IANA time zone of the town (`Europe/Podgorica`): opening hours, "now" and '
+        "event times are local to it.",
+        _timezone,
+    ),
+    Setting(
+        "city",
+        "country",
+        "",
+        "Two-letter ISO 3166 country code, for public holidays in opening hours "
+        "(`PH`); empty: no holidays.",
+        _country,
+    ),
+    Setting(
+        "city",
+        "metric_crs",
+        REQUIRED,
+        "A projected CRS in metres for distances (`EPSG:32634`, UTM zone 34N).",
+        _metric_crs,
+    ),
+    Setting(
+        "city",
+        "bbox",
+        REQUIRED,
+        "Study area `[west, south, east, north]` in degrees (EPSG:4326); points "
+        "outside it are reported.",
+        _bbox,
+    ),
+    Setting(
+        "city",
+        "default_start",
+        REQUIRED,
+        "Id of the landmark in `places.geojson` that Explore starts from.",
+    ),
+    Setting(
+        "city",
+        "off_season_months",
+        REQUIRED,
+        "Months (1-12) of the quiet season, for planners.",
+        _months,
+    ),
     Setting("city", "peak_months", REQUIRED, "Months (1-12) of the peak season.", _months),
-    Setting("walking", "speed_kmh", REQUIRED, "Walking speed in km/h (greater than zero).",
-            _positive, "walking_speed_kmh"),
-    Setting("walking", "detour_factor", REQUIRED,
-            "Straight-line distance × this factor approximates the walk (at least 1).",
-            _at_least_one),
-    Setting("tiles", "url", REQUIRED,
-            "Map tile URL template with `{z}`, `{x}`, `{y}` (and optionally `{s}`, `{r}`); "
-            "`https://`, or `http://` for `localhost`/`127.0.0.1` only.", _tile_url,
-            "tile_url"),
-    Setting("tiles", "attribution", REQUIRED,
-            "Attribution the tile server requires: text and `<a href=\"https://…\">` links "
-            "only (any other tag or attribute is refused; the map shows links and text "
-            "only).", _attribution, "tile_attribution"),
-    Setting("map", "center", REQUIRED, "Initial map centre `[lat, lon]`.", _lat_lon,
-            "map_center"),
-    Setting("map", "zoom", REQUIRED, "Initial map zoom level (whole number 0-22).", _zoom,
-            "map_zoom"),
-    Setting("precision", "exact_within_m", 10.0,
-            "Metres an `exact` venue point may lie from its `cited_coordinates` before "
-            "`validate` reports it.", _positive),
-    Setting("precision", "approximate_within_m", 100.0,
-            "Metres an `approximate` venue point may lie from its `cited_coordinates` "
-            "before `validate` reports it (\"approximate\" promises about 100 m).",
-            _positive),
-    Setting("limits", "name_max_chars", 200,
-            "Longest venue or place name (any language), in characters; `validate` "
-            "refuses longer ones.", _count),
-    Setting("limits", "description_max_chars", 5000,
-            "Longest venue description (any language), in characters; `validate` "
-            "refuses longer ones.", _count),
-    Setting("limits", "max_venues", 50_000,
-            "Most venues the app will serve; a folder with more is refused by `validate` "
-            "and by the loader.", _count),
-    Setting("limits", "max_file_mb", 100,
-            "Largest data file in MB (`city.toml` itself: 1 MB); a larger file is refused "
-            "before it is read.", _count),
-    Setting("members", "database", "",
-            "SQLite file for usage counts and suggested updates (created on first use); "
-            "a relative path is relative to the data folder. Empty: "
-            "`var/<town>.sqlite` beside the repository's `data/`. The environment "
-            "variable `CREATIVE_MAP_DB` overrides it.", _path, "members_database"),
-    Setting("members", "max_pending_per_hour", 100,
-            "Most suggestions (updates, events, new venues) stored per hour in total; "
-            "past it the form says so and stores nothing.", _count),
-    Setting("members", "max_pending_per_venue_per_hour", 10,
-            "Most suggestions stored per hour for one venue.", _count),
+    Setting(
+        "walking",
+        "speed_kmh",
+        REQUIRED,
+        "Walking speed in km/h (greater than zero).",
+        _positive,
+        "walking_speed_kmh",
+    ),
+    Setting(
+        "walking",
+        "detour_factor",
+        REQUIRED,
+        "Straight-line distance × this factor approximates the walk (at least 1).",
+        _at_least_one,
+    ),
+    Setting(
+        "tiles",
+        "url",
+        REQUIRED,
+        "Map tile URL template with `{z}`, `{x}`, `{y}` (and optionally `{s}`, `{r}`); "
+        "`https://`, or `http://` for `localhost`/`127.0.0.1` only.",
+        _tile_url,
+        "tile_url",
+    ),
+    Setting(
+        "tiles",
+        "attribution",
+        REQUIRED,
+        'Attribution the tile server requires: text and `<a href="https://…">` links '
+        "only (any other tag or attribute is refused; the map shows links and text "
+        "only).",
+        _attribution,
+        "tile_attribution",
+    ),
+    Setting("map", "center", REQUIRED, "Initial map centre `[lat, lon]`.", _lat_lon, "map_center"),
+    Setting(
+        "map", "zoom", REQUIRED, "Initial map zoom level (whole number 0-22).", _zoom, "map_zoom"
+    ),
+    Setting(
+        "precision",
+        "exact_within_m",
+        10.0,
+        "Metres an `exact` venue point may lie from its `cited_coordinates` before "
+        "`validate` reports it.",
+        _positive,
+    ),
+    Setting(
+        "precision",
+        "approximate_within_m",
+        100.0,
+        "Metres an `approximate` venue point may lie from its `cited_coordinates` "
+        'before `validate` reports it ("approximate" promises about 100 m).',
+        _positive,
+    ),
+    Setting(
+        "limits",
+        "name_max_chars",
+        200,
+        "Longest venue or place name (any language), in characters; `validate` "
+        "refuses longer ones.",
+        _count,
+    ),
+    Setting(
+        "limits",
+        "description_max_chars",
+        5000,
+        "Longest venue description (any language), in characters; `validate` refuses longer ones.",
+        _count,
+    ),
+    Setting(
+        "limits",
+        "max_venues",
+        50_000,
+        "Most venues the app will serve; a folder with more is refused by `validate` "
+        "and by the loader.",
+        _count,
+    ),
+    Setting(
+        "limits",
+        "max_file_mb",
+        100,
+        "Largest data file in MB (`city.toml` itself: 1 MB); a larger file is refused "
+        "before it is read.",
+        _count,
+    ),
+    Setting(
+        "members",
+        "database",
+        "",
+        "SQLite file for usage counts and suggested updates (created on first use); "
+        "a relative path is relative to the data folder. Empty: "
+        "`var/<town>.sqlite` beside the repository's `data/`. The environment "
+        "variable `CREATIVE_MAP_DB` overrides it.",
+        _path,
+        "members_database",
+    ),
+    Setting(
+        "members",
+        "max_pending_per_hour",
+        100,
+        "Most suggestions (updates, events, new venues) stored per hour in total; "
+        "past it the form says so and stores nothing.",
+        _count,
+    ),
+    Setting(
+        "members",
+        "max_pending_per_venue_per_hour",
+        10,
+        "Most suggestions stored per hour for one venue.",
+        _count,
+    ),
 )
 
 
@@ -414,8 +526,9 @@ def load_city(path: Path) -> CityProfile:
             continue  # reported by _unknown_keys
         if setting.name not in section:
             if setting.required:
-                problems.append(Problem(name, setting.section, setting.name,
-                                        "required setting is missing"))
+                problems.append(
+                    Problem(name, setting.section, setting.name, "required setting is missing")
+                )
             else:
                 values[setting.field] = setting.default
             continue
@@ -441,8 +554,11 @@ def _unknown_keys(name: str, raw: dict[str, Any]) -> list[Problem]:
         elif not isinstance(table, dict):
             problems.append(Problem(name, section, "-", f"expected a table [{section}]"))
         else:
-            problems += [Problem(name, section, key, "unknown setting (see data/README.md)")
-                         for key in table if (section, key) not in declared]
+            problems += [
+                Problem(name, section, key, "unknown setting (see data/README.md)")
+                for key in table
+                if (section, key) not in declared
+            ]
     return problems
 
 
@@ -455,9 +571,15 @@ def _check_view(name: str, values: dict[str, Any]) -> list[Problem]:
     lat, lon = center
     if west <= lon <= east and south <= lat <= north:
         return []
-    return [Problem(name, "map", "center",
-                    f"[{lat}, {lon}] (latitude, longitude) is outside the study area "
-                    f"bbox {list(bbox)}; expected a point inside it")]
+    return [
+        Problem(
+            name,
+            "map",
+            "center",
+            f"[{lat}, {lon}] (latitude, longitude) is outside the study area "
+            f"bbox {list(bbox)}; expected a point inside it",
+        )
+    ]
 
 
 def _check_languages(name: str, values: dict[str, Any]) -> list[Problem]:
@@ -468,13 +590,23 @@ def _check_languages(name: str, values: dict[str, Any]) -> list[Problem]:
     problems: list[Problem] = []
     have = set(i18n.available_languages())
     problems += [
-        Problem(name, "city", "languages",
-                f"no catalogue for {lang!r}: expected folder {i18n.LOCALES_DIR / lang}")
-        for lang in languages if lang not in have
+        Problem(
+            name,
+            "city",
+            "languages",
+            f"no catalogue for {lang!r}: expected folder {i18n.LOCALES_DIR / lang}",
+        )
+        for lang in languages
+        if lang not in have
     ]
     default = values.get("default_language")
     if default is not None and default not in languages:
-        problems.append(Problem(name, "city", "default_language",
-                                f"must be one of languages {list(languages)}, got {default!r}"))
+        problems.append(
+            Problem(
+                name,
+                "city",
+                "default_language",
+                f"must be one of languages {list(languages)}, got {default!r}",
+            )
+        )
     return problems
-

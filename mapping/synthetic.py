@@ -36,13 +36,41 @@ _PATTERNS = (
     "Mo-Su {a}:30-{b}:00",
     "Jul-Aug Mo-Su {a}:00-23:00; Sep-Jun Fr,Sa {a}:00-{b}:00",
 )
-_WORDS = ("Atelje", "Galerija", "Radionica", "Studio", "Muzej", "Scena", "Kuća", "Đurđevo",
-          "Pjaca", "Čardak", "Škver", "Kala", "Dvor", "Palata", "Biblioteka", "Kino")
-_DESC = ("Ručno rađeni predmeti i izložbe lokalnih umjetnika.",
-         "Hand-made objects and exhibitions by local artists, open to visitors.",
-         "Koncerti, predstave i radionice tokom cijele godine.")
-_EVENT_CATS = ("concert", "play", "exhibition", "literary", "film", "children", "workshop",
-               "lecture", "performance", "fair")
+_WORDS = (
+    "Atelje",
+    "Galerija",
+    "Radionica",
+    "Studio",
+    "Muzej",
+    "Scena",
+    "Kuća",
+    "Đurđevo",
+    "Pjaca",
+    "Čardak",
+    "Škver",
+    "Kala",
+    "Dvor",
+    "Palata",
+    "Biblioteka",
+    "Kino",
+)
+_DESC = (
+    "Ručno rađeni predmeti i izložbe lokalnih umjetnika.",
+    "Hand-made objects and exhibitions by local artists, open to visitors.",
+    "Koncerti, predstave i radionice tokom cijele godine.",
+)
+_EVENT_CATS = (
+    "concert",
+    "play",
+    "exhibition",
+    "literary",
+    "film",
+    "children",
+    "workshop",
+    "lecture",
+    "performance",
+    "fair",
+)
 
 
 def opening_hours_strings(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -50,11 +78,17 @@ def opening_hours_strings(rng: np.random.Generator, n: int) -> np.ndarray:
     pattern_idx = rng.integers(0, len(_PATTERNS), n)
     opens = rng.integers(8, 12, n)
     closes = rng.integers(15, 22, n)
-    unique_keys = {(int(p), int(a), int(b)) for p, a, b in zip(pattern_idx, opens, closes,
-                                                             strict=True)}
+    unique_keys = {
+        (int(p), int(a), int(b)) for p, a, b in zip(pattern_idx, opens, closes, strict=True)
+    }
     text = {k: _PATTERNS[k[0]].format(a=f"{k[1]:02d}", b=f"{k[2]:02d}") for k in unique_keys}
-    out = np.array([text[(int(p), int(a), int(b))]
-                    for p, a, b in zip(pattern_idx, opens, closes, strict=True)], dtype=object)
+    out = np.array(
+        [
+            text[(int(p), int(a), int(b))]
+            for p, a, b in zip(pattern_idx, opens, closes, strict=True)
+        ],
+        dtype=object,
+    )
     out[rng.random(n) < 0.08] = ""
     return out
 
@@ -66,38 +100,43 @@ def venues(n: int, city: CityProfile, category_ids: list[str], seed: int = 7) ->
     lon = rng.uniform(west, east, n)
     lat = rng.uniform(south, north, n)
     words = np.array(_WORDS, dtype=object)
-    names = (pd.Series(words[rng.integers(0, len(words), n)])
-             + " " + pd.Series(np.arange(n)).astype(str))
+    names = (
+        pd.Series(words[rng.integers(0, len(words), n)]) + " " + pd.Series(np.arange(n)).astype(str)
+    )
     ids = "syn-" + pd.Series(np.arange(n)).astype(str)
     desc = np.array(_DESC, dtype=object)[rng.integers(0, len(_DESC), n)]
     precision = np.array(["exact", "approximate", "settlement"], dtype=object)[
-        rng.choice(3, n, p=[0.6, 0.3, 0.1])]
-    frame = pd.DataFrame({
-        "id": ids,
-        "name": names,
-        "name_en": "",
-        "category": np.array(category_ids, dtype=object)[rng.integers(0, len(category_ids), n)],
-        "cluster": np.where(rng.random(n) < 0.2, "prospective", ""),
-        "cluster_year": 2018,
-        "source": "synthetic",
-        "location_precision": precision,
-        "description_me": desc,
-        "description_en": desc,
-        "opening_hours": opening_hours_strings(rng, n),
-        "address": "Ulica " + pd.Series(rng.integers(1, 500, n)).astype(str),
-        "settlement": "",
-        "website": "",
-        "phone": "",
-        "email": "",
-        "social": "",
-        "image": "",
-        "wheelchair": np.array(["", *WHEELCHAIR_VALUES], dtype=object)[
-            rng.integers(0, len(WHEELCHAIR_VALUES) + 1, n)],
-        "org_type": "company",
-        "checked": "",
-        "tags": "",
-        "languages": "",
-    })
+        rng.choice(3, n, p=[0.6, 0.3, 0.1])
+    ]
+    frame = pd.DataFrame(
+        {
+            "id": ids,
+            "name": names,
+            "name_en": "",
+            "category": np.array(category_ids, dtype=object)[rng.integers(0, len(category_ids), n)],
+            "cluster": np.where(rng.random(n) < 0.2, "prospective", ""),
+            "cluster_year": 2018,
+            "source": "synthetic",
+            "location_precision": precision,
+            "description_me": desc,
+            "description_en": desc,
+            "opening_hours": opening_hours_strings(rng, n),
+            "address": "Ulica " + pd.Series(rng.integers(1, 500, n)).astype(str),
+            "settlement": "",
+            "website": "",
+            "phone": "",
+            "email": "",
+            "social": "",
+            "image": "",
+            "wheelchair": np.array(["", *WHEELCHAIR_VALUES], dtype=object)[
+                rng.integers(0, len(WHEELCHAIR_VALUES) + 1, n)
+            ],
+            "org_type": "company",
+            "checked": "",
+            "tags": "",
+            "languages": "",
+        }
+    )
     return gpd.GeoDataFrame(frame, geometry=shapely.points(lon, lat), crs="EPSG:4326")
 
 
@@ -111,29 +150,35 @@ def events(venue_ids: pd.Series, per_venue: int, year: int, seed: int = 11) -> p
     start_day = rng.integers(0, 365, n)
     start_hour = rng.integers(10, 21, n)
     base = datetime(year, 1, 1)
-    starts = pd.to_datetime([base + timedelta(days=int(d), hours=int(h))
-                             for d, h in zip(start_day, start_hour, strict=True)])
+    starts = pd.to_datetime(
+        [
+            base + timedelta(days=int(d), hours=int(h))
+            for d, h in zip(start_day, start_hour, strict=True)
+        ]
+    )
     kind = rng.choice(3, n, p=[0.7, 0.2, 0.1])
     recurrence = np.array(["", "weekly", "annual"], dtype=object)[kind]
-    return pd.DataFrame({
-        "id": "ev-" + pd.Series(np.arange(n)).astype(str),
-        "title": "Događaj " + pd.Series(np.arange(n)).astype(str),
-        "title_en": "Event " + pd.Series(np.arange(n)).astype(str),
-        "description_me": "",
-        "description_en": "",
-        "category": np.array(_EVENT_CATS, dtype=object)[rng.integers(0, len(_EVENT_CATS), n)],
-        "venue_id": np.repeat(venue_ids.to_numpy(), per_venue),
-        "start": starts,
-        "end": starts + pd.to_timedelta(rng.integers(1, 4, n), unit="h"),
-        "dates_confirmed": rng.random(n) > 0.05,
-        "recurrence": recurrence,
-        "price": "",
-        "free": pd.array([pd.NA] * n, dtype="boolean"),
-        "url": "",
-        "organiser": "",
-        "source": "synthetic",
-        "all_day": False,
-    })
+    return pd.DataFrame(
+        {
+            "id": "ev-" + pd.Series(np.arange(n)).astype(str),
+            "title": "Događaj " + pd.Series(np.arange(n)).astype(str),
+            "title_en": "Event " + pd.Series(np.arange(n)).astype(str),
+            "description_me": "",
+            "description_en": "",
+            "category": np.array(_EVENT_CATS, dtype=object)[rng.integers(0, len(_EVENT_CATS), n)],
+            "venue_id": np.repeat(venue_ids.to_numpy(), per_venue),
+            "start": starts,
+            "end": starts + pd.to_timedelta(rng.integers(1, 4, n), unit="h"),
+            "dates_confirmed": rng.random(n) > 0.05,
+            "recurrence": recurrence,
+            "price": "",
+            "free": pd.array([pd.NA] * n, dtype="boolean"),
+            "url": "",
+            "organiser": "",
+            "source": "synthetic",
+            "all_day": False,
+        }
+    )
 
 
 def write_folder(target: Path, source: Path, n: int, seed: int = 7) -> Path:
@@ -148,15 +193,19 @@ def write_folder(target: Path, source: Path, n: int, seed: int = 7) -> Path:
     category_ids = list(read_table(source / "categories.csv")["id"])
     frame = venues(n, city, category_ids, seed)
     features = [
-        {"type": "Feature",
-         "properties": {k: v for k, v in row.items() if k != "geometry"},
-         "geometry": {"type": "Point", "coordinates": [row["geometry"].x, row["geometry"].y]}}
+        {
+            "type": "Feature",
+            "properties": {k: v for k, v in row.items() if k != "geometry"},
+            "geometry": {"type": "Point", "coordinates": [row["geometry"].x, row["geometry"].y]},
+        }
         for row in frame.to_dict("records")
     ]
     doc = {"type": "FeatureCollection", "features": features}
     (target / "venues.geojson").write_bytes(orjson.dumps(doc, option=orjson.OPT_SERIALIZE_NUMPY))
-    header = ("id,title,title_en,description_me,description_en,category,venue_id,start,end,"
-              "dates_confirmed,recurrence,price,free,url,organiser,source\n")
+    header = (
+        "id,title,title_en,description_me,description_en,category,venue_id,start,end,"
+        "dates_confirmed,recurrence,price,free,url,organiser,source\n"
+    )
     (target / "events.csv").write_text(header, encoding="utf-8")
     return target
 
@@ -170,13 +219,15 @@ def settlements(n: int, city: CityProfile, seed: int = 13) -> gpd.GeoDataFrame:
     west, south, east, north = city.bbox
     population = rng.integers(50, 5000, n).astype(float)
     population[rng.random(n) < 0.33] = np.nan
-    frame = pd.DataFrame({
-        "id": "syn-place-" + pd.Series(np.arange(n)).astype(str),
-        "name": "Naselje " + pd.Series(np.arange(n)).astype(str),
-        "kind": "settlement",
-        "population": population,
-        "source": "synthetic",
-        "location_precision": "approximate",
-    })
+    frame = pd.DataFrame(
+        {
+            "id": "syn-place-" + pd.Series(np.arange(n)).astype(str),
+            "name": "Naselje " + pd.Series(np.arange(n)).astype(str),
+            "kind": "settlement",
+            "population": population,
+            "source": "synthetic",
+            "location_precision": "approximate",
+        }
+    )
     points = shapely.points(rng.uniform(west, east, n), rng.uniform(south, north, n))
     return gpd.GeoDataFrame(frame, geometry=points, crs="EPSG:4326")

@@ -93,16 +93,31 @@ def css_string(value: object) -> str:
     digits and spaces is written as a CSS hex escape, so no quote, backslash or
     ``</style>`` in a translation can end the string or the style block."""
     text = "" if value is None else str(value)
-    return '"' + "".join(
-        ch if (ch.isalnum() and ch.isascii()) or ch == " " else f"\\{ord(ch):x} "
-        for ch in text
-    ) + '"'
+    return (
+        '"'
+        + "".join(
+            ch if (ch.isalnum() and ch.isascii()) or ch == " " else f"\\{ord(ch):x} " for ch in text
+        )
+        + '"'
+    )
 
 
 # --------------------------------------------------------------------------- link-only HTML
 
-_DROP_CONTENT = frozenset({"script", "style", "template", "noscript", "textarea", "title",
-                           "iframe", "object", "svg", "math"})
+_DROP_CONTENT = frozenset(
+    {
+        "script",
+        "style",
+        "template",
+        "noscript",
+        "textarea",
+        "title",
+        "iframe",
+        "object",
+        "svg",
+        "math",
+    }
+)
 
 
 class _LinkOnly(HTMLParser):

@@ -182,9 +182,14 @@ class UsageRecorder:
             _LOG.debug("usage counts not written to %s: %s", self.path, exc)
             return
         self._warned = True
-        _LOG.warning("usage counts cannot be written to %s (%s: %s); the pages keep "
-                     "working, and counts are dropped while it fails (this warning is "
-                     "shown once)", self.path, type(exc).__name__, exc)
+        _LOG.warning(
+            "usage counts cannot be written to %s (%s: %s); the pages keep "
+            "working, and counts are dropped while it fails (this warning is "
+            "shown once)",
+            self.path,
+            type(exc).__name__,
+            exc,
+        )
 
     def _after_record(self, size: int) -> None:
         """Start the flusher on first use; wake it early when the batch is large."""
@@ -192,7 +197,8 @@ class UsageRecorder:
             with self._start_lock:
                 if self._thread is None:
                     self._thread = threading.Thread(
-                        target=self._run, name=f"usage-flush-{self.path.name}", daemon=True)
+                        target=self._run, name=f"usage-flush-{self.path.name}", daemon=True
+                    )
                     self._thread.start()
         if size >= BATCH_LIMIT:
             self._wake.set()
@@ -232,13 +238,14 @@ def to_count(previous: tuple[str, ...], current: tuple[str, ...]) -> tuple[str, 
     """
     if current == previous:
         return ()
-    if current[:len(previous)] == previous:
-        return current[len(previous):]
+    if current[: len(previous)] == previous:
+        return current[len(previous) :]
     return current
 
 
-def _read(path: str | os.PathLike[str], sql: str, args: tuple[str, ...],
-          columns: list[str]) -> pd.DataFrame | None:
+def _read(
+    path: str | os.PathLike[str], sql: str, args: tuple[str, ...], columns: list[str]
+) -> pd.DataFrame | None:
     """Rows of ``sql`` as a frame, or None when the database cannot be read."""
     try:
         conn = store.connect(path, create=False)
@@ -262,9 +269,13 @@ def monthly(path: str | os.PathLike[str], venue_id: str) -> pd.DataFrame:
     ``opens``, oldest first. Empty when nothing was recorded or the database is missing
     or unreadable (the file is never created here)."""
     columns = {"month": "str", "impressions": "int64", "opens": "int64"}
-    frame = _read(path, "SELECT substr(day, 1, 7) AS month, SUM(impressions), SUM(opens) "
-                  "FROM usage WHERE venue_id = ? GROUP BY month ORDER BY month",
-                  (venue_id,), list(columns))
+    frame = _read(
+        path,
+        "SELECT substr(day, 1, 7) AS month, SUM(impressions), SUM(opens) "
+        "FROM usage WHERE venue_id = ? GROUP BY month ORDER BY month",
+        (venue_id,),
+        list(columns),
+    )
     return _empty(columns) if frame is None else frame.astype(columns)
 
 
@@ -273,7 +284,11 @@ def totals(path: str | os.PathLike[str], since: date | None = None) -> pd.DataFr
     index ``venue_id``, columns ``impressions``, ``opens``, most shown first. Empty
     when nothing was recorded or the database is missing or unreadable."""
     columns = {"venue_id": "str", "impressions": "int64", "opens": "int64"}
-    frame = _read(path, "SELECT venue_id, SUM(impressions) AS shown, SUM(opens) FROM usage "
-                  "WHERE day >= ? GROUP BY venue_id ORDER BY shown DESC, venue_id",
-                  ((since or date.min).isoformat(),), list(columns))
+    frame = _read(
+        path,
+        "SELECT venue_id, SUM(impressions) AS shown, SUM(opens) FROM usage "
+        "WHERE day >= ? GROUP BY venue_id ORDER BY shown DESC, venue_id",
+        ((since or date.min).isoformat(),),
+        list(columns),
+    )
     return (_empty(columns) if frame is None else frame.astype(columns)).set_index("venue_id")

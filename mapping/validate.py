@@ -111,30 +111,51 @@ def check_venues(
 
     _check_enum(add, venues, "cluster", CLUSTER_STATUSES)
     cluster = ~_blank(_column(venues, "cluster"))
-    add(cluster & _blank(_column(venues, "cluster_source")), "cluster_source",
-        "a cluster status needs the source that states it")
+    add(
+        cluster & _blank(_column(venues, "cluster_source")),
+        "cluster_source",
+        "a cluster status needs the source that states it",
+    )
     year = _column(venues, "cluster_year")
     # a JSON whole number (a column with nulls reads as floats); never a string or bool
-    whole = year.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool)
-                     and float(v).is_integer() and 1900 < v < 2200)
-    add(~_blank(year) & ~whole.to_numpy(dtype=bool), "cluster_year",
-        lambda i: f"expected the year the status was stated, like 2018, got {year.iloc[i]!r}")
+    whole = year.map(
+        lambda v: (
+            isinstance(v, int | float)
+            and not isinstance(v, bool)
+            and float(v).is_integer()
+            and 1900 < v < 2200
+        )
+    )
+    add(
+        ~_blank(year) & ~whole.to_numpy(dtype=bool),
+        "cluster_year",
+        lambda i: f"expected the year the status was stated, like 2018, got {year.iloc[i]!r}",
+    )
 
     category = _column(venues, "category").astype(object)
     known = ", ".join(sorted(category_ids))
     if category_ids:  # without readable categories, that file's own problem is the one to fix
-        add(~_blank(category) & ~category.isin(category_ids).to_numpy(), "category",
-            lambda i: f"unknown category {category.iloc[i]!r}; expected one of: {known}")
+        add(
+            ~_blank(category) & ~category.isin(category_ids).to_numpy(),
+            "category",
+            lambda i: f"unknown category {category.iloc[i]!r}; expected one of: {known}",
+        )
 
     _check_enum(add, venues, "location_precision", PRECISIONS)
     _check_enum(add, venues, "wheelchair", WHEELCHAIR_VALUES)
     _check_enum(add, venues, "org_type", ORG_TYPES)
     _check_enum(add, venues, "visit", VISIT_VALUES)
-    _check_rule(add, venues, "website", is_web_url,
-                "expected an http:// or https:// URL like https://example.me/")
+    _check_rule(
+        add,
+        venues,
+        "website",
+        is_web_url,
+        "expected an http:// or https:// URL like https://example.me/",
+    )
     _check_rule(add, venues, "email", is_email, "expected an e-mail address like name@example.me")
-    _check_rule(add, venues, "phone", PHONE.fullmatch,
-                "expected a phone number like +382 32 304 720")
+    _check_rule(
+        add, venues, "phone", PHONE.fullmatch, "expected a phone number like +382 32 304 720"
+    )
     _check_rule(add, venues, "checked", DATE.fullmatch, "expected a date YYYY-MM-DD")
 
     oh = _column(venues, "opening_hours")
@@ -146,9 +167,17 @@ def check_venues(
     _check_types(add, venues)
     _check_lengths(add, venues, city)
     if len(venues) > city.max_venues:
-        problems.append(Problem(file, "-", "-", (
-            f"{len(venues)} venues; the app serves at most {city.max_venues} "
-            "([limits] max_venues in city.toml)")))
+        problems.append(
+            Problem(
+                file,
+                "-",
+                "-",
+                (
+                    f"{len(venues)} venues; the app serves at most {city.max_venues} "
+                    "([limits] max_venues in city.toml)"
+                ),
+            )
+        )
     problems.extend(_check_points(venues, file, labels, city))
     problems.extend(_check_cited(venues, file, labels, city))
     return problems
@@ -160,10 +189,21 @@ _LIST_FIELDS = ("tags", "languages")
 
 def _text_fields(frame: pd.DataFrame) -> list[str]:
     """Venue fields that must hold text: the fixed ones and every ``name*``/``description*``."""
-    named = [c for c in frame.columns
-             if str(c).startswith(("name", "description", "title")) and c != "geometry"]
-    fixed = [*VENUE_TEXT_FIELDS, "cluster", "cluster_source", "visit", "boat_from",
-             "cited_source", "hours_source", "hours_checked"]
+    named = [
+        c
+        for c in frame.columns
+        if str(c).startswith(("name", "description", "title")) and c != "geometry"
+    ]
+    fixed = [
+        *VENUE_TEXT_FIELDS,
+        "cluster",
+        "cluster_source",
+        "visit",
+        "boat_from",
+        "cited_source",
+        "hours_source",
+        "hours_checked",
+    ]
     return [c for c in dict.fromkeys([*fixed, *named]) if c in frame.columns]
 
 
@@ -189,6 +229,7 @@ def _type_message(values: pd.Series, expected: str) -> Callable[[int], str]:
     def message(i: int) -> str:
         value = values.iloc[i]
         return f"expected {expected}, got {type(value).__name__} {value!r:.60}"
+
     return message
 
 
@@ -212,8 +253,8 @@ def _check_lengths(add: _Add, frame: pd.DataFrame, city: CityProfile) -> None:
 
 def _length_message(lengths: np.ndarray, limit: int, key: str) -> Callable[[int], str]:
     def message(i: int) -> str:
-        return (f"{lengths[i]} characters; expected at most {limit} "
-                f"([limits] {key} in city.toml)")
+        return f"{lengths[i]} characters; expected at most {limit} ([limits] {key} in city.toml)"
+
     return message
 
 
@@ -234,10 +275,16 @@ def control_character_warnings(frame: pd.DataFrame, file: str) -> list[Problem]:
             for text in texts:
                 found = _CONTROL.search(text) if isinstance(text, str) else None
                 if found:
-                    problems.append(Problem(
-                        file, labels[i], str(field),
-                        f"control character U+{ord(found.group()):04X} in the text; "
-                        "remove it (it may garble terminals and calendars)", WARNING))
+                    problems.append(
+                        Problem(
+                            file,
+                            labels[i],
+                            str(field),
+                            f"control character U+{ord(found.group()):04X} in the text; "
+                            "remove it (it may garble terminals and calendars)",
+                            WARNING,
+                        )
+                    )
                     break
     return problems
 
@@ -269,8 +316,9 @@ def _check_cited(
     to_metric = pyproj.Transformer.from_crs("EPSG:4326", city.metric_crs, always_xy=True)
     problems: list[Problem] = []
     precision = _column(venues, "location_precision")
-    for i, (value, geometry) in enumerate(zip(venues["cited_coordinates"], venues.geometry,
-                                              strict=True)):
+    for i, (value, geometry) in enumerate(
+        zip(venues["cited_coordinates"], venues.geometry, strict=True)
+    ):
         if value is None or (isinstance(value, float) and np.isnan(value)) or value == "":
             continue
         cited = _cited_point(value)
@@ -285,11 +333,16 @@ def _check_cited(
         x1, y1 = to_metric.transform(geometry.x, geometry.y)
         metres = float(np.hypot(x1 - x0, y1 - y0))
         if metres > limit:
-            problems.append(Problem(
-                file, labels[i], "geometry",
-                f"point is {metres:.0f} m from its cited coordinates {list(cited)}; "
-                f"a {precision.iloc[i]} point may be at most {limit:.0f} m away "
-                "([precision] in city.toml)"))
+            problems.append(
+                Problem(
+                    file,
+                    labels[i],
+                    "geometry",
+                    f"point is {metres:.0f} m from its cited coordinates {list(cited)}; "
+                    f"a {precision.iloc[i]} point may be at most {limit:.0f} m away "
+                    "([precision] in city.toml)",
+                )
+            )
     return problems
 
 
@@ -318,11 +371,18 @@ def _check_points(
     missing = geoms.isna().to_numpy() | geoms.is_empty.to_numpy()
     is_point = (geoms.geom_type == "Point").to_numpy() & ~missing
     for i in np.flatnonzero(missing):
-        problems.append(Problem(file, labels[i], "geometry", "missing or unreadable geometry; "
-                                "expected a Point with [longitude, latitude]"))
+        problems.append(
+            Problem(
+                file,
+                labels[i],
+                "geometry",
+                "missing or unreadable geometry; expected a Point with [longitude, latitude]",
+            )
+        )
     for i in np.flatnonzero(~missing & ~is_point):
-        problems.append(Problem(file, labels[i], "geometry",
-                                f"expected a Point, got {geoms.iloc[i].geom_type}"))
+        problems.append(
+            Problem(file, labels[i], "geometry", f"expected a Point, got {geoms.iloc[i].geom_type}")
+        )
     west, south, east, north = city.bbox
     points = np.where(is_point, geoms.to_numpy(dtype=object), np.array(None, dtype=object))
     xs, ys = shapely.get_x(points), shapely.get_y(points)
@@ -332,8 +392,10 @@ def _check_points(
         where = f"({xs[i]:.5f}, {ys[i]:.5f})"
         bbox = f"[{west}, {south}, {east}, {north}]"
         if swapped[i]:
-            msg = (f"point {where} is outside the study area {bbox}; latitude and longitude "
-                   "look swapped (GeoJSON wants [longitude, latitude])")
+            msg = (
+                f"point {where} is outside the study area {bbox}; latitude and longitude "
+                "look swapped (GeoJSON wants [longitude, latitude])"
+            )
         else:
             msg = f"point {where} is outside the study area {bbox} (lon/lat, EPSG:4326)"
         problems.append(Problem(file, labels[i], "geometry", msg))
@@ -352,12 +414,14 @@ def check_categories(
             problems.append(Problem(file, labels[i], field, "required field is missing or empty"))
     colours = _column(categories, "colour")
     for i in np.flatnonzero(~_blank(colours) & ~rule_mask(colours, is_hex_colour)):
-        problems.append(Problem(file, labels[i], "colour",
-                                "expected a colour like #117733 or #173"))
+        problems.append(
+            Problem(file, labels[i], "colour", "expected a colour like #117733 or #173")
+        )
     icons = _column(categories, "icon")
     for i in np.flatnonzero(~_blank(icons) & ~rule_mask(icons, is_icon_name)):
-        problems.append(Problem(file, labels[i], "icon",
-                                "expected a Font Awesome icon name like masks-theater"))
+        problems.append(
+            Problem(file, labels[i], "icon", "expected a Font Awesome icon name like masks-theater")
+        )
     for i in np.flatnonzero(_column(categories, "id").duplicated(keep=False).to_numpy()):
         problems.append(Problem(file, labels[i], "id", "duplicate category id"))
     return problems
@@ -375,27 +439,52 @@ def check_places(places: gpd.GeoDataFrame, file: str, city: CityProfile) -> list
     population = _column(places, "population")
     numbers = pd.to_numeric(population, errors="coerce")
     present = ~_blank(population)
-    add(present & numbers.isna().to_numpy(), "population",
-        lambda i: f"expected a whole number of residents, got {population.iloc[i]!r}")
-    add(present & (numbers < 0).fillna(False).to_numpy(dtype=bool), "population",
-        lambda i: f"population cannot be negative, got {population.iloc[i]}")
-    add(_column(places, "id").duplicated(keep=False).to_numpy() & ~_blank(_column(places, "id")),
-        "id", "duplicate place id")
+    add(
+        present & numbers.isna().to_numpy(),
+        "population",
+        lambda i: f"expected a whole number of residents, got {population.iloc[i]!r}",
+    )
+    add(
+        present & (numbers < 0).fillna(False).to_numpy(dtype=bool),
+        "population",
+        lambda i: f"population cannot be negative, got {population.iloc[i]}",
+    )
+    add(
+        _column(places, "id").duplicated(keep=False).to_numpy() & ~_blank(_column(places, "id")),
+        "id",
+        "duplicate place id",
+    )
     problems.extend(_check_points(places, file, labels, city))
-    _check_types(add, places[[c for c in places.columns if c in ("id", "name", "kind")
-                              or str(c).startswith("name_")]])
+    _check_types(
+        add,
+        places[
+            [c for c in places.columns if c in ("id", "name", "kind") or str(c).startswith("name_")]
+        ],
+    )
     _check_lengths(add, places, city)
     ids = _column(places, "id").astype(str)
     kinds = _column(places, "kind").astype(str)
     landmarks = set(ids[(kinds == "landmark").to_numpy()])
     if city.default_start not in set(ids):
-        problems.append(Problem("city.toml", "city", "default_start",
-                                f"{city.default_start!r} is not a place id in {file}; "
-                                f"expected one of the landmarks {sorted(landmarks)}"))
+        problems.append(
+            Problem(
+                "city.toml",
+                "city",
+                "default_start",
+                f"{city.default_start!r} is not a place id in {file}; "
+                f"expected one of the landmarks {sorted(landmarks)}",
+            )
+        )
     elif city.default_start not in landmarks:
-        problems.append(Problem("city.toml", "city", "default_start",
-                                f"{city.default_start!r} is not a landmark (kind) in {file}; "
-                                f"expected one of the landmarks {sorted(landmarks)}"))
+        problems.append(
+            Problem(
+                "city.toml",
+                "city",
+                "default_start",
+                f"{city.default_start!r} is not a landmark (kind) in {file}; "
+                f"expected one of the landmarks {sorted(landmarks)}",
+            )
+        )
     return problems
 
 
@@ -415,8 +504,7 @@ def check_event_categories(
     return problems
 
 
-def validate_folder(folder: str | Path | None = None, *, warnings: bool = False
-                    ) -> list[Problem]:
+def validate_folder(folder: str | Path | None = None, *, warnings: bool = False) -> list[Problem]:
     """Every problem in a data folder; no errors means every page and command works on it.
 
     Returns the errors; with ``warnings=True`` the warnings too (``level == "warning"``),
@@ -458,8 +546,7 @@ def validate_folder(folder: str | Path | None = None, *, warnings: bool = False
     event_category_ids: set[str] = set()
     try:
         event_categories = read_table(root / "event_categories.csv", max_bytes=limit)
-        problems += check_event_categories(event_categories, "event_categories.csv",
-                                           city.languages)
+        problems += check_event_categories(event_categories, "event_categories.csv", city.languages)
         event_category_ids = set(_column(event_categories, "id").astype(str))
     except DataError as exc:
         problems += exc.problems
@@ -472,7 +559,12 @@ def validate_folder(folder: str | Path | None = None, *, warnings: bool = False
         problems += event_problems
         if len(events):
             problems += check_references(events, venue_ids, event_category_ids, "events.csv")
-            text = events[[c for c in events.columns if c != "search"
-                           and pd.api.types.is_string_dtype(events[c])]]
+            text = events[
+                [
+                    c
+                    for c in events.columns
+                    if c != "search" and pd.api.types.is_string_dtype(events[c])
+                ]
+            ]
             notes += control_character_warnings(text, "events.csv")
     return problems + notes if warnings else problems

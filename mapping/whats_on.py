@@ -105,10 +105,12 @@ def list_page(view: WhatsOn, limit: int) -> ListPage:
 
     ongoing = take(view.ongoing)
     days = [(day, part) for day, group in view.days if len(part := take(group))]
-    unconfirmed = [(month, part) for month, group in view.unconfirmed
-                   if len(part := take(group))]
-    total = (len(view.ongoing) + sum(len(g) for _, g in view.days)
-             + sum(len(g) for _, g in view.unconfirmed))
+    unconfirmed = [(month, part) for month, group in view.unconfirmed if len(part := take(group))]
+    total = (
+        len(view.ongoing)
+        + sum(len(g) for _, g in view.days)
+        + sum(len(g) for _, g in view.unconfirmed)
+    )
     return ListPage(ongoing, days, unconfirmed, max(0, limit) - left, total)
 
 
@@ -129,8 +131,7 @@ def presets(off_season_months: Sequence[int]) -> tuple[str, ...]:
     return tuple(p for p in PRESETS if p != "off_season" or off_season_months)
 
 
-def preset_range(preset: str, today: date,
-                 off_season_months: Sequence[int]) -> tuple[date, date]:
+def preset_range(preset: str, today: date, off_season_months: Sequence[int]) -> tuple[date, date]:
     """The ``(first, last)`` local days of a preset, seen from ``today`` (see the module
     docstring for each preset's rule)."""
     if preset == "weekend":
@@ -157,8 +158,7 @@ def preset_range(preset: str, today: date,
     raise ValueError(msg)
 
 
-def matching_preset(first: date, last: date, today: date,
-                    off_season_months: Sequence[int]) -> str:
+def matching_preset(first: date, last: date, today: date, off_season_months: Sequence[int]) -> str:
     """The first preset whose range today is ``first``..``last``, else :data:`CUSTOM`."""
     for preset in presets(off_season_months):
         if preset_range(preset, today, off_season_months) == (first, last):
@@ -171,8 +171,12 @@ def preset_label(preset: str, lang: str, off_season_months: Sequence[int]) -> st
     :data:`CUSTOM` is "Other dates"."""
     if preset == "off_season":
         first, last = _season_bounds(off_season_months)
-        return t("whats_on.preset.off_season", lang, first=month_name(first, lang),
-                 last=month_name(last, lang))
+        return t(
+            "whats_on.preset.off_season",
+            lang,
+            first=month_name(first, lang),
+            last=month_name(last, lang),
+        )
     return t(f"whats_on.preset.{preset}", lang)
 
 
@@ -205,8 +209,12 @@ def range_label(first: date, last: date, lang: str) -> str:
     """A range in words: "Sat 5 Dec 2026 – Sun 6 Dec 2026", or one day."""
     if first == last:
         return ev.day_label(first, lang, year=True)
-    return t("events.label.span", lang, first=ev.day_label(first, lang, year=True),
-             last=ev.day_label(last, lang, year=True))
+    return t(
+        "events.label.span",
+        lang,
+        first=ev.day_label(first, lang, year=True),
+        last=ev.day_label(last, lang, year=True),
+    )
 
 
 def day_choices(today: date, first: date, last: date) -> list[date]:
@@ -280,16 +288,27 @@ def _season_bounds(months: Sequence[int]) -> tuple[int, int]:
 
 @per_dataset
 def whats_on(
-    data: Dataset, first: date, last: date, *, categories: tuple[str, ...] | None,
-    members_only: bool, text: str, lang: str,
+    data: Dataset,
+    first: date,
+    last: date,
+    *,
+    categories: tuple[str, ...] | None,
+    members_only: bool,
+    text: str,
+    lang: str,
 ) -> WhatsOn:
     """Events running between ``first`` and ``last`` (inclusive local days) that match."""
     tz = data.city.timezone
     occ = ev.occurrences(data.events, first, last, tz)
     venues = data.venues
     venue_ids = set(venues.loc[in_cluster(venues["cluster"]), "id"]) if members_only else None
-    occ = ev.filter_occurrences(occ, categories=list(categories) if categories else None,
-                                venue_ids=venue_ids, text=text, lang=lang)
+    occ = ev.filter_occurrences(
+        occ,
+        categories=list(categories) if categories else None,
+        venue_ids=venue_ids,
+        text=text,
+        lang=lang,
+    )
     lines = ev.card_lines(occ, lang, data.city.languages)
     hosts = data.venues[data.venues["id"].isin(list(lines))]
     # The same rule as calendar.to_ics: unconfirmed dates are not in the file.
@@ -311,8 +330,9 @@ def whats_on(
 
 
 @per_dataset
-def month_strip(data: Dataset, today: date, lang: str,
-                selected: tuple[date, date] | None = None) -> pd.DataFrame:
+def month_strip(
+    data: Dataset, today: date, lang: str, selected: tuple[date, date] | None = None
+) -> pd.DataFrame:
     """Events per month for the next 12 months, for the off-season at a glance.
 
     Long form for a stacked bar chart, two rows per month (confirmed, then unconfirmed):
@@ -321,26 +341,41 @@ def month_strip(data: Dataset, today: date, lang: str,
     ``count``, ``tooltip`` ("December 2026: 1 confirmed, 3 to be confirmed", in
     ``lang``) and ``in_range`` (the month overlaps ``selected``, drawn solid).
     """
-    counts = ev.events_per_month(data.events, today.replace(day=1), STRIP_MONTHS,
-                                 data.city.timezone)
+    counts = ev.events_per_month(
+        data.events, today.replace(day=1), STRIP_MONTHS, data.city.timezone
+    )
     statuses = (t("whats_on.confirmed", lang), t("whats_on.unconfirmed", lang))
     rows: list[dict[str, object]] = []
-    for k, (y, m, done, pending) in enumerate(zip(
-            counts["year"], counts["month"], counts["confirmed"], counts["unconfirmed"],
-            strict=True)):
+    for k, (y, m, done, pending) in enumerate(
+        zip(
+            counts["year"], counts["month"], counts["confirmed"], counts["unconfirmed"], strict=True
+        )
+    ):
         year, month = int(y), int(m)
         label = month_name(month, lang)
         if k == 0 or month == 1:
             label = f"{label} {year}"
-        tooltip = t("whats_on.chart.tooltip", lang, month=ev.month_label(year, month, lang),
-                    confirmed=plural("whats_on.chart.confirmed", lang, int(done)),
-                    unconfirmed=plural("whats_on.chart.unconfirmed", lang, int(pending)))
+        tooltip = t(
+            "whats_on.chart.tooltip",
+            lang,
+            month=ev.month_label(year, month, lang),
+            confirmed=plural("whats_on.chart.confirmed", lang, int(done)),
+            unconfirmed=plural("whats_on.chart.unconfirmed", lang, int(pending)),
+        )
         first, last = month_range(year, month)
         in_range = selected is None or (first <= selected[1] and last >= selected[0])
         for order, (status, count) in enumerate(zip(statuses, (done, pending), strict=True)):
-            rows.append({"month": f"{year}-{month:02d}", "label": label, "status": status,
-                         "order": order, "count": int(count), "tooltip": tooltip,
-                         "in_range": bool(in_range)})
+            rows.append(
+                {
+                    "month": f"{year}-{month:02d}",
+                    "label": label,
+                    "status": status,
+                    "order": order,
+                    "count": int(count),
+                    "tooltip": tooltip,
+                    "in_range": bool(in_range),
+                }
+            )
     frame = pd.DataFrame(rows)
     frame["count"] = frame["count"].astype(np.int64)
     return frame
@@ -365,30 +400,40 @@ def month_strip_spec(lang: str) -> dict[str, Any]:
         "height": 140,
         "config": {"axis": {"aria": False}, "legend": {"aria": False}},
         "encoding": {
-            "x": {"field": "label", "type": "ordinal", "sort": None,
-                  "title": t("whats_on.month", lang), "axis": {"labelAngle": 0}},
+            "x": {
+                "field": "label",
+                "type": "ordinal",
+                "sort": None,
+                "title": t("whats_on.month", lang),
+                "axis": {"labelAngle": 0},
+            },
         },
         "layer": [
             {
                 "mark": {"type": "bar", "aria": False},
                 "encoding": {
-                    "y": {"field": "count", "type": "quantitative",
-                          "title": t("whats_on.chart.events", lang),
-                          "axis": {"format": "d", "tickMinStep": 1}},
-                    "color": {"field": "status", "type": "nominal",
-                              "scale": {"domain": statuses, "range": list(STRIP_COLOURS)},
-                              "legend": {"title": None, "orient": "bottom"}},
+                    "y": {
+                        "field": "count",
+                        "type": "quantitative",
+                        "title": t("whats_on.chart.events", lang),
+                        "axis": {"format": "d", "tickMinStep": 1},
+                    },
+                    "color": {
+                        "field": "status",
+                        "type": "nominal",
+                        "scale": {"domain": statuses, "range": list(STRIP_COLOURS)},
+                        "legend": {"title": None, "orient": "bottom"},
+                    },
                     "order": {"field": "order", "type": "quantitative"},
-                    "opacity": {"condition": {"test": "datum.in_range", "value": 1},
-                                "value": 0.35},
+                    "opacity": {"condition": {"test": "datum.in_range", "value": 1}, "value": 0.35},
                 },
             },
             {
                 "transform": [{"filter": "datum.order == 0"}],  # one rectangle a month
-                "mark": {"type": "rect", "fill": "#000000", "fillOpacity": 0,
-                         "cursor": "pointer"},
-                "params": [{"name": STRIP_SELECTION,
-                            "select": {"type": "point", "fields": ["month"]}}],
+                "mark": {"type": "rect", "fill": "#000000", "fillOpacity": 0, "cursor": "pointer"},
+                "params": [
+                    {"name": STRIP_SELECTION, "select": {"type": "point", "fields": ["month"]}}
+                ],
                 "encoding": {
                     "tooltip": {"field": "tooltip", "type": "nominal"},
                     "description": {"field": "tooltip", "type": "nominal"},
@@ -398,24 +443,40 @@ def month_strip_spec(lang: str) -> dict[str, Any]:
     }
 
 
-def calendar_file(data: Dataset, occ: pd.DataFrame, lang: str,
-                  now: datetime | None = None) -> IcsExport:
+def calendar_file(
+    data: Dataset, occ: pd.DataFrame, lang: str, now: datetime | None = None
+) -> IcsExport:
     """The ``.ics`` for these occurrences (unconfirmed dates left out, and counted);
     ``now`` is its DTSTAMP (default: the current time)."""
     city = data.city
-    return to_ics(occ, pd.DataFrame(data.venues), lang, city.languages, city.timezone,
-                  categories=data.event_categories, now=now)
+    return to_ics(
+        occ,
+        pd.DataFrame(data.venues),
+        lang,
+        city.languages,
+        city.timezone,
+        categories=data.event_categories,
+        now=now,
+    )
 
 
 @per_dataset
 def calendar_of_view(
-    data: Dataset, first: date, last: date, *, categories: tuple[str, ...] | None,
-    members_only: bool, text: str, lang: str, stamp: datetime,
+    data: Dataset,
+    first: date,
+    last: date,
+    *,
+    categories: tuple[str, ...] | None,
+    members_only: bool,
+    text: str,
+    lang: str,
+    stamp: datetime,
 ) -> bytes:
     """The ``.ics`` of everything :func:`whats_on` lists for these filters, stamped
     ``stamp`` (the page passes the minute, so reruns within it reuse the file)."""
-    view = whats_on(data, first, last, categories=categories, members_only=members_only,
-                    text=text, lang=lang)
+    view = whats_on(
+        data, first, last, categories=categories, members_only=members_only, text=text, lang=lang
+    )
     return calendar_file(data, view.occurrences, lang, now=stamp).data
 
 
@@ -471,15 +532,26 @@ def _record(row: Row) -> dict[str, object]:
 
 @per_dataset
 def map_payload(
-    data: Dataset, first: date, last: date, *, categories: tuple[str, ...] | None,
-    members_only: bool, text: str, lang: str, now: datetime,
+    data: Dataset,
+    first: date,
+    last: date,
+    *,
+    categories: tuple[str, ...] | None,
+    members_only: bool,
+    text: str,
+    lang: str,
+    now: datetime,
 ) -> render.MapPayload:
     """The map of the venues hosting what :func:`whats_on` lists, each card with its
     events; ``now`` to the minute (the card's open/closed state), so it is remembered
     for the minute."""
-    view = whats_on(data, first, last, categories=categories, members_only=members_only,
-                    text=text, lang=lang)
+    view = whats_on(
+        data, first, last, categories=categories, members_only=members_only, text=text, lang=lang
+    )
     options = render.MapOptions(
-        now=now, extra_lines=view.venue_lines, extra_title=t("whats_on.map_events", lang),
-        landmarks=render.landmark_points(data.places, lang, data.city.languages))
+        now=now,
+        extra_lines=view.venue_lines,
+        extra_title=t("whats_on.map_events", lang),
+        landmarks=render.landmark_points(data.places, lang, data.city.languages),
+    )
     return render.build_payload(view.venues, data.categories, data.city, lang, options)

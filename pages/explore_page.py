@@ -62,12 +62,11 @@ categories = data.categories.set_index("id")
 category_label = i18n.localized_column(categories, "label", lang, city.languages)
 landmarks = explore.start_points(data, lang)
 start_options = [*landmarks.index, CLICK]
-default_start = (city.default_start if city.default_start in landmarks.index
-                 else start_options[0])
+default_start = city.default_start if city.default_start in landmarks.index else start_options[0]
 
 
 def _located(answer: tuple[float, float] | str) -> None:
-    """"Near me" answered: start there if inside the study area, else say why not."""
+    """ "Near me" answered: start there if inside the study area, else say why not."""
     fallback = str(landmarks.loc[default_start, "label"])
     if isinstance(answer, tuple) and explore.inside_area(*answer, city.bbox):
         pt = f"{answer[0]:.5f},{answer[1]:.5f}"
@@ -75,10 +74,15 @@ def _located(answer: tuple[float, float] | str) -> None:
         st.session_state[LOCATE_NOTE] = ("success", tr("near.locate_done"), CLICK, pt)
         return
     key = {"denied": "near.locate_denied", "unavailable": "near.locate_unavailable"}.get(
-        answer if isinstance(answer, str) else "", "near.locate_outside")
+        answer if isinstance(answer, str) else "", "near.locate_outside"
+    )
     st.session_state["start"] = default_start
-    st.session_state[LOCATE_NOTE] = ("warning", tr(key, start=fallback), default_start,
-                                     st.session_state.get("pt", ""))
+    st.session_state[LOCATE_NOTE] = (
+        "warning",
+        tr(key, start=fallback),
+        default_start,
+        st.session_state.get("pt", ""),
+    )
 
 
 refused: list[str] = []  # labels of this link's settings that could not be used
@@ -87,11 +91,17 @@ with st.sidebar:
     all_categories = list(categories.index)
     if url_choice("cat", all_categories, all_categories, multi=True):
         refused.append(tr("filters.categories"))
-    chosen = st.multiselect(tr("filters.categories"), all_categories, key="cat",
-                            format_func=category_label.get)
+    chosen = st.multiselect(
+        tr("filters.categories"), all_categories, key="cat", format_func=category_label.get
+    )
     sync_url("cat", all_categories)
-    text = st.text_input(tr("filters.search"), key="q", bind="query-params",
-                         help=tr("filters.search_help"), max_chars=params.MAX_TEXT)
+    text = st.text_input(
+        tr("filters.search"),
+        key="q",
+        bind="query-params",
+        help=tr("filters.search_help"),
+        max_chars=params.MAX_TEXT,
+    )
     if url_choice("when", WHEN, "any"):
         refused.append(tr("filters.when"))
     when_labels = {w: tr(f"filters.when_{w}") for w in WHEN}
@@ -105,30 +115,51 @@ with st.sidebar:
             refused.append(tr("filters.date"))
         if params.clock_time(st.query_params.get_all("time"), at_time).refused:
             refused.append(tr("filters.time"))
-        on_day = st.date_input(tr("filters.date"), value=now.date(), key="date",
-                               bind="query-params", min_value=first_day, max_value=last_day)
-        at_time = st.time_input(tr("filters.time"), value=time(10, 0), key="time",
-                                bind="query-params", step=1800)
+        on_day = st.date_input(
+            tr("filters.date"),
+            value=now.date(),
+            key="date",
+            bind="query-params",
+            min_value=first_day,
+            max_value=last_day,
+        )
+        at_time = st.time_input(
+            tr("filters.time"), value=time(10, 0), key="time", bind="query-params", step=1800
+        )
     hours_box = st.container()  # the unknown-hours count and its switch, filled below
     members = st.checkbox(tr("filters.members"), key="members", bind="query-params")
     access = st.checkbox(tr("filters.wheelchair"), key="access", bind="query-params")
-    include_orgs = st.checkbox(tr("filters.include_orgs"), key="orgs", bind="query-params",
-                               help=tr("filters.include_orgs_help"))
+    include_orgs = st.checkbox(
+        tr("filters.include_orgs"),
+        key="orgs",
+        bind="query-params",
+        help=tr("filters.include_orgs_help"),
+    )
     if url_choice("start", start_options, default_start):
         refused.append(tr("near.start"))
     start_key = st.selectbox(
-        tr("near.start"), start_options, key="start",
+        tr("near.start"),
+        start_options,
+        key="start",
         format_func={**landmarks["label"].to_dict(), CLICK: tr("near.map_click")}.get,
     )
     sync_url("start", default_start)
-    point = st.text_input(tr("near.point"), key="pt", bind="query-params",
-                          disabled=start_key != CLICK, help=tr("near.click_hint"),
-                          max_chars=params.MAX_POINT_TEXT)
-    locate.locate(locate.data(tr("near.locate"), tr("near.locating")), key="locate",
-                  on_position=_located)
+    point = st.text_input(
+        tr("near.point"),
+        key="pt",
+        bind="query-params",
+        disabled=start_key != CLICK,
+        help=tr("near.click_hint"),
+        max_chars=params.MAX_POINT_TEXT,
+    )
+    locate.locate(
+        locate.data(tr("near.locate"), tr("near.locating")), key="locate", on_position=_located
+    )
     note = st.session_state.get(LOCATE_NOTE)
     if note and (note[2], note[3] if note[2] == CLICK else "") == (
-            start_key, point if start_key == CLICK else ""):
+        start_key,
+        point if start_key == CLICK else "",
+    ):
         (st.success if note[0] == "success" else st.warning)(note[1])
     elif note:  # the start point has moved on since: the answer no longer applies
         del st.session_state[LOCATE_NOTE]
@@ -138,21 +169,27 @@ moment = explore.moment(when, now, on_day, at_time, city.timezone)
 searching = bool((text or "").strip())
 hide_orgs = not include_orgs and not searching  # a search hit always shows
 base_filter = VenueFilter(
-    categories=tuple(chosen), text=text or "", members_only=members, wheelchair=access,
-    open_at=moment if timed else None, visitable_only=timed and hide_orgs,
+    categories=tuple(chosen),
+    text=text or "",
+    members_only=members,
+    wheelchair=access,
+    open_at=moment if timed else None,
+    visitable_only=timed and hide_orgs,
 )
 unknown_hours = explore.unknown_hours(data, base_filter)
 include_unknown = False
 if timed:
     with hours_box:
         st.caption(tr("filters.unknown_count", count=unknown_hours))
-        include_unknown = st.checkbox(tr("filters.include_unknown"), key="unknown",
-                                      bind="query-params")
+        include_unknown = st.checkbox(
+            tr("filters.include_unknown"), key="unknown", bind="query-params"
+        )
 venue_filter = replace(base_filter, unknown_hours=True) if include_unknown else base_filter
 picked_point = params.coordinate(point, city.bbox)  # finite, inside the study area
 bad_point = start_key == CLICK and picked_point.value is None
-start = explore.start_point(default_start if bad_point else start_key, point, landmarks,
-                            tr("near.map_click"))
+start = explore.start_point(
+    default_start if bad_point else start_key, point, landmarks, tr("near.map_click")
+)
 if start_key == CLICK and point and point == st.session_state.get(LOCATED):
     start = (start[0], start[1], tr("near.my_location"))
 shown = explore.filtered(data, venue_filter, lang)
@@ -173,8 +210,11 @@ if bad_point and picked_point.refused:
     st.warning(tr("params.bad_point", start=start[2]), icon=":material/wrong_location:")
 
 
-payload = render.with_view(explore.map_payload(data, venue_filter, lang, clock.to_minute(now),
-                                               clock.to_minute(moment)), start, selected)
+payload = render.with_view(
+    explore.map_payload(data, venue_filter, lang, clock.to_minute(now), clock.to_minute(moment)),
+    start,
+    selected,
+)
 out = show_map(payload, city, key="explore-map", height=520, returned_objects=["last_clicked"])
 clicked = (out or {}).get("last_clicked")
 if clicked and clicked != st.session_state.get(SEEN_CLICK):
@@ -200,28 +240,38 @@ listed, left_out = explore.nearest_first(data, venue_filter, lang, start, hide_o
 offer_unknown = timed and unknown_hours > 0 and not include_unknown
 if listed.empty:
     count_shown(data, "explore", (), now.date())
-    st.info(tr("filters.none_unknown_hours", count=unknown_hours) if offer_unknown
-            else tr("filters.none"))
+    st.info(
+        tr("filters.none_unknown_hours", count=unknown_hours)
+        if offer_unknown
+        else tr("filters.none")
+    )
 else:
     st.subheader(tr("near.heading", start=start[2]))
     st.caption(tr("near.pick_hint"))
-    limit = explore.page_limit(st.session_state.get(NEAR_SHOWN, explore.NEAR_LIMIT),
-                               listed["id"], selected)
-    entries = explore.nearest_entries(data, venue_filter, lang, start, hide_orgs, limit,
-                                      moment, timed)
+    limit = explore.page_limit(
+        st.session_state.get(NEAR_SHOWN, explore.NEAR_LIMIT), listed["id"], selected
+    )
+    entries = explore.nearest_entries(
+        data, venue_filter, lang, start, hide_orgs, limit, moment, timed
+    )
     count_shown(data, "explore", [e["id"] for e in entries], now.date())
     near_list.near_list(
-        near_list.data(entries, selected=selected, total=len(listed),
-                       label=tr("near.list_label", start=start[2]),
-                       shown=tr("near.shown", shown=len(entries), total=len(listed)),
-                       more=tr("near.show_more")),
-        key="near-list", on_pick=_pick, on_more=_more,
+        near_list.data(
+            entries,
+            selected=selected,
+            total=len(listed),
+            label=tr("near.list_label", start=start[2]),
+            shown=tr("near.shown", shown=len(entries), total=len(listed)),
+            more=tr("near.show_more"),
+        ),
+        key="near-list",
+        on_pick=_pick,
+        on_more=_more,
     )
     if offer_unknown:
         st.caption(tr("filters.unknown_count", count=unknown_hours))
 if offer_unknown:
-    st.button(tr("near.include_unknown_button"), key="include-unknown",
-              on_click=_include_unknown)
+    st.button(tr("near.include_unknown_button"), key="include-unknown", on_click=_include_unknown)
 if left_out:
     st.caption(tr("near.orgs_left_out", count=left_out))
 if not listed.empty:

@@ -61,8 +61,11 @@ def _load(folder: str, version: tuple[tuple[str, int, int, int], ...]) -> _Loade
     not re-read on every rerun) and logged once for the maintainer's terminal."""
     loaded = _attempt(Path(folder))
     if loaded.problems:
-        _LOG.warning("data folder %s cannot be loaded:\n%s", folder,
-                     "\n".join(str(p) for p in loaded.problems))
+        _LOG.warning(
+            "data folder %s cannot be loaded:\n%s",
+            folder,
+            "\n".join(str(p) for p in loaded.problems),
+        )
     return loaded
 
 
@@ -71,11 +74,26 @@ def _attempt(folder: Path) -> _Loaded:
     else one line naming the exception (the traceback goes to the log, not the page)."""
     try:
         if not folder.exists():
-            return _Loaded(None, (Problem(str(folder), "-", "-", "data folder not found; "
-                                          f"set {DATA_ENV_VAR} to a data folder"),))
+            return _Loaded(
+                None,
+                (
+                    Problem(
+                        str(folder),
+                        "-",
+                        "-",
+                        f"data folder not found; set {DATA_ENV_VAR} to a data folder",
+                    ),
+                ),
+            )
         if not folder.is_dir():
-            return _Loaded(None, (Problem(str(folder), "-", "-", "not a folder; "
-                                          f"set {DATA_ENV_VAR} to a data folder"),))
+            return _Loaded(
+                None,
+                (
+                    Problem(
+                        str(folder), "-", "-", f"not a folder; set {DATA_ENV_VAR} to a data folder"
+                    ),
+                ),
+            )
         data = load_dataset(folder)
     except DataError as exc:
         return _Loaded(None, tuple(exc.problems))
@@ -86,8 +104,10 @@ def _attempt(folder: Path) -> _Loaded:
         return _Loaded(None, (Problem(str(folder), "-", "-", msg),))
     missing = [lang for lang in data.city.languages if lang not in i18n.available_languages()]
     if missing:
-        msg = (f"no catalogue for language(s) {', '.join(missing)}; expected a folder "
-               "mapping/locales/<language>/ for each")
+        msg = (
+            f"no catalogue for language(s) {', '.join(missing)}; expected a folder "
+            "mapping/locales/<language>/ for each"
+        )
         return _Loaded(None, (Problem("city.toml", "city", "languages", msg),))
     return _Loaded(data)
 
@@ -214,14 +234,20 @@ def language_selector(languages: tuple[str, ...], default: str) -> str:
     ordered = [default, *[lang for lang in languages if lang != default]]
     label = i18n.in_every_language("app.language", ordered)
     chosen = st.sidebar.segmented_control(
-        label, ordered, default=default, key=LANG_KEY, bind="query-params",
-        format_func=str.upper, required=True,
+        label,
+        ordered,
+        default=default,
+        key=LANG_KEY,
+        bind="query-params",
+        format_func=str.upper,
+        required=True,
     )
     return chosen or default
 
 
-def url_choice(key: str, options: list[str], default: str | list[str], *,
-               multi: bool = False) -> bool:
+def url_choice(
+    key: str, options: list[str], default: str | list[str], *, multi: bool = False
+) -> bool:
     """Prepare a choice widget's state so the URL holds option *ids*, not labels.
 
     ``bind="query-params"`` writes a selectbox's formatted label to the URL, which would
@@ -237,8 +263,10 @@ def url_choice(key: str, options: list[str], default: str | list[str], *,
     if key not in st.session_state:
         from_url = st.query_params.get_all(key)
         parsed: params.Parsed[str] | params.Parsed[list[str]] = (
-            params.choices(from_url, allowed, default) if multi
-            else params.choice(from_url, allowed, str(default)))
+            params.choices(from_url, allowed, default)
+            if multi
+            else params.choice(from_url, allowed, str(default))
+        )
         st.session_state[key] = parsed.value
         return parsed.refused
     if multi:
@@ -284,10 +312,17 @@ def page_style(filters_label: str) -> None:
     )
 
 
-def show_map(payload: render.MapPayload, city: CityProfile, *, key: str, height: int,
-             returned_objects: list[str] | None = None, container: str = "venue-map",
-             center: tuple[float, float] | None = None, zoom: int | None = None,
-             ) -> dict | None:
+def show_map(
+    payload: render.MapPayload,
+    city: CityProfile,
+    *,
+    key: str,
+    height: int,
+    returned_objects: list[str] | None = None,
+    container: str = "venue-map",
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+) -> dict | None:
     """The town's map, mounted once per page, drawing ``payload``; streamlit-folium's output.
 
     The base map (:func:`mapping.render.base_map`) is the same text on every run, so
@@ -302,9 +337,14 @@ def show_map(payload: render.MapPayload, city: CityProfile, *, key: str, height:
     with st.container(key=container):  # the page style sizes the map by this key
         from streamlit_folium import st_folium  # here, not at the top: see warm_up
 
-        return st_folium(render.base_map(city, center=center, zoom=zoom), key=key, height=height,
-                         use_container_width=True, returned_objects=returned_objects or [],
-                         feature_group_to_add=render.venue_layers(payload))
+        return st_folium(
+            render.base_map(city, center=center, zoom=zoom),
+            key=key,
+            height=height,
+            use_container_width=True,
+            returned_objects=returned_objects or [],
+            feature_group_to_add=render.venue_layers(payload),
+        )
 
 
 def usage_recorder(data: Dataset) -> usage.UsageRecorder:

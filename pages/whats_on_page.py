@@ -59,8 +59,7 @@ PERIOD, FIRST, LAST = "period", "range-first", "range-last"
 def _set_range(first: date, last: date, *, period: str | None = None) -> None:
     """Put a range into the widgets' state (in a callback, or before the widgets exist)."""
     st.session_state[FIRST], st.session_state[LAST] = first, last
-    st.session_state[PERIOD] = period or whats_on.matching_preset(first, last, today,
-                                                                  off_season)
+    st.session_state[PERIOD] = period or whats_on.matching_preset(first, last, today, off_season)
 
 
 def _preset_chosen() -> None:
@@ -90,30 +89,51 @@ if FIRST not in st.session_state or LAST not in st.session_state:
     from_url = params.day_range(st.query_params.get_all(RANGE), today)
     if from_url.refused:
         refused.append(tr("whats_on.range"))
-    _set_range(*(from_url.value or whats_on.preset_range(whats_on.DEFAULT_PRESET, today,
-                                                         off_season)))
+    _set_range(
+        *(from_url.value or whats_on.preset_range(whats_on.DEFAULT_PRESET, today, off_season))
+    )
 
 with st.sidebar:
     st.header(tr("filters.heading"))
     periods = [*whats_on.presets(off_season), whats_on.CUSTOM]
-    st.radio(tr("whats_on.range"), periods, key=PERIOD, on_change=_preset_chosen,
-             format_func=partial(whats_on.preset_label, lang=lang,
-                                 off_season_months=off_season))
+    st.radio(
+        tr("whats_on.range"),
+        periods,
+        key=PERIOD,
+        on_change=_preset_chosen,
+        format_func=partial(whats_on.preset_label, lang=lang, off_season_months=off_season),
+    )
     days = whats_on.day_choices(today, st.session_state[FIRST], st.session_state[LAST])
     label = partial(day_label, lang=lang, year=True)
-    st.selectbox(tr("whats_on.from"), days, key=FIRST, format_func=label,
-                 on_change=_day_chosen, args=(FIRST,))
-    st.selectbox(tr("whats_on.to"), days, key=LAST, format_func=label,
-                 on_change=_day_chosen, args=(LAST,))
+    st.selectbox(
+        tr("whats_on.from"),
+        days,
+        key=FIRST,
+        format_func=label,
+        on_change=_day_chosen,
+        args=(FIRST,),
+    )
+    st.selectbox(
+        tr("whats_on.to"), days, key=LAST, format_func=label, on_change=_day_chosen, args=(LAST,)
+    )
     all_categories = list(category_labels)
     if url_choice("ecat", all_categories, all_categories, multi=True):
         refused.append(tr("whats_on.categories"))
-    chosen = st.multiselect(tr("whats_on.categories"), all_categories, key="ecat",
-                            format_func=lambda c: category_labels.get(c, c))
+    chosen = st.multiselect(
+        tr("whats_on.categories"),
+        all_categories,
+        key="ecat",
+        format_func=lambda c: category_labels.get(c, c),
+    )
     sync_url("ecat", all_categories)
     members = st.checkbox(tr("whats_on.members"), key="emembers", bind="query-params")
-    text = st.text_input(tr("whats_on.search"), key="eq", bind="query-params",
-                         help=tr("filters.search_help"), max_chars=params.MAX_TEXT)
+    text = st.text_input(
+        tr("whats_on.search"),
+        key="eq",
+        bind="query-params",
+        help=tr("filters.search_help"),
+        max_chars=params.MAX_TEXT,
+    )
 
 first, last = st.session_state[FIRST], st.session_state[LAST]
 st.query_params[RANGE] = whats_on.range_param(first, last)
@@ -122,8 +142,9 @@ st.title(tr("whats_on.heading"))
 st.caption(tr("whats_on.intro", city=city.name))
 link_notice(refused)
 
-view = whats_on.whats_on(data, first, last, categories=tuple(chosen), members_only=members,
-                         text=text or "", lang=lang)
+view = whats_on.whats_on(
+    data, first, last, categories=tuple(chosen), members_only=members, text=text or "", lang=lang
+)
 names = whats_on.venue_names(data, lang)
 listing, beside = st.columns([3, 2], gap="medium")
 
@@ -135,8 +156,12 @@ def ics_bytes(occurrences) -> bytes:
 
 def explore_link(venue_id: str) -> None:
     """A link that opens Explore with this venue selected (and its card open)."""
-    st.page_link(EXPLORE, label=md(tr("whats_on.at_venue", venue=names.get(venue_id, venue_id))),
-                 icon=":material/place:", query_params={"venue": venue_id})
+    st.page_link(
+        EXPLORE,
+        label=md(tr("whats_on.at_venue", venue=names.get(venue_id, venue_id))),
+        icon=":material/place:",
+        query_params={"venue": venue_id},
+    )
 
 
 def show_event(row, key: str, *, downloadable: bool, year: bool = False) -> None:
@@ -144,8 +169,9 @@ def show_event(row, key: str, *, downloadable: bool, year: bool = False) -> None
     title = whats_on.event_title(row, lang, city.languages)
     category = category_labels.get(row["category"], row["category"])
     with st.container(border=True, key=f"event-{key}"):
-        st.markdown(f"**{md(title)}**  \n{md(occurrence_label(row, lang, year=year))} · "
-                    f"{md(category)}")
+        st.markdown(
+            f"**{md(title)}**  \n{md(occurrence_label(row, lang, year=year))} · {md(category)}"
+        )
         explore_link(row["venue_id"])
         details = whats_on.event_details(row, lang, city.languages)
         if details:
@@ -154,9 +180,13 @@ def show_event(row, key: str, *, downloadable: bool, year: bool = False) -> None
         if link:
             st.markdown(f"[{tr('whats_on.more_link')}]({link})")
         if downloadable:
-            st.download_button(tr("whats_on.download_one"),
-                               partial(ics_bytes, row.to_frame().T), key=f"ics-{key}",
-                               file_name=f"{row['event_id']}.ics", mime="text/calendar")
+            st.download_button(
+                tr("whats_on.download_one"),
+                partial(ics_bytes, row.to_frame().T),
+                key=f"ics-{key}",
+                file_name=f"{row['event_id']}.ics",
+                mime="text/calendar",
+            )
 
 
 SHOWN_CARDS = "_events_shown"  # (view, cards shown): "show more" adds a page
@@ -184,11 +214,22 @@ with listing:
         # each event's own file only when its button is clicked. No button offers 0 events.
         if view.in_calendar:
             everything = whats_on.calendar_of_view(
-                data, first, last, categories=tuple(chosen), members_only=members,
-                text=text or "", lang=lang, stamp=clock.to_minute(now))
-            st.download_button(plural("whats_on.download_all", lang, view.in_calendar),
-                               everything, file_name=f"{slug(city.name)}-whats-on.ics",
-                               mime="text/calendar", key="ics-all")
+                data,
+                first,
+                last,
+                categories=tuple(chosen),
+                members_only=members,
+                text=text or "",
+                lang=lang,
+                stamp=clock.to_minute(now),
+            )
+            st.download_button(
+                plural("whats_on.download_all", lang, view.in_calendar),
+                everything,
+                file_name=f"{slug(city.name)}-whats-on.ics",
+                mime="text/calendar",
+                key="ics-all",
+            )
         else:
             st.caption(tr("whats_on.nothing_to_download"))
         if view.left_out and view.in_calendar:
@@ -213,24 +254,40 @@ with listing:
         for (year, month), group in cards.unconfirmed:
             st.markdown(f"**{md(tr('whats_on.tbc_month', month=month_label(year, month, lang)))}**")
             for idx, row in group.iterrows():
-                show_event(row, f"tbc-{year}{month:02d}-{row['event_id']}-{idx}",
-                           downloadable=False)
+                show_event(
+                    row, f"tbc-{year}{month:02d}-{row['event_id']}-{idx}", downloadable=False
+                )
 
     if cards.shown < cards.total:
         st.caption(tr("near.shown", shown=cards.shown, total=cards.total))
-        st.button(tr("near.show_more"), key="events-more", on_click=_more_cards,
-                  args=(view_key, cards.shown))
+        st.button(
+            tr("near.show_more"),
+            key="events-more",
+            on_click=_more_cards,
+            args=(view_key, cards.shown),
+        )
 
 with beside:
     st.markdown(f"**{tr('whats_on.strip')}**")
     st.caption(tr("whats_on.strip_hint"))
     chart_key = f"strip-{first:%Y%m%d}-{last:%Y%m%d}"
-    st.vega_lite_chart(whats_on.month_strip(data, today, lang, (first, last)),
-                       whats_on.month_strip_spec(lang), key=chart_key,
-                       on_select=partial(_month_clicked, chart_key),
-                       selection_mode=whats_on.STRIP_SELECTION, width="stretch")
+    st.vega_lite_chart(
+        whats_on.month_strip(data, today, lang, (first, last)),
+        whats_on.month_strip_spec(lang),
+        key=chart_key,
+        on_select=partial(_month_clicked, chart_key),
+        selection_mode=whats_on.STRIP_SELECTION,
+        width="stretch",
+    )
     if not view.venues.empty:
-        payload = whats_on.map_payload(data, first, last, categories=tuple(chosen),
-                                       members_only=members, text=text or "", lang=lang,
-                                       now=clock.to_minute(now))
+        payload = whats_on.map_payload(
+            data,
+            first,
+            last,
+            categories=tuple(chosen),
+            members_only=members,
+            text=text or "",
+            lang=lang,
+            now=clock.to_minute(now),
+        )
         show_map(payload, city, key="whats-on-map", height=420)

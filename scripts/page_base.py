@@ -39,8 +39,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 NOT_PAGES = frozenset({"_stcore", "static", "media", "component", "app"})
 # Request headers dropped on a page request: the HTML must come uncompressed (so it can
 # be edited) and whole (no 304 against a copy cached before this middleware).
-_DROPPED_REQUEST_HEADERS = frozenset({b"accept-encoding", b"if-none-match",
-                                      b"if-modified-since"})
+_DROPPED_REQUEST_HEADERS = frozenset({b"accept-encoding", b"if-none-match", b"if-modified-since"})
 # Response headers that describe the file, not the edited body.
 _DROPPED_RESPONSE_HEADERS = frozenset({b"content-length", b"etag", b"last-modified"})
 
@@ -49,9 +48,9 @@ def page_depth(path: str, base_url_path: str = "") -> int:
     """How many segments of *path* name a page (0: the root, an endpoint or an asset)."""
     base = [part for part in base_url_path.split("/") if part]
     parts = [part for part in path.split("/") if part]
-    if parts[:len(base)] != base:
+    if parts[: len(base)] != base:
         return 0
-    page = parts[len(base):]
+    page = parts[len(base) :]
     if not page or page[0] in NOT_PAGES:
         return 0
     return len(page)
@@ -60,8 +59,11 @@ def page_depth(path: str, base_url_path: str = "") -> int:
 def base_script(depth: int) -> bytes:
     """The inline script that sets the frontend's ``BACKEND_BASE_URL`` for *depth*."""
     relative = "./" if depth <= 1 else "../" * (depth - 1)
-    return (b'<script>window.__streamlit=Object.assign({BACKEND_BASE_URL:new URL("'
-            + relative.encode() + b'",location.href).href},window.__streamlit);</script>')
+    return (
+        b'<script>window.__streamlit=Object.assign({BACKEND_BASE_URL:new URL("'
+        + relative.encode()
+        + b'",location.href).href},window.__streamlit);</script>'
+    )
 
 
 def inject(html: bytes, script: bytes) -> bytes:
@@ -92,8 +94,14 @@ class PageBaseMiddleware:
         if not depth:
             await self.app(scope, receive, send)
             return
-        scope = {**scope, "headers": [(key, value) for key, value in scope["headers"]
-                                      if key.lower() not in _DROPPED_REQUEST_HEADERS]}
+        scope = {
+            **scope,
+            "headers": [
+                (key, value)
+                for key, value in scope["headers"]
+                if key.lower() not in _DROPPED_REQUEST_HEADERS
+            ],
+        }
         held: Message | None = None
         chunks: list[bytes] = []
 
@@ -101,9 +109,11 @@ class PageBaseMiddleware:
             nonlocal held
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                if (message["status"] == 200
-                        and _header(headers, b"content-type").startswith(b"text/html")
-                        and not _header(headers, b"content-encoding")):
+                if (
+                    message["status"] == 200
+                    and _header(headers, b"content-type").startswith(b"text/html")
+                    and not _header(headers, b"content-encoding")
+                ):
                     held = message
                     return
             elif message["type"] == "http.response.body" and held is not None:
@@ -111,8 +121,11 @@ class PageBaseMiddleware:
                 if message.get("more_body", False):
                     return
                 body = inject(b"".join(chunks), base_script(depth))
-                headers = [(key, value) for key, value in held.get("headers", [])
-                           if key.lower() not in _DROPPED_RESPONSE_HEADERS]
+                headers = [
+                    (key, value)
+                    for key, value in held.get("headers", [])
+                    if key.lower() not in _DROPPED_RESPONSE_HEADERS
+                ]
                 headers.append((b"content-length", str(len(body)).encode()))
                 await send({**held, "headers": headers})
                 await send({"type": "http.response.body", "body": body, "more_body": False})

@@ -58,12 +58,14 @@ def version_warning(version: str) -> str | None:
     low, high = TESTED_STREAMLIT
     if _minor(low) <= _minor(version) <= _minor(high):
         return None
-    return (f"serve.py: Streamlit {version} is outside the releases this launcher was tested "
-            f"on ({low} to {high}); it patches the private "
-            "PagesManager.uses_pages_directory and relies on the frontend's "
-            "window.__streamlit.BACKEND_BASE_URL. If a deep link such as /whats-on shows "
-            "'Page not found' on a fresh server or requests /whats-on/_stcore/health, "
-            "run tests/test_launcher.py and tests/browser/test_responses_browser.py.")
+    return (
+        f"serve.py: Streamlit {version} is outside the releases this launcher was tested "
+        f"on ({low} to {high}); it patches the private "
+        "PagesManager.uses_pages_directory and relies on the frontend's "
+        "window.__streamlit.BACKEND_BASE_URL. If a deep link such as /whats-on shows "
+        "'Page not found' on a fresh server or requests /whats-on/_stcore/health, "
+        "run tests/test_launcher.py and tests/browser/test_responses_browser.py."
+    )
 
 
 def disable_pages_directory() -> str | None:
@@ -84,8 +86,11 @@ def config_from_flags(flag_options: dict[str, Any]) -> dict[str, Any]:
     The same mapping as ``streamlit.web.bootstrap.load_config_options`` applies to the
     flags of ``streamlit run`` (``server_port`` -> ``server.port``).
     """
-    return {name.replace("_", "."): value for name, value in flag_options.items()
-            if value is not None and value != ()}
+    return {
+        name.replace("_", "."): value
+        for name, value in flag_options.items()
+        if value is not None and value != ()
+    }
 
 
 def command(serve: Callable[[str, list[str], dict[str, Any]], None]) -> Any:
@@ -131,8 +136,14 @@ def serve_app(script: str, args: list[str], config: dict[str, Any]) -> None:
     from starlette.middleware import Middleware
 
     path = str(Path(script).resolve())
-    app = st.App(path, middleware=[Middleware(
-        PageBaseMiddleware, base_url_path=lambda: st.get_option("server.baseUrlPath"))])
+    app = st.App(
+        path,
+        middleware=[
+            Middleware(
+                PageBaseMiddleware, base_url_path=lambda: st.get_option("server.baseUrlPath")
+            )
+        ],
+    )
     sys.argv = [path, *args]  # App.run anchors .streamlit/, sys.path and paths here
     warm_up_app(Path(path).parent)
     app.run(config=config)
@@ -148,8 +159,11 @@ def main() -> None:
     if hasattr(st, "App"):
         command(serve_app).main(sys.argv[1:], prog_name="serve.py")
         return
-    print(f"serve.py: Streamlit {st.__version__} has no st.App; deep links will probe "
-          "/<page>/_stcore/ first (404s)", file=sys.stderr)
+    print(
+        f"serve.py: Streamlit {st.__version__} has no st.App; deep links will probe "
+        "/<page>/_stcore/ first (404s)",
+        file=sys.stderr,
+    )
     from streamlit.web import cli
 
     sys.argv = ["streamlit", "run", *sys.argv[1:]]

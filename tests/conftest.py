@@ -38,6 +38,7 @@ def _members_database(tmp_path_factory: pytest.TempPathFactory) -> None:
     import os
 
     from mapping.store import DB_ENV_VAR
+
     os.environ[DB_ENV_VAR] = str(tmp_path_factory.mktemp("members") / "members.sqlite")
 
 
@@ -72,8 +73,14 @@ def kotor() -> Dataset:
     return load_dataset(REPO_DATA, year=YEAR)
 
 
-def open_app_page(monkeypatch: pytest.MonkeyPatch, page: str, folder: Path, lang: str,
-                  timeout: float = 60, **params: str) -> AppTest:
+def open_app_page(
+    monkeypatch: pytest.MonkeyPatch,
+    page: str,
+    folder: Path,
+    lang: str,
+    timeout: float = 60,
+    **params: str,
+) -> AppTest:
     """AppTest of ``app.py`` on ``folder``, switched to ``page`` with ``params``; no exception."""
     monkeypatch.setenv("CREATIVE_MAP_DATA", str(folder))
     at = AppTest.from_file(str(REPO_DATA.parent / "app.py"), default_timeout=timeout)

@@ -28,8 +28,9 @@ print(len(names), " ".join(loaded))
 
 
 def test_mapping_never_imports_streamlit():
-    result = subprocess.run([sys.executable, "-c", CODE], cwd=ROOT, capture_output=True,
-                            text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", CODE], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
     count, *loaded = result.stdout.split()
     assert loaded == [], f"importing mapping.* loaded {loaded}"

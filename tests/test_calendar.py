@@ -27,23 +27,52 @@ RANGE = (date(2026, 3, 1), date(2027, 1, 15))
 
 def row(**fields: str) -> dict[str, str]:
     record = dict.fromkeys(COLUMNS, "")
-    record.update(title_en="", category="concert", venue_id="kino", dates_confirmed="true",
-                  source="test")
+    record.update(
+        title_en="", category="concert", venue_id="kino", dates_confirmed="true", source="test"
+    )
     record.update(fields)
     return record
 
 
 ROWS = [
-    row(id="spring", title="Proljećni koncert", title_en="Spring concert",
-        start="2026-03-28T19:00", end="2026-03-28T21:00", price="€5",
-        organiser="KC Nikola Đurković", url="https://example.org/spring?a=1&b=2",
-        description_me="Opis", description_en="A concert; with, commas\nand a new line"),
-    row(id="quiz", title="Kviz", title_en="Quiz", start="2026-10-21T19:00",
-        end="2026-10-21T21:00", recurrence="weekly", free="true", venue_id="teatar"),
-    row(id="expo", title="Izložba", title_en="Exhibition", category="exhibition",
-        start="2026-07-02", end="2026-07-10"),
-    row(id="carnival", title="Karneval", start="2026-08-01", end="2026-08-03",
-        dates_confirmed="false", recurrence="annual"),
+    row(
+        id="spring",
+        title="Proljećni koncert",
+        title_en="Spring concert",
+        start="2026-03-28T19:00",
+        end="2026-03-28T21:00",
+        price="€5",
+        organiser="KC Nikola Đurković",
+        url="https://example.org/spring?a=1&b=2",
+        description_me="Opis",
+        description_en="A concert; with, commas\nand a new line",
+    ),
+    row(
+        id="quiz",
+        title="Kviz",
+        title_en="Quiz",
+        start="2026-10-21T19:00",
+        end="2026-10-21T21:00",
+        recurrence="weekly",
+        free="true",
+        venue_id="teatar",
+    ),
+    row(
+        id="expo",
+        title="Izložba",
+        title_en="Exhibition",
+        category="exhibition",
+        start="2026-07-02",
+        end="2026-07-10",
+    ),
+    row(
+        id="carnival",
+        title="Karneval",
+        start="2026-08-01",
+        end="2026-08-03",
+        dates_confirmed="false",
+        recurrence="annual",
+    ),
 ]
 
 
@@ -61,12 +90,17 @@ def occ(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def venues() -> pd.DataFrame:
-    return pd.DataFrame({
-        "id": ["kino", "teatar"], "name": ["Kino Boka", "Gradsko pozorište"],
-        "name_en": ["Boka Cinema", ""], "address": ["Stari grad 1", ""],
-        "lat": [42.4247, 42.4251], "lon": [18.7712, 18.7705],
-        "location_precision": ["exact", "settlement"],
-    })
+    return pd.DataFrame(
+        {
+            "id": ["kino", "teatar"],
+            "name": ["Kino Boka", "Gradsko pozorište"],
+            "name_en": ["Boka Cinema", ""],
+            "address": ["Stari grad 1", ""],
+            "lat": [42.4247, 42.4251],
+            "lon": [18.7712, 18.7705],
+            "location_precision": ["exact", "settlement"],
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -128,10 +162,11 @@ def test_all_day_is_a_date_with_exclusive_end(export: tuple[bytes, int]) -> None
 
 def test_wall_clock_and_offsets_across_dst(export: tuple[bytes, int]) -> None:
     cal = icalendar.Calendar.from_ical(export[0])
-    quiz = sorted(e["DTSTART"].dt for e in cal.walk("VEVENT")
-                  if str(e["UID"]).startswith("quiz-"))
+    quiz = sorted(e["DTSTART"].dt for e in cal.walk("VEVENT") if str(e["UID"]).startswith("quiz-"))
     assert [(d.hour, d.utcoffset().total_seconds() / 3600) for d in quiz[:2]] == [
-        (19, 2.0), (19, 1.0)]  # 21 Oct summer time, 28 Oct winter time
+        (19, 2.0),
+        (19, 1.0),
+    ]  # 21 Oct summer time, 28 Oct winter time
 
 
 def test_independent_ics_parser_agrees(occ: pd.DataFrame, export: tuple[bytes, int]) -> None:
@@ -168,16 +203,19 @@ def test_language_and_stable_output(occ: pd.DataFrame, venues: pd.DataFrame) -> 
     cal = icalendar.Calendar.from_ical(first.data)
     summaries = {str(e["SUMMARY"]) for e in cal.walk("VEVENT")}
     assert {"Proljećni koncert", "Kviz", "Izložba"} == summaries
-    description = next(str(e["DESCRIPTION"]) for e in cal.walk("VEVENT")
-                       if str(e["UID"]).startswith("spring-"))
+    description = next(
+        str(e["DESCRIPTION"]) for e in cal.walk("VEVENT") if str(e["UID"]).startswith("spring-")
+    )
     assert description.startswith("Opis")
     assert "Cijena: €5" in description
 
 
 def test_geometry_column_and_missing_venue(occ: pd.DataFrame) -> None:
-    venues = gpd.GeoDataFrame({"id": ["kino"], "name": ["Kino Boka"],
-                               "location_precision": ["approximate"]},
-                              geometry=[Point(18.7712, 42.4247)], crs=4326)
+    venues = gpd.GeoDataFrame(
+        {"id": ["kino"], "name": ["Kino Boka"], "location_precision": ["approximate"]},
+        geometry=[Point(18.7712, 42.4247)],
+        crs=4326,
+    )
     cal = icalendar.Calendar.from_ical(to_ics(occ, venues, "en", LANGS, TZ, now=NOW).data)
     events = cal.walk("VEVENT")
     spring = next(e for e in events if str(e["UID"]).startswith("spring-"))
@@ -187,8 +225,7 @@ def test_geometry_column_and_missing_venue(occ: pd.DataFrame) -> None:
     assert "GEO" not in quiz
 
 
-def test_empty_selection_is_still_a_valid_calendar(occ: pd.DataFrame,
-                                                   venues: pd.DataFrame) -> None:
+def test_empty_selection_is_still_a_valid_calendar(occ: pd.DataFrame, venues: pd.DataFrame) -> None:
     data, left_out = to_ics(occ.iloc[0:0], venues, "en", LANGS, TZ, now=NOW)
     assert left_out == 0
     cal = icalendar.Calendar.from_ical(data)
@@ -198,10 +235,12 @@ def test_empty_selection_is_still_a_valid_calendar(occ: pd.DataFrame,
 
 
 def test_description_uses_the_one_price_wording(tmp_path: Path, venues: pd.DataFrame) -> None:
-    rows = [row(id="gift", title="Poklon", start="2026-05-02T18:00", end="", free="true",
-                price="€5"),
-            row(id="paid", title="Plaćeno", start="2026-05-03T18:00", end="", free="false",
-                price="10 €")]
+    rows = [
+        row(id="gift", title="Poklon", start="2026-05-02T18:00", end="", free="true", price="€5"),
+        row(
+            id="paid", title="Plaćeno", start="2026-05-03T18:00", end="", free="false", price="10 €"
+        ),
+    ]
     path = tmp_path / "events.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
@@ -211,34 +250,48 @@ def test_description_uses_the_one_price_wording(tmp_path: Path, venues: pd.DataF
     assert problems == []
     occ = occurrences(events, date(2026, 5, 1), date(2026, 5, 31), TZ)
     cal = icalendar.Calendar.from_ical(to_ics(occ, venues, "me", LANGS, TZ, now=NOW).data)
-    descriptions = {str(e["UID"]).split("-")[0]: str(e["DESCRIPTION"])
-                    for e in cal.walk("VEVENT")}
+    descriptions = {str(e["UID"]).split("-")[0]: str(e["DESCRIPTION"]) for e in cal.walk("VEVENT")}
     assert descriptions == {"gift": "Ulaz slobodan", "paid": "Cijena: 10 €"}  # free wins
 
 
-CATEGORIES = pd.DataFrame({"id": ["concert", "exhibition"],
-                           "label_me": ["Koncerti", "Izložbe"],
-                           "label_en": ["Concerts", "Exhibitions"],
-                           "label_de": ["Konzerte", ""]})
+CATEGORIES = pd.DataFrame(
+    {
+        "id": ["concert", "exhibition"],
+        "label_me": ["Koncerti", "Izložbe"],
+        "label_en": ["Concerts", "Exhibitions"],
+        "label_de": ["Konzerte", ""],
+    }
+)
 
 
-@pytest.mark.parametrize(("lang", "expected"), [
-    ("me", {"Koncerti", "Izložbe"}),
-    ("en", {"Concerts", "Exhibitions"}),
-    ("de", {"Konzerte", "Izložbe"}),  # no German label: the fallback order of i18n
-])
-def test_categories_are_labels_in_the_chosen_language(occ: pd.DataFrame, venues: pd.DataFrame,
-                                                      lang: str, expected: set[str]) -> None:
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("me", {"Koncerti", "Izložbe"}),
+        ("en", {"Concerts", "Exhibitions"}),
+        ("de", {"Konzerte", "Izložbe"}),  # no German label: the fallback order of i18n
+    ],
+)
+def test_categories_are_labels_in_the_chosen_language(
+    occ: pd.DataFrame, venues: pd.DataFrame, lang: str, expected: set[str]
+) -> None:
     data = to_ics(occ, venues, lang, ("me", "en", "de"), TZ, categories=CATEGORIES, now=NOW).data
     cal = icalendar.Calendar.from_ical(data)
     assert {c for e in cal.walk("VEVENT") for c in e["CATEGORIES"].cats} == expected
 
 
-@pytest.mark.parametrize(("precision", "has_geo"), [
-    ("exact", True), ("approximate", True), ("settlement", False), ("", False),
-])
+@pytest.mark.parametrize(
+    ("precision", "has_geo"),
+    [
+        ("exact", True),
+        ("approximate", True),
+        ("settlement", False),
+        ("", False),
+    ],
+)
 def test_geo_only_for_a_venue_placed_exactly_or_approximately(
-        occ: pd.DataFrame, venues: pd.DataFrame, precision: str, has_geo: bool) -> None:
+    occ: pd.DataFrame, venues: pd.DataFrame, precision: str, has_geo: bool
+) -> None:
     placed = venues.assign(location_precision=precision)
     cal = icalendar.Calendar.from_ical(to_ics(occ, placed, "en", LANGS, TZ, now=NOW).data)
     spring = next(e for e in cal.walk("VEVENT") if str(e["UID"]).startswith("spring-"))

@@ -70,8 +70,12 @@ def test_unknown_folder_is_a_clean_error(tmp_path, capsys):
 
 
 def test_module_entry_point_validates_repo_data():
-    result = subprocess.run([sys.executable, "-m", "mapping", "validate", str(REPO_DATA)],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "mapping", "validate", str(REPO_DATA)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -85,17 +89,35 @@ def test_export_dash_is_stdout_and_writes_no_file(tmp_path, monkeypatch, capsysb
 
 def test_events_dash_is_stdout(tmp_path, monkeypatch, capsysbinary):
     monkeypatch.chdir(tmp_path)
-    assert main(["events", str(MINI), "--from", "2026-12-01", "--to", "2026-12-31",
-                 "--format", "ics", "--out", "-"]) == 0
+    assert (
+        main(
+            [
+                "events",
+                str(MINI),
+                "--from",
+                "2026-12-01",
+                "--to",
+                "2026-12-31",
+                "--format",
+                "ics",
+                "--out",
+                "-",
+            ]
+        )
+        == 0
+    )
     assert capsysbinary.readouterr().out.startswith(b"BEGIN:VCALENDAR")
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize(("target", "message"), [
-    ("/dev/null", "refusing to write /dev/null: it is a character device"),
-    ("{tmp}/no/such/out.csv", "folder {tmp}/no/such does not exist"),
-    ("{tmp}", "it is a folder"),
-])
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("/dev/null", "refusing to write /dev/null: it is a character device"),
+        ("{tmp}/no/such/out.csv", "folder {tmp}/no/such does not exist"),
+        ("{tmp}", "it is a folder"),
+    ],
+)
 def test_export_refuses_what_is_not_a_file(tmp_path, capsys, target, message):
     target = target.format(tmp=tmp_path)
     assert main(["export", str(MINI), "--format", "csv", "--out", target]) == 1
@@ -109,8 +131,7 @@ def test_export_refuses_a_symlink_and_keeps_it(tmp_path, capsys):
     real = tmp_path / "real.csv"
     real.write_text("keep", encoding="utf-8")
     (tmp_path / "link.csv").symlink_to(real)
-    assert main(["export", str(MINI), "--format", "csv",
-                 "--out", str(tmp_path / "link.csv")]) == 1
+    assert main(["export", str(MINI), "--format", "csv", "--out", str(tmp_path / "link.csv")]) == 1
     assert "symbolic link" in capsys.readouterr().err
     assert (tmp_path / "link.csv").is_symlink() and real.read_text(encoding="utf-8") == "keep"
 
@@ -134,19 +155,38 @@ def test_ctrl_c_prints_one_line(monkeypatch, capsys):
 
 
 def test_ctrl_c_in_a_real_process_prints_one_line(tmp_path):
-    script = ("import os, signal, mapping.cli as cli\n"
-              "def stop(*a, **k):\n    os.kill(os.getpid(), signal.SIGINT)\n"
-              "cli.load_dataset = stop\nraise SystemExit(cli.main(['info']))\n")
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            check=False, cwd=REPO_DATA.parent)
+    script = (
+        "import os, signal, mapping.cli as cli\n"
+        "def stop(*a, **k):\n    os.kill(os.getpid(), signal.SIGINT)\n"
+        "cli.load_dataset = stop\nraise SystemExit(cli.main(['info']))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO_DATA.parent,
+    )
     assert result.returncode == 130
     assert result.stderr == "interrupted\n"
 
 
 def test_a_closed_pipe_is_not_a_traceback():
     with subprocess.Popen(
-            [sys.executable, "-m", "mapping", "export", str(REPO_DATA), "--format", "geojson",
-             "--out", "-"], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as producer:
+        [
+            sys.executable,
+            "-m",
+            "mapping",
+            "export",
+            str(REPO_DATA),
+            "--format",
+            "geojson",
+            "--out",
+            "-",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as producer:
         assert producer.stdout is not None and producer.stderr is not None
         producer.stdout.read(10)
         producer.stdout.close()

@@ -35,23 +35,42 @@ def _months(open_months: tuple[int, ...]) -> list[int]:
 
 @pytest.fixture
 def plan() -> cov.Plan:
-    settlements = pd.DataFrame({
-        "id": ["a", "b", "c"], "name": ["Alpha", "Beta", "Gamma"],
-        "name_en": ["Alpha", "Beta", "Gamma"],
-        "population": [1000.0, 500.0, np.nan],
-        "lon": [18.70, 18.80, 18.75], "lat": [42.40, 42.40, 42.50],
-    })
-    venues = pd.DataFrame({
-        "id": ["v1", "v2", "v3", "v4"], "name": ["One", "Two", "Three", "Four"],
-        "category": ["gallery", "museum", "gallery", "museum"],
-        "lon": [18.70, 18.71, 18.79, 18.75], "lat": [42.40, 42.41, 42.41, 42.49],
-        "hypothetical": False, "group": ["visual", "heritage", "visual", "heritage"],
-    })
-    states = np.array([_months(cov.MONTHS), _months((6, 7, 8, 9)), [UNKNOWN] * 12,
-                       _months(OFF)], dtype=np.int8)
+    settlements = pd.DataFrame(
+        {
+            "id": ["a", "b", "c"],
+            "name": ["Alpha", "Beta", "Gamma"],
+            "name_en": ["Alpha", "Beta", "Gamma"],
+            "population": [1000.0, 500.0, np.nan],
+            "lon": [18.70, 18.80, 18.75],
+            "lat": [42.40, 42.40, 42.50],
+        }
+    )
+    venues = pd.DataFrame(
+        {
+            "id": ["v1", "v2", "v3", "v4"],
+            "name": ["One", "Two", "Three", "Four"],
+            "category": ["gallery", "museum", "gallery", "museum"],
+            "lon": [18.70, 18.71, 18.79, 18.75],
+            "lat": [42.40, 42.41, 42.41, 42.49],
+            "hypothetical": False,
+            "group": ["visual", "heritage", "visual", "heritage"],
+        }
+    )
+    states = np.array(
+        [_months(cov.MONTHS), _months((6, 7, 8, 9)), [UNKNOWN] * 12, _months(OFF)], dtype=np.int8
+    )
     minutes = np.array([[5, 10, 40, 50], [30, 10, 12, 50], [40, 50, 14, 8]], dtype=float)
-    return cov.Plan(settlements, venues, states, minutes, ("visual", "heritage"),
-                    {"gallery": "visual", "museum": "heritage"}, 4.5, 1.3, "EPSG:32634")
+    return cov.Plan(
+        settlements,
+        venues,
+        states,
+        minutes,
+        ("visual", "heritage"),
+        {"gallery": "visual", "museum": "heritage"},
+        4.5,
+        1.3,
+        "EPSG:32634",
+    )
 
 
 def test_known_and_possible_coverage_in_january(plan):
@@ -67,12 +86,14 @@ def test_known_and_possible_coverage_in_january(plan):
 
 def test_july_and_every_month_row(plan):
     july, _jan, every = cov.ranges(plan, (7, 1))
-    assert (july.residents_known, july.settlements_known, july.settlements_possible) == (
-        1500, 2, 3)
+    assert (july.residents_known, july.settlements_known, july.settlements_possible) == (1500, 2, 3)
     assert every.month is None
     assert (every.settlements_known, every.settlements_possible) == (1, 3)  # only A both
     assert cov.settlement_status(plan, (7, 1)).to_dict() == {
-        "a": "covered", "b": "possible", "c": "possible"}
+        "a": "covered",
+        "b": "possible",
+        "c": "possible",
+    }
 
 
 def test_categories_and_threshold(plan):
@@ -85,27 +106,38 @@ def test_categories_and_threshold(plan):
 
 def test_gap_ranking_with_ties_and_unknown_population_last(plan):
     gaps = cov.gaps(plan, (1,))
-    rows = list(zip(gaps["settlement_id"], gaps["group"], gaps["rank"], gaps["possible"],
-                    strict=True))
-    assert rows == [("a", "heritage", 1, False), ("b", "visual", 2, True),
-                    ("b", "heritage", 2, False), ("c", "visual", pd.NA, True)]
+    rows = list(
+        zip(gaps["settlement_id"], gaps["group"], gaps["rank"], gaps["possible"], strict=True)
+    )
+    assert rows == [
+        ("a", "heritage", 1, False),
+        ("b", "visual", 2, True),
+        ("b", "heritage", 2, False),
+        ("c", "visual", pd.NA, True),
+    ]
 
 
 def test_ask_these_first(plan):
     asks = cov.ask_first(plan, (1,))
-    assert asks[["rank", "venue_id", "residents", "settlements", "settlement_months"]
-                ].values.tolist() == [[1, "v3", 500.0, 1, 1]]
+    assert asks[
+        ["rank", "venue_id", "residents", "settlements", "settlement_months"]
+    ].values.tolist() == [[1, "v3", 500.0, 1, 1]]
     asks = cov.ask_first(plan, (1, 7))  # July: v3 decides C (population unknown) too
     row = asks.iloc[0]
-    assert (row.residents, row.settlements, row.settlements_unknown_population,
-            row.settlement_months) == (500.0, 2, 1, 2)
+    assert (
+        row.residents,
+        row.settlements,
+        row.settlements_unknown_population,
+        row.settlement_months,
+    ) == (500.0, 2, 1, 2)
 
 
 def test_what_if_closes_exactly_the_expected_gap(plan):
     proposal = cov.Proposal(42.40, 18.80, "museum", (1,))  # at Beta, open in January
     result = cov.what_if(plan, [proposal], OFF)
     assert result.closed[["settlement_id", "month", "group"]].values.tolist() == [
-        ["b", 1, "heritage"]]
+        ["b", 1, "heritage"]
+    ]
     jan_before = next(r for r in result.before if r.month == 1)
     jan_after = next(r for r in result.after if r.month == 1)
     assert (jan_before.residents_known, jan_after.residents_known) == (1000, 1500)
@@ -131,27 +163,32 @@ def test_exports_parse_back(plan, tmp_path):
     frame = gpd.read_file(path)
     assert len(frame) == len(gaps)
     assert {"rank", "settlement_id", "month", "group", "possible", "population"} <= set(
-        frame.columns)
+        frame.columns
+    )
     assert json.loads(path.read_text())["features"][0]["geometry"]["type"] == "Point"
 
 
 def test_proposals_from_the_url_are_bounded():
     bbox = (18.5, 42.25, 18.9, 42.58)
-    values = ["42.4,18.7,museum,10-4", "42.4,18.7,nope,1", "99,18.7,museum,1",
-              "42.4,18.7,museum,13", "x" * 300, "42.4,18.7,gallery,1.2"]
+    values = [
+        "42.4,18.7,museum,10-4",
+        "42.4,18.7,nope,1",
+        "99,18.7,museum,1",
+        "42.4,18.7,museum,13",
+        "x" * 300,
+        "42.4,18.7,gallery,1.2",
+    ]
     found, refused = cov.parse_proposals(values, ["museum", "gallery"], bbox)
     assert [p.months for p in found] == [OFF, (1, 2)]
     assert refused == 4
     assert cov.parse_proposals([found[0].__class__.__name__] * 30, ["museum"], bbox)[1] == 30
-    assert cov.parse_proposals([cov.proposal_text(found[1])], ["gallery"], bbox)[0] == [
-        found[1]]
+    assert cov.parse_proposals([cov.proposal_text(found[1])], ["gallery"], bbox)[0] == [found[1]]
 
 
 def test_kotor_plan_is_honest_about_population(kotor):
     plan = cov.build_plan(kotor)
     pops = plan.settlements["population"]
     assert pops.notna().sum() == 2 and len(pops) == 15
-    assert not plan.venues["id"].isin(
-        kotor.venues.loc[kotor.venues["visit"] == "no", "id"]).any()
+    assert not plan.venues["id"].isin(kotor.venues.loc[kotor.venues["visit"] == "no", "id"]).any()
     known, possible = cov.group_cube(plan)
     assert (known <= possible).all()

@@ -37,11 +37,29 @@ def assert_default_view(at: AppTest) -> None:
     assert at.subheader[0].value == DEFAULT_HEADING
 
 
-@pytest.mark.parametrize("pt", [
-    "NaN,NaN", "nan,18.7", "inf,inf", "-inf,-inf", "1e308,1e308", "-1e308,1e308",
-    "91,181", "-90.0001,18.7", "0,0", "42.0,18.7", "42.4,19.5",  # outside the area
-    "abc", "42.4", "42.4,18.7,1", "42.4;18.7", "0x1p5,18.7", "\x00,\x1b", "1" * 5000,
-])
+@pytest.mark.parametrize(
+    "pt",
+    [
+        "NaN,NaN",
+        "nan,18.7",
+        "inf,inf",
+        "-inf,-inf",
+        "1e308,1e308",
+        "-1e308,1e308",
+        "91,181",
+        "-90.0001,18.7",
+        "0,0",
+        "42.0,18.7",
+        "42.4,19.5",  # outside the area
+        "abc",
+        "42.4",
+        "42.4,18.7,1",
+        "42.4;18.7",
+        "0x1p5,18.7",
+        "\x00,\x1b",
+        "1" * 5000,
+    ],
+)
 def test_unusable_start_point_starts_from_the_default(monkeypatch, pt):
     at = make_app(monkeypatch, lang="en", start="click", pt=pt)
     assert_default_view(at)
@@ -61,24 +79,27 @@ def test_huge_or_odd_search_text_is_capped(monkeypatch, q):
     assert len(at.sidebar.text_input(key="q").value) <= params.MAX_TEXT
 
 
-@pytest.mark.parametrize(("extra", "label"), [
-    ({"venue": "no-such-venue"}, "Venue"),
-    ({"venue": "<script>alert(1)</script>"}, "Venue"),
-    ({"venue": "x" * 10_000}, "Venue"),
-    ({"cat": "zzz"}, "Categories"),
-    ({"cat": ["zzz", "", "museum\x00"]}, "Categories"),
-    ({"start": "nowhere"}, "Start point"),
-    ({"when": "bogus"}, "When"),
-    ({"when": "at", "date": "2026-13-45"}, "Date"),
-    ({"when": "at", "date": "0001-01-01"}, "Date"),
-    ({"when": "at", "date": "1677-09-21"}, "Date"),
-    ({"when": "at", "date": "2262-04-12"}, "Date"),
-    ({"when": "at", "date": "9999-12-31"}, "Date"),
-    ({"when": "at", "date": "tomorrow"}, "Date"),
-    ({"when": "at", "time": "25:99"}, "Time"),
-    ({"when": "at", "time": "noon"}, "Time"),
-    ({"when": "at", "time": "1" * 1000}, "Time"),
-])
+@pytest.mark.parametrize(
+    ("extra", "label"),
+    [
+        ({"venue": "no-such-venue"}, "Venue"),
+        ({"venue": "<script>alert(1)</script>"}, "Venue"),
+        ({"venue": "x" * 10_000}, "Venue"),
+        ({"cat": "zzz"}, "Categories"),
+        ({"cat": ["zzz", "", "museum\x00"]}, "Categories"),
+        ({"start": "nowhere"}, "Start point"),
+        ({"when": "bogus"}, "When"),
+        ({"when": "at", "date": "2026-13-45"}, "Date"),
+        ({"when": "at", "date": "0001-01-01"}, "Date"),
+        ({"when": "at", "date": "1677-09-21"}, "Date"),
+        ({"when": "at", "date": "2262-04-12"}, "Date"),
+        ({"when": "at", "date": "9999-12-31"}, "Date"),
+        ({"when": "at", "date": "tomorrow"}, "Date"),
+        ({"when": "at", "time": "25:99"}, "Time"),
+        ({"when": "at", "time": "noon"}, "Time"),
+        ({"when": "at", "time": "1" * 1000}, "Time"),
+    ],
+)
 def test_unknown_ids_and_unreadable_dates_fall_back_and_say_so(monkeypatch, extra, label):
     at = make_app(monkeypatch, lang="en", **extra)
     assert not at.exception, at.exception
@@ -101,10 +122,19 @@ def test_some_known_categories_are_kept(monkeypatch):
     assert "Categories" in notices(at)
 
 
-@pytest.mark.parametrize("extra", [
-    {"members": "maybe"}, {"access": "2"}, {"orgs": "yes"}, {"when": "now", "unknown": "x"},
-    {"lang": "xx"}, {"lang": "<b>EN</b>"}, {"foo": "bar"}, {"embed": "true"},
-])
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"members": "maybe"},
+        {"access": "2"},
+        {"orgs": "yes"},
+        {"when": "now", "unknown": "x"},
+        {"lang": "xx"},
+        {"lang": "<b>EN</b>"},
+        {"foo": "bar"},
+        {"embed": "true"},
+    ],
+)
 def test_unreadable_switches_are_off(monkeypatch, extra):
     at = make_app(monkeypatch, **extra)
     assert not at.exception, at.exception
@@ -117,16 +147,30 @@ def test_unreadable_switches_are_off(monkeypatch, extra):
 
 
 def test_repeated_parameters_take_one_value(monkeypatch):
-    at = make_app(monkeypatch, lang=["EN", "ME"], q=["zzz", ""], start=["gate", "nowhere"],
-                  venue=["museum-sea", "museum-sea"], when=["now", "any"],
-                  pt=["1,2", "NaN,NaN"])
+    at = make_app(
+        monkeypatch,
+        lang=["EN", "ME"],
+        q=["zzz", ""],
+        start=["gate", "nowhere"],
+        venue=["museum-sea", "museum-sea"],
+        when=["now", "any"],
+        pt=["1,2", "NaN,NaN"],
+    )
     assert not at.exception, at.exception
     assert near_data(at) is not None
 
 
 def test_a_good_link_says_nothing(monkeypatch):
-    at = make_app(monkeypatch, lang="en", cat=["gallery"], start="click",
-                  pt="42.4866,18.6986", when="at", date=today().isoformat(), time="18:00")
+    at = make_app(
+        monkeypatch,
+        lang="en",
+        cat=["gallery"],
+        start="click",
+        pt="42.4866,18.6986",
+        when="at",
+        date=today().isoformat(),
+        time="18:00",
+    )
     assert not at.exception, at.exception
     assert "could not" not in notices(at)
 
@@ -134,11 +178,21 @@ def test_a_good_link_says_nothing(monkeypatch):
 # --------------------------------------------------------------------------- What's on
 
 
-@pytest.mark.parametrize("bad", [
-    ["0001-01-01"], ["1677-09-21", "2262-04-12"], ["9999-12-31"], ["2026-13-45"],
-    ["2026-12-01", "2026-12-02", "2026-12-03"], ["soon"], ["x" * 100_000],
-    ["2026-12-01", "NaN"], ["20261201"], [""],
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        ["0001-01-01"],
+        ["1677-09-21", "2262-04-12"],
+        ["9999-12-31"],
+        ["2026-13-45"],
+        ["2026-12-01", "2026-12-02", "2026-12-03"],
+        ["soon"],
+        ["x" * 100_000],
+        ["2026-12-01", "NaN"],
+        ["20261201"],
+        [""],
+    ],
+)
 def test_unusable_range_gives_the_default_preset(monkeypatch, bad):
     at = open_page(monkeypatch, range=bad)
     first, last = whats_on.preset_range(whats_on.DEFAULT_PRESET, today(), ())
@@ -146,19 +200,28 @@ def test_unusable_range_gives_the_default_preset(monkeypatch, bad):
     assert "Dates" in notices(at)
 
 
-@pytest.mark.parametrize(("extra", "label"), [
-    ({"ecat": "zzz"}, "Event categories"), ({"ecat": ["concert", "zzz"]}, "Event categories"),
-])
+@pytest.mark.parametrize(
+    ("extra", "label"),
+    [
+        ({"ecat": "zzz"}, "Event categories"),
+        ({"ecat": ["concert", "zzz"]}, "Event categories"),
+    ],
+)
 def test_unknown_event_categories_say_so(monkeypatch, extra, label):
     at = open_page(monkeypatch, **extra)
     assert label in notices(at)
     assert at.session_state["ecat"]
 
 
-@pytest.mark.parametrize("extra", [
-    {"eq": "x" * 100_000}, {"emembers": "maybe"}, {"eq": ["a", "b"]},
-    {"eq": "\x00\x1b\u202e"},
-])
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"eq": "x" * 100_000},
+        {"emembers": "maybe"},
+        {"eq": ["a", "b"]},
+        {"eq": "\x00\x1b\u202e"},
+    ],
+)
 def test_whats_on_text_and_switches(monkeypatch, extra):
     at = open_page(monkeypatch, **extra)
     assert len(at.sidebar.text_input(key="eq").value) <= params.MAX_TEXT

@@ -36,8 +36,9 @@ def test_accepted_folder_works_everywhere(tmp_path: Path, name: str):
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
-@pytest.mark.parametrize("name", ["control characters in text", "name with markup",
-                                  "other metric crs", "no events"])
+@pytest.mark.parametrize(
+    "name", ["control characters in text", "name with markup", "other metric crs", "no events"]
+)
 def test_accepted_folder_runs_both_pages(tmp_path: Path, monkeypatch, name: str):
     """A light page check (the page corpus itself is AppTest's own test files)."""
     from streamlit.testing.v1 import AppTest

@@ -29,9 +29,22 @@ STALE = "The data folder has changed but cannot be loaded"
 
 def page_text(at: AppTest) -> str:
     """Every text element of the page (what a visitor could read)."""
-    parts = [e.value for kind in ("markdown", "error", "warning", "info", "code", "caption",
-                                  "title", "subheader", "exception")
-             for e in getattr(at, kind) if isinstance(getattr(e, "value", None), str)]
+    parts = [
+        e.value
+        for kind in (
+            "markdown",
+            "error",
+            "warning",
+            "info",
+            "code",
+            "caption",
+            "title",
+            "subheader",
+            "exception",
+        )
+        for e in getattr(at, kind)
+        if isinstance(getattr(e, "value", None), str)
+    ]
     return "\n".join(parts)
 
 
@@ -59,8 +72,11 @@ def _write_venues(folder: Path, doc: dict) -> None:
 
 
 def test_missing_data_folder(monkeypatch, tmp_path):
-    assert_refused(make_app(monkeypatch, folder=tmp_path / "nowhere", lang="en"),
-                   "data folder not found", "CREATIVE_MAP_DATA")
+    assert_refused(
+        make_app(monkeypatch, folder=tmp_path / "nowhere", lang="en"),
+        "data folder not found",
+        "CREATIVE_MAP_DATA",
+    )
 
 
 def test_data_folder_is_a_file(monkeypatch, tmp_path):
@@ -68,28 +84,32 @@ def test_data_folder_is_a_file(monkeypatch, tmp_path):
     assert_refused(make_app(monkeypatch, folder=tmp_path / "data", lang="en"), "not a folder")
 
 
-@pytest.mark.parametrize("name", ["venues.geojson", "city.toml", "places.geojson",
-                                  "categories.csv"])
+@pytest.mark.parametrize(
+    "name", ["venues.geojson", "city.toml", "places.geojson", "categories.csv"]
+)
 def test_a_folder_where_a_file_should_be(monkeypatch, mini_copy, name):
     (mini_copy / name).unlink()
     (mini_copy / name).mkdir()
     assert_refused(make_app(monkeypatch, folder=mini_copy, lang="en"), name)
 
 
-@pytest.mark.parametrize(("broken", "replaces", "names"), [
-    ("malformed.geojson", "venues.geojson", ["venues.geojson:-:-: malformed JSON"]),
-    ("polygon.geojson", "venues.geojson", []),  # names the file once io raises DataError
-    ("empty.geojson", "venues.geojson", ["venues.geojson"]),
-])
+@pytest.mark.parametrize(
+    ("broken", "replaces", "names"),
+    [
+        ("malformed.geojson", "venues.geojson", ["venues.geojson:-:-: malformed JSON"]),
+        ("polygon.geojson", "venues.geojson", []),  # names the file once io raises DataError
+        ("empty.geojson", "venues.geojson", ["venues.geojson"]),
+    ],
+)
 def test_broken_venue_files(monkeypatch, broken_folder, broken, replaces, names):
-    assert_refused(make_app(monkeypatch, folder=broken_folder(broken, replaces), lang="en"),
-                   *names)
+    assert_refused(make_app(monkeypatch, folder=broken_folder(broken, replaces), lang="en"), *names)
 
 
 def test_missing_required_file(monkeypatch, mini_copy):
     (mini_copy / "places.geojson").unlink()
-    assert_refused(make_app(monkeypatch, folder=mini_copy, lang="en"),
-                   "places.geojson:-:-: file not found")
+    assert_refused(
+        make_app(monkeypatch, folder=mini_copy, lang="en"), "places.geojson:-:-: file not found"
+    )
 
 
 def test_city_toml_not_utf8(monkeypatch, mini_copy):
@@ -99,14 +119,17 @@ def test_city_toml_not_utf8(monkeypatch, mini_copy):
 
 def test_language_without_a_catalogue(monkeypatch, mini_copy):
     city = mini_copy / "city.toml"
-    city.write_text(city.read_text(encoding="utf-8").replace('["me", "en"]', '["me", "en", "xx"]'),
-                    encoding="utf-8")
+    city.write_text(
+        city.read_text(encoding="utf-8").replace('["me", "en"]', '["me", "en", "xx"]'),
+        encoding="utf-8",
+    )
     at = make_app(monkeypatch, folder=mini_copy, lang="en")
     assert_refused(at, "city.toml:city:languages", "xx")
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
-                    reason="root reads a file whatever its mode")
+@pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() == 0, reason="root reads a file whatever its mode"
+)
 def test_unreadable_file(monkeypatch, mini_copy):
     (mini_copy / "venues.geojson").chmod(0)
     assert_refused(make_app(monkeypatch, folder=mini_copy, lang="en"))
@@ -126,13 +149,18 @@ def test_data_error_problems_are_listed(monkeypatch, mini_copy):
     from mapping._errors import Problem
 
     def refuse(folder):
-        raise DataError([Problem("venues.geojson", "atelier-x", "id", "duplicate id"),
-                         Problem("events.csv", "row 3", "start", "not a date")])
+        raise DataError(
+            [
+                Problem("venues.geojson", "atelier-x", "id", "duplicate id"),
+                Problem("events.csv", "row 3", "start", "not a date"),
+            ]
+        )
 
     monkeypatch.setattr("pages.shared.load_dataset", refuse)
     at = make_app(monkeypatch, folder=mini_copy, lang="en")
-    assert_refused(at, "venues.geojson:atelier-x:id: duplicate id",
-                   "events.csv:row 3:start: not a date")
+    assert_refused(
+        at, "venues.geojson:atelier-x:id: duplicate id", "events.csv:row 3:start: not a date"
+    )
 
 
 def test_visitor_message_in_the_link_language(monkeypatch, tmp_path):
@@ -159,14 +187,22 @@ def _category_columns(folder: Path) -> None:
     (folder / "categories.csv").write_text("id,label\natelier,Atelier\n", encoding="utf-8")
 
 
-@pytest.mark.parametrize("damage", [
-    _null_geometry, _duplicate_id, _missing_fields, _category_columns,
-])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        _null_geometry,
+        _duplicate_id,
+        _missing_fields,
+        _category_columns,
+    ],
+)
 def test_damage_the_loader_accepts_never_raises(monkeypatch, mini_copy, damage: Callable):
     """Either refused with the notice, or shown: never an exception (both pages)."""
     damage(mini_copy)
-    for at in (make_app(monkeypatch, folder=mini_copy, lang="en"),
-               open_page(monkeypatch, folder=mini_copy)):
+    for at in (
+        make_app(monkeypatch, folder=mini_copy, lang="en"),
+        open_page(monkeypatch, folder=mini_copy),
+    ):
         assert not at.exception, at.exception
         assert "Traceback" not in page_text(at)
 
@@ -200,8 +236,9 @@ def test_data_changing_under_a_running_app(monkeypatch, mini_copy):
     assert not at.expander
 
     # A broken change: the last valid data stays, and the maintainer is told why.
-    (mini_copy / "venues.geojson").write_text('{"type": "FeatureCollection", "feat',
-                                              encoding="utf-8")
+    (mini_copy / "venues.geojson").write_text(
+        '{"type": "FeatureCollection", "feat', encoding="utf-8"
+    )
     at.run()
     assert not at.exception
     assert shown_count(at) == 3

@@ -18,7 +18,11 @@ from tests.conftest import REPO_DATA
 
 # The six organisations the 2018 seed article names as *potential* cluster members.
 SEED_PROSPECTIVE = {
-    "kc-nikola-durkovic", "lidamard", "expeditio", "fondacija-kfpd", "abeceda",
+    "kc-nikola-durkovic",
+    "lidamard",
+    "expeditio",
+    "fondacija-kfpd",
+    "abeceda",
     "see-side-montenegro",
 }
 
@@ -49,20 +53,26 @@ def test_cluster_status_is_what_the_seed_says() -> None:
 
 @pytest.mark.parametrize("lang_field", ["description_me", "description_en"])
 def test_no_description_states_membership_as_fact(lang_field: str) -> None:
-    stated = [vid for vid, f in _venues().items()
-              if "member of the creative industries cluster"
-              in str(f["properties"].get(lang_field, "")).lower()
-              or "član klastera" in str(f["properties"].get(lang_field, "")).lower()]
+    stated = [
+        vid
+        for vid, f in _venues().items()
+        if "member of the creative industries cluster"
+        in str(f["properties"].get(lang_field, "")).lower()
+        or "član klastera" in str(f["properties"].get(lang_field, "")).lower()
+    ]
     assert stated == []
 
 
 def test_shipped_points_lie_within_their_precision_of_the_cited_coordinates() -> None:
-    problems = [p for p in validate_folder(REPO_DATA)
-                if p.field in ("geometry", "cited_coordinates")]
+    problems = [
+        p for p in validate_folder(REPO_DATA) if p.field in ("geometry", "cited_coordinates")
+    ]
     assert problems == []
     cited = [f for f in _venues().values() if f["properties"].get("cited_coordinates")]
-    assert {f["properties"]["id"] for f in cited} >= {"gospa-od-skrpjela",
-                                                       "bogorodicin-hram-prcanj"}
+    assert {f["properties"]["id"] for f in cited} >= {
+        "gospa-od-skrpjela",
+        "bogorodicin-hram-prcanj",
+    }
 
 
 def test_validate_names_a_point_too_far_from_its_cited_coordinates(tmp_path: Path) -> None:
@@ -85,8 +95,11 @@ def test_validate_names_a_point_too_far_from_its_cited_coordinates(tmp_path: Pat
 
 
 def test_every_settlement_a_venue_uses_has_a_population_or_a_reason() -> None:
-    settlements = {f["properties"]["id"]: f["properties"] for f in _features("places.geojson")
-                   if f["properties"].get("kind") == "settlement"}
+    settlements = {
+        f["properties"]["id"]: f["properties"]
+        for f in _features("places.geojson")
+        if f["properties"].get("kind") == "settlement"
+    }
     used = {f["properties"].get("settlement") for f in _venues().values()} - {"", None}
     assert used <= set(settlements)
     for sid in used:
@@ -117,16 +130,20 @@ def test_corrected_facts_stay_corrected() -> None:
 def test_cluster_filter_keeps_the_seed_organisations_and_not_the_kc_units(kotor) -> None:
     from mapping.query import VenueFilter, apply_filter
 
-    kept = set(apply_filter(kotor.venues, VenueFilter(members_only=True),
-                            kotor.city.timezone)["id"])
+    kept = set(
+        apply_filter(kotor.venues, VenueFilter(members_only=True), kotor.city.timezone)["id"]
+    )
     assert kept == SEED_PROSPECTIVE
 
 
 def test_every_settlement_has_a_census_population_or_a_reason_and_a_placed_point() -> None:
     # One census year for all figures (2011); a null always says why; every point
     # says where it comes from (a cited page or an explicit note).
-    settlements = [f["properties"] for f in _features("places.geojson")
-                   if f["properties"].get("kind") == "settlement"]
+    settlements = [
+        f["properties"]
+        for f in _features("places.geojson")
+        if f["properties"].get("kind") == "settlement"
+    ]
     assert settlements
     for props in settlements:
         sid = props["id"]
@@ -137,8 +154,10 @@ def test_every_settlement_has_a_census_population_or_a_reason_and_a_placed_point
             assert isinstance(props["population"], int) and props["population"] > 0, sid
             assert props.get("population_year") == 2011, sid
             assert str(props.get("population_source", "")).strip(), sid
-        assert (str(props.get("location_source", "")).strip()
-                or str(props.get("location_note", "")).strip()), sid
+        assert (
+            str(props.get("location_source", "")).strip()
+            or str(props.get("location_note", "")).strip()
+        ), sid
 
 
 def test_unconfirmed_events_carry_no_time_and_annual_ones_say_so() -> None:

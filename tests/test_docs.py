@@ -36,8 +36,9 @@ def test_every_setting_has_help():
 
 def test_data_readme_carries_the_settings_table():
     text = DATA_README.read_text(encoding="utf-8")
-    found = re.search(r"<!-- settings table[^>]*-->\n(.*?)\n<!-- end of settings table -->",
-                      text, re.DOTALL)
+    found = re.search(
+        r"<!-- settings table[^>]*-->\n(.*?)\n<!-- end of settings table -->", text, re.DOTALL
+    )
     assert found, "data/README.md has no settings table between its markers"
     assert found.group(1).strip() == settings_table(), (
         "data/README.md's settings table is stale; paste "
@@ -89,10 +90,13 @@ class _Scan:
         found: dict[str, str] = {}
         for tree in self.trees.values():
             for node in tree.body:
-                if (isinstance(node, ast.Assign) and len(node.targets) == 1
-                        and isinstance(node.targets[0], ast.Name)
-                        and isinstance(node.value, ast.Constant)
-                        and isinstance(node.value.value, str)):
+                if (
+                    isinstance(node, ast.Assign)
+                    and len(node.targets) == 1
+                    and isinstance(node.targets[0], ast.Name)
+                    and isinstance(node.value, ast.Constant)
+                    and isinstance(node.value.value, str)
+                ):
                     found[node.targets[0].id] = node.value.value
         return found
 
@@ -102,12 +106,17 @@ class _Scan:
             if isinstance(node, ast.Subscript) and _is_query_params(node.value):
                 yield node.slice, node
             elif isinstance(node, ast.Compare) and any(
-                    _is_query_params(c) for c in node.comparators):
+                _is_query_params(c) for c in node.comparators
+            ):
                 yield node.left, node
             elif isinstance(node, ast.Call):
                 name = _call_name(node)
-                if (isinstance(node.func, ast.Attribute) and _is_query_params(node.func.value)
-                        and name in QUERY_METHODS and node.args):
+                if (
+                    isinstance(node.func, ast.Attribute)
+                    and _is_query_params(node.func.value)
+                    and name in QUERY_METHODS
+                    and node.args
+                ):
                     yield node.args[0], node
                 if name in self.helpers and len(node.args) > self.helpers[name]:
                     yield node.args[self.helpers[name]], node
@@ -141,9 +150,16 @@ class _Scan:
             if isinstance(expr, ast.Name) and expr.id in self.constants:
                 self.params.add(self.constants[expr.id])
                 continue
-            owner = next((f for f in functions if _inside(where, f)
-                          and isinstance(expr, ast.Name)
-                          and expr.id in [a.arg for a in f.args.args]), None)
+            owner = next(
+                (
+                    f
+                    for f in functions
+                    if _inside(where, f)
+                    and isinstance(expr, ast.Name)
+                    and expr.id in [a.arg for a in f.args.args]
+                ),
+                None,
+            )
             if owner is not None and isinstance(expr, ast.Name):
                 # A generic helper: its callers name the parameter.
                 self.helpers[owner.name] = [a.arg for a in owner.args.args].index(expr.id)
@@ -167,7 +183,7 @@ def url_parameters_documented() -> set[str]:
     lines = README.read_text(encoding="utf-8").splitlines()
     start = lines.index("| page | parameter | meaning |")
     names: set[str] = set()
-    for line in lines[start + 2:]:
+    for line in lines[start + 2 :]:
         if not line.startswith("|"):
             break
         names |= set(re.findall(r"`([^`=]+)`", line.split("|")[2]))
@@ -246,10 +262,11 @@ def is_used(key: str) -> bool:
     for prefix, rest in DYNAMIC_PREFIXES.items():
         if not key.startswith(prefix):
             continue
-        tail = key[len(prefix):]
+        tail = key[len(prefix) :]
         for literals, prefixes in files.values():
-            if prefix in prefixes and (tail in literals if rest is LITERAL
-                                       else re.fullmatch(rest, tail)):
+            if prefix in prefixes and (
+                tail in literals if rest is LITERAL else re.fullmatch(rest, tail)
+            ):
                 return True
     return False
 

@@ -35,10 +35,12 @@ def test_start_point_from_landmark_click_or_fallback(mini):
 
 def test_moment_now_is_truncated_and_at_is_local():
     now = datetime(2026, 1, 10, 11, 7, 42, tzinfo=TZ)
-    assert explore.moment("now", now, date(2026, 1, 1), time(9), "Europe/Podgorica") == \
-        datetime(2026, 1, 10, 11, 7, tzinfo=TZ)
-    assert explore.moment("at", now, date(2026, 7, 1), time(9), "Europe/Podgorica") == \
-        datetime(2026, 7, 1, 9, 0, tzinfo=TZ)
+    assert explore.moment("now", now, date(2026, 1, 1), time(9), "Europe/Podgorica") == datetime(
+        2026, 1, 10, 11, 7, tzinfo=TZ
+    )
+    assert explore.moment("at", now, date(2026, 7, 1), time(9), "Europe/Podgorica") == datetime(
+        2026, 7, 1, 9, 0, tzinfo=TZ
+    )
 
 
 def test_filtered_adds_display_names(mini):
@@ -60,8 +62,12 @@ class ByNameWalk:
     """A stand-in for another walking model (say, a street network): minutes by id."""
 
     def minutes(self, origin: tuple[float, float], venues: pd.DataFrame) -> pd.Series:
-        by_id = {"atelier-perast": 1.0, "museum-sea": 50.0, "gal-durkovic": 7.0,
-                 "atelier-seasonal": 20.0}
+        by_id = {
+            "atelier-perast": 1.0,
+            "museum-sea": 50.0,
+            "gal-durkovic": 7.0,
+            "atelier-seasonal": 20.0,
+        }
         return venues["id"].map(by_id).astype(float)
 
     def describe(self, lang: str) -> str:
@@ -72,8 +78,12 @@ def test_near_asks_the_model_it_is_given(mini):
     shown = explore.filtered(mini, VenueFilter(), "en")
     by_name = explore.near(shown, (42.4247, 18.7702, "x"), ByNameWalk())
     # atelier-perast is known only to its settlement: last, with no minutes
-    assert list(by_name["id"]) == ["gal-durkovic", "atelier-seasonal", "museum-sea",
-                                   "atelier-perast"]
+    assert list(by_name["id"]) == [
+        "gal-durkovic",
+        "atelier-seasonal",
+        "museum-sea",
+        "atelier-perast",
+    ]
     assert by_name["walk_min"].tolist()[:3] == [7.0, 20.0, 50.0]
     assert pd.isna(by_name["walk_min"].iloc[3])
     straight = explore.near(shown, (42.4247, 18.7702, "x"), walk_model(mini))
@@ -86,8 +96,9 @@ NOON = datetime(2026, 1, 10, 11, tzinfo=TZ)  # a winter Saturday
 def _entries(data, start, *, hide=True, lang="en", when=NOON, check_hours=False):
     shown = explore.filtered(data, VenueFilter(), lang)
     listed, _ = explore.ranked(shown, start, walk_model(data), hide_unvisitable=hide)
-    return {e["id"]: e for e in explore.list_entries(listed, data, lang, when,
-                                                     check_hours=check_hours)}
+    return {
+        e["id"]: e for e in explore.list_entries(listed, data, lang, when, check_hours=check_hours)
+    }
 
 
 def test_entries_say_minutes_with_the_precision_they_have(mini):
@@ -103,13 +114,22 @@ def test_entries_carry_category_icon_colour_and_state(mini):
     gallery = entries["gal-durkovic"]
     row = mini.categories.set_index("id").loc["gallery"]
     assert (gallery["category"], gallery["icon"], gallery["colour"]) == (
-        row["label_en"], row["icon"], row["colour"])
+        row["label_en"],
+        row["icon"],
+        row["colour"],
+    )
     assert (gallery["state"], gallery["state_text"], gallery["hours"]) == (
-        "open", "open", "09:00–15:00")
+        "open",
+        "open",
+        "09:00–15:00",
+    )
     assert entries["atelier-perast"]["state"] == "closed"  # Jun-Sep only
     museum = entries["museum-sea"]
     assert (museum["state"], museum["state_text"], museum["hours"]) == (
-        "unknown", "hours unknown", "")
+        "unknown",
+        "hours unknown",
+        "",
+    )
     checked = _entries(mini, (42.4247, 18.7702, "x"), check_hours=True)["museum-sea"]
     assert checked["state_text"] == "hours unknown — check before you go"
 
@@ -139,14 +159,17 @@ def test_non_visitable_left_out_of_the_near_ranking_by_default(kotor):
     assert "expeditio" in closed_doors
     assert not closed_doors & set(listed["id"])
     assert left_out == len(closed_doors)
-    everyone, none_left = explore.ranked(shown, start, walk_model(kotor),
-                                         hide_unvisitable=False)
+    everyone, none_left = explore.ranked(shown, start, walk_model(kotor), hide_unvisitable=False)
     assert closed_doors <= set(everyone["id"]) and none_left == 0
 
 
 def test_appointment_is_said(kotor):
-    data = replace(kotor, venues=kotor.venues.assign(
-        visit=kotor.venues["visit"].where(kotor.venues["id"] != "cats-museum", "appointment")))
+    data = replace(
+        kotor,
+        venues=kotor.venues.assign(
+            visit=kotor.venues["visit"].where(kotor.venues["id"] != "cats-museum", "appointment")
+        ),
+    )
     entries = _entries(data, (42.4247, 18.7702, "x"))
     assert entries["cats-museum"]["note"] == "by appointment"
     open_doors = kotor.venues.loc[kotor.venues["visit"] == "yes", "id"]
@@ -195,8 +218,9 @@ def test_card_preview_shows_suggested_hours_without_touching_the_data():
     assert "10:00–18:00" in preview.json and "10–18" in preview.json  # today, the season
     assert list(preview.positions) == ["gal-b"]  # only this venue is drawn
     assert data.venues.equals(before)  # the dataset is not touched
-    assert "10:00" not in explore.map_payload(
-        data, VenueFilter(ids=("gal-b",)), "en", now, now).json  # hours unknown today
+    assert (
+        "10:00" not in explore.map_payload(data, VenueFilter(ids=("gal-b",)), "en", now, now).json
+    )  # hours unknown today
 
 
 def test_warm_default_view_builds_what_the_landing_page_asks_for(monkeypatch):
@@ -206,8 +230,7 @@ def test_warm_default_view_builds_what_the_landing_page_asks_for(monkeypatch):
     now = datetime(2026, 12, 2, 11, 0, 30, tzinfo=ZoneInfo(data.city.timezone))
     explore.warm_default_view(data, now)
     built = []
-    monkeypatch.setattr(explore.render, "build_payload",
-                        lambda *a, **k: built.append(a) or None)
+    monkeypatch.setattr(explore.render, "build_payload", lambda *a, **k: built.append(a) or None)
     page_filter = VenueFilter(categories=tuple(data.categories.set_index("id").index))
     minute = explore.moment("any", now, now.date(), time(10, 0), data.city.timezone)
     for lang in data.city.languages:

@@ -36,13 +36,25 @@ def test_same_filters_for_every_format(mini_data, tmp_path):
     listed = set(mini_data.venues.loc[mini_data.venues["cluster"] != "", "id"])
     assert set(members["id"]) == listed and 0 < len(listed) < len(mini_data.venues)
     out = tmp_path / "v.geojson"
-    assert main(["export", str(MINI), "--format", "geojson", "--categories", "atelier",
-                 "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "export",
+                str(MINI),
+                "--format",
+                "geojson",
+                "--categories",
+                "atelier",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     ids = {f["properties"]["id"] for f in json.loads(out.read_text())["features"]}
     assert ids == {"atelier-seasonal", "atelier-perast"}
     out = tmp_path / "v.csv"
-    assert main(["export", str(MINI), "--format", "csv", "--members-only",
-                 "--out", str(out)]) == 0
+    assert main(["export", str(MINI), "--format", "csv", "--members-only", "--out", str(out)]) == 0
     with out.open(newline="", encoding="utf-8") as fh:
         assert {r["id"] for r in csv.DictReader(fh)} == listed
     html, count = export_bytes(mini_data, "html", categories=["atelier"])

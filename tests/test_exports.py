@@ -37,7 +37,7 @@ HOSTILE = [
     "  surrounding spaces\t ",
     'quote " and , comma; semicolon\\backslash',
     "Đurković — 日本 🎭 \u2028LS\u2029PS",
-    "=HYPERLINK(\"x\")",
+    '=HYPERLINK("x")',
 ]
 """Names and titles that broke or dirtied an output; the loader strips only their ends."""
 
@@ -57,15 +57,38 @@ def hostile(mini_copy: Path) -> Path:
         features.append(feature)
     doc["features"] = features
     (mini_copy / "venues.geojson").write_text(json.dumps(doc), encoding="utf-8")
-    header = ["id", "title", "title_en", "description_en", "category", "venue_id", "start",
-              "end", "dates_confirmed", "organiser", "source"]
+    header = [
+        "id",
+        "title",
+        "title_en",
+        "description_en",
+        "category",
+        "venue_id",
+        "start",
+        "end",
+        "dates_confirmed",
+        "organiser",
+        "source",
+    ]
     with (mini_copy / "events.csv").open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(header)
         for k, text in enumerate(HOSTILE):
-            writer.writerow([f"e{k}", text, text, text, "exhibition", f"v{k}",
-                             f"2026-12-{k + 1:02d}T18:00", f"2026-12-{k + 1:02d}T20:00",
-                             "true", text, "test"])
+            writer.writerow(
+                [
+                    f"e{k}",
+                    text,
+                    text,
+                    text,
+                    "exhibition",
+                    f"v{k}",
+                    f"2026-12-{k + 1:02d}T18:00",
+                    f"2026-12-{k + 1:02d}T20:00",
+                    "true",
+                    text,
+                    "test",
+                ]
+            )
     return mini_copy
 
 
@@ -105,14 +128,30 @@ def test_venue_geojson_round_trips_exactly(hostile: Path, tmp_path: Path):
     assert [f["properties"]["name"] for f in doc["features"]] == [_loaded(t) for t in HOSTILE]
     reloaded = load_dataset(hostile, year=2026)  # and the export loads as a venue file
     (hostile / "venues.geojson").write_bytes(out.read_bytes())
-    assert list(load_dataset(hostile, year=2026).venues["name"]) == list(
-        reloaded.venues["name"])
+    assert list(load_dataset(hostile, year=2026).venues["name"]) == list(reloaded.venues["name"])
 
 
 def test_events_csv_round_trips_exactly(hostile: Path, tmp_path: Path):
     out = tmp_path / "events.csv"
-    assert main(["events", str(hostile), "--from", "2026-12-01", "--to", "2026-12-31",
-                 "--format", "csv", "--lang", "en", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "events",
+                str(hostile),
+                "--from",
+                "2026-12-01",
+                "--to",
+                "2026-12-31",
+                "--format",
+                "csv",
+                "--lang",
+                "en",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     with out.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     expected = [_loaded(t) for t in HOSTILE]
@@ -124,8 +163,25 @@ def test_events_csv_round_trips_exactly(hostile: Path, tmp_path: Path):
 
 def _ics(hostile: Path, tmp_path: Path) -> bytes:
     out = tmp_path / "events.ics"
-    assert main(["events", str(hostile), "--from", "2026-12-01", "--to", "2026-12-31",
-                 "--format", "ics", "--lang", "en", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "events",
+                str(hostile),
+                "--from",
+                "2026-12-01",
+                "--to",
+                "2026-12-31",
+                "--format",
+                "ics",
+                "--lang",
+                "en",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     return out.read_bytes()
 
 
@@ -142,8 +198,10 @@ def test_ics_parses_with_two_parsers_and_keeps_the_text(hostile: Path, tmp_path:
     events = sorted(cal.walk("VEVENT"), key=lambda e: e.decoded("dtstart"))
     assert [str(e["summary"]) for e in events] == summaries
     assert [str(e["location"]) for e in events] == [f"{s}, {s}" for s in summaries]
-    assert all(str(e["description"]).startswith(ics_text(_loaded(t), multiline=True))
-               for e, t in zip(events, HOSTILE, strict=True))
+    assert all(
+        str(e["description"]).startswith(ics_text(_loaded(t), multiline=True))
+        for e, t in zip(events, HOSTILE, strict=True)
+    )
     second = sorted(ics.Calendar(data.decode("utf-8")).events, key=lambda e: e.begin)
     assert [e.name for e in second] == summaries
     assert [e.location for e in second] == [f"{s}, {s}" for s in summaries]
@@ -166,8 +224,10 @@ def test_terminal_text_shows_controls():
 
 
 def test_events_table_shows_control_characters(hostile: Path, capsys):
-    assert main(["events", str(hostile), "--from", "2026-12-01", "--to", "2026-12-31",
-                 "--lang", "en"]) == 0
+    assert (
+        main(["events", str(hostile), "--from", "2026-12-01", "--to", "2026-12-31", "--lang", "en"])
+        == 0
+    )
     out = capsys.readouterr().out
     assert not CONTROLS.search(out.replace("\n", ""))
     assert not re.search("[\u202a-\u202e\u2066-\u2069\u200e\u200f]", out)
@@ -178,8 +238,10 @@ def test_events_table_shows_control_characters(hostile: Path, capsys):
 
 def test_info_and_problems_show_control_characters(hostile: Path, capsys):
     categories = hostile / "categories.csv"
-    categories.write_text(categories.read_text(encoding="utf-8").replace(
-        "Galleries", "Gal\x1b[2Jleries"), encoding="utf-8")
+    categories.write_text(
+        categories.read_text(encoding="utf-8").replace("Galleries", "Gal\x1b[2Jleries"),
+        encoding="utf-8",
+    )
     assert main(["info", str(hostile), "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "Gal\\x1b[2Jleries" in out

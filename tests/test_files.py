@@ -38,6 +38,7 @@ def test_replaces_content_and_leaves_nothing_else(tmp_path: Path):
 def test_failure_leaves_target_and_no_temp(tmp_path: Path):
     target = tmp_path / "out.csv"
     target.write_bytes(b"old")
+
     def write_then_fail() -> None:
         with atomic_write(target) as fh:
             fh.write(b"half")
@@ -123,8 +124,12 @@ def test_refuses_a_file_used_as_a_folder(tmp_path: Path):
 
 
 def _dead_pid() -> int:
-    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return int(proc.stdout)
 
 
@@ -138,7 +143,8 @@ def test_stale_temps_of_dead_writers_are_removed_at_the_next_write(tmp_path: Pat
     other.write_bytes(b"x")
     _write(target)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        [alive.name, other.name, target.name])
+        [alive.name, other.name, target.name]
+    )
     assert remove_stale_temps(tmp_path / "other.csv") == [other]
 
 
@@ -155,8 +161,11 @@ _KILLED_WRITER = textwrap.dedent("""
 def test_a_sigkilled_write_leaves_the_target_and_its_temp_goes_next_time(tmp_path: Path):
     target = tmp_path / "venues.geojson"
     target.write_bytes(b"old")
-    proc = subprocess.run([sys.executable, "-c", _KILLED_WRITER, str(target)], check=False,
-                          cwd=Path(__file__).parents[1])
+    proc = subprocess.run(
+        [sys.executable, "-c", _KILLED_WRITER, str(target)],
+        check=False,
+        cwd=Path(__file__).parents[1],
+    )
     assert proc.returncode == -signal.SIGKILL
     assert target.read_bytes() == b"old"
     temps = [p for p in tmp_path.iterdir() if p.name.endswith(TEMP_SUFFIX)]
@@ -178,9 +187,13 @@ _TERMINATED_WRITER = textwrap.dedent("""
 def test_sigterm_in_the_cli_removes_the_temp(tmp_path: Path):
     target = tmp_path / "venues.geojson"
     target.write_bytes(b"old")
-    proc = subprocess.run([sys.executable, "-c", _TERMINATED_WRITER, str(target)],
-                          check=False, capture_output=True, text=True,
-                          cwd=Path(__file__).parents[1])
+    proc = subprocess.run(
+        [sys.executable, "-c", _TERMINATED_WRITER, str(target)],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[1],
+    )
     assert proc.returncode == 128 + signal.SIGTERM
     assert proc.stderr == "terminated\n"
     assert target.read_bytes() == b"old"

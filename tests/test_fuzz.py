@@ -60,10 +60,16 @@ from mapping.validate import validate_folder
 from tests.conftest import MINI
 
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "quick")
-settings.register_profile("quick", deadline=None, derandomize=True, database=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("long", deadline=None, database=None,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "quick",
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "long", deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile(PROFILE)
 SCALE = 100 if PROFILE == "long" else 1
 
@@ -74,8 +80,10 @@ def examples(n: int) -> Callable[[Any], Any]:
 
 
 WHEN = datetime(2026, 7, 4, 12, 0, tzinfo=ZoneInfo("Europe/Podgorica"))
-NASTY = list("\r\n\x00\x1b\x07\t\x0b\x0c\x7f\x85\x9b \xa0<>&\"'`$\\,;:{}%=\u202e\u202a\u200f"
-             "\u2066\u2069\u2028\u2029\ufeffĐžć日🎭")
+NASTY = list(
+    "\r\n\x00\x1b\x07\t\x0b\x0c\x7f\x85\x9b \xa0<>&\"'`$\\,;:{}%=\u202e\u202a\u200f"
+    "\u2066\u2069\u2028\u2029\ufeffĐžć日🎭"
+)
 
 # Any Unicode text (no lone surrogates: a UTF-8 file cannot hold them), and text built
 # mostly from the characters that broke an output before.
@@ -85,40 +93,106 @@ text = any_text | nasty_text
 json_value = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | text,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3),
-    max_leaves=5)
+    max_leaves=5,
+)
 coordinate = st.floats(allow_nan=False, allow_infinity=False)  # JSON holds no inf/NaN
 
-VENUE_FIELDS = ("id", "name", "name_en", "name_me", "category", "source", "location_precision",
-                "opening_hours", "address", "settlement", "website", "phone", "email",
-                "social", "image", "wheelchair", "org_type", "visit", "checked", "tags",
-                "languages", "cluster", "cluster_source", "cluster_year", "description_en",
-                "description_me", "boat_from")
+VENUE_FIELDS = (
+    "id",
+    "name",
+    "name_en",
+    "name_me",
+    "category",
+    "source",
+    "location_precision",
+    "opening_hours",
+    "address",
+    "settlement",
+    "website",
+    "phone",
+    "email",
+    "social",
+    "image",
+    "wheelchair",
+    "org_type",
+    "visit",
+    "checked",
+    "tags",
+    "languages",
+    "cluster",
+    "cluster_source",
+    "cluster_year",
+    "description_en",
+    "description_me",
+    "boat_from",
+)
 """Fields a venue may carry; a generated venue gets any of them with any JSON value."""
 
-point = st.builds(lambda x, y: {"type": "Point", "coordinates": [x, y]},
-                  st.floats(18.5, 18.9), st.floats(42.3, 42.5))
-geometry = point | st.builds(lambda x, y: {"type": "Point", "coordinates": [x, y]},
-                             coordinate, coordinate) | json_value
+point = st.builds(
+    lambda x, y: {"type": "Point", "coordinates": [x, y]},
+    st.floats(18.5, 18.9),
+    st.floats(42.3, 42.5),
+)
+geometry = (
+    point
+    | st.builds(lambda x, y: {"type": "Point", "coordinates": [x, y]}, coordinate, coordinate)
+    | json_value
+)
 venue = st.fixed_dictionaries(
     {},
-    optional={field: text | st.sampled_from(["gallery", "exact", "yes", "me"]) | json_value
-              for field in VENUE_FIELDS})
-feature = st.builds(lambda props, geom: {"type": "Feature", "properties": props,
-                                         "geometry": geom}, venue, geometry)
+    optional={
+        field: text | st.sampled_from(["gallery", "exact", "yes", "me"]) | json_value
+        for field in VENUE_FIELDS
+    },
+)
+feature = st.builds(
+    lambda props, geom: {"type": "Feature", "properties": props, "geometry": geom}, venue, geometry
+)
 
-EVENT_HEADER = ("id", "title", "title_en", "description_en", "category", "venue_id", "start",
-                "end", "dates_confirmed", "recurrence", "price", "free", "url", "organiser",
-                "source")
+EVENT_HEADER = (
+    "id",
+    "title",
+    "title_en",
+    "description_en",
+    "category",
+    "venue_id",
+    "start",
+    "end",
+    "dates_confirmed",
+    "recurrence",
+    "price",
+    "free",
+    "url",
+    "organiser",
+    "source",
+)
 event_cell = text | st.sampled_from(
-    ["2026-12-01", "2026-12-01T10:00", "1900-01-01", "2199-12-31T23:59", "2026-02-30",
-     "0001-01-01", "9999-12-31T23:59", "1677-09-21", "2262-04-12T00:00",
-     "true", "false", "annual", "weekly", "concert", "gal-durkovic", "https://x.org"])
+    [
+        "2026-12-01",
+        "2026-12-01T10:00",
+        "1900-01-01",
+        "2199-12-31T23:59",
+        "2026-02-30",
+        "0001-01-01",
+        "9999-12-31T23:59",
+        "1677-09-21",
+        "2262-04-12T00:00",
+        "true",
+        "false",
+        "annual",
+        "weekly",
+        "concert",
+        "gal-durkovic",
+        "https://x.org",
+    ]
+)
 event_row = st.lists(event_cell, min_size=len(EVENT_HEADER), max_size=len(EVENT_HEADER))
 
 
 @contextmanager
-def data_folder(features: list[Any] | None = None,
-                event_rows: list[list[str]] | None = None) -> Iterator[Path]:
+def data_folder(
+    features: list[Any] | None = None, event_rows: list[list[str]] | None = None
+) -> Iterator[Path]:
     """A copy of the mini folder with these venues and event rows (``None``: keep)."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "data"
@@ -143,8 +217,7 @@ def _is_problem_list(problems: object) -> bool:
 
 @examples(30)
 @given(st.lists(feature, max_size=4), st.lists(event_row, max_size=4))
-def test_any_folder_loads_or_is_refused_with_problems(features: list[Any],
-                                                      rows: list[list[str]]):
+def test_any_folder_loads_or_is_refused_with_problems(features: list[Any], rows: list[list[str]]):
     with data_folder(features, rows) as root:
         dataset = _load_or_problems(lambda: load_dataset(root, year=2026))
         if isinstance(dataset, Dataset):
@@ -170,16 +243,38 @@ TEXT_FIELDS = ("name", "name_en", "address", "description_en", "phone", "tags")
 
 
 def _venue(k: int, texts: list[str]) -> dict[str, Any]:
-    props: dict[str, Any] = {"id": f"v{k}", "category": "gallery", "source": "fuzz",
-                             "location_precision": "exact"}
+    props: dict[str, Any] = {
+        "id": f"v{k}",
+        "category": "gallery",
+        "source": "fuzz",
+        "location_precision": "exact",
+    }
     props.update(zip(TEXT_FIELDS, texts, strict=True))
-    return {"type": "Feature", "properties": props,
-            "geometry": {"type": "Point", "coordinates": [18.77, 42.42]}}
+    return {
+        "type": "Feature",
+        "properties": props,
+        "geometry": {"type": "Point", "coordinates": [18.77, 42.42]},
+    }
 
 
 def _event(k: int, title: str, description: str, organiser: str) -> list[str]:
-    return [f"e{k}", title, title, description, "concert", "v0", f"2026-12-{k + 1:02d}T18:00",
-            f"2026-12-{k + 1:02d}T20:00", "true", "", "", "", "", organiser, "fuzz"]
+    return [
+        f"e{k}",
+        title,
+        title,
+        description,
+        "concert",
+        "v0",
+        f"2026-12-{k + 1:02d}T18:00",
+        f"2026-12-{k + 1:02d}T20:00",
+        "true",
+        "",
+        "",
+        "",
+        "",
+        organiser,
+        "fuzz",
+    ]
 
 
 venue_texts = st.lists(text, min_size=len(TEXT_FIELDS), max_size=len(TEXT_FIELDS))
@@ -193,8 +288,9 @@ def _read_csv(data: bytes) -> tuple[list[dict[str, str]], pd.DataFrame]:
 
 @examples(25)
 @given(st.lists(venue_texts, min_size=1, max_size=3), st.lists(event_texts, max_size=3))
-def test_exports_carry_any_text_exactly(venues: list[list[str]],
-                                        events: list[tuple[str, str, str]]):
+def test_exports_carry_any_text_exactly(
+    venues: list[list[str]], events: list[tuple[str, str, str]]
+):
     features = [_venue(k, texts) for k, texts in enumerate(venues)]
     rows = [_event(k, *texts) for k, texts in enumerate(events)]
     with data_folder(features, rows) as root:
@@ -211,20 +307,26 @@ def test_exports_carry_any_text_exactly(venues: list[list[str]],
         assert list(frame[field]) == expected
         assert [f["properties"][field] for f in geo["features"]] == expected
 
-    occ = occurrences(dataset.events, pd.Timestamp("2026-12-01").date(),
-                      pd.Timestamp("2026-12-31").date(), dataset.city.timezone)
+    occ = occurrences(
+        dataset.events,
+        pd.Timestamp("2026-12-01").date(),
+        pd.Timestamp("2026-12-31").date(),
+        dataset.city.timezone,
+    )
     titles = [t.strip() for t, _, _ in events]
     event_rows, event_frame = _read_csv(to_csv_bytes(occ, "en", dataset.city.languages))
     assert sorted(r["title"] for r in event_rows) == sorted(titles)
     assert sorted(event_frame["organiser"]) == sorted(o.strip() for _, _, o in events)
 
-    data = to_ics(occ, pd.DataFrame(loaded), "en", dataset.city.languages,
-                  dataset.city.timezone, now=WHEN).data
+    data = to_ics(
+        occ, pd.DataFrame(loaded), "en", dataset.city.languages, dataset.city.timezone, now=WHEN
+    ).data
     body = data.decode("utf-8").replace("\r\n", "")
     assert not any((ord(c) < 32 and c != "\t") or 0x7F <= ord(c) <= 0x9F for c in body)
     cal = icalendar.Calendar.from_ical(data)
     assert sorted(str(e["summary"]) for e in cal.walk("VEVENT")) == sorted(
-        ics_text(t) for t in titles)
+        ics_text(t) for t in titles
+    )
 
 
 # --------------------------------------------------------------------------- map
@@ -235,8 +337,21 @@ def _mini() -> Dataset:
     return load_dataset(MINI, year=2026)
 
 
-MAP_FIELDS = ("name", "name_en", "name_me", "description_en", "description_me", "address",
-              "website", "phone", "email", "social", "image", "tags", "settlement")
+MAP_FIELDS = (
+    "name",
+    "name_en",
+    "name_me",
+    "description_en",
+    "description_me",
+    "address",
+    "website",
+    "phone",
+    "email",
+    "social",
+    "image",
+    "tags",
+    "settlement",
+)
 DANGEROUS = set("<>\"'`$\\")
 
 
@@ -284,19 +399,42 @@ def test_any_text_in_the_html_export_is_inert(name: str):
 # --------------------------------------------------------------------------- city.toml
 
 CITY_KEYS = {
-    "city": ("name", "languages", "default_language", "timezone", "country", "metric_crs",
-             "bbox", "default_start", "off_season_months", "peak_months"),
+    "city": (
+        "name",
+        "languages",
+        "default_language",
+        "timezone",
+        "country",
+        "metric_crs",
+        "bbox",
+        "default_start",
+        "off_season_months",
+        "peak_months",
+    ),
     "walking": ("speed_kmh", "detour_factor"),
     "tiles": ("url", "attribution"),
     "map": ("center", "zoom"),
 }
 """The settings of the mini folder's ``city.toml``, by section."""
 
-toml_scalar = (st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.floats() | text
-               | st.sampled_from(["me", "en", "Europe/Podgorica", "EPSG:32634", "gate",
-                                  "https://t.example/{z}/{x}/{y}.png", "Mars/Olympus"]))
-toml_value = st.recursive(toml_scalar, lambda inner: st.lists(inner, max_size=5),
-                          max_leaves=6)
+toml_scalar = (
+    st.booleans()
+    | st.integers(-(2**63), 2**63 - 1)
+    | st.floats()
+    | text
+    | st.sampled_from(
+        [
+            "me",
+            "en",
+            "Europe/Podgorica",
+            "EPSG:32634",
+            "gate",
+            "https://t.example/{z}/{x}/{y}.png",
+            "Mars/Olympus",
+        ]
+    )
+)
+toml_value = st.recursive(toml_scalar, lambda inner: st.lists(inner, max_size=5), max_leaves=6)
 
 
 def toml_literal(value: Any) -> str:
@@ -321,22 +459,26 @@ def city_toml(changes: dict[tuple[str, str], Any], removed: set[tuple[str, str]]
     sections = {*current, *(section for section, _ in changes)}
     for section in sorted(sections):
         lines.append(f"[{section}]")
-        values = {**current.get(section, {}),
-                  **{key: v for (sec, key), v in changes.items() if sec == section}}
+        values = {
+            **current.get(section, {}),
+            **{key: v for (sec, key), v in changes.items() if sec == section},
+        }
         for key, value in values.items():
             if (section, key) not in removed:
                 lines.append(f"{json.dumps(key)} = {toml_literal(value)}")
     return "\n".join(lines) + "\n"
 
 
-setting = st.sampled_from([(section, key) for section, keys in CITY_KEYS.items()
-                           for key in keys]) | st.tuples(st.sampled_from([*CITY_KEYS]), text)
+setting = st.sampled_from(
+    [(section, key) for section, keys in CITY_KEYS.items() for key in keys]
+) | st.tuples(st.sampled_from([*CITY_KEYS]), text)
 
 
 @examples(40)
 @given(st.dictionaries(setting, toml_value, max_size=3), st.sets(setting, max_size=2))
-def test_any_city_toml_loads_or_is_refused_with_problems(changes: dict[tuple[str, str], Any],
-                                                         removed: set[tuple[str, str]]):
+def test_any_city_toml_loads_or_is_refused_with_problems(
+    changes: dict[tuple[str, str], Any], removed: set[tuple[str, str]]
+):
     with data_folder() as root:
         (root / "city.toml").write_text(city_toml(changes, removed), encoding="utf-8")
         dataset = _load_or_problems(lambda: load_dataset(root, year=2026))

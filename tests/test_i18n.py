@@ -27,8 +27,9 @@ def test_every_town_language_has_a_catalogue(folder):
 
 
 def test_every_folder_has_the_same_files():
-    files = {lang: sorted(p.name for p in (i18n.LOCALES_DIR / lang).glob("*.toml"))
-             for lang in FOLDERS}
+    files = {
+        lang: sorted(p.name for p in (i18n.LOCALES_DIR / lang).glob("*.toml")) for lang in FOLDERS
+    }
     assert {lang: names for lang, names in files.items() if names != files[FOLDERS[0]]} == {}
 
 
@@ -60,17 +61,24 @@ def test_placeholders_agree_across_languages(lang):
 
 @pytest.mark.parametrize("lang", FOLDERS)
 def test_every_text_is_translated(lang):
-    empty = [f"{k}.{form}".rstrip(".") for k, v in i18n.catalogue(lang).items()
-             for form, text in _forms(v).items() if not text.strip()]
+    empty = [
+        f"{k}.{form}".rstrip(".")
+        for k, v in i18n.catalogue(lang).items()
+        for form, text in _forms(v).items()
+        if not text.strip()
+    ]
     assert empty == []
 
 
 def test_plural_keys_are_plural_in_every_language():
-    kinds = {lang: {k: isinstance(v, dict) for k, v in i18n.catalogue(lang).items()}
-             for lang in FOLDERS}
+    kinds = {
+        lang: {k: isinstance(v, dict) for k, v in i18n.catalogue(lang).items()} for lang in FOLDERS
+    }
     reference = kinds[FOLDERS[0]]
-    assert {lang: sorted(k for k, plural in mine.items() if plural != reference.get(k))
-            for lang, mine in kinds.items()} == {lang: [] for lang in FOLDERS}
+    assert {
+        lang: sorted(k for k, plural in mine.items() if plural != reference.get(k))
+        for lang, mine in kinds.items()
+    } == {lang: [] for lang in FOLDERS}
     assert any(reference.values()), "no plural tables: this test would check nothing"
 
 
@@ -79,8 +87,11 @@ def test_plural_tables_have_exactly_the_forms_the_language_needs(lang):
     """The forms of a table are the CLDR categories of the language's Babel locale: a
     missing one would fail at run time for some count, an extra one is never shown."""
     needed = i18n.plural_forms(lang)
-    wrong = {k: sorted(v) for k, v in i18n.catalogue(lang).items()
-             if isinstance(v, dict) and set(v) != needed}
+    wrong = {
+        k: sorted(v)
+        for k, v in i18n.catalogue(lang).items()
+        if isinstance(v, dict) and set(v) != needed
+    }
     assert wrong == {}, f"{lang} needs the forms {sorted(needed)}"
 
 
@@ -90,17 +101,20 @@ def test_every_folder_names_a_babel_locale(lang):
     assert "other" in i18n.plural_forms(lang)
 
 
-@pytest.mark.parametrize(("count", "expected"), [
-    (1, "1 događaj u ovom periodu"),
-    (2, "2 događaja u ovom periodu"),
-    (4, "4 događaja u ovom periodu"),
-    (5, "5 događaja u ovom periodu"),
-    (11, "11 događaja u ovom periodu"),
-    (12, "12 događaja u ovom periodu"),
-    (21, "21 događaj u ovom periodu"),
-    (22, "22 događaja u ovom periodu"),
-    (0, "0 događaja u ovom periodu"),
-])
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [
+        (1, "1 događaj u ovom periodu"),
+        (2, "2 događaja u ovom periodu"),
+        (4, "4 događaja u ovom periodu"),
+        (5, "5 događaja u ovom periodu"),
+        (11, "11 događaja u ovom periodu"),
+        (12, "12 događaja u ovom periodu"),
+        (21, "21 događaj u ovom periodu"),
+        (22, "22 događaja u ovom periodu"),
+        (0, "0 događaja u ovom periodu"),
+    ],
+)
 def test_montenegrin_plurals_follow_cldr(count, expected):
     assert i18n.plural("whats_on.count", "me", count) == expected
 
@@ -112,10 +126,13 @@ def test_montenegrin_few_and_other_differ_where_the_grammar_does():
     assert i18n.plural("whats_on.chart.confirmed", "me", 5) == "5 potvrđenih"
 
 
-@pytest.mark.parametrize(("lang", "one", "many"), [
-    ("en", "1 event in this range", "21 events in this range"),
-    ("de", "1 Veranstaltung in diesem Zeitraum", "21 Veranstaltungen in diesem Zeitraum"),
-])
+@pytest.mark.parametrize(
+    ("lang", "one", "many"),
+    [
+        ("en", "1 event in this range", "21 events in this range"),
+        ("de", "1 Veranstaltung in diesem Zeitraum", "21 Veranstaltungen in diesem Zeitraum"),
+    ],
+)
 def test_english_and_german_plurals(lang, one, many):
     assert i18n.plural("whats_on.count", lang, 1) == one
     assert i18n.plural("whats_on.count", lang, 21) == many
@@ -157,15 +174,21 @@ def test_localized_column_falls_back():
 
 def test_fallback_order_field_lang_then_original_then_others():
     languages = ["me", "en", "de"]
-    frame = pd.DataFrame({
-        "label_me": ["Galerije", "", ""],
-        "label_en": ["Galleries", "Museums", " "],
-        "label": ["", "", "Original"],
-        "label_de": ["Galerien", "", None],
-    })
+    frame = pd.DataFrame(
+        {
+            "label_me": ["Galerije", "", ""],
+            "label_en": ["Galleries", "Museums", " "],
+            "label": ["", "", "Original"],
+            "label_de": ["Galerien", "", None],
+        }
+    )
     assert list(i18n.localized_column(frame, "label", "de", languages)) == [
-        "Galerien", "Museums", "Original"]
-    for row, expected in zip(frame.to_dict("records"), ["Galerien", "Museums", "Original"],
-                             strict=True):
+        "Galerien",
+        "Museums",
+        "Original",
+    ]
+    for row, expected in zip(
+        frame.to_dict("records"), ["Galerien", "Museums", "Original"], strict=True
+    ):
         assert i18n.localized(row, "label", "de", languages) == expected
     assert i18n.localized({}, "label", "de", languages) == ""

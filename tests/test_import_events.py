@@ -49,8 +49,11 @@ def occurrences(folder: Path, first: date, last: date):
 def test_ics_weekly_rule_with_exdate_expands_to_its_occurrences(town):
     import_events(ICS, town)
     rows = by_uid(town, "weekly-workshop@example.org")
-    assert [r["start"] for r in rows] == ["2026-11-03T18:00", "2026-11-17T18:00",
-                                          "2026-11-24T18:00"]  # COUNT=4 less the EXDATE
+    assert [r["start"] for r in rows] == [
+        "2026-11-03T18:00",
+        "2026-11-17T18:00",
+        "2026-11-24T18:00",
+    ]  # COUNT=4 less the EXDATE
     assert {r["end"][11:] for r in rows} == {"20:00"}
     assert {r["category"] for r in rows} == {"workshop"}
     assert {r["venue_id"] for r in rows} == {"atelier-seasonal"}
@@ -68,7 +71,11 @@ def test_ics_plain_weekly_rule_stays_a_recurrence(town):
     found = occurrences(town, date(2026, 11, 1), date(2026, 11, 30))
     studio = found[found["id"] == row["id"]]
     assert [t.strftime("%d %H:%M") for t in studio["occurrence_start"]] == [
-        "05 17:00", "12 17:00", "19 17:00", "26 17:00"]
+        "05 17:00",
+        "12 17:00",
+        "19 17:00",
+        "26 17:00",
+    ]
 
 
 def test_ics_all_day_and_other_time_zones(town):
@@ -97,8 +104,12 @@ def test_ics_reimport_by_uid_changes_nothing(town, tmp_path):
     assert again.counts()["new"] == 0 and again.counts()["updated"] == 0
     assert (town / "events.csv").read_bytes() == before
     changed = tmp_path / "changed.ics"
-    changed.write_text(ICS.read_text(encoding="utf-8").replace(
-        "SUMMARY:Muzejska noć", "SUMMARY:Muzejska noć 2026"), encoding="utf-8")
+    changed.write_text(
+        ICS.read_text(encoding="utf-8").replace(
+            "SUMMARY:Muzejska noć", "SUMMARY:Muzejska noć 2026"
+        ),
+        encoding="utf-8",
+    )
     report = import_events(changed, town)
     assert statuses(report)["UID museum-night@example.org"][0] == "updated"
     (night,) = by_uid(town, "museum-night@example.org")
@@ -108,8 +119,10 @@ def test_ics_reimport_by_uid_changes_nothing(town, tmp_path):
 
 def test_ics_venue_flag_and_dry_run(town, capsys):
     before = (town / "events.csv").read_bytes()
-    assert main(["import-events", str(ICS), "--into", str(town), "--venue", "museum-sea",
-                 "--dry-run"]) == 0
+    assert (
+        main(["import-events", str(ICS), "--into", str(town), "--venue", "museum-sea", "--dry-run"])
+        == 0
+    )
     out = capsys.readouterr().out
     assert "dry run: nothing written" in out
     assert (town / "events.csv").read_bytes() == before
@@ -124,7 +137,9 @@ def test_ics_into_the_second_town_converts_to_its_time_zone(tmp_path):
         "UID:ny@example.org\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:Концерт\r\n"
         "DTSTART;TZID=America/New_York:20260310T120000\r\n"
         "DTEND;TZID=America/New_York:20260310T130000\r\nLOCATION:Биоскоп Јадран\r\n"
-        "CATEGORIES:Концерти\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", encoding="utf-8")
+        "CATEGORIES:Концерти\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        encoding="utf-8",
+    )
     import_events(source, folder)
     (row,) = by_uid(folder, "ny@example.org")
     # 10 March: New York already on summer time (UTC-4), Belgrade not yet (UTC+1)
@@ -143,7 +158,9 @@ def test_calendar_csv_matches_misspelled_and_plain_names(town):
     assert rows["Koncert klasične muzike"]["start"] == "2026-12-12T20:00"
     assert rows["Izložba grafika"]["venue_id"] == "gal-durkovic"  # no diacritics
     assert (rows["Izložba grafika"]["start"], rows["Izložba grafika"]["end"]) == (
-        "2026-12-01", "2026-12-24")
+        "2026-12-01",
+        "2026-12-24",
+    )
     assert rows["Veče poezije"]["venue_id"] == "museum-sea"  # "Pomorski muzj"
     assert rows["Veče poezije"]["category"] == "literary"
     assert rows["Veče poezije"]["start"] == "2026-12-15T19:30"
@@ -164,7 +181,8 @@ def test_calendar_csv_reports_names_below_the_threshold(town):
 
 def test_calendar_csv_manual_table_wins(town, tmp_path):
     (town / "location_matches.csv").write_text(
-        "location,venue_id\nStara kuća u Perastu,atelier-perast\n", encoding="utf-8")
+        "location,venue_id\nStara kuća u Perastu,atelier-perast\n", encoding="utf-8"
+    )
     import_events(CALENDAR, town)
     rows = {r["title"]: r for r in event_rows(town)}
     assert rows["Sajam knjiga"]["venue_id"] == "atelier-perast"

@@ -52,22 +52,42 @@ def rows(report) -> dict[str, tuple[str, str]]:
 def test_every_mapped_tag_lands_in_its_category(town):
     report = import_venues(OVERPASS, town)
     assert report.written
-    expected = {"node/1": "museum", "node/2": "gallery", "node/3": "heritage-stage",
-                "node/4": "cultural-centre", "node/5": "theatre", "node/6": "cinema",
-                "node/7": "cultural-centre", "node/8": "library", "node/9": "atelier",
-                "node/10": "gallery", "node/11": "atelier", "node/13": "heritage-stage",
-                "way/20": "theatre", "way/21": "cinema", "relation/30": "library"}
+    expected = {
+        "node/1": "museum",
+        "node/2": "gallery",
+        "node/3": "heritage-stage",
+        "node/4": "cultural-centre",
+        "node/5": "theatre",
+        "node/6": "cinema",
+        "node/7": "cultural-centre",
+        "node/8": "library",
+        "node/9": "atelier",
+        "node/10": "gallery",
+        "node/11": "atelier",
+        "node/13": "heritage-stage",
+        "way/20": "theatre",
+        "way/21": "cinema",
+        "relation/30": "library",
+    }
     for ref, category in expected.items():
         assert by_osm(town, ref)["properties"]["category"] == category, ref
     assert validate_folder(town) == []
 
 
 def test_tag_table_covers_the_issue_list():
-    for key, value in [("tourism", "museum"), ("tourism", "gallery"), ("tourism", "artwork"),
-                       ("amenity", "arts_centre"), ("amenity", "theatre"),
-                       ("amenity", "cinema"), ("amenity", "community_centre"),
-                       ("amenity", "library"), ("craft", "glassblower"), ("shop", "art"),
-                       ("shop", "craft")]:
+    for key, value in [
+        ("tourism", "museum"),
+        ("tourism", "gallery"),
+        ("tourism", "artwork"),
+        ("amenity", "arts_centre"),
+        ("amenity", "theatre"),
+        ("amenity", "cinema"),
+        ("amenity", "community_centre"),
+        ("amenity", "library"),
+        ("craft", "glassblower"),
+        ("shop", "art"),
+        ("shop", "craft"),
+    ]:
         assert category_for({key: value})[0] is not None, (key, value)
     assert category_for({"historic": "castle"})[0] is None
     assert category_for({"historic": "castle", "heritage": "2"})[0] == "heritage-stage"
@@ -135,8 +155,9 @@ def test_name_match_merges_and_keeps_hand_edits(town):
     assert gallery["opening_hours"] == "Mo-Sa 09:00-15:00"  # typed by hand: kept
     assert gallery["name"] == "Galerija Đurković"
     assert "kept hand-edited" in detail and "opening_hours" in detail
-    assert len([v for v in venues(town).values()
-                if v["properties"].get("osm_id") == "node/17"]) == 1
+    assert (
+        len([v for v in venues(town).values() if v["properties"].get("osm_id") == "node/17"]) == 1
+    )
 
 
 def edited_source(tmp_path: Path, **changes: str) -> Path:
@@ -175,8 +196,12 @@ def test_hand_edit_is_kept_unless_overwrite(town, tmp_path):
 def test_dry_run_writes_nothing(town, tmp_path):
     before = {p.name: p.read_bytes() for p in town.iterdir()}
     report_csv = tmp_path / "report.csv"
-    assert main(["import", str(OVERPASS), "--into", str(town), "--dry-run",
-                 "--report", str(report_csv)]) == 0
+    assert (
+        main(
+            ["import", str(OVERPASS), "--into", str(town), "--dry-run", "--report", str(report_csv)]
+        )
+        == 0
+    )
     assert {p.name: p.read_bytes() for p in town.iterdir()} == before
     with report_csv.open(newline="", encoding="utf-8") as fh:
         table = list(csv.DictReader(fh))
@@ -234,9 +259,10 @@ def test_csv_in_epsg_3908_lands_within_a_metre(town, tmp_path):
     source.write_text(
         "id,name,category,x,y\n"
         "mgi-one,Atelje Jedan,atelier,6563790.050,4698132.916\n"
-        "mgi-two,Atelje Dva,atelier,6557814.078,4704923.348\n", encoding="utf-8")
-    assert main(["import", str(source), "--into", str(town), "--source-crs",
-                 "EPSG:3908"]) == 0
+        "mgi-two,Atelje Dva,atelier,6557814.078,4704923.348\n",
+        encoding="utf-8",
+    )
+    assert main(["import", str(source), "--into", str(town), "--source-crs", "EPSG:3908"]) == 0
     found = venues(town)
     for vid, (lon, lat) in zip(("mgi-one", "mgi-two"), EXPECTED_WGS84, strict=True):
         got = found[vid]["geometry"]["coordinates"]
@@ -257,7 +283,9 @@ def test_csv_x_y_without_crs_names_the_flag(town, tmp_path, capsys):
 def test_geopackage_and_shapefile_in_a_metric_crs(town, tmp_path, suffix, driver):
     frame = gpd.GeoDataFrame(
         {"name": ["Galerija Projekcija"], "category": ["gallery"]},
-        geometry=[shapely.Point(EXPECTED_WGS84[0])], crs="EPSG:4326").to_crs("EPSG:32634")
+        geometry=[shapely.Point(EXPECTED_WGS84[0])],
+        crs="EPSG:4326",
+    ).to_crs("EPSG:32634")
     source = tmp_path / f"venues.{suffix}"
     frame.to_file(source, driver=driver)
     report = import_venues(source, town)
@@ -267,12 +295,17 @@ def test_geopackage_and_shapefile_in_a_metric_crs(town, tmp_path, suffix, driver
 
 
 def test_geojson_with_a_legacy_crs_member(town, tmp_path):
-    doc = {"type": "FeatureCollection",
-           "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3857"}},
-           "features": [{"type": "Feature", "properties": {"name": "Merkator", "category":
-                                                           "creative-hub"},
-                         "geometry": {"type": "Point",
-                                      "coordinates": [2089489.106, 5224811.28]}}]}
+    doc = {
+        "type": "FeatureCollection",
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3857"}},
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": "Merkator", "category": "creative-hub"},
+                "geometry": {"type": "Point", "coordinates": [2089489.106, 5224811.28]},
+            }
+        ],
+    }
     source = tmp_path / "mercator.geojson"
     source.write_text(json.dumps(doc), encoding="utf-8")
     import_venues(source, town)
@@ -294,7 +327,6 @@ def test_overpass_out_center_xml(town):
 
 
 def test_report_to_stdout(town, capsys):
-    assert main(["import", str(OVERPASS), "--into", str(town), "--dry-run",
-                 "--report", "-"]) == 0
+    assert main(["import", str(OVERPASS), "--into", str(town), "--dry-run", "--report", "-"]) == 0
     out = capsys.readouterr().out
     assert "status,source,id,name,detail\r\n" in out

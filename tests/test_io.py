@@ -75,10 +75,13 @@ def test_geopackage_without_crs_is_an_error_unless_named(tmp_path: Path):
     assert metres_from_sea_gate(frame.geometry.iloc[0]) < 1.0
 
 
-@pytest.mark.parametrize(("name", "message"), [
-    ("malformed.geojson", r"malformed.geojson:-:-: malformed JSON"),
-    ("empty.geojson", r"empty.geojson:-:-: file is empty"),
-])
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("malformed.geojson", r"malformed.geojson:-:-: malformed JSON"),
+        ("empty.geojson", r"empty.geojson:-:-: file is empty"),
+    ],
+)
 def test_unreadable_files_name_the_file(name, message):
     with pytest.raises(DataError, match=message):
         read_geodata(BROKEN / name)
@@ -100,6 +103,7 @@ def test_search_folds_diacritics(mini):
 def test_atomic_write_leaves_target_untouched_on_failure(tmp_path: Path):
     target = tmp_path / "out.geojson"
     target.write_text("old", encoding="utf-8")
+
     def write_then_fail() -> None:
         with atomic_write(target) as fh:
             fh.write(b"half")
@@ -198,20 +202,27 @@ def test_loader_refuses_a_folder_where_a_file_should_be(mini_copy: Path):
 
 def test_loader_refuses_a_data_folder_that_is_a_file(tmp_path: Path):
     (tmp_path / "data").write_text("x", encoding="utf-8")
-    assert _load_problems(tmp_path / "data")[0].endswith("is not a folder; expected the "
-                                                         "data folder")
+    assert _load_problems(tmp_path / "data")[0].endswith(
+        "is not a folder; expected the data folder"
+    )
 
 
-@pytest.mark.parametrize("geometry", [
-    None,
-    {"type": "Polygon", "coordinates": [[[18.7, 42.4], [18.71, 42.4], [18.7, 42.41],
-                                         [18.7, 42.4]]]},
-    {"type": "Point", "coordinates": []},
-])
+@pytest.mark.parametrize(
+    "geometry",
+    [
+        None,
+        {
+            "type": "Polygon",
+            "coordinates": [[[18.7, 42.4], [18.71, 42.4], [18.7, 42.41], [18.7, 42.4]]],
+        },
+        {"type": "Point", "coordinates": []},
+    ],
+)
 def test_loader_refuses_what_is_not_a_point(mini_copy: Path, geometry):
     _edit_features(mini_copy, "venues.geojson", 1, geometry=geometry)
-    assert ("venues.geojson:atelier-seasonal:geometry: expected a Point with "
-            "[longitude, latitude]") in _load_problems(mini_copy)
+    assert (
+        "venues.geojson:atelier-seasonal:geometry: expected a Point with [longitude, latitude]"
+    ) in _load_problems(mini_copy)
 
 
 def test_loader_refuses_duplicate_and_missing_ids(mini_copy: Path):
@@ -224,40 +235,54 @@ def test_loader_refuses_duplicate_and_missing_ids(mini_copy: Path):
     assert "places.geojson:gate:id: duplicate id; every record needs its own" in found
 
 
-@pytest.mark.parametrize(("file", "column"), [
-    ("categories.csv", "colour"), ("categories.csv", "label_en"),
-    ("event_categories.csv", "id"), ("event_categories.csv", "label_me"),
-])
+@pytest.mark.parametrize(
+    ("file", "column"),
+    [
+        ("categories.csv", "colour"),
+        ("categories.csv", "label_en"),
+        ("event_categories.csv", "id"),
+        ("event_categories.csv", "label_me"),
+    ],
+)
 def test_loader_refuses_a_table_missing_a_column(mini_copy: Path, file, column):
     frame = pd.read_csv(mini_copy / file, dtype=str, keep_default_na=False)
     frame.drop(columns=[column]).to_csv(mini_copy / file, index=False)
     assert f"{file}:header:{column}: missing column; expected it in the header row" in (
-        _load_problems(mini_copy))
+        _load_problems(mini_copy)
+    )
 
 
 def test_loader_refuses_a_language_without_catalogue(mini_copy: Path):
     path = mini_copy / "city.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace('["me", "en"]', '["me", "xx"]'),
-                    encoding="utf-8")
-    assert any(p.startswith("city.toml:city:languages: no catalogue for 'xx'")
-               for p in _load_problems(mini_copy))
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('["me", "en"]', '["me", "xx"]'), encoding="utf-8"
+    )
+    assert any(
+        p.startswith("city.toml:city:languages: no catalogue for 'xx'")
+        for p in _load_problems(mini_copy)
+    )
 
 
 def test_loader_refuses_files_over_the_size_limit(mini_copy: Path):
     path = mini_copy / "city.toml"
-    path.write_text(path.read_text(encoding="utf-8") + "\n[limits]\nmax_file_mb = 1\n",
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\n[limits]\nmax_file_mb = 1\n", encoding="utf-8"
+    )
     (mini_copy / "events.csv").write_bytes(b"x" * (1024 * 1024 + 1))
-    assert any(p.startswith("events.csv:-:-: file is 1.0 MB; expected at most 1 MB")
-               for p in _load_problems(mini_copy))
+    assert any(
+        p.startswith("events.csv:-:-: file is 1.0 MB; expected at most 1 MB")
+        for p in _load_problems(mini_copy)
+    )
 
 
 def test_loader_refuses_more_venues_than_it_serves(mini_copy: Path):
     path = mini_copy / "city.toml"
-    path.write_text(path.read_text(encoding="utf-8") + "\n[limits]\nmax_venues = 3\n",
-                    encoding="utf-8")
-    assert ("venues.geojson:-:-: 4 venues; the app serves at most 3 ([limits] max_venues "
-            "in city.toml)") in _load_problems(mini_copy)
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\n[limits]\nmax_venues = 3\n", encoding="utf-8"
+    )
+    assert (
+        "venues.geojson:-:-: 4 venues; the app serves at most 3 ([limits] max_venues in city.toml)"
+    ) in _load_problems(mini_copy)
 
 
 @pytest.mark.parametrize("name", sorted(DAMAGED))

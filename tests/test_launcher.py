@@ -22,10 +22,12 @@ import pytest
 import streamlit
 
 SERVE = Path(__file__).resolve().parents[1] / "scripts" / "serve.py"
-MOVED = ("Streamlit {version}: {what}. scripts/serve.py relies on it to stop the legacy "
-         "pages/ discovery (deep links such as /whats-on show 'Page not found' on a fresh "
-         "server). Find the new way in streamlit/runtime/pages_manager.py, update the "
-         "launcher and TESTED_STREAMLIT, or rename the pages/ package.")
+MOVED = (
+    "Streamlit {version}: {what}. scripts/serve.py relies on it to stop the legacy "
+    "pages/ discovery (deep links such as /whats-on show 'Page not found' on a fresh "
+    "server). Find the new way in streamlit/runtime/pages_manager.py, update the "
+    "launcher and TESTED_STREAMLIT, or rename the pages/ package."
+)
 
 
 def _load_launcher() -> ModuleType:
@@ -47,9 +49,12 @@ def pages_manager():
     try:
         from streamlit.runtime.pages_manager import PagesManager
     except ImportError as error:
-        pytest.fail(MOVED.format(version=streamlit.__version__,
-                                 what=f"streamlit.runtime.pages_manager.PagesManager "
-                                      f"cannot be imported ({error})"))
+        pytest.fail(
+            MOVED.format(
+                version=streamlit.__version__,
+                what=f"streamlit.runtime.pages_manager.PagesManager cannot be imported ({error})",
+            )
+        )
     had = "uses_pages_directory" in vars(PagesManager)
     saved = vars(PagesManager).get("uses_pages_directory")
     yield PagesManager
@@ -66,7 +71,8 @@ def test_launcher_imports_without_starting_streamlit(launcher):
 def test_pages_manager_still_has_uses_pages_directory(pages_manager):
     assert "uses_pages_directory" in vars(pages_manager), MOVED.format(
         version=streamlit.__version__,
-        what="PagesManager has no class attribute uses_pages_directory any more")
+        what="PagesManager has no class attribute uses_pages_directory any more",
+    )
 
 
 def test_launcher_turns_the_discovery_off(launcher, pages_manager):
@@ -83,13 +89,22 @@ def test_the_patch_survives_a_new_session(launcher, pages_manager, tmp_path):
     pages_manager(str(tmp_path / "app.py"))
     assert pages_manager.uses_pages_directory is False, MOVED.format(
         version=streamlit.__version__,
-        what="PagesManager() switched the pages/ discovery back on after the patch")
+        what="PagesManager() switched the pages/ discovery back on after the patch",
+    )
 
 
-@pytest.mark.parametrize(("version", "warns"), [
-    ("1.59.0", False), ("1.67.0", False), ("1.67.2", False),
-    ("1.58.0", True), ("1.68.0", True), ("2.0.0", True), ("nightly", True),
-])
+@pytest.mark.parametrize(
+    ("version", "warns"),
+    [
+        ("1.59.0", False),
+        ("1.67.0", False),
+        ("1.67.2", False),
+        ("1.58.0", True),
+        ("1.68.0", True),
+        ("2.0.0", True),
+        ("nightly", True),
+    ],
+)
 def test_version_warning_outside_the_tested_range(launcher, monkeypatch, version, warns):
     monkeypatch.setattr(launcher, "TESTED_STREAMLIT", ("1.59", "1.67"))
     warning = launcher.version_warning(version)
@@ -121,8 +136,9 @@ def page_base() -> ModuleType:
 
 def test_streamlit_still_has_app_with_middleware_and_run_config():
     """The launcher serves through the public st.App(middleware=…).run(config=…)."""
-    assert hasattr(streamlit, "App"), MOVED.format(version=streamlit.__version__,
-                                                   what="st.App is gone")
+    assert hasattr(streamlit, "App"), MOVED.format(
+        version=streamlit.__version__, what="st.App is gone"
+    )
     assert "middleware" in inspect.signature(streamlit.App).parameters
     assert "config" in inspect.signature(streamlit.App.run).parameters
 
@@ -132,20 +148,33 @@ def test_the_command_reads_flags_like_streamlit_run(launcher, monkeypatch):
     calls = []
     launcher.command(lambda *call: calls.append(call)).main(
         ["app.py", "--server.port", "8600", "--server.headless=true", "--", "--mine", "x"],
-        standalone_mode=False)
+        standalone_mode=False,
+    )
     [(script, args, config)] = calls
     assert (script, args) == ("app.py", ["--mine", "x"])
     assert config["server.port"] == 8600 and config["server.headless"] is True
     assert config["server.address"] == "127.0.0.9"  # STREAMLIT_* variables, as in the CLI
 
 
-@pytest.mark.parametrize(("path", "base", "depth"), [
-    ("/whats-on", "", 1), ("/explore", "/", 1), ("/a/b", "", 2), ("/", "", 0), ("", "", 0),
-    ("/_stcore/health", "", 0), ("/static/js/index.js", "", 0), ("/app/static/x.css", "", 0),
-    ("/media/x.png", "", 0), ("/component/x/index.html", "", 0),
-    ("/kcm/whats-on", "kcm", 1), ("/kcm/whats-on", "/kcm/", 1), ("/kcm", "kcm", 0),
-    ("/other/whats-on", "kcm", 0),
-])
+@pytest.mark.parametrize(
+    ("path", "base", "depth"),
+    [
+        ("/whats-on", "", 1),
+        ("/explore", "/", 1),
+        ("/a/b", "", 2),
+        ("/", "", 0),
+        ("", "", 0),
+        ("/_stcore/health", "", 0),
+        ("/static/js/index.js", "", 0),
+        ("/app/static/x.css", "", 0),
+        ("/media/x.png", "", 0),
+        ("/component/x/index.html", "", 0),
+        ("/kcm/whats-on", "kcm", 1),
+        ("/kcm/whats-on", "/kcm/", 1),
+        ("/kcm", "kcm", 0),
+        ("/other/whats-on", "kcm", 0),
+    ],
+)
 def test_page_depth(page_base, path, base, depth):
     assert page_base.page_depth(path, base) == depth
 
@@ -157,16 +186,20 @@ def test_base_script_goes_up_to_the_app_root(page_base):
     assert page_base.inject(b"<p>no head</p>", b"<script></script>") == b"<p>no head</p>"
 
 
-def _serve(middleware_cls, path, *, content_type=b"text/html; charset=utf-8",
-           encoding=None, base=""):
+def _serve(
+    middleware_cls, path, *, content_type=b"text/html; charset=utf-8", encoding=None, base=""
+):
     """One GET through the middleware around a fake app; (request headers seen, messages)."""
     seen: dict[bytes, bytes] = {}
     sent: list[dict] = []
 
     async def app(scope, receive, send):
         seen.update(scope["headers"])
-        headers = [(b"content-type", content_type), (b"content-length", b"%d" % len(HTML)),
-                   (b"etag", b'"abc"')]
+        headers = [
+            (b"content-type", content_type),
+            (b"content-length", b"%d" % len(HTML)),
+            (b"etag", b'"abc"'),
+        ]
         if encoding:
             headers.append((b"content-encoding", encoding))
         await send({"type": "http.response.start", "status": 200, "headers": headers})
@@ -179,8 +212,12 @@ def _serve(middleware_cls, path, *, content_type=b"text/html; charset=utf-8",
     async def send(message):
         sent.append(message)
 
-    scope = {"type": "http", "method": "GET", "path": path,
-             "headers": [(b"accept-encoding", b"gzip"), (b"if-none-match", b'"abc"')]}
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": path,
+        "headers": [(b"accept-encoding", b"gzip"), (b"if-none-match", b'"abc"')],
+    }
     call = middleware_cls(app, base_url_path=lambda: base)(scope, receive, send)
     with ThreadPoolExecutor(1) as pool:  # its own loop: Playwright's may run in this thread
         pool.submit(asyncio.run, call).result()
@@ -196,16 +233,22 @@ def test_middleware_tells_a_deep_link_the_base(page_base):
     assert b"accept-encoding" not in seen and b"if-none-match" not in seen
     body = _body(sent)
     assert body.startswith(b"<!DOCTYPE html><html><head><script>window.__streamlit=")
-    assert body.endswith(HTML[len(b"<!DOCTYPE html><html><head>"):])
+    assert body.endswith(HTML[len(b"<!DOCTYPE html><html><head>") :])
     headers = dict(sent[0]["headers"])
     assert headers[b"content-length"] == b"%d" % len(body)
     assert b"etag" not in headers
 
 
-@pytest.mark.parametrize(("path", "kwargs"), [
-    ("/", {}), ("/static/js/index.js", {}), ("/kcm", {"base": "kcm"}),
-    ("/whats-on", {"encoding": b"gzip"}), ("/whats-on", {"content_type": b"image/png"}),
-])
+@pytest.mark.parametrize(
+    ("path", "kwargs"),
+    [
+        ("/", {}),
+        ("/static/js/index.js", {}),
+        ("/kcm", {"base": "kcm"}),
+        ("/whats-on", {"encoding": b"gzip"}),
+        ("/whats-on", {"content_type": b"image/png"}),
+    ],
+)
 def test_middleware_leaves_everything_else_alone(page_base, path, kwargs):
     _, sent = _serve(page_base.PageBaseMiddleware, path, **kwargs)
     assert _body(sent) == HTML
@@ -231,7 +274,13 @@ def test_the_warm_up_loads_the_data_and_declares_no_component(tmp_path):
         "print('declaring:', declaring)\n"
     )
     root = SERVE.parents[1]
-    done = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True,
-                          text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert "declaring: []" in done.stdout

@@ -16,10 +16,8 @@ pytestmark = pytest.mark.load
 
 
 def test_five_visitors_get_no_error():
-    results = measure(ROOT, ROOT / "data", sessions=5, duration=20, think=1.0, ramp=2,
-                      seed=7)
+    results = measure(ROOT, ROOT / "data", sessions=5, duration=20, think=1.0, ramp=2, seed=7)
     print("\n".join(report("load", results)))
     assert results.errors == [], results.errors
     assert results.interactions >= 20, "the visitors hardly did anything"
-    assert {"filter", "open card", "What's on"} <= set(results.latencies), \
-        sorted(results.latencies)
+    assert {"filter", "open card", "What's on"} <= set(results.latencies), sorted(results.latencies)

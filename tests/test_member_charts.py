@@ -14,9 +14,15 @@ from mapping import member_charts as mc
 def reach_fixture() -> pd.DataFrame:
     states = [None] * 3 + [True] * 6 + [False] * 3
     hours = [math.nan] * 3 + [35.0] * 6 + [0.0] * 3
-    return pd.DataFrame({"month": range(1, 13), "state": pd.Series(states, dtype=object),
-                         "hours": hours, "category_median": [math.nan] * 2 + [20.0] * 10,
-                         "category_known": [0] * 2 + [3] * 10})
+    return pd.DataFrame(
+        {
+            "month": range(1, 13),
+            "state": pd.Series(states, dtype=object),
+            "hours": hours,
+            "category_median": [math.nan] * 2 + [20.0] * 10,
+            "category_known": [0] * 2 + [3] * 10,
+        }
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "me", "de", "sr"])
@@ -31,10 +37,12 @@ def test_reach_unknown_months_have_no_bar_and_say_unknown(lang):
 
 def test_reach_tooltips_are_sentences():
     frame = mc.reach_frame(reach_fixture(), "en")
-    assert frame.loc[0, "tooltip"] == ("January: hours unknown; category median unknown "
-                                       "(no venue of the category has known hours)")
-    assert frame.loc[3, "tooltip"] == ("April: 35 h a week; category median 20 h a week "
-                                       "(over 3 venues with known hours)")
+    assert frame.loc[0, "tooltip"] == (
+        "January: hours unknown; category median unknown (no venue of the category has known hours)"
+    )
+    assert frame.loc[3, "tooltip"] == (
+        "April: 35 h a week; category median 20 h a week (over 3 venues with known hours)"
+    )
     assert frame.loc[11, "tooltip"].startswith("December: closed;")
 
 
@@ -44,8 +52,9 @@ def test_reach_spec_has_no_english_in_montenegrin():
 
 
 def test_usage_frame_fills_twelve_months_ending_today():
-    monthly = pd.DataFrame({"month": ["2026-11", "2026-03", "2025-01"],
-                            "impressions": [40, 7, 99], "opens": [3, 1, 9]})
+    monthly = pd.DataFrame(
+        {"month": ["2026-11", "2026-03", "2025-01"], "impressions": [40, 7, 99], "opens": [3, 1, 9]}
+    )
     frame = mc.usage_frame(monthly, date(2026, 11, 28), "en")
     assert len(frame) == 24  # 12 months × (shown, opened)
     shown = frame[frame["order"] == 0]

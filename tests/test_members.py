@@ -71,14 +71,33 @@ def test_weights_sum_to_100_and_every_check_is_worded():
 EXPECTED_FAILED = {
     # id: (score, checks failed) — by hand from the fixture's records and TODAY
     "gal-a": (100, set()),
-    "gal-b": (5, {"opening_hours", "english_description", "off_season_hours", "contact",
-                  "exact_location", "recently_checked", "events"}),
+    "gal-b": (
+        5,
+        {
+            "opening_hours",
+            "english_description",
+            "off_season_hours",
+            "contact",
+            "exact_location",
+            "recently_checked",
+            "events",
+        },
+    ),
     "mus-c": (75, {"off_season_hours", "events"}),  # checked 2025-03-02: exactly 365 days
     "org-d": (60, {"english_description", "recently_checked", "events", "wheelchair"}),
     "atl-e": (50, {"contact", "exact_location", "recently_checked", "events", "wheelchair"}),
     "mus-f": (60, {"english_description", "recently_checked", "events", "wheelchair"}),
-    "gal-g": (35, {"english_description", "contact", "exact_location", "recently_checked",
-                   "events", "wheelchair"}),
+    "gal-g": (
+        35,
+        {
+            "english_description",
+            "contact",
+            "exact_location",
+            "recently_checked",
+            "events",
+            "wheelchair",
+        },
+    ),
 }
 
 
@@ -97,7 +116,8 @@ def test_completeness_table_agrees_with_the_scalar_answer(data):
     table = members.completeness_table(data, TODAY)
     assert list(table.columns) == ["id", "score", *members.CHECK_KEYS]
     assert dict(zip(table["id"], table["score"], strict=True)) == {
-        k: v[0] for k, v in EXPECTED_FAILED.items()}
+        k: v[0] for k, v in EXPECTED_FAILED.items()
+    }
     for row in table.itertuples(index=False):
         failed = {key for key in members.CHECK_KEYS if not getattr(row, key)}
         assert failed == EXPECTED_FAILED[row.id][1]
@@ -154,7 +174,8 @@ def test_open_now_at_the_sample_moments(data, venue_id):
     found = _by_view(members.findability(data, venue_id, TODAY, "en"), members.VIEW_OPEN)
     assert tuple(f.state for f in found) == OPEN_STATES[venue_id]
     assert [f.params["moment"] for f in found] == [
-        m.moment for m in members.sample_moments(data.city, TODAY)]
+        m.moment for m in members.sample_moments(data.city, TODAY)
+    ]
 
 
 def test_unknown_hours_are_never_no(data):
@@ -173,21 +194,31 @@ def test_an_office_is_left_out_of_open_results_with_its_reason(data):
 def test_open_answers_match_explore_with_a_time_filter(data):
     """What the page promises is what Explore lists ("open now", organisations hidden)."""
     for sample in members.sample_moments(data.city, TODAY):
-        shown = explore.filtered(data, VenueFilter(
-            categories=tuple(data.categories["id"]), open_at=sample.moment,
-            visitable_only=True), "en")
-        said = {v for v in data.venues["id"]
-                if any(f.state == "yes" and f.params["moment"] == sample.moment for f in
-                       _by_view(members.findability(data, v, TODAY, "en"), members.VIEW_OPEN))}
+        shown = explore.filtered(
+            data,
+            VenueFilter(
+                categories=tuple(data.categories["id"]), open_at=sample.moment, visitable_only=True
+            ),
+            "en",
+        )
+        said = {
+            v
+            for v in data.venues["id"]
+            if any(
+                f.state == "yes" and f.params["moment"] == sample.moment
+                for f in _by_view(members.findability(data, v, TODAY, "en"), members.VIEW_OPEN)
+            )
+        }
         assert said == set(shown["id"])
 
 
 def test_category_members_and_wheelchair_views(data):
     def states(venue_id: str) -> dict[str, tuple[str, str]]:
-        return {f.view: (f.state, f.reason_key)
-                for f in members.findability(data, venue_id, TODAY, "en")
-                if f.view in (members.VIEW_CATEGORY, members.VIEW_MEMBERS,
-                              members.VIEW_WHEELCHAIR)}
+        return {
+            f.view: (f.state, f.reason_key)
+            for f in members.findability(data, venue_id, TODAY, "en")
+            if f.view in (members.VIEW_CATEGORY, members.VIEW_MEMBERS, members.VIEW_WHEELCHAIR)
+        }
 
     assert states("gal-a") == {
         "category_layer": ("yes", "members.reason.category_layer"),
@@ -233,9 +264,12 @@ def test_near_reasons_carry_their_numbers(data):
 
 def test_ranks_are_explores_own_list(data):
     listed, left_out = explore.nearest_first(
-        data, members.explore_default_filter(data), "en",
-        (float(data.places.geometry.y.iloc[0]), float(data.places.geometry.x.iloc[0]),
-         "Vrata"), True)
+        data,
+        members.explore_default_filter(data),
+        "en",
+        (float(data.places.geometry.y.iloc[0]), float(data.places.geometry.x.iloc[0]), "Vrata"),
+        True,
+    )
     assert list(listed["id"]) == ["gal-a", "gal-b", "mus-c", "gal-g", "mus-f", "atl-e"]
     assert left_out == 1
 
@@ -245,18 +279,28 @@ def test_a_category_the_map_does_not_know_is_said_so(data):
     venues.loc[venues["id"] == "gal-g", "category"] = "no-such-category"
     other = replace(data, venues=venues)
     found = members.findability(other, "gal-g", TODAY, "en")
-    assert {(f.view, f.state) for f in found if f.reason_key
-            == "members.reason.unknown_category"} == {
-        ("open_at", "no"), ("category_layer", "no"), ("members_only", "no"),
-        ("wheelchair", "no"), ("near", "no")}
+    assert {
+        (f.view, f.state) for f in found if f.reason_key == "members.reason.unknown_category"
+    } == {
+        ("open_at", "no"),
+        ("category_layer", "no"),
+        ("members_only", "no"),
+        ("wheelchair", "no"),
+        ("near", "no"),
+    }
     rows = members.proximity(other, "gal-g", "en").entry_points
     assert set(rows["reason_key"]) == {"members.reason.unknown_category"}
 
 
 def test_every_reason_the_module_names_is_in_the_catalogues():
     tree = ast.parse(Path(members.__file__ or "").read_text(encoding="utf-8"))
-    named = {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)
-             and isinstance(node.value, str) and node.value.startswith("members.reason.")}
+    named = {
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and node.value.startswith("members.reason.")
+    }
     assert named
     for lang in i18n.available_languages():
         assert sorted(named - set(i18n.catalogue(lang))) == []
@@ -274,10 +318,14 @@ def test_every_finding_has_words(data, lang):
 def test_finding_text_in_english(data):
     found = members.findability(data, "gal-a", TODAY, "en")
     assert members.finding_text(data, found[0], "en") == (
-        "“Open now” on Wed 4 Mar 2026, 11:00", "yes", "Your hours say you are open then.")
+        "“Open now” on Wed 4 Mar 2026, 11:00",
+        "yes",
+        "Your hours say you are open then.",
+    )
     near = _by_view(found, members.VIEW_NEAR)[0]
     assert members.finding_text(data, near, "en")[2] == (
-        "No. 1; 4 places are ranked by walking time (≈ 2 min walk).")
+        "No. 1; 4 places are ranked by walking time (≈ 2 min walk)."
+    )
 
 
 # --------------------------------------------------------------------------- reach
@@ -318,8 +366,10 @@ def test_entry_point_minutes_and_ranks(data):
 
 
 def test_no_invented_minutes(data):
-    for venue_id, reason in (("atl-e", "members.reason.no_minutes_unplaced"),
-                             ("mus-f", "members.reason.no_minutes_boat")):
+    for venue_id, reason in (
+        ("atl-e", "members.reason.no_minutes_unplaced"),
+        ("mus-f", "members.reason.no_minutes_boat"),
+    ):
         found = members.proximity(data, venue_id, "en")
         assert found.entry_points["minutes"].isna().all()
         assert found.entry_points["rank"].isna().all()
@@ -360,8 +410,10 @@ def test_an_office_sees_its_visitable_neighbours(data):
 
 
 def test_overview_members_with_usage(data):
-    usage = pd.DataFrame({"impressions": [10, 3], "opens": [2, 0]},
-                         index=pd.Index(["gal-a", "org-d"], name="venue_id"))
+    usage = pd.DataFrame(
+        {"impressions": [10, 3], "opens": [2, 0]},
+        index=pd.Index(["gal-a", "org-d"], name="venue_id"),
+    )
     table = members.overview(data, usage, TODAY, "en")
     assert list(table.columns) == list(members.OVERVIEW_COLUMNS)
     assert list(table["id"]) == ["gal-b", "gal-g", "org-d", "gal-a"]  # weakest first
@@ -371,10 +423,9 @@ def test_overview_members_with_usage(data):
     assert list(table["opens"]) == [0, 0, 0, 2]
     assert table.loc[3, "missing"] == ""
     assert table.loc[2, "missing"] == (
-        "Description in English; Checked in the last year; Events listed; "
-        "Wheelchair access stated")
-    assert list(table["category"]) == ["Galleries", "Galleries", "Ateliers and crafts",
-                                       "Galleries"]
+        "Description in English; Checked in the last year; Events listed; Wheelchair access stated"
+    )
+    assert list(table["category"]) == ["Galleries", "Galleries", "Ateliers and crafts", "Galleries"]
 
 
 def test_overview_without_usage_is_not_zero(data):

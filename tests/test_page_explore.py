@@ -51,8 +51,9 @@ def entry(at: AppTest, venue_id: str) -> dict:
     return next(e for e in data["entries"] if e["id"] == venue_id)
 
 
-@pytest.mark.parametrize(("lang", "title"), [("me", "Kreativna mapa: Testtown"),
-                                              ("en", "Testtown Creative Map")])
+@pytest.mark.parametrize(
+    ("lang", "title"), [("me", "Kreativna mapa: Testtown"), ("en", "Testtown Creative Map")]
+)
 def test_runs_in_both_languages(monkeypatch, lang, title):
     at = make_app(monkeypatch, lang=lang)
     assert not at.exception
@@ -68,8 +69,12 @@ def test_kotor_data_runs(monkeypatch):
 def test_default_shows_all_sorted_by_walk(monkeypatch):
     at = make_app(monkeypatch, lang="en")
     assert shown_count(at) == 4
-    assert near_names(at) == ["Maritime Museum", "Đurković Gallery", "Atelje Sezona",
-                              "Atelje Perast"]  # Perast: settlement-level, last
+    assert near_names(at) == [
+        "Maritime Museum",
+        "Đurković Gallery",
+        "Atelje Sezona",
+        "Atelje Perast",
+    ]  # Perast: settlement-level, last
     assert entry(at, "museum-sea")["distance"] == "1 min walk"
     assert entry(at, "atelier-seasonal")["distance"].startswith("≈ ")
     assert entry(at, "atelier-perast")["distance"] == "exact place unknown"
@@ -81,7 +86,10 @@ def test_list_entries_show_category_icon_colour_and_state(monkeypatch):
     at = make_app(monkeypatch, lang="en", when="at", date="2026-01-10", time="11:00")
     gallery = entry(at, "gal-durkovic")
     assert (gallery["category"], gallery["icon"], gallery["colour"]) == (
-        "Galleries", "palette", "#332288")
+        "Galleries",
+        "palette",
+        "#332288",
+    )
     assert (gallery["state"], gallery["hours"]) == ("open", "09:00–15:00")
 
 
@@ -143,8 +151,12 @@ def test_empty_for_other_reasons_says_try_fewer_categories(monkeypatch):
 def test_start_point_reorders_the_list(monkeypatch):
     at = make_app(monkeypatch, lang="en")
     at.sidebar.selectbox(key="start").set_value("perast-shore").run()
-    assert near_names(at) == ["Atelje Sezona", "Đurković Gallery", "Maritime Museum",
-                              "Atelje Perast"]  # placed ones by minutes, then the unplaced
+    assert near_names(at) == [
+        "Atelje Sezona",
+        "Đurković Gallery",
+        "Maritime Museum",
+        "Atelje Perast",
+    ]  # placed ones by minutes, then the unplaced
     assert at.subheader[0].value == "Near Perast waterfront"
 
 
@@ -155,8 +167,14 @@ def test_clicked_point_from_url(monkeypatch):
 
 
 def test_url_restores_the_view(monkeypatch):
-    at = make_app(monkeypatch, lang="en", cat=["atelier", "gallery"], members="true",
-                  q="atelje", venue="atelier-perast")
+    at = make_app(
+        monkeypatch,
+        lang="en",
+        cat=["atelier", "gallery"],
+        members="true",
+        q="atelje",
+        venue="atelier-perast",
+    )
     assert at.sidebar.multiselect(key="cat").value == ["atelier", "gallery"]
     assert at.sidebar.checkbox(key="members").value is True
     assert at.sidebar.text_input(key="q").value == "atelje"
@@ -168,10 +186,12 @@ def test_url_restores_the_view(monkeypatch):
 def test_language_switch_changes_labels(monkeypatch):
     at = make_app(monkeypatch, lang="en")
     assert at.sidebar.checkbox(key="members").label == (
-        "Cluster members and prospective members only")
+        "Cluster members and prospective members only"
+    )
     at.sidebar.button_group(key="lang").set_value("me").run()
     assert at.sidebar.checkbox(key="members").label == (
-        "Samo članovi i potencijalni članovi klastera")
+        "Samo članovi i potencijalni članovi klastera"
+    )
     assert near_names(at)[0] == "Pomorski muzej"
     assert entry(at, "atelier-perast")["distance"] == "tačna lokacija nepoznata"
 
@@ -190,8 +210,7 @@ def test_kotor_list_leaves_out_organisations_without_a_place(monkeypatch, kotor)
     closed_doors = set(kotor.venues.loc[kotor.venues["visit"] == "no", "id"])
     data = near_data(at)
     assert data["total"] == len(kotor.venues) - len(closed_doors)
-    assert f"left out of this list: {len(closed_doors)}" in " ".join(
-        c.value for c in at.caption)
+    assert f"left out of this list: {len(closed_doors)}" in " ".join(c.value for c in at.caption)
     at.sidebar.checkbox(key="orgs").check().run()
     assert near_data(at)["total"] == len(kotor.venues)
 
@@ -215,8 +234,7 @@ def test_kotor_list_pages_reach_every_match(monkeypatch, kotor):
 
 
 def test_kotor_selected_venue_far_down_widens_the_list(monkeypatch):
-    at = make_app(monkeypatch, folder=REPO_DATA, lang="en", venue="vida-matjan-lastva",
-                  orgs="true")
+    at = make_app(monkeypatch, folder=REPO_DATA, lang="en", venue="vida-matjan-lastva", orgs="true")
     data = near_data(at)
     assert data["selected"] == "vida-matjan-lastva"
     assert "vida-matjan-lastva" in [e["id"] for e in data["entries"]]
@@ -232,14 +250,19 @@ def test_kotor_islet_is_by_boat(monkeypatch):
 
 
 def test_kotor_open_at_keeps_organisations_out_and_counts_unknown(monkeypatch, kotor):
-    at = make_app(monkeypatch, folder=REPO_DATA, lang="en", when="at", date="2026-12-01",
-                  time="11:00")
+    at = make_app(
+        monkeypatch, folder=REPO_DATA, lang="en", when="at", date="2026-12-01", time="11:00"
+    )
     unknown = [c.value for c in at.sidebar.caption if c.value.startswith("Matching")]
-    visitable_unknown = int(((kotor.venues["opening_hours"] == "")
-                             & (kotor.venues["visit"] != "no")).sum())
+    visitable_unknown = int(
+        ((kotor.venues["opening_hours"] == "") & (kotor.venues["visit"] != "no")).sum()
+    )
     assert unknown == [f"Matching venues with unknown hours: {visitable_unknown}"]
     at.sidebar.checkbox(key="unknown").check().run()
     ids = {e["id"] for e in near_data(at)["entries"]}
     assert "expeditio" not in ids
-    assert all(e["state_text"] == "hours unknown — check before you go"
-               for e in near_data(at)["entries"] if e["state"] == "unknown")
+    assert all(
+        e["state_text"] == "hours unknown — check before you go"
+        for e in near_data(at)["entries"]
+        if e["state"] == "unknown"
+    )

@@ -31,8 +31,10 @@ def open_members(monkeypatch, lang: str = "en", folder: Path = FIXTURE, **params
 
 def texts(at: AppTest) -> str:
     """Every text shown, without the Markdown escapes (``text.markdown_literal``)."""
-    shown = " ".join(e.value for e in [*at.markdown, *at.caption, *at.info, *at.success,
-                                       *at.error, *at.subheader])
+    shown = " ".join(
+        e.value
+        for e in [*at.markdown, *at.caption, *at.info, *at.success, *at.error, *at.subheader]
+    )
     return shown.replace("\\", "")
 
 
@@ -61,13 +63,24 @@ def test_listing_for_a_complete_and_an_incomplete_venue(monkeypatch, database, l
     assert len(cards) == 2  # the card in each of the town's languages (me, en)
     assert len(at.table) == 1  # who can find me
     headings = [h.value for h in at.subheader]
-    want = {"en": ["As visitors see it", "Completeness", "Who can find you",
-                   "Open hours by month", "Walking distance from where visitors arrive",
-                   "How often visitors saw you"],
-            "me": ["Kako vas posjetioci vide", "Potpunost", "Ko vas može naći",
-                   "Sati otvorenosti po mjesecima",
-                   "Udaljenost pješke od mjesta gdje posjetioci stižu",
-                   "Koliko često su vas posjetioci vidjeli"]}[lang]
+    want = {
+        "en": [
+            "As visitors see it",
+            "Completeness",
+            "Who can find you",
+            "Open hours by month",
+            "Walking distance from where visitors arrive",
+            "How often visitors saw you",
+        ],
+        "me": [
+            "Kako vas posjetioci vide",
+            "Potpunost",
+            "Ko vas može naći",
+            "Sati otvorenosti po mjesecima",
+            "Udaljenost pješke od mjesta gdje posjetioci stižu",
+            "Koliko često su vas posjetioci vidjeli",
+        ],
+    }[lang]
     assert headings == want
 
 
@@ -111,7 +124,8 @@ def test_suggest_an_update_stores_it_pending_and_gives_the_reference(monkeypatch
     assert "#1" in " ".join(s.value for s in at.success)
     pending = submissions.listed(FIXTURE, db=database)
     assert [(s.kind, s.venue_id, s.fields["opening_hours"]) for s in pending] == [
-        ("update", "gal-b", "Mo-Fr 10:00-18:00")]
+        ("update", "gal-b", "Mo-Fr 10:00-18:00")
+    ]
     assert at.text_input(key="upd_opening_hours").value == ""  # the form is emptied
     assert "1 suggestion for this venue is waiting for review: #1" in texts(at)
 
@@ -126,7 +140,7 @@ def test_bad_hours_are_refused_as_typed_and_nothing_is_stored(monkeypatch, datab
 
 
 def test_hostile_text_is_kept_as_text(monkeypatch, database):
-    hostile = '<script>alert(1)</script> ${7*7} {{7*7}} **bold**'
+    hostile = "<script>alert(1)</script> ${7*7} {{7*7}} **bold**"
     at = open_members(monkeypatch, "en", part="new")
     at.text_input(key="new_name").input(hostile)
     at.selectbox(key="new_category").select("gallery")

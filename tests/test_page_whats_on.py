@@ -21,8 +21,9 @@ def open_page(monkeypatch, folder=MINI, lang="en", **params) -> AppTest:
 
 
 def event_titles(at: AppTest) -> list[str]:
-    return [m.value.split("**")[1] for m in at.markdown if m.value.startswith("**")
-            and "·" in m.value]
+    return [
+        m.value.split("**")[1] for m in at.markdown if m.value.startswith("**") and "·" in m.value
+    ]
 
 
 def pick_range(at: AppTest, first: date, last: date) -> AppTest:
@@ -53,8 +54,7 @@ def test_long_exhibition_is_listed_once_as_running_not_on_each_day(monkeypatch):
     assert event_titles(at) == ["Winter show"]  # runs 1-20 Dec: once, not three times
     assert "Running through these dates" in headings(at)
     assert headings(at)[0] == "Sat 5 Dec 2026 – Mon 7 Dec 2026"  # the range
-    assert not any(h.startswith(("Sat 5 Dec", "Sun 6 Dec", "Mon 7 Dec"))
-                   for h in headings(at)[1:])
+    assert not any(h.startswith(("Sat 5 Dec", "Sun 6 Dec", "Mon 7 Dec")) for h in headings(at)[1:])
     text = " ".join(m.value for m in at.markdown)
     assert "Tue 1 Dec 2026, 10\\:00 – Sun 20 Dec 2026, 18\\:00" in text  # its full dates
 
@@ -112,8 +112,9 @@ def test_unconfirmed_month_heading_and_calendar_counts(monkeypatch):
     assert "**Expected in July 2027 — dates to be confirmed**" in [m.value for m in at.markdown]
     buttons = {el.key: el for el in at.get("download_button")}
     assert buttons["ics-all"].proto.label == "Add the 1 listed event to your calendar (.ics)"
-    assert ("1 event with unconfirmed dates is not in the calendar file."
-            in [c.value for c in at.caption])
+    assert "1 event with unconfirmed dates is not in the calendar file." in [
+        c.value for c in at.caption
+    ]
 
 
 def test_category_choices_are_labelled_in_the_language(monkeypatch):
@@ -123,10 +124,24 @@ def test_category_choices_are_labelled_in_the_language(monkeypatch):
 
 # --------------------------------------------------------------------------- presets
 
-EN_PRESETS = ["This weekend", "Next 7 days", "Next 30 days", "This month", "Next month",
-              "Off-season (Oct–Apr)", "Other dates"]
-ME_PRESETS = ["Ovaj vikend", "Narednih 7 dana", "Narednih 30 dana", "Ovaj mjesec",
-              "Sljedeći mjesec", "Van sezone (okt–apr)", "Drugi datumi"]
+EN_PRESETS = [
+    "This weekend",
+    "Next 7 days",
+    "Next 30 days",
+    "This month",
+    "Next month",
+    "Off-season (Oct–Apr)",
+    "Other dates",
+]
+ME_PRESETS = [
+    "Ovaj vikend",
+    "Narednih 7 dana",
+    "Narednih 30 dana",
+    "Ovaj mjesec",
+    "Sljedeći mjesec",
+    "Van sezone (okt–apr)",
+    "Drugi datumi",
+]
 
 
 @pytest.mark.parametrize(("lang", "labels"), [("en", EN_PRESETS), ("me", ME_PRESETS)])
@@ -186,8 +201,9 @@ def test_range_from_the_url_round_trips(monkeypatch):
     url_range = at.query_params["range"]
     again = open_page(monkeypatch, range=url_range)  # the link, reopened
     assert again.sidebar.radio(key="period").value == "next_month"
-    assert [again.sidebar.selectbox(key=k).value.isoformat()
-            for k in ("range-first", "range-last")] == url_range
+    assert [
+        again.sidebar.selectbox(key=k).value.isoformat() for k in ("range-first", "range-last")
+    ] == url_range
 
 
 def test_one_day_link_and_an_unreadable_one(monkeypatch):
@@ -201,25 +217,37 @@ def test_one_day_link_and_an_unreadable_one(monkeypatch):
 # --------------------------------------------------------------------------- counts, sections
 
 
-@pytest.mark.parametrize(("lang", "one", "two"), [
-    ("me", "**1 događaj u ovom periodu**", "**2 događaja u ovom periodu**"),
-    ("en", "**1 event in this range**", "**2 events in this range**"),
-])
+@pytest.mark.parametrize(
+    ("lang", "one", "two"),
+    [
+        ("me", "**1 događaj u ovom periodu**", "**2 događaja u ovom periodu**"),
+        ("en", "**1 event in this range**", "**2 events in this range**"),
+    ],
+)
 def test_counts_have_proper_plurals(monkeypatch, lang, one, two):
     at = open_page(monkeypatch, lang=lang, range=["2026-12-05", "2026-12-06"])
     assert one in [m.value for m in at.markdown]
     at = open_page(monkeypatch, lang=lang, range=["2026-12-01", "2027-07-31"])
     assert two in [m.value for m in at.markdown]
-    shown = " ".join([m.value for m in at.markdown] + [c.value for c in at.caption]
-                     + [b.proto.label for b in at.get("download_button")])
+    shown = " ".join(
+        [m.value for m in at.markdown]
+        + [c.value for c in at.caption]
+        + [b.proto.label for b in at.get("download_button")]
+    )
     assert "(s)" not in shown and "(a)" not in shown and "(en)" not in shown
 
 
 def test_me_many_events_use_the_other_form(monkeypatch, kotor):
-    view = whats_on.whats_on(kotor, date(2026, 12, 1), date(2027, 11, 30), categories=None,
-                             members_only=False, text="", lang="me")
-    at = open_page(monkeypatch, folder=REPO_DATA, lang="me",
-                   range=["2026-12-01", "2027-11-30"])
+    view = whats_on.whats_on(
+        kotor,
+        date(2026, 12, 1),
+        date(2027, 11, 30),
+        categories=None,
+        members_only=False,
+        text="",
+        lang="me",
+    )
+    at = open_page(monkeypatch, folder=REPO_DATA, lang="me", range=["2026-12-01", "2027-11-30"])
     count = len(view.occurrences)
     assert count % 10 not in (1, 2, 3, 4) or count % 100 in range(11, 15)  # "other" form
     assert f"**{count} događaja u ovom periodu**" in [m.value for m in at.markdown]
@@ -229,10 +257,20 @@ def test_unconfirmed_events_are_never_among_the_days(monkeypatch, kotor):
     at = open_page(monkeypatch, folder=REPO_DATA, range=["2026-12-01", "2026-12-31"])
     values = [m.value.replace("\\", "") for m in at.markdown]  # markdown escapes undone
     tbc = values.index("**Expected in December 2026 — dates to be confirmed**")
-    view = whats_on.whats_on(kotor, date(2026, 12, 1), date(2026, 12, 31), categories=None,
-                             members_only=False, text="", lang="en")
-    pending = {whats_on.event_title(r, "en", kotor.city.languages)
-               for _, group in view.unconfirmed for _, r in group.iterrows()}
+    view = whats_on.whats_on(
+        kotor,
+        date(2026, 12, 1),
+        date(2026, 12, 31),
+        categories=None,
+        members_only=False,
+        text="",
+        lang="en",
+    )
+    pending = {
+        whats_on.event_title(r, "en", kotor.city.languages)
+        for _, group in view.unconfirmed
+        for _, r in group.iterrows()
+    }
     assert pending  # December has festivals with unconfirmed dates
     listed = [v.split("**")[1] for v in values if v.startswith("**") and "·" in v]
     before = [v.split("**")[1] for v in values[:tbc] if v.startswith("**") and "·" in v]
@@ -243,8 +281,9 @@ def test_unconfirmed_events_are_never_among_the_days(monkeypatch, kotor):
 def test_no_download_offers_zero_events(monkeypatch):
     at = open_page(monkeypatch, range=["2027-07-01", "2027-07-31"])  # only a TBC festival
     assert [b.key for b in at.get("download_button")] == []
-    assert ("No listed event has confirmed dates yet, so there is nothing to add to a "
-            "calendar." in [c.value for c in at.caption])
+    assert "No listed event has confirmed dates yet, so there is nothing to add to a calendar." in [
+        c.value for c in at.caption
+    ]
     empty = open_page(monkeypatch, range=["2026-03-01", "2026-03-02"])
     assert [b.key for b in empty.get("download_button")] == []
     assert empty.info[0].value == "No events in this range."
@@ -253,9 +292,11 @@ def test_no_download_offers_zero_events(monkeypatch):
 def test_a_busy_range_shows_a_page_of_cards_and_more_on_request(monkeypatch, mini_copy):
     """120 events in the range: 50 cards, a count and "Show more" (then 100); the count of
     the whole list and its .ics still cover all 120."""
-    rows = [f"busy-{k},Događaj {k},Event {k},,,concert,gal-durkovic,"
-            f"2026-12-{k % 28 + 1:02d}T{10 + k % 9}:00,,true,,,,,Test,fixture"
-            for k in range(120)]
+    rows = [
+        f"busy-{k},Događaj {k},Event {k},,,concert,gal-durkovic,"
+        f"2026-12-{k % 28 + 1:02d}T{10 + k % 9}:00,,true,,,,,Test,fixture"
+        for k in range(120)
+    ]
     path = mini_copy / "events.csv"
     header = path.read_text(encoding="utf-8").splitlines()[0]
     path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
@@ -273,10 +314,15 @@ def test_a_busy_range_shows_a_page_of_cards_and_more_on_request(monkeypatch, min
 def test_a_list_page_keeps_the_order_ongoing_days_then_unconfirmed():
     frame = pd.DataFrame({"event_id": list("abcdef")})
     view = whats_on.WhatsOn(
-        occurrences=frame, ongoing=frame.iloc[:1], venues=pd.DataFrame(),
+        occurrences=frame,
+        ongoing=frame.iloc[:1],
+        venues=pd.DataFrame(),
         days=[(date(2026, 12, 1), frame.iloc[1:3]), (date(2026, 12, 2), frame.iloc[3:5])],
-        unconfirmed=[((2026, 12), frame.iloc[5:6])], venue_lines={}, in_calendar=5,
-        left_out=1)
+        unconfirmed=[((2026, 12), frame.iloc[5:6])],
+        venue_lines={},
+        in_calendar=5,
+        left_out=1,
+    )
     page = whats_on.list_page(view, 4)
     assert list(page.ongoing["event_id"]) == ["a"]
     assert [(d.day, list(g["event_id"])) for d, g in page.days] == [(1, ["b", "c"]), (2, ["d"])]

@@ -12,11 +12,31 @@ BBOX = (18.50, 42.25, 18.90, 42.58)  # west, south, east, north (the mini fixtur
 TODAY = date(2026, 11, 28)
 
 
-@pytest.mark.parametrize("raw", [
-    "NaN,NaN", "nan,18.7", "inf,inf", "-inf,18.7", "1e308,1e308", "91,181", "-91,18.7",
-    "42.4,181", "0,0", "42.4", "42.4,18.7,3", "a,b", ",", "", " , ", "42.4;18.7",
-    "1" * 1000 + ",18.7", "42.4,18.7" + " " * 100, "0x1p5,18.7", "\x00,\x1b",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "NaN,NaN",
+        "nan,18.7",
+        "inf,inf",
+        "-inf,18.7",
+        "1e308,1e308",
+        "91,181",
+        "-91,18.7",
+        "42.4,181",
+        "0,0",
+        "42.4",
+        "42.4,18.7,3",
+        "a,b",
+        ",",
+        "",
+        " , ",
+        "42.4;18.7",
+        "1" * 1000 + ",18.7",
+        "42.4,18.7" + " " * 100,
+        "0x1p5,18.7",
+        "\x00,\x1b",
+    ],
+)
 def test_coordinate_refuses_what_is_not_a_point_in_the_area(raw):
     parsed = params.coordinate(raw, BBOX)
     assert parsed.value is None
@@ -47,10 +67,22 @@ def test_date_window_is_two_years_back_five_ahead():
     assert params.date_window(date(2028, 2, 29)) == (date(2026, 2, 28), date(2033, 2, 28))
 
 
-@pytest.mark.parametrize("raw", [
-    "2026-13-45", "0001-01-01", "1677-09-21", "2262-04-12", "9999-12-31", "20261205",
-    "2026-W49-1", "2026-12-5", "yesterday", "2026-12-05T10:00", "1" * 500,
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2026-13-45",
+        "0001-01-01",
+        "1677-09-21",
+        "2262-04-12",
+        "9999-12-31",
+        "20261205",
+        "2026-W49-1",
+        "2026-12-5",
+        "yesterday",
+        "2026-12-05T10:00",
+        "1" * 500,
+    ],
+)
 def test_day_refuses_unreadable_and_far_dates(raw):
     assert params.day(raw, TODAY, TODAY) == params.Parsed(TODAY, refused=True)
 
@@ -64,7 +96,9 @@ def test_day_range():
     one = date(2026, 12, 5)
     assert params.day_range(["2026-12-05"], TODAY).value == (one, one)
     assert params.day_range(["2026-12-31", "2026-12-05"], TODAY).value == (
-        one, date(2026, 12, 31))  # swapped
+        one,
+        date(2026, 12, 31),
+    )  # swapped
     assert params.day_range([], TODAY) == params.Parsed(None)
     for bad in (["2026-12-05", "0001-01-01"], ["x"], ["2026-12-01"] * 3, ["9999-12-31"]):
         assert params.day_range(bad, TODAY) == params.Parsed(None, refused=True)
@@ -84,7 +118,8 @@ def test_choice_takes_a_known_id_else_the_default():
     options = {"gate", "bus"}
     assert params.choice("bus", options, "gate") == params.Parsed("bus")
     assert params.choice(["bus", "nowhere"], options, "gate") == params.Parsed(
-        "gate", refused=True)  # the last of a repeated parameter
+        "gate", refused=True
+    )  # the last of a repeated parameter
     assert params.choice("<script>", options, "gate").refused
     assert params.choice([], options, "gate") == params.Parsed("gate")
 
@@ -112,6 +147,5 @@ def test_params_does_not_import_streamlit():
     import sys
 
     code = "import mapping.params, sys; print('streamlit' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -23,11 +23,27 @@ def test_gaps_table_says_how_many_populations_are_unknown(capsys):
 
 def test_gaps_csv_and_geojson_files(tmp_path, capsys):
     csv_path, geo_path = tmp_path / "gaps.csv", tmp_path / "gaps.geojson"
-    assert cli.main(["gaps", str(REPO_DATA), "--month", "off-season", "--minutes", "20",
-                     "--categories", "visual", "heritage", "--format", "csv",
-                     "--out", str(csv_path)]) == 0
-    assert cli.main(["gaps", str(REPO_DATA), "--format", "geojson", "--out",
-                     str(geo_path)]) == 0
+    assert (
+        cli.main(
+            [
+                "gaps",
+                str(REPO_DATA),
+                "--month",
+                "off-season",
+                "--minutes",
+                "20",
+                "--categories",
+                "visual",
+                "heritage",
+                "--format",
+                "csv",
+                "--out",
+                str(csv_path),
+            ]
+        )
+        == 0
+    )
+    assert cli.main(["gaps", str(REPO_DATA), "--format", "geojson", "--out", str(geo_path)]) == 0
     frame = pd.read_csv(csv_path)
     assert list(frame.columns) == list(cov.GAP_COLUMNS)
     assert set(frame["group"]) <= {"visual", "heritage"}
@@ -52,8 +68,7 @@ def test_gaps_refuses_unknown_groups(capsys):
 
 def test_report_is_self_contained_and_escaped(kotor):
     plan = cov.build_plan(kotor)
-    html = planning.report_html(kotor, plan, planning.Selection(planning.off_season(kotor)),
-                                "en")
+    html = planning.report_html(kotor, plan, planning.Selection(planning.off_season(kotor)), "en")
     assert "<script src" not in html and "<link" not in html
     assert "Ask these first" in html and "Gap list" in html and "<svg" in html
     assert "population unknown for 13 settlements" in html

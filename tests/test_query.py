@@ -25,16 +25,19 @@ def test_no_filter_keeps_everything(mini):
     assert len(apply_filter(mini.venues, VenueFilter(), TZ)) == 4
 
 
-@pytest.mark.parametrize(("f", "expected"), [
-    (VenueFilter(categories=("atelier",)), {"atelier-seasonal", "atelier-perast"}),
-    (VenueFilter(members_only=True), {"gal-durkovic", "atelier-perast"}),
-    (VenueFilter(wheelchair=True), {"gal-durkovic", "atelier-seasonal"}),
-    (VenueFilter(text="durkovic"), {"gal-durkovic"}),
-    (VenueFilter(text="DJURKOVIĆ gallery"), {"gal-durkovic"}),
-    (VenueFilter(text="pomorski"), {"museum-sea"}),
-    (VenueFilter(month=1), {"gal-durkovic", "atelier-seasonal"}),
-    (VenueFilter(month=7), {"gal-durkovic", "atelier-seasonal", "atelier-perast"}),
-])
+@pytest.mark.parametrize(
+    ("f", "expected"),
+    [
+        (VenueFilter(categories=("atelier",)), {"atelier-seasonal", "atelier-perast"}),
+        (VenueFilter(members_only=True), {"gal-durkovic", "atelier-perast"}),
+        (VenueFilter(wheelchair=True), {"gal-durkovic", "atelier-seasonal"}),
+        (VenueFilter(text="durkovic"), {"gal-durkovic"}),
+        (VenueFilter(text="DJURKOVIĆ gallery"), {"gal-durkovic"}),
+        (VenueFilter(text="pomorski"), {"museum-sea"}),
+        (VenueFilter(month=1), {"gal-durkovic", "atelier-seasonal"}),
+        (VenueFilter(month=7), {"gal-durkovic", "atelier-seasonal", "atelier-perast"}),
+    ],
+)
 def test_filters(mini, f, expected):
     assert ids(apply_filter(mini.venues, f, TZ)) == expected
 
@@ -62,18 +65,24 @@ def test_nearest_sorts_by_walking_minutes(mini):
     placed = ranked[ranked["reach"] == "walk"]
     assert list(placed["id"]) == ["museum-sea", "gal-durkovic", "atelier-seasonal"]
     assert placed["walk_min"].is_monotonic_increasing
-    assert list(nearest(mini.venues, SEA_GATE, walk_model(mini), limit=2)["id"]) == \
-        list(ranked["id"])[:2]
+    assert (
+        list(nearest(mini.venues, SEA_GATE, walk_model(mini), limit=2)["id"])
+        == list(ranked["id"])[:2]
+    )
 
 
 def _around_sea_gate() -> pd.DataFrame:
     """Venues at known distances from the Sea Gate, in EPSG:32634 metres."""
     x0, y0 = Transformer.from_crs("EPSG:4326", "EPSG:32634", always_xy=True).transform(
-        SEA_GATE[1], SEA_GATE[0])
-    return pd.DataFrame({
-        "x": [x0, x0 + 1000, x0 + 600, x0],
-        "y": [y0, y0, y0 - 800, y0 + 2000],  # 0 m, 1000 m, 1000 m (3-4-5), 2000 m
-    }, index=["here", "east", "south-east", "north"])
+        SEA_GATE[1], SEA_GATE[0]
+    )
+    return pd.DataFrame(
+        {
+            "x": [x0, x0 + 1000, x0 + 600, x0],
+            "y": [y0, y0, y0 - 800, y0 + 2000],  # 0 m, 1000 m, 1000 m (3-4-5), 2000 m
+        },
+        index=["here", "east", "south-east", "north"],
+    )
 
 
 def test_walking_minutes_by_hand(mini):
@@ -137,7 +146,8 @@ def test_visitable_only_filter_drops_organisations_without_a_place(kotor):
     assert "expeditio" in set(everyone["id"])  # an NGO's office: visit = no
     assert "expeditio" not in set(places["id"])
     assert set(everyone["id"]) - set(places["id"]) == set(
-        kotor.venues.loc[kotor.venues["visit"] == "no", "id"])
+        kotor.venues.loc[kotor.venues["visit"] == "no", "id"]
+    )
 
 
 def test_unknown_hours_are_counted_and_can_be_included(mini):
@@ -146,10 +156,15 @@ def test_unknown_hours_are_counted_and_can_be_included(mini):
     assert unknown_hours_count(mini.venues, strict, TZ) == 1  # museum-sea: hours unknown
     loose = VenueFilter(open_at=when, unknown_hours=True)
     assert ids(apply_filter(mini.venues, loose, TZ)) == {
-        "gal-durkovic", "atelier-seasonal", "museum-sea"}  # Perast still closed in winter
+        "gal-durkovic",
+        "atelier-seasonal",
+        "museum-sea",
+    }  # Perast still closed in winter
     # the count follows the other filters, and is 0 without a time filter
-    assert unknown_hours_count(mini.venues, VenueFilter(open_at=when, categories=("atelier",)),
-                               TZ) == 0
+    assert (
+        unknown_hours_count(mini.venues, VenueFilter(open_at=when, categories=("atelier",)), TZ)
+        == 0
+    )
     assert unknown_hours_count(mini.venues, VenueFilter(), TZ) == 0
     day = VenueFilter(open_on=date(2026, 1, 11))
     assert unknown_hours_count(mini.venues, day, TZ) == 1
@@ -158,9 +173,9 @@ def test_unknown_hours_are_counted_and_can_be_included(mini):
 def test_unknown_hours_count_leaves_out_non_visitable(kotor):
     when = datetime(2026, 12, 1, 11, 0, tzinfo=ZoneInfo(TZ))
     every = unknown_hours_count(kotor.venues, VenueFilter(open_at=when), TZ)
-    places = unknown_hours_count(kotor.venues, VenueFilter(open_at=when, visitable_only=True),
-                                 TZ)
-    unknown_and_no = int(((kotor.venues["opening_hours"] == "")
-                          & (kotor.venues["visit"] == "no")).sum())
+    places = unknown_hours_count(kotor.venues, VenueFilter(open_at=when, visitable_only=True), TZ)
+    unknown_and_no = int(
+        ((kotor.venues["opening_hours"] == "") & (kotor.venues["visit"] == "no")).sum()
+    )
     assert unknown_and_no > 0
     assert every - places == unknown_and_no

@@ -33,22 +33,33 @@ from mapping.settings import CityProfile
 from mapping.text import escape
 
 CITY = CityProfile(
-    name="Testtown", languages=("me", "en"), default_language="me",
-    timezone="Europe/Podgorica", country="ME", metric_crs="EPSG:32634",
-    bbox=(18.50, 42.25, 18.90, 42.58), default_start="gate", off_season_months=(11, 12, 1),
-    peak_months=(7, 8), walking_speed_kmh=4.5, detour_factor=1.3,
+    name="Testtown",
+    languages=("me", "en"),
+    default_language="me",
+    timezone="Europe/Podgorica",
+    country="ME",
+    metric_crs="EPSG:32634",
+    bbox=(18.50, 42.25, 18.90, 42.58),
+    default_start="gate",
+    off_season_months=(11, 12, 1),
+    peak_months=(7, 8),
+    walking_speed_kmh=4.5,
+    detour_factor=1.3,
     tile_url="https://tile.example.org/{z}/{x}/{y}.png",
     tile_attribution='&copy; <a href="https://www.openstreetmap.org/copyright">OSM</a>',
-    map_center=(42.4247, 18.7712), map_zoom=14,
+    map_center=(42.4247, 18.7712),
+    map_zoom=14,
 )
-CATEGORIES = pd.DataFrame({
-    "id": ["atelier", "gallery", "museum", "cinema"],
-    "label_me": ["Ateljei i zanati", "Galerije", "Muzeji", "Bioskopi"],
-    "label_en": ["Ateliers & crafts", "Galleries", "Museums", "Cinemas"],
-    "colour": ["#CC6677", "#332288", "#117733", "#DDCC77"],
-    "icon": ["scissors", "palette", "landmark", "film"],
-    "group": ["visual", "visual", "heritage", "film"],
-})
+CATEGORIES = pd.DataFrame(
+    {
+        "id": ["atelier", "gallery", "museum", "cinema"],
+        "label_me": ["Ateljei i zanati", "Galerije", "Muzeji", "Bioskopi"],
+        "label_en": ["Ateliers & crafts", "Galleries", "Museums", "Cinemas"],
+        "colour": ["#CC6677", "#332288", "#117733", "#DDCC77"],
+        "icon": ["scissors", "palette", "landmark", "film"],
+        "group": ["visual", "visual", "heritage", "film"],
+    }
+)
 # A Friday in July, after closing time everywhere but the 24/7 venue.
 WHEN = datetime(2026, 7, 10, 20, 30, tzinfo=ZoneInfo("Europe/Podgorica"))
 XSS_NAME = "<img src=x onerror=alert(1)>"
@@ -62,19 +73,85 @@ def _venues() -> gpd.GeoDataFrame:
     rows = [
         # id, name, name_en, category, cluster, precision, desc_me, desc_en, hours, website,
         # wheelchair, lon, lat
-        ("gal", "Galerija Đurković", "Đurković Gallery", "gallery", "prospective", "exact",
-         "Savremena umjetnost.", "Contemporary art.", "Mo-Sa 10:00-18:00",
-         "https://example.org/gallery", "limited", 18.7712, 42.4247),
-        ("xss-img", XSS_NAME, "", "atelier", "", "approximate", SCRIPT_DESC, "", "",
-         "javascript:alert(4)", "", 18.7720, 42.4252),
-        ("xss-tpl", TEMPLATE_NAME, "", "atelier", "", "settlement", "", JINJA_DESC,
-         "Mo-Su off", "", "no", 18.7700, 42.4240),
-        ("xss-slash", SLASHES_NAME, "", "museum", "member", "exact", "Samo crnogorski opis.", "",
-         "24/7", "http://example.org/a?b=1&c=2", "yes", 18.7690, 42.4260),
+        (
+            "gal",
+            "Galerija Đurković",
+            "Đurković Gallery",
+            "gallery",
+            "prospective",
+            "exact",
+            "Savremena umjetnost.",
+            "Contemporary art.",
+            "Mo-Sa 10:00-18:00",
+            "https://example.org/gallery",
+            "limited",
+            18.7712,
+            42.4247,
+        ),
+        (
+            "xss-img",
+            XSS_NAME,
+            "",
+            "atelier",
+            "",
+            "approximate",
+            SCRIPT_DESC,
+            "",
+            "",
+            "javascript:alert(4)",
+            "",
+            18.7720,
+            42.4252,
+        ),
+        (
+            "xss-tpl",
+            TEMPLATE_NAME,
+            "",
+            "atelier",
+            "",
+            "settlement",
+            "",
+            JINJA_DESC,
+            "Mo-Su off",
+            "",
+            "no",
+            18.7700,
+            42.4240,
+        ),
+        (
+            "xss-slash",
+            SLASHES_NAME,
+            "",
+            "museum",
+            "member",
+            "exact",
+            "Samo crnogorski opis.",
+            "",
+            "24/7",
+            "http://example.org/a?b=1&c=2",
+            "yes",
+            18.7690,
+            42.4260,
+        ),
     ]
-    frame = pd.DataFrame(rows, columns=[
-        "id", "name", "name_en", "category", "cluster", "location_precision", "description_me",
-        "description_en", "opening_hours", "website", "wheelchair", "lon", "lat"])
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "id",
+            "name",
+            "name_en",
+            "category",
+            "cluster",
+            "location_precision",
+            "description_me",
+            "description_en",
+            "opening_hours",
+            "website",
+            "wheelchair",
+            "lon",
+            "lat",
+        ],
+    )
     frame["cluster_year"] = pd.array([2018, None, None, None], dtype="Int64")
     frame["address"] = ["Stari grad 312", "", "", ""]
     frame["phone"] = ["+382 32 123 456", "", "", ""]
@@ -116,9 +193,13 @@ def _rows(payload: dict) -> dict[str, tuple[dict, int]]:
 
 @pytest.fixture(scope="module")
 def html_en() -> str:
-    return _build("en", start=(42.4245, 18.7710, "Sea <Gate>"), selected="gal",
-                  extra_lines={"gal": ["12 Jul 20:00 — Koncert <b>", "`${x}`"]},
-                  extra_title="Upcoming events")
+    return _build(
+        "en",
+        start=(42.4245, 18.7710, "Sea <Gate>"),
+        selected="gal",
+        extra_lines={"gal": ["12 Jul 20:00 — Koncert <b>", "`${x}`"]},
+        extra_title="Upcoming events",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -152,8 +233,14 @@ def test_coordinates_round_trip_to_five_decimals(payload_en: dict) -> None:
 def test_legend_and_layer_names_have_label_colour_and_icon(payload_en: dict, html_en: str) -> None:
     cats = {cat["id"]: cat for cat in payload_en["cats"]}
     # ink on #CC6677: luminance 0.237, contrast 3.7 with white, 4.3 with #1d2733
-    assert cats["atelier"] == {"id": "atelier", "l": escape("Ateliers & crafts"), "c": "#CC6677",
-                               "k": "#1d2733", "i": "scissors", "n": 2}
+    assert cats["atelier"] == {
+        "id": "atelier",
+        "l": escape("Ateliers & crafts"),
+        "c": "#CC6677",
+        "k": "#1d2733",
+        "i": "scissors",
+        "n": 2,
+    }
     assert cats["gallery"]["i"] == "palette" and cats["gallery"]["c"] == "#332288"
     assert cats["gallery"]["k"] == "#ffffff"  # white icon on dark blue
     assert "map-legend" in html_en and "L.control.layers" in html_en
@@ -165,14 +252,22 @@ def test_unknown_category_still_gets_a_layer_with_fallbacks() -> None:
     payload = _payload(map_html(build_map(venues, CATEGORIES, CITY, "en", MapOptions(now=WHEN))))
     mystery = next(cat for cat in payload["cats"] if cat["id"] == "mystery")
     # ink on grey #777777: luminance 0.185, contrast 4.5 with white, 3.5 with #1d2733
-    assert mystery == {"id": "mystery", "l": "mystery", "c": "#777777", "k": "#ffffff",
-                       "i": "location-dot", "n": 1}
+    assert mystery == {
+        "id": "mystery",
+        "l": "mystery",
+        "c": "#777777",
+        "k": "#ffffff",
+        "i": "location-dot",
+        "n": 1,
+    }
     assert payload["cats"][-1]["id"] == "mystery"  # unknown ids come after the catalogue
 
 
 def test_bad_colour_and_icon_in_categories_are_not_passed_through() -> None:
-    cats = CATEGORIES.assign(colour=['red;background:url(x)', "#332288", "#117733", "#DDCC77"],
-                             icon=['x" onmouseover="alert(1)', "palette", "landmark", "film"])
+    cats = CATEGORIES.assign(
+        colour=["red;background:url(x)", "#332288", "#117733", "#DDCC77"],
+        icon=['x" onmouseover="alert(1)', "palette", "landmark", "film"],
+    )
     payload = _payload(map_html(build_map(VENUES, cats, CITY, "en", MapOptions(now=WHEN))))
     atelier = payload["cats"][0]
     assert (atelier["c"], atelier["i"]) == ("#777777", "location-dot")
@@ -181,16 +276,30 @@ def test_bad_colour_and_icon_in_categories_are_not_passed_through() -> None:
 # --------------------------------------------------------------------------- escaping
 
 
-@pytest.mark.parametrize("raw", [XSS_NAME, TEMPLATE_NAME, SLASHES_NAME, SCRIPT_DESC,
-                                 "javascript:alert(4)", "Sea <Gate>", "Koncert <b>", "`${x}`"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        XSS_NAME,
+        TEMPLATE_NAME,
+        SLASHES_NAME,
+        SCRIPT_DESC,
+        "javascript:alert(4)",
+        "Sea <Gate>",
+        "Koncert <b>",
+        "`${x}`",
+    ],
+)
 def test_data_never_appears_raw_in_the_page(html_en: str, raw: str) -> None:
     assert raw not in html_en
 
 
 def test_escaped_forms_are_what_the_payload_carries(payload_en: dict) -> None:
     rows = _rows(payload_en)
-    for vid, name in (("xss-img", XSS_NAME), ("xss-tpl", TEMPLATE_NAME),
-                      ("xss-slash", SLASHES_NAME)):
+    for vid, name in (
+        ("xss-img", XSS_NAME),
+        ("xss-tpl", TEMPLATE_NAME),
+        ("xss-slash", SLASHES_NAME),
+    ):
         layer, i = rows[vid]
         assert layer["n"][i] == escape(name)
     layer, i = rows["xss-img"]
@@ -237,29 +346,39 @@ def test_every_script_and_stylesheet_is_vendored(html_en: str) -> None:
     sheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html_en)
     assert sources and sheets
     assert all(url.startswith(ASSET_BASE + "/") for url in sources + sheets)
-    assert {url.rsplit("/", 1)[-1] for url in sources} == {"leaflet.js",
-                                                           "leaflet.markercluster.js"}
+    assert {url.rsplit("/", 1)[-1] for url in sources} == {"leaflet.js", "leaflet.markercluster.js"}
     for name in ("jquery", "bootstrap", "awesome-markers", "cdn.", "googleapis", "unpkg"):
         assert name not in html_en.lower()
 
 
 def test_the_only_web_addresses_are_tiles_attribution_and_directions(html_en: str) -> None:
     urls = set(re.findall(r"https?://[^\s\"'<>\\)]+", html_en))
-    allowed = {CITY.tile_url, "https://www.openstreetmap.org/copyright",
-               "https://example.org/gallery", "https://instagram.com/gal",
-               "http://example.org/a?b=1&amp;c=2", escape(DIRECTIONS_URL)}
+    allowed = {
+        CITY.tile_url,
+        "https://www.openstreetmap.org/copyright",
+        "https://example.org/gallery",
+        "https://instagram.com/gal",
+        "http://example.org/a?b=1&amp;c=2",
+        escape(DIRECTIONS_URL),
+    }
     assert urls <= allowed, urls - allowed
 
 
 def test_vendored_files_exist_with_licences() -> None:
     static = render.elements.TEMPLATES.parent.parent / "static" / "vendor"
-    for path in ("leaflet/leaflet.js", "leaflet/leaflet.css", "leaflet/LICENSE",
-                 "leaflet/images/marker-icon.png",
-                 "leaflet.markercluster/leaflet.markercluster.js",
-                 "leaflet.markercluster/MarkerCluster.css",
-                 "leaflet.markercluster/MIT-LICENCE.txt",
-                 "fontawesome-free/css/fontawesome.min.css", "fontawesome-free/css/solid.min.css",
-                 "fontawesome-free/webfonts/fa-solid-900.woff2", "fontawesome-free/LICENSE.txt"):
+    for path in (
+        "leaflet/leaflet.js",
+        "leaflet/leaflet.css",
+        "leaflet/LICENSE",
+        "leaflet/images/marker-icon.png",
+        "leaflet.markercluster/leaflet.markercluster.js",
+        "leaflet.markercluster/MarkerCluster.css",
+        "leaflet.markercluster/MIT-LICENCE.txt",
+        "fontawesome-free/css/fontawesome.min.css",
+        "fontawesome-free/css/solid.min.css",
+        "fontawesome-free/webfonts/fa-solid-900.woff2",
+        "fontawesome-free/LICENSE.txt",
+    ):
         assert (static / path).is_file(), path
 
 
@@ -324,14 +443,17 @@ def _labels(**options: object) -> dict[str, str]:
     return labels
 
 
-@pytest.mark.parametrize(("when", "open_at", "day"), [
-    (None, "Open now", "Today"),  # when defaults to now
-    (NOW, "Open now", "Today"),
-    (NOW + timedelta(minutes=10), "Open now", "Today"),  # within the 15-minute tolerance
-    (NOW + timedelta(hours=3), "Open at 14:00", "Today"),
-    (NOW + timedelta(days=1), "Open at 11:00", "Sat 11 Jul"),
-    (NOW - timedelta(days=1, hours=2), "Open at 09:00", "Thu 9 Jul"),
-])
+@pytest.mark.parametrize(
+    ("when", "open_at", "day"),
+    [
+        (None, "Open now", "Today"),  # when defaults to now
+        (NOW, "Open now", "Today"),
+        (NOW + timedelta(minutes=10), "Open now", "Today"),  # within the 15-minute tolerance
+        (NOW + timedelta(hours=3), "Open at 14:00", "Today"),
+        (NOW + timedelta(days=1), "Open at 11:00", "Sat 11 Jul"),
+        (NOW - timedelta(days=1, hours=2), "Open at 09:00", "Thu 9 Jul"),
+    ],
+)
 def test_labels_compare_when_with_the_given_now(
     when: datetime | None, open_at: str, day: str
 ) -> None:
@@ -363,8 +485,9 @@ def _set_wall_clock(monkeypatch: pytest.MonkeyPatch, instant: datetime) -> None:
     """Every ``mapping`` module that holds ``datetime`` gets a clock stopped at ``instant``."""
     monkeypatch.setattr(_FrozenClock, "instant", instant)
     for name, module in list(sys.modules.items()):
-        if (name == "mapping" or name.startswith("mapping.")) and \
-                getattr(module, "datetime", None) is datetime:
+        if (name == "mapping" or name.startswith("mapping.")) and getattr(
+            module, "datetime", None
+        ) is datetime:
             monkeypatch.setattr(module, "datetime", _FrozenClock)
 
 
@@ -433,7 +556,8 @@ def test_cluster_badge_says_what_the_source_says(payload_en: dict) -> None:
     rows = _rows(payload_en)
     layer, i = rows["gal"]  # prospective, stated in 2018
     assert payload_en["ct"][layer["b"][i]] == (
-        "Listed as a prospective member of the Creative Industries Cluster (2018)")
+        "Listed as a prospective member of the Creative Industries Cluster (2018)"
+    )
     layer, i = rows["xss-slash"]  # a member, no year given
     assert payload_en["ct"][layer["b"][i]] == "Member of the Creative Industries Cluster"
     layer, i = rows["xss-img"]  # no status: no badge row, or row 0 ("")
@@ -443,8 +567,17 @@ def test_cluster_badge_says_what_the_source_says(payload_en: dict) -> None:
 
 def test_both_languages_change_every_label(payload_en: dict) -> None:
     payload_me = _payload(_build("me"))
-    for key in ("legend", "member_short", "hours_unknown", "approximate", "settlement_level",
-                "directions", "start", "wheelchair_yes", "wheelchair_unknown"):
+    for key in (
+        "legend",
+        "member_short",
+        "hours_unknown",
+        "approximate",
+        "settlement_level",
+        "directions",
+        "start",
+        "wheelchair_yes",
+        "wheelchair_unknown",
+    ):
         assert payload_me["L"][key] != payload_en["L"][key], key
     assert payload_me["L"]["member_short"] == escape(t("map.member_short", "me"))
     assert payload_me["cats"][0]["l"] == "Ateljei i zanati"
@@ -454,11 +587,22 @@ def test_both_languages_change_every_label(payload_en: dict) -> None:
 def test_map_catalogues_have_the_same_keys() -> None:
     keys = {lang: {k for k in catalogue(lang) if k.startswith("map.")} for lang in ("me", "en")}
     assert keys["me"] == keys["en"]
-    assert {"map.legend", "map.cluster_member", "map.cluster_prospective",
-            "map.hours_today", "map.hours_unknown",
-            "map.approximate", "map.settlement_level", "map.directions", "map.website",
-            "map.start", "map.wheelchair.yes", "map.wheelchair.limited", "map.wheelchair.no",
-            "map.wheelchair.unknown"} <= keys["en"]
+    assert {
+        "map.legend",
+        "map.cluster_member",
+        "map.cluster_prospective",
+        "map.hours_today",
+        "map.hours_unknown",
+        "map.approximate",
+        "map.settlement_level",
+        "map.directions",
+        "map.website",
+        "map.start",
+        "map.wheelchair.yes",
+        "map.wheelchair.limited",
+        "map.wheelchair.no",
+        "map.wheelchair.unknown",
+    } <= keys["en"]
 
 
 def test_extra_lines_go_to_their_venue_escaped(payload_en: dict) -> None:
@@ -482,13 +626,13 @@ def test_directions_link_base_and_start(payload_en: dict, html_en: str) -> None:
 def test_selected_venue_centres_the_map_and_opens(payload_en: dict, html_en: str) -> None:
     assert payload_en["sel"] == "gal"
     assert re.search(r"center: \[42\.4247, 18\.7712\]", html_en)
-    assert f"zoom\": {render.SELECTED_MIN_ZOOM}" in html_en
+    assert f'zoom": {render.SELECTED_MIN_ZOOM}' in html_en
 
 
 def test_unknown_selected_venue_is_ignored() -> None:
     html = _build("en", selected="no-such-venue")
     assert _payload(html)["sel"] is None
-    assert f"zoom\": {CITY.map_zoom}" in html
+    assert f'zoom": {CITY.map_zoom}' in html
 
 
 def test_explicit_center_and_zoom_win() -> None:
@@ -506,8 +650,9 @@ def test_tiles_come_from_the_city_profile(html_en: str) -> None:
 
 
 def test_empty_selection_still_builds_a_map() -> None:
-    payload = _payload(map_html(build_map(VENUES.iloc[0:0], CATEGORIES, CITY, "me",
-                                          MapOptions(now=WHEN))))
+    payload = _payload(
+        map_html(build_map(VENUES.iloc[0:0], CATEGORIES, CITY, "me", MapOptions(now=WHEN)))
+    )
     assert payload["layers"] == [] and payload["cats"] == []
 
 
@@ -521,8 +666,9 @@ def test_rows_without_a_position_are_left_out() -> None:
 
 def test_lat_lon_columns_are_used_when_present() -> None:
     venues = VENUES.assign(lat=VENUES.geometry.y + 0.001, lon=VENUES.geometry.x)
-    layer, i = _rows(_payload(map_html(build_map(venues, CATEGORIES, CITY, "en",
-                                                 MapOptions(now=WHEN)))))["gal"]
+    layer, i = _rows(
+        _payload(map_html(build_map(venues, CATEGORIES, CITY, "en", MapOptions(now=WHEN))))
+    )["gal"]
     assert (layer["la0"] + layer["la"][i]) / 1e5 == pytest.approx(42.4257)
 
 
@@ -551,8 +697,10 @@ def test_streamlit_folium_keeps_our_links_and_script() -> None:
     script = stf._get_map_string(m)
     links = [url for elem in _walk(m) for _, url in getattr(elem, "default_js", [])]
     sheets = [url for elem in _walk(m) for _, url in getattr(elem, "default_css", [])]
-    assert links == [f"{ASSET_BASE}/leaflet/leaflet.js",
-                     f"{ASSET_BASE}/leaflet.markercluster/leaflet.markercluster.js"]
+    assert links == [
+        f"{ASSET_BASE}/leaflet/leaflet.js",
+        f"{ASSET_BASE}/leaflet.markercluster/leaflet.markercluster.js",
+    ]
     assert all(url.startswith(ASSET_BASE) for url in sheets) and len(sheets) == 4
     assert ".venue-card" in header  # our stylesheet travels in the header
     assert "var map_div = L.map(" in script
@@ -626,10 +774,15 @@ def test_visit_flags_and_boat_landmarks_reach_the_card() -> None:
     rows = _rows(payload)
     visit = {vid: (layer["f"][i] >> 5) & 3 for vid, (layer, i) in rows.items()}
     assert visit == {"gal": 1, "xss-img": 2, "xss-tpl": 3, "xss-slash": 0}
-    boats = {vid: payload["boats"][layer["bt"][i]] if layer.get("bt") else None
-             for vid, (layer, i) in rows.items()}
-    assert boats["gal"] == [escape(t("map.by_boat_from", "en", place="Pier <Perast>")),
-                            42.48, 18.69]
+    boats = {
+        vid: payload["boats"][layer["bt"][i]] if layer.get("bt") else None
+        for vid, (layer, i) in rows.items()
+    }
+    assert boats["gal"] == [
+        escape(t("map.by_boat_from", "en", place="Pier <Perast>")),
+        42.48,
+        18.69,
+    ]
     assert boats["xss-slash"] == [escape(t("map.by_boat", "en")), None, None]
     assert boats["xss-img"] is None and boats["xss-tpl"] is None
     assert payload["boats"][0] is None
@@ -638,9 +791,12 @@ def test_visit_flags_and_boat_landmarks_reach_the_card() -> None:
 def test_landmark_points_name_places_in_the_language() -> None:
     places = gpd.GeoDataFrame(
         {"id": ["pier"], "name": ["Obala"], "name_en": ["Waterfront"]},
-        geometry=shapely.points([18.69], [42.48]), crs="EPSG:4326")
+        geometry=shapely.points([18.69], [42.48]),
+        crs="EPSG:4326",
+    )
     assert render.landmark_points(places, "en", ("me", "en")) == {
-        "pier": ("Waterfront", 42.48, 18.69)}
+        "pier": ("Waterfront", 42.48, 18.69)
+    }
     assert render.landmark_points(places, "me", ("me", "en"))["pier"][0] == "Obala"
 
 
@@ -651,8 +807,9 @@ def test_with_view_gives_what_a_full_build_gives_without_rebuilding() -> None:
     start = (42.425, 18.77, "Sea <Gate>")
     bare = build_payload(VENUES, CATEGORIES, CITY, "en", MapOptions(now=NOW))
     for selected in (None, "gal", "not-on-the-map"):
-        full = build_payload(VENUES, CATEGORIES, CITY, "en",
-                             MapOptions(now=NOW, start=start, selected=selected))
+        full = build_payload(
+            VENUES, CATEGORIES, CITY, "en", MapOptions(now=NOW, start=start, selected=selected)
+        )
         assert with_view(bare, start, selected) == full
     chosen = json.loads(with_view(bare, start, "gal").json)
     assert chosen["sel"] == "gal" and chosen["start"] == [42.425, 18.77, "Sea &lt;Gate&gt;"]

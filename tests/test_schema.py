@@ -45,8 +45,15 @@ def test_web_url(value: object, ok: bool) -> None:
 
 @pytest.mark.parametrize(
     ("value", "ok"),
-    [("#117733", True), ("#173", True), ("#11773", False), ("117733", False),
-     ("#GGGGGG", False), ("", False), (None, False)],
+    [
+        ("#117733", True),
+        ("#173", True),
+        ("#11773", False),
+        ("117733", False),
+        ("#GGGGGG", False),
+        ("", False),
+        (None, False),
+    ],
 )
 def test_hex_colour(value: object, ok: bool) -> None:
     assert is_hex_colour(value) is ok
@@ -54,8 +61,14 @@ def test_hex_colour(value: object, ok: bool) -> None:
 
 @pytest.mark.parametrize(
     ("value", "ok"),
-    [("masks-theater", True), ("music", True), ("Music", False), ("a--b", False),
-     ("x\" onload=\"y", False), ("", False)],
+    [
+        ("masks-theater", True),
+        ("music", True),
+        ("Music", False),
+        ("a--b", False),
+        ('x" onload="y', False),
+        ("", False),
+    ],
 )
 def test_icon_name(value: object, ok: bool) -> None:
     assert is_icon_name(value) is ok
@@ -63,8 +76,14 @@ def test_icon_name(value: object, ok: bool) -> None:
 
 @pytest.mark.parametrize(
     ("value", "ok"),
-    [("info@kotor.me", True), ("a.b+c@mail.example.org", True), ("info@kotor", False),
-     ("<x>@kotor.me", False), ("mailto:info@kotor.me", False), ("", False)],
+    [
+        ("info@kotor.me", True),
+        ("a.b+c@mail.example.org", True),
+        ("info@kotor", False),
+        ("<x>@kotor.me", False),
+        ("mailto:info@kotor.me", False),
+        ("", False),
+    ],
 )
 def test_email(value: object, ok: bool) -> None:
     assert is_email(value) is ok

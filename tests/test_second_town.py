@@ -30,12 +30,16 @@ def test_second_town_is_not_kotor():
     assert data.venues["x"].between(7_400_000, 7_600_000).all()
 
 
-@pytest.mark.parametrize("args", [
-    ["info"], ["info", "--lang", "en"],
-    ["events", "--from", "2026-01-01", "--to", "2026-12-31"],
-    ["events", "--from", "2026-01-01", "--to", "2026-12-31", "--format", "csv"],
-    ["events", "--from", "2026-01-01", "--to", "2026-12-31", "--format", "ics"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["info"],
+        ["info", "--lang", "en"],
+        ["events", "--from", "2026-01-01", "--to", "2026-12-31"],
+        ["events", "--from", "2026-01-01", "--to", "2026-12-31", "--format", "csv"],
+        ["events", "--from", "2026-01-01", "--to", "2026-12-31", "--format", "ics"],
+    ],
+)
 def test_every_reading_command_runs(capsys, args):
     assert main([args[0], str(SECOND_TOWN), *args[1:]]) == 0
     assert capsys.readouterr().out
@@ -50,8 +54,18 @@ def test_exports_run(tmp_path, fmt):
 
 
 def test_events_are_in_the_towns_time_zone(capsys):
-    main(["events", str(SECOND_TOWN), "--from", "2026-01-08", "--to", "2026-01-08",
-          "--format", "ics"])
+    main(
+        [
+            "events",
+            str(SECOND_TOWN),
+            "--from",
+            "2026-01-08",
+            "--to",
+            "2026-01-08",
+            "--format",
+            "ics",
+        ]
+    )
     ics = capsys.readouterr().out
     assert "TZID=Europe/Belgrade" in ics or "Europe/Belgrade" in ics
 
@@ -59,12 +73,27 @@ def test_events_are_in_the_towns_time_zone(capsys):
 def test_import_commands_run(tmp_path):
     folder = writable_copy(SECOND_TOWN, tmp_path / "town")
     osm = tmp_path / "osm.geojson"
-    osm.write_text(json.dumps({"type": "FeatureCollection", "features": [{
-        "type": "Feature", "id": "node/1",
-        "properties": {"@id": "node/1", "tourism": "gallery", "name": "Нова галерија",
-                       "name:en": "New Gallery"},
-        "geometry": {"type": "Point", "coordinates": [21.561, 43.751]}}]}),
-        encoding="utf-8")
+    osm.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "id": "node/1",
+                        "properties": {
+                            "@id": "node/1",
+                            "tourism": "gallery",
+                            "name": "Нова галерија",
+                            "name:en": "New Gallery",
+                        },
+                        "geometry": {"type": "Point", "coordinates": [21.561, 43.751]},
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     assert main(["import", str(osm), "--into", str(folder)]) == 0
     names = set(load_dataset(folder, year=YEAR).venues["name"])
     assert "Нова галерија" in names
@@ -86,8 +115,9 @@ def test_explore_renders_for_the_second_town(monkeypatch, lang):
     assert not at.exception
     title = at.title[0].value
     assert "Ново Измишљено" in title
-    assert title == ("Креативна мапа: Ново Измишљено" if lang == "sr"
-                     else "Ново Измишљено Creative Map")
+    assert title == (
+        "Креативна мапа: Ново Измишљено" if lang == "sr" else "Ново Измишљено Creative Map"
+    )
 
 
 def test_whats_on_renders_for_the_second_town(monkeypatch):

@@ -73,38 +73,98 @@ def test_missing_keys_are_all_listed(tmp_path):
 @pytest.mark.parametrize(
     ("old", "new", "where", "message"),
     [
-        ("bbox = [18.50, 42.25, 18.90, 42.58]", "bbox = [18.5, 42.25, 18.9]", "city:bbox",
-         r"expected four numbers \[west, south, east, north\]"),
-        ("bbox = [18.50, 42.25, 18.90, 42.58]", 'bbox = [18.5, "a", 18.9, 42.5]', "city:bbox",
-         "expected four numbers"),
-        ("bbox = [18.50, 42.25, 18.90, 42.58]", "bbox = [18.9, 42.25, 18.5, 42.58]",
-         "city:bbox", "west < east"),
+        (
+            "bbox = [18.50, 42.25, 18.90, 42.58]",
+            "bbox = [18.5, 42.25, 18.9]",
+            "city:bbox",
+            r"expected four numbers \[west, south, east, north\]",
+        ),
+        (
+            "bbox = [18.50, 42.25, 18.90, 42.58]",
+            'bbox = [18.5, "a", 18.9, 42.5]',
+            "city:bbox",
+            "expected four numbers",
+        ),
+        (
+            "bbox = [18.50, 42.25, 18.90, 42.58]",
+            "bbox = [18.9, 42.25, 18.5, 42.58]",
+            "city:bbox",
+            "west < east",
+        ),
         ("zoom = 14", 'zoom = "fourteen"', "map:zoom", "expected a whole-number zoom level"),
         ("zoom = 14", "zoom = 14.5", "map:zoom", "expected a whole-number zoom level"),
-        ('timezone = "Europe/Podgorica"', 'timezone = "Europe/Kotor"', "city:timezone",
-         "expected an IANA time zone"),
-        ('default_language = "me"', 'default_language = "fr"', "city:default_language",
-         r"must be one of languages \['me', 'en'\], got 'fr'"),
-        ('languages = ["me", "en"]', 'languages = ["me", "en", "xx"]', "city:languages",
-         "no catalogue for 'xx': expected folder .*locales.*xx"),
-        ('languages = ["me", "en"]', "languages = []", "city:languages",
-         "expected a non-empty list of language codes"),
-        ("speed_kmh = 4.5", "speed_kmh = 0", "walking:speed_kmh",
-         "expected a number greater than zero, got 0"),
-        ("speed_kmh = 4.5", "speed_kmh = true", "walking:speed_kmh",
-         "expected a number greater than zero, got True"),
-        ("detour_factor = 1.3", "detour_factor = 0.8", "walking:detour_factor",
-         "expected a number of at least 1"),
-        ("off_season_months = [10, 11, 12, 1, 2, 3, 4]", "off_season_months = [10, 13]",
-         "city:off_season_months", "expected a list of month numbers 1-12"),
-        ('metric_crs = "EPSG:32634"', 'metric_crs = "EPSG:4326"', "city:metric_crs",
-         "expected a projected CRS in metres"),
-        ('country = "ME"', 'country = "Montenegro"', "city:country",
-         "expected a two-letter ISO 3166 country code"),
-        ("center = [42.4247, 18.7712]", "center = [142.4, 18.7]", "map:center",
-         r"expected two numbers \[latitude, longitude\]"),
-        ('url = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"', 'url = "https://x.org"',
-         "tiles:url", "expected a tile URL template"),
+        (
+            'timezone = "Europe/Podgorica"',
+            'timezone = "Europe/Kotor"',
+            "city:timezone",
+            "expected an IANA time zone",
+        ),
+        (
+            'default_language = "me"',
+            'default_language = "fr"',
+            "city:default_language",
+            r"must be one of languages \['me', 'en'\], got 'fr'",
+        ),
+        (
+            'languages = ["me", "en"]',
+            'languages = ["me", "en", "xx"]',
+            "city:languages",
+            "no catalogue for 'xx': expected folder .*locales.*xx",
+        ),
+        (
+            'languages = ["me", "en"]',
+            "languages = []",
+            "city:languages",
+            "expected a non-empty list of language codes",
+        ),
+        (
+            "speed_kmh = 4.5",
+            "speed_kmh = 0",
+            "walking:speed_kmh",
+            "expected a number greater than zero, got 0",
+        ),
+        (
+            "speed_kmh = 4.5",
+            "speed_kmh = true",
+            "walking:speed_kmh",
+            "expected a number greater than zero, got True",
+        ),
+        (
+            "detour_factor = 1.3",
+            "detour_factor = 0.8",
+            "walking:detour_factor",
+            "expected a number of at least 1",
+        ),
+        (
+            "off_season_months = [10, 11, 12, 1, 2, 3, 4]",
+            "off_season_months = [10, 13]",
+            "city:off_season_months",
+            "expected a list of month numbers 1-12",
+        ),
+        (
+            'metric_crs = "EPSG:32634"',
+            'metric_crs = "EPSG:4326"',
+            "city:metric_crs",
+            "expected a projected CRS in metres",
+        ),
+        (
+            'country = "ME"',
+            'country = "Montenegro"',
+            "city:country",
+            "expected a two-letter ISO 3166 country code",
+        ),
+        (
+            "center = [42.4247, 18.7712]",
+            "center = [142.4, 18.7]",
+            "map:center",
+            r"expected two numbers \[latitude, longitude\]",
+        ),
+        (
+            'url = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"',
+            'url = "https://x.org"',
+            "tiles:url",
+            "expected a tile URL template",
+        ),
         ("zoom = 14", "zoom = 14\nzooom = 15", "map:zooom", "unknown setting"),
         ("[walking]", "[walk]", "walk:-", "unknown section"),
     ],
@@ -117,15 +177,21 @@ def test_wrong_value_names_file_section_and_key(tmp_path, old, new, where, messa
 
 
 def test_every_problem_at_once(tmp_path):
-    text = (edit("zoom = 14", 'zoom = "x"')
-            .replace('timezone = "Europe/Podgorica"', 'timezone = "Nowhere/Town"')
-            .replace("bbox = [18.50, 42.25, 18.90, 42.58]", "bbox = 3")
-            .replace("detour_factor = 1.3\n", ""))
+    text = (
+        edit("zoom = 14", 'zoom = "x"')
+        .replace('timezone = "Europe/Podgorica"', 'timezone = "Nowhere/Town"')
+        .replace("bbox = [18.50, 42.25, 18.90, 42.58]", "bbox = 3")
+        .replace("detour_factor = 1.3\n", "")
+    )
     fields = [p.split(": ")[0] for p in problems_of(tmp_path, text)]
-    assert sorted(fields) == sorted([
-        "city.toml:city:timezone", "city.toml:city:bbox", "city.toml:walking:detour_factor",
-        "city.toml:map:zoom",
-    ])
+    assert sorted(fields) == sorted(
+        [
+            "city.toml:city:timezone",
+            "city.toml:city:bbox",
+            "city.toml:walking:detour_factor",
+            "city.toml:map:zoom",
+        ]
+    )
 
 
 def test_unreadable_file_is_one_problem(tmp_path):
@@ -154,36 +220,45 @@ OSM_URL = 'url = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"'
 MINI_ATTR = 'attribution = "&copy; OpenStreetMap contributors"'
 
 
-@pytest.mark.parametrize("url", [
-    "http://tile.example.org/{z}/{x}/{y}.png",  # plain text to another host
-    "javascript:alert(1)//{z}/{x}/{y}",
-    "https://tile.example.org/{z}/{x}.png",
-    "https://tile.example.org/{z}/{x}/{y}.png\\\" onerror=\\\"x",
-    "//tile.example.org/{z}/{x}/{y}.png",
-    "https://{z}/{x}/{y}",  # no host
-    "https://tile.example.org/{z}/{x}/{y}/{q}.png",  # not a Leaflet placeholder
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://tile.example.org/{z}/{x}/{y}.png",  # plain text to another host
+        "javascript:alert(1)//{z}/{x}/{y}",
+        "https://tile.example.org/{z}/{x}.png",
+        'https://tile.example.org/{z}/{x}/{y}.png\\" onerror=\\"x',
+        "//tile.example.org/{z}/{x}/{y}.png",
+        "https://{z}/{x}/{y}",  # no host
+        "https://tile.example.org/{z}/{x}/{y}/{q}.png",  # not a Leaflet placeholder
+    ],
+)
 def test_tile_url_must_be_https_template(tmp_path, url):
     found = problems_of(tmp_path, edit_mini(OSM_URL, f'url = "{url}"'))
     assert [p for p in found if p.startswith("city.toml:tiles:url: expected a tile URL")], found
 
 
-@pytest.mark.parametrize("url", [
-    "https://{s}.tile.example.org/{z}/{x}/{y}{r}.png",
-    "http://localhost:8080/{z}/{x}/{y}.png",
-    "http://127.0.0.1/tiles/{z}/{x}/{y}.png",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://{s}.tile.example.org/{z}/{x}/{y}{r}.png",
+        "http://localhost:8080/{z}/{x}/{y}.png",
+        "http://127.0.0.1/tiles/{z}/{x}/{y}.png",
+    ],
+)
 def test_tile_url_accepts_https_and_this_machine(tmp_path, url):
     assert problems_of(tmp_path, edit_mini(OSM_URL, f'url = "{url}"')) == []
 
 
-@pytest.mark.parametrize(("attribution", "names"), [
-    ("<img src=x onerror=alert(1)>", "<img>"),
-    ('<a href="javascript:alert(1)">OSM</a>', "javascript:alert(1)"),
-    ('<a href="https://osm.org" onmouseover="alert(1)">OSM</a>', "onmouseover"),
-    ("<script>alert(1)</script>", "<script>"),
-    ("OSM <!-- hidden -->", "comment"),
-])
+@pytest.mark.parametrize(
+    ("attribution", "names"),
+    [
+        ("<img src=x onerror=alert(1)>", "<img>"),
+        ('<a href="javascript:alert(1)">OSM</a>', "javascript:alert(1)"),
+        ('<a href="https://osm.org" onmouseover="alert(1)">OSM</a>', "onmouseover"),
+        ("<script>alert(1)</script>", "<script>"),
+        ("OSM <!-- hidden -->", "comment"),
+    ],
+)
 def test_attribution_with_more_than_text_and_links_is_refused(tmp_path, attribution, names):
     found = problems_of(tmp_path, edit_mini(MINI_ATTR, f"attribution = '{attribution}'"))
     mine = [p for p in found if p.startswith("city.toml:tiles:attribution: expected text")]
@@ -191,22 +266,34 @@ def test_attribution_with_more_than_text_and_links_is_refused(tmp_path, attribut
 
 
 def test_attribution_with_https_link_is_accepted(tmp_path):
-    text = edit_mini(MINI_ATTR, "attribution = '&copy; <a href=\"https://www.openstreetmap.org/"
-                                "copyright\">OpenStreetMap</a> contributors'")
+    text = edit_mini(
+        MINI_ATTR,
+        "attribution = '&copy; <a href=\"https://www.openstreetmap.org/"
+        "copyright\">OpenStreetMap</a> contributors'",
+    )
     assert problems_of(tmp_path, text) == []
 
 
 def test_centre_outside_the_study_area_is_named(tmp_path):
-    found = problems_of(tmp_path, edit_mini("center = [42.4247, 18.7712]",
-                                            "center = [18.7712, 42.4247]"))
-    assert any(p.startswith("city.toml:map:center: [18.7712, 42.4247] (latitude, longitude) "
-                            "is outside the study area") for p in found), found
+    found = problems_of(
+        tmp_path, edit_mini("center = [42.4247, 18.7712]", "center = [18.7712, 42.4247]")
+    )
+    assert any(
+        p.startswith(
+            "city.toml:map:center: [18.7712, 42.4247] (latitude, longitude) "
+            "is outside the study area"
+        )
+        for p in found
+    ), found
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b'[city]\nname = "\xff"\n', "not UTF-8"),
-    (b"x" * (settings.CITY_TOML_MAX_BYTES + 1), "larger than"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'[city]\nname = "\xff"\n', "not UTF-8"),
+        (b"x" * (settings.CITY_TOML_MAX_BYTES + 1), "larger than"),
+    ],
+)
 def test_unreadable_city_toml_is_one_problem(tmp_path, content, message):
     path = tmp_path / "city.toml"
     path.write_bytes(content)
@@ -229,5 +316,7 @@ def test_limits_have_sane_defaults_and_are_checked(tmp_path):
     text = MINI_CITY + "\n[limits]\nname_max_chars = 0\nmax_venues = 1.5\nmax_file_mb = true\n"
     found = problems_of(tmp_path, text)
     for key in ("name_max_chars", "max_venues", "max_file_mb"):
-        assert any(p.startswith(f"city.toml:limits:{key}: expected a whole number of at "
-                                "least 1") for p in found), (key, found)
+        assert any(
+            p.startswith(f"city.toml:limits:{key}: expected a whole number of at least 1")
+            for p in found
+        ), (key, found)

@@ -23,8 +23,12 @@ from mapping.validate import validate_folder
 from .conftest import REPO_DATA, YEAR, writable_copy
 
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
-PAYLOADS = ("<script>alert(1)</script> & <b>bold</b>", "${alert(1)}", "{{7*7}}",
-            "`${x}` \\ \"q\" 'a'")
+PAYLOADS = (
+    "<script>alert(1)</script> & <b>bold</b>",
+    "${alert(1)}",
+    "{{7*7}}",
+    "`${x}` \\ \"q\" 'a'",
+)
 
 
 @pytest.fixture
@@ -53,19 +57,33 @@ def _rows(db: Path) -> int:
 def _insert_raw(db: Path, kind: str, venue_id: str | None, fields: dict[str, object]) -> int:
     """A row put into the table without the form's checks (as another tool might)."""
     with ledger.opened(db) as conn:
-        return ledger.insert(conn, kind, venue_id, fields, NOW, per_hour=100,
-                             per_venue_per_hour=100)
+        return ledger.insert(
+            conn, kind, venue_id, fields, NOW, per_hour=100, per_venue_per_hour=100
+        )
 
 
 def _event(**extra: str) -> dict[str, str]:
-    return {"title_me": "Džez veče", "title_en": "Jazz evening", "category": "concert",
-            "venue_id": "museum-sea", "timing": "dated", "start": "2026-08-01T20:00",
-            "end": "2026-08-01T22:00", **extra}
+    return {
+        "title_me": "Džez veče",
+        "title_en": "Jazz evening",
+        "category": "concert",
+        "venue_id": "museum-sea",
+        "timing": "dated",
+        "start": "2026-08-01T20:00",
+        "end": "2026-08-01T22:00",
+        **extra,
+    }
 
 
 def _venue(**extra: object) -> dict[str, object]:
-    return {"name": "Nova galerija", "category": "gallery", "lat": 42.4261, "lon": 18.7701,
-            "note": "Otvorena ljetos.", **extra}
+    return {
+        "name": "Nova galerija",
+        "category": "gallery",
+        "lat": 42.4261,
+        "lon": 18.7701,
+        "note": "Otvorena ljetos.",
+        **extra,
+    }
 
 
 # --------------------------------------------------------------------------- refusals
@@ -74,24 +92,43 @@ def _venue(**extra: object) -> dict[str, object]:
 def test_oversized_fields_are_refused_by_name_and_nothing_is_stored(data, db):
     limit = data.city.description_max_chars
     with pytest.raises(sub.Refused) as caught:
-        sub.submit(data, sub.UPDATE, {"venue_id": "gal-durkovic",
-                                      "description_en": "x" * (limit + 1),
-                                      "phone": "1" * 41, "opening_hours": "Mo-Fx"}, db=db)
+        sub.submit(
+            data,
+            sub.UPDATE,
+            {
+                "venue_id": "gal-durkovic",
+                "description_en": "x" * (limit + 1),
+                "phone": "1" * 41,
+                "opening_hours": "Mo-Fx",
+            },
+            db=db,
+        )
     problems = {p.field: p for p in caught.value.problems}
     assert set(problems) == {"description_en", "phone", "opening_hours"}
     assert problems["phone"].key == "submissions.refused.too_long"
     assert "is 41 characters long; at most 40 characters are allowed" in str(caught.value)
     assert problems["description_en"].text("me") == (
-        f"ima previše znakova ({limit + 1}); dozvoljeno je najviše {limit} znakova")
+        f"ima previše znakova ({limit + 1}); dozvoljeno je najviše {limit} znakova"
+    )
     assert _rows(db) == 0
 
 
 def test_every_refusal_reads_in_every_language(data, db):
     with pytest.raises(sub.Refused) as caught:
-        sub.submit(data, sub.EVENT, {"title_en": "x" * 500, "category": "nope",
-                                     "venue_id": "nowhere", "timing": "monthly",
-                                     "start": "2026-13-01", "url": "ftp://x",
-                                     "colour": "red"}, db=db)
+        sub.submit(
+            data,
+            sub.EVENT,
+            {
+                "title_en": "x" * 500,
+                "category": "nope",
+                "venue_id": "nowhere",
+                "timing": "monthly",
+                "start": "2026-13-01",
+                "url": "ftp://x",
+                "colour": "red",
+            },
+            db=db,
+        )
     for lang in i18n.available_languages():
         lines = caught.value.messages(lang)
         assert len(lines) == len(caught.value.problems) >= 6
@@ -100,13 +137,15 @@ def test_every_refusal_reads_in_every_language(data, db):
     assert {"title_en", "category", "venue_id", "timing", "start", "url", "colour"} <= fields
 
 
-@pytest.mark.parametrize(("limit_name", "fields"), [
-    ("max_pending_per_hour", {"venue_id": "gal-durkovic", "phone": "+382 32 304 720"}),
-    ("max_pending_per_venue_per_hour", {"venue_id": "gal-durkovic", "visit": "yes"}),
-])
+@pytest.mark.parametrize(
+    ("limit_name", "fields"),
+    [
+        ("max_pending_per_hour", {"venue_id": "gal-durkovic", "phone": "+382 32 304 720"}),
+        ("max_pending_per_venue_per_hour", {"venue_id": "gal-durkovic", "visit": "yes"}),
+    ],
+)
 def test_hourly_limits_refuse_and_store_nothing(data, db, limit_name, fields):
-    small = dataclasses.replace(data.city, max_pending_per_hour=5,
-                                max_pending_per_venue_per_hour=5)
+    small = dataclasses.replace(data.city, max_pending_per_hour=5, max_pending_per_venue_per_hour=5)
     small = dataclasses.replace(small, **{limit_name: 2})
     town = dataclasses.replace(data, city=small)
     for minutes in (0, 1):
@@ -115,19 +154,28 @@ def test_hourly_limits_refuse_and_store_nothing(data, db, limit_name, fields):
         sub.submit(town, sub.UPDATE, fields, db=db, now=NOW + timedelta(minutes=2))
     assert _rows(db) == 2
     assert "2 suggestions in the last hour" in str(caught.value)
-    assert caught.value.problems[0].text("me").startswith(
-        "Mapa je" if limit_name == "max_pending_per_hour" else "Za ovaj prostor su")
+    assert (
+        caught.value.problems[0]
+        .text("me")
+        .startswith("Mapa je" if limit_name == "max_pending_per_hour" else "Za ovaj prostor su")
+    )
     # another venue still has room under the per-venue limit, and an hour later all do
     if limit_name == "max_pending_per_venue_per_hour":
-        sub.submit(town, sub.UPDATE, {"venue_id": "museum-sea", "visit": "no"}, db=db,
-                   now=NOW + timedelta(minutes=3))
+        sub.submit(
+            town,
+            sub.UPDATE,
+            {"venue_id": "museum-sea", "visit": "no"},
+            db=db,
+            now=NOW + timedelta(minutes=3),
+        )
     sub.submit(town, sub.UPDATE, fields, db=db, now=NOW + timedelta(minutes=62))
 
 
 def test_an_update_needs_something_to_change(data, db):
     with pytest.raises(sub.Refused) as caught:
-        sub.submit(data, sub.UPDATE, {"venue_id": "gal-durkovic", "website": "  ",
-                                      "note": "hello"}, db=db)
+        sub.submit(
+            data, sub.UPDATE, {"venue_id": "gal-durkovic", "website": "  ", "note": "hello"}, db=db
+        )
     assert [p.key for p in caught.value.problems] == ["submissions.refused.nothing"]
 
 
@@ -135,19 +183,23 @@ def test_a_location_needs_both_coordinates_inside_the_area(data, db):
     with pytest.raises(sub.Refused) as one:
         sub.submit(data, sub.UPDATE, {"venue_id": "gal-durkovic", "lat": 42.42}, db=db)
     assert [(p.field, p.key) for p in one.value.problems] == [
-        ("lon", "submissions.refused.location_pair")]
+        ("lon", "submissions.refused.location_pair")
+    ]
     with pytest.raises(sub.Refused) as far:
         sub.submit(data, sub.VENUE, _venue(lat=45.0), db=db)
     assert [p.key for p in far.value.problems] == ["submissions.refused.outside"]
     assert _rows(db) == 0
 
 
-@pytest.mark.parametrize(("start", "end", "key"), [
-    ("2026-08-02T20:00", "2026-08-01T22:00", "submissions.refused.end_before_start"),
-    ("2026-08-02", "2026-08-01", "submissions.refused.end_before_start"),
-    ("2026-08-01", "2026-08-01T22:00", "submissions.refused.date_kind"),
-    ("2026-02-30", "", "submissions.refused.date"),
-])
+@pytest.mark.parametrize(
+    ("start", "end", "key"),
+    [
+        ("2026-08-02T20:00", "2026-08-01T22:00", "submissions.refused.end_before_start"),
+        ("2026-08-02", "2026-08-01", "submissions.refused.end_before_start"),
+        ("2026-08-01", "2026-08-01T22:00", "submissions.refused.date_kind"),
+        ("2026-02-30", "", "submissions.refused.date"),
+    ],
+)
 def test_event_times_are_refused_when_they_cannot_be(data, db, start, end, key):
     with pytest.raises(sub.Refused) as caught:
         sub.submit(data, sub.EVENT, _event(start=start, end=end), db=db)
@@ -157,8 +209,12 @@ def test_event_times_are_refused_when_they_cannot_be(data, db, start, end, key):
 
 def test_invalid_hours_are_refused_at_submit_time(data, db):
     with pytest.raises(sub.Refused) as caught:
-        sub.submit(data, sub.UPDATE, {"venue_id": "gal-durkovic",
-                                      "opening_hours": "Mo-Fr 9-17 o'clock"}, db=db)
+        sub.submit(
+            data,
+            sub.UPDATE,
+            {"venue_id": "gal-durkovic", "opening_hours": "Mo-Fr 9-17 o'clock"},
+            db=db,
+        )
     (problem,) = caught.value.problems
     assert problem.field == "opening_hours"
     assert "OpenStreetMap" in problem.text("en")
@@ -167,8 +223,12 @@ def test_invalid_hours_are_refused_at_submit_time(data, db):
 
 def test_invalid_hours_are_refused_at_apply_time(mini_copy, data, db):
     before = (mini_copy / "venues.geojson").read_bytes()
-    number = _insert_raw(db, sub.UPDATE, "gal-durkovic",
-                         {"venue_id": "gal-durkovic", "opening_hours": "Mo-Fx 25:00-26:00"})
+    number = _insert_raw(
+        db,
+        sub.UPDATE,
+        "gal-durkovic",
+        {"venue_id": "gal-durkovic", "opening_hours": "Mo-Fx 25:00-26:00"},
+    )
     with pytest.raises(sub.Refused, match="opening_hours"):
         sub.apply(mini_copy, number, db=db)
     assert (mini_copy / "venues.geojson").read_bytes() == before
@@ -180,13 +240,20 @@ def test_invalid_hours_are_refused_at_apply_time(mini_copy, data, db):
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_text_is_stored_and_applied_exactly_as_typed(mini_copy, data, db, payload):
-    update = {"venue_id": "gal-durkovic", "description_me": payload,
-              "description_en": f" {payload} ", "note": payload}
-    event = _event(title_me=payload, title_en=payload, price=payload, organiser=payload,
-                   note=payload)
+    update = {
+        "venue_id": "gal-durkovic",
+        "description_me": payload,
+        "description_en": f" {payload} ",
+        "note": payload,
+    }
+    event = _event(
+        title_me=payload, title_en=payload, price=payload, organiser=payload, note=payload
+    )
     venue = _venue(name=f"Galerija {payload}", note=payload, description_en=payload)
-    numbers = [sub.submit(data, kind, fields, db=db) for kind, fields in
-               ((sub.UPDATE, update), (sub.EVENT, event), (sub.VENUE, venue))]
+    numbers = [
+        sub.submit(data, kind, fields, db=db)
+        for kind, fields in ((sub.UPDATE, update), (sub.EVENT, event), (sub.VENUE, venue))
+    ]
     stored = [sub.get(mini_copy, n, db=db).fields for n in numbers]
     assert stored[0] == update
     assert stored[1] == event
@@ -212,10 +279,19 @@ def test_text_is_stored_and_applied_exactly_as_typed(mini_copy, data, db, payloa
 
 
 def test_apply_an_update_sets_hours_source_checked_and_location(mini_copy, data, db):
-    number = sub.submit(data, sub.UPDATE, {"venue_id": "gal-durkovic",
-                                           "opening_hours": "Tu-Su 10:00-18:00",
-                                           "visit": "appointment", "lat": 42.42505,
-                                           "lon": 18.77125}, db=db, now=NOW)
+    number = sub.submit(
+        data,
+        sub.UPDATE,
+        {
+            "venue_id": "gal-durkovic",
+            "opening_hours": "Tu-Su 10:00-18:00",
+            "visit": "appointment",
+            "lat": 42.42505,
+            "lon": 18.77125,
+        },
+        db=db,
+        now=NOW,
+    )
     item = sub.apply(mini_copy, number, db=db)
     assert (item.status, item.record) == ("applied", "gal-durkovic")
     venue = load_dataset(mini_copy, year=YEAR).venues.set_index("id").loc["gal-durkovic"]
@@ -229,16 +305,23 @@ def test_apply_an_update_sets_hours_source_checked_and_location(mini_copy, data,
 
 def test_apply_keeps_every_other_record_and_the_file_layout(mini_copy, data, db):
     before = json.loads((mini_copy / "venues.geojson").read_text(encoding="utf-8"))
-    number = sub.submit(data, sub.UPDATE, {"venue_id": "atelier-seasonal",
-                                           "website": "https://example.org/a"}, db=db, now=NOW)
+    number = sub.submit(
+        data,
+        sub.UPDATE,
+        {"venue_id": "atelier-seasonal", "website": "https://example.org/a"},
+        db=db,
+        now=NOW,
+    )
     sub.apply(mini_copy, number, db=db)
     raw = (mini_copy / "venues.geojson").read_text(encoding="utf-8")
     after = json.loads(raw)
     changed = after["features"][1]["properties"]
     assert after["features"][:1] + after["features"][2:] == (
-        before["features"][:1] + before["features"][2:])
-    assert list(changed)[:len(before["features"][1]["properties"])] == list(
-        before["features"][1]["properties"])  # key order kept, new keys last
+        before["features"][:1] + before["features"][2:]
+    )
+    assert list(changed)[: len(before["features"][1]["properties"])] == list(
+        before["features"][1]["properties"]
+    )  # key order kept, new keys last
     assert raw == json.dumps(after, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -249,9 +332,12 @@ def test_apply_on_the_town_data_keeps_its_layout_and_other_records(tmp_path, db)
     before = json.loads(before_text)
     town = load_dataset(folder, enrich=False)
     venue_id = before["features"][5]["properties"]["id"]
-    numbers = [sub.submit(town, sub.UPDATE, {"venue_id": venue_id, "phone": "+382 32 000 000"},
-                          db=db, now=NOW),
-               sub.submit(town, sub.VENUE, _venue(), db=db, now=NOW)]
+    numbers = [
+        sub.submit(
+            town, sub.UPDATE, {"venue_id": venue_id, "phone": "+382 32 000 000"}, db=db, now=NOW
+        ),
+        sub.submit(town, sub.VENUE, _venue(), db=db, now=NOW),
+    ]
     for number in numbers:
         sub.apply(folder, number, db=db)
     after_text = path.read_text(encoding="utf-8")
@@ -262,34 +348,54 @@ def test_apply_on_the_town_data_keeps_its_layout_and_other_records(tmp_path, db)
     assert [after["features"][i] for i in others] == [before["features"][i] for i in others]
     new = after["features"][-1]["properties"]
     assert list(new)[:3] == list(before["features"][0]["properties"])[:3]  # the file's order
-    assert sub.apply(folder, sub.submit(town, sub.EVENT, _event(venue_id=venue_id), db=db),
-                     db=db).status == "applied"
+    assert (
+        sub.apply(
+            folder, sub.submit(town, sub.EVENT, _event(venue_id=venue_id), db=db), db=db
+        ).status
+        == "applied"
+    )
     assert validate_folder(folder) == []
 
 
 def test_hours_citation_moves_to_source_when_the_hours_change(mini_copy, data, db):
     path = mini_copy / "venues.geojson"
     doc = json.loads(path.read_text(encoding="utf-8"))
-    doc["features"][0]["properties"].update(hours_source="gallery.example/hours",
-                                            hours_checked="2025-05-01")
+    doc["features"][0]["properties"].update(
+        hours_source="gallery.example/hours", hours_checked="2025-05-01"
+    )
     path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    number = sub.submit(data, sub.UPDATE, {"venue_id": "gal-durkovic",
-                                           "opening_hours": "Mo-Fr 08:00-12:00"},
-                        db=db, now=NOW)
+    number = sub.submit(
+        data,
+        sub.UPDATE,
+        {"venue_id": "gal-durkovic", "opening_hours": "Mo-Fr 08:00-12:00"},
+        db=db,
+        now=NOW,
+    )
     sub.apply(mini_copy, number, db=db)
     props = json.loads(path.read_text(encoding="utf-8"))["features"][0]["properties"]
     assert props["hours_source"] == "submitted by the venue, 2026-11-20, reviewed"
     assert props["hours_checked"] == "2026-11-20"
-    assert props["source"] == ("fixture; gallery.example/hours; "
-                               "submitted by the venue, 2026-11-20, reviewed")
+    assert props["source"] == (
+        "fixture; gallery.example/hours; submitted by the venue, 2026-11-20, reviewed"
+    )
 
 
 def test_apply_an_event(mini_copy, data, db):
     before = (mini_copy / "events.csv").read_bytes()
-    number = sub.submit(data, sub.EVENT, _event(timing="annual_tbc", start="2026-09-01",
-                                                end="2026-09-30", free="no", price="€5",
-                                                url="https://example.org/jazz"),
-                        db=db, now=NOW)
+    number = sub.submit(
+        data,
+        sub.EVENT,
+        _event(
+            timing="annual_tbc",
+            start="2026-09-01",
+            end="2026-09-30",
+            free="no",
+            price="€5",
+            url="https://example.org/jazz",
+        ),
+        db=db,
+        now=NOW,
+    )
     item = sub.apply(mini_copy, number, db=db)
     after = (mini_copy / "events.csv").read_bytes()
     assert after.startswith(before)  # the other rows keep their bytes
@@ -298,18 +404,23 @@ def test_apply_an_event(mini_copy, data, db):
     assert item.record == "dzez-vece"
     assert (row["title"], row["title_en"]) == ("Džez veče", "Jazz evening")
     assert (row["recurrence"], bool(row["dates_confirmed"]), bool(row["free"])) == (
-        "annual", False, False)
+        "annual",
+        False,
+        False,
+    )
     assert row["source"] == "submitted by the venue, 2026-11-20, reviewed"
     assert row["start"].isoformat() == "2026-09-01T00:00:00+02:00"
 
 
 def test_an_event_column_the_file_lacks_is_added(mini_copy, data, db):
-    number = sub.submit(data, sub.EVENT, _event(title_me="", title_en="Weekly jam",
-                                                timing="weekly"), db=db, now=NOW)
+    number = sub.submit(
+        data, sub.EVENT, _event(title_me="", title_en="Weekly jam", timing="weekly"), db=db, now=NOW
+    )
     csv_before = (mini_copy / "events.csv").read_text(encoding="utf-8")
-    (mini_copy / "events.csv").write_text(csv_before.replace(",organiser,source", ",source")
-                                          .replace(",Test,fixture", ",fixture"),
-                                          encoding="utf-8")
+    (mini_copy / "events.csv").write_text(
+        csv_before.replace(",organiser,source", ",source").replace(",Test,fixture", ",fixture"),
+        encoding="utf-8",
+    )
     sub.apply(mini_copy, number, db=db)
     events = load_dataset(mini_copy, enrich=False).events.set_index("id")
     assert events.loc["weekly-jam", "recurrence"] == "weekly"
@@ -317,16 +428,23 @@ def test_an_event_column_the_file_lacks_is_added(mini_copy, data, db):
 
 
 def test_apply_a_new_venue(mini_copy, data, db):
-    number = sub.submit(data, sub.VENUE, _venue(name="Atelje Sezona", website="https://x.me/",
-                                                opening_hours="Sa 10:00-13:00"),
-                        db=db, now=NOW)
+    number = sub.submit(
+        data,
+        sub.VENUE,
+        _venue(name="Atelje Sezona", website="https://x.me/", opening_hours="Sa 10:00-13:00"),
+        db=db,
+        now=NOW,
+    )
     item = sub.apply(mini_copy, number, db=db)
     assert item.record == "atelje-sezona"  # the slug of the name, unique: a new id
     venues = load_dataset(mini_copy, year=YEAR).venues.set_index("id")
     assert len(venues) == 5
     new = venues.loc["atelje-sezona"]
     assert (new["name"], new["category"], new["website"]) == (
-        "Atelje Sezona", "gallery", "https://x.me/")
+        "Atelje Sezona",
+        "gallery",
+        "https://x.me/",
+    )
     assert (new["location_precision"], new["checked"]) == ("approximate", "2026-11-20")
     assert new["source"] == "submitted by the venue, 2026-11-20, reviewed"
     assert venues.loc["atelier-seasonal", "name"] == "Atelje Sezona"  # untouched
@@ -340,26 +458,33 @@ def test_a_change_that_fails_validation_changes_nothing(mini_copy, data, db):
     doc["features"][0]["properties"]["cited_coordinates"] = [18.7712, 42.425]
     path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     before = path.read_bytes()
-    number = sub.submit(data, sub.UPDATE, {"venue_id": "gal-durkovic", "lat": 42.4300,
-                                           "lon": 18.7800}, db=db)
+    number = sub.submit(
+        data, sub.UPDATE, {"venue_id": "gal-durkovic", "lat": 42.4300, "lon": 18.7800}, db=db
+    )
     with pytest.raises(sub.ReviewError) as caught:
         sub.apply(mini_copy, number, db=db)
     assert [(p.file, p.record, p.field) for p in caught.value.problems] == [
-        ("venues.geojson", "gal-durkovic", "geometry")]
+        ("venues.geojson", "gal-durkovic", "geometry")
+    ]
     assert "nothing was changed" in str(caught.value)
     assert path.read_bytes() == before
     assert sub.get(mini_copy, number, db=db).status == "pending"
 
 
-@pytest.mark.parametrize(("kind", "target"), [
-    (sub.UPDATE, "venues.geojson"), (sub.VENUE, "venues.geojson"), (sub.EVENT, "events.csv")])
+@pytest.mark.parametrize(
+    ("kind", "target"),
+    [(sub.UPDATE, "venues.geojson"), (sub.VENUE, "venues.geojson"), (sub.EVENT, "events.csv")],
+)
 def test_a_failed_rename_leaves_the_files_and_the_suggestion_as_they_were(
-        mini_copy, data, db, monkeypatch, kind, target):
-    fields = {sub.UPDATE: {"venue_id": "gal-durkovic", "phone": "+382 32 304 720"},
-              sub.VENUE: _venue(), sub.EVENT: _event()}[kind]
+    mini_copy, data, db, monkeypatch, kind, target
+):
+    fields = {
+        sub.UPDATE: {"venue_id": "gal-durkovic", "phone": "+382 32 304 720"},
+        sub.VENUE: _venue(),
+        sub.EVENT: _event(),
+    }[kind]
     number = sub.submit(data, kind, fields, db=db)
-    files = {name: (mini_copy / name).read_bytes() for name in ("venues.geojson",
-                                                                 "events.csv")}
+    files = {name: (mini_copy / name).read_bytes() for name in ("venues.geojson", "events.csv")}
 
     def refuse(*args: object) -> None:
         raise OSError("disk full (injected)")
@@ -392,13 +517,13 @@ def test_a_file_changed_during_the_check_is_not_overwritten(mini_copy, data, db,
 
 
 def test_the_hourly_limit_holds_under_simultaneous_posts(data, db):
-    town = dataclasses.replace(data, city=dataclasses.replace(data.city,
-                                                              max_pending_per_hour=3))
+    town = dataclasses.replace(data, city=dataclasses.replace(data.city, max_pending_per_hour=3))
 
     def post(i: int) -> str:
         try:
-            sub.submit(town, sub.UPDATE, {"venue_id": "gal-durkovic", "phone": f"+382 {i:06d}"},
-                       db=db)
+            sub.submit(
+                town, sub.UPDATE, {"venue_id": "gal-durkovic", "phone": f"+382 {i:06d}"}, db=db
+            )
         except sub.TooMany:
             return "refused"
         return "stored"
@@ -417,8 +542,10 @@ def test_apply_twice_is_refused_and_reject_keeps_the_record(mini_copy, data, db)
     with pytest.raises(sub.ReviewError, match=rf"#{first} was already applied"):
         sub.apply(mini_copy, first, db=db)
     rejected = sub.reject(mini_copy, second, "The museum's own page says otherwise.", db=db)
-    assert (rejected.status, rejected.reason) == ("rejected",
-                                                  "The museum's own page says otherwise.")
+    assert (rejected.status, rejected.reason) == (
+        "rejected",
+        "The museum's own page says otherwise.",
+    )
     assert rejected.decided is not None
     with pytest.raises(sub.ReviewError, match="already rejected"):
         sub.apply(mini_copy, second, db=db)
@@ -432,8 +559,9 @@ def test_apply_twice_is_refused_and_reject_keeps_the_record(mini_copy, data, db)
 
 
 def test_describe_hours_checks_as_you_type(data):
-    problem, lines = sub.describe_hours("Apr-Oct Mo-Su 09:00-19:00; Nov-Mar Sa 10:00-14:00",
-                                        "en", data.city, year=YEAR)
+    problem, lines = sub.describe_hours(
+        "Apr-Oct Mo-Su 09:00-19:00; Nov-Mar Sa 10:00-14:00", "en", data.city, year=YEAR
+    )
     assert problem is None
     assert lines == ["Apr–Oct daily 09–19", "Nov–Mar Sat 10–14"]
     problem, lines = sub.describe_hours("Mo-Fx", "de", data.city, year=YEAR)
@@ -445,8 +573,9 @@ def test_describe_hours_checks_as_you_type(data):
 def test_labels_and_receipt_in_every_language(data):
     for lang in i18n.available_languages():
         for kind in sub.KINDS:
-            assert all(sub.field_label(name, lang) for name in sub.field_names(
-                kind, data.city.languages))
+            assert all(
+                sub.field_label(name, lang) for name in sub.field_names(kind, data.city.languages)
+            )
         assert sub.choice_label("visit", "appointment", lang)
         assert "#12" in sub.thanks(12, lang)
     assert sub.field_label("description_en", "en") == "Description (EN)"
@@ -456,9 +585,12 @@ def test_labels_and_receipt_in_every_language(data):
 
 
 def test_cli_list_show_apply_reject(mini_copy, data, db, capsys):
-    update = sub.submit(data, sub.UPDATE, {"venue_id": "gal-durkovic",
-                                           "email": "info@example.org",
-                                           "note": "\x1b[2J<b>hi</b>"}, db=db)
+    update = sub.submit(
+        data,
+        sub.UPDATE,
+        {"venue_id": "gal-durkovic", "email": "info@example.org", "note": "\x1b[2J<b>hi</b>"},
+        db=db,
+    )
     event = sub.submit(data, sub.EVENT, _event(), db=db)
     folder = str(mini_copy)
     assert cli.main(["submissions", "list", folder]) == 0
@@ -486,13 +618,19 @@ def test_cli_list_show_apply_reject(mini_copy, data, db, capsys):
     with pytest.raises(SystemExit) as usage:
         cli.main(["submissions", "reject", str(event), folder])
     assert usage.value.code == 2
-    assert load_dataset(mini_copy, enrich=False).venues.set_index("id").loc[
-        "gal-durkovic", "email"] == "info@example.org"
+    assert (
+        load_dataset(mini_copy, enrich=False).venues.set_index("id").loc["gal-durkovic", "email"]
+        == "info@example.org"
+    )
 
 
 def test_cli_apply_names_the_refused_field(mini_copy, db, capsys):
-    number = _insert_raw(db, sub.UPDATE, "gal-durkovic",
-                         {"venue_id": "gal-durkovic", "website": "javascript:alert(1)"})
+    number = _insert_raw(
+        db,
+        sub.UPDATE,
+        "gal-durkovic",
+        {"venue_id": "gal-durkovic", "website": "javascript:alert(1)"},
+    )
     assert cli.main(["submissions", "apply", str(number), str(mini_copy)]) == 1
     assert "website: expected a web address" in capsys.readouterr().err
 

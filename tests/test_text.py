@@ -34,12 +34,15 @@ def test_escape_of_unknown_is_empty(missing):
     assert escape(missing) == ""
 
 
-@pytest.mark.parametrize(("text", "folded"), [
-    ("Đurković", "djurkovic"),
-    ("ŠKALJARI", "skaljari"),
-    ("Prčanj", "prcanj"),
-    ("Žanić", "zanic"),
-])
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Đurković", "djurkovic"),
+        ("ŠKALJARI", "skaljari"),
+        ("Prčanj", "prcanj"),
+        ("Žanić", "zanic"),
+    ],
+)
 def test_fold(text, folded):
     assert fold(text) == folded
 

@@ -26,8 +26,11 @@ ROOT = REPO_DATA.parent
 
 
 def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [r.getMessage() for r in caplog.records
-            if r.name == "mapping.usage" and r.levelno == logging.WARNING]
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "mapping.usage" and r.levelno == logging.WARNING
+    ]
 
 
 def stored_total(path: Path) -> tuple[int, int]:
@@ -75,8 +78,7 @@ def test_counts_are_added_per_venue_and_day(tmp_path):
     rec.flush()
     with sqlite3.connect(path) as conn:
         rows = conn.execute("SELECT * FROM usage ORDER BY venue_id, day").fetchall()
-    assert rows == [("a", "2026-12-05", 3, 1), ("a", "2026-12-06", 1, 0),
-                    ("b", "2026-12-05", 1, 0)]
+    assert rows == [("a", "2026-12-05", 3, 1), ("a", "2026-12-06", 1, 0), ("b", "2026-12-05", 1, 0)]
 
 
 def test_nothing_personal_is_stored(tmp_path):
@@ -142,13 +144,16 @@ def test_several_recorders_on_one_file_lose_nothing(tmp_path):
 
 def test_processes_writing_one_file_lose_nothing(tmp_path):
     path = tmp_path / "usage.sqlite"
-    script = ("import sys, datetime; from mapping import usage\n"
-              "rec = usage.UsageRecorder(sys.argv[1])\n"
-              "for n in range(2000):\n"
-              "    rec.shown(['shared'], datetime.date(2026, 12, 5))\n"
-              "    if n % 100 == 0: rec.flush()\n")  # the rest at exit (atexit)
-    procs = [subprocess.Popen([sys.executable, "-c", script, str(path)], cwd=ROOT)
-             for _ in range(2)]
+    script = (
+        "import sys, datetime; from mapping import usage\n"
+        "rec = usage.UsageRecorder(sys.argv[1])\n"
+        "for n in range(2000):\n"
+        "    rec.shown(['shared'], datetime.date(2026, 12, 5))\n"
+        "    if n % 100 == 0: rec.flush()\n"
+    )  # the rest at exit (atexit)
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script, str(path)], cwd=ROOT) for _ in range(2)
+    ]
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
     assert stored_total(path) == (4_000, 0)
 
@@ -202,8 +207,11 @@ def _read_only(tmp_path: Path) -> Path:
     return path
 
 
-BROKEN = {"parent-is-a-file": _parent_is_a_file, "corrupt-file": _corrupt_file,
-          "read-only": _read_only}
+BROKEN = {
+    "parent-is-a-file": _parent_is_a_file,
+    "corrupt-file": _corrupt_file,
+    "read-only": _read_only,
+}
 
 
 @pytest.fixture
@@ -258,25 +266,34 @@ def test_locked_database_keeps_one_batch_for_a_retry(tmp_path, caplog, monkeypat
 def test_monthly_and_totals_aggregate_days(tmp_path):
     path = tmp_path / "usage.sqlite"
     rec = usage.UsageRecorder(path)
-    for day, count in ((date(2026, 11, 30), 2), (date(2026, 12, 1), 3), (date(2026, 12, 31), 1),
-                       (date(2027, 1, 1), 4)):
+    for day, count in (
+        (date(2026, 11, 30), 2),
+        (date(2026, 12, 1), 3),
+        (date(2026, 12, 31), 1),
+        (date(2027, 1, 1), 4),
+    ):
         for _ in range(count):
             rec.shown(["a", "b"], day)
     rec.opened("a", date(2026, 12, 1))
     rec.opened("a", date(2026, 12, 31))
     rec.opened("b", date(2027, 1, 2))
     rec.flush()
-    expected = pd.DataFrame({"month": ["2026-11", "2026-12", "2027-01"],
-                             "impressions": [2, 4, 4], "opens": [0, 2, 0]})
+    expected = pd.DataFrame(
+        {"month": ["2026-11", "2026-12", "2027-01"], "impressions": [2, 4, 4], "opens": [0, 2, 0]}
+    )
     pd.testing.assert_frame_equal(usage.monthly(path, "a"), expected)
     assert usage.monthly(path, "b")["opens"].tolist() == [0, 0, 1]
     assert usage.monthly(path, "nobody").empty
     everything = usage.totals(path)
-    assert everything.to_dict("index") == {"a": {"impressions": 10, "opens": 2},
-                                           "b": {"impressions": 10, "opens": 1}}
+    assert everything.to_dict("index") == {
+        "a": {"impressions": 10, "opens": 2},
+        "b": {"impressions": 10, "opens": 1},
+    }
     since = usage.totals(path, since=date(2026, 12, 31))
-    assert since.to_dict("index") == {"a": {"impressions": 5, "opens": 1},
-                                      "b": {"impressions": 5, "opens": 1}}
+    assert since.to_dict("index") == {
+        "a": {"impressions": 5, "opens": 1},
+        "b": {"impressions": 5, "opens": 1},
+    }
     assert list(since.columns) == ["impressions", "opens"] and since.index.name == "venue_id"
 
 
@@ -300,21 +317,31 @@ def test_reading_an_unreadable_database_is_empty(tmp_path, kind):
     assert usage.totals(path, since=DAY).empty
 
 
-@pytest.mark.parametrize(("previous", "current", "counted"), [
-    ((), ("a", "b"), ("a", "b")),  # first list
-    (("a", "b"), ("a", "b"), ()),  # a rerun that changed nothing
-    (("a", "b"), ("a", "b", "c"), ("c",)),  # "show more"
-    (("a", "b"), ("b", "a"), ("b", "a")),  # another start point: a new list
-    (("a", "b"), ("a",), ("a",)),  # a filter: a new list
-    (("a",), (), ()),  # nothing on screen
-])
+@pytest.mark.parametrize(
+    ("previous", "current", "counted"),
+    [
+        ((), ("a", "b"), ("a", "b")),  # first list
+        (("a", "b"), ("a", "b"), ()),  # a rerun that changed nothing
+        (("a", "b"), ("a", "b", "c"), ("c",)),  # "show more"
+        (("a", "b"), ("b", "a"), ("b", "a")),  # another start point: a new list
+        (("a", "b"), ("a",), ("a",)),  # a filter: a new list
+        (("a",), (), ()),  # nothing on screen
+    ],
+)
 def test_to_count(previous, current, counted):
     assert usage.to_count(previous, current) == counted
 
 
 def test_page_venues_of_the_whats_on_list(mini):
-    view = whats_on.whats_on(mini, date(2026, 12, 1), date(2027, 3, 31), categories=(),
-                             members_only=False, text="", lang="en")
+    view = whats_on.whats_on(
+        mini,
+        date(2026, 12, 1),
+        date(2027, 3, 31),
+        categories=(),
+        members_only=False,
+        text="",
+        lang="en",
+    )
     cards = whats_on.list_page(view, 100)
     ids = whats_on.page_venues(cards)
     assert len(ids) == len(set(ids)) > 0
@@ -344,7 +371,8 @@ def test_explore_counts_the_list_and_a_linked_card(monkeypatch, page_db):
     first = flushed_totals(page_db)
     assert first == {v: (1, 1 if v == "museum-sea" else 0) for v in listed}
     assert usage.monthly(page_db, "museum-sea")[["impressions", "opens"]].values.tolist() == [
-        [1, 1]]
+        [1, 1]
+    ]
 
     at.run()  # a rerun that changes nothing adds nothing
     assert flushed_totals(page_db) == first
@@ -372,15 +400,17 @@ def test_explore_show_more_counts_only_the_added_entries(monkeypatch, page_db):
 
 
 def test_whats_on_counts_the_venues_of_the_listed_events(monkeypatch, page_db):
-    at = open_app_page(monkeypatch, "pages/whats_on_page.py", MINI, "en",
-                       range=["2026-03-01", "2026-03-02"])  # nothing on: nothing listed
+    at = open_app_page(
+        monkeypatch, "pages/whats_on_page.py", MINI, "en", range=["2026-03-01", "2026-03-02"]
+    )  # nothing on: nothing listed
     before = flushed_totals(page_db)
     at.run()
     assert flushed_totals(page_db) == before  # a rerun adds nothing
     pick_range(at, date(2026, 12, 5), date(2026, 12, 7))  # the Winter show, at the gallery
     after = flushed_totals(page_db)
-    assert {v: (after[v][0] - before.get(v, (0, 0))[0]) for v in after
-            if after[v] != before.get(v)} == {"gal-durkovic": 1}
+    assert {
+        v: (after[v][0] - before.get(v, (0, 0))[0]) for v in after if after[v] != before.get(v)
+    } == {"gal-durkovic": 1}
 
 
 @pytest.mark.parametrize("page", ["pages/explore_page.py", "pages/whats_on_page.py"])

@@ -19,8 +19,15 @@ def test_default_range_is_thirty_days():
 
 
 def test_long_running_event_is_ongoing_not_on_each_day_and_on_the_map(mini):
-    view = whats_on.whats_on(mini, date(2026, 12, 19), date(2026, 12, 21), categories=None,
-                             members_only=False, text="", lang="en")
+    view = whats_on.whats_on(
+        mini,
+        date(2026, 12, 19),
+        date(2026, 12, 21),
+        categories=None,
+        members_only=False,
+        text="",
+        lang="en",
+    )
     assert view.days == []  # the winter show runs 1-20 Dec: more than three days
     assert list(view.ongoing["event_id"]) == ["winter-show"]
     assert list(view.venues["id"]) == ["gal-durkovic"]
@@ -32,8 +39,9 @@ def test_members_only_and_categories(mini):
     july = (date(2027, 7, 1), date(2027, 7, 31))
     everyone = whats_on.whats_on(mini, *july, categories=None, members_only=False, **kwargs)
     members = whats_on.whats_on(mini, *july, categories=None, members_only=True, **kwargs)
-    concerts = whats_on.whats_on(mini, *july, categories=("exhibition",), members_only=False,
-                                 **kwargs)
+    concerts = whats_on.whats_on(
+        mini, *july, categories=("exhibition",), members_only=False, **kwargs
+    )
     assert len(everyone.unconfirmed) == 1  # the summer festival, month only
     assert members.occurrences.empty  # held at the (non-member) maritime museum
     assert concerts.occurrences.empty
@@ -44,14 +52,27 @@ def test_short_multi_day_events_are_listed_on_each_day(tmp_path, mini_copy):
 
     path = mini_copy / "events.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
-    lines.append(lines[1].replace("winter-show", "weekend-fair")
-                 .replace("2026-12-01T10:00,2026-12-20T18:00", "2026-12-05,2026-12-07"))
+    lines.append(
+        lines[1]
+        .replace("winter-show", "weekend-fair")
+        .replace("2026-12-01T10:00,2026-12-20T18:00", "2026-12-05,2026-12-07")
+    )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     data = load_dataset(mini_copy)
-    view = whats_on.whats_on(data, date(2026, 12, 5), date(2026, 12, 8), categories=None,
-                             members_only=False, text="", lang="en")
-    assert [d for d, _ in view.days] == [date(2026, 12, 5), date(2026, 12, 6),
-                                         date(2026, 12, 7)]  # three days: on each
+    view = whats_on.whats_on(
+        data,
+        date(2026, 12, 5),
+        date(2026, 12, 8),
+        categories=None,
+        members_only=False,
+        text="",
+        lang="en",
+    )
+    assert [d for d, _ in view.days] == [
+        date(2026, 12, 5),
+        date(2026, 12, 6),
+        date(2026, 12, 7),
+    ]  # three days: on each
     assert list(view.ongoing["event_id"]) == ["winter-show"]
 
 
@@ -69,8 +90,9 @@ def test_month_strip_has_twelve_months_with_sentences(mini):
 
 
 def test_month_strip_in_montenegrin_has_no_english(mini):
-    strip = whats_on.month_strip(mini, date(2026, 11, 28), "me", (date(2026, 12, 1),
-                                                                 date(2026, 12, 31)))
+    strip = whats_on.month_strip(
+        mini, date(2026, 11, 28), "me", (date(2026, 12, 1), date(2026, 12, 31))
+    )
     july = strip.loc[strip["month"] == "2027-07", "tooltip"].iloc[0]
     assert july == "jul 2027: 0 potvrđenih, 1 čeka potvrdu datuma"
     assert list(strip.drop_duplicates("month")["in_range"])[:3] == [False, True, False]
@@ -78,8 +100,10 @@ def test_month_strip_in_montenegrin_has_no_english(mini):
     bars, months = spec["layer"]
     assert spec["encoding"]["x"]["title"] == "Mjesec"
     assert bars["encoding"]["y"]["title"] == "Događaji"
-    assert bars["encoding"]["color"]["scale"]["domain"] == ["Potvrđeni datumi",
-                                                           "Datumi će biti potvrđeni"]
+    assert bars["encoding"]["color"]["scale"]["domain"] == [
+        "Potvrđeni datumi",
+        "Datumi će biti potvrđeni",
+    ]
     assert months["encoding"]["tooltip"] == {"field": "tooltip", "type": "nominal"}
     assert months["params"][0]["name"] == whats_on.STRIP_SELECTION
     assert months["params"][0]["select"]["fields"] == ["month"]
@@ -129,10 +153,13 @@ def test_presets_look_ahead(today, preset, expected):
 
 def test_matching_preset_and_labels():
     today = date(2026, 11, 28)
-    assert whats_on.matching_preset(date(2026, 12, 1), date(2026, 12, 31), today,
-                                    OFF) == "next_month"
-    assert whats_on.matching_preset(date(2026, 12, 2), date(2026, 12, 31), today,
-                                    OFF) == whats_on.CUSTOM
+    assert (
+        whats_on.matching_preset(date(2026, 12, 1), date(2026, 12, 31), today, OFF) == "next_month"
+    )
+    assert (
+        whats_on.matching_preset(date(2026, 12, 2), date(2026, 12, 31), today, OFF)
+        == whats_on.CUSTOM
+    )
     assert whats_on.preset_label("off_season", "en", OFF) == "Off-season (Oct–Apr)"
     assert whats_on.preset_label("off_season", "de", OFF) == "Nebensaison (Okt.–Apr.)"
     assert whats_on.preset_label(whats_on.CUSTOM, "me", OFF) == "Drugi datumi"
@@ -163,8 +190,15 @@ def test_day_choices_cover_the_strip_and_a_linked_range():
 
 
 def test_calendar_file_leaves_out_unconfirmed(mini):
-    view = whats_on.whats_on(mini, date(2026, 12, 1), date(2027, 7, 31), categories=None,
-                             members_only=False, text="", lang="en")
+    view = whats_on.whats_on(
+        mini,
+        date(2026, 12, 1),
+        date(2027, 7, 31),
+        categories=None,
+        members_only=False,
+        text="",
+        lang="en",
+    )
     export = whats_on.calendar_file(mini, view.occurrences, "en")
     assert export.left_out == 1
     assert export.data.count(b"BEGIN:VEVENT") == 1
@@ -172,22 +206,44 @@ def test_calendar_file_leaves_out_unconfirmed(mini):
 
 def test_in_calendar_and_left_out_count_the_listed_occurrences(mini):
     # winter show (confirmed, December) and summer festival (unconfirmed, July)
-    view = whats_on.whats_on(mini, date(2026, 12, 1), date(2027, 7, 31), categories=None,
-                             members_only=False, text="", lang="en")
+    view = whats_on.whats_on(
+        mini,
+        date(2026, 12, 1),
+        date(2027, 7, 31),
+        categories=None,
+        members_only=False,
+        text="",
+        lang="en",
+    )
     assert (view.in_calendar, view.left_out) == (1, 1)
-    winter = whats_on.whats_on(mini, date(2026, 12, 5), date(2026, 12, 5), categories=None,
-                               members_only=False, text="", lang="en")
+    winter = whats_on.whats_on(
+        mini,
+        date(2026, 12, 5),
+        date(2026, 12, 5),
+        categories=None,
+        members_only=False,
+        text="",
+        lang="en",
+    )
     assert (winter.in_calendar, winter.left_out) == (1, 0)
-    nothing = whats_on.whats_on(mini, date(2026, 3, 1), date(2026, 3, 2), categories=None,
-                                members_only=False, text="", lang="en")
+    nothing = whats_on.whats_on(
+        mini,
+        date(2026, 3, 1),
+        date(2026, 3, 2),
+        categories=None,
+        members_only=False,
+        text="",
+        lang="en",
+    )
     assert (nothing.in_calendar, nothing.left_out) == (0, 0)
 
 
 def test_category_labels_in_each_language(mini):
-    assert whats_on.category_labels(mini, "en") == {"concert": "Concerts",
-                                                    "exhibition": "Exhibitions"}
-    assert whats_on.category_labels(mini, "me") == {"concert": "Koncerti",
-                                                    "exhibition": "Izložbe"}
+    assert whats_on.category_labels(mini, "en") == {
+        "concert": "Concerts",
+        "exhibition": "Exhibitions",
+    }
+    assert whats_on.category_labels(mini, "me") == {"concert": "Koncerti", "exhibition": "Izložbe"}
 
 
 @pytest.mark.parametrize(
@@ -216,27 +272,46 @@ def test_event_link_reads_a_frame_row():
 
 
 def test_event_details_description_price_organiser():
-    row = pd.Series({"title": "Koncert", "description_me": "Opis", "description_en": "About",
-                     "free": pd.NA, "price": "€5", "organiser": "KC Kotor"})
-    assert whats_on.event_details(row, "en", LANGS) == ["About", "Price: €5",
-                                                       "Organiser: KC Kotor"]
-    assert whats_on.event_details(row, "me", LANGS) == ["Opis", "Cijena: €5",
-                                                       "Organizator: KC Kotor"]
+    row = pd.Series(
+        {
+            "title": "Koncert",
+            "description_me": "Opis",
+            "description_en": "About",
+            "free": pd.NA,
+            "price": "€5",
+            "organiser": "KC Kotor",
+        }
+    )
+    assert whats_on.event_details(row, "en", LANGS) == ["About", "Price: €5", "Organiser: KC Kotor"]
+    assert whats_on.event_details(row, "me", LANGS) == [
+        "Opis",
+        "Cijena: €5",
+        "Organizator: KC Kotor",
+    ]
     free = {"title": "Kviz", "free": True, "price": "€5", "organiser": ""}
     assert whats_on.event_details(free, "en", LANGS) == ["Free entry"]
 
 
 def test_event_title_falls_back_to_the_original():
-    assert whats_on.event_title(pd.Series({"title": "Kviz", "title_en": "Quiz"}), "en",
-                                LANGS) == "Quiz"
+    assert (
+        whats_on.event_title(pd.Series({"title": "Kviz", "title_en": "Quiz"}), "en", LANGS)
+        == "Quiz"
+    )
     assert whats_on.event_title({"title": "Kviz", "title_en": ""}, "en", LANGS) == "Kviz"
 
 
 def test_calendar_file_categories_are_in_the_language(mini):
     import icalendar
 
-    view = whats_on.whats_on(mini, date(2026, 12, 5), date(2026, 12, 5), categories=None,
-                             members_only=False, text="", lang="me")
+    view = whats_on.whats_on(
+        mini,
+        date(2026, 12, 5),
+        date(2026, 12, 5),
+        categories=None,
+        members_only=False,
+        text="",
+        lang="me",
+    )
     cal = icalendar.Calendar.from_ical(whats_on.calendar_file(mini, view.occurrences, "me").data)
     event = cal.walk("VEVENT")[0]
     assert event["CATEGORIES"].cats == ["Izložbe"]

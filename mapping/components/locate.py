@@ -1,4 +1,4 @@
-""""Near me": the browser's location as the start point, a Streamlit custom component (v2).
+""" "Near me": the browser's location as the start point, a Streamlit custom component (v2).
 
 ``locate.js`` draws one button. Pressed, it asks the browser for its position (the
 browser asks the visitor's permission) and sends Python the trigger ``position``:
@@ -51,13 +51,16 @@ def _component() -> Callable[..., Any]:
     import streamlit as st
 
     return st.components.v2.component(
-        NAME, js=(HERE / "locate.js").read_text(encoding="utf-8"),
-        css=(HERE / "locate.css").read_text(encoding="utf-8"), isolate_styles=False,
+        NAME,
+        js=(HERE / "locate.js").read_text(encoding="utf-8"),
+        css=(HERE / "locate.css").read_text(encoding="utf-8"),
+        isolate_styles=False,
     )
 
 
-def locate(payload: LocateData, *, key: str,
-           on_position: Callable[[tuple[float, float] | str], None]) -> None:
+def locate(
+    payload: LocateData, *, key: str, on_position: Callable[[tuple[float, float] | str], None]
+) -> None:
     """Mount the "Near me" button; ``on_position`` gets :func:`position`'s reading of the
     browser's answer before the next run."""
     import streamlit as st

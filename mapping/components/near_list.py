@@ -26,8 +26,10 @@ from mapping.render.payload import ASSET_BASE
 
 HERE = Path(__file__).parent
 NAME = "kcm_near_list"
-FONTAWESOME = (f"{ASSET_BASE}/fontawesome-free/css/fontawesome.min.css",
-               f"{ASSET_BASE}/fontawesome-free/css/solid.min.css")
+FONTAWESOME = (
+    f"{ASSET_BASE}/fontawesome-free/css/fontawesome.min.css",
+    f"{ASSET_BASE}/fontawesome-free/css/solid.min.css",
+)
 """Stylesheets of the vendored icon font: the list shows each category's icon."""
 
 
@@ -43,11 +45,19 @@ class NearListData(TypedDict):
     fontawesome: list[str]
 
 
-def data(entries: list[NearEntry], *, selected: str | None, total: int,
-         label: str, shown: str, more: str) -> NearListData:
+def data(
+    entries: list[NearEntry], *, selected: str | None, total: int, label: str, shown: str, more: str
+) -> NearListData:
     """The component's data; ``fontawesome`` is the vendored icon font's stylesheets."""
-    return NearListData(entries=entries, selected=selected or "", total=total, label=label,
-                        shown=shown, more=more, fontawesome=list(FONTAWESOME))
+    return NearListData(
+        entries=entries,
+        selected=selected or "",
+        total=total,
+        label=label,
+        shown=shown,
+        more=more,
+        fontawesome=list(FONTAWESOME),
+    )
 
 
 @cache
@@ -68,7 +78,10 @@ def _component() -> Callable[..., Any]:
 
 
 def near_list(
-    payload: NearListData, *, key: str, on_pick: Callable[[str], None],
+    payload: NearListData,
+    *,
+    key: str,
+    on_pick: Callable[[str], None],
     on_more: Callable[[int], None],
 ) -> None:
     """Mount the list. ``on_pick(id)`` runs before the next run when an entry is chosen

@@ -32,8 +32,9 @@ def localize(naive: Int64s | Times, tz: str) -> pd.DatetimeIndex:
     recurrence expansion agree on the DST change nights.
     """
     index = pd.DatetimeIndex(np.asarray(naive).astype("datetime64[ns]")).as_unit("ns")
-    return index.tz_localize(tz, ambiguous=np.ones(len(index), dtype=bool),
-                             nonexistent="shift_forward")
+    return index.tz_localize(
+        tz, ambiguous=np.ones(len(index), dtype=bool), nonexistent="shift_forward"
+    )
 
 
 def naive_ns(values: pd.Series | pd.DatetimeIndex, tz: str | None) -> Int64s:
@@ -105,6 +106,7 @@ def explode_ranges(first: Int64s, count: Int64s) -> tuple[Int64s, Int64s]:
     """
     count = np.clip(count, 0, None).astype(np.int64)
     owner = np.repeat(np.arange(len(count), dtype=np.int64), count)
-    offset = np.arange(int(count.sum()), dtype=np.int64) - np.repeat(np.cumsum(count) - count,
-                                                                     count)
+    offset = np.arange(int(count.sum()), dtype=np.int64) - np.repeat(
+        np.cumsum(count) - count, count
+    )
     return owner, np.asarray(first, dtype=np.int64)[owner] + offset

@@ -41,8 +41,9 @@ from mapping.events._arrays import (
 from mapping.events.occurrences import expand
 
 
-def group_by_day(occ: pd.DataFrame, tz: str, *, start: date | None = None,
-                 end: date | None = None) -> list[tuple[date, pd.DataFrame]]:
+def group_by_day(
+    occ: pd.DataFrame, tz: str, *, start: date | None = None, end: date | None = None
+) -> list[tuple[date, pd.DataFrame]]:
     """Confirmed occurrences by local day; a multi-day one is listed on each day it runs.
 
     Days are limited to [start, end] (default: the range
@@ -68,8 +69,9 @@ def days_running(occ: pd.DataFrame, tz: str) -> Int64s:
     return days
 
 
-def unconfirmed_by_month(occ: pd.DataFrame, *, start: date | None = None,
-                         end: date | None = None) -> list[tuple[tuple[int, int], pd.DataFrame]]:
+def unconfirmed_by_month(
+    occ: pd.DataFrame, *, start: date | None = None, end: date | None = None
+) -> list[tuple[tuple[int, int], pd.DataFrame]]:
     """Unconfirmed occurrences by ``(year, month)``, once per event and month.
 
     A window spanning months (22 Dec - 8 Jan) is listed under each month, limited to the
@@ -81,8 +83,7 @@ def unconfirmed_by_month(occ: pd.DataFrame, *, start: date | None = None,
     return [(year_month_of(number), frame) for number, frame in groups]
 
 
-def events_per_month(events: pd.DataFrame, first_month: date, months: int,
-                     tz: str) -> pd.DataFrame:
+def events_per_month(events: pd.DataFrame, first_month: date, months: int, tz: str) -> pd.DataFrame:
     """Distinct events running in each of ``months`` months from ``first_month``.
 
     Returns
@@ -95,22 +96,38 @@ def events_per_month(events: pd.DataFrame, first_month: date, months: int,
     labels = [year_month_of(base + k) for k in range(months)]
     last_day = date(*year_month_of(base + months), 1) - timedelta(days=1)
     found = expand(events, first_month.replace(day=1), last_day, tz)
-    owner, month = _spread(naive_ns(from_utc_ns(found.start, tz), None),
-                           naive_ns(from_utc_ns(found.end, tz), None), "M",
-                           base, base + months - 1, once_per=found.rows * 2 + found.confirmed)
+    owner, month = _spread(
+        naive_ns(from_utc_ns(found.start, tz), None),
+        naive_ns(from_utc_ns(found.end, tz), None),
+        "M",
+        base,
+        base + months - 1,
+        once_per=found.rows * 2 + found.confirmed,
+    )
     confirmed = found.confirmed[owner]
-    counts = {flag: np.bincount(month[confirmed == flag] - base, minlength=months)
-              for flag in (True, False)}
-    return pd.DataFrame({
-        "year": np.array([y for y, _ in labels], dtype=np.int64),
-        "month": np.array([m for _, m in labels], dtype=np.int64),
-        "confirmed": counts[True],
-        "unconfirmed": counts[False],
-    })
+    counts = {
+        flag: np.bincount(month[confirmed == flag] - base, minlength=months)
+        for flag in (True, False)
+    }
+    return pd.DataFrame(
+        {
+            "year": np.array([y for y, _ in labels], dtype=np.int64),
+            "month": np.array([m for _, m in labels], dtype=np.int64),
+            "confirmed": counts[True],
+            "unconfirmed": counts[False],
+        }
+    )
 
 
-def _spread(start: Int64s, end: Int64s, unit: Unit, lo: int | None, hi: int | None, *,
-            once_per: Int64s | None = None) -> tuple[Int64s, Int64s]:
+def _spread(
+    start: Int64s,
+    end: Int64s,
+    unit: Unit,
+    lo: int | None,
+    hi: int | None,
+    *,
+    once_per: Int64s | None = None,
+) -> tuple[Int64s, Int64s]:
     """Each occurrence once per local day or month it covers, within buckets [lo, hi].
 
     ``start``/``end`` are naive local nanoseconds (``end`` exclusive). With
@@ -131,9 +148,16 @@ def _spread(start: Int64s, end: Int64s, unit: Unit, lo: int | None, hi: int | No
     return owner, number
 
 
-def _group(occ: pd.DataFrame, wanted: Bools, unit: Unit, tz: str | None,
-           start: date | None, end: date | None, *,
-           once_per: str | None = None) -> list[tuple[int, pd.DataFrame]]:
+def _group(
+    occ: pd.DataFrame,
+    wanted: Bools,
+    unit: Unit,
+    tz: str | None,
+    start: date | None,
+    end: date | None,
+    *,
+    once_per: str | None = None,
+) -> list[tuple[int, pd.DataFrame]]:
     """The ``wanted`` occurrences by bucket number, in ``occ``'s order within a bucket.
 
     ``tz`` None reads the occurrence times in their own zone. With ``once_per`` a column,
@@ -144,18 +168,26 @@ def _group(occ: pd.DataFrame, wanted: Bools, unit: Unit, tz: str | None,
         return []
     lo = bucket_of(start, unit) if start is not None else None
     hi = bucket_of(end, unit) if end is not None else None
-    keys = (None if once_per is None
-            else pd.factorize(occ[once_per].iloc[chosen])[0].astype(np.int64))
-    owner, number = _spread(naive_ns(occ["occurrence_start"].iloc[chosen], tz),
-                            naive_ns(occ["occurrence_end"].iloc[chosen], tz), unit, lo, hi,
-                            once_per=keys)
+    keys = (
+        None if once_per is None else pd.factorize(occ[once_per].iloc[chosen])[0].astype(np.int64)
+    )
+    owner, number = _spread(
+        naive_ns(occ["occurrence_start"].iloc[chosen], tz),
+        naive_ns(occ["occurrence_end"].iloc[chosen], tz),
+        unit,
+        lo,
+        hi,
+        once_per=keys,
+    )
     position = chosen[owner]
     order = np.lexsort((position, number))
     position, number = position[order], number[order]
     taken = occ.iloc[position].reset_index(drop=True)  # one copy, then cheap slices
     bounds = np.flatnonzero(np.diff(number)) + 1
-    return [(int(number[lo]), taken.iloc[lo:hi].reset_index(drop=True))
-            for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(number)], strict=True)]
+    return [
+        (int(number[lo]), taken.iloc[lo:hi].reset_index(drop=True))
+        for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(number)], strict=True)
+    ]
 
 
 def _first_of_each(key: Int64s, number: Int64s) -> Bools:
@@ -172,8 +204,9 @@ def _confirmed(occ: pd.DataFrame) -> Bools:
     return occ["confirmed"].to_numpy(dtype=bool)
 
 
-def _range_of(occ: pd.DataFrame, start: date | None,
-              end: date | None) -> tuple[date | None, date | None]:
+def _range_of(
+    occ: pd.DataFrame, start: date | None, end: date | None
+) -> tuple[date | None, date | None]:
     """The given range, else the one :func:`occurrences` was asked for."""
     given = occ.attrs.get("range", (None, None))
     return (start if start is not None else given[0], end if end is not None else given[1])

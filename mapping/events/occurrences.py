@@ -51,7 +51,10 @@ from mapping.events.read import search_column
 from mapping.text import fold
 
 OCCURRENCE_COLUMNS: tuple[str, ...] = (
-    "event_id", "occurrence_start", "occurrence_end", "confirmed",
+    "event_id",
+    "occurrence_start",
+    "occurrence_end",
+    "confirmed",
 )
 """Columns :func:`occurrences` adds to the event's own: the start and (exclusive) end of
 this occurrence, aware in the town's zone, and whether its dates are confirmed."""
@@ -107,8 +110,12 @@ def expand(events: pd.DataFrame, start: date, end: date, tz: str) -> Expanded:
     # One-off, unconfirmed: month overlap in local time.
     sel = np.flatnonzero(once & ~confirmed)
     if len(sel):
-        hit = _months_overlap(naive_ns(events["start"].iloc[sel], tz),
-                              naive_ns(events["end"].iloc[sel], tz), naive_lo, naive_hi)
+        hit = _months_overlap(
+            naive_ns(events["start"].iloc[sel], tz),
+            naive_ns(events["end"].iloc[sel], tz),
+            naive_lo,
+            naive_hi,
+        )
         sel = sel[hit]
         parts.append(Expanded(sel, start_utc[sel], end_utc[sel], np.zeros(len(sel), dtype=bool)))
 
@@ -132,8 +139,11 @@ def expand(events: pd.DataFrame, start: date, end: date, tz: str) -> Expanded:
                 hit = _overlaps(s_utc, e_utc, range_lo, range_hi)
             else:
                 hit = _months_overlap(s_loc, e_loc, naive_lo, naive_hi)
-            parts.append(Expanded(rows[hit], s_utc[hit], e_utc[hit],
-                                  np.full(int(hit.sum()), flag, dtype=bool)))
+            parts.append(
+                Expanded(
+                    rows[hit], s_utc[hit], e_utc[hit], np.full(int(hit.sum()), flag, dtype=bool)
+                )
+            )
 
     return Expanded(
         np.concatenate([p.rows for p in parts]).astype(np.int64),
@@ -162,8 +172,9 @@ def _rule_days(freq: int, slot: tuple[int, ...], lo: datetime, hi: datetime) -> 
     return days.astype(np.int64)
 
 
-def _expand_recurring(freq: int, rows: Int64s, first: Int64s, duration: Int64s, *,
-                      lo: int, hi: int) -> tuple[Int64s, Int64s, Int64s]:
+def _expand_recurring(
+    freq: int, rows: Int64s, first: Int64s, duration: Int64s, *, lo: int, hi: int
+) -> tuple[Int64s, Int64s, Int64s]:
     """Candidate occurrences (rows, naive start, naive end) on days in [lo, hi] (naive ns)."""
     if len(rows) == 0 or hi < lo:
         empty = np.empty(0, dtype=np.int64)
@@ -221,9 +232,14 @@ def _frame(events: pd.DataFrame, expanded: Expanded, tz: str) -> pd.DataFrame:
     return out
 
 
-def filter_occurrences(occ: pd.DataFrame, *, categories: Iterable[str] | None,
-                       venue_ids: Iterable[str] | None, text: str = "",
-                       lang: str) -> pd.DataFrame:
+def filter_occurrences(
+    occ: pd.DataFrame,
+    *,
+    categories: Iterable[str] | None,
+    venue_ids: Iterable[str] | None,
+    text: str = "",
+    lang: str,
+) -> pd.DataFrame:
     """Occurrences matching every given filter; ``None`` means "any", an empty list "none".
 
     ``text`` matches titles and descriptions in every language and the organiser,
@@ -255,8 +271,9 @@ def _isin(values: pd.Series, wanted: Iterable[str]) -> Bools:
     return hit[np.asarray(codes, dtype=np.int64)]  # code -1 (missing) reads the last entry, False
 
 
-def upcoming(events: pd.DataFrame, venue_ids: Iterable[str], now: datetime, tz: str,
-             n: int = 3) -> pd.DataFrame:
+def upcoming(
+    events: pd.DataFrame, venue_ids: Iterable[str], now: datetime, tz: str, n: int = 3
+) -> pd.DataFrame:
     """Each venue's next ``n`` occurrences still to come or running at ``now``.
 
     For the venue cards, in start order; unconfirmed ones count from their expected

@@ -37,8 +37,19 @@ from mapping.schema import as_text, is_web_url, rule_mask
 from mapping.text import search_keys
 
 EVENT_COLUMNS: tuple[str, ...] = (
-    "id", "title", "category", "venue_id", "start", "end", "dates_confirmed", "recurrence",
-    "price", "free", "url", "organiser", "source",
+    "id",
+    "title",
+    "category",
+    "venue_id",
+    "start",
+    "end",
+    "dates_confirmed",
+    "recurrence",
+    "price",
+    "free",
+    "url",
+    "organiser",
+    "source",
 )
 """The fixed columns of ``events.csv``; missing optional ones read as empty."""
 
@@ -48,14 +59,17 @@ LOCALIZED_FIELDS: tuple[str, ...] = ("title", "description")
 REQUIRED: tuple[str, ...] = ("id", "title", "category", "venue_id", "start")
 RECURRENCES: tuple[str, ...] = ("", "annual", "weekly")
 
-_EXPECTED_HEADER = (",".join(EVENT_COLUMNS)
-                    + " (and title_<lang>, description_<lang> for each language)")
+_EXPECTED_HEADER = (
+    ",".join(EVENT_COLUMNS) + " (and title_<lang>, description_<lang> for each language)"
+)
 _DATE_RE = r"\d{4}-\d{2}-\d{2}"
 _DATETIME_RE = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?"
 YEARS: tuple[int, int] = (1900, 2199)
 """The years an event may start or end in (inclusive)."""
-_EXPECTED_DATE = (f"expected YYYY-MM-DD (all-day) or YYYY-MM-DDTHH:MM (local time) in the "
-                  f"years {YEARS[0]}-{YEARS[1]}")
+_EXPECTED_DATE = (
+    f"expected YYYY-MM-DD (all-day) or YYYY-MM-DDTHH:MM (local time) in the "
+    f"years {YEARS[0]}-{YEARS[1]}"
+)
 _TRUE = frozenset({"true", "yes", "1"})
 _FALSE = frozenset({"false", "no", "0"})
 _FATAL_EMPTY = frozenset({"id", "start"})
@@ -92,8 +106,10 @@ def read_events(path: Path | str, tz: str) -> tuple[pd.DataFrame, list[Problem]]
             rows.append(row)
             numbers.append(number)
         else:  # a shifted row would put values in the wrong columns: leave it out
-            msg = (f"malformed CSV: {len(row)} fields on line {line}, expected {len(header)} "
-                   "(a comma in a value needs quotes)")
+            msg = (
+                f"malformed CSV: {len(row)} fields on line {line}, expected {len(header)} "
+                "(a comma in a value needs quotes)"
+            )
             found.append((number, Problem(path.name, f"row {number}", "", msg)))
     raw = pd.DataFrame(rows, columns=header, dtype=str)
     frame = _parse_events(raw, tz, _Report.start(path.name, raw, numbers, found))
@@ -114,8 +130,9 @@ def _read_lines(path: Path) -> tuple[list[tuple[int, list[str]]], Problem | None
     except OSError as exc:
         return [], Problem(file, "-", "-", f"cannot read the file: {exc}")
     if not text.strip():
-        return [], Problem(file, "-", "-", f"empty file: expected a header row with "
-                                           f"{_EXPECTED_HEADER}")
+        return [], Problem(
+            file, "-", "-", f"empty file: expected a header row with {_EXPECTED_HEADER}"
+        )
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         return [(reader.line_num, row) for row in reader if row], None
@@ -134,19 +151,20 @@ class _Report:
     drop: Bools  # rows left out of the frame
 
     @classmethod
-    def start(cls, file: str, raw: pd.DataFrame, numbers: list[int],
-              found: list[tuple[int, Problem]]) -> _Report:
+    def start(
+        cls, file: str, raw: pd.DataFrame, numbers: list[int], found: list[tuple[int, Problem]]
+    ) -> _Report:
         ids = as_text(raw["id"]).str.strip()
         records = [i if i else f"row {numbers[k]}" for k, i in enumerate(ids)]
         return cls(file, numbers, records, found, np.zeros(len(raw), dtype=bool))
 
-    def add(self, mask: Bools, column: str, message: str | Callable[[int], str], *,
-            fatal: bool) -> None:
+    def add(
+        self, mask: Bools, column: str, message: str | Callable[[int], str], *, fatal: bool
+    ) -> None:
         """One problem per row in ``mask``; ``fatal`` rows are left out of the frame."""
         for k in np.flatnonzero(mask):
             text = message(int(k)) if callable(message) else message
-            self.found.append((self.numbers[k], Problem(self.file, self.records[k], column,
-                                                        text)))
+            self.found.append((self.numbers[k], Problem(self.file, self.records[k], column, text)))
         if fatal:
             self.drop |= mask
 
@@ -187,8 +205,12 @@ def _check_unique_ids(frame: pd.DataFrame, report: _Report) -> None:
     ids = frame["id"]
     duplicate = (ids.duplicated() & (ids != "")).to_numpy(dtype=bool)
     first_row = {i: report.numbers[k] for k, i in reversed(list(enumerate(ids))) if i}
-    report.add(duplicate, "id",
-               lambda k: f"duplicate id (first used in row {first_row[ids.iat[k]]})", fatal=True)
+    report.add(
+        duplicate,
+        "id",
+        lambda k: f"duplicate id (first used in row {first_row[ids.iat[k]]})",
+        fatal=True,
+    )
 
 
 def _check_times(frame: pd.DataFrame, report: _Report) -> tuple[Times, Times, Bools]:
@@ -198,18 +220,33 @@ def _check_times(frame: pd.DataFrame, report: _Report) -> tuple[Times, Times, Bo
     given_end, end_is_date, end_ok = _parse_local(end_text)
     has_start = (start_text != "").to_numpy(dtype=bool)
     has_end = (end_text != "").to_numpy(dtype=bool)
-    report.add(has_start & ~start_ok, "start",
-               lambda k: f"{_EXPECTED_DATE}, got {start_text.iat[k]!r}", fatal=True)
-    report.add(has_end & ~end_ok, "end",
-               lambda k: f"{_EXPECTED_DATE}, got {end_text.iat[k]!r}", fatal=True)
+    report.add(
+        has_start & ~start_ok,
+        "start",
+        lambda k: f"{_EXPECTED_DATE}, got {start_text.iat[k]!r}",
+        fatal=True,
+    )
+    report.add(
+        has_end & ~end_ok, "end", lambda k: f"{_EXPECTED_DATE}, got {end_text.iat[k]!r}", fatal=True
+    )
     mixed = start_ok & end_ok & has_end & (start_is_date != end_is_date)
-    report.add(mixed, "end", lambda k: (
-        "expected YYYY-MM-DD like start (an all-day event)" if start_is_date[k]
-        else "expected YYYY-MM-DDTHH:MM like start (a timed event)"), fatal=True)
+    report.add(
+        mixed,
+        "end",
+        lambda k: (
+            "expected YYYY-MM-DD like start (an all-day event)"
+            if start_is_date[k]
+            else "expected YYYY-MM-DDTHH:MM like start (a timed event)"
+        ),
+        fatal=True,
+    )
     before = start_ok & end_ok & has_end & ~mixed & (given_end < start)
-    report.add(before, "end",
-               lambda k: f"end {end_text.iat[k]} is before start {start_text.iat[k]}",
-               fatal=True)
+    report.add(
+        before,
+        "end",
+        lambda k: f"end {end_text.iat[k]} is before start {start_text.iat[k]}",
+        fatal=True,
+    )
     # All-day end is exclusive: the midnight after the last day. No end: one day / no length.
     all_day = start_ok & start_is_date
     one_day = np.timedelta64(1, "D")
@@ -238,27 +275,36 @@ def _parse_local(text: pd.Series) -> tuple[Times, Bools, Bools]:
 def _check_recurrence(frame: pd.DataFrame, report: _Report) -> pd.Series:
     recurrence = frame["recurrence"].str.lower()
     bad = ~recurrence.isin(RECURRENCES).to_numpy(dtype=bool)
-    report.add(bad, "recurrence", lambda k: (
-        f"expected empty, 'annual' or 'weekly', got {frame['recurrence'].iat[k]!r}"),
-        fatal=True)
+    report.add(
+        bad,
+        "recurrence",
+        lambda k: f"expected empty, 'annual' or 'weekly', got {frame['recurrence'].iat[k]!r}",
+        fatal=True,
+    )
     return recurrence
 
 
 def _check_confirmed(frame: pd.DataFrame, report: _Report) -> Bools:
     """Empty means "as given"; a value we cannot read means "not confirmed" (never invent)."""
     true, bad, known = _parse_bool(frame["dates_confirmed"])
-    report.add(bad, "dates_confirmed",
-               lambda k: f"expected true or false, got {frame['dates_confirmed'].iat[k]!r}",
-               fatal=False)
+    report.add(
+        bad,
+        "dates_confirmed",
+        lambda k: f"expected true or false, got {frame['dates_confirmed'].iat[k]!r}",
+        fatal=False,
+    )
     return np.where(known, true, True)
 
 
 def _check_free(frame: pd.DataFrame, report: _Report) -> pd.arrays.BooleanArray:
     """True, false or unknown (empty or unreadable)."""
     true, bad, known = _parse_bool(frame["free"])
-    report.add(bad, "free",
-               lambda k: f"expected true, false or empty (unknown), got {frame['free'].iat[k]!r}",
-               fatal=False)
+    report.add(
+        bad,
+        "free",
+        lambda k: f"expected true, false or empty (unknown), got {frame['free'].iat[k]!r}",
+        fatal=False,
+    )
     return pd.arrays.BooleanArray(true, ~known | bad)
 
 
@@ -266,9 +312,12 @@ def _check_url(frame: pd.DataFrame, report: _Report) -> pd.Series:
     """The link, or empty when :func:`mapping.schema.is_web_url` refuses it."""
     urls = frame["url"]
     bad = (urls != "").to_numpy(dtype=bool) & ~rule_mask(urls, is_web_url)
-    report.add(bad, "url", lambda k: (
-        f"expected an http(s) address like https://example.org/, got {urls.iat[k]!r}"),
-        fatal=False)
+    report.add(
+        bad,
+        "url",
+        lambda k: f"expected an http(s) address like https://example.org/, got {urls.iat[k]!r}",
+        fatal=False,
+    )
     return urls.where(~bad, "")
 
 
@@ -298,8 +347,7 @@ def language_columns(columns: Sequence[str]) -> list[str]:
     Every :data:`LOCALIZED_FIELDS` column in any language, so a search finds an event by
     its title in a language nobody listed in code.
     """
-    return [c for c in columns
-            if any(c == f or c.startswith(f"{f}_") for f in LOCALIZED_FIELDS)]
+    return [c for c in columns if any(c == f or c.startswith(f"{f}_") for f in LOCALIZED_FIELDS)]
 
 
 def search_column(frame: pd.DataFrame) -> pd.Series:
@@ -307,12 +355,14 @@ def search_column(frame: pd.DataFrame) -> pd.Series:
     return search_keys(frame, [*language_columns(list(frame.columns)), "organiser"]).astype(str)
 
 
-def check_references(events: pd.DataFrame, venue_ids: set[str], category_ids: set[str],
-                     file: str) -> list[Problem]:
+def check_references(
+    events: pd.DataFrame, venue_ids: set[str], category_ids: set[str], file: str
+) -> list[Problem]:
     """Events pointing at a venue or a category that does not exist."""
     problems: list[Problem] = []
-    for event_id, venue_id, category in zip(events["id"], events["venue_id"],
-                                            events["category"], strict=True):
+    for event_id, venue_id, category in zip(
+        events["id"], events["venue_id"], events["category"], strict=True
+    ):
         if venue_id and venue_id not in venue_ids:
             msg = f"unknown venue {venue_id!r}: expected an id from venues.geojson"
             problems.append(Problem(file, str(event_id), "venue_id", msg))

@@ -32,8 +32,20 @@ Row: TypeAlias = "Mapping[Any, Any] | pd.Series[Any]"
 """One occurrence: a record dict, or a row of the occurrences frame."""
 
 CSV_COLUMNS: tuple[str, ...] = (
-    "event_id", "start", "end", "all_day", "confirmed", "when", "title", "category",
-    "venue_id", "price", "free", "organiser", "url", "description",
+    "event_id",
+    "start",
+    "end",
+    "all_day",
+    "confirmed",
+    "when",
+    "title",
+    "category",
+    "venue_id",
+    "price",
+    "free",
+    "organiser",
+    "url",
+    "description",
 )
 """Columns of :func:`to_csv_bytes`. ``start``/``end`` are ISO local times (``YYYY-MM``
 when unconfirmed), ``when``, ``title``, ``price`` and ``description`` are in the chosen
@@ -46,8 +58,14 @@ def day_label(day: date, lang: str, *, year: bool = True) -> str:
     The day headings of the What's on list and the day part of every occurrence label.
     """
     key = "events.label.day_year" if year else "events.label.day"
-    return t(key, lang, weekday=weekday_name(day.weekday(), lang), day=day.day,
-             month=month_name(day.month, lang), year=day.year)
+    return t(
+        key,
+        lang,
+        weekday=weekday_name(day.weekday(), lang),
+        day=day.day,
+        month=month_name(day.month, lang),
+        year=day.year,
+    )
 
 
 def occurrence_label(row: Row, lang: str, *, year: bool = False) -> str:
@@ -67,21 +85,26 @@ def occurrence_label(row: Row, lang: str, *, year: bool = False) -> str:
     if _flag(row.get("all_day", False)):
         if last.date() == start.date():
             return first_day
-        return t("events.label.span", lang, first=first_day,
-                 last=day_label(last, lang, year=year))
+        return t("events.label.span", lang, first=first_day, last=day_label(last, lang, year=year))
     if end <= start:
         return t("events.label.timed_open", lang, date=first_day, start=f"{start:%H:%M}")
     if end - start < pd.Timedelta(days=1):
-        return t("events.label.timed", lang, date=first_day, start=f"{start:%H:%M}",
-                 end=f"{end:%H:%M}")
-    return t("events.label.span_timed", lang, date=first_day, start=f"{start:%H:%M}",
-             date_end=day_label(end, lang, year=year), end=f"{end:%H:%M}")
+        return t(
+            "events.label.timed", lang, date=first_day, start=f"{start:%H:%M}", end=f"{end:%H:%M}"
+        )
+    return t(
+        "events.label.span_timed",
+        lang,
+        date=first_day,
+        start=f"{start:%H:%M}",
+        date_end=day_label(end, lang, year=year),
+        end=f"{end:%H:%M}",
+    )
 
 
 def month_label(year: int, month: int, lang: str) -> str:
     """A month in words: "July 2026" (the heading of unconfirmed events in that month)."""
-    return t("events.label.month_year", lang, month=month_name(month, lang, long=True),
-             year=year)
+    return t("events.label.month_year", lang, month=month_name(month, lang, long=True), year=year)
 
 
 def _month_text(moment: pd.Timestamp, lang: str) -> str:
@@ -111,7 +134,8 @@ def card_lines(occ: pd.DataFrame, lang: str, languages: Sequence[str]) -> dict[s
     for row in occ.to_dict("records"):
         title = localized(row, "title", lang, languages)
         lines.setdefault(str(row["venue_id"]), []).append(
-            f"{occurrence_label(row, lang)} — {title}")
+            f"{occurrence_label(row, lang)} — {title}"
+        )
     return lines
 
 
@@ -119,16 +143,27 @@ def events_table(occ: pd.DataFrame, lang: str, languages: Sequence[str]) -> str:
     """A plain-text table for the command line, one line per occurrence."""
     if not len(occ):
         return t("events.none", lang) + "\n"
-    header = [t(f"events.column.{c}", lang)
-              for c in ("date", "when", "title", "venue", "category", "price")]
+    header = [
+        t(f"events.column.{c}", lang)
+        for c in ("date", "when", "title", "venue", "category", "price")
+    ]
     lines = [header]
     for row in occ.to_dict("records"):
-        lines.append([_date_columns(row)[0][:10], occurrence_label(row, lang),
-                      localized(row, "title", lang, languages), _text(row.get("venue_id")),
-                      _text(row.get("category")), price_text(row, lang, labelled=False)])
+        lines.append(
+            [
+                _date_columns(row)[0][:10],
+                occurrence_label(row, lang),
+                localized(row, "title", lang, languages),
+                _text(row.get("venue_id")),
+                _text(row.get("category")),
+                price_text(row, lang, labelled=False),
+            ]
+        )
     widths = [max(len(line[k]) for line in lines) for k in range(len(header))]
-    rendered = ["  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
-                for line in lines]
+    rendered = [
+        "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
+        for line in lines
+    ]
     rendered.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(rendered) + "\n"
 
@@ -145,14 +180,24 @@ def to_csv_bytes(occ: pd.DataFrame, lang: str, languages: Sequence[str]) -> byte
     for row in occ.to_dict("records"):
         start, end = _date_columns(row)
         free = row.get("free")
-        writer.writerow([
-            row["event_id"], start, end, _bool_text(row.get("all_day", False)),
-            _bool_text(row.get("confirmed", True)), occurrence_label(row, lang),
-            localized(row, "title", lang, languages), _text(row.get("category")),
-            _text(row.get("venue_id")), price_text(row, lang, labelled=False),
-            "" if _missing(free) else _bool_text(free), _text(row.get("organiser")),
-            _text(row.get("url")), localized(row, "description", lang, languages),
-        ])
+        writer.writerow(
+            [
+                row["event_id"],
+                start,
+                end,
+                _bool_text(row.get("all_day", False)),
+                _bool_text(row.get("confirmed", True)),
+                occurrence_label(row, lang),
+                localized(row, "title", lang, languages),
+                _text(row.get("category")),
+                _text(row.get("venue_id")),
+                price_text(row, lang, labelled=False),
+                "" if _missing(free) else _bool_text(free),
+                _text(row.get("organiser")),
+                _text(row.get("url")),
+                localized(row, "description", lang, languages),
+            ]
+        )
     return buffer.getvalue().encode("utf-8")
 
 
@@ -171,8 +216,12 @@ def _date_columns(row: Row) -> tuple[str, str]:
 
 def _missing(value: object) -> bool:
     """None, ``pd.NA``, ``NaT`` or NaN: a cell with nothing in it."""
-    return (value is None or value is pd.NA or value is pd.NaT
-            or (isinstance(value, float) and math.isnan(value)))
+    return (
+        value is None
+        or value is pd.NA
+        or value is pd.NaT
+        or (isinstance(value, float) and math.isnan(value))
+    )
 
 
 def _flag(value: object) -> bool:

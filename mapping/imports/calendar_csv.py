@@ -40,8 +40,16 @@ from mapping.text import fold
 
 HEADERS: dict[str, tuple[str, ...]] = {
     "title": ("naziv", "naslov", "naziv dogadjaja", "dogadjaj", "title", "event"),
-    "date_from": ("datum od", "od", "datum pocetka", "pocetak", "date from", "from",
-                  "start date", "datum"),
+    "date_from": (
+        "datum od",
+        "od",
+        "datum pocetka",
+        "pocetak",
+        "date from",
+        "from",
+        "start date",
+        "datum",
+    ),
     "date_to": ("datum do", "do", "datum zavrsetka", "kraj", "date to", "to", "end date"),
     "time": ("vrijeme", "vreme", "sat", "time", "pocetak u"),
     "location": ("lokacija", "mjesto", "mesto", "prostor", "location", "venue", "place"),
@@ -50,13 +58,27 @@ HEADERS: dict[str, tuple[str, ...]] = {
 """Our field → the calendar headers (folded) that name it."""
 
 CATEGORY_NAMES: dict[str, str] = {
-    "koncert": "concert", "predstava": "play", "sportski dogadjaj": "sport",
-    "sport": "sport", "izlozba": "exhibition", "knjizevni program": "literary",
-    "knjizevno vece": "literary", "promocija knjige": "literary",
-    "filmska projekcija": "film", "film": "film", "program za djecu": "children",
-    "za djecu": "children", "konferencija": "conference", "radionica": "workshop",
-    "izdanje": "publication", "performans": "performance", "prezentacija": "lecture",
-    "predavanje": "lecture", "panel": "debate", "debata": "debate", "sajam": "fair",
+    "koncert": "concert",
+    "predstava": "play",
+    "sportski dogadjaj": "sport",
+    "sport": "sport",
+    "izlozba": "exhibition",
+    "knjizevni program": "literary",
+    "knjizevno vece": "literary",
+    "promocija knjige": "literary",
+    "filmska projekcija": "film",
+    "film": "film",
+    "program za djecu": "children",
+    "za djecu": "children",
+    "konferencija": "conference",
+    "radionica": "workshop",
+    "izdanje": "publication",
+    "performans": "performance",
+    "prezentacija": "lecture",
+    "predavanje": "lecture",
+    "panel": "debate",
+    "debata": "debate",
+    "sajam": "fair",
 }
 """Singular Montenegrin category names (folded) → event category id; the plural names
 are the ``label_me`` column of ``event_categories.csv``."""
@@ -83,9 +105,19 @@ def _columns(header: list[str], file: str) -> dict[str, int]:
                 break
     missing = [f for f in ("title", "date_from", "location") if f not in found]
     if missing:
-        raise DataError([Problem(file, "header", ",".join(missing), (
-            "missing column; expected a header like naziv, datum od, datum do, vrijeme, "
-            "lokacija, kategorija"))])
+        raise DataError(
+            [
+                Problem(
+                    file,
+                    "header",
+                    ",".join(missing),
+                    (
+                        "missing column; expected a header like naziv, datum od, datum do, "
+                        "vrijeme, lokacija, kategorija"
+                    ),
+                )
+            ]
+        )
     return found
 
 
@@ -110,8 +142,9 @@ def parse_time(text: str) -> str | None:
     return f"{hour:02d}:{minute:02d}" if hour < 24 and minute < 60 else None
 
 
-def read_groups(path: Path, ctx: Context, *, venue: str | None = None,
-                category: str | None = None) -> list[EventGroup]:
+def read_groups(
+    path: Path, ctx: Context, *, venue: str | None = None, category: str | None = None
+) -> list[EventGroup]:
     """Every row of the calendar CSV as a group of one event row (or skipped, why)."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
@@ -119,22 +152,33 @@ def read_groups(path: Path, ctx: Context, *, venue: str | None = None,
         raise DataError([Problem(path.name, "-", "-", f"cannot read: {exc}")]) from None
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    lines = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-             if any(c.strip() for c in row)]
+    lines = [
+        row
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        if any(c.strip() for c in row)
+    ]
     if not lines:
         raise DataError([Problem(path.name, "-", "-", "empty file; expected a header row")])
     cols = _columns(lines[0], path.name)
     groups = []
     for number, row in enumerate(lines[1:], start=1):
+
         def cell(fld: str, row: list[str] = row) -> str:
             i = cols.get(fld)
             return row[i].strip() if i is not None and i < len(row) else ""
+
         groups.append(_group(path.name, number, cell, ctx, venue, category))
     return groups
 
 
-def _group(file: str, number: int, get: Callable[[str], str], ctx: Context,
-           venue: str | None, category: str | None) -> EventGroup:
+def _group(
+    file: str,
+    number: int,
+    get: Callable[[str], str],
+    ctx: Context,
+    venue: str | None,
+    category: str | None,
+) -> EventGroup:
     title, location = get("title"), get("location")
     ref = f"row {number}"
     group = EventGroup("", ref, title)
@@ -164,8 +208,7 @@ def _group(file: str, number: int, get: Callable[[str], str], ctx: Context,
     event_category = category_id(raw_category, ctx) if raw_category else None
     event_category = event_category or category
     if event_category is None:
-        group.skip = (f"category {raw_category!r} matches no event category "
-                      "(give --category ID)")
+        group.skip = f"category {raw_category!r} matches no event category (give --category ID)"
         return group
     if at is not None and first == last:
         start = end = f"{first.isoformat()}T{at}"
@@ -174,11 +217,22 @@ def _group(file: str, number: int, get: Callable[[str], str], ctx: Context,
     group.uid = f"csv:{name_key(title)}|{first.isoformat()}|{venue_id}"
     slug = re.sub(r"[^a-z0-9]+", "-", fold(title)).strip("-")[:40].strip("-") or "event"
     digest = hashlib.blake2b(group.uid.encode(), digest_size=3).hexdigest()
-    group.rows = [{
-        "id": f"{slug}-{first.strftime('%Y%m%d')}-{digest}", "title": title,
-        "category": event_category, "venue_id": venue_id, "start": start, "end": end,
-        "dates_confirmed": "true", "recurrence": "", "price": "", "free": "", "url": "",
-        "organiser": "", "source": f"municipal calendar {file} ({group.ref})",
-        "uid": group.uid,
-    }]
+    group.rows = [
+        {
+            "id": f"{slug}-{first.strftime('%Y%m%d')}-{digest}",
+            "title": title,
+            "category": event_category,
+            "venue_id": venue_id,
+            "start": start,
+            "end": end,
+            "dates_confirmed": "true",
+            "recurrence": "",
+            "price": "",
+            "free": "",
+            "url": "",
+            "organiser": "",
+            "source": f"municipal calendar {file} ({group.ref})",
+            "uid": group.uid,
+        }
+    ]
     return group

@@ -25,21 +25,51 @@ Say = Callable[..., None]
 
 def add_parsers(sub: Any) -> None:
     """Register both commands on the CLI's subparsers."""
-    imp = _source(sub.add_parser("import", help="merge venues from OSM, CSV, GeoPackage, "
-                                 "Shapefile or GeoJSON into a data folder"))
-    imp.add_argument("--source-crs", default=None, metavar="EPSG:…",
-                     help="CRS of a file that carries none (CSV x/y, Shapefile without .prj)")
-    imp.add_argument("--overwrite", nargs="+", default=[], metavar="FIELD",
-                     help="replace these fields even where edited by hand")
+    imp = _source(
+        sub.add_parser(
+            "import",
+            help="merge venues from OSM, CSV, GeoPackage, Shapefile or GeoJSON into a data folder",
+        )
+    )
+    imp.add_argument(
+        "--source-crs",
+        default=None,
+        metavar="EPSG:…",
+        help="CRS of a file that carries none (CSV x/y, Shapefile without .prj)",
+    )
+    imp.add_argument(
+        "--overwrite",
+        nargs="+",
+        default=[],
+        metavar="FIELD",
+        help="replace these fields even where edited by hand",
+    )
     _common(imp)
-    events = _source(sub.add_parser("import-events", help="merge events from an .ics file "
-                                    "or the municipal calendar CSV into a data folder"))
-    events.add_argument("--venue", default=None, metavar="ID",
-                        help="venue id for every event (else LOCATION is matched)")
-    events.add_argument("--category", default=None, metavar="ID",
-                        help="event category when the source names none we know")
-    events.add_argument("--matches", type=Path, default=None, metavar="FILE",
-                        help="manual location,venue_id table (default DIR/location_matches.csv)")
+    events = _source(
+        sub.add_parser(
+            "import-events",
+            help="merge events from an .ics file or the municipal calendar CSV into a data folder",
+        )
+    )
+    events.add_argument(
+        "--venue",
+        default=None,
+        metavar="ID",
+        help="venue id for every event (else LOCATION is matched)",
+    )
+    events.add_argument(
+        "--category",
+        default=None,
+        metavar="ID",
+        help="event category when the source names none we know",
+    )
+    events.add_argument(
+        "--matches",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="manual location,venue_id table (default DIR/location_matches.csv)",
+    )
     _common(events)
 
 
@@ -51,8 +81,9 @@ def _source(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dry-run", action="store_true", help="report only; write nothing")
-    parser.add_argument("--report", default=None, metavar="FILE",
-                        help="also write the report as CSV (- for stdout)")
+    parser.add_argument(
+        "--report", default=None, metavar="FILE", help="also write the report as CSV (- for stdout)"
+    )
 
 
 def run(args: argparse.Namespace, say: Say) -> int:
@@ -60,12 +91,22 @@ def run(args: argparse.Namespace, say: Say) -> int:
     if args.report not in (None, "-"):
         check_target(Path(args.report))
     if args.command == "import":
-        report = import_venues(args.file, args.into, source_crs=args.source_crs,
-                               dry_run=args.dry_run, overwrite=args.overwrite)
+        report = import_venues(
+            args.file,
+            args.into,
+            source_crs=args.source_crs,
+            dry_run=args.dry_run,
+            overwrite=args.overwrite,
+        )
     else:
-        report = import_events(args.file, args.into, venue=args.venue,
-                               category=args.category, matches=args.matches,
-                               dry_run=args.dry_run)
+        report = import_events(
+            args.file,
+            args.into,
+            venue=args.venue,
+            category=args.category,
+            matches=args.matches,
+            dry_run=args.dry_run,
+        )
     _print(report, args, say)
     return 0
 

@@ -38,8 +38,22 @@ from mapping.text import fold
 
 UID = "uid"
 """The ``events.csv`` column holding the source's event identity."""
-HEADER = ("id", "title", "category", "venue_id", "start", "end", "dates_confirmed",
-          "recurrence", "price", "free", "url", "organiser", "source", UID)
+HEADER = (
+    "id",
+    "title",
+    "category",
+    "venue_id",
+    "start",
+    "end",
+    "dates_confirmed",
+    "recurrence",
+    "price",
+    "free",
+    "url",
+    "organiser",
+    "source",
+    UID,
+)
 
 
 @dataclass
@@ -103,8 +117,12 @@ def rows_bytes(header: Sequence[str], rows: Sequence[dict[str, str]], newline: s
     return out.getvalue().encode("utf-8")
 
 
-def merge_groups(header: list[str], rows: list[dict[str, str]], groups: Sequence[EventGroup],
-                 report: ImportReport) -> list[dict[str, str]]:
+def merge_groups(
+    header: list[str],
+    rows: list[dict[str, str]],
+    groups: Sequence[EventGroup],
+    report: ImportReport,
+) -> list[dict[str, str]]:
     """``rows`` with each group's rows replacing those of its UID (see the decisions)."""
     for column in [c for g in groups for r in g.rows for c in r]:
         if column not in header:
@@ -137,9 +155,15 @@ def merge_groups(header: list[str], rows: list[dict[str, str]], groups: Sequence
     return rows
 
 
-def import_events(file: Path, into: Path, *, venue: str | None = None,
-                  category: str | None = None, matches: Path | None = None,
-                  dry_run: bool = False) -> ImportReport:
+def import_events(
+    file: Path,
+    into: Path,
+    *,
+    venue: str | None = None,
+    category: str | None = None,
+    matches: Path | None = None,
+    dry_run: bool = False,
+) -> ImportReport:
     """Import an ``.ics`` or municipal calendar ``.csv`` into ``into``'s ``events.csv``.
 
     Raises :class:`DataError` naming file, record and field when the source cannot be
@@ -149,22 +173,38 @@ def import_events(file: Path, into: Path, *, venue: str | None = None,
 
     ctx = context(into, matches)
     if venue is not None and venue not in ctx.venue_ids:
-        raise DataError([Problem("venues.geojson", "-", "--venue",
-                                 f"unknown venue id {venue!r}")])
+        raise DataError([Problem("venues.geojson", "-", "--venue", f"unknown venue id {venue!r}")])
     if category is not None and category not in set(ctx.event_categories.values()):
-        raise DataError([Problem("event_categories.csv", "-", "--category",
-                                 f"unknown event category {category!r}")])
+        raise DataError(
+            [
+                Problem(
+                    "event_categories.csv",
+                    "-",
+                    "--category",
+                    f"unknown event category {category!r}",
+                )
+            ]
+        )
     suffix = file.suffix.lower()
     if suffix in (".ics", ".ical", ".ifb", ".icalendar"):
         groups = ics.read_groups(file, ctx, venue=venue, category=category)
     elif suffix == ".csv":
         groups = calendar_csv.read_groups(file, ctx, venue=venue, category=category)
     else:
-        raise DataError([Problem(file.name, "-", "-",
-                                 "expected an iCalendar file (.ics) or a calendar CSV (.csv)")])
+        raise DataError(
+            [
+                Problem(
+                    file.name,
+                    "-",
+                    "-",
+                    "expected an iCalendar file (.ics) or a calendar CSV (.csv)",
+                )
+            ]
+        )
     report = ImportReport(file.name)
     target = into / "events.csv"
     header, rows, newline = read_rows(target)
     rows = merge_groups(header, rows, groups, report)
-    return write_checked(report, into, "events.csv",
-                         lambda: rows_bytes(header, rows, newline), dry_run=dry_run)
+    return write_checked(
+        report, into, "events.csv", lambda: rows_bytes(header, rows, newline), dry_run=dry_run
+    )

@@ -54,14 +54,16 @@ _SIMPLE_FREQ = {"WEEKLY": "weekly", "YEARLY": "annual"}
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
-def read_groups(path: Path, ctx: Context, *, venue: str | None = None,
-                category: str | None = None) -> list[EventGroup]:
+def read_groups(
+    path: Path, ctx: Context, *, venue: str | None = None, category: str | None = None
+) -> list[EventGroup]:
     """Every event of ``path`` (one group per UID) as rows, or skipped with a reason."""
     try:
         calendar = icalendar.Calendar.from_ical(path.read_bytes())
     except (OSError, ValueError) as exc:
-        raise DataError([Problem(path.name, "-", "-", f"cannot read as iCalendar: {exc}")]
-                        ) from None
+        raise DataError(
+            [Problem(path.name, "-", "-", f"cannot read as iCalendar: {exc}")]
+        ) from None
     by_uid: dict[str, list[Any]] = {}
     for number, event in enumerate(calendar.walk("VEVENT"), start=1):
         uid = str(event.get("UID") or f"{path.name}#{number}")
@@ -72,13 +74,27 @@ def read_groups(path: Path, ctx: Context, *, venue: str | None = None,
         try:
             groups.append(_group(path, calendar, uid, master, events, ctx, venue, category))
         except (ValueError, TypeError, KeyError) as exc:
-            groups.append(EventGroup(uid, f"UID {uid}", str(master.get("SUMMARY", "")),
-                                     skip=f"cannot read the event: {exc}"))
+            groups.append(
+                EventGroup(
+                    uid,
+                    f"UID {uid}",
+                    str(master.get("SUMMARY", "")),
+                    skip=f"cannot read the event: {exc}",
+                )
+            )
     return groups
 
 
-def _group(path: Path, calendar: Any, uid: str, master: Any, events: list[Any],
-           ctx: Context, venue: str | None, category: str | None) -> EventGroup:
+def _group(
+    path: Path,
+    calendar: Any,
+    uid: str,
+    master: Any,
+    events: list[Any],
+    ctx: Context,
+    venue: str | None,
+    category: str | None,
+) -> EventGroup:
     title = str(master.get("SUMMARY", "")).strip()
     group = EventGroup(uid, f"UID {uid}", title)
     tz = ctx.city.timezone
@@ -92,8 +108,11 @@ def _group(path: Path, calendar: Any, uid: str, master: Any, events: list[Any],
     if venue is None:
         match = ctx.matcher.match(location)
         if match.venue_id is None:
-            group.skip = (f"LOCATION {location!r}: {match.describe()}" if location
-                          else "no LOCATION (give --venue ID)")
+            group.skip = (
+                f"LOCATION {location!r}: {match.describe()}"
+                if location
+                else "no LOCATION (give --venue ID)"
+            )
             return group
         venue_id = match.venue_id
     else:
@@ -101,15 +120,21 @@ def _group(path: Path, calendar: Any, uid: str, master: Any, events: list[Any],
     event_category = _category(master, ctx) or category
     if event_category is None:
         cats = ", ".join(_categories(master)) or "none"
-        group.skip = (f"CATEGORIES ({cats}) match no id or label of event_categories.csv "
-                      "(give --category ID)")
+        group.skip = (
+            f"CATEGORIES ({cats}) match no id or label of event_categories.csv (give --category ID)"
+        )
         return group
     base = {
-        "title": title, "category": event_category, "venue_id": venue_id,
-        "dates_confirmed": "true", "recurrence": "", "price": "", "free": "",
-        "url": str(master.get("URL", "")).strip() if is_web_url(str(master.get("URL", "")))
-        else "",
-        "organiser": _organiser(master), "source": f"iCalendar {path.name} (UID {uid})",
+        "title": title,
+        "category": event_category,
+        "venue_id": venue_id,
+        "dates_confirmed": "true",
+        "recurrence": "",
+        "price": "",
+        "free": "",
+        "url": str(master.get("URL", "")).strip() if is_web_url(str(master.get("URL", ""))) else "",
+        "organiser": _organiser(master),
+        "source": f"iCalendar {path.name} (UID {uid})",
         "uid": uid,
     }
     description = str(master.get("DESCRIPTION", "")).strip()
@@ -119,15 +144,15 @@ def _group(path: Path, calendar: Any, uid: str, master: Any, events: list[Any],
     recurrence = _simple_recurrence(master, events, tz)
     if master.get("RRULE") is None or recurrence:
         start, end = _times(master.get("DTSTART").dt, _end(master), tz)
-        group.rows = [{**base, "id": stem, "start": start, "end": end,
-                       "recurrence": recurrence}]
+        group.rows = [{**base, "id": stem, "start": start, "end": end, "recurrence": recurrence}]
         group.detail = f"kept as {recurrence}" if recurrence else ""
         return group
     occurrences = _expand(calendar, uid, master.get("DTSTART").dt, tz)
     for occurrence in occurrences:
         start, end = _times(occurrence.get("DTSTART").dt, _end(occurrence), tz)
-        group.rows.append({**base, "id": f"{stem}-{start[:10].replace('-', '')}",
-                           "start": start, "end": end})
+        group.rows.append(
+            {**base, "id": f"{stem}-{start[:10].replace('-', '')}", "start": start, "end": end}
+        )
     group.detail = f"expanded to {len(group.rows)} occurrences"
     if not group.rows:
         group.skip = "the recurrence rule has no occurrence"
@@ -151,8 +176,12 @@ def _simple_recurrence(master: Any, events: list[Any], tz: str) -> str:
         zone = getattr(start.tzinfo, "key", None) or str(start.tzinfo)
         if zone != tz:
             return ""
-    own = {"BYDAY": [_WEEKDAYS[start.weekday()]], "BYMONTH": [start.month],
-           "BYMONTHDAY": [start.day], "WKST": rule.get("WKST")}
+    own = {
+        "BYDAY": [_WEEKDAYS[start.weekday()]],
+        "BYMONTH": [start.month],
+        "BYMONTHDAY": [start.day],
+        "WKST": rule.get("WKST"),
+    }
     for part, values in rule.items():
         if part in ("FREQ", "INTERVAL"):
             continue
@@ -165,13 +194,17 @@ def _expand(calendar: Any, uid: str, first: date, tz: str) -> list[Any]:
     """Occurrences of one UID from its first one up to the horizon (see decisions)."""
     single = icalendar.Calendar()
     for component in calendar.subcomponents:
-        if component.name == "VTIMEZONE" or (component.name == "VEVENT"
-                                             and str(component.get("UID")) == uid):
+        if component.name == "VTIMEZONE" or (
+            component.name == "VEVENT" and str(component.get("UID")) == uid
+        ):
             single.add_component(component)
     start_day = first.date() if isinstance(first, datetime) else first
     horizon = max(start_day, datetime.now(ZoneInfo(tz)).date())
-    stop = horizon.replace(year=horizon.year + EXPAND_YEARS) if not (
-        horizon.month == 2 and horizon.day == 29) else horizon + timedelta(days=365 * 2)
+    stop = (
+        horizon.replace(year=horizon.year + EXPAND_YEARS)
+        if not (horizon.month == 2 and horizon.day == 29)
+        else horizon + timedelta(days=365 * 2)
+    )
     found = recurring_ical_events.of(single).between(start_day, stop)
     return sorted(found, key=lambda e: _sort_key(e.get("DTSTART").dt))[:MAX_OCCURRENCES]
 
@@ -194,8 +227,11 @@ def _end(event: Any) -> date | None:
 def _times(start: date, end: date | None, tz: str) -> tuple[str, str]:
     """``events.csv`` start and end, local to the town (see decisions)."""
     if not isinstance(start, datetime):
-        last = (end - timedelta(days=1)) if isinstance(end, date) and not isinstance(
-            end, datetime) and end > start else start
+        last = (
+            (end - timedelta(days=1))
+            if isinstance(end, date) and not isinstance(end, datetime) and end > start
+            else start
+        )
         return start.isoformat(), last.isoformat()
     local = _local(start, tz)
     local_end = _local(end, tz) if isinstance(end, datetime) else local

@@ -64,8 +64,11 @@ class Match:
         if self.how == "ambiguous":
             return f"ambiguous: {self.candidate} (score {self.score:.0f})"
         if self.venue_id is None:
-            best = f"; best candidate {self.candidate} ({self.score:.0f} < " \
-                   f"{FUZZY_THRESHOLD:.0f})" if self.candidate else ""
+            best = (
+                f"; best candidate {self.candidate} ({self.score:.0f} < {FUZZY_THRESHOLD:.0f})"
+                if self.candidate
+                else ""
+            )
             return f"no venue matches{best}"
         return self.how if self.how != "fuzzy" else f"fuzzy {self.score:.0f}"
 
@@ -81,8 +84,9 @@ class VenueMatcher:
         The manual table: location text → venue id.
     """
 
-    def __init__(self, names: Iterable[tuple[str, str]],
-                 manual: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, names: Iterable[tuple[str, str]], manual: Mapping[str, str] | None = None
+    ) -> None:
         self._ids: list[str] = []
         self._keys: list[str] = []
         self._exact: dict[str, set[str]] = {}
@@ -95,13 +99,17 @@ class VenueMatcher:
         self._manual = {name_key(k): v for k, v in (manual or {}).items()}
 
     @classmethod
-    def for_venues(cls, venues: pd.DataFrame, manual: Mapping[str, str] | None = None
-                   ) -> VenueMatcher:
+    def for_venues(
+        cls, venues: pd.DataFrame, manual: Mapping[str, str] | None = None
+    ) -> VenueMatcher:
         """A matcher over every ``name``/``name_<lang>`` column of ``venues``."""
         columns = [c for c in venues.columns if c == "name" or c.startswith("name_")]
-        pairs = [(str(vid), str(n)) for c in columns
-                 for vid, n in zip(venues["id"], venues[c], strict=True)
-                 if isinstance(n, str) and n.strip()]
+        pairs = [
+            (str(vid), str(n))
+            for c in columns
+            for vid, n in zip(venues["id"], venues[c], strict=True)
+            if isinstance(n, str) and n.strip()
+        ]
         return cls(pairs, manual)
 
     def match(self, name: str) -> Match:
@@ -134,8 +142,11 @@ class VenueMatcher:
             return Match(None, "none")
         best_key, best, index = found[0]
         best_id = self._ids[index]
-        rivals = {self._ids[i] for _, score, i in found
-                  if self._ids[i] != best_id and score >= best - AMBIGUITY_MARGIN}
+        rivals = {
+            self._ids[i]
+            for _, score, i in found
+            if self._ids[i] != best_id and score >= best - AMBIGUITY_MARGIN
+        }
         if best < FUZZY_THRESHOLD:
             return Match(None, "none", best, f"{best_id} ({best_key!r})")
         if rivals:
@@ -151,13 +162,31 @@ def read_manual(path: Path, venue_ids: Iterable[str]) -> dict[str, str]:
         raise DataError([Problem(path.name, "-", "-", f"cannot read: {exc}")]) from None
     missing = [c for c in ("location", "venue_id") if c not in table.columns]
     if missing:
-        raise DataError([Problem(path.name, "header", ",".join(missing),
-                                 "missing column; expected header location,venue_id")])
+        raise DataError(
+            [
+                Problem(
+                    path.name,
+                    "header",
+                    ",".join(missing),
+                    "missing column; expected header location,venue_id",
+                )
+            ]
+        )
     known = set(venue_ids)
-    problems = [Problem(path.name, f"row {i + 1}", "venue_id",
-                        f"unknown venue id {vid!r}; expected an id from venues.geojson")
-                for i, vid in enumerate(table["venue_id"]) if vid.strip() not in known]
+    problems = [
+        Problem(
+            path.name,
+            f"row {i + 1}",
+            "venue_id",
+            f"unknown venue id {vid!r}; expected an id from venues.geojson",
+        )
+        for i, vid in enumerate(table["venue_id"])
+        if vid.strip() not in known
+    ]
     if problems:
         raise DataError(problems)
-    return {loc: vid.strip() for loc, vid in zip(table["location"], table["venue_id"],
-                                                  strict=True) if loc.strip()}
+    return {
+        loc: vid.strip()
+        for loc, vid in zip(table["location"], table["venue_id"], strict=True)
+        if loc.strip()
+    }

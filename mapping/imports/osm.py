@@ -82,8 +82,16 @@ HERITAGE_CATEGORY = "heritage-stage"
 """Category of ``historic=*`` and ``amenity=place_of_worship`` under the culture rule."""
 _CULTURE_SIGNS = (("tourism", "attraction"), ("tourism", "museum"), ("heritage", "*"))
 
-SOCIAL_KEYS = ("contact:facebook", "contact:instagram", "contact:twitter", "contact:youtube",
-               "contact:tiktok", "contact:mastodon", "facebook", "instagram")
+SOCIAL_KEYS = (
+    "contact:facebook",
+    "contact:instagram",
+    "contact:twitter",
+    "contact:youtube",
+    "contact:tiktok",
+    "contact:mastodon",
+    "facebook",
+    "instagram",
+)
 
 
 @dataclass
@@ -117,27 +125,36 @@ def skip_reason(tags: Mapping[str, str]) -> str:
     """Why an element with no category is skipped."""
     _, tag = category_for(tags)
     if tag:
-        return (f"{tag} without tourism=attraction or heritage=* (historic and places of "
-                "worship are imported only when marked as visited for culture)")
+        return (
+            f"{tag} without tourism=attraction or heritage=* (historic and places of "
+            "worship are imported only when marked as visited for culture)"
+        )
     shown = ", ".join(f"{k}={v}" for k, v in list(tags.items())[:4] if not k.startswith("name"))
     return f"no mapped tag ({shown or 'no tags'})"
 
 
-def venue_fields(tags: Mapping[str, str], languages: tuple[str, ...]
-                 ) -> tuple[dict[str, str], list[str]]:
+def venue_fields(
+    tags: Mapping[str, str], languages: tuple[str, ...]
+) -> tuple[dict[str, str], list[str]]:
     """Our venue fields from an element's tags (no id, category or geometry), and
     warnings about values dropped (:func:`clean_fields`)."""
     out: dict[str, str] = {}
-    names = {lang: tags[f"name:{lang}"].strip() for lang in languages
-             if tags.get(f"name:{lang}", "").strip()}
+    names = {
+        lang: tags[f"name:{lang}"].strip()
+        for lang in languages
+        if tags.get(f"name:{lang}", "").strip()
+    }
     name = tags.get("name", "").strip() or next(iter(names.values()), "")
     if name:
         out["name"] = name
     out.update({f"name_{lang}": value for lang, value in names.items()})
-    for fld, keys in (("opening_hours", ("opening_hours",)), ("wheelchair", ("wheelchair",)),
-                      ("website", ("website", "contact:website", "url")),
-                      ("phone", ("phone", "contact:phone", "contact:mobile")),
-                      ("email", ("email", "contact:email"))):
+    for fld, keys in (
+        ("opening_hours", ("opening_hours",)),
+        ("wheelchair", ("wheelchair",)),
+        ("website", ("website", "contact:website", "url")),
+        ("phone", ("phone", "contact:phone", "contact:mobile")),
+        ("email", ("email", "contact:email")),
+    ):
         value = _first(tags, *keys)
         if value:
             out[fld] = value
@@ -163,8 +180,9 @@ def clean_fields(fields: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
     yes/limited/no, a website that is not http(s), an e-mail that is not one."""
     rules: dict[str, Callable[[str], str | None]] = {
         "opening_hours": _hours_problem,
-        "wheelchair": lambda v: (None if v in schema.WHEELCHAIR_VALUES
-                                 else "expected yes, limited or no"),
+        "wheelchair": lambda v: (
+            None if v in schema.WHEELCHAIR_VALUES else "expected yes, limited or no"
+        ),
         "website": lambda v: None if schema.is_web_url(v) else "not an http(s) address",
         "email": lambda v: None if schema.is_email(v) else "not an e-mail address",
     }
@@ -187,11 +205,13 @@ def address_of(tags: Mapping[str, str]) -> str:
     """``addr:full``, or "street number, postcode city" from the ``addr:*`` tags."""
     if tags.get("addr:full", "").strip():
         return tags["addr:full"].strip()
-    street = " ".join(tags[k].strip() for k in ("addr:street", "addr:housenumber")
-                      if tags.get(k, "").strip())
+    street = " ".join(
+        tags[k].strip() for k in ("addr:street", "addr:housenumber") if tags.get(k, "").strip()
+    )
     place = street or tags.get("addr:place", "").strip()
-    town = " ".join(tags[k].strip() for k in ("addr:postcode", "addr:city")
-                    if tags.get(k, "").strip())
+    town = " ".join(
+        tags[k].strip() for k in ("addr:postcode", "addr:city") if tags.get(k, "").strip()
+    )
     return ", ".join(p for p in (place, town) if p)
 
 
@@ -249,9 +269,13 @@ def elements_from_json(doc: dict[str, Any]) -> Iterator[Element]:
             continue
         found = feature.get("properties")
         props: dict[str, Any] = found if isinstance(found, dict) else {}
-        tags = {str(k): str(v) for k, v in props.items()
-                if not str(k).startswith("@") and k not in ("id", "tags")
-                and isinstance(v, str | int | float)}
+        tags = {
+            str(k): str(v)
+            for k, v in props.items()
+            if not str(k).startswith("@")
+            and k not in ("id", "tags")
+            and isinstance(v, str | int | float)
+        }
         if isinstance(props.get("tags"), dict):
             tags.update({str(k): str(v) for k, v in props["tags"].items()})
         ref = props.get("@id") or feature.get("id") or props.get("id") or f"feature {number}"
@@ -273,8 +297,9 @@ def _overpass_json(elements: list[Any]) -> Iterator[Element]:
         ref = f"{item.get('type')}/{item.get('id')}"
         tags = {str(k): str(v) for k, v in item["tags"].items()}
         center = item.get("center")
-        where: dict[str, Any] = item if "lat" in item else (
-            center if isinstance(center, dict) else {})
+        where: dict[str, Any] = (
+            item if "lat" in item else (center if isinstance(center, dict) else {})
+        )
         point = None
         if isinstance(where.get("lat"), int | float) and isinstance(where.get("lon"), int | float):
             point = (float(where["lon"]), float(where["lat"]))
@@ -322,12 +347,22 @@ def elements_from_osm_file(path: Path) -> Iterator[Element]:
                 coords = []
             shape = shapely.LineString(coords) if len(coords) > 1 else None
             point = centre(shape)
-            yield Element(f"way/{obj.id}", tags, point,
-                          "" if point else "way without node locations in the file")
+            yield Element(
+                f"way/{obj.id}",
+                tags,
+                point,
+                "" if point else "way without node locations in the file",
+            )
         else:
-            relations.append(Element(f"relation/{obj.id}", tags, None,
-                                     f"relation type={tags.get('type', '?')} has no polygon "
-                                     "geometry (only multipolygons are placed)"))
+            relations.append(
+                Element(
+                    f"relation/{obj.id}",
+                    tags,
+                    None,
+                    f"relation type={tags.get('type', '?')} has no polygon "
+                    "geometry (only multipolygons are placed)",
+                )
+            )
     for rel in relations:
         point = areas.get(rel.ref)
         if point is not None:
@@ -354,8 +389,12 @@ def elements_from_overpass_xml(path: Path) -> Iterator[Element]:
         if where is not None and where.get("lat") and where.get("lon"):
             point = (float(where.get("lon", "nan")), float(where.get("lat", "nan")))
         if tags:
-            yield Element(f"{item.tag}/{item.get('id')}", tags, point,
-                          "" if point else "no position (use out center)")
+            yield Element(
+                f"{item.tag}/{item.get('id')}",
+                tags,
+                point,
+                "" if point else "no position (use out center)",
+            )
         item.clear()
 
 

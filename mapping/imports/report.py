@@ -39,8 +39,7 @@ class ImportReport:
     rows: list[ReportRow] = field(default_factory=list)
     written: bool = False
 
-    def add(self, status: str, source: str, id: str = "", name: str = "",
-            detail: str = "") -> None:
+    def add(self, status: str, source: str, id: str = "", name: str = "", detail: str = "") -> None:
         """Record one row (``status`` one of :data:`STATUSES`)."""
         if status not in STATUSES:
             msg = f"unknown status {status!r}"
@@ -62,8 +61,10 @@ class ImportReport:
         rows = sorted(self.rows, key=lambda r: order[r.status])
         cells = [list(COLUMNS)] + [[r.status, r.source, r.id, r.name, r.detail] for r in rows]
         widths = [min(40, max(len(row[i]) for row in cells)) for i in range(len(COLUMNS) - 1)]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(row[:-1], widths, strict=True))
-                 + "  " + row[-1] for row in cells]
+        lines = [
+            "  ".join(c.ljust(w) for c, w in zip(row[:-1], widths, strict=True)) + "  " + row[-1]
+            for row in cells
+        ]
         return "\n".join([*lines, self.summary()])
 
     def csv_bytes(self) -> bytes:

@@ -71,8 +71,20 @@ OSM_ID = "osm_id"
 """Venue property holding the OpenStreetMap element (``node/123``) it came from."""
 IMPORTED = "imported"
 """Venue property ``field:hash;…`` of the values the last import wrote."""
-BASE_FIELDS = ("name", "category", "opening_hours", "wheelchair", "website", "phone",
-               "email", "social", "address", "source", "location_precision", "settlement")
+BASE_FIELDS = (
+    "name",
+    "category",
+    "opening_hours",
+    "wheelchair",
+    "website",
+    "phone",
+    "email",
+    "social",
+    "address",
+    "source",
+    "location_precision",
+    "settlement",
+)
 GEOMETRY = "geometry"
 _GEOD = pyproj.Geod(ellps="WGS84")
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -81,8 +93,12 @@ _OSM_EXTENSIONS = (".osm", ".osm.xml", ".osm.pbf", ".pbf", ".osc")
 
 def importable_fields(languages: Sequence[str]) -> tuple[str, ...]:
     """Fields an import may write (and ``--overwrite`` may name)."""
-    return (*BASE_FIELDS, *(f"name_{lang}" for lang in languages),
-            *(f"description_{lang}" for lang in languages), GEOMETRY)
+    return (
+        *BASE_FIELDS,
+        *(f"name_{lang}" for lang in languages),
+        *(f"description_{lang}" for lang in languages),
+        GEOMETRY,
+    )
 
 
 @dataclass
@@ -101,8 +117,7 @@ class Incoming:
 # --------------------------------------------------------------------------- reading
 
 
-def read_incoming(path: Path, city: CityProfile, source_crs: str | None = None
-                  ) -> list[Incoming]:
+def read_incoming(path: Path, city: CityProfile, source_crs: str | None = None) -> list[Incoming]:
     """Every record of ``path`` as :class:`Incoming` (skipped ones with their reason)."""
     name = path.name.lower()
     if name.endswith(_OSM_EXTENSIONS):
@@ -110,13 +125,15 @@ def read_incoming(path: Path, city: CityProfile, source_crs: str | None = None
             elements = list(osm.elements_from_osm_file(path))
         except RuntimeError as exc:  # pyosmium: malformed XML, unknown format
             if "center" not in str(exc):
-                raise DataError([Problem(path.name, "-", "-", f"cannot read as OSM: {exc}")]
-                                ) from None
+                raise DataError(
+                    [Problem(path.name, "-", "-", f"cannot read as OSM: {exc}")]
+                ) from None
             try:
                 elements = list(osm.elements_from_overpass_xml(path))
             except (ParseError, ValueError) as err:
-                raise DataError([Problem(path.name, "-", "-", f"cannot read as OSM: {err}")]
-                                ) from None
+                raise DataError(
+                    [Problem(path.name, "-", "-", f"cannot read as OSM: {err}")]
+                ) from None
         return [from_element(e, city.languages) for e in elements]
     if name.endswith((".geojson", ".json")):
         try:
@@ -142,26 +159,33 @@ def from_element(element: osm.Element, languages: Sequence[str]) -> Incoming:
         fields["category"] = category
     fields["source"] = osm.osm_source(element.ref)
     fields["location_precision"] = "exact"
-    return Incoming(element.ref, fields, element.point, osm_id=element.ref, skip=skip,
-                    warnings=warnings)
+    return Incoming(
+        element.ref, fields, element.point, osm_id=element.ref, skip=skip, warnings=warnings
+    )
 
 
-def _from_table(frame: gpd.GeoDataFrame, file: str, languages: Sequence[str]
-                ) -> Iterable[Incoming]:
+def _from_table(frame: gpd.GeoDataFrame, file: str, languages: Sequence[str]) -> Iterable[Incoming]:
     wanted = importable_fields(languages)
     tag_keys = {key for key, _, _ in osm.TAG_TABLE} | {"historic"}
     columns = [c for c in frame.columns if c != frame.geometry.name]
     for number, (record, shape) in enumerate(
-            zip(frame[columns].to_dict("records"), frame.geometry, strict=True), start=1):
+        zip(frame[columns].to_dict("records"), frame.geometry, strict=True), start=1
+    ):
         props = {str(k): _text(v) for k, v in record.items()}
         props = {k: v for k, v in props.items() if v}
         ref = props.get("id") or props.get("@id") or f"row {number}"
         point = osm.centre(shape) if shape is not None else None
         if not props.get("category") and tag_keys & set(props):
-            tags = {k.replace("_", ":", 1) if k.startswith(("name_", "addr_", "contact_"))
-                    else k: v for k, v in props.items()}
-            element = osm.Element(props.get("@id") or props.get(OSM_ID) or f"{file} {ref}",
-                                  tags, point, "" if point else "no geometry")
+            tags = {
+                k.replace("_", ":", 1) if k.startswith(("name_", "addr_", "contact_")) else k: v
+                for k, v in props.items()
+            }
+            element = osm.Element(
+                props.get("@id") or props.get(OSM_ID) or f"{file} {ref}",
+                tags,
+                point,
+                "" if point else "no geometry",
+            )
             incoming = from_element(element, languages)
             if not (props.get("@id") or props.get(OSM_ID)):
                 incoming.osm_id = ""
@@ -171,13 +195,25 @@ def _from_table(frame: gpd.GeoDataFrame, file: str, languages: Sequence[str]
         fields, warnings = osm.clean_fields({k: v for k, v in props.items() if k in wanted})
         fields.setdefault("source", f"{file} ({ref})")
         fields.setdefault("location_precision", "exact")
-        skip = "" if fields.get("category") else (
-            "no category (expected a category column, or OpenStreetMap tags such as "
-            "tourism or amenity)")
+        skip = (
+            ""
+            if fields.get("category")
+            else (
+                "no category (expected a category column, or OpenStreetMap tags such as "
+                "tourism or amenity)"
+            )
+        )
         if point is None:
             skip = skip or "no geometry"
-        yield Incoming(ref, fields, point, osm_id=props.get(OSM_ID, ""),
-                       stable_id=props.get("id", ""), skip=skip, warnings=warnings)
+        yield Incoming(
+            ref,
+            fields,
+            point,
+            osm_id=props.get(OSM_ID, ""),
+            stable_id=props.get("id", ""),
+            skip=skip,
+            warnings=warnings,
+        )
 
 
 def _text(value: object) -> str:
@@ -194,8 +230,10 @@ def check_incoming(incoming: Incoming, city: CityProfile, categories: set[str]) 
         return incoming.skip
     category = incoming.fields.get("category", "")
     if category not in categories:
-        return (f"category {category!r} is not in categories.csv "
-                f"(expected one of {', '.join(sorted(categories))})")
+        return (
+            f"category {category!r} is not in categories.csv "
+            f"(expected one of {', '.join(sorted(categories))})"
+        )
     if not incoming.fields.get("name"):
         return "no name"
     if incoming.point is None or not all(math.isfinite(c) for c in incoming.point):
@@ -203,8 +241,10 @@ def check_incoming(incoming: Incoming, city: CityProfile, categories: set[str]) 
     lon, lat = incoming.point
     west, south, east, north = city.bbox
     if not (west <= lon <= east and south <= lat <= north):
-        return (f"outside the study area: {lat:.5f}, {lon:.5f} is not inside "
-                f"city.toml bbox {list(city.bbox)}")
+        return (
+            f"outside the study area: {lat:.5f}, {lon:.5f} is not inside "
+            f"city.toml bbox {list(city.bbox)}"
+        )
     return ""
 
 
@@ -233,22 +273,29 @@ def _point_text(lon: float, lat: float) -> str:
 def _feature_point(feature: dict[str, Any]) -> tuple[float, float] | None:
     geometry = feature.get("geometry")
     coords = geometry.get("coordinates") if isinstance(geometry, dict) else None
-    if (isinstance(coords, list) and len(coords) >= 2
-            and all(isinstance(c, int | float) for c in coords[:2])):
+    if (
+        isinstance(coords, list)
+        and len(coords) >= 2
+        and all(isinstance(c, int | float) for c in coords[:2])
+    ):
         return float(coords[0]), float(coords[1])
     return None
 
 
 def _names(props: dict[str, Any]) -> set[str]:
-    return {name_key(v) for k, v in props.items()
-            if (k == "name" or k.startswith("name_")) and isinstance(v, str) and v.strip()}
+    return {
+        name_key(v)
+        for k, v in props.items()
+        if (k == "name" or k.startswith("name_")) and isinstance(v, str) and v.strip()
+    }
 
 
 class Merger:
     """Merges incoming venues into a list of GeoJSON features (changed in place)."""
 
-    def __init__(self, features: list[dict[str, Any]], overwrite: Sequence[str],
-                 report: ImportReport) -> None:
+    def __init__(
+        self, features: list[dict[str, Any]], overwrite: Sequence[str], report: ImportReport
+    ) -> None:
         self.features = features
         self.overwrite = set(overwrite)
         self.report = report
@@ -272,15 +319,21 @@ class Merger:
         """Merge one checked record: new, updated, unchanged or skipped as a duplicate."""
         name = incoming.fields.get("name", "")
         target = (self.by_osm.get(incoming.osm_id) if incoming.osm_id else None) or (
-            self.by_id.get(incoming.stable_id) if incoming.stable_id else None)
+            self.by_id.get(incoming.stable_id) if incoming.stable_id else None
+        )
         if target is None:
             target, why_not = self._by_name(incoming)
             if why_not:
                 self.report.add("skipped", incoming.ref, "", name, why_not)
                 return
         if target is not None and id(target) in self.touched:
-            self.report.add("skipped", incoming.ref, target["properties"].get("id", ""), name,
-                            "duplicate: another record of this file is the same venue")
+            self.report.add(
+                "skipped",
+                incoming.ref,
+                target["properties"].get("id", ""),
+                name,
+                "duplicate: another record of this file is the same venue",
+            )
             return
         warnings = "; ".join(incoming.warnings)
         if target is None:
@@ -289,12 +342,27 @@ class Merger:
             return
         self.touched.add(id(target))
         changed, kept = self._update(target, incoming)
-        detail = "; ".join(filter(None, [
-            f"changed: {', '.join(changed)}" if changed else "",
-            (f"kept hand-edited: {', '.join(kept)} (--overwrite FIELD replaces)"
-             if kept else ""), warnings]))
-        self.report.add("updated" if changed else "unchanged", incoming.ref,
-                        target["properties"].get("id", ""), name, detail)
+        detail = "; ".join(
+            filter(
+                None,
+                [
+                    f"changed: {', '.join(changed)}" if changed else "",
+                    (
+                        f"kept hand-edited: {', '.join(kept)} (--overwrite FIELD replaces)"
+                        if kept
+                        else ""
+                    ),
+                    warnings,
+                ],
+            )
+        )
+        self.report.add(
+            "updated" if changed else "unchanged",
+            incoming.ref,
+            target["properties"].get("id", ""),
+            name,
+            detail,
+        )
 
     def _by_name(self, incoming: Incoming) -> tuple[dict[str, Any] | None, str]:
         keys = _names(incoming.fields)
@@ -310,8 +378,10 @@ class Merger:
                     continue
                 linked = str(feature["properties"].get(OSM_ID) or "")
                 if linked and incoming.osm_id and linked != incoming.osm_id:
-                    return None, (f"duplicate: same name as {feature['properties'].get('id')} "
-                                  f"({distance:.0f} m away), which comes from {linked}")
+                    return None, (
+                        f"duplicate: same name as {feature['properties'].get('id')} "
+                        f"({distance:.0f} m away), which comes from {linked}"
+                    )
                 return feature, ""
         return None, ""
 
@@ -322,9 +392,14 @@ class Merger:
             props[OSM_ID] = incoming.osm_id
         values = {**incoming.fields, GEOMETRY: _point_text(*incoming.point)}
         props[IMPORTED] = ";".join(f"{k}:{value_hash(v)}" for k, v in sorted(values.items()))
-        feature = {"type": "Feature", "properties": props, "geometry": {
-            "type": "Point", "coordinates": [round(incoming.point[0], 7),
-                                             round(incoming.point[1], 7)]}}
+        feature = {
+            "type": "Feature",
+            "properties": props,
+            "geometry": {
+                "type": "Point",
+                "coordinates": [round(incoming.point[0], 7), round(incoming.point[1], 7)],
+            },
+        }
         self.features.append(feature)
         self._index(feature)
         self.touched.add(id(feature))
@@ -362,8 +437,10 @@ class Merger:
                 continue
             if not current or hashes.get(fld) == value_hash(current) or fld in self.overwrite:
                 if fld == GEOMETRY:
-                    feature["geometry"] = {"type": "Point", "coordinates": [
-                        round(incoming.point[0], 7), round(incoming.point[1], 7)]}
+                    feature["geometry"] = {
+                        "type": "Point",
+                        "coordinates": [round(incoming.point[0], 7), round(incoming.point[1], 7)],
+                    }
                 else:
                     props[fld] = new
                 hashes[fld] = value_hash(new)
@@ -407,8 +484,9 @@ def new_problems(folder: Path, replacements: dict[str, bytes]) -> list[Problem]:
     return [p for p in after if str(p) not in before]
 
 
-def write_checked(report: ImportReport, into: Path, name: str,
-                  payload: Callable[[], bytes], *, dry_run: bool) -> ImportReport:
+def write_checked(
+    report: ImportReport, into: Path, name: str, payload: Callable[[], bytes], *, dry_run: bool
+) -> ImportReport:
     """Write ``into/name`` atomically when the import added or changed a record and it
     is not a dry run; a problem the folder did not have raises :class:`DataError` and
     nothing is written (:func:`new_problems`)."""
@@ -425,8 +503,14 @@ def write_checked(report: ImportReport, into: Path, name: str,
     return report
 
 
-def import_venues(file: Path, into: Path, *, source_crs: str | None = None,
-                  dry_run: bool = False, overwrite: Sequence[str] = ()) -> ImportReport:
+def import_venues(
+    file: Path,
+    into: Path,
+    *,
+    source_crs: str | None = None,
+    dry_run: bool = False,
+    overwrite: Sequence[str] = (),
+) -> ImportReport:
     """Import ``file`` into the data folder ``into`` (see the module's decisions).
 
     Raises :class:`DataError` naming the file, record and field when the source cannot
@@ -436,8 +520,10 @@ def import_venues(file: Path, into: Path, *, source_crs: str | None = None,
     city = load_city(into / "city.toml")
     unknown = [f for f in overwrite if f not in importable_fields(city.languages)]
     if unknown:
-        msg = (f"unknown field(s) {', '.join(unknown)}; expected some of "
-               f"{', '.join(importable_fields(city.languages))}")
+        msg = (
+            f"unknown field(s) {', '.join(unknown)}; expected some of "
+            f"{', '.join(importable_fields(city.languages))}"
+        )
         raise DataError([Problem(file.name, "-", "--overwrite", msg)])
     categories = set(read_table(into / "categories.csv")["id"])
     venues_path = into / "venues.geojson"
@@ -446,9 +532,16 @@ def import_venues(file: Path, into: Path, *, source_crs: str | None = None,
         try:
             doc = orjson.loads(venues_path.read_bytes())
         except orjson.JSONDecodeError as exc:
-            raise DataError([Problem("venues.geojson", "-", "-",
-                                     f"malformed JSON ({exc}); fix it before importing")]
-                            ) from None
+            raise DataError(
+                [
+                    Problem(
+                        "venues.geojson",
+                        "-",
+                        "-",
+                        f"malformed JSON ({exc}); fix it before importing",
+                    )
+                ]
+            ) from None
     features = doc.setdefault("features", [])
     report = ImportReport(file.name)
     merger = Merger(features, overwrite, report)
@@ -458,5 +551,4 @@ def import_venues(file: Path, into: Path, *, source_crs: str | None = None,
             report.add("skipped", incoming.ref, "", incoming.fields.get("name", ""), reason)
         else:
             merger.add(incoming)
-    return write_checked(report, into, "venues.geojson", lambda: geojson_text(doc),
-                         dry_run=dry_run)
+    return write_checked(report, into, "venues.geojson", lambda: geojson_text(doc), dry_run=dry_run)

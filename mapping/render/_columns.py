@@ -87,7 +87,8 @@ def _special_characters() -> frozenset[str]:
     A value without any of them is its own escaped form; only the others need the call.
     """
     return frozenset(
-        chr(code) for code in range(0x10000)
+        chr(code)
+        for code in range(0x10000)
         if not 0xD800 <= code <= 0xDFFF and escape(chr(code)) != chr(code)
     )
 
@@ -146,8 +147,9 @@ def _codes(frame: pd.DataFrame, name: str, table: Mapping[str, int], default: in
     if name not in frame.columns:
         return np.zeros(len(frame), dtype=np.int64)
     codes, uniques = pd.factorize(column(frame, name))
-    lookup = np.array([table.get(str(u).strip().lower(), default) for u in uniques] + [default],
-                      dtype=np.int64)
+    lookup = np.array(
+        [table.get(str(u).strip().lower(), default) for u in uniques] + [default], dtype=np.int64
+    )
     result: np.ndarray = lookup[codes]  # code -1 (missing) picks the default in the last slot
     return result
 
@@ -170,13 +172,23 @@ def truthy(frame: pd.DataFrame, name: str) -> np.ndarray:
 def flags(frame: pd.DataFrame) -> np.ndarray:
     """The ``f`` column of a layer: listed in the cluster, location precision, wheelchair,
     whether visitors can come."""
-    member = (schema.in_cluster(frame["cluster"]).astype(np.int64) if "cluster" in frame.columns
-              else np.zeros(len(frame), dtype=np.int64))
+    member = (
+        schema.in_cluster(frame["cluster"]).astype(np.int64)
+        if "cluster" in frame.columns
+        else np.zeros(len(frame), dtype=np.int64)
+    )
     # precision: no column = nothing known to be approximate; any other value = approximate
-    precision = (_codes(frame, "location_precision", {"exact": 0, "settlement": 2}, 1)
-                 if "location_precision" in frame.columns else np.zeros(len(frame), np.int64))
-    wheel = _codes(frame, "wheelchair",
-                   {value: i for i, value in enumerate(schema.WHEELCHAIR_VALUES, start=1)}, 0)
+    precision = (
+        _codes(frame, "location_precision", {"exact": 0, "settlement": 2}, 1)
+        if "location_precision" in frame.columns
+        else np.zeros(len(frame), np.int64)
+    )
+    wheel = _codes(
+        frame,
+        "wheelchair",
+        {value: i for i, value in enumerate(schema.WHEELCHAIR_VALUES, start=1)},
+        0,
+    )
     visit = _codes(frame, "visit", VISIT_CODES, 0)
     result: np.ndarray = member | (precision << 1) | (wheel << 3) | (visit << 5)
     return result
@@ -210,10 +222,16 @@ def categories(
             label, colour, icon = "", "", ""
         colour = colour if schema.is_hex_colour(colour) else FALLBACK_COLOUR
         icon = icon if schema.is_icon_name(icon) else FALLBACK_ICON
-        cats.append({
-            "id": escape(cid), "l": escape(label or cid or "?"), "c": colour, "k": ink(colour),
-            "i": icon, "n": int(counts[i]),
-        })
+        cats.append(
+            {
+                "id": escape(cid),
+                "l": escape(label or cid or "?"),
+                "c": colour,
+                "k": ink(colour),
+                "i": icon,
+                "n": int(counts[i]),
+            }
+        )
     return layer, cats
 
 
@@ -222,7 +240,7 @@ def ink(colour: str) -> str:
     digits = colour.lstrip("#")
     if len(digits) == 3:
         digits = "".join(ch * 2 for ch in digits)
-    channels = [int(digits[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    channels = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
     dark = 0.0175  # luminance of #1d2733

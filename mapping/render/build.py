@@ -28,12 +28,15 @@ def base_map(
     sends each view as :func:`venue_layers` (``feature_group_to_add``): no Leaflet
     reload when a filter, the start point, the selection or the language changes.
     """
-    fmap = VenueMap(location=center or city.map_center, zoom_start=zoom or city.map_zoom,
-                    asset_base=asset_base, title=city.name)
+    fmap = VenueMap(
+        location=center or city.map_center,
+        zoom_start=zoom or city.map_zoom,
+        asset_base=asset_base,
+        title=city.name,
+    )
     # Leaflet inserts the attribution as HTML: only text and http(s) links reach it,
     # even for a profile that did not come through load_city's check.
-    VenueRuntime(city.tile_url, safe_attribution(city.tile_attribution),
-                 asset_base).add_to(fmap)
+    VenueRuntime(city.tile_url, safe_attribution(city.tile_attribution), asset_base).add_to(fmap)
     return fmap
 
 
@@ -49,8 +52,7 @@ def venue_map(payload: MapPayload, city: CityProfile) -> folium.Map:
     Cheap (no venue is looked at again): :func:`base_map` with :func:`venue_layers`
     added as a child, for the HTML export and tests.
     """
-    fmap = base_map(city, asset_base=payload.asset_base, center=payload.center,
-                    zoom=payload.zoom)
+    fmap = base_map(city, asset_base=payload.asset_base, center=payload.center, zoom=payload.zoom)
     venue_layers(payload).add_to(fmap)
     return fmap
 
@@ -76,8 +78,9 @@ def landmark_points(
     names = localized_column(places, "name", lang, languages).tolist()
     return {
         str(pid): (str(name), float(lat), float(lon))
-        for pid, name, lat, lon in zip(places["id"], names, places.geometry.y,
-                                       places.geometry.x, strict=True)
+        for pid, name, lat, lon in zip(
+            places["id"], names, places.geometry.y, places.geometry.x, strict=True
+        )
     }
 
 

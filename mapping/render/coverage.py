@@ -17,8 +17,11 @@ from mapping.text import escape
 
 STATUS_COLOURS = {"covered": "#117733", "possible": "#DDAA33", "not": "#CC3311"}
 """Settlement fill by coverage status (colour-blind safe, Paul Tol's palette)."""
-STATUS_KEYS = {"covered": "planning.status.covered", "possible": "planning.status.possible",
-               "not": "planning.status.not"}
+STATUS_KEYS = {
+    "covered": "planning.status.covered",
+    "possible": "planning.status.possible",
+    "not": "planning.status.not",
+}
 """The catalogue key naming each status."""
 
 
@@ -27,8 +30,9 @@ def reach_metres(plan: Plan, minutes: float) -> float:
     return minutes * plan.speed_kmh * 1000 / 60 / plan.detour_factor
 
 
-def coverage_layer(plan: Plan, status: pd.Series, minutes: float, lang: str,
-                   open_venues: pd.Series | None = None) -> folium.FeatureGroup:
+def coverage_layer(
+    plan: Plan, status: pd.Series, minutes: float, lang: str, open_venues: pd.Series | None = None
+) -> folium.FeatureGroup:
     """Settlements coloured covered / possibly / not, and reach circles of ``open_venues``.
 
     ``open_venues``: a boolean per plan venue (default: every venue); hypothetical venues
@@ -38,14 +42,27 @@ def coverage_layer(plan: Plan, status: pd.Series, minutes: float, lang: str,
     radius = reach_metres(plan, minutes)
     shown = plan.venues if open_venues is None else plan.venues[open_venues.to_numpy()]
     for venue in shown.to_dict("records"):
-        folium.Circle([venue["lat"], venue["lon"]], radius=radius, weight=1, color="#0077BB",
-                      fill=True, fill_opacity=0.06,
-                      dash_array="6" if venue["hypothetical"] else None,
-                      tooltip=escape(venue["name"])).add_to(group)
+        folium.Circle(
+            [venue["lat"], venue["lon"]],
+            radius=radius,
+            weight=1,
+            color="#0077BB",
+            fill=True,
+            fill_opacity=0.06,
+            dash_array="6" if venue["hypothetical"] else None,
+            tooltip=escape(venue["name"]),
+        ).add_to(group)
     for place in plan.settlements.to_dict("records"):
         state = str(status[place["id"]])
         label = f"{place['name']}: {t(STATUS_KEYS[state], lang)}"
-        folium.CircleMarker([place["lat"], place["lon"]], radius=9, color="#000", weight=1,
-                            fill=True, fill_color=STATUS_COLOURS[state], fill_opacity=0.9,
-                            tooltip=escape(label)).add_to(group)
+        folium.CircleMarker(
+            [place["lat"], place["lon"]],
+            radius=9,
+            color="#000",
+            weight=1,
+            fill=True,
+            fill_color=STATUS_COLOURS[state],
+            fill_opacity=0.9,
+            tooltip=escape(label),
+        ).add_to(group)
     return group

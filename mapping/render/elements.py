@@ -98,11 +98,14 @@ class VenueMap(folium.Map):
     """
 
     def __init__(
-        self, location: Sequence[float], zoom_start: int, *, asset_base: str = ASSET_BASE,
+        self,
+        location: Sequence[float],
+        zoom_start: int,
+        *,
+        asset_base: str = ASSET_BASE,
         title: str = "",
     ) -> None:
-        super().__init__(location=location, zoom_start=zoom_start, tiles=None,
-                         control_scale=False)
+        super().__init__(location=location, zoom_start=zoom_start, tiles=None, control_scale=False)
         self.options["max_zoom"] = MAX_ZOOM
         base = asset_base.rstrip("/")
         # Instance attributes: folium's render and streamlit-folium's link collection
@@ -121,8 +124,11 @@ class VenueMap(folium.Map):
         figure = _figure(self)
         _link_assets(figure, self)
         macros = self._template.module
-        for part, target in (("header", figure.header), ("html", figure.html),
-                             ("script", figure.script)):
+        for part, target in (
+            ("header", figure.header),
+            ("html", figure.html),
+            ("script", figure.script),
+        ):
             target.add_child(Verbatim(getattr(macros, part)(self, kwargs)), name=self.get_name())
         for child in self._children.values():
             child.render(**kwargs)
@@ -221,8 +227,10 @@ class VenueLayers(folium.FeatureGroup):
 
     def script_js(self) -> str:
         """The (empty) group streamlit-folium manages, and the payload for the runtime."""
-        return (f"var {self.get_name()} = L.featureGroup();\n"
-                f"window.kcmVenueMap.update({self._payload.json});")
+        return (
+            f"var {self.get_name()} = L.featureGroup();\n"
+            f"window.kcmVenueMap.update({self._payload.json});"
+        )
 
     def render(self, **kwargs: object) -> str:
         """Add the script to the figure, verbatim; returns ``""``."""

@@ -32,8 +32,7 @@ VENDOR = Path(__file__).resolve().parents[2] / "static" / "vendor"
 """The vendored Leaflet, markercluster and Font Awesome (see ``static/VENDOR.md``)."""
 
 _CSS_URL = re.compile(r"url\(\s*(['\"]?)([^'\")]+)\1\s*\)")
-_MIME = {".woff2": "font/woff2", ".ttf": "font/ttf", ".png": "image/png",
-         ".svg": "image/svg+xml"}
+_MIME = {".woff2": "font/woff2", ".ttf": "font/ttf", ".png": "image/png", ".svg": "image/svg+xml"}
 
 
 def is_inline(url: str) -> bool:

@@ -277,7 +277,8 @@ class MapPayload:
     drawn: str = ""
     """The drawn part alone (everything but the view), for :func:`with_view`."""
     positions: Mapping[str, tuple[float, float]] = field(
-        default_factory=lambda: MappingProxyType({}), compare=False, hash=False)
+        default_factory=lambda: MappingProxyType({}), compare=False, hash=False
+    )
     """Escaped venue id -> ``(lat, lon)`` (read-only), for :func:`with_view`; derived
     from ``drawn``, so left out of equality and hashing."""
 
@@ -313,8 +314,10 @@ def build_payload(
     order = np.argsort(category_code, kind="stable")  # rows grouped by layer
     bounds_at = np.concatenate([[0], np.cumsum([cat["n"] for cat in cats])]).astype(int)
     lat5, lon5 = lat5[order], lon5[order]
-    text = {key: _columns.escaped(values, order)
-            for key, values in _columns.texts(frame, lang, city.languages).items()}
+    text = {
+        key: _columns.escaped(values, order)
+        for key, values in _columns.texts(frame, lang, city.languages).items()
+    }
     hours_code, hours_table = _hours(frame, city, lang, options.moment)
     hours_code = hours_code[order]
     flags = _columns.flags(frame)[order]
@@ -325,8 +328,18 @@ def build_payload(
 
     ids = text["id"] if text["id"] is not None else np.full(len(order), "", dtype=object)
     layers = [
-        _layer(li, int(bounds_at[li]), int(bounds_at[li + 1]), lat5, lon5, hours_code,
-               flags, badge_code, boat_code, text)
+        _layer(
+            li,
+            int(bounds_at[li]),
+            int(bounds_at[li + 1]),
+            lat5,
+            lon5,
+            hours_code,
+            flags,
+            badge_code,
+            boat_code,
+            text,
+        )
         for li in range(len(cats))
     ]
     position = dict(zip(ids.tolist(), range(len(order)), strict=True))
@@ -343,9 +356,12 @@ def build_payload(
         "xt": escape(options.extra_title),
     }
     bounds = (
-        ((float(lat5.min()) / 1e5, float(lon5.min()) / 1e5),
-         (float(lat5.max()) / 1e5, float(lon5.max()) / 1e5))
-        if len(lat5) else None
+        (
+            (float(lat5.min()) / 1e5, float(lon5.min()) / 1e5),
+            (float(lat5.max()) / 1e5, float(lon5.max()) / 1e5),
+        )
+        if len(lat5)
+        else None
     )
     drawn_json = embed_json(drawn)
     digest = hashlib.blake2b(drawn_json.encode("utf-8"), digest_size=8).hexdigest()
@@ -357,17 +373,24 @@ def build_payload(
         zoom=options.zoom if options.zoom is not None else city.map_zoom,
         asset_base=options.asset_base,
         drawn=f"{drawn_json}\n{digest}",
-        positions=MappingProxyType({key: (float(lat5[i]) / 1e5, float(lon5[i]) / 1e5)
-                                    for key, i in position.items()}),
+        positions=MappingProxyType(
+            {key: (float(lat5[i]) / 1e5, float(lon5[i]) / 1e5) for key, i in position.items()}
+        ),
     )
     if options.start is None and not options.selected:
         return unselected
-    return with_view(unselected, options.start, options.selected,
-                     keep_view=options.center is not None)
+    return with_view(
+        unselected, options.start, options.selected, keep_view=options.center is not None
+    )
 
 
-def with_view(payload: MapPayload, start: tuple[float, float, str] | None,
-              selected: str | None, *, keep_view: bool = False) -> MapPayload:
+def with_view(
+    payload: MapPayload,
+    start: tuple[float, float, str] | None,
+    selected: str | None,
+    *,
+    keep_view: bool = False,
+) -> MapPayload:
     """``payload`` with this start point and selected venue (the same drawn part).
 
     The drawn part and its digest ``v`` are reused as they are, so a start or card change
@@ -382,20 +405,25 @@ def with_view(payload: MapPayload, start: tuple[float, float, str] | None,
     center, zoom = payload.center, payload.zoom
     if at is not None and not keep_view:
         center, zoom = at, max(zoom, SELECTED_MIN_ZOOM)
-    return replace(payload, json=_splice(drawn_json, digest, start,
-                                         chosen if at is not None else None),
-                   center=center, zoom=zoom)
+    return replace(
+        payload,
+        json=_splice(drawn_json, digest, start, chosen if at is not None else None),
+        center=center,
+        zoom=zoom,
+    )
 
 
-def _splice(drawn_json: str, digest: str, start: tuple[float, float, str] | None,
-            selected: str | None) -> str:
+def _splice(
+    drawn_json: str, digest: str, start: tuple[float, float, str] | None, selected: str | None
+) -> str:
     """The whole :class:`Payload`: the drawn part, its digest ``v``, start and selection.
 
     Spliced rather than dumped again, so a 10,000-venue document is serialised once.
     """
     view = {
         "start": (round(float(start[0]), 6), round(float(start[1]), 6), escape(start[2]))
-        if start is not None else None,
+        if start is not None
+        else None,
         "sel": selected,
         "v": digest,
     }
@@ -409,8 +437,15 @@ def embed_json(value: object) -> str:
 
 
 def _layer(
-    li: int, a: int, b: int, lat5: np.ndarray, lon5: np.ndarray, hours_code: np.ndarray,
-    flags: np.ndarray, badges: np.ndarray, boats: np.ndarray,
+    li: int,
+    a: int,
+    b: int,
+    lat5: np.ndarray,
+    lon5: np.ndarray,
+    hours_code: np.ndarray,
+    flags: np.ndarray,
+    badges: np.ndarray,
+    boats: np.ndarray,
     text: Mapping[str, np.ndarray | None],
 ) -> Layer:
     """Rows ``a:b`` (one category, already grouped) as the layer the JS draws."""
@@ -429,14 +464,23 @@ def _layer(
         return part if any(part) else None
 
     return {
-        "c": li, "la0": la0, "lo0": lo0,
-        "la": lat_part - la0, "lo": lon_part - lo0,
-        "h": hours_code[a:b], "f": flags[a:b],
+        "c": li,
+        "la0": la0,
+        "lo0": lo0,
+        "la": lat_part - la0,
+        "lo": lon_part - lo0,
+        "h": hours_code[a:b],
+        "f": flags[a:b],
         "b": badges[a:b] if badges[a:b].any() else None,
         "bt": boats[a:b] if boats[a:b].any() else None,
-        "id": required("id"), "n": required("n"),
-        "d": optional("d"), "ad": optional("ad"), "ph": optional("ph"),
-        "em": optional("em"), "w": optional("w"), "so": optional("so"),
+        "id": required("id"),
+        "n": required("n"),
+        "d": optional("d"),
+        "ad": optional("ad"),
+        "ph": optional("ph"),
+        "em": optional("em"),
+        "w": optional("w"),
+        "so": optional("so"),
     }
 
 
@@ -453,12 +497,16 @@ def _cluster_badges(frame: pd.DataFrame, lang: str) -> tuple[np.ndarray, list[st
     a prospective member, with the year the status was stated when it is known.
     """
     status = _columns.column(frame, "cluster").str.strip().str.lower()
-    year = (pd.to_numeric(frame["cluster_year"], errors="coerce") if "cluster_year" in frame
-            else pd.Series(np.nan, index=frame.index))
+    year = (
+        pd.to_numeric(frame["cluster_year"], errors="coerce")
+        if "cluster_year" in frame
+        else pd.Series(np.nan, index=frame.index)
+    )
     known = status.where(status.isin(_CLUSTER_BADGE_KEYS), "").tolist()
     years = ["" if pd.isna(y) else str(int(y)) for y in year.tolist()]
     codes, uniques = pd.factorize(
-        pd.Series([f"{k}|{y}" for k, y in zip(known, years, strict=True)], dtype=object))
+        pd.Series([f"{k}|{y}" for k, y in zip(known, years, strict=True)], dtype=object)
+    )
     table = [""]
     row_of: list[int] = []
     for key in uniques:
@@ -494,8 +542,13 @@ def _boats(
         if place not in row_of:
             if place in landmarks:
                 label, lat, lon = landmarks[place]
-                table.append((escape(t("map.by_boat_from", lang, place=label)),
-                              round(float(lat), 6), round(float(lon), 6)))
+                table.append(
+                    (
+                        escape(t("map.by_boat_from", lang, place=label)),
+                        round(float(lat), 6),
+                        round(float(lon), 6),
+                    )
+                )
             else:
                 table.append((escape(t("map.by_boat", lang)), None, None))
             row_of[place] = len(table) - 1
@@ -507,12 +560,18 @@ def _hours(
     frame: pd.DataFrame, city: CityProfile, lang: str, moment: datetime
 ) -> tuple[np.ndarray, list[HoursRow]]:
     """Per venue a row number in :attr:`Payload.oh`, and that table (texts escaped)."""
-    codes, view = seasons.day_view(_columns.column(frame, "opening_hours"), moment,
-                                   city.timezone, lang, country=city.country or None)
+    codes, view = seasons.day_view(
+        _columns.column(frame, "opening_hours"),
+        moment,
+        city.timezone,
+        lang,
+        country=city.country or None,
+    )
     table: list[HoursRow] = [
         (escape(today), escape(summary), int(day_state), int(state_at))
-        for today, summary, day_state, state_at in view[list(seasons.DAY_VIEW_COLUMNS)]
-        .itertuples(index=False, name=None)
+        for today, summary, day_state, state_at in view[list(seasons.DAY_VIEW_COLUMNS)].itertuples(
+            index=False, name=None
+        )
     ]
     return codes, table
 
@@ -555,18 +614,21 @@ def _labels(city: CityProfile, lang: str, moment: datetime, now: datetime) -> La
         "wheelchair_no": text("wheelchair.no"),
         "wheelchair_unknown": text("wheelchair.unknown"),
         "day": escape(_day_label(local.date(), today.date(), lang)),
-        "open_at": text("open_now") if is_now
-        else escape(t("map.open_at", lang, time=hhmm)),
-        "closed_at": text("closed_now") if is_now
-        else escape(t("map.closed_at", lang, time=hhmm)),
+        "open_at": text("open_now") if is_now else escape(t("map.open_at", lang, time=hhmm)),
+        "closed_at": text("closed_now") if is_now else escape(t("map.closed_at", lang, time=hhmm)),
     }
 
 
 def _day_label(day: date, today: date, lang: str) -> str:
     if day == today:
         return t("map.hours_today", lang)
-    return t("map.hours_on", lang, weekday=weekday_name(day.weekday(), lang),
-             day=day.day, month=month_name(day.month, lang))
+    return t(
+        "map.hours_on",
+        lang,
+        weekday=weekday_name(day.weekday(), lang),
+        day=day.day,
+        month=month_name(day.month, lang),
+    )
 
 
 def _add_extra_lines(

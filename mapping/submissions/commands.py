@@ -28,22 +28,30 @@ Say = Callable[..., None]
 
 def add_parsers(sub: Any, folder_arg: Callable[[argparse.ArgumentParser], None]) -> None:
     """Register ``submissions`` and its four actions on the CLI's subparsers."""
-    parser = sub.add_parser(COMMAND, help="review members' suggestions: list, show, "
-                            "apply or reject them")
+    parser = sub.add_parser(
+        COMMAND, help="review members' suggestions: list, show, apply or reject them"
+    )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     listing = actions.add_parser("list", help="suggestions, oldest first")
-    listing.add_argument("--status", choices=(*STATUSES, ALL), default=STATUSES[0],
-                         help="which ones (default: pending)")
+    listing.add_argument(
+        "--status",
+        choices=(*STATUSES, ALL),
+        default=STATUSES[0],
+        help="which ones (default: pending)",
+    )
     folder_arg(listing)
-    for name, text in (("show", "every field of one suggestion"),
-                       ("apply", "merge one into the data files (validated first)"),
-                       ("reject", "refuse one, keeping it with the reason")):
+    for name, text in (
+        ("show", "every field of one suggestion"),
+        ("apply", "merge one into the data files (validated first)"),
+        ("reject", "refuse one, keeping it with the reason"),
+    ):
         action = actions.add_parser(name, help=text)
         action.add_argument("id", type=_number, metavar="ID", help="its number, 12 or #12")
         folder_arg(action)
         if name == "reject":
-            action.add_argument("--reason", required=True, metavar="TEXT",
-                                help="why (kept in the record)")
+            action.add_argument(
+                "--reason", required=True, metavar="TEXT", help="why (kept in the record)"
+            )
 
 
 def _number(value: str) -> int:
@@ -62,8 +70,7 @@ def run(args: argparse.Namespace, say: Say) -> int:
             items = review.listed(args.folder, status)
             for item in items:
                 say(summary_line(item))
-            say(f"{len(items)} suggestion(s) ({args.status}) in "
-                f"{review.database_of(args.folder)}")
+            say(f"{len(items)} suggestion(s) ({args.status}) in {review.database_of(args.folder)}")
         elif args.action == "show":
             say(details(review.get(args.folder, args.id)))
         elif args.action == "apply":
@@ -86,14 +93,17 @@ def summary_line(item: Submission) -> str:
     """One line per suggestion: number, status, when, kind, what it concerns, fields."""
     about = item.venue_id or str(item.fields.get("name", ""))
     names = ", ".join(k for k in item.fields if k != "venue_id")
-    return "  ".join((item.reference, item.status, f"{item.created:%Y-%m-%d %H:%M}Z",
-                      item.kind, about, names))
+    return "  ".join(
+        (item.reference, item.status, f"{item.created:%Y-%m-%d %H:%M}Z", item.kind, about, names)
+    )
 
 
 def details(item: Submission) -> str:
     """Every field as typed, then the outcome (the audit trail)."""
-    lines = [f"{item.reference} {item.kind}, {item.status}",
-             f"received: {item.created:%Y-%m-%d %H:%M:%S}Z (UTC)"]
+    lines = [
+        f"{item.reference} {item.kind}, {item.status}",
+        f"received: {item.created:%Y-%m-%d %H:%M:%S}Z (UTC)",
+    ]
     lines += [f"{name}: {value}" for name, value in item.fields.items()]
     if item.decided is not None:
         lines.append(f"{item.status}: {item.decided:%Y-%m-%d %H:%M:%S}Z (UTC)")

@@ -52,10 +52,23 @@ FREE_VALUES: tuple[str, ...] = ("yes", "no")
 
 LOCATION = ("lat", "lon")
 FIXED_LIMITS: dict[str, int] = {
-    "opening_hours": 255, "website": 500, "url": 500, "phone": 40, "email": 254,
-    "price": 100, "organiser": 200, "note": 2000, "start": 16, "end": 16,
-    "category": 100, "venue_id": 100, "visit": 20, "timing": 20, "free": 10,
-    "lat": 32, "lon": 32,
+    "opening_hours": 255,
+    "website": 500,
+    "url": 500,
+    "phone": 40,
+    "email": 254,
+    "price": 100,
+    "organiser": 200,
+    "note": 2000,
+    "start": 16,
+    "end": 16,
+    "category": 100,
+    "venue_id": 100,
+    "visit": 20,
+    "timing": 20,
+    "free": 10,
+    "lat": 32,
+    "lon": 32,
 }
 """Characters per field, for fields whose limit does not depend on ``city.toml``."""
 
@@ -93,8 +106,7 @@ class Refused(ValueError):  # noqa: N818  # the name the form pages catch: a ref
 
     def messages(self, lang: str) -> list[str]:
         """``field: message`` per problem in ``lang`` (no field: the message alone)."""
-        return [f"{p.field}: {p.text(lang)}" if p.field else p.text(lang)
-                for p in self.problems]
+        return [f"{p.field}: {p.text(lang)}" if p.field else p.text(lang) for p in self.problems]
 
 
 class TooMany(Refused):
@@ -108,14 +120,44 @@ def field_names(kind: str, languages: Sequence[str]) -> tuple[str, ...]:
     """The fields a suggestion of ``kind`` may hold, for a town with ``languages``."""
     descriptions = tuple(f"description_{lang}" for lang in languages)
     if kind == UPDATE:
-        return ("venue_id", "opening_hours", *descriptions, "website", "phone", "email",
-                "visit", *LOCATION, "note")
+        return (
+            "venue_id",
+            "opening_hours",
+            *descriptions,
+            "website",
+            "phone",
+            "email",
+            "visit",
+            *LOCATION,
+            "note",
+        )
     if kind == EVENT:
-        return (*(f"title_{lang}" for lang in languages), "category", "venue_id", "timing",
-                "start", "end", "price", "free", "url", "organiser", "note")
+        return (
+            *(f"title_{lang}" for lang in languages),
+            "category",
+            "venue_id",
+            "timing",
+            "start",
+            "end",
+            "price",
+            "free",
+            "url",
+            "organiser",
+            "note",
+        )
     if kind == VENUE:
-        return ("name", "category", *LOCATION, "note", "website", "phone", "email",
-                "opening_hours", *descriptions, "visit")
+        return (
+            "name",
+            "category",
+            *LOCATION,
+            "note",
+            "website",
+            "phone",
+            "email",
+            "opening_hours",
+            *descriptions,
+            "visit",
+        )
     msg = f"unknown kind {kind!r}; expected one of: {', '.join(KINDS)}"
     raise ValueError(msg)
 
@@ -137,29 +179,42 @@ def limit_of(name: str, table: Mapping[str, int]) -> int:
 
 def filled(fields: Mapping[str, object]) -> dict[str, object]:
     """The fields the member filled, values as typed (blank text counts as empty)."""
-    return {k: v for k, v in fields.items()
-            if not (v is None or (isinstance(v, str) and not v.strip()))}
+    return {
+        k: v for k, v in fields.items() if not (v is None or (isinstance(v, str) and not v.strip()))
+    }
 
 
 def required(kind: str) -> tuple[str, ...]:
     """Fields a suggestion of ``kind`` cannot do without (an event's title: see
     :func:`check`, one language is enough)."""
-    return {UPDATE: ("venue_id",), EVENT: ("category", "venue_id", "timing", "start"),
-            VENUE: ("name", "category", *LOCATION)}[kind]
+    return {
+        UPDATE: ("venue_id",),
+        EVENT: ("category", "venue_id", "timing", "start"),
+        VENUE: ("name", "category", *LOCATION),
+    }[kind]
 
 
 # --------------------------------------------------------------------------- labels
 
 FIELD_LABELS: dict[str, str] = {
-    "venue_id": "submissions.field.venue", "opening_hours": "submissions.field.opening_hours",
-    "website": "submissions.field.website", "phone": "submissions.field.phone",
-    "email": "submissions.field.email", "visit": "submissions.field.visit",
-    "lat": "submissions.field.location", "lon": "submissions.field.location",
-    "note": "submissions.field.note", "name": "submissions.field.name",
-    "category": "submissions.field.category", "timing": "submissions.field.timing",
-    "start": "submissions.field.start", "end": "submissions.field.end",
-    "price": "submissions.field.price", "free": "submissions.field.free",
-    "url": "submissions.field.url", "organiser": "submissions.field.organiser",
+    "venue_id": "submissions.field.venue",
+    "opening_hours": "submissions.field.opening_hours",
+    "website": "submissions.field.website",
+    "phone": "submissions.field.phone",
+    "email": "submissions.field.email",
+    "visit": "submissions.field.visit",
+    "lat": "submissions.field.location",
+    "lon": "submissions.field.location",
+    "note": "submissions.field.note",
+    "name": "submissions.field.name",
+    "category": "submissions.field.category",
+    "timing": "submissions.field.timing",
+    "start": "submissions.field.start",
+    "end": "submissions.field.end",
+    "price": "submissions.field.price",
+    "free": "submissions.field.free",
+    "url": "submissions.field.url",
+    "organiser": "submissions.field.organiser",
 }
 """The catalogue key of each field's label (``title_<lang>``/``description_<lang>``:
 see :func:`field_label`)."""
@@ -182,8 +237,11 @@ def field_label(name: str, lang: str) -> str:
     ("Description (EN)"), so a new town language needs no new key."""
     for prefix in ("title", "description"):
         if name.startswith(f"{prefix}_"):
-            return i18n.t(f"submissions.field.{prefix}", lang,
-                          language=name.removeprefix(f"{prefix}_").upper())
+            return i18n.t(
+                f"submissions.field.{prefix}",
+                lang,
+                language=name.removeprefix(f"{prefix}_").upper(),
+            )
     return i18n.t(FIELD_LABELS[name], lang)
 
 
@@ -204,13 +262,16 @@ def check(data: Dataset, kind: str, fields: Mapping[str, object]) -> dict[str, o
     languages = data.city.languages
     names = field_names(kind, languages)
     given = filled(fields)
-    problems = [FieldProblem(name, "submissions.refused.unknown_field",
-                             {"fields": ", ".join(names)})
-                for name in given if name not in names]
+    problems = [
+        FieldProblem(name, "submissions.refused.unknown_field", {"fields": ", ".join(names)})
+        for name in given
+        if name not in names
+    ]
     problems += _types_and_sizes(given, limits(data.city))
     refused = {p.field for p in problems}  # no rule runs on an unknown, odd or huge value
-    values: dict[str, Any] = {k: v for k, v in given.items()
-                              if k not in LOCATION and k not in refused}
+    values: dict[str, Any] = {
+        k: v for k, v in given.items() if k not in LOCATION and k not in refused
+    }
     problems += _missing(kind, languages, given)
     problems += _rules(data, kind, values)
     location: dict[str, float] = {}
@@ -234,15 +295,22 @@ def _types_and_sizes(given: Mapping[str, object], table: Mapping[str, int]) -> l
             continue
         limit = limit_of(name, table)
         if isinstance(value, str) and len(value) > limit:
-            problems.append(FieldProblem(name, "submissions.refused.too_long",
-                                         {"count": limit, "got": len(value)}))
+            problems.append(
+                FieldProblem(
+                    name, "submissions.refused.too_long", {"count": limit, "got": len(value)}
+                )
+            )
     return problems
 
 
-def _missing(kind: str, languages: Sequence[str], given: Mapping[str, object]
-             ) -> list[FieldProblem]:
-    problems = [FieldProblem(name, "submissions.refused.required")
-                for name in required(kind) if name not in given]
+def _missing(
+    kind: str, languages: Sequence[str], given: Mapping[str, object]
+) -> list[FieldProblem]:
+    problems = [
+        FieldProblem(name, "submissions.refused.required")
+        for name in required(kind)
+        if name not in given
+    ]
     if kind == EVENT and not any(f"title_{lang}" in given for lang in languages):
         problems.append(FieldProblem(f"title_{languages[0]}", "submissions.refused.title"))
     return problems
@@ -288,8 +356,9 @@ def hours_problem(value: str) -> FieldProblem | None:
     detail = hours.check(value)
     if detail is None:
         return None
-    return FieldProblem("opening_hours", "submissions.refused.hours",
-                        {"example": hours.EXAMPLE, "detail": detail})
+    return FieldProblem(
+        "opening_hours", "submissions.refused.hours", {"example": hours.EXAMPLE, "detail": detail}
+    )
 
 
 def _event_times(values: Mapping[str, Any]) -> list[FieldProblem]:
@@ -301,8 +370,9 @@ def _event_times(values: Mapping[str, Any]) -> list[FieldProblem]:
         if name not in values:
             continue
         value = values[name].strip()
-        kinds[name] = ("date" if _DATE.fullmatch(value)
-                       else "time" if _DATETIME.fullmatch(value) else "")
+        kinds[name] = (
+            "date" if _DATE.fullmatch(value) else "time" if _DATETIME.fullmatch(value) else ""
+        )
         if not kinds[name] or not _real_moment(value):
             problems.append(FieldProblem(name, "submissions.refused.date"))
             kinds[name] = ""
@@ -312,8 +382,11 @@ def _event_times(values: Mapping[str, Any]) -> list[FieldProblem]:
     if kinds["start"] != kinds["end"]:
         return [FieldProblem("end", "submissions.refused.date_kind")]
     if end < start:  # same fixed-width form: text order is time order
-        return [FieldProblem("end", "submissions.refused.end_before_start",
-                             {"start": start, "end": end})]
+        return [
+            FieldProblem(
+                "end", "submissions.refused.end_before_start", {"start": start, "end": end}
+            )
+        ]
     return []
 
 
@@ -326,8 +399,9 @@ def _real_moment(value: str) -> bool:
     return YEARS[0] <= moment.year <= YEARS[1]
 
 
-def _location(given: Mapping[str, object], city: CityProfile
-              ) -> tuple[dict[str, float], list[FieldProblem]]:
+def _location(
+    given: Mapping[str, object], city: CityProfile
+) -> tuple[dict[str, float], list[FieldProblem]]:
     """``lat``/``lon`` as numbers inside the study area, or the problems."""
     present = [name for name in LOCATION if name in given]
     if not present:
@@ -347,8 +421,13 @@ def _location(given: Mapping[str, object], city: CityProfile
         return {}, problems
     west, south, east, north = city.bbox
     if not (west <= numbers["lon"] <= east and south <= numbers["lat"] <= north):
-        return {}, [FieldProblem("lat", "submissions.refused.outside",
-                                 {"west": west, "south": south, "east": east, "north": north})]
+        return {}, [
+            FieldProblem(
+                "lat",
+                "submissions.refused.outside",
+                {"west": west, "south": south, "east": east, "north": north},
+            )
+        ]
     return numbers, []
 
 

@@ -110,9 +110,16 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
-def insert(conn: sqlite3.Connection, kind: str, venue_id: str | None,
-           fields: Mapping[str, Any], now: datetime, *, per_hour: int,
-           per_venue_per_hour: int) -> int:
+def insert(
+    conn: sqlite3.Connection,
+    kind: str,
+    venue_id: str | None,
+    fields: Mapping[str, Any],
+    now: datetime,
+    *,
+    per_hour: int,
+    per_venue_per_hour: int,
+) -> int:
     """Store a checked suggestion as pending and return its number.
 
     Raises :class:`~mapping.submissions.forms.TooMany` (storing nothing) when the last
@@ -121,20 +128,30 @@ def insert(conn: sqlite3.Connection, kind: str, venue_id: str | None,
     """
     since = stamp(now - HOUR)
     with transaction(conn):
-        total = conn.execute("SELECT count(*) FROM submissions WHERE created > ?",
-                             (since,)).fetchone()[0]
+        total = conn.execute(
+            "SELECT count(*) FROM submissions WHERE created > ?", (since,)
+        ).fetchone()[0]
         if total >= per_hour:
-            raise TooMany([FieldProblem("", "submissions.refused.too_many",
-                                        {"count": per_hour})])
+            raise TooMany([FieldProblem("", "submissions.refused.too_many", {"count": per_hour})])
         if venue_id is not None:
-            mine = conn.execute("SELECT count(*) FROM submissions WHERE venue_id = ? "
-                                "AND created > ?", (venue_id, since)).fetchone()[0]
+            mine = conn.execute(
+                "SELECT count(*) FROM submissions WHERE venue_id = ? AND created > ?",
+                (venue_id, since),
+            ).fetchone()[0]
             if mine >= per_venue_per_hour:
-                raise TooMany([FieldProblem("venue_id", "submissions.refused.too_many_venue",
-                                            {"count": per_venue_per_hour})])
+                raise TooMany(
+                    [
+                        FieldProblem(
+                            "venue_id",
+                            "submissions.refused.too_many_venue",
+                            {"count": per_venue_per_hour},
+                        )
+                    ]
+                )
         cursor = conn.execute(
             "INSERT INTO submissions (kind, venue_id, fields, created) VALUES (?, ?, ?, ?)",
-            (kind, venue_id, orjson.dumps(dict(fields)).decode(), stamp(now)))
+            (kind, venue_id, orjson.dumps(dict(fields)).decode(), stamp(now)),
+        )
         return int(cursor.lastrowid or 0)
 
 
@@ -143,15 +160,22 @@ _COLUMNS = "id, kind, venue_id, fields, created, status, decided, reason, record
 
 def _row(row: tuple[Any, ...]) -> Submission:
     number, kind, venue_id, fields, created, status, decided, reason, record = row
-    return Submission(int(number), kind, venue_id or "", orjson.loads(fields),
-                      _moment(created) or datetime.min.replace(tzinfo=UTC), status,
-                      _moment(decided), reason, record)
+    return Submission(
+        int(number),
+        kind,
+        venue_id or "",
+        orjson.loads(fields),
+        _moment(created) or datetime.min.replace(tzinfo=UTC),
+        status,
+        _moment(decided),
+        reason,
+        record,
+    )
 
 
 def get(conn: sqlite3.Connection, number: int) -> Submission | None:
     """Suggestion ``number``, or ``None`` when there is none."""
-    row = conn.execute(f"SELECT {_COLUMNS} FROM submissions WHERE id = ?",
-                       (number,)).fetchone()
+    row = conn.execute(f"SELECT {_COLUMNS} FROM submissions WHERE id = ?", (number,)).fetchone()
     return None if row is None else _row(row)
 
 
@@ -160,14 +184,24 @@ def listed(conn: sqlite3.Connection, status: str | None = PENDING) -> list[Submi
     if status is None:
         rows = conn.execute(f"SELECT {_COLUMNS} FROM submissions ORDER BY id")
     else:
-        rows = conn.execute(f"SELECT {_COLUMNS} FROM submissions WHERE status = ? "
-                            "ORDER BY id", (status,))
+        rows = conn.execute(
+            f"SELECT {_COLUMNS} FROM submissions WHERE status = ? ORDER BY id", (status,)
+        )
     return [_row(row) for row in rows]
 
 
-def decide(conn: sqlite3.Connection, number: int, status: str, now: datetime, *,
-           reason: str = "", record: str = "") -> None:
+def decide(
+    conn: sqlite3.Connection,
+    number: int,
+    status: str,
+    now: datetime,
+    *,
+    reason: str = "",
+    record: str = "",
+) -> None:
     """Record the outcome of a pending suggestion (inside the caller's transaction)."""
-    conn.execute("UPDATE submissions SET status = ?, decided = ?, reason = ?, record = ? "
-                 "WHERE id = ? AND status = ?",
-                 (status, stamp(now), reason, record, number, PENDING))
+    conn.execute(
+        "UPDATE submissions SET status = ?, decided = ?, reason = ?, record = ? "
+        "WHERE id = ? AND status = ?",
+        (status, stamp(now), reason, record, number, PENDING),
+    )

@@ -89,8 +89,14 @@ def source_text(day: str) -> str:
 # --------------------------------------------------------------------------- the form
 
 
-def submit(data: Dataset, kind: str, fields: Mapping[str, object], *,
-           db: str | Path | None = None, now: datetime | None = None) -> int:
+def submit(
+    data: Dataset,
+    kind: str,
+    fields: Mapping[str, object],
+    *,
+    db: str | Path | None = None,
+    now: datetime | None = None,
+) -> int:
     """Check and store a suggestion as pending; returns its number (show it ``#12``).
 
     Raises :class:`~mapping.submissions.forms.Refused` naming every wrong field, or
@@ -100,9 +106,15 @@ def submit(data: Dataset, kind: str, fields: Mapping[str, object], *,
     clean = forms.check(data, kind, fields)
     venue_id = str(clean["venue_id"]).strip() if "venue_id" in clean else None
     with ledger.opened(database(data.city, data.folder, db)) as conn:
-        return ledger.insert(conn, kind, venue_id, clean, now or ledger.utc_now(),
-                             per_hour=data.city.max_pending_per_hour,
-                             per_venue_per_hour=data.city.max_pending_per_venue_per_hour)
+        return ledger.insert(
+            conn,
+            kind,
+            venue_id,
+            clean,
+            now or ledger.utc_now(),
+            per_hour=data.city.max_pending_per_hour,
+            per_venue_per_hour=data.city.max_pending_per_venue_per_hour,
+        )
 
 
 def thanks(number: int, lang: str) -> str:
@@ -111,8 +123,9 @@ def thanks(number: int, lang: str) -> str:
     return t("submissions.received", lang, reference=ledger.reference(number))
 
 
-def describe_hours(value: str, lang: str, city: CityProfile, *, year: int | None = None
-                   ) -> tuple[FieldProblem | None, list[str]]:
+def describe_hours(
+    value: str, lang: str, city: CityProfile, *, year: int | None = None
+) -> tuple[FieldProblem | None, list[str]]:
     """Check-as-you-type for ``opening_hours``: the problem, or the hours in plain words.
 
     The words are the card's season summary (:func:`mapping.seasons.season_summary`),
@@ -123,23 +136,24 @@ def describe_hours(value: str, lang: str, city: CityProfile, *, year: int | None
         return None, [t("hours.unknown", lang)]
     limit = forms.FIXED_LIMITS["opening_hours"]
     if len(value) > limit:
-        return FieldProblem("opening_hours", "submissions.refused.too_long",
-                            {"count": limit, "got": len(value)}), []
+        return FieldProblem(
+            "opening_hours", "submissions.refused.too_long", {"count": limit, "got": len(value)}
+        ), []
     problem = forms.hours_problem(value)
     if problem is not None:
         return problem, []
     if year is None:
         year = clock.now(city.timezone).year
-    summary = seasons.season_summary(value, year, city.timezone, lang,
-                                     country=city.country or None)
+    summary = seasons.season_summary(value, year, city.timezone, lang, country=city.country or None)
     return None, summary.split("; ")
 
 
 # --------------------------------------------------------------------------- the reviewer
 
 
-def listed(folder: str | Path | None, status: str | None = PENDING, *,
-           db: str | Path | None = None) -> list[Submission]:
+def listed(
+    folder: str | Path | None, status: str | None = PENDING, *, db: str | Path | None = None
+) -> list[Submission]:
     """Suggestions with ``status`` (``None``: all), oldest first."""
     with ledger.opened(database_of(folder, db)) as conn:
         return ledger.listed(conn, status)
@@ -151,8 +165,13 @@ def get(folder: str | Path | None, number: int, *, db: str | Path | None = None)
         return _existing(conn, number)
 
 
-def apply(folder: str | Path | None, number: int, *, db: str | Path | None = None,
-          now: datetime | None = None) -> Submission:
+def apply(
+    folder: str | Path | None,
+    number: int,
+    *,
+    db: str | Path | None = None,
+    now: datetime | None = None,
+) -> Submission:
     """Merge pending suggestion ``number`` into the data folder (see the module docstring).
 
     Raises :class:`ReviewError` (not pending, unknown, or the merged data would not
@@ -168,14 +187,18 @@ def apply(folder: str | Path | None, number: int, *, db: str | Path | None = Non
         change = merged(root, data, item, clean)
         problems = new_problems(root, {change.file: change.after})
         if problems:
-            msg = (f"{item.reference} not applied: {change.file} would have "
-                   f"{len(problems)} problem(s); nothing was changed")
+            msg = (
+                f"{item.reference} not applied: {change.file} would have "
+                f"{len(problems)} problem(s); nothing was changed"
+            )
             raise ReviewError(msg, problems)
         with ledger.transaction(conn):  # short: the form's inserts wait for it
             _pending(conn, number)  # another reviewer may have been quicker
             if (root / change.file).read_bytes() != change.before:
-                msg = (f"{item.reference} not applied: {change.file} changed while it was "
-                       "being checked; nothing was changed, run apply again")
+                msg = (
+                    f"{item.reference} not applied: {change.file} changed while it was "
+                    "being checked; nothing was changed, run apply again"
+                )
                 raise ReviewError(msg)
             with atomic_write(root / change.file) as fh:
                 fh.write(change.after)
@@ -183,8 +206,14 @@ def apply(folder: str | Path | None, number: int, *, db: str | Path | None = Non
         return _existing(conn, number)
 
 
-def reject(folder: str | Path | None, number: int, reason: str, *,
-           db: str | Path | None = None, now: datetime | None = None) -> Submission:
+def reject(
+    folder: str | Path | None,
+    number: int,
+    reason: str,
+    *,
+    db: str | Path | None = None,
+    now: datetime | None = None,
+) -> Submission:
     """Mark pending suggestion ``number`` rejected, keeping it with ``reason``."""
     if not reason.strip():
         msg = "a rejection needs a reason (--reason TEXT): the member may ask why"
@@ -265,9 +294,16 @@ def _features(doc: Any) -> list[dict[str, Any]]:
 def _update_venue(doc: Any, clean: Mapping[str, Any], day: str) -> str:
     """Write the suggested fields into the venue's properties (order kept, new ones last)."""
     venue_id = str(clean["venue_id"]).strip()
-    feature = next((f for f in _features(doc) if isinstance(f, dict)
-                    and isinstance(f.get("properties"), dict)
-                    and f["properties"].get("id") == venue_id), None)
+    feature = next(
+        (
+            f
+            for f in _features(doc)
+            if isinstance(f, dict)
+            and isinstance(f.get("properties"), dict)
+            and f["properties"].get("id") == venue_id
+        ),
+        None,
+    )
     if feature is None:
         msg = f"venue {venue_id!r} is no longer in {VENUES_FILE}"
         raise ReviewError(msg)
@@ -280,8 +316,9 @@ def _update_venue(doc: Any, clean: Mapping[str, Any], day: str) -> str:
     if "opening_hours" in clean:
         _cite_hours(props, day)
     old = props.get("source")
-    props["source"] = f"{old}; {source_text(day)}" if isinstance(old, str) and old.strip() \
-        else source_text(day)
+    props["source"] = (
+        f"{old}; {source_text(day)}" if isinstance(old, str) and old.strip() else source_text(day)
+    )
     props["checked"] = day
     return venue_id
 
@@ -300,8 +337,10 @@ def _cite_hours(props: dict[str, Any], day: str) -> None:
 
 
 def _move(feature: dict[str, Any], clean: Mapping[str, Any]) -> None:
-    point = [round(float(clean["lon"]), COORDINATE_DECIMALS),
-             round(float(clean["lat"]), COORDINATE_DECIMALS)]
+    point = [
+        round(float(clean["lon"]), COORDINATE_DECIMALS),
+        round(float(clean["lat"]), COORDINATE_DECIMALS),
+    ]
     geometry = feature.get("geometry")
     if isinstance(geometry, dict) and geometry.get("type") == "Point":
         geometry["coordinates"] = point
@@ -313,15 +352,22 @@ def _move(feature: dict[str, Any], clean: Mapping[str, Any]) -> None:
 def _new_venue(doc: Any, clean: Mapping[str, Any], day: str) -> str:
     """Append the new venue, its properties in the order the first venue uses."""
     features = _features(doc)
-    ids = {f["properties"].get("id") for f in features
-           if isinstance(f, dict) and isinstance(f.get("properties"), dict)}
+    ids = {
+        f["properties"].get("id")
+        for f in features
+        if isinstance(f, dict) and isinstance(f.get("properties"), dict)
+    }
     venue_id = unique_id(clean["name"], ids, "venue")
-    props: dict[str, Any] = {"id": venue_id, "name": clean["name"],
-                             "category": str(clean["category"]).strip(),
-                             "source": source_text(day),
-                             "location_precision": SUBMITTED_PRECISION}
-    props.update({k: v for k, v in clean.items()
-                  if k in APPLIED_FIELDS or k.startswith("description_")})
+    props: dict[str, Any] = {
+        "id": venue_id,
+        "name": clean["name"],
+        "category": str(clean["category"]).strip(),
+        "source": source_text(day),
+        "location_precision": SUBMITTED_PRECISION,
+    }
+    props.update(
+        {k: v for k, v in clean.items() if k in APPLIED_FIELDS or k.startswith("description_")}
+    )
     props["checked"] = day
     first = features[0].get("properties", {}) if features and isinstance(features[0], dict) else {}
     order = [k for k, v in first.items() if k in props or isinstance(v, str)]
@@ -345,8 +391,7 @@ def unique_id(text: object, taken: set[Any], default: str) -> str:
     return found
 
 
-def _with_event(raw: bytes, data: Dataset, clean: Mapping[str, Any], day: str
-                ) -> tuple[bytes, str]:
+def _with_event(raw: bytes, data: Dataset, clean: Mapping[str, Any], day: str) -> tuple[bytes, str]:
     """``events.csv`` (``raw``) with one row appended (the file's bytes kept before it),
     and the new id; a column the row needs and the file lacks is added, rewriting the
     rows with empty cells."""
@@ -369,8 +414,9 @@ def _with_event(raw: bytes, data: Dataset, clean: Mapping[str, Any], day: str
     return raw + joiner + line.encode("utf-8"), row["id"]
 
 
-def _event_row(clean: Mapping[str, Any], languages: Sequence[str], header: Sequence[str],
-               day: str) -> dict[str, str]:
+def _event_row(
+    clean: Mapping[str, Any], languages: Sequence[str], header: Sequence[str], day: str
+) -> dict[str, str]:
     """The ``events.csv`` cells of a suggested event (values as typed)."""
     titles = {lang: clean[f"title_{lang}"] for lang in languages if f"title_{lang}" in clean}
     original = next(iter(titles))  # the first of the town's languages the member wrote in
@@ -380,15 +426,21 @@ def _event_row(clean: Mapping[str, Any], languages: Sequence[str], header: Seque
             row[f"title_{lang}"] = title
     timing = str(clean["timing"]).strip()
     free = str(clean.get("free", "")).strip()
-    row.update({
-        "category": clean["category"], "venue_id": clean["venue_id"],
-        "start": clean["start"], "end": clean.get("end", ""),
-        "dates_confirmed": "false" if timing == ANNUAL_TBC else "true",
-        "recurrence": {ANNUAL_TBC: "annual", WEEKLY: "weekly"}.get(timing, ""),
-        "price": clean.get("price", ""), "free": {"yes": "true", "no": "false"}.get(free, ""),
-        "url": clean.get("url", ""), "organiser": clean.get("organiser", ""),
-        "source": source_text(day),
-    })
+    row.update(
+        {
+            "category": clean["category"],
+            "venue_id": clean["venue_id"],
+            "start": clean["start"],
+            "end": clean.get("end", ""),
+            "dates_confirmed": "false" if timing == ANNUAL_TBC else "true",
+            "recurrence": {ANNUAL_TBC: "annual", WEEKLY: "weekly"}.get(timing, ""),
+            "price": clean.get("price", ""),
+            "free": {"yes": "true", "no": "false"}.get(free, ""),
+            "url": clean.get("url", ""),
+            "organiser": clean.get("organiser", ""),
+            "source": source_text(day),
+        }
+    )
     return row
 
 
@@ -398,8 +450,9 @@ def _csv_line(cells: Sequence[str], line_end: str) -> str:
     return out.getvalue()
 
 
-def _rewritten(raw: bytes, rows: list[list[str]], added: list[str], row: Mapping[str, str],
-               line_end: str) -> bytes:
+def _rewritten(
+    raw: bytes, rows: list[list[str]], added: list[str], row: Mapping[str, str], line_end: str
+) -> bytes:
     """Every row again with the ``added`` columns (empty for the existing rows)."""
     header = [*rows[0], *added]
     names = [c.strip() for c in header]

@@ -69,9 +69,12 @@ class Watched:
             route.abort()  # closed network: nothing else may load, and nothing else does
 
     def outside_requests(self) -> list[str]:
-        return [u for u in self.requests
-                if urlparse(u).hostname not in LOCAL_HOSTS
-                and not u.startswith(("data:", "blob:", "about:"))]
+        return [
+            u
+            for u in self.requests
+            if urlparse(u).hostname not in LOCAL_HOSTS
+            and not u.startswith(("data:", "blob:", "about:"))
+        ]
 
 
 def _watched_context(browser: Browser, **options: object) -> Iterator[Watched]:
@@ -92,8 +95,13 @@ def watched(browser: Browser) -> Iterator[Watched]:
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[Watched]:
     """A phone-sized touch page (390 x 844 CSS pixels, like an iPhone 12-15)."""
-    yield from _watched_context(browser, viewport={"width": 390, "height": 844},
-                                is_mobile=True, has_touch=True, device_scale_factor=2)
+    yield from _watched_context(
+        browser,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
 
 
 @pytest.fixture(scope="session")

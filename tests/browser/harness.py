@@ -37,8 +37,13 @@ from playwright.sync_api import Browser, Frame, Locator, Page, sync_playwright
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 APP = '[data-testid="stApp"]'
@@ -83,8 +88,9 @@ class StreamlitServer:
     benchmark measures beside this one.
     """
 
-    def __init__(self, data_folder: Path, startup_timeout_s: float = 60, *,
-                 root: Path = ROOT) -> None:
+    def __init__(
+        self, data_folder: Path, startup_timeout_s: float = 60, *, root: Path = ROOT
+    ) -> None:
         self.data_folder = Path(data_folder)
         self.root = Path(root)
         self.port = _free_port()
@@ -97,10 +103,23 @@ class StreamlitServer:
         # A file, not a pipe: a chatty server can never block on a full pipe.
         self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
-            [sys.executable, str(self.root / "scripts" / "serve.py"), str(self.root / "app.py"),
-             "--server.address", "127.0.0.1", "--server.port", str(self.port),
-             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=self.root, env=env, stdout=subprocess.DEVNULL, stderr=self.log,
+            [
+                sys.executable,
+                str(self.root / "scripts" / "serve.py"),
+                str(self.root / "app.py"),
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(self.port),
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=self.root,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log,
         )
         deadline = time.monotonic() + self.startup_timeout_s
         while time.monotonic() < deadline:
@@ -193,10 +212,12 @@ def click_map_at(page: Page, frame: Frame, lat: float, lon: float) -> None:
     point = frame.evaluate("([lat, lon]) => kcmVenueMap.containerPoint(lat, lon)", [lat, lon])
     size = frame.locator(".leaflet-container").bounding_box()
     assert size is not None, "the map container is not laid out"
-    assert 0 <= point["x"] < size["width"] and 0 <= point["y"] < size["height"], \
+    assert 0 <= point["x"] < size["width"] and 0 <= point["y"] < size["height"], (
         f"({lat}, {lon}) is outside the map view: container point {point}"
-    assert frame.evaluate(_BARE_MAP_AT, [point["x"], point["y"]]), \
+    )
+    assert frame.evaluate(_BARE_MAP_AT, [point["x"], point["y"]]), (
         f"({lat}, {lon}) is covered by a marker or control at {point}"
+    )
     with app_run(page):
         frame.locator(".leaflet-container").click(position=point)
 
@@ -215,8 +236,7 @@ def show_venue(frame: Frame, venue_id: str, zoom: int) -> Locator:
 def toggle_layer(frame: Frame, label: str, *, shown: bool) -> None:
     """Show or hide a category layer with the layer control, and let the map settle."""
     frame.locator(".leaflet-control-layers").hover()
-    box = frame.locator(".leaflet-control-layers-overlays label", has_text=label) \
-        .locator("input")
+    box = frame.locator(".leaflet-control-layers-overlays label", has_text=label).locator("input")
     box.set_checked(shown)
     map_settled(frame)
 

@@ -41,8 +41,9 @@ def assert_no_trace(page: Page, text: str) -> None:
 
 
 @pytest.mark.parametrize("link", LINKS)
-def test_crafted_link_shows_no_traceback(watched: Watched, kotor_server: StreamlitServer,
-                                         link: str):
+def test_crafted_link_shows_no_traceback(
+    watched: Watched, kotor_server: StreamlitServer, link: str
+):
     page = watched.page
     page.goto(kotor_server.url + link)
     heading = "What's on" if link.startswith("whats-on") else "Kotor Creative Map"
@@ -59,8 +60,9 @@ def missing_data_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[St
         yield server
 
 
-def test_missing_data_folder_shows_a_short_message(watched: Watched,
-                                                   missing_data_server: StreamlitServer):
+def test_missing_data_folder_shows_a_short_message(
+    watched: Watched, missing_data_server: StreamlitServer
+):
     page = watched.page
     page.goto(missing_data_server.url + "?lang=EN")
     text = settled_text(page, "The map cannot be shown right now. Please try again later.")

@@ -115,8 +115,10 @@ def test_clicking_the_map_moves_start_and_reorders_list(watched, kotor_server):
     expect(page.get_by_role("heading", name=re.compile("Near Point clicked"))).to_be_visible()
     lat, lon = (float(v) for v in parse_qs(urlparse(page.url).query)["pt"][0].split(","))
     # the click landed where it was aimed (one pixel is ~7 m at zoom 14)
-    assert (lat, lon) == (pytest.approx(EMPTY_SPOT[0], abs=2e-4),
-                          pytest.approx(EMPTY_SPOT[1], abs=2e-4))
+    assert (lat, lon) == (
+        pytest.approx(EMPTY_SPOT[0], abs=2e-4),
+        pytest.approx(EMPTY_SPOT[1], abs=2e-4),
+    )
     data = load_dataset(REPO_DATA)
     ranked = nearest(data.venues, (lat, lon), walk_model(data))
     ranked = ranked[visitable(ranked)]  # organisations without a place to visit: not listed

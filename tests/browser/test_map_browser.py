@@ -70,8 +70,9 @@ def test_every_venue_card_opens_wholly_visible(request, kotor_server, viewport):
         assert box["covering"] == [], f"{venue_id}: covered by {box['covering']} ({viewport})"
 
 
-@pytest.mark.parametrize("venue_id", ["expeditio", "pomorski-muzej", "pjaca-od-brasna",
-                                      "dom-kulture-skaljari"])
+@pytest.mark.parametrize(
+    "venue_id", ["expeditio", "pomorski-muzej", "pjaca-od-brasna", "dom-kulture-skaljari"]
+)
 def test_a_link_opens_the_card_of_venues_that_once_stayed_shut(watched, kotor_server, venue_id):
     frame = open_map(watched.page, kotor_server, f"?lang=EN&venue={venue_id}")
     box = card_box(frame)
@@ -89,8 +90,12 @@ def test_a_filter_change_updates_the_mounted_map_without_reloading_it(watched, k
     frame.wait_for_function("(n) => kcmVenueMap.updates() > n", arg=drawn)
     map_settled(frame)
     assert frame.evaluate("() => window.kcmProbe") == "still here"  # same document
-    listed = load_dataset(REPO_DATA, enrich=False).venues["cluster"].isin(
-        ["member", "prospective"]).sum()
+    listed = (
+        load_dataset(REPO_DATA, enrich=False)
+        .venues["cluster"]
+        .isin(["member", "prospective"])
+        .sum()
+    )
     assert frame.evaluate("() => kcmVenueMap.markerCount()") == listed < total
 
 
@@ -121,11 +126,14 @@ def test_marker_click_tells_the_page_and_the_list_highlights_a_marker(watched, k
 
 def test_map_controls_speak_montenegrin_and_metric(watched, kotor_server: StreamlitServer):
     frame = open_map(watched.page, kotor_server, "?lang=ME")
-    assert frame.locator(".leaflet-control-zoom-in").get_attribute("title") == \
-        i18n.t("map.zoom_in", "me")
-    assert frame.locator(".leaflet-control-zoom-out").get_attribute("title") == \
-        i18n.t("map.zoom_out", "me")
-    assert frame.locator(".leaflet-control-layers-toggle").get_attribute("title") == \
-        i18n.t("map.categories", "me")
+    assert frame.locator(".leaflet-control-zoom-in").get_attribute("title") == i18n.t(
+        "map.zoom_in", "me"
+    )
+    assert frame.locator(".leaflet-control-zoom-out").get_attribute("title") == i18n.t(
+        "map.zoom_out", "me"
+    )
+    assert frame.locator(".leaflet-control-layers-toggle").get_attribute("title") == i18n.t(
+        "map.categories", "me"
+    )
     scale = frame.locator(".leaflet-control-scale").inner_text()
     assert "m" in scale and "ft" not in scale and "mi" not in scale

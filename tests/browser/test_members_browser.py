@@ -74,7 +74,8 @@ def test_suggested_hours_reach_the_explore_card(watched, writable_server, capsys
     wait_idle(page)
     typed(page, "Opening hours (OpenStreetMap syntax)", "Mo-Sa 10:00-18:00")
     expect(page.locator('[data-testid="stAlertContentSuccess"]')).to_contain_text(
-        "Mon–Sat 10–18")  # read back in plain words before it is sent
+        "Mon–Sat 10–18"
+    )  # read back in plain words before it is sent
     number = sent_reference(page)
 
     review(writable_server, number, capsys)

@@ -113,8 +113,10 @@ def test_map_events_select_and_clear_the_venue(watched, kotor_server):
     open_map(page, kotor_server, "?lang=EN&orgs=true")
     venue_id = entry_ids(page)[-1]  # on the first page, scrolled out of the list's box
     with app_run(page):
-        page.evaluate("id => window.top.dispatchEvent(new CustomEvent('kcm:venue-open', "
-                      "{detail: {id}}))", venue_id)
+        page.evaluate(
+            "id => window.top.dispatchEvent(new CustomEvent('kcm:venue-open', {detail: {id}}))",
+            venue_id,
+        )
     assert query(page)["venue"] == [venue_id]
     entry = page.locator(f'{ENTRY}[data-venue-id="{venue_id}"]')
     expect(entry).to_have_attribute("aria-current", "true")
@@ -124,10 +126,13 @@ def test_map_events_select_and_clear_the_venue(watched, kotor_server):
     wait_idle(page)
     sent.clear()
     with app_run(page):
-        page.evaluate("""id => {
+        page.evaluate(
+            """id => {
             window.top.dispatchEvent(new CustomEvent('kcm:venue-open', {detail: {id}}));
             window.top.dispatchEvent(new CustomEvent('kcm:venue-close', {detail: {id}}));
-        }""", venue_id)
+        }""",
+            venue_id,
+        )
     assert len(sent) == 1, sent
     assert "venue" not in query(page)
     expect(page.locator(f'{ENTRY}[aria-current="true"]')).to_have_count(0)
@@ -137,9 +142,11 @@ def test_map_events_select_and_clear_the_venue(watched, kotor_server):
 def located(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Watched]:
     """A desktop page whose browser has granted the geolocation ``request.param``."""
     lat, lon = request.param
-    context = browser.new_context(viewport={"width": 1280, "height": 900},
-                                  geolocation={"latitude": lat, "longitude": lon},
-                                  permissions=["geolocation"])
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900},
+        geolocation={"latitude": lat, "longitude": lon},
+        permissions=["geolocation"],
+    )
     try:
         yield Watched(context.new_page())
     finally:
@@ -169,13 +176,16 @@ def test_near_me_outside_the_area_says_so_and_keeps_the_default(located, kotor_s
     page = located.page
     open_map(page, kotor_server, "?lang=EN&start=bus-station")
     press_near_me(page)
-    expect(page.get_by_text("Your location is outside the area this map covers, so the "
-                            f"start point is {DEFAULT_START}.")).to_be_visible()
+    expect(
+        page.get_by_text(
+            "Your location is outside the area this map covers, so the "
+            f"start point is {DEFAULT_START}."
+        )
+    ).to_be_visible()
     assert "start" not in query(page)  # the default start leaves the URL clean
     expect(page.get_by_role("heading", name=f"Near {DEFAULT_START}")).to_be_visible()
 
 
 def only_local_or_tiles(watched: Watched) -> None:
     outside = watched.outside_requests()
-    assert all(urlparse(u).hostname.endswith("tile.openstreetmap.org") for u in outside), \
-        outside
+    assert all(urlparse(u).hostname.endswith("tile.openstreetmap.org") for u in outside), outside

@@ -36,8 +36,9 @@ def test_click_adds_a_hypothetical_venue_and_coverage_rises(watched, kotor_serve
         frame.locator(".leaflet-container").click(position=point)
     with app_run(page):
         page.get_by_role("button", name="Add the hypothetical venue").click()
-    page.wait_for_function("() => document.body.innerText.includes('Hypothetical venues: 1')",
-                           timeout=30000)
+    page.wait_for_function(
+        "() => document.body.innerText.includes('Hypothetical venues: 1')", timeout=30000
+    )
     assert known_share(page) > before
     assert "pv=" in page.url
     assert [u for u in watched.outside_requests() if "tile.openstreetmap.org" not in u] == []

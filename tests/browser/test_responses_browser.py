@@ -43,9 +43,11 @@ class Recorded:
 
     def page_probes(self) -> list[str]:
         """Requests for a Streamlit endpoint under a page path (``/<page>/_stcore/…``)."""
-        return [url for _, url in self.responses
-                if "/_stcore/" in urlparse(url).path
-                and not urlparse(url).path.startswith("/_stcore/")]
+        return [
+            url
+            for _, url in self.responses
+            if "/_stcore/" in urlparse(url).path and not urlparse(url).path.startswith("/_stcore/")
+        ]
 
 
 @pytest.fixture

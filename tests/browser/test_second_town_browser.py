@@ -27,5 +27,4 @@ def test_explore_runs_for_the_second_town(watched, second_server):
     show_venue(frame, "galerija-zora", 18).click()
     card = frame.locator('.venue-card[data-venue-id="galerija-zora"]')
     expect(card).to_contain_text("Галерија „Зора“")
-    assert watched.outside_requests() == [] or all(
-        "tile" in u for u in watched.outside_requests())
+    assert watched.outside_requests() == [] or all("tile" in u for u in watched.outside_requests())

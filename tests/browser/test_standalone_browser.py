@@ -26,9 +26,11 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = folder / "map.html"
     target.write_bytes(payload)
     (folder / "host.html").write_text(
-        '<!doctype html><html><body><h1>Partner site</h1>'
+        "<!doctype html><html><body><h1>Partner site</h1>"
         '<iframe src="map.html" width="800" height="600" title="Creative map"></iframe>'
-        "</body></html>", encoding="utf-8")
+        "</body></html>",
+        encoding="utf-8",
+    )
     return target
 
 

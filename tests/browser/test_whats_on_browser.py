@@ -68,7 +68,8 @@ def test_month_strip_click_selects_that_month(watched, mini_server):
     july = page.locator(f'{STRIP} [aria-label^="July 2027:"]')
     july.hover()
     expect(page.locator("#vg-tooltip-element")).to_have_text(
-        "July 2027: 0 confirmed, 1 to be confirmed")
+        "July 2027: 0 confirmed, 1 to be confirmed"
+    )
     with app_run(page):
         july.click()
     assert parse_qs(urlparse(page.url).query)["range"] == ["2027-07-01", "2027-07-31"]
@@ -85,7 +86,8 @@ def test_month_strip_speaks_montenegrin(watched, mini_server):
     december = page.locator(f'{STRIP} [aria-label^="decembar 2026:"]')
     december.hover()
     expect(page.locator("#vg-tooltip-element")).to_have_text(
-        "decembar 2026: 1 potvrđen, 0 čeka potvrdu datuma")
+        "decembar 2026: 1 potvrđen, 0 čeka potvrdu datuma"
+    )
     chart_text = page.locator(STRIP).inner_text()
     for english in ("Month", "Events", "Dates confirmed", "value", "color"):
         assert english not in chart_text
