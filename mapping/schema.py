@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any, TypeAlias
 from urllib.parse import urlsplit
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 WHEELCHAIR_VALUES: tuple[str, ...] = ("yes", "limited", "no")
@@ -38,6 +40,23 @@ def as_text(values: pd.Series) -> pd.Series:
     are replaced after the cast to object instead.
     """
     return values.astype(object).where(values.notna(), "").astype(str)
+
+
+ArrayOrFloat: TypeAlias = float | npt.NDArray[np.float64]
+
+BBox = tuple[float, float, float, float]
+"""A study area as (west, south, east, north) in EPSG:4326 degrees (``city.toml`` ``bbox``)."""
+
+
+def inside_bbox(lon: ArrayOrFloat, lat: ArrayOrFloat, bbox: BBox) -> Any:
+    """Whether (lon, lat) lies in ``bbox`` (edges included); works on scalars and arrays.
+
+    The one home of the study-area test: the loader, the validator, the importers, the
+    URL readers and the suggestion form all ask here. Note the order: lon first, as in
+    GeoJSON and ``bbox`` itself.
+    """
+    west, south, east, north = bbox
+    return (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
 
 
 YES_VALUES: frozenset[str] = frozenset({"true", "yes", "1"})
