@@ -3,6 +3,7 @@ both languages, ``?venue=`` and ``?part=``, the suggestion forms, the cluster ov
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -98,6 +99,20 @@ def test_unknown_hours_are_shown_as_unknown_not_closed(monkeypatch, database):
     findings = at.table[0].value
     open_rows = findings[findings.index.str.startswith("“Open now”")]
     assert set(open_rows.iloc[:, 0]) == {"unknown"}
+
+
+def test_walking_minutes_are_never_zero(monkeypatch, database, tmp_path):
+    """A venue a step from an entry point is "1 min" away, as on Explore (never "0 min")."""
+    folder = tmp_path / "data"
+    shutil.copytree(FIXTURE, folder)
+    layer = folder / "venues.geojson"
+    doc = json.loads(layer.read_text(encoding="utf-8"))
+    [gal_a] = [f for f in doc["features"] if f["properties"]["id"] == "gal-a"]
+    gal_a["geometry"]["coordinates"] = [18.77021, 42.4247]  # about a metre from "gate"
+    layer.write_text(json.dumps(doc), encoding="utf-8")
+    at = open_members(monkeypatch, "en", folder=folder, venue="gal-a")
+    entry_points = at.dataframe[0].value.set_index("From")
+    assert entry_points.loc["Vrata", "Walk"] == "≈ 1 min"
 
 
 def test_without_a_venue_the_page_asks_for_one(monkeypatch, database):
