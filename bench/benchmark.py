@@ -802,28 +802,13 @@ def bench_usage() -> None:
 
 # ------------------------------------------------------------------ members (issue 10)
 
-MEMBER_MEMOS = (
-    members.completeness,
-    members.completeness_table,
-    members.findability,
-    members.proximity,
-    members.near_table,
-    members.entry_points,
-    members.walkable_venues,
-    members.category_month_hours,
-    members._positions,
-    members._cluster_rows,
-    members.venue_row,
-    members._event_venue_ids,
-    members.monthly_reach,
-    explore.filtered,
-    explore.nearest_first,
-    explore.start_points,
-)
-"""Every remembered answer the members' page uses, cleared for a cold measurement."""
+MEMBER_MEMOS = (explore.filtered, explore.nearest_first, explore.start_points)
+"""Explore's remembered answers the members' page uses (its own: members.REMEMBERED)."""
 
 
 def _forget_members() -> None:
+    """Forget every remembered answer the members' page uses: a cold measurement."""
+    members.forget_remembered()
     for fn in MEMBER_MEMOS:
         fn.cache_clear()  # type: ignore[attr-defined]
 
@@ -884,8 +869,7 @@ def bench_members() -> None:
         assert all(ours[v] == score for v, score in naive.items()), "naive and table disagree"
 
         def overview(data=data) -> None:
-            members._cluster_rows.cache_clear()  # type: ignore[attr-defined]
-            members.completeness_table.cache_clear()  # type: ignore[attr-defined]
+            members.forget_remembered()  # the table and the overview rows built again
             members.overview(data, None, today, lang)
 
         overview_s = median_time(overview, 5)

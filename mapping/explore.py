@@ -399,3 +399,39 @@ def warm_default_view(data: Dataset, now: datetime) -> None:
         if key is not None:
             start = start_point(str(key), "", marks, "")
             nearest_entries(data, default, lang, start, True, NEAR_LIMIT, minute, False)
+
+
+def hides_organisations(text: str, include_orgs: bool) -> bool:
+    """Whether Explore leaves out the venues visitors cannot go to (``visit`` = ``no``):
+    unless the visitor asks for them ("include organisations") or searches by text (a
+    search hit always shows)."""
+    return not include_orgs and not text.strip()
+
+
+def sidebar_filter(
+    data: Dataset,
+    categories: list[str] | tuple[str, ...] | None = None,
+    *,
+    text: str = "",
+    members_only: bool = False,
+    wheelchair: bool = False,
+    open_at: datetime | None = None,
+    include_orgs: bool = False,
+) -> VenueFilter:
+    """The filter Explore's sidebar asks for; with ``data`` alone, the one it opens with
+    (every category of ``categories.csv``, nothing else).
+
+    The one home of Explore's filter policy: the page builds its filter here, and the
+    members' page asks here what a visitor who changed nothing (or ticked one switch)
+    sees, so the two never disagree and share the remembered answers. With a time
+    (``open_at``) the venues visitors cannot go to are left out, as the list leaves
+    them out (:func:`hides_organisations`).
+    """
+    return VenueFilter(
+        categories=tuple(data.categories["id"]) if categories is None else tuple(categories),
+        text=text,
+        members_only=members_only,
+        wheelchair=wheelchair,
+        open_at=open_at,
+        visitable_only=open_at is not None and hides_organisations(text, include_orgs),
+    )

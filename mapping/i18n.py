@@ -51,6 +51,7 @@ from __future__ import annotations
 import math
 import tomllib
 from collections.abc import Mapping, Sequence
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol, TypeAlias
@@ -58,6 +59,7 @@ from typing import Any, Protocol, TypeAlias
 import numpy as np
 import pandas as pd
 from babel import Locale
+from babel.dates import format_skeleton
 
 LOCALES_DIR = Path(__file__).with_name("locales")
 LOCALE_KEY = "app.locale"
@@ -183,6 +185,18 @@ def month_name(month: int, lang: str, /, *, long: bool = False) -> str:
 def weekday_name(weekday: int, lang: str, /, *, long: bool = False) -> str:
     """The name of ``weekday`` (0 = Monday … 6 = Sunday, as ``date.weekday()``) in ``lang``."""
     return t(f"date.weekday{'_long' if long else ''}.{int(weekday)}", lang)
+
+
+def month_year(year: int, month: int, lang: str, /, *, long: bool = True) -> str:
+    """A month of a year in ``lang``: "January 2027", or with ``long=False`` "Jan 2027".
+
+    The one home of "month year" labels. The order and punctuation are the CLDR pattern
+    of the language's locale (:func:`locale`), never an f-string: Montenegrin writes
+    "januar 2027.", Hungarian "2027. január", Japanese "2027年1月". The month names of
+    CLDR and of the catalogue (:func:`month_name`) agree for every catalogue language
+    (``tests/test_i18n.py`` checks).
+    """
+    return format_skeleton("yMMMM" if long else "yMMM", date(year, month, 1), locale=locale(lang))
 
 
 def _lookup_order(field: str, lang: str, languages: Sequence[str]) -> list[str]:

@@ -17,7 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from mapping.i18n import month_name, plural, t
+from mapping.i18n import month_name, month_year, plural, t
+from mapping.months import next_month
 
 VENUE_COLOUR = "#1f6f8b"
 MEDIAN_COLOUR = "#333333"
@@ -150,23 +151,23 @@ def usage_frame(monthly: pd.DataFrame, today: date, lang: str) -> pd.DataFrame:
         else pd.DataFrame(columns=["impressions", "opens"])
     )
     rows = []
-    year, month = today.year, today.month
-    months = []
-    for _ in range(USAGE_MONTHS):
-        months.append((year, month))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    # The first month shown, counted in months since year 0, then forward to today's.
+    first_year, first_month = divmod(today.year * 12 + today.month - USAGE_MONTHS, 12)
+    months = [(first_year, first_month + 1)]
+    while len(months) < USAGE_MONTHS:
+        months.append(next_month(*months[-1]))
     series = (("impressions", t("mchart.impressions", lang)), ("opens", t("mchart.opens", lang)))
-    for year, month in reversed(months):
+    for year, month in months:
         key = f"{year}-{month:02d}"
         shown = int(by_month["impressions"].get(key, 0))
         opened = int(by_month["opens"].get(key, 0))
-        label = month_name(month, lang)
-        if month == 1 or (year, month) == months[-1]:
-            label = f"{label} {year}"
+        # The year is named where it starts, and on the first month shown.
+        named = month == 1 or (year, month) == months[0]
+        label = month_year(year, month, lang, long=False) if named else month_name(month, lang)
         tooltip = t(
             "mchart.usage_tooltip",
             lang,
-            month=f"{month_name(month, lang, long=True)} {year}",
+            month=month_year(year, month, lang),
             shown=plural("mchart.shown", lang, shown),
             opened=plural("mchart.opened", lang, opened),
         )

@@ -26,7 +26,6 @@ import streamlit as st
 from mapping import clock, explore, i18n, params, render
 from mapping.components import locate, near_list
 from mapping.distance import walk_model
-from mapping.query import VenueFilter
 from pages.shared import (
     count_opened,
     count_shown,
@@ -166,15 +165,15 @@ with st.sidebar:
 
 timed = when in ("now", "at")
 moment = explore.moment(when, now, on_day, at_time, city.timezone)
-searching = bool((text or "").strip())
-hide_orgs = not include_orgs and not searching  # a search hit always shows
-base_filter = VenueFilter(
-    categories=tuple(chosen),
+hide_orgs = explore.hides_organisations(text or "", include_orgs)
+base_filter = explore.sidebar_filter(
+    data,
+    chosen,
     text=text or "",
     members_only=members,
     wheelchair=access,
     open_at=moment if timed else None,
-    visitable_only=timed and hide_orgs,
+    include_orgs=include_orgs,
 )
 unknown_hours = explore.unknown_hours(data, base_filter)
 include_unknown = False

@@ -6,6 +6,7 @@ import re
 
 import pandas as pd
 import pytest
+from babel import Locale
 
 from mapping import i18n
 from mapping.settings import load_city
@@ -192,3 +193,35 @@ def test_fallback_order_field_lang_then_original_then_others():
     ):
         assert i18n.localized(row, "label", "de", languages) == expected
     assert i18n.localized({}, "label", "de", languages) == ""
+
+
+@pytest.mark.parametrize(
+    ("lang", "long", "short"),
+    [
+        ("en", "January 2027", "Jan 2027"),
+        ("de", "Januar 2027", "Jan. 2027"),
+        ("me", "januar 2027.", "jan 2027."),
+        ("sr", "јануар 2027.", "јан 2027."),
+    ],
+)
+def test_month_year_in_each_language(lang, long, short):
+    assert i18n.month_year(2027, 1, lang) == long
+    assert i18n.month_year(2027, 1, lang, long=False) == short
+
+
+@pytest.mark.parametrize("lang", FOLDERS)
+def test_month_year_uses_the_catalogues_month_names(lang):
+    """CLDR writes the label, the catalogue names the months alone: they must agree."""
+    for month in range(1, 13):
+        assert i18n.month_name(month, lang, long=True) in i18n.month_year(2026, month, lang)
+        assert i18n.month_name(month, lang) in i18n.month_year(2026, month, lang, long=False)
+        assert "2026" in i18n.month_year(2026, month, lang)
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"), [("hu", "2027. január"), ("ja", "2027年1月"), ("ko", "2027년 1월")]
+)
+def test_month_year_puts_the_year_first_where_the_language_does(monkeypatch, locale, expected):
+    """A language whose catalogue names a year-first locale gets the year first."""
+    monkeypatch.setattr(i18n, "locale", lambda lang: Locale.parse(locale))
+    assert i18n.month_year(2027, 1, "en") == expected

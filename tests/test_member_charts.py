@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from mapping import i18n
 from mapping import member_charts as mc
 
 
@@ -68,3 +69,24 @@ def test_usage_frame_without_records_is_all_zero():
     frame = mc.usage_frame(empty, date(2026, 1, 5), "me")
     assert frame["count"].sum() == 0
     assert "prikazano 0 puta" in frame["tooltip"].iloc[0]
+
+
+def test_usage_labels_name_the_year_as_the_language_writes_it():
+    """The month-and-year labels come from i18n.month_year: Montenegrin writes the
+    year with a full stop ("dec 2025."), and a year that starts mid-chart is named."""
+    frame = mc.usage_frame(
+        pd.DataFrame(columns=["month", "impressions", "opens"]), date(2026, 11, 28), "me"
+    )
+    labels = frame[frame["order"] == 0]["label"].tolist()
+    assert labels[0] == i18n.month_year(2025, 12, "me", long=False) == "dec 2025."
+    assert labels[1] == "jan 2026." and labels[2] == i18n.month_name(2, "me")
+    assert frame["tooltip"].iloc[-1].startswith(i18n.month_year(2026, 11, "me"))
+
+
+def test_usage_frame_runs_across_the_year_end():
+    frame = mc.usage_frame(
+        pd.DataFrame(columns=["month", "impressions", "opens"]), date(2027, 1, 3), "en"
+    )
+    labels = frame[frame["order"] == 0]["label"].tolist()
+    assert len(labels) == 12
+    assert labels[0] == "Feb 2026" and labels[-2:] == ["Dec", "Jan 2027"]

@@ -1,4 +1,4 @@
-"""The members' analysis (mapping/members.py) against hand-computed answers.
+"""The members' analysis (the package mapping/members/) against hand-computed answers.
 
 The fixture ``tests/fixtures/members`` puts every point at a known offset in metres (in
 the town's metric CRS, EPSG:32634) from the landmark ``gate``; the walk model is the
@@ -26,8 +26,9 @@ Saturday 7 March 2026 and Wednesday 5 and Saturday 1 August 2026.
 from __future__ import annotations
 
 import ast
+import json
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -39,7 +40,7 @@ from mapping.io import Dataset, load_dataset
 from mapping.query import VenueFilter
 from mapping.schema import in_cluster
 
-from .conftest import TESTS, YEAR
+from .conftest import SECOND_TOWN, TESTS, YEAR, writable_copy
 
 FOLDER = TESTS / "fixtures" / "members"
 TODAY = date(2026, 3, 2)
@@ -59,13 +60,14 @@ def data() -> Dataset:
 # --------------------------------------------------------------------------- completeness
 
 
-def test_weights_sum_to_100_and_every_check_is_worded():
+def test_weights_sum_to_100_and_every_check_is_worded(data):
     assert sum(rule.weight for rule in members.CHECKS) == 100
     assert len(set(members.CHECK_KEYS)) == len(members.CHECKS)
     for lang in i18n.available_languages():
         for key in members.CHECK_KEYS:
-            label, why = members.check_texts(key, lang)
+            label, why = members.check_texts(key, lang, data.city)
             assert label and why
+            assert "{" not in label + why
 
 
 EXPECTED_FAILED = {
@@ -75,7 +77,7 @@ EXPECTED_FAILED = {
         5,
         {
             "opening_hours",
-            "english_description",
+            "visitor_description",
             "off_season_hours",
             "contact",
             "exact_location",
@@ -84,13 +86,13 @@ EXPECTED_FAILED = {
         },
     ),
     "mus-c": (75, {"off_season_hours", "events"}),  # checked 2025-03-02: exactly 365 days
-    "org-d": (60, {"english_description", "recently_checked", "events", "wheelchair"}),
+    "org-d": (60, {"visitor_description", "recently_checked", "events", "wheelchair"}),
     "atl-e": (50, {"contact", "exact_location", "recently_checked", "events", "wheelchair"}),
-    "mus-f": (60, {"english_description", "recently_checked", "events", "wheelchair"}),
+    "mus-f": (60, {"visitor_description", "recently_checked", "events", "wheelchair"}),
     "gal-g": (
         35,
         {
-            "english_description",
+            "visitor_description",
             "contact",
             "exact_location",
             "recently_checked",
@@ -133,6 +135,52 @@ def test_unknown_venue_is_named(data):
         members.completeness(data, "nope", TODAY)
 
 
+def without_english(source: Path, target: Path) -> Path:
+    """A copy of ``source`` whose second language is German instead of English: every
+    ``*_en`` column is renamed ``*_de`` (the texts stay as they are: only which column
+    is asked for matters here)."""
+    folder = writable_copy(source, target)
+    toml = folder / "city.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.replace('"en"]', '"de"]'), encoding="utf-8")
+    for table in folder.glob("*.csv"):
+        header, _, rows = table.read_text(encoding="utf-8").partition("\n")
+        table.write_text(header.replace("_en", "_de") + "\n" + rows, encoding="utf-8")
+    for layer in folder.glob("*.geojson"):
+        doc = json.loads(layer.read_text(encoding="utf-8"))
+        for feature in doc["features"]:
+            feature["properties"] = {
+                key.removesuffix("_en") + "_de" if key.endswith("_en") else key: value
+                for key, value in feature["properties"].items()
+            }
+        layer.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return folder
+
+
+def test_the_visitors_language_is_the_first_after_the_towns_own(kotor, data):
+    assert kotor.city.languages == ("me", "en", "de")
+    assert members.visitor_language(kotor.city) == "en"
+    one_language = replace(data.city, languages=("me",), default_language="me")
+    assert members.visitor_language(one_language) == "me"
+
+
+def test_a_town_without_english_scores_its_visitors_language(tmp_path):
+    """Novo Izmišljeno with German instead of English: the description check asks for
+    German, so a venue described in it scores those points, and the texts say "DE"."""
+    town = load_dataset(without_english(SECOND_TOWN, tmp_path / "town"), year=YEAR)
+    assert "en" not in town.city.languages
+    assert members.visitor_language(town.city) == "de"
+    table = members.completeness_table(town, TODAY).set_index("id")
+    has_text = (members.text_column(town.venues, "description_de") != "").to_numpy()
+    described = set(town.venues["id"][has_text])
+    assert described == {"galerija-zora"}
+    assert set(table.index[table["visitor_description"]]) == described
+    as_shipped = members.completeness_table(load_dataset(SECOND_TOWN, year=YEAR), TODAY)
+    assert list(table["score"]) == list(as_shipped["score"])  # same records, other language
+    label, why = members.check_texts("visitor_description", "en", town.city)
+    assert "(DE)" in label and "DE" in why
+
+
 # --------------------------------------------------------------------------- who can find me
 
 
@@ -150,8 +198,42 @@ def test_sample_moments_skip_public_holidays(data):
     # Montenegro's Statehood Day is 13-14 July; Wednesday 15 July is an ordinary day.
     moments = members.sample_moments(data.city, date(2026, 7, 13))
     assert moments[2].moment.date() == date(2026, 8, 5)
-    assert members._is_holiday(date(2026, 7, 13), data.city)
-    assert not members._is_holiday(date(2026, 7, 15), data.city)
+    assert members.is_holiday(date(2026, 7, 13), data.city)
+    assert not members.is_holiday(date(2026, 7, 15), data.city)
+
+
+def _next_day_by_walking(start: date, weekday: int, months: tuple[int, ...], city) -> date:
+    """The rule of :func:`members.sample_moments` the slow obvious way: day by day."""
+    day = start
+    while not (
+        day.weekday() == weekday and day.month in months and not members.is_holiday(day, city)
+    ):
+        day += timedelta(days=1)
+    return day
+
+
+@pytest.mark.parametrize(
+    "today",
+    [date(2026, 12, 1), date(2026, 12, 28), date(2026, 12, 31), date(2027, 1, 1), date(2027, 4, 29)]
+    + [date(2026, 1, 1) + timedelta(days=d) for d in range(0, 365, 23)],
+)
+def test_sample_moments_run_across_the_year_end(data, today):
+    """Kotor's off-season runs October–April: the next sample days are found across the
+    year end, and agree with a day-by-day search."""
+    moments = members.sample_moments(data.city, today)
+    seasons = {"off_season": data.city.off_season_months, "peak": (8,)}
+    for sample in moments:
+        weekday = sample.moment.weekday()
+        months = tuple(seasons[sample.season])
+        day = _next_day_by_walking(today, weekday, months, data.city)
+        assert sample.moment.date() == day
+        assert sample.moment.tzinfo == TZ
+
+
+def test_sample_moments_in_december_reach_into_january(data):
+    moments = members.sample_moments(data.city, date(2026, 12, 31))  # a Thursday
+    # 1-2 January are public holidays in Montenegro: Saturday the 2nd is skipped.
+    assert [m.moment.date() for m in moments[:2]] == [date(2027, 1, 6), date(2027, 1, 9)]
 
 
 def _by_view(findings: tuple[members.Finding, ...], view: str) -> list[members.Finding]:
@@ -194,13 +276,7 @@ def test_an_office_is_left_out_of_open_results_with_its_reason(data):
 def test_open_answers_match_explore_with_a_time_filter(data):
     """What the page promises is what Explore lists ("open now", organisations hidden)."""
     for sample in members.sample_moments(data.city, TODAY):
-        shown = explore.filtered(
-            data,
-            VenueFilter(
-                categories=tuple(data.categories["id"]), open_at=sample.moment, visitable_only=True
-            ),
-            "en",
-        )
+        shown = explore.filtered(data, explore.sidebar_filter(data, open_at=sample.moment), "en")
         said = {
             v
             for v in data.venues["id"]
@@ -265,13 +341,40 @@ def test_near_reasons_carry_their_numbers(data):
 def test_ranks_are_explores_own_list(data):
     listed, left_out = explore.nearest_first(
         data,
-        members.explore_default_filter(data),
+        explore.sidebar_filter(data),
         "en",
         (float(data.places.geometry.y.iloc[0]), float(data.places.geometry.x.iloc[0]), "Vrata"),
         True,
     )
     assert list(listed["id"]) == ["gal-a", "gal-b", "mus-c", "gal-g", "mus-f", "atl-e"]
     assert left_out == 1
+
+
+def test_explores_filter_policy_has_one_home(data):
+    """What Explore opens with, and what a time does: the members' answers use this."""
+    every = tuple(data.categories["id"])
+    assert explore.sidebar_filter(data) == VenueFilter(categories=every, text="")
+    moment = datetime(2026, 3, 4, 11, 0, tzinfo=TZ)
+    timed = explore.sidebar_filter(data, open_at=moment)
+    assert timed == VenueFilter(categories=every, open_at=moment, visitable_only=True)
+    # a search hit always shows, and so does an organisation the visitor asked for
+    assert not explore.sidebar_filter(data, open_at=moment, text="galerija").visitable_only
+    assert not explore.sidebar_filter(data, open_at=moment, include_orgs=True).visitable_only
+    assert explore.sidebar_filter(data, ["gallery"]).categories == ("gallery",)
+
+
+def test_no_second_copy_of_explores_filter_policy():
+    """Explore's page and the members' analysis build their filters with
+    explore.sidebar_filter; neither writes a VenueFilter of its own."""
+    root = Path(explore.__file__ or "").parents[1]
+    sources = [root / "pages" / "explore_page.py", *(root / "mapping" / "members").glob("*.py")]
+    for source in sources:
+        calls = [
+            node
+            for node in ast.walk(ast.parse(source.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Call) and ast.unparse(node.func).endswith("VenueFilter")
+        ]
+        assert calls == [], source
 
 
 def test_a_category_the_map_does_not_know_is_said_so(data):
@@ -292,11 +395,12 @@ def test_a_category_the_map_does_not_know_is_said_so(data):
     assert set(rows["reason_key"]) == {"members.reason.unknown_category"}
 
 
-def test_every_reason_the_module_names_is_in_the_catalogues():
-    tree = ast.parse(Path(members.__file__ or "").read_text(encoding="utf-8"))
+def test_every_reason_the_package_names_is_in_the_catalogues():
+    package = Path(members.__file__ or "").parent
     named = {
         node.value
-        for node in ast.walk(tree)
+        for module in package.glob("*.py")
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8")))
         if isinstance(node, ast.Constant)
         and isinstance(node.value, str)
         and node.value.startswith("members.reason.")
@@ -423,7 +527,8 @@ def test_overview_members_with_usage(data):
     assert list(table["opens"]) == [0, 0, 0, 2]
     assert table.loc[3, "missing"] == ""
     assert table.loc[2, "missing"] == (
-        "Description in English; Checked in the last year; Events listed; Wheelchair access stated"
+        "Description in the visitors' language (EN); Checked in the last year; Events listed; "
+        "Wheelchair access stated"
     )
     assert list(table["category"]) == ["Galleries", "Galleries", "Ateliers and crafts", "Galleries"]
 

@@ -3,13 +3,14 @@ both languages, ``?venue=`` and ``?part=``, the suggestion forms, the cluster ov
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from mapping import clock, members, submissions
+from mapping import clock, files, members, submissions
 from mapping.io import load_dataset
 from mapping.store import DB_ENV_VAR
 from tests.conftest import TESTS, open_app_page
@@ -87,7 +88,7 @@ def test_listing_for_a_complete_and_an_incomplete_venue(monkeypatch, database, l
 def test_incomplete_venue_lists_what_is_missing_and_why(monkeypatch, database):
     at = open_members(monkeypatch, "en", venue="gal-b")
     shown = texts(at)
-    label, why = members.check_texts("opening_hours", "en")
+    label, why = members.check_texts("opening_hours", "en", load_dataset(FIXTURE).city)
     assert label in shown and why in shown
     complete = open_members(monkeypatch, "en", venue="gal-a")
     assert why not in texts(complete)  # a passed check says no "why"
@@ -98,6 +99,20 @@ def test_unknown_hours_are_shown_as_unknown_not_closed(monkeypatch, database):
     findings = at.table[0].value
     open_rows = findings[findings.index.str.startswith("“Open now”")]
     assert set(open_rows.iloc[:, 0]) == {"unknown"}
+
+
+def test_walking_minutes_are_never_zero(monkeypatch, database, tmp_path):
+    """A venue a step from an entry point is "1 min" away, as on Explore (never "0 min")."""
+    folder = tmp_path / "data"
+    shutil.copytree(FIXTURE, folder)
+    layer = folder / "venues.geojson"
+    doc = json.loads(layer.read_text(encoding="utf-8"))
+    [gal_a] = [f for f in doc["features"] if f["properties"]["id"] == "gal-a"]
+    gal_a["geometry"]["coordinates"] = [18.77021, 42.4247]  # about a metre from "gate"
+    layer.write_text(json.dumps(doc), encoding="utf-8")
+    at = open_members(monkeypatch, "en", folder=folder, venue="gal-a")
+    entry_points = at.dataframe[0].value.set_index("From")
+    assert entry_points.loc["Vrata", "Walk"] == "≈ 1 min"
 
 
 def test_without_a_venue_the_page_asks_for_one(monkeypatch, database):
@@ -113,6 +128,22 @@ def test_overview_lists_every_member_and_prospective_member(monkeypatch, databas
     assert list(table["Completeness"]) == sorted(table["Completeness"])  # weakest first
     assert set(table["Status"]) == {"member", "prospective member"}
     assert at.get("download_button")
+
+
+def test_overview_csv_is_written_by_the_one_csv_writer(monkeypatch, database):
+    written: list[bytes] = []
+    real = files.csv_frame_bytes
+
+    def spy(frame):
+        written.append(real(frame))
+        return written[-1]
+
+    monkeypatch.setattr(files, "csv_frame_bytes", spy)
+    open_members(monkeypatch, "en", part="overview")
+    [csv] = written
+    header, *rows = csv.decode("utf-8").split("\r\n")  # RFC 4180: CRLF line ends
+    assert header.split(",")[:2] == ["Name", "Status"] and header.endswith(",id")
+    assert len([r for r in rows if r]) == 4  # gal-a, gal-b, gal-g, org-d
 
 
 def test_suggest_an_update_stores_it_pending_and_gives_the_reference(monkeypatch, database):

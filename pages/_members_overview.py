@@ -1,0 +1,56 @@
+"""The For members page's "Cluster overview" part: the coordinator's to-do list.
+
+Layout only: the table is :func:`mapping.members.overview`, the counts
+:func:`mapping.usage.totals`, the download :func:`mapping.files.csv_frame_bytes` (the one
+CSV writer).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from mapping import files, members, usage
+from mapping.schema import CLUSTER_STATUSES
+from mapping.text import slug
+from pages._members_common import MembersRun
+from pages.shared import tr
+
+
+def overview_part(run: MembersRun) -> None:
+    """Every member's and prospective member's completeness and usage: the
+    coordinator's to-do list, weakest first, sortable, as CSV."""
+    st.subheader(tr("mpage.overview"))
+    st.caption(tr("mpage.overview_help"))
+    table = members.overview(run.data, usage.totals(run.db_path), run.today, run.lang)
+    status = {s: tr(f"mpage.status_{s}") for s in CLUSTER_STATUSES}
+    shown = pd.DataFrame(
+        {
+            tr("mpage.col_name"): table["name"],
+            tr("mpage.col_status"): table["status"].map(status).fillna(table["status"]),
+            tr("mpage.col_category"): table["category"],
+            tr("mpage.col_score"): table["score"],
+            tr("mpage.col_shown_count"): table["impressions"],
+            tr("mpage.col_opens"): table["opens"],
+            tr("mpage.col_missing"): table["missing"],
+            "id": table["id"],
+        }
+    )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        key="overview",
+        width="stretch",
+        column_config={
+            tr("mpage.col_score"): st.column_config.ProgressColumn(
+                min_value=0, max_value=100, format="%d"
+            )
+        },
+    )
+    st.download_button(
+        tr("mpage.download_csv"),
+        files.csv_frame_bytes(shown),
+        file_name=f"{slug(run.city.name)}-members.csv",
+        mime="text/csv",
+        key="overview-csv",
+    )
