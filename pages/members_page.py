@@ -151,7 +151,7 @@ def reach_section(venue: str) -> None:
     st.vega_lite_chart(
         member_charts.reach_frame(reach, lang),
         member_charts.reach_spec(lang),
-        use_container_width=True,
+        width="stretch",
         key="reach-chart",
     )
     unknown = int(reach["state"].isna().sum())
@@ -189,7 +189,7 @@ def proximity_section(venue: str) -> None:
         ),
         hide_index=True,
         key="proximity",
-        use_container_width=True,
+        width="stretch",
     )
     neighbours = near.neighbours
     if near.neighbours_reason_key:
@@ -221,7 +221,7 @@ def proximity_section(venue: str) -> None:
         ),
         hide_index=True,
         key="neighbours",
-        use_container_width=True,
+        width="stretch",
     )
     lat, lon = at(venue)
     ids = (venue, *neighbours["id"])
@@ -249,7 +249,7 @@ def usage_section(venue: str) -> None:
     st.vega_lite_chart(
         member_charts.usage_frame(monthly, today, lang),
         member_charts.usage_spec(lang),
-        use_container_width=True,
+        width="stretch",
         key="usage-chart",
     )
     st.caption(tr("mpage.usage_help") if not monthly.empty else tr("mpage.usage_none"))
@@ -288,7 +288,7 @@ def overview_part() -> None:
         shown,
         hide_index=True,
         key="overview",
-        use_container_width=True,
+        width="stretch",
         column_config={
             tr("mpage.col_score"): st.column_config.ProgressColumn(
                 min_value=0, max_value=100, format="%d"
