@@ -16,6 +16,7 @@ import logging
 import sqlite3
 
 import pandas as pd
+import shapely
 import streamlit as st
 
 from mapping import (
@@ -65,7 +66,7 @@ if url_choice("part", PARTS, "listing"):
 # outside the run, where the page's language is not known).
 part_labels = {p: tr(f"mpage.part_{p}") for p in PARTS}
 part = st.segmented_control(
-    tr("mpage.part"), PARTS, key="part", required=True, format_func=part_labels.get
+    tr("mpage.part"), PARTS, key="part", required=True, format_func=lambda p: part_labels.get(p, p)
 )
 sync_url("part", "listing")
 
@@ -81,7 +82,7 @@ if part in ("listing", "update", "event"):
         tr("mpage.pick"),
         list(picks),
         key="venue",
-        format_func=picks.get,
+        format_func=lambda v: picks.get(v, v),
         help=tr("mpage.pick_help"),
     )
 sync_url("venue", "")
@@ -237,7 +238,7 @@ def proximity_section(venue: str) -> None:
     )
 
 
-def _rank(rank: object, ranked: object) -> str:
+def _rank(rank: float, ranked: float) -> str:
     """ "3 of 40", or "–" when the near list does not rank the venue."""
     return "–" if pd.isna(rank) else tr("mpage.rank", rank=int(rank), count=int(ranked))
 
@@ -309,8 +310,8 @@ def overview_part() -> None:
 
 def at(venue: str) -> tuple[float, float]:
     """The venue's point as (lat, lon), to start a map about it there."""
-    point = venues.loc[venue].geometry
-    return float(point.y), float(point.x)
+    point = venues.geometry.loc[venue]
+    return float(shapely.get_y(point)), float(shapely.get_x(point))
 
 
 def location_picker(
@@ -397,7 +398,7 @@ def choice_field(prefix: str, name: str, values: tuple[str, ...], *, empty: bool
         submissions.field_label(name, lang),
         list(labels),
         key=f"{prefix}_{name}",
-        format_func=labels.get,
+        format_func=lambda v: labels.get(v, v),
     )
 
 
@@ -493,7 +494,7 @@ def event_part(venue: str) -> None:
         submissions.field_label("category", lang),
         list(choices),
         key="evt_category",
-        format_func=choices.get,
+        format_func=lambda v: str(choices.get(v, v)),
     )
     timings = {v: submissions.choice_label("timing", v, lang) for v in submissions.TIMINGS}
     st.radio(
@@ -541,7 +542,7 @@ def new_venue_part() -> None:
         submissions.field_label("category", lang),
         list(choices),
         key="new_category",
-        format_func=choices.get,
+        format_func=lambda v: str(choices.get(v, v)),
     )
     st.markdown(f"**{submissions.field_label('lat', lang)}**")
     location_picker(
