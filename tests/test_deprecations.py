@@ -3,9 +3,10 @@
 Streamlit does not raise its deprecations as Python warnings: ``show_deprecation_warning``
 writes them to its own logger ``streamlit.deprecation_util`` (which does not propagate
 to the root logger, so ``caplog`` never sees them) and, only when
-``client.showErrorDetails`` is "full", also as an ``st.warning`` (ours is "none"). This
-test listens on that logger, and on Python's warnings too, while every page runs through
-AppTest with the parts that draw tables and charts, and asserts that nothing was said.
+``client.showErrorDetails`` is "full", also as an ``st.warning`` (ours is "none"); it
+logs every one. This test listens on that logger, and on Python's warnings too, while
+every page runs through AppTest with the parts that draw tables and charts, and asserts
+that nothing was said.
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ from streamlit import deprecation_util
 from streamlit.testing.v1 import AppTest
 
 from mapping import clock
-from tests.conftest import REPO_DATA, TESTS, open_app_page
+from tests.conftest import REPO_DATA, TESTS, YEAR, open_app_page
 
 APP = REPO_DATA.parent / "app.py"
 MEMBERS_FIXTURE = TESTS / "fixtures" / "members"
-NOW = datetime(2026, 7, 15, 11, 0)
+NOW = datetime(YEAR, 7, 15, 11, 0)
 """The town-local moment the pages run at: a summer weekday of the fixtures' year."""
 
 PAGE_RUNS: list[tuple[str, Path, dict[str, str]]] = [
@@ -104,7 +105,7 @@ def test_page_uses_no_deprecated_streamlit_api(
     params: dict[str, str],
 ) -> None:
     at = open_app_page(monkeypatch, page, folder, "en", timeout=90, **params)
-    assert not at.warning, [w.value for w in at.warning]
+    assert at.title, "the page drew nothing"  # it ran: open_app_page saw no exception
     assert deprecations == []
 
 
