@@ -60,7 +60,7 @@ if PENDING_START in st.session_state:
 categories = data.categories.set_index("id")
 category_label = i18n.localized_column(categories, "label", lang, city.languages)
 landmarks = explore.start_points(data, lang)
-start_options = [*landmarks.index, CLICK]
+start_options: list[str] = [*landmarks.index, CLICK]
 default_start = city.default_start if city.default_start in landmarks.index else start_options[0]
 
 
@@ -91,7 +91,10 @@ with st.sidebar:
     if url_choice("cat", all_categories, all_categories, multi=True):
         refused.append(tr("filters.categories"))
     chosen = st.multiselect(
-        tr("filters.categories"), all_categories, key="cat", format_func=category_label.get
+        tr("filters.categories"),
+        all_categories,
+        key="cat",
+        format_func=lambda c: category_label.get(c, c),
     )
     sync_url("cat", all_categories)
     text = st.text_input(
@@ -136,11 +139,12 @@ with st.sidebar:
     )
     if url_choice("start", start_options, default_start):
         refused.append(tr("near.start"))
+    start_labels = {**landmarks["label"].to_dict(), CLICK: tr("near.map_click")}
     start_key = st.selectbox(
         tr("near.start"),
         start_options,
         key="start",
-        format_func={**landmarks["label"].to_dict(), CLICK: tr("near.map_click")}.get,
+        format_func=lambda key: str(start_labels.get(key, key)),
     )
     sync_url("start", default_start)
     point = st.text_input(

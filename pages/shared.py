@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TypedDict
 
 import streamlit as st
 
@@ -133,7 +134,9 @@ def _current(folder: Path) -> tuple[Dataset | None, tuple[Problem, ...]]:
 def _served_this_run(folder: Path) -> Dataset | None:
     """The dataset this run's :func:`dataset` served (no folder listing), else the
     folder's current one."""
-    memo = getattr(_this_run, "served", None)
+    memo: tuple[str, Dataset | None, tuple[Problem, ...]] | None = getattr(
+        _this_run, "served", None
+    )
     if memo is not None and memo[0] == str(folder):
         return memo[1]
     return _current(folder)[0]
@@ -312,6 +315,19 @@ def page_style(filters_label: str) -> None:
     )
 
 
+class MapClick(TypedDict):
+    """Where a visitor clicked the map, as streamlit-folium reports it."""
+
+    lat: float
+    lng: float
+
+
+class MapOutput(TypedDict, total=False):
+    """What :func:`show_map` hands back: the ``returned_objects`` the page asked for."""
+
+    last_clicked: MapClick | None
+
+
 def show_map(
     payload: render.MapPayload,
     city: CityProfile,
@@ -322,7 +338,7 @@ def show_map(
     container: str = "venue-map",
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
-) -> dict | None:
+) -> MapOutput | None:
     """The town's map, mounted once per page, drawing ``payload``; streamlit-folium's output.
 
     The base map (:func:`mapping.render.base_map`) is the same text on every run, so
@@ -337,7 +353,7 @@ def show_map(
     with st.container(key=container):  # the page style sizes the map by this key
         from streamlit_folium import st_folium  # here, not at the top: see warm_up
 
-        return st_folium(
+        out: MapOutput | None = st_folium(  # streamlit-folium's result is untyped
             render.base_map(city, center=center, zoom=zoom),
             key=key,
             height=height,
@@ -345,6 +361,7 @@ def show_map(
             returned_objects=returned_objects or [],
             feature_group_to_add=render.venue_layers(payload),
         )
+        return out
 
 
 def usage_recorder(data: Dataset) -> usage.UsageRecorder:

@@ -26,6 +26,7 @@ from __future__ import annotations
 from datetime import date
 from functools import partial
 
+import pandas as pd
 import streamlit as st
 
 from mapping import clock, params, whats_on
@@ -149,7 +150,7 @@ names = whats_on.venue_names(data, lang)
 listing, beside = st.columns([3, 2], gap="medium")
 
 
-def ics_bytes(occurrences) -> bytes:
+def ics_bytes(occurrences: pd.DataFrame) -> bytes:
     """The .ics file for these occurrences (called when its button is clicked)."""
     return whats_on.calendar_file(data, occurrences, lang).data
 
@@ -164,7 +165,7 @@ def explore_link(venue_id: str) -> None:
     )
 
 
-def show_event(row, key: str, *, downloadable: bool, year: bool = False) -> None:
+def show_event(row: pd.Series, key: str, *, downloadable: bool, year: bool = False) -> None:
     """One event: when, title, venue link, category, details, link, .ics."""
     title = whats_on.event_title(row, lang, city.languages)
     category = category_labels.get(row["category"], row["category"])
@@ -193,14 +194,14 @@ SHOWN_CARDS = "_events_shown"  # (view, cards shown): "show more" adds a page
 view_key = (first, last, tuple(chosen), members, text or "", lang)
 
 
-def _shown_cards(key: tuple) -> int:
+def _shown_cards(key: tuple[object, ...]) -> int:
     """Cards to draw for this view: a page, or more after "show more" (a new view starts
     again with one page)."""
     seen = st.session_state.get(SHOWN_CARDS)
     return seen[1] if seen and seen[0] == key else whats_on.LIST_PAGE
 
 
-def _more_cards(key: tuple, on_screen: int) -> None:
+def _more_cards(key: tuple[object, ...], on_screen: int) -> None:
     st.session_state[SHOWN_CARDS] = (key, on_screen + whats_on.LIST_PAGE)
 
 
