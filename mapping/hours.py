@@ -60,7 +60,9 @@ def state_codes(values: pd.Series) -> npt.NDArray[np.int64]:
     """Open/closed answers with NA for unknown (``True``/``False``/``None``) as state codes."""
     known = values.notna().to_numpy()
     is_open = values.fillna(False).astype(bool).to_numpy()
-    return np.where(known, is_open.astype(np.int64), STATE_UNKNOWN)
+    return np.where(known, np.where(is_open, STATE_OPEN, STATE_CLOSED), STATE_UNKNOWN).astype(
+        np.int64
+    )
 
 
 def month_state_codes(states: pd.DataFrame | npt.NDArray[np.object_]) -> npt.NDArray[np.int8]:
@@ -234,10 +236,10 @@ class _Year:
             lo, hi = max(self.starts[i], a), min(self.ends[i], b)
             if hi > lo:
                 code = self.codes[i]
-                if code == 1:
+                if code == STATE_OPEN:
                     has_open = True
                     open_seconds += hi - lo
-                elif code == 2:
+                elif code == STATE_UNKNOWN:
                     has_unknown = True
             i += 1
         return open_seconds, has_open, has_unknown
@@ -262,10 +264,12 @@ class _Year:
         return tuple(pieces)
 
     def day_state(self, day: date) -> int:
-        """1 open at some time that day, 0 closed all day, 2 otherwise unknown."""
+        """Open at some time that day, else unknown if some of it is, else closed."""
         index = self.day_index(day)
         _, has_open, has_unknown = self.stats(self.midnights[index], self.midnights[index + 1])
-        return 1 if has_open else (2 if has_unknown else 0)
+        if has_open:
+            return STATE_OPEN
+        return STATE_UNKNOWN if has_unknown else STATE_CLOSED
 
     def display(self, index: int) -> DayHours:
         """The day as people read it: its open spans, or closed, or unknown.
@@ -274,15 +278,15 @@ class _Year:
         not as a separate 00:00–02:00 the next morning.
         """
         raw = self.raw_pieces(index)
-        opened = [(s, e) for s, e, code in raw if code == 1]
-        before = [(s, e) for s, e, code in self.raw_pieces(index - 1) if code == 1]
-        after = [(s, e) for s, e, code in self.raw_pieces(index + 1) if code == 1]
+        opened = [(s, e) for s, e, code in raw if code == STATE_OPEN]
+        before = [(s, e) for s, e, code in self.raw_pieces(index - 1) if code == STATE_OPEN]
+        after = [(s, e) for s, e, code in self.raw_pieces(index + 1) if code == STATE_OPEN]
         own = opened[1:] if _is_tail(opened, before) else list(opened)
         if own and _is_tail(after, opened):
             own[-1] = (own[-1][0], DAY_MINUTES + after[0][1])
         if own:
             return DayHours(tuple(own))
-        return UNKNOWN_DAY if any(code == 2 for _, _, code in raw) else CLOSED_DAY
+        return UNKNOWN_DAY if any(code == STATE_UNKNOWN for _, _, code in raw) else CLOSED_DAY
 
 
 def _is_tail(day: list[Span], previous: list[Span]) -> bool:
@@ -331,7 +335,7 @@ def _split_outside_quotes(value: str, separator: str) -> list[str]:
 
 def _code(state: opening_hours.State, comment: str, lone: frozenset[str]) -> int:
     code = _STATE_CODE[state]
-    return 2 if code == 1 and comment and comment in lone else code
+    return STATE_UNKNOWN if code == STATE_OPEN and comment and comment in lone else code
 
 
 def _intervals(

@@ -203,8 +203,9 @@ def day_view(
     Returns each value's row number in a table with one row per distinct
     ``opening_hours`` string (so 50,000 venues sharing 300 strings cost 300 rows), and
     that table: ``today`` (the day's hours in words), ``summary`` (the season summary,
-    "" when unknown), ``day_state`` and ``state_at`` (1 open / 0 closed / 2 unknown, for
-    the whole day and at ``moment``). The map's card and the Explore list both read it.
+    "" when unknown), ``day_state`` and ``state_at`` (:data:`mapping.hours.STATE_OPEN`,
+    ``STATE_CLOSED`` or ``STATE_UNKNOWN``, for the whole day and at ``moment``). The
+    map's card and the Explore list both read it.
     """
     local_moment = clock.local(moment, tz)
     day = local_moment.date()
@@ -216,15 +217,10 @@ def day_view(
         {
             "today": hours_today(distinct, day, tz, lang, country=country).to_numpy(),
             "summary": summary.where(summary != unknown, "").to_numpy(),
-            "day_state": _state_codes(hours.open_on(distinct, day, tz, country=country)),
-            "state_at": _state_codes(hours.open_at(distinct, local_moment, tz, country=country)),
+            "day_state": hours.state_codes(hours.open_on(distinct, day, tz, country=country)),
+            "state_at": hours.state_codes(
+                hours.open_at(distinct, local_moment, tz, country=country)
+            ),
         }
     )
     return codes.astype(np.int64), table
-
-
-def _state_codes(values: pd.Series) -> npt.NDArray[np.int64]:
-    """Boolean-with-NA as 1 open / 0 closed / 2 unknown."""
-    known = values.notna().to_numpy()
-    is_open = values.fillna(False).astype(bool).to_numpy()
-    return np.where(known, is_open.astype(np.int64), 2)

@@ -205,6 +205,20 @@ def test_open_at_and_open_on_equal_scalar_versions() -> None:
     assert at[12] is pd.NA
 
 
+def test_state_codes_read_open_closed_and_unknown() -> None:
+    answers = pd.Series([True, False, pd.NA], dtype="boolean")
+    assert hours.state_codes(answers).tolist() == [
+        hours.STATE_OPEN,
+        hours.STATE_CLOSED,
+        hours.STATE_UNKNOWN,
+    ]
+    assert [hours.STATE_NAMES[code] for code in hours.state_codes(answers)] == [
+        hours.OPEN,
+        hours.CLOSED,
+        hours.UNKNOWN,
+    ]
+
+
 def test_enrich_hours_adds_24_columns_without_touching_input() -> None:
     frame = pd.DataFrame({"id": range(len(MIXED)), "opening_hours": MIXED.to_numpy()})
     before = frame.copy()

@@ -118,10 +118,11 @@ def test_day_view_has_one_row_per_distinct_string() -> None:
     assert list(rows["today"]) == [
         seasons.hours_on(_scalar(v), moment.date(), TZ, "en") for v in MIXED
     ]
+    opened, closed, unknown = hours.STATE_OPEN, hours.STATE_CLOSED, hours.STATE_UNKNOWN
     seasonal = view.iloc[codes[0]]
-    assert (seasonal["day_state"], seasonal["state_at"]) == (1, 1)
+    assert (seasonal["day_state"], seasonal["state_at"]) == (opened, opened)
     assert seasonal["summary"] == "Apr–Oct daily 09–19; Nov–Mar Sat 10–14"
-    unknown = view.iloc[codes[1]]
-    assert (unknown["day_state"], unknown["state_at"], unknown["summary"]) == (2, 2, "")
+    nothing = view.iloc[codes[1]]
+    assert (nothing["day_state"], nothing["state_at"], nothing["summary"]) == (unknown, unknown, "")
     office = view.iloc[codes[3]]
-    assert (office["today"], office["day_state"], office["state_at"]) == ("closed", 0, 0)
+    assert (office["today"], office["day_state"], office["state_at"]) == ("closed", closed, closed)
