@@ -45,6 +45,7 @@ from mapping.events.text import Row
 from mapping.i18n import localized, localized_column, month_name, plural, t
 from mapping.io import Dataset
 from mapping.memo import per_dataset
+from mapping.months import month_runs, next_month
 from mapping.schema import in_cluster, is_web_url
 
 DEFAULT_DAYS = 30
@@ -146,7 +147,7 @@ def preset_range(preset: str, today: date, off_season_months: Sequence[int]) -> 
     if preset == "month":
         return today, _month_end(today.year, today.month)
     if preset == "next_month":
-        year, month = _next_month(today.year, today.month)
+        year, month = next_month(today.year, today.month)
         return month_range(year, month)
     if preset == "off_season":
         found = _off_season(today, off_season_months)
@@ -170,7 +171,7 @@ def preset_label(preset: str, lang: str, off_season_months: Sequence[int]) -> st
     """A preset's name in ``lang``; the off-season names its months ("Off-season (Oct–Apr)");
     :data:`CUSTOM` is "Other dates"."""
     if preset == "off_season":
-        first, last = _season_bounds(off_season_months)
+        first, last = month_runs(off_season_months)[0]  # read around the year end: (10, 4)
         return t(
             "whats_on.preset.off_season",
             lang,
@@ -223,7 +224,7 @@ def day_choices(today: date, first: date, last: date) -> list[date]:
     lo = min(today.replace(day=1), first)
     end_year, end_month = today.year, today.month
     for _ in range(STRIP_MONTHS - 1):
-        end_year, end_month = _next_month(end_year, end_month)
+        end_year, end_month = next_month(end_year, end_month)
     hi = max(_month_end(end_year, end_month), last)
     return [lo + timedelta(days=k) for k in range((hi - lo).days + 1)]
 
@@ -254,10 +255,6 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _next_month(year: int, month: int) -> tuple[int, int]:
-    return (year + 1, 1) if month == 12 else (year, month + 1)
-
-
 def _off_season(today: date, months: Sequence[int]) -> tuple[date, date] | None:
     """From today (or the next off-season month's 1st) to the end of that run of months."""
     wanted = set(months)
@@ -265,25 +262,14 @@ def _off_season(today: date, months: Sequence[int]) -> tuple[date, date] | None:
         return None
     year, month, start = today.year, today.month, today
     while month not in wanted:
-        year, month = _next_month(year, month)
+        year, month = next_month(year, month)
         start = date(year, month, 1)
     for _ in range(11):  # a run is at most 12 months (all year: to the same month)
-        following = _next_month(year, month)
+        following = next_month(year, month)
         if following[1] not in wanted:
             break
         year, month = following
     return start, _month_end(year, month)
-
-
-def _season_bounds(months: Sequence[int]) -> tuple[int, int]:
-    """The first and last month of the off-season, read around the year end (10, 4)."""
-    wanted = set(months)
-    starts = [m for m in sorted(wanted) if (m - 2) % 12 + 1 not in wanted]
-    first = starts[0] if starts else min(wanted)
-    last = first
-    while last % 12 + 1 in wanted and last % 12 + 1 != first:
-        last = last % 12 + 1
-    return first, last
 
 
 @per_dataset

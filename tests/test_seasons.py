@@ -73,6 +73,17 @@ def test_hours_on(value: str, day: date, lang: str, expected: str) -> None:
         (SUMMER_ONLY, "en", "Apr–Oct Mon–Sat 10–18; Nov–Mar closed"),
         (SUMMER_ONLY, "me", "apr–okt pon–sub 10–18; nov–mar zatvoreno"),
         ("Mo-Su 09:30-19:00", "en", "daily 09:30–19"),
+        # A week that comes back later in the year; a season across the year end.
+        (
+            "Jun-Aug,Dec Mo-Su 09:00-19:00; Jan-May,Sep-Nov Sa 10:00-14:00",
+            "en",
+            "Jan–May, Sep–Nov Sat 10–14; Jun–Aug, Dec daily 09–19",
+        ),
+        (
+            "Nov-Feb Mo-Su 09:00-19:00; Mar-Oct Sa 10:00-14:00",
+            "en",
+            "Mar–Oct Sat 10–14; Nov–Feb daily 09–19",
+        ),
         ("Mo-Fr 10:00-14:00,16:00-20:00", "en", "Mon–Fri 10–14 and 16–20"),
         ("24/7", "en", "open 24/7"),
         ("Mo-Fr unknown", "en", "Mon–Fri unknown"),

@@ -151,6 +151,23 @@ def test_presets_look_ahead(today, preset, expected):
     assert expected[0] >= today
 
 
+@pytest.mark.parametrize(
+    ("today", "months", "expected"),
+    [
+        (date(2026, 5, 10), (6, 7, 12), (date(2026, 6, 1), date(2026, 7, 31))),
+        (date(2026, 8, 15), (6, 7, 12), (date(2026, 12, 1), date(2026, 12, 31))),
+        (date(2026, 12, 20), (12, 1, 6), (date(2026, 12, 20), date(2027, 1, 31))),
+        (date(2026, 5, 10), tuple(range(1, 13)), (date(2026, 5, 10), date(2027, 4, 30))),
+    ],
+)
+def test_off_season_is_the_run_of_months_now_or_next(today, months, expected):
+    assert whats_on.preset_range("off_season", today, months) == expected
+
+
+def test_off_season_label_reads_its_months_across_the_year_end():
+    assert whats_on.preset_label("off_season", "en", (1, 2, 11, 12)) == "Off-season (Nov–Feb)"
+
+
 def test_matching_preset_and_labels():
     today = date(2026, 11, 28)
     assert (
