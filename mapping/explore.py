@@ -267,17 +267,6 @@ def _distance_texts(venues: pd.DataFrame, data: Dataset, lang: str) -> list[str]
     return out
 
 
-def center_on(venues: pd.DataFrame, venue_id: str | None) -> tuple[float, float] | None:
-    """(lat, lon) of the selected venue, if it is among ``venues``."""
-    if not venue_id:
-        return None
-    match = venues[venues["id"] == venue_id]
-    if match.empty:
-        return None
-    point = match.geometry.iloc[0]
-    return float(point.y), float(point.x)
-
-
 def upcoming_lines(
     data: Dataset, venue_ids: set[str], lang: str, now: datetime
 ) -> dict[str, list[str]]:

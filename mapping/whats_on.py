@@ -122,11 +122,6 @@ def page_venues(page: ListPage) -> tuple[str, ...]:
     return tuple(dict.fromkeys(str(v) for frame in frames for v in frame["venue_id"]))
 
 
-def default_range(now: datetime) -> tuple[date, date]:
-    """Today to 30 days ahead (the "next 30 days" preset)."""
-    return now.date(), now.date() + timedelta(days=DEFAULT_DAYS)
-
-
 def presets(off_season_months: Sequence[int]) -> tuple[str, ...]:
     """The presets a town offers: the off-season only when it has off-season months."""
     return tuple(p for p in PRESETS if p != "off_season" or off_season_months)
@@ -184,21 +179,6 @@ def preset_label(preset: str, lang: str, off_season_months: Sequence[int]) -> st
 def month_range(year: int, month: int) -> tuple[date, date]:
     """The first and last day of a month."""
     return date(year, month, 1), _month_end(year, month)
-
-
-def parse_range(values: Sequence[str]) -> tuple[date, date] | None:
-    """A range from the URL (``range=YYYY-MM-DD`` once or twice), or None if unreadable.
-
-    One date is a one-day range; dates in the wrong order are swapped.
-    """
-    try:
-        days = [date.fromisoformat(v) for v in values[:2]]
-    except ValueError:
-        return None
-    if not days:
-        return None
-    first, last = days[0], days[-1]
-    return (first, last) if first <= last else (last, first)
 
 
 def range_param(first: date, last: date) -> list[str]:

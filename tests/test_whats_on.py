@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pandas as pd
 import pytest
 
-from mapping import whats_on
+from mapping import params, whats_on
 
 LANGS = ("me", "en")
 
 
-def test_default_range_is_thirty_days():
-    now = datetime(2026, 11, 28, 9, 0, tzinfo=ZoneInfo("Europe/Podgorica"))
-    assert whats_on.default_range(now) == (date(2026, 11, 28), date(2026, 12, 28))
+def test_default_range_is_the_next_thirty_days():
+    today = date(2026, 11, 28)
+    first, last = whats_on.preset_range(whats_on.DEFAULT_PRESET, today, ())
+    assert (first, last) == (today, date(2026, 12, 28))
+    assert (last - first).days == whats_on.DEFAULT_DAYS
 
 
 def test_long_running_event_is_ongoing_not_on_each_day_and_on_the_map(mini):
@@ -195,8 +196,9 @@ def test_matching_preset_and_labels():
         ([], None),
     ],
 )
-def test_parse_range(values, expected):
-    assert whats_on.parse_range(values) == expected
+def test_a_range_from_the_url_is_read_by_params(values, expected):
+    # The page reads ``range=`` with params.day_range; What's on has no parser of its own.
+    assert params.day_range(values, date(2026, 11, 28)).value == expected
 
 
 def test_day_choices_cover_the_strip_and_a_linked_range():
