@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from mapping import params, whats_on
+from mapping import params, whats_on, whats_on_ranges, whats_on_strip
 
 LANGS = ("me", "en")
 
@@ -334,3 +334,13 @@ def test_calendar_file_categories_are_in_the_language(mini):
     cal = icalendar.Calendar.from_ical(whats_on.calendar_file(mini, view.occurrences, "me").data)
     event = cal.walk("VEVENT")[0]
     assert event["CATEGORIES"].cats == ["Izložbe"]
+
+
+def test_the_page_finds_ranges_and_the_strip_through_whats_on():
+    assert sorted(whats_on.__all__) == sorted(set(whats_on.__all__))
+    for name in whats_on.__all__:
+        assert hasattr(whats_on, name), name
+    # offered, not copied: one home for each
+    assert whats_on.preset_range is whats_on_ranges.preset_range
+    assert whats_on.day_choices is whats_on_ranges.day_choices
+    assert whats_on.month_strip is whats_on_strip.month_strip
