@@ -408,25 +408,26 @@ def test_member_precision_and_wheelchair_flags(payload_en: dict) -> None:
 
 def test_hours_unknown_is_not_closed(payload_en: dict) -> None:
     rows = _rows(payload_en)
+    opened, closed, unknown = hours.STATE_OPEN, hours.STATE_CLOSED, hours.STATE_UNKNOWN
 
-    def hours(vid: str) -> list:
+    def hours_row(vid: str) -> list:
         layer, i = rows[vid]
         return payload_en["oh"][layer["h"][i]]
 
-    unknown, closed = t("hours.unknown", "en"), t("hours.closed", "en")
-    assert hours("xss-img") == [escape(unknown), "", 2, 2]  # no opening_hours: unknown
-    assert hours("xss-tpl")[0] == escape(closed)
-    assert hours("xss-tpl")[2:] == [0, 0]  # "Mo-Su off": closed all day
+    said_unknown, said_closed = t("hours.unknown", "en"), t("hours.closed", "en")
+    assert hours_row("xss-img") == [escape(said_unknown), "", unknown, unknown]  # none given
+    assert hours_row("xss-tpl")[0] == escape(said_closed)
+    assert hours_row("xss-tpl")[2:] == [closed, closed]  # "Mo-Su off": closed all day
     # "Mo-Sa 10:00-18:00" on a Friday at 20:30: open today, shut now, the same all year
-    assert hours("gal") == ["10:00–18:00", "Mon–Sat 10–18", 1, 0]
-    assert hours("xss-slash")[2:] == [1, 1]  # 24/7
+    assert hours_row("gal") == ["10:00–18:00", "Mon–Sat 10–18", opened, closed]
+    assert hours_row("xss-slash")[2:] == [opened, opened]  # 24/7
 
 
 def test_hours_states_follow_when() -> None:
     morning = datetime(2026, 7, 10, 11, 0, tzinfo=ZoneInfo("Europe/Podgorica"))
     payload = _payload(_build("en", when=morning))
     layer, i = _rows(payload)["gal"]
-    assert payload["oh"][layer["h"][i]][3] == 1  # open at 11:00
+    assert payload["oh"][layer["h"][i]][3] == hours.STATE_OPEN  # open at 11:00
     assert payload["L"]["open_at"] == "Open at 11:00"
     assert payload["L"]["closed_at"] == "Closed at 11:00"
     assert payload["L"]["day"] == "Today"  # the same day as now (WHEN)
