@@ -38,7 +38,6 @@ from mapping.schema import as_text, is_hex_colour, is_icon_name
 
 NEAR_LIMIT = 30  # entries per page of the nearest-first list ("show more" adds a page)
 UPCOMING_PER_VENUE = 3
-STATE_NAMES = {1: "open", 0: "closed", 2: "unknown"}  # seasons.day_view's state codes
 
 
 class NearEntry(TypedDict):
@@ -199,9 +198,11 @@ def list_entries(
     states = view["state_at"].to_numpy()[codes]
     today = view["today"].to_numpy()[codes]
     state_words = {
-        1: t("near.state_open", lang),
-        0: t("near.state_closed", lang),
-        2: t("near.state_unknown_check" if check_hours else "near.state_unknown", lang),
+        hours.STATE_OPEN: t("near.state_open", lang),
+        hours.STATE_CLOSED: t("near.state_closed", lang),
+        hours.STATE_UNKNOWN: t(
+            "near.state_unknown_check" if check_hours else "near.state_unknown", lang
+        ),
     }
     distance = _distance_texts(venues, data, lang)
     visit = as_text(
@@ -222,9 +223,9 @@ def list_entries(
                 colour=str(colours.get(category, "")),
                 reach=str(venues["reach"].iloc[i]),
                 distance=distance[i],
-                state=STATE_NAMES[state],
+                state=hours.STATE_NAMES[state],
                 state_text=state_words[state],
-                hours="" if state == 2 else str(today[i]),
+                hours="" if state == hours.STATE_UNKNOWN else str(today[i]),
                 note=appointment if visit.iloc[i].strip().lower() == "appointment" else "",
             )
         )
@@ -264,17 +265,6 @@ def _distance_texts(venues: pd.DataFrame, data: Dataset, lang: str) -> list[str]
             key = "near.walk_exact" if str(precision).strip() == "exact" else "near.walk"
             out.append(t(key, lang, minutes=max(1, round(float(minutes)))))
     return out
-
-
-def center_on(venues: pd.DataFrame, venue_id: str | None) -> tuple[float, float] | None:
-    """(lat, lon) of the selected venue, if it is among ``venues``."""
-    if not venue_id:
-        return None
-    match = venues[venues["id"] == venue_id]
-    if match.empty:
-        return None
-    point = match.geometry.iloc[0]
-    return float(point.y), float(point.x)
 
 
 def upcoming_lines(

@@ -7,7 +7,7 @@ a season in its running order with :func:`season_order`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 
 def month_run(first: int, last: int) -> tuple[int, ...]:
@@ -35,3 +35,18 @@ def season_order(months: Sequence[int]) -> tuple[int, ...]:
 def next_month(year: int, month: int) -> tuple[int, int]:
     """The (year, month) after ``month`` of ``year``: December runs into the next January."""
     return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def month_runs(months: Iterable[int]) -> tuple[tuple[int, int], ...]:
+    """Runs ``(first, last)`` of consecutive months, across the year end, in season order.
+
+    ``(1, 2, 4, 10, 11, 12)`` → ``((4, 4), (10, 2))``: December runs into January. All
+    twelve months are one run, ``(1, 12)``; no months, no runs.
+    """
+    runs: list[tuple[int, int]] = []
+    for month in season_order(tuple(months)):
+        if runs and month == runs[-1][1] % 12 + 1:
+            runs[-1] = (runs[-1][0], month)
+        else:
+            runs.append((month, month))
+    return tuple(runs)

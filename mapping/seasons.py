@@ -23,6 +23,7 @@ import pandas as pd
 from mapping import clock, hours
 from mapping.hours import DAY_MINUTES, DayHours, Span
 from mapping.i18n import month_name, t, weekday_name
+from mapping.months import month_runs
 
 Week = tuple[DayHours, ...]
 """A typical week, Monday first: seven days' hours."""
@@ -89,7 +90,7 @@ def _summary(value: str, year: int, tz: str, lang: str, country: str | None) -> 
     if len(set(weeks)) == 1:
         return _describe_week(weeks[0], lang)
     groups: dict[Week, list[tuple[int, int]]] = {}
-    for start, end in sorted(_month_runs(weeks)):
+    for start, end in _month_runs(weeks):
         groups.setdefault(weeks[start - 1], []).append((start, end))
     parts = []
     for week, runs in groups.items():
@@ -99,16 +100,13 @@ def _summary(value: str, year: int, tz: str, lang: str, country: str | None) -> 
 
 
 def _month_runs(weeks: tuple[Week, ...]) -> list[tuple[int, int]]:
-    """Runs ``(first, last)`` of consecutive months (1-based) sharing a week, wrapping Dec→Jan."""
-    begin = next(m for m in range(12) if weeks[m] != weeks[m - 1])  # some month differs
-    runs: list[tuple[int, int]] = []
-    run_start = begin
-    for step in range(1, 13):
-        m = (begin + step) % 12
-        if step == 12 or weeks[m] != weeks[run_start]:
-            runs.append((run_start + 1, (begin + step - 1) % 12 + 1))
-            run_start = m
-    return runs
+    """Runs ``(first, last)`` of consecutive months (1-based) sharing a week, in calendar
+    order of their first month; a run may cross the year end (Nov–Mar)."""
+    return sorted(
+        run
+        for week in set(weeks)
+        for run in month_runs(m for m in range(1, 13) if weeks[m - 1] == week)
+    )
 
 
 def _month_range(start: int, end: int, lang: str) -> str:
@@ -203,8 +201,9 @@ def day_view(
     Returns each value's row number in a table with one row per distinct
     ``opening_hours`` string (so 50,000 venues sharing 300 strings cost 300 rows), and
     that table: ``today`` (the day's hours in words), ``summary`` (the season summary,
-    "" when unknown), ``day_state`` and ``state_at`` (1 open / 0 closed / 2 unknown, for
-    the whole day and at ``moment``). The map's card and the Explore list both read it.
+    "" when unknown), ``day_state`` and ``state_at`` (:data:`mapping.hours.STATE_OPEN`,
+    ``STATE_CLOSED`` or ``STATE_UNKNOWN``, for the whole day and at ``moment``). The
+    map's card and the Explore list both read it.
     """
     local_moment = clock.local(moment, tz)
     day = local_moment.date()
@@ -216,15 +215,10 @@ def day_view(
         {
             "today": hours_today(distinct, day, tz, lang, country=country).to_numpy(),
             "summary": summary.where(summary != unknown, "").to_numpy(),
-            "day_state": _state_codes(hours.open_on(distinct, day, tz, country=country)),
-            "state_at": _state_codes(hours.open_at(distinct, local_moment, tz, country=country)),
+            "day_state": hours.state_codes(hours.open_on(distinct, day, tz, country=country)),
+            "state_at": hours.state_codes(
+                hours.open_at(distinct, local_moment, tz, country=country)
+            ),
         }
     )
     return codes.astype(np.int64), table
-
-
-def _state_codes(values: pd.Series) -> npt.NDArray[np.int64]:
-    """Boolean-with-NA as 1 open / 0 closed / 2 unknown."""
-    known = values.notna().to_numpy()
-    is_open = values.fillna(False).astype(bool).to_numpy()
-    return np.where(known, is_open.astype(np.int64), 2)

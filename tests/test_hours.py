@@ -24,20 +24,32 @@ WINTER = ("closed",) * 3
 SUMMER = ("open",) * 7
 
 
+def month_states(value: str) -> tuple[str, ...]:
+    """The 12 month states of ``value`` in :data:`YEAR`, read the way the app reads them."""
+    enriched = hours.enrich_hours(pd.DataFrame({"opening_hours": [value]}), YEAR, TZ)
+    return tuple(enriched.iloc[0][list(hours.MONTH_STATE_COLUMNS)])
+
+
+def weekly_hours(value: str) -> list[float]:
+    """The 12 average weekly open hours of ``value`` in :data:`YEAR` (NaN: unknown)."""
+    enriched = hours.enrich_hours(pd.DataFrame({"opening_hours": [value]}), YEAR, TZ)
+    return enriched.iloc[0][list(hours.WEEKLY_HOURS_COLUMNS)].astype(float).tolist()
+
+
 # --------------------------------------------------------------------------- month states
 
 
 def test_seasonal_string_closes_winter_months() -> None:
-    assert hours.month_states(SUMMER_ONLY, YEAR, TZ) == WINTER + SUMMER + ("closed",) * 2
+    assert month_states(SUMMER_ONLY) == WINTER + SUMMER + ("closed",) * 2
 
 
 def test_winter_saturdays_keep_every_month_open() -> None:
-    assert hours.month_states(SEASONAL, YEAR, TZ) == ("open",) * 12
+    assert month_states(SEASONAL) == ("open",) * 12
 
 
 def test_dec_25_off_does_not_close_december() -> None:
     value = "Mo-Su 09:00-19:00; Dec 25 off"
-    assert hours.month_states(value, YEAR, TZ)[11] == "open"
+    assert month_states(value)[11] == "open"
     assert hours.is_open_on(value, date(YEAR, 12, 25), TZ) is False
     assert hours.is_open_on(value, date(YEAR, 12, 24), TZ) is True
     assert hours.day_hours(value, date(YEAR, 12, 25), TZ) == CLOSED_DAY
@@ -45,8 +57,8 @@ def test_dec_25_off_does_not_close_december() -> None:
 
 @pytest.mark.parametrize("value", ["", "   ", "garbage", '"by appointment"'])
 def test_empty_or_unusable_hours_are_unknown_never_closed(value: str) -> None:
-    assert hours.month_states(value, YEAR, TZ) == ("unknown",) * 12
-    assert all(math.isnan(h) for h in hours.weekly_hours(value, YEAR, TZ))
+    assert month_states(value) == ("unknown",) * 12
+    assert all(math.isnan(h) for h in weekly_hours(value))
     assert hours.is_open_at(value, datetime(YEAR, 7, 1, 12), TZ) is None
     assert hours.is_open_on(value, date(YEAR, 7, 1), TZ) is None
     assert hours.day_hours(value, date(YEAR, 7, 1), TZ) == UNKNOWN_DAY
@@ -57,24 +69,24 @@ def test_empty_or_unusable_hours_are_unknown_never_closed(value: str) -> None:
 
 def test_weekly_hours_office_by_hand() -> None:
     # January 2026 starts on a Thursday: 22 weekdays x 8 h; February: 20 weekdays x 8 h.
-    result = hours.weekly_hours(OFFICE, YEAR, TZ)
+    result = weekly_hours(OFFICE)
     assert result[0] == pytest.approx(22 * 8 / 31 * 7)
     assert result[1] == pytest.approx(40.0)
 
 
 def test_weekly_hours_seasonal_by_hand() -> None:
-    result = hours.weekly_hours(SEASONAL, YEAR, TZ)
+    result = weekly_hours(SEASONAL)
     assert result[0] == pytest.approx(5 * 4 / 31 * 7)  # Saturdays 3, 10, 17, 24, 31 Jan
     assert result[6] == pytest.approx(70.0)  # July: 10 h every day
     assert result[10] == pytest.approx(4 * 4 / 30 * 7)  # Saturdays 7, 14, 21, 28 Nov
 
 
 def test_closed_month_has_zero_hours_not_nan() -> None:
-    assert hours.weekly_hours(SUMMER_ONLY, YEAR, TZ)[0] == 0.0
+    assert weekly_hours(SUMMER_ONLY)[0] == 0.0
 
 
 def test_weekly_hours_count_real_time_across_dst() -> None:
-    result = hours.weekly_hours("24/7", YEAR, TZ)
+    result = weekly_hours("24/7")
     assert result[2] == pytest.approx((31 * 24 - 1) / 31 * 7)  # March loses an hour
     assert result[9] == pytest.approx((31 * 24 + 1) / 31 * 7)  # October gains one
 
@@ -205,6 +217,20 @@ def test_open_at_and_open_on_equal_scalar_versions() -> None:
     assert at[12] is pd.NA
 
 
+def test_state_codes_read_open_closed_and_unknown() -> None:
+    answers = pd.Series([True, False, pd.NA], dtype="boolean")
+    assert hours.state_codes(answers).tolist() == [
+        hours.STATE_OPEN,
+        hours.STATE_CLOSED,
+        hours.STATE_UNKNOWN,
+    ]
+    assert [hours.STATE_NAMES[code] for code in hours.state_codes(answers)] == [
+        hours.OPEN,
+        hours.CLOSED,
+        hours.UNKNOWN,
+    ]
+
+
 def test_enrich_hours_adds_24_columns_without_touching_input() -> None:
     frame = pd.DataFrame({"id": range(len(MIXED)), "opening_hours": MIXED.to_numpy()})
     before = frame.copy()
@@ -213,12 +239,12 @@ def test_enrich_hours_adds_24_columns_without_touching_input() -> None:
     assert added == [f"m{m:02d}" for m in range(1, 13)] + [f"h{m:02d}" for m in range(1, 13)]
     assert tuple(added) == hours.DERIVED_COLUMNS
     pd.testing.assert_frame_equal(frame, before)
-    for row, value in enumerate(MIXED):
-        expected_states = hours.month_states(_scalar(value), YEAR, TZ)
-        expected_hours = hours.weekly_hours(_scalar(value), YEAR, TZ)
+    for row, value in enumerate(MIXED):  # the same as each string on its own
+        expected_states = month_states(_scalar(value))
+        expected_hours = weekly_hours(_scalar(value))
         assert tuple(enriched.iloc[row][[f"m{m:02d}" for m in range(1, 13)]]) == expected_states
         got = enriched.iloc[row][[f"h{m:02d}" for m in range(1, 13)]].astype(float).tolist()
-        assert got == pytest.approx(list(expected_hours), nan_ok=True)
+        assert got == pytest.approx(expected_hours, nan_ok=True)
 
 
 def test_open_in_month_reads_enriched_states() -> None:

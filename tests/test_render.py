@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from mapping import render, schema, synthetic
+from mapping import hours, render, schema, synthetic
 from mapping.i18n import catalogue, t
 from mapping.io import Dataset
 from mapping.render import (
@@ -408,25 +408,26 @@ def test_member_precision_and_wheelchair_flags(payload_en: dict) -> None:
 
 def test_hours_unknown_is_not_closed(payload_en: dict) -> None:
     rows = _rows(payload_en)
+    opened, closed, unknown = hours.STATE_OPEN, hours.STATE_CLOSED, hours.STATE_UNKNOWN
 
-    def hours(vid: str) -> list:
+    def hours_row(vid: str) -> list:
         layer, i = rows[vid]
         return payload_en["oh"][layer["h"][i]]
 
-    unknown, closed = t("hours.unknown", "en"), t("hours.closed", "en")
-    assert hours("xss-img") == [escape(unknown), "", 2, 2]  # no opening_hours: unknown
-    assert hours("xss-tpl")[0] == escape(closed)
-    assert hours("xss-tpl")[2:] == [0, 0]  # "Mo-Su off": closed all day
+    said_unknown, said_closed = t("hours.unknown", "en"), t("hours.closed", "en")
+    assert hours_row("xss-img") == [escape(said_unknown), "", unknown, unknown]  # none given
+    assert hours_row("xss-tpl")[0] == escape(said_closed)
+    assert hours_row("xss-tpl")[2:] == [closed, closed]  # "Mo-Su off": closed all day
     # "Mo-Sa 10:00-18:00" on a Friday at 20:30: open today, shut now, the same all year
-    assert hours("gal") == ["10:00–18:00", "Mon–Sat 10–18", 1, 0]
-    assert hours("xss-slash")[2:] == [1, 1]  # 24/7
+    assert hours_row("gal") == ["10:00–18:00", "Mon–Sat 10–18", opened, closed]
+    assert hours_row("xss-slash")[2:] == [opened, opened]  # 24/7
 
 
 def test_hours_states_follow_when() -> None:
     morning = datetime(2026, 7, 10, 11, 0, tzinfo=ZoneInfo("Europe/Podgorica"))
     payload = _payload(_build("en", when=morning))
     layer, i = _rows(payload)["gal"]
-    assert payload["oh"][layer["h"][i]][3] == 1  # open at 11:00
+    assert payload["oh"][layer["h"][i]][3] == hours.STATE_OPEN  # open at 11:00
     assert payload["L"]["open_at"] == "Open at 11:00"
     assert payload["L"]["closed_at"] == "Closed at 11:00"
     assert payload["L"]["day"] == "Today"  # the same day as now (WHEN)
@@ -714,7 +715,7 @@ SCRIPT = (render.elements.TEMPLATES / "venue_map.js").read_text(encoding="utf-8"
 
 
 def test_the_script_cites_the_payload_schema_and_reads_its_keys() -> None:
-    assert "mapping.render.payload.Payload" in SCRIPT
+    assert f"{render.Payload.__module__}.Payload" in SCRIPT  # the script names its home
     for key in render.Payload.__annotations__:
         assert f"P.{key}" in SCRIPT, key
     for key in render.Layer.__annotations__:
@@ -726,6 +727,12 @@ def test_the_script_cites_the_payload_schema_and_reads_its_keys() -> None:
 def test_the_script_reads_wheelchair_codes_in_schema_order() -> None:
     listed = re.search(r"var WHEEL = (\[[^\]]*\]);", SCRIPT)
     assert listed and orjson.loads(listed.group(1)) == ["unknown", *schema.WHEELCHAIR_VALUES]
+
+
+def test_the_script_reads_hour_states_as_hours_codes_them() -> None:
+    closed, opened, unknown = hours.STATE_CLOSED, hours.STATE_OPEN, hours.STATE_UNKNOWN
+    assert f"states: {closed} closed, {opened} open, {unknown} unknown" in SCRIPT
+    assert f"at === {hours.STATE_OPEN} ?" in SCRIPT and f"at === {hours.STATE_CLOSED} ?" in SCRIPT
 
 
 def test_the_package_exports_what_it_lists() -> None:
@@ -786,6 +793,19 @@ def test_visit_flags_and_boat_landmarks_reach_the_card() -> None:
     assert boats["xss-slash"] == [escape(t("map.by_boat", "en")), None, None]
     assert boats["xss-img"] is None and boats["xss-tpl"] is None
     assert payload["boats"][0] is None
+
+
+def test_boat_only_written_as_text_reads_as_schema_is_yes_does() -> None:
+    venues = VENUES.copy()
+    venues["boat_only"] = [" Yes", "1", "no", ""]  # a CSV column, not booleans
+    venues["boat_from"] = ""
+    options = MapOptions(now=WHEN)
+    rows = _rows(_payload(map_html(build_map(venues, CATEGORIES, CITY, "en", options))))
+    by_boat = {vid: bool(layer.get("bt") and layer["bt"][i]) for vid, (layer, i) in rows.items()}
+    expected = dict(zip(venues["id"], map(schema.is_yes, venues["boat_only"]), strict=True))
+    assert (
+        by_boat == expected == {"gal": True, "xss-img": True, "xss-tpl": False, "xss-slash": False}
+    )
 
 
 def test_landmark_points_name_places_in_the_language() -> None:

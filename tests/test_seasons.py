@@ -73,6 +73,17 @@ def test_hours_on(value: str, day: date, lang: str, expected: str) -> None:
         (SUMMER_ONLY, "en", "Apr–Oct Mon–Sat 10–18; Nov–Mar closed"),
         (SUMMER_ONLY, "me", "apr–okt pon–sub 10–18; nov–mar zatvoreno"),
         ("Mo-Su 09:30-19:00", "en", "daily 09:30–19"),
+        # A week that comes back later in the year; a season across the year end.
+        (
+            "Jun-Aug,Dec Mo-Su 09:00-19:00; Jan-May,Sep-Nov Sa 10:00-14:00",
+            "en",
+            "Jan–May, Sep–Nov Sat 10–14; Jun–Aug, Dec daily 09–19",
+        ),
+        (
+            "Nov-Feb Mo-Su 09:00-19:00; Mar-Oct Sa 10:00-14:00",
+            "en",
+            "Mar–Oct Sat 10–14; Nov–Feb daily 09–19",
+        ),
         ("Mo-Fr 10:00-14:00,16:00-20:00", "en", "Mon–Fri 10–14 and 16–20"),
         ("24/7", "en", "open 24/7"),
         ("Mo-Fr unknown", "en", "Mon–Fri unknown"),
@@ -118,10 +129,11 @@ def test_day_view_has_one_row_per_distinct_string() -> None:
     assert list(rows["today"]) == [
         seasons.hours_on(_scalar(v), moment.date(), TZ, "en") for v in MIXED
     ]
+    opened, closed, unknown = hours.STATE_OPEN, hours.STATE_CLOSED, hours.STATE_UNKNOWN
     seasonal = view.iloc[codes[0]]
-    assert (seasonal["day_state"], seasonal["state_at"]) == (1, 1)
+    assert (seasonal["day_state"], seasonal["state_at"]) == (opened, opened)
     assert seasonal["summary"] == "Apr–Oct daily 09–19; Nov–Mar Sat 10–14"
-    unknown = view.iloc[codes[1]]
-    assert (unknown["day_state"], unknown["state_at"], unknown["summary"]) == (2, 2, "")
+    nothing = view.iloc[codes[1]]
+    assert (nothing["day_state"], nothing["state_at"], nothing["summary"]) == (unknown, unknown, "")
     office = view.iloc[codes[3]]
-    assert (office["today"], office["day_state"], office["state_at"]) == ("closed", 0, 0)
+    assert (office["today"], office["day_state"], office["state_at"]) == ("closed", closed, closed)

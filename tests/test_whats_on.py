@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pandas as pd
 import pytest
 
-from mapping import whats_on
+from mapping import params, whats_on, whats_on_ranges, whats_on_strip
 
 LANGS = ("me", "en")
 
 
-def test_default_range_is_thirty_days():
-    now = datetime(2026, 11, 28, 9, 0, tzinfo=ZoneInfo("Europe/Podgorica"))
-    assert whats_on.default_range(now) == (date(2026, 11, 28), date(2026, 12, 28))
+def test_default_range_is_the_next_thirty_days():
+    today = date(2026, 11, 28)
+    first, last = whats_on.preset_range(whats_on.DEFAULT_PRESET, today, ())
+    assert (first, last) == (today, date(2026, 12, 28))
+    assert (last - first).days == whats_on.DEFAULT_DAYS
 
 
 def test_long_running_event_is_ongoing_not_on_each_day_and_on_the_map(mini):
@@ -151,6 +152,23 @@ def test_presets_look_ahead(today, preset, expected):
     assert expected[0] >= today
 
 
+@pytest.mark.parametrize(
+    ("today", "months", "expected"),
+    [
+        (date(2026, 5, 10), (6, 7, 12), (date(2026, 6, 1), date(2026, 7, 31))),
+        (date(2026, 8, 15), (6, 7, 12), (date(2026, 12, 1), date(2026, 12, 31))),
+        (date(2026, 12, 20), (12, 1, 6), (date(2026, 12, 20), date(2027, 1, 31))),
+        (date(2026, 5, 10), tuple(range(1, 13)), (date(2026, 5, 10), date(2027, 4, 30))),
+    ],
+)
+def test_off_season_is_the_run_of_months_now_or_next(today, months, expected):
+    assert whats_on.preset_range("off_season", today, months) == expected
+
+
+def test_off_season_label_reads_its_months_across_the_year_end():
+    assert whats_on.preset_label("off_season", "en", (1, 2, 11, 12)) == "Off-season (Nov–Feb)"
+
+
 def test_matching_preset_and_labels():
     today = date(2026, 11, 28)
     assert (
@@ -178,8 +196,9 @@ def test_matching_preset_and_labels():
         ([], None),
     ],
 )
-def test_parse_range(values, expected):
-    assert whats_on.parse_range(values) == expected
+def test_a_range_from_the_url_is_read_by_params(values, expected):
+    # The page reads ``range=`` with params.day_range; What's on has no parser of its own.
+    assert params.day_range(values, date(2026, 11, 28)).value == expected
 
 
 def test_day_choices_cover_the_strip_and_a_linked_range():
@@ -315,3 +334,13 @@ def test_calendar_file_categories_are_in_the_language(mini):
     cal = icalendar.Calendar.from_ical(whats_on.calendar_file(mini, view.occurrences, "me").data)
     event = cal.walk("VEVENT")[0]
     assert event["CATEGORIES"].cats == ["Izložbe"]
+
+
+def test_the_page_finds_ranges_and_the_strip_through_whats_on():
+    assert sorted(whats_on.__all__) == sorted(set(whats_on.__all__))
+    for name in whats_on.__all__:
+        assert hasattr(whats_on, name), name
+    # offered, not copied: one home for each
+    assert whats_on.preset_range is whats_on_ranges.preset_range
+    assert whats_on.day_choices is whats_on_ranges.day_choices
+    assert whats_on.month_strip is whats_on_strip.month_strip

@@ -3,8 +3,9 @@
 Two steps, so a page can cache the expensive one:
 
 1. :func:`build_payload` turns the venues into one immutable :class:`MapPayload`: a
-   JSON document whose schema is :class:`Payload` (compact per-category columns,
-   lookup tables for repeated strings, every data string escaped). Pure: it never
+   JSON document whose schema is :class:`Payload` (:mod:`mapping.render.contract`:
+   compact per-category columns, lookup tables for repeated strings, every data string
+   escaped; the UI texts come from :mod:`mapping.render.labels`). Pure: it never
    reads the clock, the caller passes ``now`` in :class:`MapOptions`.
 2. :func:`base_map` is the town's map with the runtime (:class:`VenueRuntime`,
    ``templates/venue_map.js``) and no venues; :func:`venue_layers` wraps a payload
@@ -40,19 +41,15 @@ from mapping.render.build import (
     venue_layers,
     venue_map,
 )
+from mapping.render.contract import Category, HoursRow, Labels, Layer, Payload
 from mapping.render.elements import MAX_ZOOM, VenueLayers, VenueMap, VenueRuntime, Verbatim
 from mapping.render.inline import INLINE
 from mapping.render.payload import (
     ASSET_BASE,
     DIRECTIONS_URL,
     SELECTED_MIN_ZOOM,
-    Category,
-    HoursRow,
-    Labels,
-    Layer,
     MapOptions,
     MapPayload,
-    Payload,
     build_payload,
     embed_json,
     with_view,

@@ -1,5 +1,9 @@
 """Venue columns turned into what the payload carries, vectorised (50,000 rows in ms).
 
+Besides the layers' columns, the lookup tables a layer points into: the hours rows
+(:attr:`~mapping.render.contract.Payload.oh`), the cluster badges (``ct``) and the boat
+landmarks (``boats``), each with the row number of every venue.
+
 Which values may be shown is decided by :mod:`mapping.schema` (links, e-mail, colours,
 icons, wheelchair values) and which text a language gets by
 :func:`mapping.i18n.localized_column`; this module only applies those rules to whole
@@ -10,19 +14,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from functools import cache
-from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from mapping import schema
-from mapping.i18n import localized_column
+from mapping import schema, seasons
+from mapping.i18n import localized_column, t
+from mapping.render.contract import Category, HoursRow
+from mapping.settings import CityProfile
 from mapping.text import escape
-
-if TYPE_CHECKING:
-    from mapping.render.payload import Category
 
 FALLBACK_COLOUR = "#777777"
 FALLBACK_ICON = "location-dot"
@@ -158,17 +161,6 @@ VISIT_CODES = {"yes": 1, "appointment": 2, "no": 3}
 """``visit`` values as the payload's flag bits 5-6 code them (0: unknown)."""
 
 
-def truthy(frame: pd.DataFrame, name: str) -> np.ndarray:
-    """A yes/no column as booleans: ``True``/``"true"``/``"yes"``/``1`` are true, the rest
-    (missing, empty, anything else) false."""
-    if name not in frame.columns:
-        return np.zeros(len(frame), dtype=bool)
-    values = frame[name]
-    if values.dtype == bool:
-        return values.to_numpy(dtype=bool)
-    return column(frame, name).str.strip().str.lower().isin(("true", "yes", "1")).to_numpy()
-
-
 def flags(frame: pd.DataFrame) -> np.ndarray:
     """The ``f`` column of a layer: listed in the cluster, location precision, wheelchair,
     whether visitors can come."""
@@ -247,3 +239,95 @@ def ink(colour: str) -> str:
     on_white = 1.05 / (luminance + 0.05)
     on_dark = (luminance + 0.05) / (dark + 0.05)
     return "#ffffff" if on_white >= on_dark else "#1d2733"
+
+
+_CLUSTER_BADGE_KEYS = {
+    "member": "map.cluster_member",
+    "prospective": "map.cluster_prospective",
+}
+
+
+def cluster_badges(frame: pd.DataFrame, lang: str) -> tuple[np.ndarray, list[str]]:
+    """Per venue a row number in :attr:`Payload.ct` (0: no status), and that table.
+
+    The badge says what the source says: "Listed as a prospective member … (2018)" for
+    a prospective member, with the year the status was stated when it is known.
+    """
+    status = column(frame, "cluster").str.strip().str.lower()
+    year = (
+        pd.to_numeric(frame["cluster_year"], errors="coerce")
+        if "cluster_year" in frame
+        else pd.Series(np.nan, index=frame.index)
+    )
+    known = status.where(status.isin(_CLUSTER_BADGE_KEYS), "").tolist()
+    years = ["" if pd.isna(y) else str(int(y)) for y in year.tolist()]
+    codes, uniques = pd.factorize(
+        pd.Series([f"{k}|{y}" for k, y in zip(known, years, strict=True)], dtype=object)
+    )
+    table = [""]
+    row_of: list[int] = []
+    for key in uniques:
+        value, _, when = str(key).partition("|")
+        if not value:
+            row_of.append(0)
+            continue
+        text = t(_CLUSTER_BADGE_KEYS[value], lang)
+        if when:
+            text = t("map.cluster_since", lang, badge=text, year=when)
+        table.append(escape(text))
+        row_of.append(len(table) - 1)
+    lookup = np.array([*row_of, 0], dtype=np.int64)
+    return lookup[codes], table
+
+
+def boats(
+    frame: pd.DataFrame, lang: str, landmarks: Mapping[str, tuple[str, float, float]]
+) -> tuple[np.ndarray, list[tuple[str, float | None, float | None] | None]]:
+    """Per venue a row number in :attr:`Payload.boats` (0: not boat-only), and that table.
+
+    A boat-only venue whose landmark is unknown still says "by boat", without a place.
+    """
+    boat_only = schema.yes_flags(frame.get("boat_only"), frame.index)
+    if not boat_only.any():
+        return np.zeros(len(frame), dtype=np.int64), [None]
+    origin = column(frame, "boat_from").str.strip()
+    table: list[tuple[str, float | None, float | None] | None] = [None]
+    row_of: dict[str, int] = {}
+    codes = np.zeros(len(frame), dtype=np.int64)
+    for i in np.flatnonzero(boat_only).tolist():
+        place = str(origin.iat[i])
+        if place not in row_of:
+            if place in landmarks:
+                label, lat, lon = landmarks[place]
+                table.append(
+                    (
+                        escape(t("map.by_boat_from", lang, place=label)),
+                        round(float(lat), 6),
+                        round(float(lon), 6),
+                    )
+                )
+            else:
+                table.append((escape(t("map.by_boat", lang)), None, None))
+            row_of[place] = len(table) - 1
+        codes[i] = row_of[place]
+    return codes, table
+
+
+def hours_table(
+    frame: pd.DataFrame, city: CityProfile, lang: str, moment: datetime
+) -> tuple[np.ndarray, list[HoursRow]]:
+    """Per venue a row number in :attr:`Payload.oh`, and that table (texts escaped)."""
+    codes, view = seasons.day_view(
+        column(frame, "opening_hours"),
+        moment,
+        city.timezone,
+        lang,
+        country=city.country or None,
+    )
+    table: list[HoursRow] = [
+        (escape(today), escape(summary), int(day_state), int(state_at))
+        for today, summary, day_state, state_at in view[list(seasons.DAY_VIEW_COLUMNS)].itertuples(
+            index=False, name=None
+        )
+    ]
+    return codes, table

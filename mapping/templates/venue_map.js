@@ -8,7 +8,7 @@
      once). update() compares P.v, the digest of everything but the start point and
      the selection: a payload with the same v only moves the start pin or the selection.
 
-     Schema of P: the TypedDict mapping.render.payload.Payload (with Layer, Category,
+     Schema of P: the TypedDict mapping.render.contract.Payload (with Layer, Category,
      Labels and HoursRow), which documents every short key (c, la0, lo0, la, lo, h, f,
      b, bt, id, n, d, ad, ph, em, w, so, x, L, cats, oh, ct, boats, layers, start, sel,
      xt, dir, v). Change a key there and here together.
