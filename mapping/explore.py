@@ -377,7 +377,7 @@ def warm_default_view(data: Dataset, now: datetime) -> None:
     The launcher calls this through :func:`pages.shared.warm_up`.
     """
     minute = now.replace(second=0, microsecond=0)
-    default = VenueFilter(categories=tuple(data.categories["id"].astype(str)), text="")
+    default = sidebar_filter(data)
     for lang in data.city.languages:
         marks = start_points(data, lang)
         key = (

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from mapping import events as ev
-from mapping.i18n import month_name, plural, t
+from mapping.i18n import month_name, month_year, plural, t
 from mapping.io import Dataset
 from mapping.memo import per_dataset
 from mapping.whats_on_ranges import STRIP_MONTHS, month_range
@@ -72,9 +72,11 @@ def month_strip(
         )
     ):
         year, month = int(y), int(m)
-        label = month_name(month, lang)
-        if k == 0 or month == 1:
-            label = f"{label} {year}"
+        label = (
+            month_year(year, month, lang, long=False)
+            if k == 0 or month == 1
+            else month_name(month, lang)
+        )
         tooltip = t(
             "whats_on.chart.tooltip",
             lang,

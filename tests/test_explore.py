@@ -231,7 +231,7 @@ def test_warm_default_view_builds_what_the_landing_page_asks_for(monkeypatch):
     explore.warm_default_view(data, now)
     built = []
     monkeypatch.setattr(explore.render, "build_payload", lambda *a, **k: built.append(a) or None)
-    page_filter = VenueFilter(categories=tuple(data.categories.set_index("id").index))
+    page_filter = explore.sidebar_filter(data)
     minute = explore.moment("any", now, now.date(), time(10, 0), data.city.timezone)
     for lang in data.city.languages:
         assert explore.map_payload(data, page_filter, lang, minute, minute) is not None
