@@ -216,12 +216,15 @@ REPORT_STYLE = (
     "table{border-collapse:collapse;width:100%;font-size:10pt}"
     "td,th{border:1px solid #bbb;padding:2px 6px;text-align:left}"
     ".folium-map{height:420px!important;border:1px solid #999}"
+    ".leaflet-control-layers,.map-legend{display:none}"  # the venue runtime's, empty here
     ".chart{width:100%;max-width:720px}.chart text{font-size:11px}.chart .unknown{fill:#666}"
     "@page{size:A4;margin:15mm}"
     "@media print{html body{margin:0}h2{break-after:avoid}tr{break-inside:avoid}"
     ".folium-map{height:120mm!important;break-inside:avoid}}"
 )
-"""The report's own look, over the map page's (``html body`` outranks its ``body`` rule)."""
+"""The report's own look, over the map page's (``html body`` outranks its ``body`` rule).
+
+The base map's venue layer control and legend are hidden: the report draws no venues."""
 
 
 _READY = '<script>addEventListener("load", function () { window.reportReady = true; });</script>'

@@ -43,6 +43,8 @@ STATUS_KEYS = {
 }
 """The catalogue key naming each status."""
 REACH_COLOUR = "#0077BB"
+REPORT_MAX_ZOOM = 15
+"""The report's map never zooms in further to fit its settlements (a town of one)."""
 
 _DRAW = """(function (g, d) {
   d.reach.forEach(function (a) {
@@ -148,5 +150,6 @@ def report_map(city: CityProfile, layer: CoverageLayer, plan: Plan) -> folium.Ma
                 [float(places["lat"].max()), float(places["lon"].max())],
             ],
             padding=(20, 20),
+            max_zoom=REPORT_MAX_ZOOM,
         )
     return fmap
