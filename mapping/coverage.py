@@ -257,17 +257,6 @@ class Range:
         """Possible share of residents, or None when no population is known."""
         return self.residents_possible / self.residents_total if self.residents_total else None
 
-    @property
-    def share_settlements_known(self) -> float:
-        """Known share of settlements."""
-        return self.settlements_known / self.settlements_total if self.settlements_total else 0.0
-
-    @property
-    def share_settlements_possible(self) -> float:
-        """Possible share of settlements."""
-        total = self.settlements_total
-        return self.settlements_possible / total if total else 0.0
-
 
 def _range(
     month: int | None,
