@@ -143,7 +143,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         if args.command == "export":
             return _export(dataset, args)
         if args.command in planning.COMMANDS:
-            return planning.run(dataset, args, _write, _say)
+            return planning.run(dataset, args, _write, _say, terminal_text)
         if args.end < args.start:
             parser.error("--to must not be before --from")
         return _events(dataset, args)

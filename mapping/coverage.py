@@ -2,6 +2,9 @@
 
 Pure functions over the loaded :class:`~mapping.io.Dataset`; the Planning page, the
 ``gaps``/``report`` commands, the printable report and the benchmark all call these.
+Beside this module: :mod:`mapping.what_if` (hypothetical venues),
+:mod:`mapping.seasonality` (what is open per month), :mod:`mapping.gap_files` (the gap
+list as CSV and GeoJSON); ``pv=`` links are read by :func:`mapping.params.proposals`.
 
 Why it is built this way:
 
@@ -15,32 +18,37 @@ Why it is built this way:
   open, *possible* adds the venues whose hours are unknown. Unknown is never counted as
   closed nor as open.
 - **Only places a visitor can go to, on foot.** Venues with ``visit = no``
-  (organisations without a public place), boat-only venues and venues known only to
-  their settlement (their point is a placeholder, minutes to it would be invented) are
-  left out (:func:`mapping.distance.reach`).
+  (organisations without a public place, :func:`mapping.query.visitable`), boat-only
+  venues and venues known only to their settlement (their point is a placeholder,
+  minutes to it would be invented) are left out (:func:`mapping.distance.reach`).
 - **Honest populations.** A settlement's population comes from ``places.geojson``;
   where none is given, shares of residents are computed over the settlements with a
   known population and the others are reported as a count, and gap lists put them last.
-- **What-if touches no file.** :func:`with_proposals` returns a new plan with extra
-  columns for hypothetical venues; their minutes are computed from the venue to the
-  settlements (the straight-line model is symmetric).
+- **The walk model is the plan's.** :attr:`Plan.walk` is the model the minutes came
+  from; hypothetical venues (:mod:`mapping.what_if`) and the reach drawn on the maps
+  (:mod:`mapping.render.coverage`) ask it, never a formula of their own.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from mapping.distance import REACH_WALK, reach, walk_model
-from mapping.hours import MONTH_STATE_COLUMNS, OPEN, UNKNOWN, WEEKLY_HOURS_COLUMNS
+from mapping.distance import REACH_WALK, WalkModel, reach, walk_model
+from mapping.hours import (
+    MONTH_STATE_COLUMNS,
+    STATE_CLOSED,
+    STATE_OPEN,
+    STATE_UNKNOWN,
+    month_state_codes,
+)
 from mapping.memo import per_dataset
-from mapping.months import month_run
+from mapping.query import visitable
 
 if TYPE_CHECKING:
     from mapping.io import Dataset
@@ -49,9 +57,6 @@ DEFAULT_MINUTES = 15.0
 """The walking threshold the page and the CLI start with."""
 
 MONTHS: tuple[int, ...] = tuple(range(1, 13))
-STATE_CLOSED, STATE_OPEN, STATE_UNKNOWN = 0, 1, 2
-MAX_PROPOSALS = 20
-"""At most this many hypothetical venues are read from a URL or a form."""
 
 GAP_COLUMNS: tuple[str, ...] = (
     "rank",
@@ -85,8 +90,8 @@ class Plan:
 
     ``settlements``: ``id``, ``name``, ``population`` (float, NaN unknown), ``lon``,
     ``lat``. ``venues``: ``id``, ``name``, ``category``, ``group``, ``lon``, ``lat``,
-    ``hypothetical``. ``states``: venues × 12 (0 closed, 1 open, 2 unknown).
-    ``minutes``: settlements × venues.
+    ``hypothetical``. ``states``: venues × 12 (:data:`mapping.hours.STATE_OPEN`…).
+    ``minutes``: settlements × venues, from ``walk`` (the town's walk model).
     """
 
     settlements: pd.DataFrame
@@ -95,19 +100,7 @@ class Plan:
     minutes: npt.NDArray[np.float64]
     groups: tuple[str, ...]
     category_group: dict[str, str]
-    speed_kmh: float
-    detour_factor: float
-    metric_crs: str
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """A hypothetical venue: where, which category, which months it would be open."""
-
-    lat: float
-    lon: float
-    category: str
-    months: tuple[int, ...]
+    walk: WalkModel
 
 
 def settlements_of(dataset: Dataset) -> pd.DataFrame:
@@ -138,27 +131,17 @@ def settlements_of(dataset: Dataset) -> pd.DataFrame:
 
 
 def candidates(venues: pd.DataFrame) -> npt.NDArray[np.bool_]:
-    """Venues a visitor can walk to: ``visit`` is not ``no`` and the venue is placed on foot."""
-    visit = venues.get("visit", pd.Series("", index=venues.index))
-    allowed = visit.fillna("").astype(str).str.strip().str.lower() != "no"
-    return (allowed & (reach(venues) == REACH_WALK)).to_numpy(dtype=bool)
-
-
-def state_codes(venues: pd.DataFrame) -> npt.NDArray[np.int8]:
-    """The enriched ``m01``..``m12`` month states as codes (0 closed, 1 open, 2 unknown)."""
-    states = venues[list(MONTH_STATE_COLUMNS)].to_numpy(dtype=object)
-    return np.where(
-        states == OPEN, STATE_OPEN, np.where(states == UNKNOWN, STATE_UNKNOWN, STATE_CLOSED)
-    ).astype(np.int8)
+    """Venues a visitor can walk to: visitable and placed on foot."""
+    return visitable(venues) & (reach(venues) == REACH_WALK).to_numpy(dtype=bool)
 
 
 @per_dataset
 def build_plan(dataset: Dataset) -> Plan:
-    """The coverage plan of an enriched dataset: one walk-model call per settlement
-    (remembered per dataset: the Planning page asks on every rerun)."""
+    """The coverage plan of an enriched dataset: one walk-model call for every settlement
+    × venue (remembered per dataset: the Planning page asks on every rerun)."""
     settlements = settlements_of(dataset)
     chosen = dataset.venues[candidates(dataset.venues)]
-    category_group = _category_groups(dataset.categories)
+    category_group = category_groups(dataset.categories)
     venues = pd.DataFrame(
         {
             "id": chosen["id"].astype(str).to_numpy(),
@@ -171,24 +154,19 @@ def build_plan(dataset: Dataset) -> Plan:
     )
     venues["group"] = venues["category"].map(category_group).fillna(venues["category"])
     model = walk_model(dataset)
-    minutes = np.empty((len(settlements), len(chosen)), dtype=float)
-    for i, (lat, lon) in enumerate(zip(settlements["lat"], settlements["lon"], strict=True)):
-        minutes[i] = model.minutes((lat, lon), chosen).to_numpy(dtype=float)
-    city = dataset.city
     return Plan(
         settlements,
         venues,
-        state_codes(chosen),
-        minutes,
+        month_state_codes(chosen[list(MONTH_STATE_COLUMNS)]),
+        model.minutes_between(settlements, venues),
         _groups(dataset.categories),
         category_group,
-        city.walking_speed_kmh,
-        city.detour_factor,
-        city.metric_crs,
+        model,
     )
 
 
-def _category_groups(categories: pd.DataFrame) -> dict[str, str]:
+def category_groups(categories: pd.DataFrame) -> dict[str, str]:
+    """Category id → its group (``categories.csv``'s ``group``; the id itself when empty)."""
     if "group" not in categories.columns:
         return {str(c): str(c) for c in categories["id"]}
     groups = categories["group"].fillna("").astype(str).str.strip()
@@ -197,59 +175,7 @@ def _category_groups(categories: pd.DataFrame) -> dict[str, str]:
 
 
 def _groups(categories: pd.DataFrame) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(_category_groups(categories).values()))
-
-
-def with_proposals(plan: Plan, proposals: Sequence[Proposal]) -> Plan:
-    """``plan`` plus hypothetical venues (never written anywhere): one column each."""
-    if not proposals:
-        return plan
-    states = _proposal_states(proposals)
-    added = pd.DataFrame(
-        {
-            "id": [f"proposal-{i + 1}" for i in range(len(proposals))],
-            "name": [f"proposal {i + 1}" for i in range(len(proposals))],
-            "category": [p.category for p in proposals],
-            "lon": [p.lon for p in proposals],
-            "lat": [p.lat for p in proposals],
-            "hypothetical": True,
-        }
-    )
-    added["group"] = added["category"].map(plan.category_group).fillna(added["category"])
-    return replace(
-        plan,
-        venues=pd.concat([plan.venues, added], ignore_index=True),
-        states=np.vstack([plan.states, states]),
-        minutes=np.hstack([plan.minutes, proposal_minutes(plan, proposals)]),
-    )
-
-
-def proposal_minutes(plan: Plan, proposals: Sequence[Proposal]) -> npt.NDArray[np.float64]:
-    """Minutes from every settlement to each hypothetical venue: settlements × proposals."""
-    from mapping.distance import StraightLineWalk
-
-    model = StraightLineWalk(plan.metric_crs, plan.speed_kmh, plan.detour_factor)
-    places = _metric_points(plan.settlements, plan.metric_crs)
-    columns = [model.minutes((p.lat, p.lon), places).to_numpy(dtype=float) for p in proposals]
-    return np.column_stack(columns) if columns else np.zeros((len(places), 0))
-
-
-def _proposal_states(proposals: Sequence[Proposal]) -> npt.NDArray[np.int8]:
-    states = np.zeros((len(proposals), 12), dtype=np.int8)
-    for row, proposal in enumerate(proposals):
-        for month in proposal.months:
-            states[row, month - 1] = STATE_OPEN
-    return states
-
-
-def _metric_points(frame: pd.DataFrame, metric_crs: str) -> pd.DataFrame:
-    from mapping.distance import _to_metric
-
-    x, y = _to_metric(metric_crs).transform(frame["lon"].to_numpy(), frame["lat"].to_numpy())
-    return pd.DataFrame({"x": x, "y": y}, index=frame.index)
-
-
-# --------------------------------------------------------------------------- months
+    return tuple(dict.fromkeys(category_groups(categories).values()))
 
 
 # --------------------------------------------------------------------------- coverage
@@ -331,17 +257,6 @@ class Range:
         """Possible share of residents, or None when no population is known."""
         return self.residents_possible / self.residents_total if self.residents_total else None
 
-    @property
-    def share_settlements_known(self) -> float:
-        """Known share of settlements."""
-        return self.settlements_known / self.settlements_total if self.settlements_total else 0.0
-
-    @property
-    def share_settlements_possible(self) -> float:
-        """Possible share of settlements."""
-        total = self.settlements_total
-        return self.settlements_possible / total if total else 0.0
-
 
 def _range(
     month: int | None,
@@ -372,12 +287,13 @@ def ranges(
 ) -> list[Range]:
     """One :class:`Range` per month, then one for "covered in every one of ``months``"."""
     known, maybe = covered(plan, months, minutes, categories)
-    return _ranges(plan, months, known, maybe)
+    return ranges_of(plan, months, known, maybe)
 
 
-def _ranges(
+def ranges_of(
     plan: Plan, months: Sequence[int], known: npt.NDArray[np.bool_], maybe: npt.NDArray[np.bool_]
 ) -> list[Range]:
+    """:func:`ranges` from known and possible coverage already computed (S × months)."""
     population = plan.settlements["population"].to_numpy(dtype=float)
     out = [_range(m, known[:, i], maybe[:, i], population) for i, m in enumerate(months)]
     if len(months) > 1:
@@ -425,10 +341,10 @@ def gaps(
     known, maybe = group_cube(plan, minutes, months)
     wanted = np.array([groups is None or g in groups for g in plan.groups], dtype=bool)
     si, order, gi = np.nonzero(~known & wanted[None, None, :])
-    return _gap_frame(plan, months, (si, order, gi), maybe[si, order, gi])
+    return gap_frame(plan, months, (si, order, gi), maybe[si, order, gi])
 
 
-def _gap_frame(
+def gap_frame(
     plan: Plan,
     months: Sequence[int],
     cells: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp]],
@@ -460,13 +376,6 @@ def _gap_frame(
     rank = frame["population"].rank(method="min", ascending=False)
     frame["rank"] = rank.astype("Int64")
     return frame[list(GAP_COLUMNS)].reset_index(drop=True)
-
-
-def gaps_closed(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
-    """Gaps of ``before`` that ``after`` no longer has (same settlement, month, group)."""
-    keys = ["settlement_id", "month", "group"]
-    merged = before.merge(after[keys], on=keys, how="left", indicator=True)
-    return before[(merged["_merge"] == "left_only").to_numpy()].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- ask first
@@ -525,260 +434,3 @@ def ask_first(
     )
     frame.insert(0, "rank", [key.index(k) + 1 for k in key])
     return frame.reset_index(drop=True)
-
-
-# --------------------------------------------------------------------------- seasonality
-
-
-def seasonality(dataset: Dataset) -> pd.DataFrame:
-    """Per month and category: venues open, open venue-hours per week, hours unknown.
-
-    Columns ``month``, ``category``, ``group``, ``open`` (open on at least one day),
-    ``hours`` (open venue-hours per week), ``unknown`` (venues whose hours are unknown
-    that month: their own series, never open nor closed). Only venues a visitor can go
-    to (``visit`` is not ``no``).
-    """
-    venues = dataset.venues[_visitable(dataset.venues)]
-    groups = _category_groups(dataset.categories)
-    rows = []
-    for month, state_col, hours_col in zip(
-        MONTHS, MONTH_STATE_COLUMNS, WEEKLY_HOURS_COLUMNS, strict=True
-    ):
-        for category, part in venues.groupby("category", sort=True):
-            states = part[state_col]
-            rows.append(
-                (
-                    month,
-                    str(category),
-                    groups.get(str(category), str(category)),
-                    int((states == OPEN).sum()),
-                    float(part.loc[states == OPEN, hours_col].sum()),
-                    int((states == UNKNOWN).sum()),
-                )
-            )
-    return pd.DataFrame(rows, columns=["month", "category", "group", "open", "hours", "unknown"])
-
-
-def _visitable(venues: pd.DataFrame) -> npt.NDArray[np.bool_]:
-    visit = venues.get("visit", pd.Series("", index=venues.index))
-    return (visit.fillna("").astype(str).str.strip().str.lower() != "no").to_numpy(dtype=bool)
-
-
-def by_group(season: pd.DataFrame) -> pd.DataFrame:
-    """:func:`seasonality` summed per month and category group."""
-    return season.groupby(["month", "group"], as_index=False)[["open", "hours", "unknown"]].sum()
-
-
-def per_month(season: pd.DataFrame) -> pd.DataFrame:
-    """:func:`seasonality` summed per month (one row each month)."""
-    return season.groupby("month", as_index=False)[["open", "hours", "unknown"]].sum()
-
-
-def off_peak_ratio(
-    season: pd.DataFrame, off_season: Sequence[int], peak: Sequence[int]
-) -> float | None:
-    """Mean open venue-hours per week in the off-season ÷ the same in the peak months.
-
-    None when nothing is known open in the peak (the ratio would be meaningless).
-    """
-    months = per_month(season).set_index("month")["hours"]
-    peak_hours = float(months.loc[list(peak)].mean())
-    if not peak_hours:
-        return None
-    return float(months.loc[list(off_season)].mean()) / peak_hours
-
-
-def events_per_month(dataset: Dataset, year: int) -> pd.DataFrame:
-    """Event occurrences starting in each month of ``year`` by category, confirmed apart.
-
-    Columns ``month``, ``category``, ``confirmed`` (bool), ``events``.
-    """
-    from datetime import date
-
-    from mapping import events as ev
-
-    occ = ev.occurrences(
-        dataset.events, date(year, 1, 1), date(year, 12, 31), dataset.city.timezone
-    )
-    if occ.empty:
-        return pd.DataFrame(columns=["month", "category", "confirmed", "events"])
-    starts = pd.to_datetime(occ["start"])
-    confirmed = occ["dates_confirmed"].map(lambda v: str(v).strip().lower() in ("true", "yes", "1"))
-    frame = pd.DataFrame(
-        {
-            "month": starts.dt.month.to_numpy(),
-            "category": occ["category"].fillna("").astype(str).to_numpy(),
-            "confirmed": confirmed.to_numpy(dtype=bool),
-        }
-    )
-    return frame.groupby(["month", "category", "confirmed"]).size().rename("events").reset_index()
-
-
-# --------------------------------------------------------------------------- exports
-
-
-def gaps_csv_bytes(gap_list: pd.DataFrame) -> bytes:
-    """The gap list as UTF-8 CSV; unknown population and rank are empty cells."""
-    return gap_list.to_csv(index=False, lineterminator="\n").encode("utf-8")
-
-
-def gaps_geojson_bytes(gap_list: pd.DataFrame) -> bytes:
-    """The gap list as GeoJSON: one settlement point per gap, with the gap attributes."""
-    features = []
-    for row in gap_list.itertuples(index=False):
-        props = {c: _plain(getattr(row, c)) for c in GAP_COLUMNS if c not in ("lon", "lat")}
-        features.append(
-            {
-                "type": "Feature",
-                "properties": props,
-                "geometry": {"type": "Point", "coordinates": [row.lon, row.lat]},
-            }
-        )
-    doc = {"type": "FeatureCollection", "features": features}
-    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
-
-
-def _plain(value: object) -> object:
-    """A JSON value: NaN and NA become null, numpy scalars Python ones."""
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-# --------------------------------------------------------------------------- URL
-
-
-def parse_proposals(
-    values: Sequence[str], categories: Sequence[str], bbox: tuple[float, float, float, float]
-) -> tuple[list[Proposal], int]:
-    """Proposals from URL values ``lat,lon,category,months`` (months ``10-4`` or ``1.2.3``).
-
-    Bounded like :mod:`mapping.params`: at most :data:`MAX_PROPOSALS`, each value at most
-    200 characters, coordinates inside the town's ``bbox`` (west, south, east, north),
-    a known category. Returns the proposals and how many values were refused.
-    """
-    found: list[Proposal] = []
-    refused = 0
-    for value in list(values)[:MAX_PROPOSALS]:
-        proposal = _proposal(value, categories, bbox) if len(value) <= 200 else None
-        if proposal is None:
-            refused += 1
-        else:
-            found.append(proposal)
-    return found, refused + max(0, len(values) - MAX_PROPOSALS)
-
-
-def _proposal(
-    value: str, categories: Sequence[str], bbox: tuple[float, float, float, float]
-) -> Proposal | None:
-    parts = value.split(",")
-    if len(parts) != 4:
-        return None
-    try:
-        lat, lon = float(parts[0]), float(parts[1])
-        months = _months_text(parts[3])
-    except ValueError:
-        return None
-    west, south, east, north = bbox
-    if not (south <= lat <= north and west <= lon <= east) or parts[2] not in categories:
-        return None
-    return Proposal(round(lat, 5), round(lon, 5), parts[2], months)
-
-
-def _months_text(text: str) -> tuple[int, ...]:
-    if "-" in text:
-        first, last = text.split("-", 1)
-        return month_run(int(first), int(last))
-    months = tuple(sorted({int(m) for m in text.split(".") if m}))
-    if not months or any(not 1 <= m <= 12 for m in months):
-        msg = f"months must be 1-12, got {text!r}"
-        raise ValueError(msg)
-    return months
-
-
-def proposal_text(proposal: Proposal) -> str:
-    """A proposal as its URL value (the inverse of :func:`parse_proposals`)."""
-    months = ".".join(str(m) for m in proposal.months)
-    return f"{proposal.lat:.5f},{proposal.lon:.5f},{proposal.category},{months}"
-
-
-@dataclass(frozen=True)
-class Baseline:
-    """Coverage without proposals for one selection, computed once and reused per what-if."""
-
-    months: tuple[int, ...]
-    minutes: float
-    categories: tuple[str, ...] | None
-    known: npt.NDArray[np.bool_]  # S × M, chosen categories
-    maybe: npt.NDArray[np.bool_]
-    cube_known: npt.NDArray[np.bool_]  # S × M × G, every group
-    cube_maybe: npt.NDArray[np.bool_]
-
-
-def baseline(
-    plan: Plan,
-    months: Sequence[int],
-    minutes: float = DEFAULT_MINUTES,
-    categories: Sequence[str] | None = None,
-) -> Baseline:
-    """The coverage a what-if starts from (see :func:`what_if`)."""
-    known, maybe = covered(plan, months, minutes, categories)
-    cube_known, cube_maybe = group_cube(plan, minutes, months)
-    return Baseline(
-        tuple(months),
-        minutes,
-        None if categories is None else tuple(categories),
-        known,
-        maybe,
-        cube_known,
-        cube_maybe,
-    )
-
-
-@dataclass(frozen=True)
-class WhatIf:
-    """Coverage before and after the proposals, per month, and the gaps they close."""
-
-    before: list[Range]
-    after: list[Range]
-    closed: pd.DataFrame
-
-
-def what_if(
-    plan: Plan,
-    proposals: Sequence[Proposal],
-    months: Sequence[int],
-    minutes: float = DEFAULT_MINUTES,
-    categories: Sequence[str] | None = None,
-    *,
-    base: Baseline | None = None,
-) -> WhatIf:
-    """Coverage with and without ``proposals`` for ``months``, and the gaps closed.
-
-    Incremental: a proposal is known open, so "after" is "before" or what the proposals
-    reach; only the proposals' minutes are computed (pass ``base`` to reuse "before").
-    """
-    base = base or baseline(plan, months, minutes, categories)
-    near = (proposal_minutes(plan, proposals) <= minutes).astype(np.float32)  # S × P
-    columns = [m - 1 for m in months]
-    open_ = _proposal_states(proposals)[:, columns] == STATE_OPEN  # P × M
-    cats = np.array([p.category for p in proposals], dtype=object)
-    picked = (
-        np.ones(len(proposals), dtype=bool)
-        if categories is None
-        else np.isin(cats, list(categories))
-    )
-    added = (near @ (open_ & picked[:, None]).astype(np.float32)) > 0  # S × M
-    groups = pd.Series(cats).map(plan.category_group).fillna(pd.Series(cats)).to_numpy()
-    in_group = np.stack([groups == g for g in plan.groups], axis=1)  # P × G
-    per_cell = (open_[:, :, None] & in_group[:, None, :]).reshape(len(proposals), -1)
-    added_cube = ((near @ per_cell.astype(np.float32)) > 0).reshape(base.cube_known.shape)
-    closed = ~base.cube_known & added_cube
-    si, order, gi = np.nonzero(closed)
-    return WhatIf(
-        _ranges(plan, months, base.known, base.maybe),
-        _ranges(plan, months, base.known | added, base.maybe | added),
-        _gap_frame(plan, months, (si, order, gi), base.cube_maybe[si, order, gi]),
-    )

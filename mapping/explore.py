@@ -29,7 +29,13 @@ import pandas as pd
 
 from mapping import events as ev
 from mapping import hours, render, seasons
-from mapping.distance import REACH_BOAT, REACH_SETTLEMENT, WalkModel, walk_model
+from mapping.distance import (
+    REACH_BOAT,
+    REACH_SETTLEMENT,
+    WalkModel,
+    shown_minutes,
+    walk_model,
+)
 from mapping.i18n import localized_column, t
 from mapping.io import Dataset
 from mapping.memo import per_dataset
@@ -165,12 +171,6 @@ def page_limit(limit: int, ids: pd.Series, selected: str | None) -> int:
     return limit
 
 
-def inside_area(lat: float, lon: float, bbox: tuple[float, float, float, float]) -> bool:
-    """Whether (lat, lon) lies in the study area ``bbox`` (west, south, east, north)."""
-    west, south, east, north = bbox
-    return west <= lon <= east and south <= lat <= north
-
-
 def list_entries(
     venues: pd.DataFrame,
     data: Dataset,
@@ -263,7 +263,7 @@ def _distance_texts(venues: pd.DataFrame, data: Dataset, lang: str) -> list[str]
             )
         else:
             key = "near.walk_exact" if str(precision).strip() == "exact" else "near.walk"
-            out.append(t(key, lang, minutes=max(1, round(float(minutes)))))
+            out.append(t(key, lang, minutes=shown_minutes(minutes)))
     return out
 
 

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Generic, TypeVar
 
-from mapping.explore import inside_area
+from mapping.months import month_run
+from mapping.schema import inside_bbox
 
 T = TypeVar("T")
 
@@ -106,7 +107,7 @@ def coordinate(
     lon = number(parts[1].strip(), -180.0, 180.0, math.nan)
     if lat.refused or lon.refused or math.isnan(lat.value) or math.isnan(lon.value):
         return Parsed(None, refused=True)
-    if not inside_area(lat.value, lon.value, bbox):
+    if not inside_bbox(lon.value, lat.value, bbox):
         return Parsed(None, refused=True)
     return Parsed((lat.value, lon.value))
 
@@ -198,3 +199,71 @@ def text(values: Values, cap: int = MAX_TEXT) -> Parsed[str]:
     """Free text cut to ``cap`` characters (refused when it had to be cut)."""
     raw = _last(values) or ""
     return Parsed(raw[:cap], refused=True) if len(raw) > cap else Parsed(raw)
+
+
+# --------------------------------------------------------------------------- what-if venues
+
+MAX_PROPOSALS = 20
+"""At most this many hypothetical venues (``pv=``) are read from a link or kept by a form."""
+MAX_PROPOSAL_TEXT = 200
+"""Longest ``pv=`` value; ``lat,lon,category,1.2.3.4.5.6.7.8.9.10.11.12`` is far shorter."""
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A hypothetical venue for Planning's what-if: where, which category, which months
+    it would be open. A link carries it as ``pv=lat,lon,category,months``."""
+
+    lat: float
+    lon: float
+    category: str
+    months: tuple[int, ...]
+
+
+def proposals(
+    values: Values, categories: Collection[str], bbox: tuple[float, float, float, float]
+) -> Parsed[list[Proposal]]:
+    """Hypothetical venues from ``pv=`` values ``lat,lon,category,months``.
+
+    Months are a run ``10-4`` (across the year end) or a list ``1.2.3``. At most
+    :data:`MAX_PROPOSALS` are read, each at most :data:`MAX_PROPOSAL_TEXT` characters,
+    inside the study area ``bbox`` (west, south, east, north), of a known category,
+    coordinates rounded to 5 decimals (about a metre). Refused when any value was
+    dropped (unreadable, or beyond the first :data:`MAX_PROPOSALS`).
+    """
+    raw = _all(values)
+    found = [p for p in (_proposal(v, categories, bbox) for v in raw[:MAX_PROPOSALS]) if p]
+    return Parsed(found, refused=len(found) < len(raw))
+
+
+def _proposal(
+    value: str, categories: Collection[str], bbox: tuple[float, float, float, float]
+) -> Proposal | None:
+    parts = value.split(",")
+    if len(value) > MAX_PROPOSAL_TEXT or len(parts) != 4:
+        return None
+    lat, lon = _finite(parts[0].strip()), _finite(parts[1].strip())
+    months = _months(parts[3].strip())
+    if lat is None or lon is None or months is None or parts[2] not in categories:
+        return None
+    if not inside_bbox(lon, lat, bbox):
+        return None
+    return Proposal(round(lat, 5), round(lon, 5), parts[2], months)
+
+
+def _months(text: str) -> tuple[int, ...] | None:
+    """``10-4`` (a run, across the year end) or ``1.2.3``; ``None`` when unreadable."""
+    try:
+        if "-" in text:
+            first, last = text.split("-", 1)
+            return month_run(int(first), int(last))
+        months = tuple(sorted({int(m) for m in text.split(".") if m}))
+    except ValueError:
+        return None
+    return months if months and all(1 <= m <= 12 for m in months) else None
+
+
+def proposal_text(proposal: Proposal) -> str:
+    """A proposal as its ``pv=`` value (the inverse of :func:`proposals`)."""
+    months = ".".join(str(m) for m in proposal.months)
+    return f"{proposal.lat:.5f},{proposal.lon:.5f},{proposal.category},{months}"

@@ -1,13 +1,16 @@
 """The planning report and the ``gaps``/``report`` commands, over :mod:`mapping.coverage`.
 
-The report is one self-contained HTML file for a council meeting: Leaflet's JS and CSS
-are inlined from ``static/vendor`` and the month chart is inline SVG, so only the map
-tiles need the network. Every string from data passes through
-:func:`mapping.text.escape`; the map's data is embedded with
-:func:`mapping.render.embed_json`. ``@page { size: A4 }`` and a print stylesheet keep
-tables and the chart readable on paper.
+The report is one self-contained HTML file for a council meeting. Its map is the
+Planning page's own coverage layer (:func:`mapping.render.coverage.coverage_layer`) on
+the town's base map with every vendored asset inlined
+(:func:`mapping.render.coverage.report_map`, the same path as the HTML export), and the
+month chart is inline SVG, so only the map tiles need the network. Every string from
+data passes through :func:`mapping.text.escape`. ``@page { size: A4 }`` and a print
+stylesheet keep tables and the chart readable on paper.
 
-The command bodies live here, not in :mod:`mapping.cli`, which only registers them.
+The command bodies live here, not in :mod:`mapping.cli`, which only registers them and
+hands in its writer, its printer and its terminal-text filter (so this module never
+imports the CLI back).
 """
 
 from __future__ import annotations
@@ -18,17 +21,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import folium
 import pandas as pd
+from branca.element import Figure
 
 from mapping import coverage as cov
 from mapping import months
+from mapping.gap_files import gaps_csv_bytes, gaps_geojson_bytes
 from mapping.i18n import month_name, t
 from mapping.io import Dataset
-from mapping.render import embed_json
-from mapping.render.coverage import STATUS_COLOURS, STATUS_KEYS, reach_metres
+from mapping.render import Verbatim
+from mapping.render.coverage import coverage_layer, report_map
+from mapping.seasonality import off_peak_ratio, per_month, seasonality
 from mapping.text import escape
 
-VENDOR = Path(__file__).resolve().parent.parent / "static" / "vendor"
 COMMANDS = ("gaps", "report")
 OFF_SEASON = "off-season"
 
@@ -94,13 +100,11 @@ def gaps_table(gap_list: pd.DataFrame, lang: str) -> str:
 # --------------------------------------------------------------------------- report
 
 
-def report_html(
-    dataset: Dataset, plan: cov.Plan, selection: Selection, lang: str, *, vendor: Path = VENDOR
-) -> str:
+def report_html(dataset: Dataset, plan: cov.Plan, selection: Selection, lang: str) -> str:
     """The printable report: headline, month chart, coverage range, gaps, ask first, map."""
     city = dataset.city
-    season = cov.seasonality(dataset)
-    ratio = cov.off_peak_ratio(season, city.off_season_months, city.peak_months)
+    season = seasonality(dataset)
+    ratio = off_peak_ratio(season, city.off_season_months, city.peak_months)
     months = selection.months
     ranges = cov.ranges(plan, months, selection.minutes, selection.categories)
     gap_list = cov.gaps(plan, months, selection.minutes)
@@ -123,25 +127,24 @@ def report_html(
         for r in ranges
     )
     range_table = f"<h2>{e(t('planning.coverage', lang))}</h2><table><tbody>{rows}</tbody></table>"
+    body = "".join(
+        [
+            head,
+            figures,
+            f"<h2>{e(t('planning.seasonality', lang))}</h2>",
+            month_chart_svg(per_month(season), lang),
+            range_table,
+            f"<h2>{e(t('planning.ask_first', lang))}</h2>",
+            _table(asks, lang),
+            f"<h2>{e(t('planning.gaps', lang))}</h2>",
+            _table(shown_gaps(gap_list, lang), lang),
+            f"<h2>{e(t('planning.map', lang))}</h2>",
+        ]
+    )
+    shown = pd.Series(cov.open_venues(plan, months, selection.categories))
+    layer = coverage_layer(plan, status, selection.minutes, lang, shown)
     return _page(
-        lang,
-        e(t("planning.report_title", lang, city=city.name)),
-        "".join(
-            [
-                head,
-                figures,
-                f"<h2>{e(t('planning.seasonality', lang))}</h2>",
-                month_chart_svg(cov.per_month(season), lang),
-                range_table,
-                f"<h2>{e(t('planning.ask_first', lang))}</h2>",
-                _table(asks, lang),
-                f"<h2>{e(t('planning.gaps', lang))}</h2>",
-                _table(shown_gaps(gap_list, lang), lang),
-                f"<h2>{e(t('planning.map', lang))}</h2><div id=map></div>",
-                _map_script(plan, status, selection, city.tile_url, city.tile_attribution, lang),
-            ]
-        ),
-        vendor,
+        report_map(city, layer, plan), lang, t("planning.report_title", lang, city=city.name), body
     )
 
 
@@ -208,75 +211,39 @@ def month_chart_svg(months: pd.DataFrame, lang: str) -> str:
     return "".join(parts)
 
 
-def _map_script(
-    plan: cov.Plan,
-    status: pd.Series,
-    selection: Selection,
-    tile_url: str,
-    attribution: str,
-    lang: str,
-) -> str:
-    """Leaflet: settlements by status, and the reach of the venues known open in a month."""
-    minutes = selection.minutes
-    shown = cov.open_venues(plan, selection.months, selection.categories)
-    metres = reach_metres(plan, minutes)
-    settlements = []
-    for r in plan.settlements.to_dict("records"):
-        state = str(status[r["id"]])
-        settlements.append(
-            {
-                "lat": r["lat"],
-                "lon": r["lon"],
-                "colour": STATUS_COLOURS[state],
-                "label": escape(f"{r['name']}: {t(STATUS_KEYS[state], lang)}"),
-            }
-        )
-    venues = [
-        {"lat": r["lat"], "lon": r["lon"], "label": escape(r["name"])}
-        for r in plan.venues[shown].to_dict("records")
-    ]
-    data = embed_json(
-        {
-            "settlements": settlements,
-            "venues": venues,
-            "radius": metres,
-            "tiles": tile_url,
-            "attribution": attribution,
-        }
-    )
-    return (
-        "<script>(function(){var d=" + data + ";"
-        "var m=L.map('map');var b=[];"
-        "L.tileLayer(d.tiles,{attribution:d.attribution,maxZoom:19}).addTo(m);"
-        "d.venues.forEach(function(v){L.circle([v.lat,v.lon],{radius:d.radius,"
-        "color:'#0077BB',weight:1,fillOpacity:.08}).addTo(m).bindTooltip(v.label);});"
-        "d.settlements.forEach(function(s){b.push([s.lat,s.lon]);"
-        "L.circleMarker([s.lat,s.lon],{radius:8,color:'#000',weight:1,fillColor:s.colour,"
-        "fillOpacity:.9}).addTo(m).bindTooltip(s.label,{permanent:false});});"
-        "if(b.length){m.fitBounds(b,{padding:[20,20]});}else{m.setView([0,0],2);}"
-        "window.reportReady=true;})();</script>"
-    )
+REPORT_STYLE = (
+    "html body{font-family:system-ui,sans-serif;margin:1.5rem;color:#222;height:auto}"
+    "table{border-collapse:collapse;width:100%;font-size:10pt}"
+    "td,th{border:1px solid #bbb;padding:2px 6px;text-align:left}"
+    ".folium-map{height:420px!important;border:1px solid #999}"
+    ".leaflet-control-layers,.map-legend{display:none}"  # the venue runtime's, empty here
+    ".chart{width:100%;max-width:720px}.chart text{font-size:11px}.chart .unknown{fill:#666}"
+    "@page{size:A4;margin:15mm}"
+    "@media print{html body{margin:0}h2{break-after:avoid}tr{break-inside:avoid}"
+    ".folium-map{height:120mm!important;break-inside:avoid}}"
+)
+"""The report's own look, over the map page's (``html body`` outranks its ``body`` rule).
+
+The base map's venue layer control and legend are hidden: the report draws no venues."""
 
 
-def _page(lang: str, title: str, body: str, vendor: Path) -> str:
-    css = (vendor / "leaflet" / "leaflet.css").read_text(encoding="utf-8")
-    js = (vendor / "leaflet" / "leaflet.js").read_text(encoding="utf-8")
-    js = js.replace("</script", "<\\/script")
-    style = (
-        "body{font-family:system-ui,sans-serif;margin:1.5rem;color:#222}"
-        "table{border-collapse:collapse;width:100%;font-size:10pt}"
-        "td,th{border:1px solid #bbb;padding:2px 6px;text-align:left}"
-        "#map{height:420px;border:1px solid #999}.chart{width:100%;max-width:720px}"
-        ".chart text{font-size:11px}.chart .unknown{fill:#666}"
-        "@page{size:A4;margin:15mm}"
-        "@media print{body{margin:0}h2{break-after:avoid}tr{break-inside:avoid}"
-        "#map{height:120mm;break-inside:avoid}}"
-    )
-    return (
-        f'<!doctype html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
-        f"<title>{title}</title><style>{css}</style><style>{style}</style>"
-        f"<script>{js}</script></head><body>{body}</body></html>"
-    )
+_READY = '<script>addEventListener("load", function () { window.reportReady = true; });</script>'
+"""Tells a browser test, or a print script, that the report is drawn."""
+
+
+def _page(fmap: folium.Map, lang: str, title: str, body: str) -> str:
+    """The report as one page: the map's page (inlined assets) with ``body`` before the map."""
+    figure = fmap.get_root()
+    if not isinstance(figure, Figure):
+        msg = f"the report's map must be inside a Figure, not {figure!r}"
+        raise TypeError(msg)
+    figure.title = escape(title)
+    figure.header.add_child(Verbatim(f"<style>{REPORT_STYLE}</style>"), name="report_style")
+    figure.html.add_child(Verbatim(body), name="report_body")  # before the map's own div
+    # "load" comes after every inline script of the page: the map and its layers are drawn.
+    figure.header.add_child(Verbatim(_READY), name="report_ready")
+    html: str = figure.render()
+    return html.replace("<html>", f'<html lang="{escape(lang)}">', 1)
 
 
 # --------------------------------------------------------------------------- CLI
@@ -338,8 +305,10 @@ def run(
     args: argparse.Namespace,
     write: Callable[[Path | None, bytes], None],
     say: Callable[..., None],
+    terminal_text: Callable[[str], str],
 ) -> int:
-    """Run ``gaps`` or ``report``; ``write``/``say`` are the CLI's atomic writer and printer.
+    """Run ``gaps`` or ``report``; ``write``/``say`` are the CLI's atomic writer and
+    printer, ``terminal_text`` its filter for text meant for a terminal.
 
     Argument errors found only once the data is read (an unknown ``--lang`` or category
     group) go to standard error and exit 2, like argparse's own.
@@ -368,12 +337,10 @@ def run(
         )
     gap_list = cov.gaps(plan, months, args.minutes, args.categories)
     if args.format == "csv":
-        payload = cov.gaps_csv_bytes(gap_list)
+        payload = gaps_csv_bytes(gap_list)
     elif args.format == "geojson":
-        payload = cov.gaps_geojson_bytes(gap_list)
+        payload = gaps_geojson_bytes(gap_list)
     else:
-        from mapping.cli import terminal_text
-
         text = f"{population_note(plan, lang)}\n{gaps_table(gap_list, lang)}\n"
         payload = terminal_text(text).encode("utf-8")
     write(args.out, payload)

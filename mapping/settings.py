@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mapping import i18n
 from mapping._errors import DataError, Problem
+from mapping.distance import DEFAULT_WALK_MODEL, WALK_MODELS
 from mapping.schema import is_web_url
 from mapping.text import link_only_html
 
@@ -70,6 +71,7 @@ class CityProfile:
     members_database: str = ""
     max_pending_per_hour: int = 100
     max_pending_per_venue_per_hour: int = 10
+    walking_model: str = DEFAULT_WALK_MODEL  # a key of mapping.distance.WALK_MODELS
 
     @property
     def max_file_bytes(self) -> int:
@@ -201,6 +203,14 @@ def _at_least_one(value: object) -> float:
         msg = f"expected a number of at least 1, {_got(value)}"
         raise ValueError(msg)
     return number
+
+
+def _walking_model(value: object) -> str:
+    if not isinstance(value, str) or value not in WALK_MODELS:
+        names = ", ".join(f'"{name}"' for name in WALK_MODELS)
+        msg = f"expected one of {names}, {_got(value)}"
+        raise ValueError(msg)
+    return value
 
 
 def _zoom(value: object) -> int:
@@ -386,6 +396,17 @@ SETTINGS: tuple[Setting, ...] = (
         REQUIRED,
         "Straight-line distance × this factor approximates the walk (at least 1).",
         _at_least_one,
+    ),
+    Setting(
+        "walking",
+        "model",
+        DEFAULT_WALK_MODEL,
+        'How minutes are estimated (`mapping/distance.py`): `"straight_line"` (straight '
+        'line × `detour_factor`) or `"street_grid"` (east–west plus north–south distance '
+        "× `detour_factor`, for streets on a grid; set the factor near 1). Every page, "
+        "`gaps` and `report` use it.",
+        _walking_model,
+        "walking_model",
     ),
     Setting(
         "tiles",

@@ -23,7 +23,7 @@ from datetime import date, time
 
 import streamlit as st
 
-from mapping import clock, explore, i18n, params, render
+from mapping import clock, explore, i18n, params, render, schema
 from mapping.components import locate, near_list
 from mapping.distance import walk_model
 from pages.shared import (
@@ -67,7 +67,7 @@ default_start = city.default_start if city.default_start in landmarks.index else
 def _located(answer: tuple[float, float] | str) -> None:
     """ "Near me" answered: start there if inside the study area, else say why not."""
     fallback = str(landmarks.loc[default_start, "label"])
-    if isinstance(answer, tuple) and explore.inside_area(*answer, city.bbox):
+    if isinstance(answer, tuple) and schema.inside_bbox(answer[1], answer[0], city.bbox):
         pt = f"{answer[0]:.5f},{answer[1]:.5f}"
         st.session_state.update({"start": CLICK, "pt": pt, LOCATED: pt})
         st.session_state[LOCATE_NOTE] = ("success", tr("near.locate_done"), CLICK, pt)

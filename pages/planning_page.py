@@ -1,10 +1,10 @@
 """Planning: seasonality, coverage as a range, ask these first, gaps, what-if, report.
 
-Layout only: every figure comes from :mod:`mapping.coverage` and :mod:`mapping.planning`.
-The month choice, minutes and categories live in the URL (``?pm=``, ``?pmin=``,
-``?pcat=``); hypothetical venues live in the session and in the URL (``?pv=`` values
-``lat,lon,category,months``, parsed with bounds by :func:`mapping.coverage.parse_proposals`),
-so a proposal can be shared.
+Layout only: every figure comes from :mod:`mapping.coverage`, :mod:`mapping.what_if`,
+:mod:`mapping.seasonality` and :mod:`mapping.planning`. The month choice, minutes and
+categories live in the URL (``?pm=``, ``?pmin=``, ``?pcat=``); hypothetical venues live
+in the session and in the URL (``?pv=`` values ``lat,lon,category,months``, read with
+bounds by :func:`mapping.params.proposals`), so a proposal can be shared.
 
 "Ask these first" links to the venue on the members' page (``/members?venue=<id>``):
 its listing, and the form where the venue can tell us its hours.
@@ -16,10 +16,13 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mapping import clock, i18n, planning, render
+from mapping import clock, i18n, params, planning, render
 from mapping import coverage as cov
+from mapping.gap_files import gaps_csv_bytes, gaps_geojson_bytes
 from mapping.months import season_order
 from mapping.render.coverage import coverage_layer
+from mapping.seasonality import by_group, events_per_month, off_peak_ratio, per_month, seasonality
+from mapping.what_if import what_if, with_proposals
 from pages.shared import (
     current_language,
     dataset,
@@ -52,11 +55,9 @@ refused = [tr("planning.months")] if url_choice("pm", month_options, planning.OF
 if url_choice("pcat", category_ids, category_ids, multi=True):
     refused.append(tr("planning.categories"))
 if "pv_list" not in st.session_state:
-    found, refused_proposals = cov.parse_proposals(
-        st.query_params.get_all(PROPOSALS), list(categories.index), city.bbox
-    )
-    st.session_state["pv_list"] = [cov.proposal_text(p) for p in found]
-    if refused_proposals:
+    found = params.proposals(st.query_params.get_all(PROPOSALS), categories.index, city.bbox)
+    st.session_state["pv_list"] = [params.proposal_text(p) for p in found.value]
+    if found.refused:
         refused.append(tr("planning.whatif"))
 link_notice(refused)
 
@@ -93,12 +94,12 @@ sync_url("pcat", category_ids)
 
 months = tuple(planning.selected_months(month_value, data))
 chosen_categories = tuple(picked) if picked else None
-proposals, _ = cov.parse_proposals(st.session_state["pv_list"], list(categories.index), city.bbox)
-changed = cov.with_proposals(plan, proposals)
+proposals = params.proposals(st.session_state["pv_list"], categories.index, city.bbox).value
+changed = with_proposals(plan, proposals)
 
 # ------------------------------------------------------------------ headline
-season = cov.seasonality(data)
-ratio = cov.off_peak_ratio(season, city.off_season_months, city.peak_months)
+season = seasonality(data)
+ratio = off_peak_ratio(season, city.off_season_months, city.peak_months)
 ranges = cov.ranges(changed, months, minutes, chosen_categories)
 overall = ranges[-1]
 c1, c2, c3, c4 = st.columns(4)
@@ -150,12 +151,13 @@ if b1.button(tr("planning.whatif_add"), key="pv_add"):
     if point is None or not new_months:
         st.warning(tr("planning.whatif_click_first"))
     else:
-        proposal = cov.Proposal(
+        proposal = params.Proposal(
             round(point[0], 5), round(point[1], 5), new_category, tuple(sorted(new_months))
         )
-        st.session_state["pv_list"] = [*st.session_state["pv_list"], cov.proposal_text(proposal)][
-            : cov.MAX_PROPOSALS
-        ]
+        st.session_state["pv_list"] = [
+            *st.session_state["pv_list"],
+            params.proposal_text(proposal),
+        ][: params.MAX_PROPOSALS]
         st.session_state.pop(CLICKED, None)
         st.query_params[PROPOSALS] = st.session_state["pv_list"]
         st.rerun()
@@ -165,7 +167,7 @@ if b2.button(tr("planning.whatif_clear"), key="pv_clear"):
     st.rerun()
 if proposals:
     st.query_params[PROPOSALS] = st.session_state["pv_list"]
-    result = cov.what_if(plan, proposals, planning.off_season(data), minutes, chosen_categories)
+    result = what_if(plan, proposals, planning.off_season(data), minutes, chosen_categories)
     st.write(tr("planning.whatif_count", count=len(proposals)))
     st.dataframe(
         [
@@ -191,7 +193,7 @@ st.dataframe(
 
 # ------------------------------------------------------------------ seasonality
 st.subheader(tr("planning.seasonality"))
-monthly = cov.by_group(season)
+monthly = by_group(season)
 monthly["month_name"] = [f"{m:02d} {i18n.month_name(m, lang)}" for m in monthly["month"]]
 st.bar_chart(
     monthly,
@@ -201,7 +203,7 @@ st.bar_chart(
     x_label="",
     y_label=tr("planning.chart_hours"),
 )
-totals = cov.per_month(season)
+totals = per_month(season)
 st.dataframe(
     {
         "": [i18n.month_name(m, lang) for m in totals["month"]],
@@ -217,7 +219,7 @@ by_category.index = [str(labels.get(c, c)) for c in by_category.index]
 by_category.columns = [i18n.month_name(int(m), lang) for m in by_category.columns]
 st.caption(tr("planning.chart_open"))
 st.dataframe(by_category, key="season_by_category")
-events = cov.events_per_month(data, clock.now(city.timezone).year)
+events = events_per_month(data, clock.now(city.timezone).year)
 if not events.empty:
     st.markdown(f"**{tr('planning.events')}**")
     events["status"] = [
@@ -255,14 +257,14 @@ st.dataframe(planning.shown_gaps(gap_list, lang), hide_index=True, key="gap_tabl
 d1, d2, d3 = st.columns(3)
 d1.download_button(
     tr("planning.download_csv"),
-    cov.gaps_csv_bytes(gap_list),
+    gaps_csv_bytes(gap_list),
     file_name="gaps.csv",
     mime="text/csv",
     key="dl_csv",
 )
 d2.download_button(
     tr("planning.download_geojson"),
-    cov.gaps_geojson_bytes(gap_list),
+    gaps_geojson_bytes(gap_list),
     file_name="gaps.geojson",
     mime="application/geo+json",
     key="dl_geojson",

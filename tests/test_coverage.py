@@ -1,4 +1,4 @@
-"""Coverage, gaps, ask-these-first and what-if on a fixture computed by hand.
+"""Coverage, gaps, ask-these-first, what-if and the gap files on a fixture computed by hand.
 
 Three settlements, four venues, threshold 15 minutes::
 
@@ -24,8 +24,14 @@ import pytest
 
 from mapping import coverage as cov
 from mapping import months
+from mapping.distance import StraightLineWalk
+from mapping.gap_files import gaps_csv_bytes, gaps_geojson_bytes
+from mapping.hours import STATE_CLOSED as CLOSED
+from mapping.hours import STATE_OPEN as OPEN
+from mapping.hours import STATE_UNKNOWN as UNKNOWN
+from mapping.params import Proposal
+from mapping.what_if import what_if
 
-OPEN, CLOSED, UNKNOWN = cov.STATE_OPEN, cov.STATE_CLOSED, cov.STATE_UNKNOWN
 OFF = (10, 11, 12, 1, 2, 3, 4)
 
 
@@ -67,9 +73,7 @@ def plan() -> cov.Plan:
         minutes,
         ("visual", "heritage"),
         {"gallery": "visual", "museum": "heritage"},
-        4.5,
-        1.3,
-        "EPSG:32634",
+        StraightLineWalk("EPSG:32634", 4.5, 1.3),
     )
 
 
@@ -133,8 +137,8 @@ def test_ask_these_first(plan):
 
 
 def test_what_if_closes_exactly_the_expected_gap(plan):
-    proposal = cov.Proposal(42.40, 18.80, "museum", (1,))  # at Beta, open in January
-    result = cov.what_if(plan, [proposal], OFF)
+    proposal = Proposal(42.40, 18.80, "museum", (1,))  # at Beta, open in January
+    result = what_if(plan, [proposal], OFF)
     assert result.closed[["settlement_id", "month", "group"]].values.tolist() == [
         ["b", 1, "heritage"]
     ]
@@ -154,35 +158,20 @@ def test_month_range_across_the_year_end():
 
 def test_exports_parse_back(plan, tmp_path):
     gaps = cov.gaps(plan, OFF)
-    back = pd.read_csv(io.BytesIO(cov.gaps_csv_bytes(gaps)))
+    data = gaps_csv_bytes(gaps)
+    assert data.count(b"\r\n") == len(gaps) + 1  # RFC 4180 line ends, the one CSV writer
+    back = pd.read_csv(io.BytesIO(data))
     assert list(back.columns) == list(cov.GAP_COLUMNS)
     assert len(back) == len(gaps)
     assert back["population"].isna().sum() == gaps["population"].isna().sum()
     path = tmp_path / "gaps.geojson"
-    path.write_bytes(cov.gaps_geojson_bytes(gaps))
+    path.write_bytes(gaps_geojson_bytes(gaps))
     frame = gpd.read_file(path)
     assert len(frame) == len(gaps)
     assert {"rank", "settlement_id", "month", "group", "possible", "population"} <= set(
         frame.columns
     )
     assert json.loads(path.read_text())["features"][0]["geometry"]["type"] == "Point"
-
-
-def test_proposals_from_the_url_are_bounded():
-    bbox = (18.5, 42.25, 18.9, 42.58)
-    values = [
-        "42.4,18.7,museum,10-4",
-        "42.4,18.7,nope,1",
-        "99,18.7,museum,1",
-        "42.4,18.7,museum,13",
-        "x" * 300,
-        "42.4,18.7,gallery,1.2",
-    ]
-    found, refused = cov.parse_proposals(values, ["museum", "gallery"], bbox)
-    assert [p.months for p in found] == [OFF, (1, 2)]
-    assert refused == 4
-    assert cov.parse_proposals([found[0].__class__.__name__] * 30, ["museum"], bbox)[1] == 30
-    assert cov.parse_proposals([cov.proposal_text(found[1])], ["gallery"], bbox)[0] == [found[1]]
 
 
 def test_kotor_plan_is_honest_about_population(kotor):
@@ -192,3 +181,10 @@ def test_kotor_plan_is_honest_about_population(kotor):
     assert not plan.venues["id"].isin(kotor.venues.loc[kotor.venues["visit"] == "no", "id"]).any()
     known, possible = cov.group_cube(plan)
     assert (known <= possible).all()
+
+
+def test_plan_minutes_come_from_the_town_model(kotor):
+    plan = cov.build_plan(kotor)
+    first = plan.settlements.iloc[0]
+    one_by_one = plan.walk.minutes((first["lat"], first["lon"]), kotor.venues.set_index("id"))
+    assert plan.minutes[0] == pytest.approx(one_by_one.loc[plan.venues["id"]].to_numpy())

@@ -193,13 +193,6 @@ def test_page_limit_grows_by_pages_to_the_selected_venue():
     assert explore.page_limit(page, ids, "elsewhere") == page
 
 
-def test_inside_area():
-    bbox = (18.50, 42.25, 18.90, 42.58)
-    assert explore.inside_area(42.4247, 18.7702, bbox)
-    assert not explore.inside_area(44.8125, 20.4612, bbox)  # Belgrade
-    assert not explore.inside_area(42.4247, 18.95, bbox)
-
-
 def test_near_me_answers_are_read_safely():
     assert locate.position({"lat": 42.42, "lon": 18.77}) == (42.42, 18.77)
     assert locate.position({"error": "denied"}) == "denied"

@@ -149,3 +149,47 @@ def test_params_does_not_import_streamlit():
     code = "import mapping.params, sys; print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_params_sits_low_in_the_stack():
+    """Pages and the planning modules import params, never the other way round."""
+    import subprocess
+    import sys
+
+    code = (
+        "import mapping.params, sys; "
+        "print(sorted(m for m in ('mapping.explore', 'mapping.coverage', 'mapping.render') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_proposals_are_bounded():
+    values = [
+        "42.4,18.7,museum,10-4",
+        "42.4,18.7,nope,1",
+        "99,18.7,museum,1",
+        "nan,18.7,museum,1",
+        "42.4,18.7,museum,13",
+        "42.4,18.7,museum,0-4",
+        "42.4,18.7,museum,",
+        "x" * (params.MAX_PROPOSAL_TEXT + 1),
+        "42.4,18.7,gallery,1.2",
+    ]
+    found = params.proposals(values, ["museum", "gallery"], BBOX)
+    assert [(p.category, p.months) for p in found.value] == [
+        ("museum", (10, 11, 12, 1, 2, 3, 4)),  # a run across the year end
+        ("gallery", (1, 2)),
+    ]
+    assert found.refused
+    good = params.proposals(["42.4,18.7,museum,1"], ["museum"], BBOX)
+    assert good == params.Parsed([params.Proposal(42.4, 18.7, "museum", (1,))])
+
+
+def test_proposals_stop_at_the_limit_and_read_back_their_own_text():
+    many = params.proposals(["42.4,18.7,museum,1"] * 30, ["museum"], BBOX)
+    assert len(many.value) == params.MAX_PROPOSALS and many.refused
+    proposal = params.Proposal(42.423456, 18.7, "gallery", (6, 7, 8))
+    back = params.proposals(params.proposal_text(proposal), ["gallery"], BBOX).value
+    assert back == [params.Proposal(42.42346, 18.7, "gallery", (6, 7, 8))]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import geopandas as gpd
 import pandas as pd
 import pytest
@@ -72,12 +74,22 @@ def test_report_is_self_contained_and_escaped(kotor):
     assert "<script src" not in html and "<link" not in html
     assert "Ask these first" in html and "Gap list" in html and "<svg" in html
     assert "population unknown for 13 settlements" in html
+    assert "L.circle(" in html and 'class="folium-map"' in html  # the Planning page's layer
+
+
+def test_report_map_keeps_data_as_data(kotor):
+    plan = cov.build_plan(kotor)
+    names = ["{{ 7*7 }}<b>", *plan.settlements["name"].iloc[1:]]
+    plan = replace(plan, settlements=plan.settlements.assign(name=names))
+    html = planning.report_html(kotor, plan, planning.Selection((1,)), "en")
+    assert "{{ 7*7 }}&lt;b&gt;" in html  # escaped, and never evaluated as a template
+    assert "49&lt;b&gt;" not in html and "{{ 7*7 }}<b>" not in html
 
 
 def test_report_command_writes_a_file(tmp_path):
     out = tmp_path / "report.html"
     assert cli.main(["report", str(REPO_DATA), "--out", str(out), "--lang", "me"]) == 0
-    assert out.read_text(encoding="utf-8").startswith("<!doctype html>")
+    assert out.read_text(encoding="utf-8").lower().startswith("<!doctype html>")
 
 
 def open_page(monkeypatch, lang: str, **params: str) -> AppTest:
