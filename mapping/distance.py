@@ -71,12 +71,6 @@ REACH_ORDER: tuple[str, ...] = (REACH_WALK, REACH_BOAT, REACH_SETTLEMENT)
 """How a venue is reached, in the order a nearest-first list shows the kinds."""
 
 
-def flag(values: pd.Series | None, index: pd.Index) -> np.ndarray:
-    """:func:`mapping.schema.yes_flags` (the one reading of a yes/no flag), under the
-    name :mod:`mapping.members` still imports it by."""
-    return yes_flags(values, index)
-
-
 def reach(venues: pd.DataFrame) -> pd.Series:
     """``walk``, ``boat`` or ``settlement`` for every venue (see the module docstring).
 

@@ -14,33 +14,44 @@ import shapely
 from bench.common import DATA, median_time, ms
 from mapping import coverage as cov
 from mapping import months, synthetic
+from mapping import what_if as wi
+from mapping.distance import ReachCircle
+from mapping.hours import STATE_OPEN, STATE_UNKNOWN
 from mapping.io import enrich_dataset, load_dataset
+from mapping.params import Proposal
 
 
-def straight_line_reach_m(plan: cov.Plan, minutes: float) -> float:
-    """Metres in a straight line that a walk of ``minutes`` reaches, for the baseline.
+def reach_radius_m(plan: cov.Plan, minutes: float) -> float:
+    """Metres a walk of ``minutes`` reaches, asked of the plan's walk model.
 
-    The straight-line walk model's minutes -> reach, written out here: the one line to
-    switch when the walk model itself answers it.
+    The buffer baseline needs a circle, so it runs for circle-shaped models (the default
+    straight-line walk); another model's reach is a polygon and the baseline says so.
     """
-    return minutes * plan.speed_kmh * 1000 / 60 / plan.detour_factor
+    first = (float(plan.venues["lat"].iloc[0]), float(plan.venues["lon"].iloc[0]))
+    area = plan.walk.reach_area(first, minutes)
+    if not isinstance(area, ReachCircle):
+        msg = "the buffer baseline needs a walk model whose reach is a circle"
+        raise TypeError(msg)
+    return area.radius_m
 
 
-def naive_cube(plan: cov.Plan, venues: gpd.GeoSeries, minutes: float) -> tuple[int, int]:
+def naive_cube(
+    plan: cov.Plan, venues: gpd.GeoSeries, minutes: float, metric_crs: str
+) -> tuple[int, int]:
     """The baseline: per month and group, buffer the open venues, union_all, test settlements.
 
-    ``venues`` are the plan's venues in the metric CRS. Returns (known, possible) counts of
+    ``venues`` are the plan's venues in ``metric_crs``. Returns (known, possible) counts of
     covered settlement × month × group cells, to compare with :func:`cov.group_cube`.
     """
-    radius = straight_line_reach_m(plan, minutes)
+    radius = reach_radius_m(plan, minutes)
     places = gpd.GeoSeries(
         gpd.points_from_xy(plan.settlements["lon"], plan.settlements["lat"]), crs="EPSG:4326"
-    ).to_crs(plan.metric_crs)
+    ).to_crs(metric_crs)
     groups = plan.venues["group"].to_numpy()
     totals = [0, 0]
     for month in range(12):
         for group in plan.groups:
-            for i, wanted in enumerate(((cov.STATE_OPEN,), (cov.STATE_OPEN, cov.STATE_UNKNOWN))):
+            for i, wanted in enumerate(((STATE_OPEN,), (STATE_OPEN, STATE_UNKNOWN))):
                 chosen = (groups == group) & np.isin(plan.states[:, month], wanted)
                 if chosen.any():
                     area = shapely.union_all(venues[chosen].buffer(radius).to_numpy())
@@ -70,9 +81,9 @@ def bench_coverage() -> None:
         known, possible = cov.group_cube(plan)
         metric = gpd.GeoSeries(
             gpd.points_from_xy(plan.venues["lon"], plan.venues["lat"]), crs="EPSG:4326"
-        ).to_crs(plan.metric_crs)
+        ).to_crs(data.city.metric_crs)
         start = time.perf_counter()
-        naive = naive_cube(plan, metric, cov.DEFAULT_MINUTES)
+        naive = naive_cube(plan, metric, cov.DEFAULT_MINUTES, data.city.metric_crs)
         naive_s = time.perf_counter() - start
         same = naive == (int(known.sum()), int(possible.sum()))
         total = matrix_s + cube_s
@@ -83,10 +94,10 @@ def bench_coverage() -> None:
         )
         off = months.season_order(data.city.off_season_months)
         lat, lon = plan.settlements["lat"].iloc[0], plan.settlements["lon"].iloc[0]
-        proposal = cov.Proposal(float(lat), float(lon), str(plan.venues["category"].iloc[0]), off)
-        base_s = median_time(partial(cov.baseline, plan, off), 5)
-        base = cov.baseline(plan, off)
-        what_if_s = median_time(partial(cov.what_if, plan, [proposal], off, base=base), 7)
+        proposal = Proposal(float(lat), float(lon), str(plan.venues["category"].iloc[0]), off)
+        base_s = median_time(partial(wi.baseline, plan, off), 5)
+        base = wi.baseline(plan, off)
+        what_if_s = median_time(partial(wi.what_if, plan, [proposal], off, base=base), 7)
         print(
             f"{'':>14} what-if update (one venue, {len(off)} off-season months): "
             f"{ms(what_if_s).strip()}; its baseline, once per selection: "

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from mapping import clock, explore, hours
-from mapping.distance import REACH_BOAT, REACH_SETTLEMENT, REACH_WALK, flag, shown_minutes
+from mapping.distance import REACH_BOAT, REACH_SETTLEMENT, REACH_WALK, shown_minutes
 from mapping.events import day_label
 from mapping.i18n import catalogue, localized_column, plural, t
 from mapping.io import Dataset
@@ -26,7 +26,7 @@ from mapping.members.checks import text_column, venue_row
 from mapping.memo import per_dataset
 from mapping.months import next_month
 from mapping.query import filter_mask, visitable
-from mapping.schema import as_text, in_cluster
+from mapping.schema import as_text, in_cluster, yes_flags
 from mapping.settings import CityProfile
 
 State = Literal["yes", "no", "unknown"]
@@ -218,7 +218,7 @@ def entry_points(data: Dataset, lang: str) -> pd.DataFrame:
     """The tourist entry points (landmarks with ``entry_point`` true): Explore's start
     points, index landmark id, columns label, lat, lon."""
     marks = explore.start_points(data, lang)
-    return marks[flag(marks["entry_point"].astype(object), marks.index)]
+    return marks[yes_flags(marks["entry_point"].astype(object), marks.index)]
 
 
 @per_dataset
