@@ -25,7 +25,7 @@ import pyproj
 import shapely
 
 from mapping import hours
-from mapping._errors import DataError, Problem
+from mapping.errors import DataError, Problem
 from mapping.events import read_events
 from mapping.settings import CityProfile, data_dir, load_city
 from mapping.text import search_keys

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mapping import i18n
-from mapping._errors import DataError, Problem
+from mapping.errors import DataError, Problem
 from mapping.schema import is_web_url
 from mapping.text import link_only_html
 

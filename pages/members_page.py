@@ -31,8 +31,8 @@ from mapping import (
     submissions,
     usage,
 )
-from mapping.query import VISIT_VALUES, VenueFilter
-from mapping.schema import CLUSTER_STATUSES
+from mapping.query import VenueFilter
+from mapping.schema import CLUSTER_STATUSES, VISIT_VALUES
 from mapping.text import fold, slug
 from mapping.text import markdown_literal as md
 from pages.shared import current_language, dataset, link_notice, show_map, sync_url, tr, url_choice

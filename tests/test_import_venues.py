@@ -11,8 +11,8 @@ import pyproj
 import pytest
 import shapely
 
-from mapping._errors import DataError
 from mapping.cli import main
+from mapping.errors import DataError
 from mapping.imports import import_venues
 from mapping.imports.osm import TAG_TABLE, category_for
 from mapping.io import load_dataset

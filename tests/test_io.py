@@ -14,7 +14,7 @@ import shapely
 from pyproj import Geod
 
 from mapping import hours
-from mapping._errors import DataError
+from mapping.errors import DataError
 from mapping.io import (
     atomic_write,
     load_dataset,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mapping import settings
-from mapping._errors import DataError
+from mapping.errors import DataError
 from mapping.settings import REQUIRED, SETTINGS, CityProfile, load_city
 
 from .conftest import MINI, REPO_DATA

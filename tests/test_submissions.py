@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from mapping import cli, i18n
+from mapping import checked_write, cli, i18n
 from mapping import submissions as sub
 from mapping.io import Dataset, load_dataset
-from mapping.submissions import ledger, review
+from mapping.submissions import ledger
 from mapping.text import escape
 from mapping.validate import validate_folder
 
@@ -509,7 +509,7 @@ def test_a_file_changed_during_the_check_is_not_overwritten(mini_copy, data, db,
         path.write_bytes(edited)  # the coordinator saves a hand edit during the check
         return []
 
-    monkeypatch.setattr(review, "new_problems", edit_meanwhile)
+    monkeypatch.setattr(checked_write, "new_problems", edit_meanwhile)
     with pytest.raises(sub.ReviewError, match="changed while it was being checked"):
         sub.apply(mini_copy, number, db=db)
     assert path.read_bytes() == edited
