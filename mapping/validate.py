@@ -23,14 +23,8 @@ import shapely
 from mapping import hours
 from mapping.errors import DataError, Problem
 from mapping.events import check_references, read_events
-from mapping.io import (
-    VENUE_REQUIRED,
-    check_file,
-    folder_problem,
-    missing_columns,
-    read_geodata,
-    read_table,
-)
+from mapping.geodata import check_file, read_geodata
+from mapping.io import VENUE_REQUIRED, folder_problem, missing_columns, read_table
 from mapping.record_checks import (
     Problems,
     blank,

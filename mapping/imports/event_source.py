@@ -14,8 +14,9 @@ from datetime import date
 from pathlib import Path
 
 from mapping.errors import DataError, Problem
+from mapping.geodata import read_geodata
 from mapping.imports.match import MATCHES_FILE, VenueMatcher, read_manual
-from mapping.io import read_geodata, read_table
+from mapping.io import read_table
 from mapping.settings import CityProfile, load_city
 from mapping.text import fold, slug
 

@@ -3,7 +3,7 @@
 Sources: an Overpass GeoJSON/JSON export or ``.osm`` XML (:mod:`mapping.imports.osm`);
 CSV (``lon``/``lat``, or ``x``/``y`` with ``--source-crs``), GeoPackage, Shapefile or
 GeoJSON in any CRS (a legacy GeoJSON ``crs`` member is honoured), read by
-:func:`mapping.io.read_geodata`. A table with a ``category`` column is read in our own
+:func:`mapping.geodata.read_geodata`. A table with a ``category`` column is read in our own
 field names (``data/README.md``); one without it but with OpenStreetMap tag columns
 (``tourism``, ``amenity``…) goes through the OSM tag table.
 
@@ -37,10 +37,11 @@ import orjson
 
 from mapping import checked_write
 from mapping.errors import DataError, Problem
+from mapping.geodata import read_geodata
 from mapping.imports import osm
 from mapping.imports.report import ImportReport
 from mapping.imports.venue_merge import GEOMETRY, OSM_ID, Incoming, Merger
-from mapping.io import read_geodata, read_table
+from mapping.io import read_table
 from mapping.schema import PRECISION_EXACT, inside_bbox
 from mapping.settings import CityProfile, load_city
 
