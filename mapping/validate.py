@@ -8,6 +8,9 @@ every page and every command of the CLI work on the folder (``tests/test_damaged
 holds the corpus that checks it). Problems have a level: an *error* refuses the folder;
 a *warning* (a control character in a text) is worth fixing but breaks nothing, and is
 only returned when asked for (``validate_folder(folder, warnings=True)``).
+
+This module says which checks each file gets; :mod:`mapping.record_checks` runs a check
+over a whole column, and :mod:`mapping.schema` holds each value rule and vocabulary.
 """
 
 from __future__ import annotations
