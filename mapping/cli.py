@@ -41,8 +41,8 @@ import pandas as pd
 
 from mapping import events as ev
 from mapping import planning
-from mapping._errors import DataError
 from mapping.calendar import to_ics
+from mapping.errors import DataError
 from mapping.exporting import FORMATS, export_bytes
 from mapping.files import atomic_write, check_target
 from mapping.hours import MONTH_STATE_COLUMNS

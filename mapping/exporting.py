@@ -13,7 +13,7 @@ from datetime import datetime
 import geopandas as gpd
 
 from mapping import clock
-from mapping._errors import DataError, Problem
+from mapping.errors import DataError, Problem
 from mapping.files import venues_csv_bytes, venues_geojson_bytes
 from mapping.io import Dataset
 from mapping.render import INLINE, MapOptions, build_payload, landmark_points, standalone_html

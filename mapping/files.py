@@ -22,10 +22,18 @@ Decisions:
   behind by SIGKILL or a power cut is removed by the next write to the same target,
   once the process named in it is gone.
 - **CSV follows RFC 4180**: fields are quoted when they hold a comma, a quote, CR or
-  LF, and lines end in CRLF, so a bare CR inside a name stays inside its field and the
-  file reads back byte-exact with Python's :mod:`csv` (``newline=""``) and pandas
-  (``dtype=str, keep_default_na=False``). Values are written as the loader holds
-  them: nothing is stripped or replaced here.
+  LF, so a bare CR inside a name stays inside its field and the file reads back
+  byte-exact with Python's :mod:`csv` (``newline=""``) and pandas (``dtype=str,
+  keep_default_na=False``). Values are written as the loader holds them: nothing is
+  stripped or replaced here. Every CSV is written by this module.
+- **Exports, reports and downloads** (:func:`csv_rows_bytes`): CRLF line ends, UTF-8,
+  no byte order mark.
+- **A data folder's CSV keeps its layout when rewritten** (:func:`data_csv_bytes`,
+  :func:`data_csv_appended`): its line ends (CRLF when its header line ends so, else
+  LF) and its UTF-8 byte order mark, kept if it has one and never added. A new data
+  CSV is LF without a mark, like the repository's ``data/``. So a change reviews as a
+  diff of the records that changed, and a file saved by a spreadsheet stays as it
+  saved it. Quoting is the same in both layouts (a bare CR is quoted under LF too).
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ import secrets
 import stat
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -211,19 +220,78 @@ def venues_geojson_bytes(venues: gpd.GeoDataFrame) -> bytes:
     return orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY) + b"\n"
 
 
-def csv_rows_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """The one CSV writer: RFC 4180 (CRLF, quoted where needed), UTF-8, no BOM.
+CRLF, LF = "\r\n", "\n"
+UTF8_BOM = "\ufeff"
 
-    Every CSV the project produces (exports, reports, downloads) is written here, so a
-    rule about CSV cells (quoting, line ends, spreadsheet safety) has one home.
-    ``None`` is written as an empty field.
+
+def _csv_text(rows: Iterable[Sequence[object]], line_end: str) -> str:
+    """Records quoted as RFC 4180 asks, each ending in ``line_end``; ``None`` → empty.
+
+    The writer always runs with CRLF, which makes it quote a field holding a bare CR;
+    under LF each record's CRLF is then replaced, so both layouts quote alike.
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(list(header))
+    writer = csv.writer(buffer, lineterminator=CRLF, quoting=csv.QUOTE_MINIMAL)
+    if line_end == CRLF:
+        for row in rows:
+            writer.writerow(["" if cell is None else cell for cell in row])
+        return buffer.getvalue()
+    lines = []
     for row in rows:
         writer.writerow(["" if cell is None else cell for cell in row])
-    return buffer.getvalue().encode("utf-8")
+        lines.append(buffer.getvalue()[: -len(CRLF)] + line_end)
+        buffer.seek(0)
+        buffer.truncate()
+    return "".join(lines)
+
+
+def csv_rows_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """The CSV of exports, reports and downloads: RFC 4180 (CRLF), UTF-8, no BOM.
+
+    Every such CSV the project produces is written here, so a rule about CSV cells
+    (quoting, line ends, spreadsheet safety) has one home. ``None`` is written as an
+    empty field.
+    """
+    return _csv_text([list(header), *rows], CRLF).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class CsvLayout:
+    """How a data folder's CSV is written: its line end and whether it starts with a
+    UTF-8 byte order mark (see the module's decisions)."""
+
+    line_end: str = LF
+    bom: bool = False
+
+    @classmethod
+    def of(cls, original: bytes | None) -> CsvLayout:
+        """The layout of a file's current bytes (``None`` or empty: a new file)."""
+        if not original:
+            return cls()
+        bom = original.startswith(UTF8_BOM.encode("utf-8"))
+        first_line, found, _ = original.partition(b"\n")
+        crlf = bool(found) and first_line.endswith(b"\r")
+        return cls(CRLF if crlf else LF, bom)
+
+
+def data_csv_bytes(
+    header: Sequence[str], rows: Iterable[Sequence[object]], *, like: bytes | None
+) -> bytes:
+    """A data folder's CSV written whole, in the layout of the file it replaces.
+
+    ``like`` is that file's current bytes (``None`` when it does not exist yet).
+    """
+    layout = CsvLayout.of(like)
+    text = _csv_text([list(header), *rows], layout.line_end)
+    return ((UTF8_BOM if layout.bom else "") + text).encode("utf-8")
+
+
+def data_csv_appended(original: bytes, row: Sequence[object]) -> bytes:
+    """``original`` with ``row`` as its last record, in its layout: every byte before
+    it is kept (a missing final line end is added first)."""
+    layout = CsvLayout.of(original)
+    joiner = b"" if original.endswith((b"\n", b"\r")) else layout.line_end.encode("utf-8")
+    return original + joiner + _csv_text([row], layout.line_end).encode("utf-8")
 
 
 def csv_frame_bytes(frame: pd.DataFrame) -> bytes:

@@ -47,9 +47,6 @@ class VenueFilter:
     visitable_only: bool = False
 
 
-VISIT_VALUES: tuple[str, ...] = ("yes", "appointment", "no")
-"""``visit`` values: visitors can come, by appointment, or not (empty: unknown)."""
-
 NOT_VISITABLE = "no"
 
 

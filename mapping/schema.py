@@ -16,6 +16,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+# --------------------------------------------------------------------------- vocabularies
+# Each closed set of values the data may hold is one constant here; validation, the
+# form checks, the importers and the pages import it (tests/test_schema.py fails when a
+# module writes one of these sets out again).
+
 WHEELCHAIR_VALUES: tuple[str, ...] = ("yes", "limited", "no")
 """OpenStreetMap ``wheelchair`` values we read; empty (or anything else) is unknown."""
 
@@ -26,9 +31,38 @@ CLUSTER_STATUSES: tuple[str, ...] = ("member", "prospective")
 """A venue's ``cluster`` status: a member, or listed as a prospective member (the 2018
 seed lists six organisations as *potential* members); empty means no status."""
 
+VISIT_VALUES: tuple[str, ...] = ("yes", "appointment", "no")
+"""``visit`` values: visitors can come, by appointment, or not (empty: unknown)."""
+
+LOCATION_PRECISIONS: tuple[str, ...] = ("exact", "approximate", "settlement")
+"""``location_precision``: the point is the entrance (about 10 m), good to about 100 m,
+or stands for the whole settlement (``[precision]`` in ``city.toml``)."""
+PRECISION_EXACT, PRECISION_APPROXIMATE, PRECISION_SETTLEMENT = LOCATION_PRECISIONS
+
+ORG_TYPES: tuple[str, ...] = ("company", "ngo", "public", "artist", "religious", "other")
+"""``org_type``: what kind of organisation runs the venue (empty: not stated)."""
+
+PLACE_KINDS: tuple[str, ...] = ("settlement", "landmark")
+"""``places.geojson`` ``kind``: a settlement (coverage, planning) or a landmark (a start
+point for Explore)."""
+PLACE_SETTLEMENT, PLACE_LANDMARK = PLACE_KINDS
+
+RECURRENCES: tuple[str, ...] = ("", "annual", "weekly")
+"""``events.csv`` ``recurrence``: none, every year on the same dates, every week."""
+RECURRENCE_ANNUAL, RECURRENCE_WEEKLY = RECURRENCES[1:]
+
+YES_VALUES: frozenset[str] = frozenset({"true", "yes", "1"})
+"""The one spelling of a yes/no data flag's "yes" (JSON ``true`` reads as ``"true"``)."""
+
+NO_VALUES: frozenset[str] = frozenset({"false", "no", "0"})
+"""A yes/no flag's explicit "no"; where "unknown" differs from "no" (``free``), a value in
+neither set is reported."""
+
 _HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
-_ICON_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _EMAIL = re.compile(r"[^\s@<>\"'`\\:/]+@[^\s@<>\"'`\\:/]+\.[a-zA-Z]{2,}")
+_PHONE = re.compile(r"\+?[0-9 ()/-]{6,20}")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _UNSAFE_IN_URL = frozenset("<>\"'`\\")
 
 
@@ -57,10 +91,6 @@ def inside_bbox(lon: ArrayOrFloat, lat: ArrayOrFloat, bbox: BBox) -> Any:
     """
     west, south, east, north = bbox
     return (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
-
-
-YES_VALUES: frozenset[str] = frozenset({"true", "yes", "1"})
-"""The one spelling of a yes/no data flag's "yes" (JSON ``true`` reads as ``"true"``)."""
 
 
 def is_yes(value: object) -> bool:
@@ -95,7 +125,27 @@ def is_hex_colour(value: object) -> bool:
 
 def is_icon_name(value: object) -> bool:
     """Whether ``value`` is a Font Awesome icon name such as ``masks-theater``."""
-    return isinstance(value, str) and _ICON_NAME.fullmatch(value.strip()) is not None
+    return isinstance(value, str) and _SLUG.fullmatch(value.strip()) is not None
+
+
+def is_id(value: object) -> bool:
+    """Whether ``value`` is a record id: lower-case ASCII letters and digits in words
+    joined by single hyphens (``gal-durkovic``), exactly, with no space around it.
+
+    Ids appear in URLs (``?venue=``) and file names, so they keep to this alphabet;
+    :func:`mapping.text.slug` with ``ascii_only=True`` makes one from a name.
+    """
+    return isinstance(value, str) and _SLUG.fullmatch(value) is not None
+
+
+def is_phone(value: object) -> bool:
+    """Whether ``value`` is a phone number as people write it: ``+382 32 304 720``."""
+    return isinstance(value, str) and _PHONE.fullmatch(value) is not None
+
+
+def is_iso_date(value: object) -> bool:
+    """Whether ``value`` is written ``YYYY-MM-DD`` (the ``checked`` fields)."""
+    return isinstance(value, str) and _ISO_DATE.fullmatch(value) is not None
 
 
 def is_email(value: object) -> bool:

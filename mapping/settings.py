@@ -5,31 +5,27 @@ Nothing about Kotor lives in code: another town runs its own instance by pointin
 
 Every key ``city.toml`` may hold is one :class:`Setting` in :data:`SETTINGS`: its
 section, name, default (or :data:`REQUIRED`), help text and the parser that checks its
-type. :func:`load_city` is driven by that tuple, ``data/README.md`` documents it (its
-settings table is :func:`settings_table`), and ``tests/test_docs.py`` keeps the two
-equal. Adding a setting means adding a record here and a field to :class:`CityProfile`.
+type (:mod:`mapping.setting_parsers`). :func:`load_city` is driven by that tuple,
+``data/README.md`` documents it (its settings table is :func:`settings_table`), and
+``tests/test_docs.py`` keeps the two equal. Adding a setting means adding a record
+here and a field to :class:`CityProfile` (an optional one takes its default with
+``_declared(section, name)``: a default is never written twice, and
+``tests/test_settings.py`` checks it).
 """
 
 from __future__ import annotations
 
-import math
 import os
-import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mapping import i18n
-from mapping._errors import DataError, Problem
-from mapping.distance import DEFAULT_WALK_MODEL, WALK_MODELS
-from mapping.schema import is_web_url
-from mapping.text import link_only_html
-
-CITY_TOML_MAX_BYTES: Final = 1024 * 1024
-"""``city.toml`` is a short profile: anything larger is refused unread."""
+from mapping import setting_parsers as parsers
+from mapping.distance import DEFAULT_WALK_MODEL
+from mapping.errors import DataError, Problem
+from mapping.schema import inside_bbox
 
 REPO_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DATA_ENV_VAR = "CREATIVE_MAP_DATA"
@@ -40,6 +36,22 @@ def data_dir(folder: str | os.PathLike[str] | None = None) -> Path:
     if folder is not None:
         return Path(folder)
     return Path(os.environ.get(DATA_ENV_VAR) or REPO_DATA_DIR)
+
+
+def declared_default(section: str, name: str) -> Any:
+    """The default :data:`SETTINGS` declares for ``[section] name`` (``KeyError`` for a
+    required or unknown key): the one place each default is written."""
+    for setting in SETTINGS:
+        if (setting.section, setting.name) == (section, name) and not setting.required:
+            return setting.default
+    msg = f"no optional setting [{section}] {name} in SETTINGS"
+    raise KeyError(msg)
+
+
+def _declared(section: str, name: str) -> Any:
+    """A :class:`CityProfile` field default taken from :data:`SETTINGS` when a profile is
+    built, so a profile made in code (tests) has the defaults ``city.toml`` gets."""
+    return field(default_factory=lambda: declared_default(section, name))
 
 
 @dataclass(frozen=True)
@@ -62,218 +74,22 @@ class CityProfile:
     tile_attribution: str
     map_center: tuple[float, float]  # lat, lon
     map_zoom: int
-    exact_within_m: float = 10.0
-    approximate_within_m: float = 100.0
-    name_max_chars: int = 200
-    description_max_chars: int = 5000
-    max_venues: int = 50_000
-    max_file_mb: int = 100
-    members_database: str = ""
-    max_pending_per_hour: int = 100
-    max_pending_per_venue_per_hour: int = 10
-    walking_model: str = DEFAULT_WALK_MODEL  # a key of mapping.distance.WALK_MODELS
+    # Optional settings: their defaults are written once, in SETTINGS (see _declared).
+    exact_within_m: float = _declared("precision", "exact_within_m")
+    approximate_within_m: float = _declared("precision", "approximate_within_m")
+    name_max_chars: int = _declared("limits", "name_max_chars")
+    description_max_chars: int = _declared("limits", "description_max_chars")
+    max_venues: int = _declared("limits", "max_venues")
+    max_file_mb: int = _declared("limits", "max_file_mb")
+    members_database: str = _declared("members", "database")
+    max_pending_per_hour: int = _declared("members", "max_pending_per_hour")
+    max_pending_per_venue_per_hour: int = _declared("members", "max_pending_per_venue_per_hour")
+    walking_model: str = _declared("walking", "model")  # a key of mapping.distance.WALK_MODELS
 
     @property
     def max_file_bytes(self) -> int:
         """:attr:`max_file_mb` in bytes: the largest data file the loader reads."""
         return self.max_file_mb * 1024 * 1024
-
-
-# --------------------------------------------------------------------------- value parsers
-# Each takes the raw TOML value and returns the typed value, or raises ValueError with
-# the message a person reads ("expected …, got …").
-
-
-def _got(value: object) -> str:
-    return f"got {value!r}"
-
-
-def _number(value: object, expected: str) -> float:
-    # TOML booleans are Python ints; a bool is never a number here.
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        msg = f"expected {expected}, {_got(value)}"
-        raise ValueError(msg)
-    return float(value)
-
-
-def _numbers(value: object, count: int, expected: str) -> list[float]:
-    if not isinstance(value, list) or len(value) != count:
-        msg = f"expected {expected}, {_got(value)}"
-        raise ValueError(msg)
-    return [_number(v, expected) for v in value]
-
-
-def _text(value: object) -> str:
-    if not isinstance(value, str) or not value.strip():
-        msg = f"expected a non-empty string, {_got(value)}"
-        raise ValueError(msg)
-    return value
-
-
-def _path(value: object) -> str:
-    if not isinstance(value, str):
-        msg = f'expected a file path in quotes (or "" for the default), {_got(value)}'
-        raise ValueError(msg)
-    return value.strip()
-
-
-def _country(value: object) -> str:
-    if not isinstance(value, str) or not (value == "" or (len(value) == 2 and value.isalpha())):
-        msg = f'expected a two-letter ISO 3166 country code such as "ME", or "", {_got(value)}'
-        raise ValueError(msg)
-    return value.upper()
-
-
-def _languages(value: object) -> tuple[str, ...]:
-    if (
-        not isinstance(value, list)
-        or not value
-        or not all(isinstance(v, str) and v.strip() for v in value)
-    ):
-        msg = f'expected a non-empty list of language codes such as ["me", "en"], {_got(value)}'
-        raise ValueError(msg)
-    if len(set(value)) != len(value):
-        msg = f"expected each language once, {_got(value)}"
-        raise ValueError(msg)
-    return tuple(str(v) for v in value)
-
-
-def _timezone(value: object) -> str:
-    text = _text(value)
-    try:
-        ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
-        msg = f'expected an IANA time zone such as "Europe/Podgorica", {_got(value)}'
-        raise ValueError(msg) from None
-    return text
-
-
-def _metric_crs(value: object) -> str:
-    import pyproj  # heavy: only when a profile is actually read
-
-    text = _text(value)
-    expected = f'expected a projected CRS in metres such as "EPSG:32634", {_got(value)}'
-    try:
-        crs = pyproj.CRS.from_user_input(text)
-    except pyproj.exceptions.CRSError:
-        raise ValueError(expected) from None
-    if not crs.is_projected or any(a.unit_name != "metre" for a in crs.axis_info):
-        raise ValueError(expected)
-    return text
-
-
-def _bbox(value: object) -> tuple[float, float, float, float]:
-    expected = "four numbers [west, south, east, north] in degrees"
-    west, south, east, north = _numbers(value, 4, expected)
-    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-        msg = f"expected {expected} with west < east and south < north, {_got(value)}"
-        raise ValueError(msg)
-    return west, south, east, north
-
-
-def _lat_lon(value: object) -> tuple[float, float]:
-    expected = "two numbers [latitude, longitude] in degrees"
-    lat, lon = _numbers(value, 2, expected)
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        msg = f"expected {expected} (latitude first), {_got(value)}"
-        raise ValueError(msg)
-    return lat, lon
-
-
-def _months(value: object) -> tuple[int, ...]:
-    if not isinstance(value, list) or not all(
-        isinstance(m, int) and not isinstance(m, bool) and 1 <= m <= 12 for m in value
-    ):
-        msg = f"expected a list of month numbers 1-12, {_got(value)}"
-        raise ValueError(msg)
-    return tuple(int(m) for m in value)
-
-
-def _positive(value: object) -> float:
-    number = _number(value, "a number greater than zero")
-    if number <= 0:
-        msg = f"expected a number greater than zero, {_got(value)}"
-        raise ValueError(msg)
-    return number
-
-
-def _at_least_one(value: object) -> float:
-    number = _number(value, "a number of at least 1")
-    if number < 1:
-        msg = f"expected a number of at least 1, {_got(value)}"
-        raise ValueError(msg)
-    return number
-
-
-def _walking_model(value: object) -> str:
-    if not isinstance(value, str) or value not in WALK_MODELS:
-        names = ", ".join(f'"{name}"' for name in WALK_MODELS)
-        msg = f"expected one of {names}, {_got(value)}"
-        raise ValueError(msg)
-    return value
-
-
-def _zoom(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 22:
-        msg = f"expected a whole-number zoom level 0-22, {_got(value)}"
-        raise ValueError(msg)
-    return value
-
-
-_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
-
-
-def _tile_url(value: object) -> str:
-    """An ``https`` tile template (``http`` only for this machine) with ``{z}``/``{x}``/``{y}``.
-
-    Every visitor's browser fetches from this host, so it must not be a plain-text
-    connection to another machine nor anything that could leave the JSON/HTML it sits in.
-    """
-    text = _text(value).strip()
-    expected = (
-        "expected a tile URL template with {z}, {x} and {y} on https:// (http:// "
-        "only for localhost or 127.0.0.1), like "
-        f'"https://tile.openstreetmap.org/{{z}}/{{x}}/{{y}}.png", {_got(value)}'
-    )
-    # {s}, {z}, {x}, {y}, {r} are Leaflet's placeholders: replaced before the URL check.
-    sample = text
-    for placeholder in ("{s}", "{z}", "{x}", "{y}", "{r}"):
-        sample = sample.replace(placeholder, "0")
-    if (
-        not all(part in text for part in ("{z}", "{x}", "{y}"))
-        or not is_web_url(sample)
-        or "{" in sample
-        or "}" in sample
-    ):
-        raise ValueError(expected)
-    parts = urlsplit(sample)
-    if parts.scheme.lower() != "https" and (parts.hostname or "") not in _LOCAL_HOSTS:
-        raise ValueError(expected)
-    return text
-
-
-def _attribution(value: object) -> str:
-    """Attribution text with ``<a href="https://…">`` links and nothing else."""
-    text = _text(value)
-    _, dropped = link_only_html(text)
-    if dropped:
-        msg = (
-            'expected text and <a href="https://…">…</a> links only (Leaflet shows it '
-            f"as HTML), found {'; '.join(dict.fromkeys(dropped))} in {text!r}"
-        )
-        raise ValueError(msg)
-    return text
-
-
-def _whole(value: object, low: int, expected: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        msg = f"expected {expected}, {_got(value)}"
-        raise ValueError(msg)
-    return value
-
-
-def _count(value: object) -> int:
-    return _whole(value, 1, "a whole number of at least 1")
 
 
 # --------------------------------------------------------------------------- declarations
@@ -301,7 +117,7 @@ class Setting:
     name: str
     default: object
     help: str
-    parse: Callable[[object], object] = _text
+    parse: Callable[[object], object] = parsers.text
     attribute: str = ""
 
     @property
@@ -329,7 +145,7 @@ SETTINGS: tuple[Setting, ...] = (
         'UI and data languages, e.g. `["me", "en"]`; each needs a catalogue folder '
         "`mapping/locales/<lang>/` and `label_<lang>` columns in `categories.csv` and "
         "`event_categories.csv`.",
-        _languages,
+        parsers.languages,
     ),
     Setting(
         "city",
@@ -343,7 +159,7 @@ SETTINGS: tuple[Setting, ...] = (
         REQUIRED,
         'IANA time zone of the town (`Europe/Podgorica`): opening hours, "now" and '
         "event times are local to it.",
-        _timezone,
+        parsers.timezone,
     ),
     Setting(
         "city",
@@ -351,14 +167,14 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Two-letter ISO 3166 country code, for public holidays in opening hours "
         "(`PH`); empty: no holidays.",
-        _country,
+        parsers.country,
     ),
     Setting(
         "city",
         "metric_crs",
         REQUIRED,
         "A projected CRS in metres for distances (`EPSG:32634`, UTM zone 34N).",
-        _metric_crs,
+        parsers.metric_crs,
     ),
     Setting(
         "city",
@@ -366,7 +182,7 @@ SETTINGS: tuple[Setting, ...] = (
         REQUIRED,
         "Study area `[west, south, east, north]` in degrees (EPSG:4326); points "
         "outside it are reported.",
-        _bbox,
+        parsers.bbox,
     ),
     Setting(
         "city",
@@ -379,15 +195,15 @@ SETTINGS: tuple[Setting, ...] = (
         "off_season_months",
         REQUIRED,
         "Months (1-12) of the quiet season, for planners.",
-        _months,
+        parsers.months,
     ),
-    Setting("city", "peak_months", REQUIRED, "Months (1-12) of the peak season.", _months),
+    Setting("city", "peak_months", REQUIRED, "Months (1-12) of the peak season.", parsers.months),
     Setting(
         "walking",
         "speed_kmh",
         REQUIRED,
         "Walking speed in km/h (greater than zero).",
-        _positive,
+        parsers.positive,
         "walking_speed_kmh",
     ),
     Setting(
@@ -395,7 +211,7 @@ SETTINGS: tuple[Setting, ...] = (
         "detour_factor",
         REQUIRED,
         "Straight-line distance × this factor approximates the walk (at least 1).",
-        _at_least_one,
+        parsers.at_least_one,
     ),
     Setting(
         "walking",
@@ -405,7 +221,7 @@ SETTINGS: tuple[Setting, ...] = (
         'line × `detour_factor`) or `"street_grid"` (east–west plus north–south distance '
         "× `detour_factor`, for streets on a grid; set the factor near 1). Every page, "
         "`gaps` and `report` use it.",
-        _walking_model,
+        parsers.walking_model,
         "walking_model",
     ),
     Setting(
@@ -414,7 +230,7 @@ SETTINGS: tuple[Setting, ...] = (
         REQUIRED,
         "Map tile URL template with `{z}`, `{x}`, `{y}` (and optionally `{s}`, `{r}`); "
         "`https://`, or `http://` for `localhost`/`127.0.0.1` only.",
-        _tile_url,
+        parsers.tile_url,
         "tile_url",
     ),
     Setting(
@@ -424,12 +240,19 @@ SETTINGS: tuple[Setting, ...] = (
         'Attribution the tile server requires: text and `<a href="https://…">` links '
         "only (any other tag or attribute is refused; the map shows links and text "
         "only).",
-        _attribution,
+        parsers.attribution,
         "tile_attribution",
     ),
-    Setting("map", "center", REQUIRED, "Initial map centre `[lat, lon]`.", _lat_lon, "map_center"),
     Setting(
-        "map", "zoom", REQUIRED, "Initial map zoom level (whole number 0-22).", _zoom, "map_zoom"
+        "map", "center", REQUIRED, "Initial map centre `[lat, lon]`.", parsers.lat_lon, "map_center"
+    ),
+    Setting(
+        "map",
+        "zoom",
+        REQUIRED,
+        "Initial map zoom level (whole number 0-22).",
+        parsers.zoom,
+        "map_zoom",
     ),
     Setting(
         "precision",
@@ -437,7 +260,7 @@ SETTINGS: tuple[Setting, ...] = (
         10.0,
         "Metres an `exact` venue point may lie from its `cited_coordinates` before "
         "`validate` reports it.",
-        _positive,
+        parsers.positive,
     ),
     Setting(
         "precision",
@@ -445,7 +268,7 @@ SETTINGS: tuple[Setting, ...] = (
         100.0,
         "Metres an `approximate` venue point may lie from its `cited_coordinates` "
         'before `validate` reports it ("approximate" promises about 100 m).',
-        _positive,
+        parsers.positive,
     ),
     Setting(
         "limits",
@@ -453,14 +276,14 @@ SETTINGS: tuple[Setting, ...] = (
         200,
         "Longest venue or place name (any language), in characters; `validate` "
         "refuses longer ones.",
-        _count,
+        parsers.count,
     ),
     Setting(
         "limits",
         "description_max_chars",
         5000,
         "Longest venue description (any language), in characters; `validate` refuses longer ones.",
-        _count,
+        parsers.count,
     ),
     Setting(
         "limits",
@@ -468,7 +291,7 @@ SETTINGS: tuple[Setting, ...] = (
         50_000,
         "Most venues the app will serve; a folder with more is refused by `validate` "
         "and by the loader.",
-        _count,
+        parsers.count,
     ),
     Setting(
         "limits",
@@ -476,7 +299,7 @@ SETTINGS: tuple[Setting, ...] = (
         100,
         "Largest data file in MB (`city.toml` itself: 1 MB); a larger file is refused "
         "before it is read.",
-        _count,
+        parsers.count,
     ),
     Setting(
         "members",
@@ -486,7 +309,7 @@ SETTINGS: tuple[Setting, ...] = (
         "a relative path is relative to the data folder. Empty: "
         "`var/<town>.sqlite` beside the repository's `data/`. The environment "
         "variable `CREATIVE_MAP_DB` overrides it.",
-        _path,
+        parsers.path,
         "members_database",
     ),
     Setting(
@@ -495,14 +318,14 @@ SETTINGS: tuple[Setting, ...] = (
         100,
         "Most suggestions (updates, events, new venues) stored per hour in total; "
         "past it the form says so and stores nothing.",
-        _count,
+        parsers.count,
     ),
     Setting(
         "members",
         "max_pending_per_venue_per_hour",
         10,
         "Most suggestions stored per hour for one venue.",
-        _count,
+        parsers.count,
     ),
 )
 
@@ -522,23 +345,7 @@ def settings_table() -> str:
 def load_city(path: Path) -> CityProfile:
     """Read ``city.toml``; every problem (missing, unknown, wrong type) is reported at once."""
     name = path.name
-    try:
-        if path.is_dir():
-            raise DataError([Problem(name, "-", "-", "is a folder; expected a TOML file")])
-        if path.stat().st_size > CITY_TOML_MAX_BYTES:
-            msg = f"file is larger than {CITY_TOML_MAX_BYTES // 1024} KB; expected a short profile"
-            raise DataError([Problem(name, "-", "-", msg)])
-        raw = tomllib.loads(path.read_bytes().decode("utf-8"))
-    except FileNotFoundError:
-        raise DataError([Problem(name, "-", "-", "file not found")]) from None
-    except UnicodeDecodeError as exc:
-        msg = f"not UTF-8 text ({exc}); save the file as UTF-8"
-        raise DataError([Problem(name, "-", "-", msg)]) from None
-    except OSError as exc:
-        raise DataError([Problem(name, "-", "-", f"cannot read: {exc}")]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError([Problem(name, "-", "-", f"not valid TOML: {exc}")]) from None
-
+    raw = parsers.read_toml(path)
     problems = _unknown_keys(name, raw)
     values: dict[str, Any] = {}
     for setting in SETTINGS:
@@ -588,9 +395,8 @@ def _check_view(name: str, values: dict[str, Any]) -> list[Problem]:
     bbox, center = values.get("bbox"), values.get("map_center")
     if bbox is None or center is None:
         return []
-    west, south, east, north = bbox
     lat, lon = center
-    if west <= lon <= east and south <= lat <= north:
+    if inside_bbox(lon, lat, bbox):
         return []
     return [
         Problem(

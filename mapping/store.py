@@ -13,13 +13,16 @@ Where the file lives (:func:`database_path`), first match wins:
 3. ``var/<town>.sqlite`` beside the repository's ``data/`` — outside the data folder,
    so the reviewed data files never mix with what the app collects.
 
-Each module creates its own tables with ``CREATE TABLE IF NOT EXISTS`` on first use.
+Each module creates its own tables with ``CREATE TABLE IF NOT EXISTS`` on first use,
+and writes inside :func:`transaction`, the one way a write transaction is opened here.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from mapping.settings import REPO_DATA_DIR, CityProfile
@@ -62,3 +65,20 @@ def connect(path: str | os.PathLike[str], *, create: bool = True) -> sqlite3.Con
         conn.close()
         raise
     return conn
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``; ``ROLLBACK`` on any exception (Ctrl-C included).
+
+    ``IMMEDIATE`` takes the write lock at the start: a transaction that reads and then
+    writes (the hourly limits, the usage UPSERTs) never has to upgrade a read lock, so two
+    writers cannot deadlock, and what it counted cannot change before it writes.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

@@ -16,6 +16,7 @@ import orjson
 import pandas as pd
 import shapely
 
+from mapping import schema
 from mapping.schema import WHEELCHAIR_VALUES
 from mapping.settings import CityProfile
 
@@ -105,7 +106,7 @@ def venues(n: int, city: CityProfile, category_ids: list[str], seed: int = 7) ->
     )
     ids = "syn-" + pd.Series(np.arange(n)).astype(str)
     desc = np.array(_DESC, dtype=object)[rng.integers(0, len(_DESC), n)]
-    precision = np.array(["exact", "approximate", "settlement"], dtype=object)[
+    precision = np.array(schema.LOCATION_PRECISIONS, dtype=object)[
         rng.choice(3, n, p=[0.6, 0.3, 0.1])
     ]
     frame = pd.DataFrame(
@@ -157,7 +158,9 @@ def events(venue_ids: pd.Series, per_venue: int, year: int, seed: int = 11) -> p
         ]
     )
     kind = rng.choice(3, n, p=[0.7, 0.2, 0.1])
-    recurrence = np.array(["", "weekly", "annual"], dtype=object)[kind]
+    recurrence = np.array(["", schema.RECURRENCE_WEEKLY, schema.RECURRENCE_ANNUAL], dtype=object)[
+        kind
+    ]
     return pd.DataFrame(
         {
             "id": "ev-" + pd.Series(np.arange(n)).astype(str),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container
 from html.entities import html5 as html5_entities
 from html.parser import HTMLParser
 
@@ -49,7 +50,7 @@ def fold(text: object) -> str:
     """Lower-case ``text`` and strip diacritics, so "durkovic" matches "Đurković".
 
     "đ" folds to "dj" (its usual Latin transliteration) *and* a plain "d" query still
-    matches because :func:`search_key` stores both spellings.
+    matches because :func:`search_keys` stores both spellings.
     """
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return ""
@@ -57,14 +58,9 @@ def fold(text: object) -> str:
     return _COMBINING.sub("", unicodedata.normalize("NFKD", lowered))
 
 
-def search_key(*texts: object) -> str:
-    """One folded haystack for several texts, with "dj" also written as "d"."""
-    folded = " | ".join(fold(t) for t in texts if t is not None)
-    return folded + " || " + folded.replace("dj", "d")
-
-
 def search_keys(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
-    """:func:`search_key` over the given columns of every row (columns may be missing)."""
+    """One folded haystack per row of the given columns (columns may be missing), with
+    "dj" also written as "d": what a text search looks in."""
     present = [c for c in columns if c in frame.columns]
     if not present:
         return pd.Series("", index=frame.index, dtype=object)
@@ -216,9 +212,29 @@ def safe_attribution(value: object) -> str:
     return link_only_html(value)[0]
 
 
-def slug(text: object, default: str = "map") -> str:
-    """``text`` folded (:func:`fold`) to a file-name slug: letters of any script and
-    digits joined by ``-`` ("Đurđevo Brdo" → "djurdjevo-brdo", "Ново Село" → "ново-село");
-    ``default`` when nothing is left."""
-    words = re.findall(r"[^\W_]+", fold(text))
-    return "-".join(words) or default
+def slug(
+    text: object, default: str = "map", *, ascii_only: bool = False, max_chars: int | None = None
+) -> str:
+    """``text`` folded (:func:`fold`) to a slug: its words joined by ``-``; ``default``
+    when nothing is left. The one slug rule: file names, and every id the app makes.
+
+    Letters of any script and digits are kept ("Đurđevo Brdo" → "djurdjevo-brdo",
+    "Ново Село" → "ново-село"): file names. ``ascii_only`` keeps ``a-z`` and ``0-9``
+    only, the id alphabet of :func:`mapping.schema.is_id` ("Ново Село" → ``default``).
+    ``max_chars`` cuts the slug to at most that many characters (never ending in ``-``).
+    """
+    words = re.findall(r"[a-z0-9]+" if ascii_only else r"[^\W_]+", fold(text))
+    found = "-".join(words)
+    if max_chars is not None:
+        found = found[:max_chars].strip("-")
+    return found or default
+
+
+def unique(base: str, taken: Container[str]) -> str:
+    """``base``, else ``base-2``, ``base-3``…: the first that is not in ``taken`` (a new
+    id beside the ids a file already holds)."""
+    found, n = base, 1
+    while found in taken:
+        n += 1
+        found = f"{base}-{n}"
+    return found

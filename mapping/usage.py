@@ -95,13 +95,8 @@ def write_counts(conn: sqlite3.Connection, counts: Mapping[Key, list[int]]) -> i
     Public so the benchmark can time the same statement one record at a time.
     """
     conn.execute(SCHEMA)
-    conn.execute("BEGIN IMMEDIATE")  # take the write lock now: no upgrade deadlock
-    try:
+    with store.transaction(conn):
         conn.executemany(UPSERT, [(v, d, i, o) for (v, d), (i, o) in counts.items()])
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
     return len(counts)
 
 

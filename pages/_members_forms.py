@@ -13,7 +13,8 @@ import sqlite3
 import streamlit as st
 
 from mapping import explore, hours, i18n, params, render, submissions
-from mapping.query import VISIT_VALUES, VenueFilter
+from mapping.query import VenueFilter
+from mapping.schema import VISIT_VALUES
 from mapping.text import markdown_literal as md
 from pages._members_common import NEIGHBOURS_ZOOM, MembersRun
 from pages.shared import show_map, tr

@@ -16,7 +16,7 @@ from typing import TypedDict
 import streamlit as st
 
 from mapping import i18n, params, render, store, usage
-from mapping._errors import DataError, Problem
+from mapping.errors import DataError, Problem
 from mapping.io import Dataset, load_dataset
 from mapping.settings import DATA_ENV_VAR, CityProfile, data_dir, load_city
 from mapping.text import css_string

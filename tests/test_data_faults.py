@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from mapping._errors import DataError
+from mapping.errors import DataError
 from tests.conftest import BROKEN
 from tests.test_page_explore import make_app, shown_count
 from tests.test_page_whats_on import open_page
@@ -146,7 +146,7 @@ def test_any_exception_while_loading_is_one_line_not_a_traceback(monkeypatch, mi
 
 
 def test_data_error_problems_are_listed(monkeypatch, mini_copy):
-    from mapping._errors import Problem
+    from mapping.errors import Problem
 
     def refuse(folder):
         raise DataError(

@@ -426,7 +426,7 @@ def test_unconfirmed_annual_moved_to_the_year_and_kept_apart(tmp_path: Path) -> 
     assert [(ym, g["event_id"].tolist()) for ym, g in months] == [((2027, 7), ["fest"])]
     row = occ.iloc[0]
     assert occurrence_label(row, "en") == "July 2027 · dates to be confirmed"
-    assert occurrence_label(row, "me") == "jul 2027 · datumi će biti potvrđeni"
+    assert occurrence_label(row, "me") == "jul 2027. · datumi će biti potvrđeni"
     assert occurrences(frame, date(2027, 8, 1), date(2027, 8, 31), TZ).empty
 
 
@@ -605,7 +605,7 @@ def test_table_and_csv(tmp_path: Path) -> None:
         "Kategorija",
         "Cijena",
     ]
-    assert "jul 2026 · datumi će biti potvrđeni" in table
+    assert "jul 2026. · datumi će biti potvrđeni" in table
     assert "Ulaz slobodan" in table
     rows = list(csv.DictReader(to_csv_bytes(occ, "en", LANGS).decode("utf-8").splitlines()))
     assert [r["event_id"] for r in rows] == ["fest", "ev"]
@@ -697,7 +697,7 @@ def test_day_label_is_the_default_with_a_year() -> None:
 
 def test_month_label() -> None:
     assert month_label(2027, 7, "en") == "July 2027"
-    assert month_label(2027, 7, "me") == "jul 2027"
+    assert month_label(2027, 7, "me") == "jul 2027."  # CLDR sr_Latn_ME: the year as an ordinal
 
 
 def test_a_new_language_is_new_columns_not_code(tmp_path: Path) -> None:

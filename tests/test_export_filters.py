@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from mapping._errors import DataError
 from mapping.cli import main
+from mapping.errors import DataError
 from mapping.exporting import export_bytes, filter_venues
 from mapping.io import load_dataset
 from tests.conftest import MINI, YEAR

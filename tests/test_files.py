@@ -1,8 +1,11 @@
 """mapping.files.atomic_write: the target keeps its mode, only regular files are replaced,
-folders are not created, and temp files never outlive their writer."""
+folders are not created, and temp files never outlive their writer; a data folder's CSV
+keeps its layout when rewritten."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import signal
 import socket
@@ -14,17 +17,19 @@ from pathlib import Path
 
 import pytest
 
-from mapping import io as mapping_io
-from mapping.files import TEMP_SUFFIX, UnsafeTargetError, atomic_write, remove_stale_temps
+from mapping.files import (
+    TEMP_SUFFIX,
+    UnsafeTargetError,
+    atomic_write,
+    data_csv_appended,
+    data_csv_bytes,
+    remove_stale_temps,
+)
 
 
 def _write(target: Path, data: bytes = b"new") -> None:
     with atomic_write(target) as fh:
         fh.write(data)
-
-
-def test_io_still_exports_the_writers():
-    assert mapping_io.atomic_write is atomic_write
 
 
 def test_replaces_content_and_leaves_nothing_else(tmp_path: Path):
@@ -198,3 +203,23 @@ def test_sigterm_in_the_cli_removes_the_temp(tmp_path: Path):
     assert proc.stderr == "terminated\n"
     assert target.read_bytes() == b"old"
     assert list(tmp_path.iterdir()) == [target]
+
+
+def test_a_data_csv_keeps_its_line_ends_and_byte_order_mark():
+    rows = [["a,b", 'say "hi"', "bare\rcr", "line\nfeed"], ["x", None, "", "y"]]
+    lf = data_csv_bytes(["h1", "h2", "h3", "h4"], rows, like=b"h1\nold\n")
+    assert lf.startswith(b"h1,h2,h3,h4\n") and b"\r\n" not in lf
+    assert b'"bare\rcr"' in lf  # a bare CR is quoted under LF too: it stays in its field
+    crlf_bom = b"\xef\xbb\xbfh1\r\nold\r\n"
+    again = data_csv_bytes(["h1", "h2", "h3", "h4"], rows, like=crlf_bom)
+    assert again.startswith(b"\xef\xbb\xbfh1,h2,h3,h4\r\n") and again.endswith(b"x,,,y\r\n")
+    assert data_csv_bytes(["h"], [], like=None) == b"h\n"  # a new file: LF, no mark
+    parsed = list(csv.reader(io.StringIO(lf.decode("utf-8"), newline="")))
+    assert parsed[1:] == [rows[0], ["x", "", "", "y"]]
+
+
+def test_an_appended_record_keeps_every_byte_before_it():
+    original = b"\xef\xbb\xbfid,title\r\none,First"  # no final line end
+    after = data_csv_appended(original, ["two", "Second, with a comma"])
+    assert after == original + b'\r\ntwo,"Second, with a comma"\r\n'
+    assert data_csv_appended(b"id\nx\n", ["y"]) == b"id\nx\ny\n"

@@ -49,8 +49,8 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mapping._errors import DataError, Problem
 from mapping.calendar import ics_text, to_ics
+from mapping.errors import DataError, Problem
 from mapping.events import occurrences, to_csv_bytes
 from mapping.files import venues_csv_bytes, venues_geojson_bytes
 from mapping.io import Dataset, load_dataset

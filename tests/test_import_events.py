@@ -12,8 +12,10 @@ import pytest
 from mapping import events as ev
 from mapping.cli import main
 from mapping.imports import import_events
+from mapping.imports.event_source import event_id
 from mapping.imports.match import FUZZY_THRESHOLD, VenueMatcher, name_key
 from mapping.io import load_dataset
+from mapping.schema import is_id
 from mapping.validate import validate_folder
 from tests.conftest import MINI, SECOND_TOWN, YEAR, writable_copy
 
@@ -210,3 +212,29 @@ def test_matcher_threshold_and_ambiguity():
     assert matcher.match("Galerija Djurkovik").how in ("fuzzy", "ambiguous")
     assert name_key("GALERIJA „ĐURKOVIĆ“") == "galerija durkovic"
     assert FUZZY_THRESHOLD == 85
+
+
+@pytest.mark.parametrize("source", [ICS, CALENDAR], ids=["ics", "calendar-csv"])
+def test_every_imported_id_is_the_one_event_id(town, source):
+    """Both readers name rows with event_source.event_id: the title's slug, the day of an
+    occurrence or calendar row, the UID's digest; and the ids stay ids after a LF rewrite."""
+    import_events(source, town)
+    rows = [r for r in event_rows(town) if r.get("uid")]
+    assert rows
+    for row in rows:
+        day = date.fromisoformat(row["start"][:10])
+        made = {event_id(row["title"], row["uid"]), event_id(row["title"], row["uid"], day)}
+        assert row["id"] in made, row
+        assert is_id(row["id"]), row["id"]
+    assert b"\r\n" not in (town / "events.csv").read_bytes()  # the fixture's LF is kept
+
+
+def test_an_import_keeps_the_files_crlf_and_byte_order_mark(town):
+    path = town / "events.csv"
+    original = path.read_bytes()
+    path.write_bytes(b"\xef\xbb\xbf" + original.replace(b"\n", b"\r\n"))
+    import_events(CALENDAR, town)
+    after = path.read_bytes()
+    assert after.startswith(b"\xef\xbb\xbf")
+    assert after.count(b"\r\n") == after.count(b"\n")  # every line ends in CRLF
+    assert len(event_rows(town)) > len(original.decode().strip().splitlines()) - 1

@@ -11,8 +11,9 @@ import pyproj
 import pytest
 import shapely
 
-from mapping._errors import DataError
+from mapping import checked_write
 from mapping.cli import main
+from mapping.errors import DataError
 from mapping.imports import import_venues
 from mapping.imports.osm import TAG_TABLE, category_for
 from mapping.io import load_dataset
@@ -227,6 +228,27 @@ def test_result_that_would_not_validate_writes_nothing(town, tmp_path):
     assert any(p.field.startswith("name") for p in caught.value.problems)
     assert (town / "venues.geojson").read_bytes() == before
     assert main(["import", str(source), "--into", str(town)]) == 1
+
+
+def test_a_hand_edit_saved_during_the_check_is_not_overwritten(town, monkeypatch, capsys):
+    path = town / "venues.geojson"
+    edited = path.read_bytes().replace(b'"wheelchair": "no"', b'"wheelchair": "limited"')
+    assert edited != path.read_bytes()
+    check = checked_write.new_problems
+
+    def edit_meanwhile(folder: Path, replacements: dict[str, bytes]) -> list[object]:
+        found = check(folder, replacements)
+        path.write_bytes(edited)  # the maintainer saves a hand edit while the copy is checked
+        return found
+
+    monkeypatch.setattr(checked_write, "new_problems", edit_meanwhile)
+    with pytest.raises(checked_write.ChangedMeanwhileError, match="run the command again"):
+        import_venues(OVERPASS, town)
+    assert path.read_bytes() == edited
+    path.write_bytes(edited.replace(b'"limited"', b'"no"', 1))
+    assert main(["import", str(OVERPASS), "--into", str(town)]) == 1
+    printed = capsys.readouterr()
+    assert "venues.geojson:-:-: changed while the change" in printed.out + printed.err
 
 
 def test_osm_xml_with_way_relation_and_cyrillic(second):

@@ -14,14 +14,10 @@ import shapely
 from pyproj import Geod
 
 from mapping import hours
-from mapping._errors import DataError
-from mapping.io import (
-    atomic_write,
-    load_dataset,
-    read_geodata,
-    venues_csv_bytes,
-    venues_geojson_bytes,
-)
+from mapping.errors import DataError
+from mapping.files import atomic_write, venues_csv_bytes, venues_geojson_bytes
+from mapping.geodata import read_geodata
+from mapping.io import load_dataset
 from tests.conftest import BROKEN, MINI, YEAR
 from tests.damage import DAMAGED, make
 

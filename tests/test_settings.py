@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from mapping import settings
-from mapping._errors import DataError
+from mapping import setting_parsers, settings
+from mapping.errors import DataError
 from mapping.settings import REQUIRED, SETTINGS, CityProfile, load_city
 
 from .conftest import MINI, REPO_DATA
@@ -38,6 +38,21 @@ def test_every_profile_field_is_one_setting():
     assert len(declared) == len(set(declared))
     assert sorted(declared) == sorted(f.name for f in dataclasses.fields(CityProfile))
     assert len({s.key for s in SETTINGS}) == len(SETTINGS)
+
+
+def test_each_default_is_written_once_in_its_setting():
+    """A profile field's default comes from its Setting when a profile is built: never a
+    second literal on the dataclass that could drift from what city.toml gets."""
+    by_field = {s.field: s for s in SETTINGS}
+    defaulted = 0
+    for f in dataclasses.fields(CityProfile):
+        setting = by_field[f.name]
+        assert f.default is dataclasses.MISSING, f"{f.name}: default written on CityProfile"
+        if f.default_factory is not dataclasses.MISSING:  # a field placed among required ones
+            assert not setting.required, f.name  # may have none (country)
+            assert f.default_factory() == setting.default, f.name
+            defaulted += 1
+    assert defaulted >= 9  # [precision], [limits] and [members] all default
 
 
 def test_settings_have_help_and_a_default_or_required():
@@ -291,7 +306,7 @@ def test_centre_outside_the_study_area_is_named(tmp_path):
     ("content", "message"),
     [
         (b'[city]\nname = "\xff"\n', "not UTF-8"),
-        (b"x" * (settings.CITY_TOML_MAX_BYTES + 1), "larger than"),
+        (b"x" * (setting_parsers.CITY_TOML_MAX_BYTES + 1), "larger than"),
     ],
 )
 def test_unreadable_city_toml_is_one_problem(tmp_path, content, message):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -13,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from mapping import cli, i18n
+from mapping import checked_write, cli, i18n
 from mapping import submissions as sub
 from mapping.io import Dataset, load_dataset
-from mapping.submissions import ledger, review
+from mapping.settings import declared_default
+from mapping.submissions import forms, ledger
 from mapping.text import escape
 from mapping.validate import validate_folder
 
@@ -509,7 +511,7 @@ def test_a_file_changed_during_the_check_is_not_overwritten(mini_copy, data, db,
         path.write_bytes(edited)  # the coordinator saves a hand edit during the check
         return []
 
-    monkeypatch.setattr(review, "new_problems", edit_meanwhile)
+    monkeypatch.setattr(checked_write, "new_problems", edit_meanwhile)
     with pytest.raises(sub.ReviewError, match="changed while it was being checked"):
         sub.apply(mini_copy, number, db=db)
     assert path.read_bytes() == edited
@@ -640,3 +642,26 @@ def test_cli_names_a_database_it_cannot_use(mini_copy, db, capsys):
     assert cli.main(["submissions", "list", str(mini_copy)]) == 1
     err = capsys.readouterr().err
     assert f"error: members' database {db}" in err and "Traceback" not in err
+
+
+def test_the_limits_table_of_the_docs_is_the_code(data):
+    """The package docstring's table of size limits says what forms.limits() enforces:
+    every field, every number, and each [limits] key with its declared default."""
+    lines = (sub.__doc__ or "").split("Size limits", 1)[1].splitlines()
+    rules = [i for i, line in enumerate(lines) if line.strip().startswith("=====")]
+    rule = lines[rules[0]]
+    column = rule.index("  =", rule.index("=")) + 2  # where the limit column starts
+    documented: dict[str, int] = {}
+    for row in lines[rules[1] + 1 : rules[2]]:
+        left, right = row[:column], row[column:]
+        setting = re.search(r"\[limits\] (\w+)`` \((\d+)\)", right)
+        if setting is not None:
+            key, shown = setting.groups()
+            assert int(shown) == declared_default("limits", key), key
+            limit = int(getattr(data.city, key))
+        else:
+            limit = int(re.findall(r"\d+", right)[0])
+        for name in re.findall(r"``([a-z_<>]+)``", left):
+            for lang in data.city.languages if "<lang>" in name else [""]:
+                documented[name.replace("<lang>", lang)] = limit
+    assert documented == forms.limits(data.city)

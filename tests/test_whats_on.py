@@ -95,7 +95,7 @@ def test_month_strip_in_montenegrin_has_no_english(mini):
         mini, date(2026, 11, 28), "me", (date(2026, 12, 1), date(2026, 12, 31))
     )
     july = strip.loc[strip["month"] == "2027-07", "tooltip"].iloc[0]
-    assert july == "jul 2027: 0 potvrđenih, 1 čeka potvrdu datuma"
+    assert july == "jul 2027.: 0 potvrđenih, 1 čeka potvrdu datuma"
     assert list(strip.drop_duplicates("month")["in_range"])[:3] == [False, True, False]
     spec = whats_on.month_strip_spec("me")
     bars, months = spec["layer"]

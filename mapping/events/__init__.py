@@ -31,7 +31,6 @@ from mapping.events.occurrences import (
 from mapping.events.read import (
     EVENT_COLUMNS,
     LOCALIZED_FIELDS,
-    RECURRENCES,
     REQUIRED,
     check_references,
     read_events,
@@ -46,6 +45,7 @@ from mapping.events.text import (
     price_text,
     to_csv_bytes,
 )
+from mapping.schema import RECURRENCES
 
 __all__ = [
     "CSV_COLUMNS",

@@ -48,6 +48,7 @@ from mapping.events._arrays import (
     utc_ns,
 )
 from mapping.events.read import search_column
+from mapping.schema import RECURRENCE_ANNUAL, RECURRENCE_WEEKLY
 from mapping.text import fold
 
 OCCURRENCE_COLUMNS: tuple[str, ...] = (
@@ -121,7 +122,7 @@ def expand(events: pd.DataFrame, start: date, end: date, tz: str) -> Expanded:
 
     month_lo = int(bucket_start(bucket(np.array([naive_lo]), "M"), "M")[0])
     month_hi = int(bucket_start(bucket(np.array([naive_hi - 1]), "M") + 1, "M")[0])
-    for freq, name in ((WEEKLY, "weekly"), (YEARLY, "annual")):
+    for freq, name in ((WEEKLY, RECURRENCE_WEEKLY), (YEARLY, RECURRENCE_ANNUAL)):
         for flag in (True, False):
             sel = np.flatnonzero((recurrence == name) & (confirmed == flag))
             if not len(sel):

@@ -31,9 +31,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mapping._errors import Problem
+from mapping.errors import Problem
 from mapping.events._arrays import Bools, Times, localize
-from mapping.schema import as_text, is_web_url, rule_mask
+from mapping.schema import NO_VALUES, RECURRENCES, YES_VALUES, as_text, is_web_url, rule_mask
 from mapping.text import search_keys
 
 EVENT_COLUMNS: tuple[str, ...] = (
@@ -57,7 +57,6 @@ LOCALIZED_FIELDS: tuple[str, ...] = ("title", "description")
 """Fields that may also come once per language, as ``<field>_<lang>`` (``title_en``)."""
 
 REQUIRED: tuple[str, ...] = ("id", "title", "category", "venue_id", "start")
-RECURRENCES: tuple[str, ...] = ("", "annual", "weekly")
 
 _EXPECTED_HEADER = (
     ",".join(EVENT_COLUMNS) + " (and title_<lang>, description_<lang> for each language)"
@@ -70,8 +69,6 @@ _EXPECTED_DATE = (
     f"expected YYYY-MM-DD (all-day) or YYYY-MM-DDTHH:MM (local time) in the "
     f"years {YEARS[0]}-{YEARS[1]}"
 )
-_TRUE = frozenset({"true", "yes", "1"})
-_FALSE = frozenset({"false", "no", "0"})
 _FATAL_EMPTY = frozenset({"id", "start"})
 
 
@@ -324,8 +321,8 @@ def _check_url(frame: pd.DataFrame, report: _Report) -> pd.Series:
 def _parse_bool(values: pd.Series) -> tuple[Bools, Bools, Bools]:
     """(true, present but unreadable, present) for a column of true/false words."""
     lowered = values.str.lower()
-    true = lowered.isin(_TRUE).to_numpy(dtype=bool)
-    false = lowered.isin(_FALSE).to_numpy(dtype=bool)
+    true = lowered.isin(YES_VALUES).to_numpy(dtype=bool)
+    false = lowered.isin(NO_VALUES).to_numpy(dtype=bool)
     known = (values != "").to_numpy(dtype=bool)
     return true, known & ~true & ~false, known
 

@@ -17,8 +17,6 @@ Decisions:
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -26,7 +24,9 @@ from typing import Any, TypeAlias
 
 import pandas as pd
 
-from mapping.i18n import localized, month_name, t, weekday_name
+from mapping.files import csv_rows_bytes
+from mapping.i18n import localized, month_name, month_year, t, weekday_name
+from mapping.schema import is_yes
 
 Row: TypeAlias = "Mapping[Any, Any] | pd.Series[Any]"
 """One occurrence: a record dict, or a row of the occurrences frame."""
@@ -76,13 +76,13 @@ def occurrence_label(row: Row, lang: str, *, year: bool = False) -> str:
     start = pd.Timestamp(row["occurrence_start"])
     end = pd.Timestamp(row["occurrence_end"])
     last = end - pd.Timedelta(1, "ns") if end > start else start
-    if not _flag(row.get("confirmed", True)):
+    if not is_yes(row.get("confirmed", True)):
         period = _month_text(start, lang)
         if (last.year, last.month) != (start.year, start.month):
             period = t("events.label.span", lang, first=period, last=_month_text(last, lang))
         return t("events.label.tbc", lang, period=period)
     first_day = day_label(start, lang, year=year)
-    if _flag(row.get("all_day", False)):
+    if is_yes(row.get("all_day", False)):
         if last.date() == start.date():
             return first_day
         return t("events.label.span", lang, first=first_day, last=day_label(last, lang, year=year))
@@ -104,7 +104,7 @@ def occurrence_label(row: Row, lang: str, *, year: bool = False) -> str:
 
 def month_label(year: int, month: int, lang: str) -> str:
     """A month in words: "July 2026" (the heading of unconfirmed events in that month)."""
-    return t("events.label.month_year", lang, month=month_name(month, lang, long=True), year=year)
+    return month_year(year, month, lang)
 
 
 def _month_text(moment: pd.Timestamp, lang: str) -> str:
@@ -117,7 +117,7 @@ def price_text(row: Row, lang: str, *, labelled: bool = True) -> str:
     ``free`` true wins over any ``price``; an unknown ``free`` with no price says
     nothing. ``labelled=False`` drops the "Price:" for a cell under a "Price" header.
     """
-    if _flag(row.get("free")):
+    if is_yes(row.get("free")):
         return t("events.free", lang)
     price = _text(row.get("price"))
     if price and labelled:
@@ -169,18 +169,13 @@ def events_table(occ: pd.DataFrame, lang: str, languages: Sequence[str]) -> str:
 
 
 def to_csv_bytes(occ: pd.DataFrame, lang: str, languages: Sequence[str]) -> bytes:
-    """Occurrences as UTF-8 CSV with :data:`CSV_COLUMNS` (RFC 4180: CRLF, quoted as needed).
-
-    CRLF line ends make the writer quote a field holding a bare CR, so the file reads
-    back exactly (:mod:`mapping.files` "CSV follows RFC 4180").
-    """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    """Occurrences as CSV with :data:`CSV_COLUMNS`, written by
+    :func:`mapping.files.csv_rows_bytes` (RFC 4180: CRLF, quoted as needed, UTF-8)."""
+    rows = []
     for row in occ.to_dict("records"):
         start, end = _date_columns(row)
         free = row.get("free")
-        writer.writerow(
+        rows.append(
             [
                 row["event_id"],
                 start,
@@ -198,17 +193,17 @@ def to_csv_bytes(occ: pd.DataFrame, lang: str, languages: Sequence[str]) -> byte
                 localized(row, "description", lang, languages),
             ]
         )
-    return buffer.getvalue().encode("utf-8")
+    return csv_rows_bytes(CSV_COLUMNS, rows)
 
 
 def _date_columns(row: Row) -> tuple[str, str]:
     """ISO start/end for exports; only ``YYYY-MM`` when the dates are not confirmed."""
     start = pd.Timestamp(row["occurrence_start"])
     end = pd.Timestamp(row["occurrence_end"])
-    if not _flag(row.get("confirmed", True)):
+    if not is_yes(row.get("confirmed", True)):
         last = end - pd.Timedelta(1, "ns") if end > start else start
         return f"{start:%Y-%m}", "" if last.month == start.month else f"{last:%Y-%m}"
-    if _flag(row.get("all_day", False)):
+    if is_yes(row.get("all_day", False)):
         last = end - pd.Timedelta(days=1) if end > start else start
         return f"{start:%Y-%m-%d}", f"{last:%Y-%m-%d}"
     return f"{start:%Y-%m-%dT%H:%M}", f"{end:%Y-%m-%dT%H:%M}"
@@ -224,14 +219,9 @@ def _missing(value: object) -> bool:
     )
 
 
-def _flag(value: object) -> bool:
-    """A boolean cell; missing reads as false."""
-    return not _missing(value) and bool(value)
-
-
 def _text(value: object) -> str:
     return "" if _missing(value) else str(value).strip()
 
 
 def _bool_text(value: object) -> str:
-    return "true" if _flag(value) else "false"
+    return "true" if is_yes(value) else "false"

@@ -20,21 +20,21 @@ Decisions:
   start: the end time is unknown); a multi-day event is all-day from the first to the
   last day (the time of the opening alone does not say when each day starts).
 - **Identity**: ``uid`` = ``csv:`` + folded title + first day + venue, so the same row
-  imported again changes nothing.
+  imported again changes nothing; the row's id is
+  :func:`mapping.imports.event_source.event_id` of the title, first day and ``uid``.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from mapping._errors import DataError, Problem
-from mapping.imports.events import Context, EventGroup
+from mapping.errors import DataError, Problem
+from mapping.imports.event_source import Context, EventGroup, event_id
 from mapping.imports.match import name_key
 from mapping.text import fold
 
@@ -215,11 +215,9 @@ def _group(
     else:
         start, end = first.isoformat(), last.isoformat()
     group.uid = f"csv:{name_key(title)}|{first.isoformat()}|{venue_id}"
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(title)).strip("-")[:40].strip("-") or "event"
-    digest = hashlib.blake2b(group.uid.encode(), digest_size=3).hexdigest()
     group.rows = [
         {
-            "id": f"{slug}-{first.strftime('%Y%m%d')}-{digest}",
+            "id": event_id(title, group.uid, first),
             "title": title,
             "category": event_category,
             "venue_id": venue_id,

@@ -15,9 +15,12 @@ Decisions:
 - **The calendar owns its events.** Imported rows are rewritten from the source on
   every import (edit the organiser's calendar, not ``events.csv``); rows without a
   ``uid`` (typed by hand) are never touched.
-- **All or nothing**, as for venues: the merged folder is validated on a temporary
-  copy, and ``events.csv`` is replaced atomically or not at all; ``--dry-run`` writes
-  nothing. The file keeps its column order and line ends.
+- **Ids**: :func:`mapping.imports.event_source.event_id` (title, day, UID digest),
+  made unique among the file's other rows with ``-2``, ``-3``…
+- **All or nothing**, as for venues: :func:`mapping.checked_write.write_checked`
+  validates the merged folder on a temporary copy and replaces ``events.csv``
+  atomically or not at all; ``--dry-run`` writes nothing. The file keeps its column
+  order and its layout (line ends, byte order mark: :func:`mapping.files.data_csv_bytes`).
 """
 
 from __future__ import annotations
@@ -25,19 +28,16 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from mapping._errors import DataError, Problem
-from mapping.imports.match import MATCHES_FILE, VenueMatcher, read_manual
+from mapping import checked_write
+from mapping.errors import DataError, Problem
+from mapping.files import data_csv_bytes
+from mapping.imports import calendar_csv, ics
+from mapping.imports.event_source import UID, EventGroup, context
 from mapping.imports.report import ImportReport
-from mapping.imports.venues import write_checked
-from mapping.io import read_geodata, read_table
-from mapping.settings import CityProfile, load_city
-from mapping.text import fold
+from mapping.text import unique
 
-UID = "uid"
-"""The ``events.csv`` column holding the source's event identity."""
 HEADER = (
     "id",
     "title",
@@ -54,67 +54,21 @@ HEADER = (
     "source",
     UID,
 )
+"""The columns of an ``events.csv`` an import creates."""
+EVENTS_FILE = "events.csv"
 
 
-@dataclass
-class EventGroup:
-    """The rows one source event becomes (``rows`` empty when skipped, with ``skip``)."""
-
-    uid: str
-    ref: str
-    title: str
-    rows: list[dict[str, str]] = field(default_factory=list)
-    skip: str = ""
-    detail: str = ""
-
-
-@dataclass
-class Context:
-    """What a reader needs from the data folder."""
-
-    city: CityProfile
-    matcher: VenueMatcher
-    venue_ids: set[str]
-    event_categories: dict[str, str]  # folded id or label (any language) → id
-
-
-def context(into: Path, matches: Path | None) -> Context:
-    """The town, its venues' names and its event categories, read from ``into``."""
-    city = load_city(into / "city.toml")
-    venues = read_geodata(into / "venues.geojson")
-    ids = {str(v) for v in venues["id"]}
-    manual_path = matches or (into / MATCHES_FILE)
-    manual = read_manual(manual_path, ids) if manual_path.exists() else {}
-    if matches is not None and not matches.exists():
-        raise DataError([Problem(matches.name, "-", "-", "file not found (--matches)")])
-    table = read_table(into / "event_categories.csv")
-    cats: dict[str, str] = {}
-    for column in table.columns:
-        if column == "id" or column.startswith("label_"):
-            for cid, label in zip(table["id"], table[column], strict=True):
-                cats.setdefault(fold(label).strip(), str(cid))
-    return Context(city, VenueMatcher.for_venues(venues, manual), ids, cats)
-
-
-def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]], str]:
-    """``events.csv`` as header, rows and line end (an absent file: our header, none)."""
-    if not path.exists():
-        return list(HEADER), [], "\n"
-    text = path.read_bytes().decode("utf-8-sig")
-    reader = csv.reader(io.StringIO(text, newline=""))
+def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]], bytes | None]:
+    """``events.csv`` as header, rows and the bytes read (an absent file: our header,
+    no rows, ``None``)."""
+    raw = checked_write.current_bytes(path)
+    if raw is None:
+        return list(HEADER), [], None
+    reader = csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""))
     lines = [row for row in reader if row]
     header = [c.strip() for c in lines[0]] if lines else list(HEADER)
     rows = [dict(zip(header, row, strict=False)) for row in lines[1:]]
-    return header, rows, "\r\n" if "\r\n" in text[:2000] else "\n"
-
-
-def rows_bytes(header: Sequence[str], rows: Sequence[dict[str, str]], newline: str) -> bytes:
-    """``events.csv`` text: quoted where needed, the file's own line ends."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator=newline)
-    writer.writerow(header)
-    writer.writerows([row.get(c, "") for c in header] for row in rows)
-    return out.getvalue().encode("utf-8")
+    return header, rows, raw
 
 
 def merge_groups(
@@ -135,10 +89,7 @@ def merge_groups(
         old = [r for r in rows if r.get(UID) == group.uid]
         old_ids = {r.get("id", "") for r in old}
         for row in group.rows:  # ids unique among other events; kept across re-imports
-            base, n = row["id"], 1
-            while row["id"] in taken - old_ids:
-                n += 1
-                row["id"] = f"{base}-{n}"
+            row["id"] = unique(row["id"], taken - old_ids)
             taken.add(row["id"])
         new = [{c: row.get(c, "") for c in header} for row in group.rows]
         ids = ", ".join(r["id"] for r in new[:3]) + (" …" if len(new) > 3 else "")
@@ -169,8 +120,6 @@ def import_events(
     Raises :class:`DataError` naming file, record and field when the source cannot be
     read, ``--venue``/``--category`` is unknown, or the result would not validate.
     """
-    from mapping.imports import calendar_csv, ics
-
     ctx = context(into, matches)
     if venue is not None and venue not in ctx.venue_ids:
         raise DataError([Problem("venues.geojson", "-", "--venue", f"unknown venue id {venue!r}")])
@@ -202,9 +151,12 @@ def import_events(
             ]
         )
     report = ImportReport(file.name)
-    target = into / "events.csv"
-    header, rows, newline = read_rows(target)
+    header, rows, raw = read_rows(into / EVENTS_FILE)
     rows = merge_groups(header, rows, groups, report)
-    return write_checked(
-        report, into, "events.csv", lambda: rows_bytes(header, rows, newline), dry_run=dry_run
-    )
+    if report.changed and not dry_run:
+        payload = data_csv_bytes(
+            header, ([row.get(c, "") for c in header] for row in rows), like=raw
+        )
+        checked_write.write_checked(into, EVENTS_FILE, payload, built_from=raw)
+        report.written = True
+    return report

@@ -30,8 +30,6 @@ Decisions:
 
 from __future__ import annotations
 
-import hashlib
-import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -40,17 +38,16 @@ from zoneinfo import ZoneInfo
 import icalendar
 import recurring_ical_events
 
-from mapping._errors import DataError, Problem
+from mapping.errors import DataError, Problem
 from mapping.imports.calendar_csv import category_id
-from mapping.imports.events import Context, EventGroup
-from mapping.schema import is_web_url
-from mapping.text import fold
+from mapping.imports.event_source import Context, EventGroup, event_id
+from mapping.schema import RECURRENCE_ANNUAL, RECURRENCE_WEEKLY, is_web_url
 
 EXPAND_YEARS = 2
 """An unbounded rule that must be expanded is expanded this many years ahead."""
 MAX_OCCURRENCES = 500
 """At most this many rows for one UID."""
-_SIMPLE_FREQ = {"WEEKLY": "weekly", "YEARLY": "annual"}
+_SIMPLE_FREQ = {"WEEKLY": RECURRENCE_WEEKLY, "YEARLY": RECURRENCE_ANNUAL}
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
@@ -140,19 +137,18 @@ def _group(
     description = str(master.get("DESCRIPTION", "")).strip()
     if description:
         base[f"description_{ctx.city.default_language}"] = description
-    stem = f"{_slug(title) or 'event'}-{hashlib.blake2b(uid.encode(), digest_size=3).hexdigest()}"
     recurrence = _simple_recurrence(master, events, tz)
     if master.get("RRULE") is None or recurrence:
         start, end = _times(master.get("DTSTART").dt, _end(master), tz)
-        group.rows = [{**base, "id": stem, "start": start, "end": end, "recurrence": recurrence}]
+        row_id = event_id(title, uid)
+        group.rows = [{**base, "id": row_id, "start": start, "end": end, "recurrence": recurrence}]
         group.detail = f"kept as {recurrence}" if recurrence else ""
         return group
     occurrences = _expand(calendar, uid, master.get("DTSTART").dt, tz)
     for occurrence in occurrences:
         start, end = _times(occurrence.get("DTSTART").dt, _end(occurrence), tz)
-        group.rows.append(
-            {**base, "id": f"{stem}-{start[:10].replace('-', '')}", "start": start, "end": end}
-        )
+        day = date.fromisoformat(start[:10])
+        group.rows.append({**base, "id": event_id(title, uid, day), "start": start, "end": end})
     group.detail = f"expanded to {len(group.rows)} occurrences"
     if not group.rows:
         group.skip = "the recurrence rule has no occurrence"
@@ -263,7 +259,3 @@ def _organiser(event: Any) -> str:
         return ""
     name = organiser.params.get("CN") if hasattr(organiser, "params") else None
     return str(name or organiser).removeprefix("mailto:").removeprefix("MAILTO:").strip()
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:40].strip("-")

@@ -32,7 +32,7 @@ from pathlib import Path
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from mapping._errors import DataError, Problem
+from mapping.errors import DataError, Problem
 from mapping.text import fold
 
 FUZZY_THRESHOLD = 85.0

@@ -1,16 +1,17 @@
 """What an import did, record by record: new, updated, unchanged or skipped (and why).
 
 The same report for venues and events: printed as a table (terminal text, see
-:func:`mapping.cli.terminal_text`) and written as RFC 4180 CSV with ``--report FILE``,
-so a maintainer can sort the skipped features in a spreadsheet.
+:func:`mapping.cli.terminal_text`) and written as CSV
+(:func:`mapping.files.csv_rows_bytes`) with ``--report FILE``, so a maintainer can sort
+the skipped features in a spreadsheet.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from dataclasses import dataclass, field
+
+from mapping.files import csv_rows_bytes
 
 STATUSES = ("new", "updated", "unchanged", "skipped")
 COLUMNS = ("status", "source", "id", "name", "detail")
@@ -51,6 +52,12 @@ class ImportReport:
         found = Counter(r.status for r in self.rows)
         return {s: found.get(s, 0) for s in STATUSES}
 
+    @property
+    def changed(self) -> bool:
+        """Whether a record is new or updated: only then is the data file written."""
+        counts = self.counts()
+        return bool(counts["new"] or counts["updated"])
+
     def summary(self) -> str:
         """One line: ``file: 3 new, 1 updated, 0 unchanged, 2 skipped``."""
         return f"{self.file}: " + ", ".join(f"{n} {s}" for s, n in self.counts().items())
@@ -68,9 +75,7 @@ class ImportReport:
         return "\n".join([*lines, self.summary()])
 
     def csv_bytes(self) -> bytes:
-        """The rows as RFC 4180 CSV (CRLF), header :data:`COLUMNS`."""
-        buffer = io.StringIO(newline="")
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(COLUMNS)
-        writer.writerows([r.status, r.source, r.id, r.name, r.detail] for r in self.rows)
-        return buffer.getvalue().encode("utf-8")
+        """The rows as CSV (:func:`mapping.files.csv_rows_bytes`), header :data:`COLUMNS`."""
+        return csv_rows_bytes(
+            COLUMNS, ([r.status, r.source, r.id, r.name, r.detail] for r in self.rows)
+        )

@@ -3,74 +3,49 @@
 Sources: an Overpass GeoJSON/JSON export or ``.osm`` XML (:mod:`mapping.imports.osm`);
 CSV (``lon``/``lat``, or ``x``/``y`` with ``--source-crs``), GeoPackage, Shapefile or
 GeoJSON in any CRS (a legacy GeoJSON ``crs`` member is honoured), read by
-:func:`mapping.io.read_geodata`. A table with a ``category`` column is read in our own
+:func:`mapping.geodata.read_geodata`. A table with a ``category`` column is read in our own
 field names (``data/README.md``); one without it but with OpenStreetMap tag columns
 (``tourism``, ``amenity``…) goes through the OSM tag table.
 
 Decisions:
 
-- **Merging** (:func:`merge`): an incoming record is the same venue as an existing one
-  when it has the same stable id: the OpenStreetMap element (``osm_id``, e.g.
-  ``node/123``), or, from a table, our ``id``. Otherwise when a name (any language,
-  folded by :func:`mapping.imports.match.name_key`) is the same and the points are at
-  most :data:`MERGE_DISTANCE_M` apart. A name match with a venue already linked to a
-  *different* OSM element (a shop mapped as a node and as its building) is skipped as
-  a duplicate: nothing is ever added twice.
-- **Hand edits are kept.** Each imported venue carries ``imported``: for every field
-  the import wrote, ``field:hash`` of the value it wrote (8 hex digits of BLAKE2b;
-  ``geometry`` is the point to 1e-7 degree). On the next import a field is replaced
-  only if it is empty, or still holds exactly what the last import wrote (its hash
-  matches); a value the maintainer changed, and every value of a venue typed by hand
-  (no hash), is kept and reported, unless the field is named in ``--overwrite``.
+- **Merging** and **hand edits** (the same venue by stable id or name and distance;
+  a field the maintainer changed is kept): :mod:`mapping.imports.venue_merge`.
 - **Skipped, with the reason**: no mapped tag or no category, a category the town's
   ``categories.csv`` lacks, no name, no position, a point outside the study area
   (``city.toml`` ``bbox``), a duplicate. Values the folder would refuse (bad
   ``opening_hours``, ``wheelchair``, website, e-mail) are dropped with a warning and
   the venue is imported (:func:`mapping.imports.osm.clean_fields`).
-- **All or nothing.** The merged folder is validated (:func:`mapping.validate.validate_folder`
-  on a temporary copy); a problem that the folder did not already have stops the
-  import and nothing is written. Otherwise ``venues.geojson`` is replaced atomically
-  (:func:`mapping.files.atomic_write`), in the same layout (one-space JSON indent,
-  UTF-8), so the change reviews as a diff. ``--dry-run`` writes nothing.
-- **New ids** are the table's own ``id`` when it is a valid unused slug, else slugs of
-  the first Latin-script name (``name``, ``name_<lang>``),
-  else the element (``osm-node-123``); ``-2``, ``-3``… when taken.
+- **All or nothing.** :func:`mapping.checked_write.write_checked` validates the merged
+  folder on a temporary copy; a problem that the folder did not already have stops the
+  import and nothing is written. Otherwise ``venues.geojson`` is replaced atomically,
+  in the same layout (one-space JSON indent, UTF-8), so the change reviews as a diff
+  (and not over a hand edit saved during the check). ``--dry-run`` writes nothing.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
-import re
-import shutil
-import tempfile
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
 import geopandas as gpd
 import orjson
-import pyproj
 
-from mapping._errors import DataError, Problem
-from mapping.files import atomic_write
+from mapping import checked_write
+from mapping.errors import DataError, Problem
+from mapping.geodata import read_geodata
 from mapping.imports import osm
-from mapping.imports.match import name_key
 from mapping.imports.report import ImportReport
-from mapping.io import read_geodata, read_table
+from mapping.imports.venue_merge import GEOMETRY, OSM_ID, Incoming, Merger
+from mapping.io import read_table
+from mapping.schema import PRECISION_EXACT, inside_bbox
 from mapping.settings import CityProfile, load_city
-from mapping.text import fold
-from mapping.validate import validate_folder
 
-MERGE_DISTANCE_M = 150.0
-"""Two records with the same name at most this far apart are the same venue."""
-OSM_ID = "osm_id"
-"""Venue property holding the OpenStreetMap element (``node/123``) it came from."""
-IMPORTED = "imported"
-"""Venue property ``field:hash;…`` of the values the last import wrote."""
+VENUES_FILE = "venues.geojson"
 BASE_FIELDS = (
     "name",
     "category",
@@ -85,9 +60,6 @@ BASE_FIELDS = (
     "location_precision",
     "settlement",
 )
-GEOMETRY = "geometry"
-_GEOD = pyproj.Geod(ellps="WGS84")
-_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _OSM_EXTENSIONS = (".osm", ".osm.xml", ".osm.pbf", ".pbf", ".osc")
 
 
@@ -99,19 +71,6 @@ def importable_fields(languages: Sequence[str]) -> tuple[str, ...]:
         *(f"description_{lang}" for lang in languages),
         GEOMETRY,
     )
-
-
-@dataclass
-class Incoming:
-    """One record of the source, as venue fields, before merging."""
-
-    ref: str
-    fields: dict[str, str]
-    point: tuple[float, float] | None
-    osm_id: str = ""
-    stable_id: str = ""
-    skip: str = ""
-    warnings: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- reading
@@ -158,7 +117,7 @@ def from_element(element: osm.Element, languages: Sequence[str]) -> Incoming:
     else:
         fields["category"] = category
     fields["source"] = osm.osm_source(element.ref)
-    fields["location_precision"] = "exact"
+    fields["location_precision"] = PRECISION_EXACT
     return Incoming(
         element.ref, fields, element.point, osm_id=element.ref, skip=skip, warnings=warnings
     )
@@ -194,7 +153,7 @@ def _from_table(frame: gpd.GeoDataFrame, file: str, languages: Sequence[str]) ->
             continue
         fields, warnings = osm.clean_fields({k: v for k, v in props.items() if k in wanted})
         fields.setdefault("source", f"{file} ({ref})")
-        fields.setdefault("location_precision", "exact")
+        fields.setdefault("location_precision", PRECISION_EXACT)
         skip = (
             ""
             if fields.get("category")
@@ -239,8 +198,7 @@ def check_incoming(incoming: Incoming, city: CityProfile, categories: set[str]) 
     if incoming.point is None or not all(math.isfinite(c) for c in incoming.point):
         return "no position"
     lon, lat = incoming.point
-    west, south, east, north = city.bbox
-    if not (west <= lon <= east and south <= lat <= north):
+    if not inside_bbox(lon, lat, city.bbox):
         return (
             f"outside the study area: {lat:.5f}, {lon:.5f} is not inside "
             f"city.toml bbox {list(city.bbox)}"
@@ -248,259 +206,9 @@ def check_incoming(incoming: Incoming, city: CityProfile, categories: set[str]) 
     return ""
 
 
-# --------------------------------------------------------------------------- merging
-
-
-def value_hash(value: str) -> str:
-    """8 hex digits identifying a value the import wrote (BLAKE2b)."""
-    return hashlib.blake2b(value.encode("utf-8"), digest_size=4).hexdigest()
-
-
-def parse_hashes(text: object) -> dict[str, str]:
-    """``field:hash;…`` as a dict (bad parts ignored: they only make a field "hand-edited")."""
-    out: dict[str, str] = {}
-    for part in str(text or "").split(";"):
-        fld, _, digest = part.partition(":")
-        if fld.strip() and digest.strip():
-            out[fld.strip()] = digest.strip()
-    return out
-
-
-def _point_text(lon: float, lat: float) -> str:
-    return f"{lon:.7f},{lat:.7f}"
-
-
-def _feature_point(feature: dict[str, Any]) -> tuple[float, float] | None:
-    geometry = feature.get("geometry")
-    coords = geometry.get("coordinates") if isinstance(geometry, dict) else None
-    if (
-        isinstance(coords, list)
-        and len(coords) >= 2
-        and all(isinstance(c, int | float) for c in coords[:2])
-    ):
-        return float(coords[0]), float(coords[1])
-    return None
-
-
-def _names(props: dict[str, Any]) -> set[str]:
-    return {
-        name_key(v)
-        for k, v in props.items()
-        if (k == "name" or k.startswith("name_")) and isinstance(v, str) and v.strip()
-    }
-
-
-class Merger:
-    """Merges incoming venues into a list of GeoJSON features (changed in place)."""
-
-    def __init__(
-        self, features: list[dict[str, Any]], overwrite: Sequence[str], report: ImportReport
-    ) -> None:
-        self.features = features
-        self.overwrite = set(overwrite)
-        self.report = report
-        self.by_id: dict[str, dict[str, Any]] = {}
-        self.by_osm: dict[str, dict[str, Any]] = {}
-        self.by_name: dict[str, list[dict[str, Any]]] = {}
-        self.touched: set[int] = set()  # features this run created or matched
-        for feature in features:
-            self._index(feature)
-
-    def _index(self, feature: dict[str, Any]) -> None:
-        props = feature.setdefault("properties", {})
-        if isinstance(props.get("id"), str):
-            self.by_id[props["id"]] = feature
-        if props.get(OSM_ID):
-            self.by_osm[str(props[OSM_ID])] = feature
-        for key in _names(props):
-            self.by_name.setdefault(key, []).append(feature)
-
-    def add(self, incoming: Incoming) -> None:
-        """Merge one checked record: new, updated, unchanged or skipped as a duplicate."""
-        name = incoming.fields.get("name", "")
-        target = (self.by_osm.get(incoming.osm_id) if incoming.osm_id else None) or (
-            self.by_id.get(incoming.stable_id) if incoming.stable_id else None
-        )
-        if target is None:
-            target, why_not = self._by_name(incoming)
-            if why_not:
-                self.report.add("skipped", incoming.ref, "", name, why_not)
-                return
-        if target is not None and id(target) in self.touched:
-            self.report.add(
-                "skipped",
-                incoming.ref,
-                target["properties"].get("id", ""),
-                name,
-                "duplicate: another record of this file is the same venue",
-            )
-            return
-        warnings = "; ".join(incoming.warnings)
-        if target is None:
-            feature = self._new(incoming)
-            self.report.add("new", incoming.ref, feature["properties"]["id"], name, warnings)
-            return
-        self.touched.add(id(target))
-        changed, kept = self._update(target, incoming)
-        detail = "; ".join(
-            filter(
-                None,
-                [
-                    f"changed: {', '.join(changed)}" if changed else "",
-                    (
-                        f"kept hand-edited: {', '.join(kept)} (--overwrite FIELD replaces)"
-                        if kept
-                        else ""
-                    ),
-                    warnings,
-                ],
-            )
-        )
-        self.report.add(
-            "updated" if changed else "unchanged",
-            incoming.ref,
-            target["properties"].get("id", ""),
-            name,
-            detail,
-        )
-
-    def _by_name(self, incoming: Incoming) -> tuple[dict[str, Any] | None, str]:
-        keys = _names(incoming.fields)
-        assert incoming.point is not None
-        lon, lat = incoming.point
-        for key in keys:
-            for feature in self.by_name.get(key, []):
-                point = _feature_point(feature)
-                if point is None:
-                    continue
-                distance = _GEOD.inv(lon, lat, point[0], point[1])[2]
-                if distance > MERGE_DISTANCE_M:
-                    continue
-                linked = str(feature["properties"].get(OSM_ID) or "")
-                if linked and incoming.osm_id and linked != incoming.osm_id:
-                    return None, (
-                        f"duplicate: same name as {feature['properties'].get('id')} "
-                        f"({distance:.0f} m away), which comes from {linked}"
-                    )
-                return feature, ""
-        return None, ""
-
-    def _new(self, incoming: Incoming) -> dict[str, Any]:
-        assert incoming.point is not None
-        props: dict[str, Any] = {"id": self._new_id(incoming), **incoming.fields}
-        if incoming.osm_id:
-            props[OSM_ID] = incoming.osm_id
-        values = {**incoming.fields, GEOMETRY: _point_text(*incoming.point)}
-        props[IMPORTED] = ";".join(f"{k}:{value_hash(v)}" for k, v in sorted(values.items()))
-        feature = {
-            "type": "Feature",
-            "properties": props,
-            "geometry": {
-                "type": "Point",
-                "coordinates": [round(incoming.point[0], 7), round(incoming.point[1], 7)],
-            },
-        }
-        self.features.append(feature)
-        self._index(feature)
-        self.touched.add(id(feature))
-        return feature
-
-    def _new_id(self, incoming: Incoming) -> str:
-        if _ID.fullmatch(incoming.stable_id) and incoming.stable_id not in self.by_id:
-            return incoming.stable_id  # a table's own id, when it is one of ours
-        names = [v for k, v in incoming.fields.items() if k == "name" or k.startswith("name_")]
-        base = next((s for s in (_ascii_slug(n) for n in names) if s), "")
-        if not base:
-            base = _ascii_slug(incoming.osm_id.replace("/", "-")) or "venue"
-            base = f"osm-{base}" if incoming.osm_id else base
-        candidate, n = base, 1
-        while candidate in self.by_id:
-            n += 1
-            candidate = f"{base}-{n}"
-        return candidate
-
-    def _update(self, feature: dict[str, Any], incoming: Incoming) -> tuple[list[str], list[str]]:
-        assert incoming.point is not None
-        props = feature["properties"]
-        hashes = parse_hashes(props.get(IMPORTED))
-        current_point = _feature_point(feature)
-        values = {**incoming.fields, GEOMETRY: _point_text(*incoming.point)}
-        changed: list[str] = []
-        kept: list[str] = []
-        for fld, new in values.items():
-            if fld == GEOMETRY:
-                current = _point_text(*current_point) if current_point else ""
-            else:
-                raw = props.get(fld)
-                current = raw.strip() if isinstance(raw, str) else ("" if raw is None else str(raw))
-            if current == new:
-                continue
-            if not current or hashes.get(fld) == value_hash(current) or fld in self.overwrite:
-                if fld == GEOMETRY:
-                    feature["geometry"] = {
-                        "type": "Point",
-                        "coordinates": [round(incoming.point[0], 7), round(incoming.point[1], 7)],
-                    }
-                else:
-                    props[fld] = new
-                hashes[fld] = value_hash(new)
-                changed.append(fld)
-            else:
-                kept.append(fld)
-        if incoming.osm_id and props.get(OSM_ID) != incoming.osm_id:
-            props[OSM_ID] = incoming.osm_id
-            self.by_osm[incoming.osm_id] = feature
-            changed.append(OSM_ID)
-        if changed:
-            props[IMPORTED] = ";".join(f"{k}:{v}" for k, v in sorted(hashes.items()))
-        return changed, kept
-
-
-def _ascii_slug(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
-    return slug[:60].strip("-")
-
-
-# --------------------------------------------------------------------------- writing
-
-
 def geojson_text(doc: dict[str, Any]) -> bytes:
     """The venues file in the data folder's layout (one-space indent, UTF-8, final LF)."""
     return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-
-
-def new_problems(folder: Path, replacements: dict[str, bytes]) -> list[Problem]:
-    """Problems the folder would have with ``replacements`` (file name → bytes) that it
-    does not have now: validated on a temporary copy, the folder itself untouched."""
-    with tempfile.TemporaryDirectory(prefix="kcm-import-") as tmp:
-        copy = Path(tmp) / "data"
-        shutil.copytree(folder, copy, symlinks=False)
-        for name, payload in replacements.items():
-            (copy / name).write_bytes(payload)
-        after = validate_folder(copy)
-    if not after:
-        return []  # the usual case: no need to validate the folder as it is
-    before = {str(p) for p in validate_folder(folder)}
-    return [p for p in after if str(p) not in before]
-
-
-def write_checked(
-    report: ImportReport, into: Path, name: str, payload: Callable[[], bytes], *, dry_run: bool
-) -> ImportReport:
-    """Write ``into/name`` atomically when the import added or changed a record and it
-    is not a dry run; a problem the folder did not have raises :class:`DataError` and
-    nothing is written (:func:`new_problems`)."""
-    counts = report.counts()
-    if dry_run or not (counts["new"] or counts["updated"]):
-        return report
-    data = payload()
-    problems = new_problems(into, {name: data})
-    if problems:
-        raise DataError(problems)
-    with atomic_write(into / name) as fh:
-        fh.write(data)
-    report.written = True
-    return report
 
 
 def import_venues(
@@ -526,11 +234,11 @@ def import_venues(
         )
         raise DataError([Problem(file.name, "-", "--overwrite", msg)])
     categories = set(read_table(into / "categories.csv")["id"])
-    venues_path = into / "venues.geojson"
+    raw = checked_write.current_bytes(into / VENUES_FILE)
     doc: dict[str, Any] = {"type": "FeatureCollection", "features": []}
-    if venues_path.exists():
+    if raw is not None:
         try:
-            doc = orjson.loads(venues_path.read_bytes())
+            doc = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
             raise DataError(
                 [
@@ -551,4 +259,7 @@ def import_venues(
             report.add("skipped", incoming.ref, "", incoming.fields.get("name", ""), reason)
         else:
             merger.add(incoming)
-    return write_checked(report, into, "venues.geojson", lambda: geojson_text(doc), dry_run=dry_run)
+    if report.changed and not dry_run:
+        checked_write.write_checked(into, VENUES_FILE, geojson_text(doc), built_from=raw)
+        report.written = True
+    return report

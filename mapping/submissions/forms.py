@@ -34,10 +34,8 @@ from typing import Any
 from mapping import hours, i18n
 from mapping.events.read import YEARS
 from mapping.io import Dataset
-from mapping.query import VISIT_VALUES
-from mapping.schema import is_email, is_web_url
+from mapping.schema import VISIT_VALUES, inside_bbox, is_email, is_phone, is_web_url
 from mapping.settings import CityProfile
-from mapping.validate import PHONE
 
 UPDATE, EVENT, VENUE = "update", "event", "venue"
 KINDS: tuple[str, ...] = (UPDATE, EVENT, VENUE)
@@ -336,7 +334,7 @@ def _rule(data: Dataset, kind: str, name: str, value: str) -> FieldProblem | Non
         return FieldProblem(name, "submissions.refused.url")
     if name == "email" and not is_email(value):
         return FieldProblem(name, "submissions.refused.email")
-    if name == "phone" and not PHONE.fullmatch(value):
+    if name == "phone" and not is_phone(value):
         return FieldProblem(name, "submissions.refused.phone")
     choices = {"visit": VISIT_VALUES, "timing": TIMINGS, "free": FREE_VALUES}.get(name)
     if choices is not None and value not in choices:
@@ -419,8 +417,8 @@ def _location(
             numbers[name] = number
     if problems:
         return {}, problems
-    west, south, east, north = city.bbox
-    if not (west <= numbers["lon"] <= east and south <= numbers["lat"] <= north):
+    if not inside_bbox(numbers["lon"], numbers["lat"], city.bbox):
+        west, south, east, north = city.bbox
         return {}, [
             FieldProblem(
                 "lat",

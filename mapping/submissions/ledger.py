@@ -5,7 +5,8 @@ Every suggestion keeps its row for good: an applied or rejected one keeps its ou
 trail of what members asked and what the reviewer did with it.
 
 The hourly limits are counted and the new row inserted in one ``BEGIN IMMEDIATE``
-transaction: two form posts at the same moment cannot both slip under the limit.
+transaction (:func:`mapping.store.transaction`): two form posts at the same moment
+cannot both slip under the limit.
 """
 
 from __future__ import annotations
@@ -98,18 +99,6 @@ def opened(path: str | Path) -> Iterator[sqlite3.Connection]:
         yield conn
 
 
-@contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """``BEGIN IMMEDIATE`` … ``COMMIT``; ``ROLLBACK`` on any exception (also Ctrl-C)."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-
-
 def insert(
     conn: sqlite3.Connection,
     kind: str,
@@ -127,7 +116,7 @@ def insert(
     ``venue_id``.
     """
     since = stamp(now - HOUR)
-    with transaction(conn):
+    with store.transaction(conn):
         total = conn.execute(
             "SELECT count(*) FROM submissions WHERE created > ?", (since,)
         ).fetchone()[0]

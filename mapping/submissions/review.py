@@ -10,17 +10,16 @@ How :func:`apply` keeps the data safe:
 2. the one file it changes (``venues.geojson`` or ``events.csv``) is rebuilt in memory
    from its current bytes: only the record concerned changes, every other record keeps
    its properties, their order and the file's layout (JSON indent, CSV line endings);
-3. the whole resulting folder is validated by :func:`mapping.validate.validate_folder`
-   (the ``validate`` command's validator) in a temporary copy, exactly as ``import``
-   does (:func:`mapping.imports.venues.new_problems`): an error the folder did not
+3. the whole resulting folder is validated on a temporary copy, exactly as ``import``
+   does (:func:`mapping.checked_write.new_problems`): an error the folder did not
    already have refuses the change and names file, record and field;
-4. then, in one short ``BEGIN IMMEDIATE`` transaction (the validation runs outside it,
-   so the web form's inserts never wait for it): the suggestion must still be pending
-   (another reviewer may have been quicker) and the file still hold the bytes the
-   change was built from (else: refused, run ``apply`` again — no change is lost); the
-   file is written by :func:`mapping.files.atomic_write` (temp file + rename) and the
-   suggestion marked applied. A failure anywhere leaves the data files as they were
-   and the suggestion pending.
+4. then, in one short ``BEGIN IMMEDIATE`` transaction (:func:`mapping.store.transaction`;
+   the validation runs outside it, so the web form's inserts never wait for it): the
+   suggestion must still be pending (another reviewer may have been quicker) and
+   :func:`mapping.checked_write.replace_file` writes the file atomically only if it
+   still holds the bytes the change was built from (else: refused, run ``apply`` again
+   — no change is lost); the suggestion is marked applied. A failure anywhere leaves
+   the data files as they were and the suggestion pending.
 """
 
 from __future__ import annotations
@@ -35,24 +34,27 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from mapping import clock, seasons, store
-from mapping._errors import Problem
-from mapping.files import atomic_write
+from mapping import checked_write, clock, seasons, store
+from mapping.errors import Problem
+from mapping.files import data_csv_appended, data_csv_bytes
 from mapping.i18n import t
-from mapping.imports.venues import new_problems
 from mapping.io import Dataset, load_dataset
+from mapping.schema import (
+    PRECISION_APPROXIMATE,
+    RECURRENCE_ANNUAL,
+    RECURRENCE_WEEKLY,
+)
 from mapping.settings import CityProfile, data_dir, load_city
 from mapping.submissions import forms, ledger
 from mapping.submissions.forms import ANNUAL_TBC, EVENT, UPDATE, VENUE, WEEKLY, FieldProblem
 from mapping.submissions.ledger import APPLIED, PENDING, REJECTED, Submission
-from mapping.text import slug
-from mapping.validate import SLUG
+from mapping.text import slug, unique
 
 VENUES_FILE, EVENTS_FILE = "venues.geojson", "events.csv"
 APPLIED_FIELDS = ("opening_hours", "website", "phone", "email", "visit")
 """Venue fields a suggestion writes as typed (and every ``description_<lang>``)."""
 
-SUBMITTED_PRECISION = "approximate"
+SUBMITTED_PRECISION = PRECISION_APPROXIMATE
 """A member's map click is good to about 100 m: ``location_precision`` of a moved or new
 venue (``exact`` is kept for coordinates a source gives)."""
 
@@ -176,7 +178,7 @@ def apply(
 
     Raises :class:`ReviewError` (not pending, unknown, or the merged data would not
     validate), :class:`~mapping.submissions.forms.Refused` (a field fails its check
-    now), :class:`mapping._errors.DataError` (the folder cannot be read) or
+    now), :class:`mapping.errors.DataError` (the folder cannot be read) or
     :class:`OSError` (the file cannot be written); then nothing has changed.
     """
     root = data_dir(folder)
@@ -185,23 +187,25 @@ def apply(
         item = _pending(conn, number)
         clean = forms.check(data, item.kind, item.fields)
         change = merged(root, data, item, clean)
-        problems = new_problems(root, {change.file: change.after})
+        problems = checked_write.new_problems(root, {change.file: change.after})
         if problems:
             msg = (
                 f"{item.reference} not applied: {change.file} would have "
                 f"{len(problems)} problem(s); nothing was changed"
             )
             raise ReviewError(msg, problems)
-        with ledger.transaction(conn):  # short: the form's inserts wait for it
+        with store.transaction(conn):  # short: the form's inserts wait for it
             _pending(conn, number)  # another reviewer may have been quicker
-            if (root / change.file).read_bytes() != change.before:
+            try:
+                checked_write.replace_file(
+                    root, change.file, change.after, built_from=change.before
+                )
+            except checked_write.ChangedMeanwhileError:
                 msg = (
                     f"{item.reference} not applied: {change.file} changed while it was "
                     "being checked; nothing was changed, run apply again"
                 )
-                raise ReviewError(msg)
-            with atomic_write(root / change.file) as fh:
-                fh.write(change.after)
+                raise ReviewError(msg) from None
             ledger.decide(conn, number, APPLIED, now or ledger.utc_now(), record=change.record)
         return _existing(conn, number)
 
@@ -219,7 +223,7 @@ def reject(
         msg = "a rejection needs a reason (--reason TEXT): the member may ask why"
         raise ReviewError(msg)
     with ledger.opened(database_of(folder, db)) as conn:
-        with ledger.transaction(conn):
+        with store.transaction(conn):
             _pending(conn, number)
             ledger.decide(conn, number, REJECTED, now or ledger.utc_now(), reason=reason)
         return _existing(conn, number)
@@ -381,22 +385,14 @@ def _new_venue(doc: Any, clean: Mapping[str, Any], day: str) -> str:
 
 def unique_id(text: object, taken: set[Any], default: str) -> str:
     """A slug of ``text`` in the ids' alphabet (``[a-z0-9-]``), made unique with ``-2``…"""
-    base = slug(text, default)
-    if not SLUG.fullmatch(base):
-        base = "-".join(re.findall(r"[a-z0-9]+", base)) or default
-    found, n = base, 1
-    while found in taken:
-        n += 1
-        found = f"{base}-{n}"
-    return found
+    return unique(slug(text, default, ascii_only=True), taken)
 
 
 def _with_event(raw: bytes, data: Dataset, clean: Mapping[str, Any], day: str) -> tuple[bytes, str]:
     """``events.csv`` (``raw``) with one row appended (the file's bytes kept before it),
     and the new id; a column the row needs and the file lacks is added, rewriting the
-    rows with empty cells."""
-    text = raw.decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    rows with empty cells. Either way in the file's layout (:mod:`mapping.files`)."""
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     if not rows:
         msg = f"{EVENTS_FILE} has no header row; run validate"
         raise ReviewError(msg)
@@ -405,13 +401,13 @@ def _with_event(raw: bytes, data: Dataset, clean: Mapping[str, Any], day: str) -
     taken = {row[where].strip() for row in rows[1:] if len(row) > where}
     row = _event_row(clean, data.city.languages, header, day)
     row["id"] = unique_id(row["title"], taken, "event")
-    line_end = "\r\n" if "\r\n" in text.split("\n", 1)[0] + "\n" else "\n"
     added = [c for c, v in row.items() if v and c not in header]
-    if added:
-        return _rewritten(raw, rows, added, row, line_end), row["id"]
-    line = _csv_line([row.get(c, "") for c in header], line_end)
-    joiner = b"" if raw.endswith((b"\n", b"\r")) else line_end.encode()
-    return raw + joiner + line.encode("utf-8"), row["id"]
+    if not added:
+        return data_csv_appended(raw, [row.get(c, "") for c in header]), row["id"]
+    names = [*header, *added]
+    records = [[*r, *[""] * len(added)] for r in rows[1:] if r]
+    records.append([row.get(c, "") for c in names])
+    return data_csv_bytes([*rows[0], *added], records, like=raw), row["id"]
 
 
 def _event_row(
@@ -433,7 +429,9 @@ def _event_row(
             "start": clean["start"],
             "end": clean.get("end", ""),
             "dates_confirmed": "false" if timing == ANNUAL_TBC else "true",
-            "recurrence": {ANNUAL_TBC: "annual", WEEKLY: "weekly"}.get(timing, ""),
+            "recurrence": {ANNUAL_TBC: RECURRENCE_ANNUAL, WEEKLY: RECURRENCE_WEEKLY}.get(
+                timing, ""
+            ),
             "price": clean.get("price", ""),
             "free": {"yes": "true", "no": "false"}.get(free, ""),
             "url": clean.get("url", ""),
@@ -442,22 +440,3 @@ def _event_row(
         }
     )
     return row
-
-
-def _csv_line(cells: Sequence[str], line_end: str) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator=line_end, quoting=csv.QUOTE_MINIMAL).writerow(cells)
-    return out.getvalue()
-
-
-def _rewritten(
-    raw: bytes, rows: list[list[str]], added: list[str], row: Mapping[str, str], line_end: str
-) -> bytes:
-    """Every row again with the ``added`` columns (empty for the existing rows)."""
-    header = [*rows[0], *added]
-    names = [c.strip() for c in header]
-    lines = [_csv_line(header, line_end)]
-    lines += [_csv_line([*r, *[""] * len(added)], line_end) for r in rows[1:] if r]
-    lines.append(_csv_line([row.get(c, "") for c in names], line_end))
-    bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
-    return (bom + "".join(lines)).encode("utf-8")
