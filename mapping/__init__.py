@@ -1,21 +1,43 @@
 """Kotor Creative Map: the library behind the app (no Streamlit in here).
 
-Modules by concern, each public one listed in ``__all__``:
+One module per concern, each public one listed in ``__all__`` (``tests/test_layout.py``
+keeps the list, this docstring and the package in step). Read them from the bottom of
+the stack up: a module imports only modules listed before it or beside it.
 
-- ``settings`` (the town profile ``city.toml``, declared settings, data folder),
-  ``io`` (the one data loader, atomic writes), ``validate`` (every problem, named),
-  ``schema`` (the one home of each value rule: URL, e-mail, colour, icon, wheelchair);
-- ``clock`` (town-local time), ``hours`` (evaluating ``opening_hours``), ``seasons``
-  (hours and seasons in words), ``query`` (filters), ``distance`` (the walking model);
-- ``events`` (reading, occurrences, grouping, labels), ``calendar`` (.ics);
-- ``explore``, ``whats_on`` and ``members`` (what each page shows, as plain values);
-- ``render`` (the one map builder), ``text`` (the one escaping helper), ``i18n``
-  (catalogues, per-language fields), ``synthetic`` (test and benchmark data only),
-  ``cli`` (``python -m mapping``);
-- ``store`` (the members' SQLite database), ``usage`` (per-venue counts of the visitor
-  pages, batched into it), ``submissions`` (members' suggestions: the form's checks,
-  the pending table, the reviewer's apply and reject), ``members`` (what the members'
-  page computes, beside ``explore``), ``member_charts`` (that page's charts).
+Town, data and its rules
+    ``settings`` (the town profile ``city.toml`` as declared settings; its value parsers
+    in ``setting_parsers``), ``errors`` (``Problem`` and ``DataError``: every problem
+    named by file, record and field), ``schema`` (the one home of each value rule and
+    vocabulary: URL, e-mail, colour, icon, yes/no flags, the study-area box),
+    ``geodata`` (reading GeoJSON/GeoPackage files safely), ``io`` (the one data loader),
+    ``validate`` and ``record_checks`` (every problem of a folder), ``files`` (atomic
+    writes and the one CSV writer), ``checked_write`` (validate a changed folder on a
+    copy, then write), ``text`` (the one escaping helper, slugs and ids).
+Time, hours and walking
+    ``clock`` (the one source of "now", town-local time), ``months`` (seasons across the
+    year end), ``hours`` (evaluating ``opening_hours``; its engine is the private
+    ``_hours_engine``), ``seasons`` (hours and seasons in words), ``query`` (filters),
+    ``distance`` (the walking model: the only home of distance → minutes → reach),
+    ``memo`` (answers remembered per loaded dataset).
+Events and calendars
+    ``events`` (reading, occurrences, grouping, labels), ``calendar`` (.ics).
+What each page shows, as plain values
+    ``params`` (every URL parameter read and checked), ``explore``; ``whats_on`` with
+    ``whats_on_ranges`` (date presets) and ``whats_on_strip`` (the month strip);
+    ``members`` (the "For members" analysis: checks, visibility, reach, nearby, cluster)
+    and ``member_charts``; ``coverage`` (who is within reach, month by month),
+    ``what_if`` (hypothetical venues), ``seasonality`` (venues and hours per month),
+    ``gap_files`` (gap downloads), ``planning`` (the printed report).
+Drawing and output
+    ``render`` (the one map builder), ``components`` (Explore's custom components; the
+    only Streamlit imports, made when a page mounts one), ``exporting`` (the standalone
+    HTML map), ``i18n`` (catalogues: a language is a folder).
+Members' data, imports and commands
+    ``store`` (the members' SQLite database and its one transaction), ``usage``
+    (per-venue counts of the visitor pages), ``submissions`` (members' suggestions and
+    their review), ``imports`` (venues from OSM/GIS files, events from iCalendar and
+    CSV), ``synthetic`` (test and benchmark data only, never shipped), ``cli``
+    (``python -m mapping``).
 
 Modules starting with ``_`` are private helpers; nothing outside their package uses them.
 """
@@ -24,20 +46,36 @@ from __future__ import annotations
 
 __all__ = [
     "calendar",
+    "checked_write",
     "cli",
     "clock",
+    "components",
+    "coverage",
     "distance",
+    "errors",
     "events",
     "explore",
+    "exporting",
+    "files",
+    "gap_files",
+    "geodata",
     "hours",
     "i18n",
+    "imports",
     "io",
     "member_charts",
     "members",
+    "memo",
+    "months",
+    "params",
+    "planning",
     "query",
+    "record_checks",
     "render",
     "schema",
+    "seasonality",
     "seasons",
+    "setting_parsers",
     "settings",
     "store",
     "submissions",
@@ -45,5 +83,8 @@ __all__ = [
     "text",
     "usage",
     "validate",
+    "what_if",
     "whats_on",
+    "whats_on_ranges",
+    "whats_on_strip",
 ]

@@ -17,8 +17,9 @@ import pandas as pd
 import shapely
 
 from mapping import schema
+from mapping.io import read_table
 from mapping.schema import WHEELCHAIR_VALUES
-from mapping.settings import CityProfile
+from mapping.settings import CityProfile, load_city
 
 _PATTERNS = (
     "Mo-Fr {a}:00-{b}:00",
@@ -186,9 +187,6 @@ def events(venue_ids: pd.Series, per_venue: int, year: int, seed: int = 11) -> p
 
 def write_folder(target: Path, source: Path, n: int, seed: int = 7) -> Path:
     """A data folder like ``source`` but with ``n`` synthetic venues (for benchmarks/tests)."""
-    from mapping.io import read_table
-    from mapping.settings import load_city
-
     target.mkdir(parents=True, exist_ok=True)
     for name in ("city.toml", "categories.csv", "event_categories.csv", "places.geojson"):
         (target / name).write_bytes((source / name).read_bytes())
