@@ -1,7 +1,9 @@
-"""Shared fixtures: the small test data folder, broken variants of it, the repo data."""
+"""Shared fixtures: the small test data folder, broken variants of it, the repo data,
+and the suite's "now" (see :data:`DEFAULT_NOW`)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -9,6 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from mapping.clock import NOW_ENV
 from mapping.io import Dataset, load_dataset
 
 TESTS = Path(__file__).parent
@@ -20,6 +23,42 @@ SECOND_TOWN = TESTS / "fixtures" / "novo-izmisljeno"
 about Kotor may be needed to run it."""
 YEAR = 2026
 """The calendar year the loaded fixtures' monthly hours describe: never "this year"."""
+
+DEFAULT_NOW = "2026-12-07T10:00"
+"""The suite's "now": Monday 7 December 2026, 10:00 town time (a value without an offset
+is wall-clock time in the town's zone). The fixtures' events (December 2026, July 2027)
+lie ahead of it. Every test runs at this moment unless the run or the test says otherwise."""
+TEST_NOW_ENV = "CREATIVE_MAP_TEST_NOW"
+"""Run the whole suite at another moment: ``CREATIVE_MAP_TEST_NOW=2031-03-15T10:00 pytest``.
+Tests marked ``@pytest.mark.now(...)`` keep their own moment."""
+
+
+def run_now() -> str:
+    """The moment this run stands at: :data:`TEST_NOW_ENV` if set, else :data:`DEFAULT_NOW`."""
+    return os.environ.get(TEST_NOW_ENV, "").strip() or DEFAULT_NOW
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``now`` marker; stop the clock at the run's moment before any fixture
+    of any scope starts (an app server started for a session inherits it)."""
+    config.addinivalue_line(
+        "markers",
+        "now(moment): the test's 'now' (ISO 8601, town time without an offset): for tests "
+        "whose data only makes sense at that date; overrides CREATIVE_MAP_TEST_NOW",
+    )
+    os.environ[NOW_ENV] = run_now()
+
+
+@pytest.fixture(autouse=True)
+def _frozen_now(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test sees one fixed "now" through :mod:`mapping.clock` (its one source is
+    ``CREATIVE_MAP_NOW``, so AppTest runs, CLI subprocesses and app servers see it too):
+    the test's ``@pytest.mark.now(...)`` if it has one, else the run's moment. A server
+    started by a session fixture keeps the run's moment (it started before the test)."""
+    marker = request.node.get_closest_marker("now")
+    moment = str(marker.args[0]) if marker else run_now()
+    monkeypatch.setenv(NOW_ENV, moment)
+    return moment
 
 
 def writable_copy(source: Path, target: Path, *from_repo_data: str) -> Path:

@@ -40,6 +40,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import recurring_ical_events
 
+from mapping import clock
 from mapping._errors import DataError, Problem
 from mapping.imports.calendar_csv import category_id
 from mapping.imports.events import Context, EventGroup
@@ -199,7 +200,7 @@ def _expand(calendar: Any, uid: str, first: date, tz: str) -> list[Any]:
         ):
             single.add_component(component)
     start_day = first.date() if isinstance(first, datetime) else first
-    horizon = max(start_day, datetime.now(ZoneInfo(tz)).date())
+    horizon = max(start_day, clock.today(tz))
     stop = (
         horizon.replace(year=horizon.year + EXPAND_YEARS)
         if not (horizon.month == 2 and horizon.day == 29)
