@@ -50,7 +50,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _frozen_now(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+def frozen_now(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Every test sees one fixed "now" through :mod:`mapping.clock` (its one source is
     ``CREATIVE_MAP_NOW``, so AppTest runs, CLI subprocesses and app servers see it too):
     the test's ``@pytest.mark.now(...)`` if it has one, else the run's moment. A server
