@@ -35,7 +35,6 @@ import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import icalendar
 import recurring_ical_events
@@ -241,7 +240,7 @@ def _times(start: date, end: date | None, tz: str) -> tuple[str, str]:
 
 
 def _local(moment: datetime, tz: str) -> datetime:
-    return moment if moment.tzinfo is None else moment.astimezone(ZoneInfo(tz))
+    return moment if moment.tzinfo is None else clock.local(moment, tz)
 
 
 def _categories(event: Any) -> list[str]:
