@@ -41,6 +41,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from icalendar import Calendar, Event, Timezone
 
+from mapping import clock
 from mapping.events.text import price_text
 from mapping.i18n import localized, localized_column, t
 
@@ -92,7 +93,7 @@ def to_ics(
     fixes DTSTAMP (default: the current UTC time), which makes the output reproducible.
     """
     zone = ZoneInfo(tz)
-    stamp = _utc(now or datetime.now(UTC))
+    stamp = _utc(now or clock.utc_now())
     confirmed = occ["confirmed"].astype(bool) if len(occ) else pd.Series(dtype=bool)
     kept = occ.loc[confirmed.to_numpy()] if len(occ) else occ
     left_out = len(occ) - len(kept)

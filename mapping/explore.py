@@ -21,14 +21,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from typing import TypedDict, cast
-from zoneinfo import ZoneInfo
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from mapping import clock, hours, render, seasons
 from mapping import events as ev
-from mapping import hours, render, seasons
 from mapping.distance import (
     REACH_BOAT,
     REACH_SETTLEMENT,
@@ -92,7 +91,7 @@ def moment(when: str, now: datetime, day: date, at: time, tz: str) -> datetime:
     "Now" is truncated to the minute so reruns within a minute reuse cached maps.
     """
     if when == "at":
-        return datetime.combine(day, at, tzinfo=ZoneInfo(tz))
+        return clock.local(datetime.combine(day, at), tz)
     return now.replace(second=0, microsecond=0)
 
 

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from mapping import hours
+from mapping import clock, hours
 from mapping.errors import DataError, Problem
 from mapping.events import read_events
 from mapping.geodata import WGS84, check_file, read_geodata
@@ -300,6 +300,6 @@ def enrich_dataset(dataset: Dataset, year: int | None = None) -> Dataset:
     search_columns = [c for c in venues.columns if c.startswith(SEARCH_FIELDS_PREFIXES)]
     venues["search"] = search_keys(venues, [*search_columns, "address", "tags"])
     if year is None:
-        year = pd.Timestamp.now(tz=city.timezone).year
+        year = clock.now(city.timezone).year
     enriched = hours.enrich_hours(venues, year, city.timezone, country=city.country or None)
     return replace(dataset, venues=gpd.GeoDataFrame(enriched, geometry="geometry", crs=WGS84))

@@ -146,18 +146,31 @@ def test_unreadable_switches_are_off(monkeypatch, extra):
         assert at.sidebar.checkbox(key=key).value is False
 
 
-def test_repeated_parameters_take_one_value(monkeypatch):
+def test_repeated_parameters_take_one_value_the_last(monkeypatch):
+    """A repeated parameter takes its last value, usable or not: the earlier values are
+    ignored, never merged and never a fallback."""
     at = make_app(
         monkeypatch,
         lang=["EN", "ME"],
         q=["zzz", ""],
-        start=["gate", "nowhere"],
-        venue=["museum-sea", "museum-sea"],
+        start=["gate", "perast-shore"],
+        venue=["museum-sea", "gal-durkovic"],
         when=["now", "any"],
-        pt=["1,2", "NaN,NaN"],
     )
     assert not at.exception, at.exception
+    assert at.title[0].value == "Kreativna mapa: Testtown"  # ME, not EN
+    assert at.sidebar.text_input(key="q").value == ""  # not "zzz": every venue is shown
+    assert shown_count(at) == 4
+    assert at.session_state["start"] == "perast-shore"
+    assert at.session_state["venue"] == "gal-durkovic"
+    assert at.session_state["when"] == "any"
     assert near_data(at) is not None
+    clicked = make_app(monkeypatch, lang="en", start="click", pt=["42.4866,18.6986", "NaN,NaN"])
+    assert_default_view(clicked)  # the last point is unusable: the first is not used instead
+    assert "start point could not be read" in notices(clicked)
+    last_good = make_app(monkeypatch, lang="en", start="click", pt=["NaN,NaN", "42.4866,18.6986"])
+    assert "could not" not in notices(last_good)
+    assert last_good.subheader[0].value == "Near Point clicked on the map"
 
 
 def test_a_good_link_says_nothing(monkeypatch):

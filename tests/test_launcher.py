@@ -114,9 +114,14 @@ def test_version_warning_outside_the_tested_range(launcher, monkeypatch, version
 
 
 def test_installed_streamlit_is_in_the_tested_range(launcher):
+    """The suite checks the launcher's private patch on the Streamlit it runs with: a
+    release outside ``TESTED_STREAMLIT`` fails here, so the range is widened only after
+    the suite (browser tests included) has passed on it, never silently."""
     warning = launcher.version_warning(streamlit.__version__)
-    if warning:
-        pytest.xfail(warning)  # not a failure: the launcher warns at run time too
+    assert warning is None, (
+        f"{warning}\nIf the whole suite, browser tests included, passes on Streamlit "
+        f"{streamlit.__version__}, widen TESTED_STREAMLIT in scripts/serve.py to include it."
+    )
 
 
 # --- The deep-link fix: st.App with page_base.PageBaseMiddleware (issue 9) ---

@@ -261,7 +261,9 @@ def test_open_now_at_the_sample_moments(data, venue_id):
 
 
 def test_unknown_hours_are_never_no(data):
-    for f in _by_view(members.findability(data, "gal-b", TODAY, "en"), members.VIEW_OPEN):
+    found = _by_view(members.findability(data, "gal-b", TODAY, "en"), members.VIEW_OPEN)
+    assert len(found) == len(members.sample_moments(data.city, TODAY)) == 4
+    for f in found:
         assert f.state == "unknown"
         assert f.reason_key == "members.reason.hours_unknown_then"
 

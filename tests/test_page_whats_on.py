@@ -1,4 +1,10 @@
-"""AppTest: the What's on page in each language, presets, plurals, sections, the URL."""
+"""AppTest: the What's on page in each language, presets, plurals, sections, the URL.
+
+Tests about the fixtures' dated events (December 2026, July 2027) stand at
+``@pytest.mark.now("2026-12-07T10:00")``: the From and To boxes offer days from the 1st
+of this month on and a link may name days up to two years back, so those events must
+lie ahead of "now". The others (presets, labels) run at whatever date the run is at.
+"""
 
 from __future__ import annotations
 
@@ -48,6 +54,7 @@ def test_runs_in_both_languages(monkeypatch, lang, heading):
     assert at.title[0].value == heading
 
 
+@pytest.mark.now("2026-12-07T10:00")
 def test_long_exhibition_is_listed_once_as_running_not_on_each_day(monkeypatch):
     at = open_page(monkeypatch)
     pick_range(at, date(2026, 12, 5), date(2026, 12, 7))
@@ -59,6 +66,7 @@ def test_long_exhibition_is_listed_once_as_running_not_on_each_day(monkeypatch):
     assert "Tue 1 Dec 2026, 10\\:00 – Sun 20 Dec 2026, 18\\:00" in text  # its full dates
 
 
+@pytest.mark.now("2026-12-07T10:00")
 def test_unconfirmed_festival_shows_only_its_month(monkeypatch):
     at = open_page(monkeypatch)
     pick_range(at, date(2027, 7, 1), date(2027, 7, 31))
@@ -69,6 +77,7 @@ def test_unconfirmed_festival_shows_only_its_month(monkeypatch):
     assert "Summer festival" in text
 
 
+@pytest.mark.now("2026-12-07T10:00")
 def test_category_filter_changes_the_list(monkeypatch):
     at = open_page(monkeypatch)
     pick_range(at, date(2026, 12, 5), date(2026, 12, 5))
@@ -78,11 +87,13 @@ def test_category_filter_changes_the_list(monkeypatch):
     assert at.info[0].value == "No events in this range."
 
 
+@pytest.mark.now("2026-12-07T10:00")
 def test_empty_range_says_so_in_each_language(monkeypatch):
     at = open_page(monkeypatch, lang="me", range=["2026-03-01", "2026-03-02"])
     assert at.info[0].value == "Nema događaja u ovom periodu."
 
 
+@pytest.mark.now("2026-12-07T10:00")
 def test_text_search(monkeypatch):
     at = open_page(monkeypatch)
     pick_range(at, date(2026, 12, 5), date(2026, 12, 5))
@@ -92,6 +103,7 @@ def test_text_search(monkeypatch):
     assert event_titles(at) == []
 
 
+@pytest.mark.now("2026-12-07T10:00")
 def test_downloads_offered(monkeypatch):
     at = open_page(monkeypatch)
     pick_range(at, date(2026, 12, 5), date(2026, 12, 5))
@@ -100,12 +112,14 @@ def test_downloads_offered(monkeypatch):
     assert any(k.startswith("ics-ongoing-winter-show") for k in keys)
 
 
+@pytest.mark.now("2026-12-07T10:00")
 def test_kotor_data_over_a_year(monkeypatch):
     at = open_page(monkeypatch, folder=REPO_DATA, range=["2026-12-01", "2027-11-30"])
     assert not at.exception
     assert len(event_titles(at)) >= 15
 
 
+@pytest.mark.now("2026-12-07T10:00")
 def test_unconfirmed_month_heading_and_calendar_counts(monkeypatch):
     at = open_page(monkeypatch)
     pick_range(at, date(2026, 12, 1), date(2027, 7, 31))
@@ -164,6 +178,7 @@ def test_each_preset_sets_its_range_in_the_url(monkeypatch, preset):
     assert at.sidebar.selectbox(key="range-last").value == last
 
 
+@pytest.mark.now("2026-12-07T10:00")
 def test_custom_dates_are_named_as_the_preset_they_equal(monkeypatch):
     at = open_page(monkeypatch)
     pick_range(at, date(2026, 12, 5), date(2026, 12, 9))
@@ -173,12 +188,14 @@ def test_custom_dates_are_named_as_the_preset_they_equal(monkeypatch):
     assert at.sidebar.radio(key="period").value == "week"
 
 
+@pytest.mark.now("2026-12-07T10:00")
 def test_to_before_from_moves_from(monkeypatch):
     at = open_page(monkeypatch, range=["2026-12-05", "2026-12-09"])
     at.sidebar.selectbox(key="range-last").set_value(date(2026, 12, 2)).run()
     assert at.query_params["range"] == ["2026-12-02", "2026-12-02"]
 
 
+@pytest.mark.now("2026-12-07T10:00")
 def test_me_dates_are_written_in_montenegrin(monkeypatch):
     at = open_page(monkeypatch, lang="me", range=["2026-12-05", "2026-12-06"])
     box = at.sidebar.selectbox(key="range-first")
@@ -191,6 +208,7 @@ def test_me_dates_are_written_in_montenegrin(monkeypatch):
 # --------------------------------------------------------------------------- the URL
 
 
+@pytest.mark.now("2026-12-07T10:00")
 def test_range_from_the_url_round_trips(monkeypatch):
     at = open_page(monkeypatch, range=["2026-12-05", "2026-12-06"])
     assert at.sidebar.selectbox(key="range-first").value == date(2026, 12, 5)
@@ -206,6 +224,7 @@ def test_range_from_the_url_round_trips(monkeypatch):
     ] == url_range
 
 
+@pytest.mark.now("2026-12-07T10:00")
 def test_one_day_link_and_an_unreadable_one(monkeypatch):
     at = open_page(monkeypatch, range=["2026-12-05"])
     assert at.query_params["range"] == ["2026-12-05", "2026-12-05"]
@@ -224,6 +243,7 @@ def test_one_day_link_and_an_unreadable_one(monkeypatch):
         ("en", "**1 event in this range**", "**2 events in this range**"),
     ],
 )
+@pytest.mark.now("2026-12-07T10:00")
 def test_counts_have_proper_plurals(monkeypatch, lang, one, two):
     at = open_page(monkeypatch, lang=lang, range=["2026-12-05", "2026-12-06"])
     assert one in [m.value for m in at.markdown]
@@ -237,6 +257,7 @@ def test_counts_have_proper_plurals(monkeypatch, lang, one, two):
     assert "(s)" not in shown and "(a)" not in shown and "(en)" not in shown
 
 
+@pytest.mark.now("2026-12-07T10:00")
 def test_me_many_events_use_the_other_form(monkeypatch, kotor):
     view = whats_on.whats_on(
         kotor,
@@ -253,6 +274,7 @@ def test_me_many_events_use_the_other_form(monkeypatch, kotor):
     assert f"**{count} događaja u ovom periodu**" in [m.value for m in at.markdown]
 
 
+@pytest.mark.now("2026-12-07T10:00")
 def test_unconfirmed_events_are_never_among_the_days(monkeypatch, kotor):
     at = open_page(monkeypatch, folder=REPO_DATA, range=["2026-12-01", "2026-12-31"])
     values = [m.value.replace("\\", "") for m in at.markdown]  # markdown escapes undone
@@ -278,6 +300,7 @@ def test_unconfirmed_events_are_never_among_the_days(monkeypatch, kotor):
     assert pending.isdisjoint(before)
 
 
+@pytest.mark.now("2026-12-07T10:00")
 def test_no_download_offers_zero_events(monkeypatch):
     at = open_page(monkeypatch, range=["2027-07-01", "2027-07-31"])  # only a TBC festival
     assert [b.key for b in at.get("download_button")] == []
@@ -289,6 +312,7 @@ def test_no_download_offers_zero_events(monkeypatch):
     assert empty.info[0].value == "No events in this range."
 
 
+@pytest.mark.now("2026-12-07T10:00")
 def test_a_busy_range_shows_a_page_of_cards_and_more_on_request(monkeypatch, mini_copy):
     """120 events in the range: 50 cards, a count and "Show more" (then 100); the count of
     the whole list and its .ics still cover all 120."""

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from mapping import hours, render, schema, synthetic
+from mapping import clock, hours, render, schema, synthetic
 from mapping.i18n import catalogue, t
 from mapping.io import Dataset
 from mapping.render import (
@@ -483,7 +483,9 @@ class _FrozenClock(datetime):
 
 
 def _set_wall_clock(monkeypatch: pytest.MonkeyPatch, instant: datetime) -> None:
-    """Every ``mapping`` module that holds ``datetime`` gets a clock stopped at ``instant``."""
+    """The clock's source and every ``mapping`` module that holds ``datetime`` (a read
+    that bypassed :mod:`mapping.clock`) stopped at ``instant``."""
+    monkeypatch.setenv(clock.NOW_ENV, instant.isoformat())
     monkeypatch.setattr(_FrozenClock, "instant", instant)
     for name, module in list(sys.modules.items()):
         if (name == "mapping" or name.startswith("mapping.")) and getattr(

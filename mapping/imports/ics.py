@@ -33,11 +33,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import icalendar
 import recurring_ical_events
 
+from mapping import clock
 from mapping.errors import DataError, Problem
 from mapping.imports.calendar_csv import category_id
 from mapping.imports.event_source import Context, EventGroup, event_id
@@ -195,7 +195,7 @@ def _expand(calendar: Any, uid: str, first: date, tz: str) -> list[Any]:
         ):
             single.add_component(component)
     start_day = first.date() if isinstance(first, datetime) else first
-    horizon = max(start_day, datetime.now(ZoneInfo(tz)).date())
+    horizon = max(start_day, clock.today(tz))
     stop = (
         horizon.replace(year=horizon.year + EXPAND_YEARS)
         if not (horizon.month == 2 and horizon.day == 29)
@@ -236,7 +236,7 @@ def _times(start: date, end: date | None, tz: str) -> tuple[str, str]:
 
 
 def _local(moment: datetime, tz: str) -> datetime:
-    return moment if moment.tzinfo is None else moment.astimezone(ZoneInfo(tz))
+    return moment if moment.tzinfo is None else clock.local(moment, tz)
 
 
 def _categories(event: Any) -> list[str]:

@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from mapping import store
+from mapping import clock, store
 from mapping.submissions.forms import FieldProblem, TooMany
 
 PENDING, APPLIED, REJECTED = "pending", "applied", "rejected"
@@ -78,8 +78,8 @@ def reference(number: int) -> str:
 
 
 def utc_now() -> datetime:
-    """The current time in UTC (one place, so tests can pass their own ``now``)."""
-    return datetime.now(UTC)
+    """The current time in UTC (from :mod:`mapping.clock`; tests may pass their own ``now``)."""
+    return clock.utc_now()
 
 
 def stamp(moment: datetime) -> str:
