@@ -103,14 +103,7 @@ def _attempt(folder: Path) -> _Loaded:
         summary = next(iter(str(exc).splitlines()), "")[:300]
         msg = f"could not load the data: {type(exc).__name__}: {summary}"
         return _Loaded(None, (Problem(str(folder), "-", "-", msg),))
-    missing = [lang for lang in data.city.languages if lang not in i18n.available_languages()]
-    if missing:
-        msg = (
-            f"no catalogue for language(s) {', '.join(missing)}; expected a folder "
-            "mapping/locales/<language>/ for each"
-        )
-        return _Loaded(None, (Problem("city.toml", "city", "languages", msg),))
-    return _Loaded(data)
+    return _Loaded(data)  # load_city already refused a language without a catalogue
 
 
 @st.cache_resource(show_spinner=False)

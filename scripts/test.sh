@@ -16,7 +16,8 @@ fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy
-.venv/bin/python -m pytest "$@"
+# Line coverage of mapping/ with its floor (pyproject.toml [tool.coverage.report]).
+.venv/bin/python -m pytest --cov --cov-report=term "$@"
 # The suite must not expire: the fast tests again, with the clock at a far date
 # (README, "Tests and the date").
 CREATIVE_MAP_TEST_NOW=2031-03-15T10:00 .venv/bin/python -m pytest -q -m "not browser and not load"
