@@ -246,7 +246,12 @@ class StreamlitServer:
 
 
 def wait_idle(page: Page, timeout_s: float = 60) -> None:
-    """Until the app is connected and its script is not running."""
+    """Until the app is connected and its script is not running.
+
+    Enough after loading a page (the state starts as ``initial``, so only the end of the
+    first run makes it ``notRunning``); after an interaction use :func:`app_run`, since
+    the state alone cannot tell whether the interaction's run has happened yet.
+    """
     page.wait_for_selector(IDLE, state="attached", timeout=timeout_s * 1000)
 
 
