@@ -25,6 +25,7 @@ from mapping.text import markdown_literal as md
 LANG_KEY = "lang"
 USAGE_SHOWN = "_usage_shown_"  # + list name: (day, venue ids) this session last counted
 USAGE_OPENED = "_usage_opened"  # the selected venue id this session last saw ("" = none)
+URL_SEEN = "_url_seen_"  # + key: the key's URL values as this session last read or wrote them
 _LOG = logging.getLogger(__name__)
 # What this script run served: (folder, dataset or None, problems). A run is one thread
 # and every run starts with app.py's dataset(), which refreshes it; the texts of the run
@@ -251,19 +252,26 @@ def url_choice(
     (``?cat=gallery&cat=museum``). Call before the widget, create the widget with this
     ``key`` and no default, and call :func:`sync_url` after it.
 
+    The URL is read on the key's first run in the session and whenever it differs from
+    what this session last read or wrote there (:data:`URL_SEEN`): a link followed
+    within the session (What's on's "at <venue>", the page menu), Back or Forward. Then
+    the link wins over the remembered value; otherwise the session's value (the widget's,
+    newer than the URL until :func:`sync_url` writes it) stays.
+
     The URL is read through :func:`mapping.params.choice` / :func:`~mapping.params.choices`:
     unknown ids fall back to the default. Returns True when the link held an id that
     was not used (the page may say so, see :func:`link_notice`).
     """
     allowed = set(options)
-    if key not in st.session_state:
-        from_url = st.query_params.get_all(key)
+    from_url = st.query_params.get_all(key)
+    if key not in st.session_state or from_url != st.session_state.get(URL_SEEN + key):
         parsed: params.Parsed[str] | params.Parsed[list[str]] = (
             params.choices(from_url, allowed, default)
             if multi
             else params.choice(from_url, allowed, str(default))
         )
         st.session_state[key] = parsed.value
+        st.session_state[URL_SEEN + key] = from_url
         return parsed.refused
     if multi:
         st.session_state[key] = [v for v in st.session_state[key] if v in allowed]
@@ -281,10 +289,26 @@ def link_notice(refused: list[str]) -> None:
 def sync_url(key: str, default: str | list[str]) -> None:
     """Mirror a widget's value into the URL; the default leaves the URL clean."""
     value = st.session_state.get(key)
-    if value == default or value is None:
-        st.query_params.pop(key, None)
+    set_url(key, None if value == default else value)
+    st.session_state[URL_SEEN + key] = st.query_params.get_all(key)
+
+
+def set_url(key: str, value: str | list[str] | None) -> None:
+    """Set (``None``: remove) one URL parameter, only if that changes the URL.
+
+    Streamlit sends the browser a new query string on every write, changed or not, and
+    its frontend applies it to the path the address bar shows at that moment: on a
+    page switch (a link to another page) that can still be the previous page's path,
+    which adds a history entry the visitor never visited (Back then lands on the old
+    page with the new page's parameters). An unchanged URL is therefore never written.
+    """
+    values = [] if value is None else [value] if isinstance(value, str) else list(value)
+    if st.query_params.get_all(key) == values:
+        return
+    if values:
+        st.query_params[key] = values
     else:
-        st.query_params[key] = value
+        st.query_params.pop(key, None)
 
 
 def page_style(filters_label: str) -> None:

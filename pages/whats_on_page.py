@@ -39,6 +39,7 @@ from pages.shared import (
     current_language,
     dataset,
     link_notice,
+    set_url,
     show_map,
     sync_url,
     tr,
@@ -137,7 +138,7 @@ with st.sidebar:
     )
 
 first, last = st.session_state[FIRST], st.session_state[LAST]
-st.query_params[RANGE] = whats_on.range_param(first, last)
+set_url(RANGE, whats_on.range_param(first, last))
 
 st.title(tr("whats_on.heading"))
 st.caption(tr("whats_on.intro", city=city.name))

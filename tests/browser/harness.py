@@ -8,12 +8,16 @@ One helper per interaction (:func:`open_map`, :func:`click_widget`, :func:`click
 app and the map are done with it. No interaction waits on a clock (only the server's
 start-up polls its health endpoint):
 
-- The app: Streamlit marks its root element with ``data-test-script-state``
-  (``running`` → ``notRunning`` on every run), as its own
-  ``e2e_playwright/conftest.py::wait_for_app_run`` waits for. We copy the state wait,
-  not their fixed delays: :func:`app_run` arms a ``MutationObserver`` on that
-  attribute *before* the interaction, so the run it starts cannot be missed, then waits
-  until that run has ended and the app is idle.
+- The app: an interaction counts as done once a run of the app that *started after
+  it* has ended. :func:`app_run` installs a recorder in the page (:data:`_RECORDER`)
+  that reads Streamlit's own websocket messages: a ``rerun_script`` request the page
+  sends, the ``new_session`` that opens the next run and the ``script_finished`` that
+  ends it. Streamlit's ``data-test-script-state`` attribute (which
+  ``e2e_playwright/conftest.py::wait_for_app_run`` polls, with fixed delays) is not
+  enough on its own: when the messages of a short run reach a busy page together,
+  React renders ``running`` and ``notRunning`` in one commit and the attribute never
+  changes, so a wait on its change misses the run (issue 19: the five browser tests
+  that were retried all failed that way, the run finished on the wire each time).
 - The map: ``window.kcmVenueMap`` from ``mapping/templates/venue_map.js`` (documented
   there): ``settled()`` resolves once markers are drawn and no pan, zoom or cluster
   animation runs; ``containerPoint(lat, lon)`` turns a position into the pixel to click.
@@ -33,6 +37,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import Browser, Frame, Locator, Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -50,20 +57,92 @@ APP = '[data-testid="stApp"]'
 IDLE = f'{APP}[data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
 TIMEOUT_MS = 60_000
 
-# Counts the app's runs that end from now on (a run ends when the state leaves "running").
-_ARM_RUN_COUNTER = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    if (window.__kcmRuns) { window.__kcmRuns.observer.disconnect(); }
-    const runs = {ended: 0, observer: new MutationObserver(records => {
-        for (const r of records) { if (r.oldValue === "running") { runs.ended += 1; } }
-    })};
-    runs.observer.observe(app, {attributes: true, attributeOldValue: true,
-                                attributeFilter: ["data-test-script-state"]});
-    window.__kcmRuns = runs;
-}"""
-_RUN_ENDED = """() => window.__kcmRuns.ended > 0 && document.querySelector(
-    '[data-testid="stApp"]').getAttribute("data-test-script-state") === "notRunning"
-"""
+
+def _field(message: type, name: str) -> int:
+    """The protobuf field number of ``name`` in Streamlit's message ``message``."""
+    return int(message.DESCRIPTOR.fields_by_name[name].number)
+
+
+# The page's side of app_run. It wraps WebSocket.prototype.send, so it sees every
+# message the app's frontend sends, and adds a message listener to the app's socket at
+# its first send after installation (after Streamlit's own listener, so each message
+# has been dispatched to the frontend when the recorder reads it). Of each binary
+# message it reads only the top-level protobuf field numbers (no decoding):
+#   sent rerun_script            -> a run is awaited (``pending``)
+#   received new_session         -> that run has started (``running``)
+#   received script_finished(s)  -> it ended; s == FINISHED_EARLY_FOR_RERUN means
+#                                   another run follows at once (pending again)
+# ``requested`` counts the rerun requests sent, so app_run can tell that its
+# interaction sent one.
+_RECORDER = f"""() => {{
+  if (window.__kcmRuns) {{ return; }}
+  const runs = {{requested: 0, pending: false, running: false, finished: 0,
+                 listened: new WeakSet()}};
+  window.__kcmRuns = runs;
+  const varint = (bytes, at) => {{
+    let value = 0, shift = 0, byte;
+    do {{ byte = bytes[at++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; }}
+    while (byte & 0x80);
+    return [value, at];
+  }};
+  // (field number, varint value or null) of each top-level field of a protobuf message
+  const fields = (data) => {{
+    const bytes = new Uint8Array(data), found = [];
+    let at = 0, key, value;
+    while (at < bytes.length) {{
+      [key, at] = varint(bytes, at);
+      const type = key & 7;
+      value = null;
+      if (type === 0) {{ [value, at] = varint(bytes, at); }}
+      else if (type === 2) {{ [value, at] = varint(bytes, at); at += value; value = null; }}
+      else if (type === 1) {{ at += 8; }}
+      else if (type === 5) {{ at += 4; }}
+      else {{ break; }}
+      found.push([Math.floor(key / 8), value]);
+    }}
+    return found;
+  }};
+  const received = (event) => {{
+    if (!(event.data instanceof ArrayBuffer)) {{ return; }}
+    for (const [field, value] of fields(event.data)) {{
+      if (field === {_field(ForwardMsg, "new_session")}) {{
+        runs.pending = false; runs.running = true;
+      }} else if (field === {_field(ForwardMsg, "script_finished")}) {{
+        runs.running = false;
+        if (value === {ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN}) {{
+          runs.pending = true;
+        }} else {{ runs.finished += 1; }}
+      }}
+    }}
+  }};
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {{
+    if (!runs.listened.has(this)) {{
+      runs.listened.add(this);
+      this.addEventListener("message", received);
+    }}
+    if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {{
+      const bytes = data instanceof ArrayBuffer ? data : data.buffer.slice(
+        data.byteOffset, data.byteOffset + data.byteLength);
+      if (fields(bytes).some(([field]) => field === {_field(BackMsg, "rerun_script")})) {{
+        runs.requested += 1; runs.pending = true;
+      }}
+    }}
+    return send.call(this, data);
+  }};
+}}"""
+# The recorder's state as app_run last armed it: the number of requests sent so far.
+_ARM = "() => window.__kcmRuns.requested"
+# A run requested after arming has started and ended, and no other is awaited.
+_RUN_DONE = """(armed) => { const runs = window.__kcmRuns;
+    return !!runs && runs.requested > armed && !runs.pending && !runs.running; }"""
+_RECORDER_STATE = """() => { const r = window.__kcmRuns;
+    return r ? {requested: r.requested, pending: r.pending, running: r.running,
+                finished: r.finished} : null; }"""
+# One task later: React commits what the last message dispatched (Streamlit's updates
+# are default-priority renders, done in one scheduler task queued before this one).
+_NEXT_TASK = "() => new Promise(resolve => setTimeout(resolve, 0))"
+
 # The element under a container point of the map, if it is the map itself (no marker,
 # cluster, popup or control over it): what a click there would hit.
 _BARE_MAP_AT = """([x, y]) => {
@@ -167,7 +246,12 @@ class StreamlitServer:
 
 
 def wait_idle(page: Page, timeout_s: float = 60) -> None:
-    """Until the app is connected and its script is not running."""
+    """Until the app is connected and its script is not running.
+
+    Enough after loading a page (the state starts as ``initial``, so only the end of the
+    first run makes it ``notRunning``); after an interaction use :func:`app_run`, since
+    the state alone cannot tell whether the interaction's run has happened yet.
+    """
     page.wait_for_selector(IDLE, state="attached", timeout=timeout_s * 1000)
 
 
@@ -175,13 +259,25 @@ def wait_idle(page: Page, timeout_s: float = 60) -> None:
 def app_run(page: Page, timeout_s: float = 60) -> Iterator[None]:
     """Around an interaction that makes the app run: returns once that run has ended.
 
-    The app is first waited idle, then a counter of ended runs is armed, then the
-    interaction happens; the wait is for at least one ended run and an idle app.
+    The app is first waited idle, then the page's run recorder (:data:`_RECORDER`) is
+    installed and armed, then the interaction happens; the wait is for a rerun request
+    sent after arming, a run started after it and ended (and none awaited), then for
+    the frontend to have rendered it and be idle. A timeout says which of these never
+    came: no request (the interaction sent nothing), or a run that never started or
+    never ended.
     """
     wait_idle(page, timeout_s)
-    page.evaluate(_ARM_RUN_COUNTER)
+    page.evaluate(_RECORDER)
+    armed = page.evaluate(_ARM)
     yield
-    page.wait_for_function(_RUN_ENDED, timeout=timeout_s * 1000)
+    try:
+        page.wait_for_function(_RUN_DONE, arg=armed, timeout=timeout_s * 1000)
+    except PlaywrightTimeoutError as exc:
+        state = page.evaluate(_RECORDER_STATE)
+        msg = f"no app run ended after the interaction (armed at {armed}): {state}"
+        raise AssertionError(msg) from exc
+    page.evaluate(_NEXT_TASK)
+    wait_idle(page, timeout_s)
 
 
 def map_settled(frame: Frame) -> None:

@@ -64,10 +64,6 @@ def review(server: StreamlitServer, number: int, capsys: pytest.CaptureFixture[s
     assert code == 0, out.out + out.err
 
 
-# Retried like the two What's on / near-list tests: on a loaded 2-core machine a map
-# that mounts starts a run of its own, and an interaction sent into it is sometimes
-# lost (the wait for the run then times out). Cause not found this session.
-@pytest.mark.flaky(reruns=2)
 def test_suggested_hours_reach_the_explore_card(watched, writable_server, capsys):
     page = watched.page
     page.goto(writable_server.url + f"members?lang=EN&part=update&venue={VENUE}")
@@ -89,10 +85,6 @@ def test_suggested_hours_reach_the_explore_card(watched, writable_server, capsys
     expect(card).not_to_contain_text("Hours unknown")
 
 
-# Retried like the two What's on / near-list tests: on a loaded 2-core machine a map
-# that mounts starts a run of its own, and an interaction sent into it is sometimes
-# lost (the wait for the run then times out). Cause not found this session.
-@pytest.mark.flaky(reruns=2)
 def test_suggested_event_reaches_whats_on(watched, writable_server, capsys):
     page = watched.page
     page.goto(writable_server.url + f"members?lang=EN&part=event&venue={VENUE}")
@@ -111,10 +103,6 @@ def test_suggested_event_reaches_whats_on(watched, writable_server, capsys):
     expect(page.get_by_text("Lantern <b>night</b> ${x}")).to_be_visible()  # text, not markup
 
 
-# Retried like the two What's on / near-list tests: on a loaded 2-core machine a map
-# that mounts starts a run of its own, and an interaction sent into it is sometimes
-# lost (the wait for the run then times out). Cause not found this session.
-@pytest.mark.flaky(reruns=2)
 def test_hostile_text_in_every_field_is_shown_inert(watched, writable_server):
     page = watched.page
     venues = writable_server.data_folder / "venues.geojson"

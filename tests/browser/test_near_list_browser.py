@@ -99,9 +99,6 @@ def test_entries_show_names_as_text(watched, mini_server):
     assert watched.dialogs == []
 
 
-# Retried: in the full suite on a loaded machine the app run it waits for sometimes never
-# starts (passes alone and in its file; cause not found yet, stop 16's note).
-@pytest.mark.flaky(reruns=2)
 def test_map_events_select_and_clear_the_venue(watched, kotor_server):
     page = watched.page
     sent: list[object] = []  # messages from the browser to the app's server

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlparse
 
-import pytest
 from icalendar import Calendar
 from playwright.sync_api import expect
 
@@ -12,6 +12,8 @@ from tests.browser.harness import StreamlitServer, app_run, map_settled, open_ma
 from tests.conftest import MINI
 
 RANGE = "range=2026-12-01&range=2026-12-31"
+NAV = '[data-testid="stSidebarNav"]'
+ENTRY = ".kcm-near-entry"  # an entry of Explore's nearest-first list
 
 
 def test_map_draws_offline_with_event_venues(watched, kotor_server):
@@ -94,10 +96,6 @@ def test_month_strip_speaks_montenegrin(watched, mini_server):
     assert "Mjesec" in chart_text
 
 
-# Retried: on a loaded machine the run that Back should start sometimes never starts
-# (stop 17: it needed a rerun even alone in its file about half the time; cause not
-# found yet). Four retries keep CI honest about a real failure while this is open.
-@pytest.mark.flaky(reruns=4)
 def test_back_after_a_venue_link_returns_to_the_same_range(watched, mini_server):
     page = watched.page
     open_map(page, mini_server, "whats-on?lang=EN&range=2026-12-05&range=2026-12-06")
@@ -109,6 +107,52 @@ def test_back_after_a_venue_link_returns_to_the_same_range(watched, mini_server)
     assert parse_qs(urlparse(page.url).query)["range"] == ["2026-12-05", "2026-12-06"]
     expect(page.get_by_role("heading", name="Sat 5 Dec 2026 – Sun 6 Dec 2026")).to_be_visible()
     expect(page.get_by_text("Winter show").first).to_be_visible()
+
+
+def card_shown(page, server, venue_id: str) -> None:
+    """The map shows ``venue_id``'s card, and no other."""
+    frame = server.map_frame(page)
+    map_settled(frame)
+    expect(frame.locator(f'.venue-card[data-venue-id="{venue_id}"]')).to_be_visible()
+    expect(frame.locator(".venue-card")).to_have_count(1)
+
+
+def test_a_venue_link_within_a_session_wins_over_what_the_session_remembers(watched, mini_server):
+    """Explore, then What's on, then "at <venue>": Explore opens that venue's card (the
+    session already holds a selection, none, from its first visit to Explore)."""
+    page = watched.page
+    open_map(page, mini_server, "whats-on?lang=EN&range=2026-12-05&range=2026-12-06")
+    with app_run(page):
+        page.locator(NAV).get_by_role("link", name="Explore").click()
+    expect(page.get_by_role("heading", name="Testtown Creative Map")).to_be_visible()
+    with app_run(page):  # back on What's on with its range, in the same session
+        page.go_back()
+    with app_run(page):
+        page.get_by_role("link", name="at Đurković Gallery").first.click()
+    expect(page).to_have_url(re.compile(r"[?&]venue=gal-durkovic(&|$)"))
+    card_shown(page, mini_server, "gal-durkovic")
+
+
+def test_back_and_forward_between_venues_restore_each_card(watched, mini_server):
+    """A venue picked in the list, then Back and Forward: each step shows the card its
+    URL names (the URL wins over the selection the session holds)."""
+    page = watched.page
+    open_map(page, mini_server, "?lang=EN&venue=gal-durkovic")
+    card_shown(page, mini_server, "gal-durkovic")
+    other = page.locator(f'{ENTRY}:not([data-venue-id="gal-durkovic"])').first
+    other_id = other.get_attribute("data-venue-id")
+    with app_run(page):
+        other.click()
+    expect(page).to_have_url(re.compile(rf"[?&]venue={other_id}(&|$)"))
+    card_shown(page, mini_server, other_id)
+    with app_run(page):
+        page.go_back()
+    expect(page).to_have_url(re.compile(r"[?&]venue=gal-durkovic(&|$)"))
+    card_shown(page, mini_server, "gal-durkovic")
+    with app_run(page):
+        page.go_forward()
+    expect(page).to_have_url(re.compile(rf"[?&]venue={other_id}(&|$)"))
+    card_shown(page, mini_server, other_id)
 
 
 def test_phone_shows_the_events_before_the_chart_and_the_map(phone, mini_server):
