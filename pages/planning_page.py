@@ -27,6 +27,7 @@ from pages.shared import (
     current_language,
     dataset,
     link_notice,
+    set_url,
     sync_url,
     tr,
     url_choice,
@@ -159,14 +160,14 @@ if b1.button(tr("planning.whatif_add"), key="pv_add"):
             params.proposal_text(proposal),
         ][: params.MAX_PROPOSALS]
         st.session_state.pop(CLICKED, None)
-        st.query_params[PROPOSALS] = st.session_state["pv_list"]
+        set_url(PROPOSALS, st.session_state["pv_list"])
         st.rerun()
 if b2.button(tr("planning.whatif_clear"), key="pv_clear"):
     st.session_state["pv_list"] = []
-    st.query_params.pop(PROPOSALS, None)
+    set_url(PROPOSALS, None)
     st.rerun()
 if proposals:
-    st.query_params[PROPOSALS] = st.session_state["pv_list"]
+    set_url(PROPOSALS, st.session_state["pv_list"])
     result = what_if(plan, proposals, planning.off_season(data), minutes, chosen_categories)
     st.write(tr("planning.whatif_count", count=len(proposals)))
     st.dataframe(
