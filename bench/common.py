@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Protocol, cast
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -33,3 +34,15 @@ def median_time(fn: Callable[[], object], repeat: int = 5) -> float:
 def ms(seconds: float) -> str:
     """Seconds as right-aligned milliseconds, the unit every table prints."""
     return f"{seconds * 1000:9.1f} ms"
+
+
+class _Remembered(Protocol):
+    """A function wrapped by ``memo.per_dataset``: it also has ``cache_clear`` (which the
+    wrapper's declared type, the function's own signature, does not show)."""
+
+    def cache_clear(self) -> None: ...
+
+
+def forget(fn: Callable[..., object]) -> None:
+    """Drop every answer ``fn`` (a ``memo.per_dataset`` function) remembers: a cold timing."""
+    cast("_Remembered", fn).cache_clear()

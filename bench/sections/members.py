@@ -8,9 +8,8 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
-from typing import Protocol, cast
 
-from bench.common import DATA, DAY, median_time, ms
+from bench.common import DATA, DAY, forget, median_time, ms
 from mapping import explore, members, synthetic
 from mapping.io import Dataset, enrich_dataset, load_dataset
 
@@ -22,23 +21,11 @@ MEMBER_MEMOS: tuple[Callable[..., object], ...] = (
 """Explore's remembered answers the members' page uses (its own: members.forget_remembered)."""
 
 
-class _Remembered(Protocol):
-    """A function wrapped by ``memo.per_dataset``: it also has ``cache_clear`` (which the
-    wrapper's declared type, the function's own signature, does not show)."""
-
-    def cache_clear(self) -> None: ...
-
-
-def _forget(fn: Callable[..., object]) -> None:
-    """Drop every answer ``fn`` (a ``memo.per_dataset`` function) remembers."""
-    cast("_Remembered", fn).cache_clear()
-
-
 def _forget_members() -> None:
     """Forget every remembered answer the members' page uses: a cold measurement."""
     members.forget_remembered()
     for fn in MEMBER_MEMOS:
-        _forget(fn)
+        forget(fn)
 
 
 def members_page(data: Dataset, venue_id: str, today: date, lang: str) -> None:
@@ -81,7 +68,7 @@ def bench_members() -> None:
             members_page(data, first, today, lang)
 
         def table(data: Dataset = data) -> None:
-            _forget(members.completeness_table)
+            forget(members.completeness_table)
             members.completeness_table(data, today)
 
         def overview(data: Dataset = data) -> None:
@@ -94,7 +81,7 @@ def bench_members() -> None:
         warm_s = median_time(warm, 5)
         table_s = median_time(table, 5)
         sample = ids[:500]
-        _forget(members.completeness)
+        forget(members.completeness)
         start = time.perf_counter()
         naive = {v: members.completeness(data, v, today).score for v in sample}
         naive_s = (time.perf_counter() - start) * len(ids) / len(sample)
