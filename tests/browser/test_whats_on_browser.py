@@ -85,10 +85,10 @@ def test_month_strip_click_selects_that_month(watched, mini_server):
 def test_month_strip_speaks_montenegrin(watched, mini_server):
     page = watched.page
     open_map(page, mini_server, "whats-on?lang=ME&range=2026-12-05&range=2026-12-06")
-    december = page.locator(f'{STRIP} [aria-label^="decembar 2026:"]')
+    december = page.locator(f'{STRIP} [aria-label^="decembar 2026.:"]')
     december.hover()
     expect(page.locator("#vg-tooltip-element")).to_have_text(
-        "decembar 2026: 1 potvrđen, 0 čeka potvrdu datuma"
+        "decembar 2026.: 1 potvrđen, 0 čeka potvrdu datuma"
     )
     chart_text = page.locator(STRIP).inner_text()
     for english in ("Month", "Events", "Dates confirmed", "value", "color"):
