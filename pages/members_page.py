@@ -26,8 +26,9 @@ from pages._members_overview import overview_part
 from pages.shared import current_language, dataset, link_notice, sync_url, tr, url_choice
 
 PARTS = ["listing", "update", "event", "new", "overview"]
+# The parts about one chosen venue, and what lays each out. (A comment, not a string:
+# Streamlit's "magic" would print a bare string of a page script on the page.)
 VENUE_PARTS = {"listing": listing_part, "update": update_part, "event": event_part}
-"""The parts about one chosen venue, and what lays each out."""
 
 run = members_run(dataset(), current_language())
 

@@ -110,3 +110,36 @@ def test_no_module_imports_another_packages_private_name():
                     if private and package not in (owner, module):
                         offences.append(f"{relative}:{node.lineno} {module}.{alias.name}")
     assert not offences, offences
+
+
+def _magic_strings(body: list[ast.stmt]) -> list[int]:
+    """Lines of bare string statements Streamlit's "magic" would print on the page:
+    every one outside a function or class body (where magic does not reach)."""
+    lines: list[int] = []
+    for node in body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            continue
+        is_constant = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        if is_constant and isinstance(node.value.value, str):  # type: ignore[attr-defined]
+            lines.append(node.lineno)
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            inner = getattr(node, field, None)
+            if isinstance(inner, list):
+                lines += _magic_strings([n for n in inner if isinstance(n, ast.stmt)])
+                for handler in inner:
+                    if isinstance(handler, ast.ExceptHandler):
+                        lines += _magic_strings(handler.body)
+    return lines
+
+
+def test_page_scripts_print_no_stray_strings():
+    """A page script's only bare string is its module docstring (magic skips it): an
+    attribute docstring after a constant would appear as text on the page."""
+    scripts = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*_page.py"))]
+    stray = {}
+    for path in scripts:
+        body = ast.parse(path.read_text(encoding="utf-8")).body
+        lines = _magic_strings(body[1:] if ast.get_docstring(ast.Module(body, [])) else body)
+        if lines:
+            stray[path.relative_to(ROOT).as_posix()] = lines
+    assert not stray, f"bare strings Streamlit would print: {stray}"
