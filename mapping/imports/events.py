@@ -121,6 +121,12 @@ def merge_groups(
     def owned(row: dict[str, str]) -> bool:
         return bool(row.get(UID)) and row.get("source") == feed and _in_window(row, window)
 
+    by_uid: dict[str, list[dict[str, str]]] = {}
+    for row in rows:  # looked up once per group: a 5,000-event feed is not 5,000 scans
+        if row.get(UID):
+            by_uid.setdefault(row[UID], []).append(row)
+    dropped: set[int] = set()  # id() of the rows replaced or removed
+    placed: dict[int, list[dict[str, str]]] = {}  # id() of an old row → rows put there
     incoming = {g.uid for g in groups if g.uid}
     gone = {r[UID] for r in rows if owned(r) and r[UID] not in incoming}
     taken = {r.get("id", "") for r in rows}
@@ -130,8 +136,8 @@ def merge_groups(
             continue
         uid = _moved_from(group, rows, gone, owned) or group.uid
         gone.discard(uid)
-        old = [r for r in rows if r.get(UID) == uid and owned(r)]
-        others = [r for r in rows if r.get(UID) == group.uid and not owned(r)]
+        old = [r for r in by_uid.get(uid, []) if owned(r)]
+        others = [r for r in by_uid.get(group.uid, []) if not owned(r)]
         if others and not old and not _in_past(others, window):
             report.add(
                 "skipped",
@@ -171,19 +177,26 @@ def merge_groups(
             continue
         report.add(status, group.ref, ids, group.title, detail)
         if status in ("new", "updated", "removed"):
-            at = rows.index(old[0]) if old else len(rows)
-            rows[:] = [r for r in rows if not (r.get(UID) == uid and owned(r))]
-            rows[at:at] = new
+            if old:  # the new rows take the place of the first old one
+                placed[id(old[0])] = new
+                dropped.update(id(r) for r in old)
+            else:
+                rows.extend(new)
     for uid in sorted(gone):
-        old = [r for r in rows if r.get(UID) == uid and owned(r)]
+        old = [r for r in by_uid.get(uid, []) if owned(r)]
         ids = ", ".join(r.get("id", "") for r in old[:3])
         title = old[0].get("title", "") if old else ""
         if any(hand_edited(r) for r in old):
             report.add("unchanged", uid, ids, title, "gone from the feed but edited by hand: kept")
             continue
-        rows[:] = [r for r in rows if not (r.get(UID) == uid and owned(r))]
+        dropped.update(id(r) for r in old)
         report.add("removed", uid, ids, title, "no longer in the feed")
-    return rows
+    merged: list[dict[str, str]] = []
+    for row in rows:
+        merged.extend(placed.get(id(row), []))
+        if id(row) not in dropped:
+            merged.append(row)
+    return merged
 
 
 def _status(old: list[dict[str, str]], new: list[dict[str, str]], header: list[str]) -> str:
