@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import csv
 import tracemalloc
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import icalendar
 import pytest
+import recurring_ical_events
 
+from mapping import clock
 from mapping import events as ev
 from mapping.cli import main
 from mapping.imports import import_events
@@ -428,3 +431,33 @@ def test_into_a_folder_that_is_not_there_is_a_usage_error(command, capsys):
     assert main([command, str(ICS), "--into", "/nonexistent"]) == 2
     err = capsys.readouterr().err
     assert "--into /nonexistent: not a data folder" in err and "e.g. --into data" in err
+
+
+@pytest.mark.parametrize(
+    ("rrule", "start"),
+    [
+        ("FREQ=WEEKLY;INTERVAL=3;BYDAY=MO,FR", "DTSTART;VALUE=DATE:20100104"),
+        ("FREQ=MINUTELY;INTERVAL=7;BYHOUR=9,10", "DTSTART:20261001T100000Z"),
+        ("FREQ=HOURLY;INTERVAL=5", "DTSTART:20250301T013000"),
+        ("FREQ=DAILY;INTERVAL=3;COUNT=400", "DTSTART;TZID=Europe/London:20260101T180000"),
+    ],
+)
+def test_a_rule_moved_forward_gives_the_same_occurrences(town, tmp_path, rrule, start):
+    """Item 1: moving a fast rule's start forward by whole periods (so the engine does
+    not walk from DTSTART) keeps every occurrence in the window, DST and intervals too."""
+    source = feed(tmp_path, "r.ics", f"UID:r@x\r\nSUMMARY:r\r\n{start}\r\nRRULE:{rrule}")
+    window = Window(date(2026, 11, 7), date(2027, 3, 1), cap=100_000)
+    import_events(source, town, window=window)
+    got = [r["start"] for r in by_uid(town, "r@x")]
+    calendar = icalendar.Calendar.from_ical(source.read_bytes())
+    every = recurring_ical_events.of(calendar).between(date(2026, 11, 7), date(2027, 3, 2))
+    local = (o.get("DTSTART").dt for o in every)
+    expected = sorted(
+        (
+            clock.local(t, "Europe/Podgorica").strftime("%Y-%m-%dT%H:%M")
+            if isinstance(t, datetime) and t.tzinfo
+            else t.isoformat()[:16]
+        )
+        for t in local
+    )
+    assert got == expected and got

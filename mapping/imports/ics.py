@@ -306,7 +306,9 @@ def _rebase(master: Any, rule: Any, tz: str, window: Window) -> int | None:
     freq = str((rule.get("FREQ") or [""])[0]).upper()
     count = int((rule.get("COUNT") or [0])[0])
     has_by = any(str(k).startswith("BY") for k in rule)
-    if freq not in _PERIOD or (count and has_by):
+    if freq not in _PERIOD:  # a month or a year a period: at most ~10,000 up to 9999
+        return 0
+    if count and has_by:
         return None if count > MAX_COUNT else 0
     start = master.get("DTSTART").dt
     period = _PERIOD[freq] * int((rule.get("INTERVAL") or [1])[0])
