@@ -461,3 +461,15 @@ def test_a_rule_moved_forward_gives_the_same_occurrences(town, tmp_path, rrule, 
         for t in local
     )
     assert got == expected and got
+
+
+def test_bytes_no_encoding_fits_are_refused_in_words(town, tmp_path, capsys):
+    """Item 8: not text at all: one line naming the file, what is expected, no traceback."""
+    path = tmp_path / "binary.csv"
+    path.write_bytes(bytes(range(256)) * 8)
+    assert main(["import-events", str(path), "--into", str(town)]) == 1
+    captured = capsys.readouterr()
+    assert "binary.csv:-:-: not UTF-8" in captured.err and "save the file as CSV UTF-8" in (
+        captured.err
+    )
+    assert "Traceback" not in captured.out + captured.err
