@@ -473,3 +473,26 @@ def test_bytes_no_encoding_fits_are_refused_in_words(town, tmp_path, capsys):
         captured.err
     )
     assert "Traceback" not in captured.out + captured.err
+
+
+@pytest.mark.parametrize("source", [ICS, CALENDAR], ids=["ics", "calendar-csv"])
+def test_rows_imported_before_feeds_are_taken_over_not_duplicated(town, source):
+    """Rows whose source named the file and row (imports before issue 24) are updated
+    once to the feed's source by the feed bringing their UID; nothing is duplicated."""
+    import_events(source, town)
+    rows = event_rows(town)
+    for number, row in enumerate(rows):
+        if row.get("uid"):
+            kind = "iCalendar" if source == ICS else "municipal calendar"
+            row["source"] = f"{kind} old-name{source.suffix} (row {number})"
+            row["import_digest"] = ""
+    with (town / "events.csv").open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    report = import_events(source, town)
+    assert report.counts()["new"] == 0 and report.counts()["removed"] == 0
+    assert len(event_rows(town)) == len(rows)
+    assert {r["source"] for r in event_rows(town) if r.get("uid")} == {
+        f"{'iCalendar feed' if source == ICS else 'municipal calendar'} {source.stem}"
+    }

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -82,6 +83,9 @@ HEADER = (
 )
 """The columns of an ``events.csv`` an import creates."""
 EVENTS_FILE = "events.csv"
+LEGACY_SOURCE = re.compile(r"(iCalendar|municipal calendar) .+ \((UID .+|row \d+)\)")
+"""``source`` as imports wrote it before feeds (file name and UID or row): such a row is
+taken over by the feed that brings its UID, never removed by another."""
 
 
 def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]], bytes | None]:
@@ -118,8 +122,12 @@ def merge_groups(
         if column not in header:
             header.append(column)
 
+    incoming = {g.uid for g in groups if g.uid}
+
     def owned(row: dict[str, str]) -> bool:
-        return bool(row.get(UID)) and row.get("source") == feed and _in_window(row, window)
+        uid, source = row.get(UID, ""), row.get("source", "")
+        mine = source == feed or (bool(LEGACY_SOURCE.fullmatch(source)) and uid in incoming)
+        return bool(uid) and mine and _in_window(row, window)
 
     by_uid: dict[str, list[dict[str, str]]] = {}
     for row in rows:  # looked up once per group: a 5,000-event feed is not 5,000 scans
@@ -127,7 +135,6 @@ def merge_groups(
             by_uid.setdefault(row[UID], []).append(row)
     dropped: set[int] = set()  # id() of the rows replaced or removed
     placed: dict[int, list[dict[str, str]]] = {}  # id() of an old row → rows put there
-    incoming = {g.uid for g in groups if g.uid}
     gone = {r[UID] for r in rows if owned(r) and r[UID] not in incoming}
     taken = {r.get("id", "") for r in rows}
     for group in groups:
@@ -257,7 +264,9 @@ def feed_label(
     held = Counter(
         r.get("source", "")
         for r in rows
-        if r.get(UID) in uids and r.get("source", "").startswith(kind + " ")
+        if r.get(UID) in uids
+        and r.get("source", "").startswith(kind + " ")
+        and not LEGACY_SOURCE.fullmatch(r.get("source", ""))
     )
     if held:
         return held.most_common(1)[0][0]
