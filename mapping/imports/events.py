@@ -306,6 +306,10 @@ def import_events(
 ) -> ImportReport:
     """Import an ``.ics`` or municipal calendar ``.csv`` into ``into``'s ``events.csv``.
 
+    ``feed`` names the feed (default: see :func:`feed_label`); ``window`` bounds what is
+    imported and owned (default :meth:`Window.around_today`). The report's ``notes``
+    name the feed, the window and what it left out.
+
     Raises :class:`DataError` naming file, record and field when the source cannot be
     read, ``--venue``/``--category`` is unknown, or the result would not validate.
     """
