@@ -305,6 +305,7 @@ def _events(dataset: Dataset, args: argparse.Namespace) -> int:
         _say(f"error: --lang {lang!r}: expected one of {', '.join(city.languages)}", sys.stderr)
         return 2
     occ = ev.occurrences(dataset.events, args.start, args.end, city.timezone)
+    left_out = 0
     if args.format == "table":
         table = ev.events_table(_visible_cells(occ), lang, city.languages)
         payload = terminal_text(table).encode("utf-8") + b"\n"
@@ -312,12 +313,19 @@ def _events(dataset: Dataset, args: argparse.Namespace) -> int:
         payload = ev.to_csv_bytes(occ, lang, city.languages)
     else:
         venues = pd.DataFrame(dataset.venues)
-        payload = to_ics(
+        export = to_ics(
             occ, venues, lang, city.languages, city.timezone, categories=dataset.event_categories
-        ).data
+        )
+        payload, left_out = export.data, export.left_out
     _write(args.out, payload)
     if args.out is not None:
-        _say(f"wrote {len(occ)} occurrences to {args.out}")
+        written = len(occ) - left_out
+        _say(f"wrote {written} occurrences to {args.out}")
+        if left_out:  # the .ics carries confirmed dates only (mapping.calendar.to_ics)
+            _say(
+                f"note: {left_out} of {len(occ)} occurrences left out of the .ics: their "
+                "dates are not confirmed (dates_confirmed false); --format csv lists them all"
+            )
     return 0
 
 

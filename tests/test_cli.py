@@ -206,3 +206,17 @@ def test_validate_prints_warnings_and_still_exits_0(tmp_path, capsys):
     assert main(["validate", str(folder)]) == 0
     out = capsys.readouterr().out
     assert "warning" in out and "1 warning(s)" in out
+
+
+def test_events_ics_counts_what_it_wrote_and_names_unconfirmed(tmp_path, capsys):
+    """Issue 24, item 10: the .ics holds confirmed dates only; the count says so."""
+    out = tmp_path / "july.ics"
+    args = ["events", str(MINI), "--from", "2026-07-01", "--to", "2026-07-31"]
+    assert main([*args, "--format", "csv", "--out", str(tmp_path / "all.csv")]) == 0
+    total = int(capsys.readouterr().out.split()[1])
+    assert main([*args, "--format", "ics", "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    written = out.read_bytes().count(b"BEGIN:VEVENT")
+    assert f"wrote {written} occurrences" in said
+    assert written < total  # summer-fest's dates are not confirmed
+    assert f"note: {total - written} of {total} occurrences left out" in said

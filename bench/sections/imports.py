@@ -1,5 +1,7 @@
 """Section ``imports`` (issue 12): a 50,000-feature Overpass GeoJSON through our importer
-and through plain ``geopandas.read_file``; the standalone HTML export."""
+and through plain ``geopandas.read_file``; the standalone HTML export. Issue 24: the peak
+memory of an hourly and a minutely RRULE without end, and re-syncing a 5,000-event
+feed with 10 % changed."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import resource
 import shutil
 import tempfile
 import time
+from datetime import timedelta
 from multiprocessing.queues import Queue
 from pathlib import Path
 
@@ -15,7 +18,7 @@ import numpy as np
 import orjson
 
 from bench.common import DATA, median_time, ms
-from mapping import synthetic
+from mapping import clock, synthetic
 from mapping.io import Dataset, load_dataset
 
 _OSM_TAGS = (
@@ -29,6 +32,9 @@ _OSM_TAGS = (
     ("amenity", "cinema"),
     ("amenity", "restaurant"),
 )
+
+FEED_EVENTS = 5_000
+"""Events in the re-sync feed; a tenth of them change between the two imports."""
 
 ImportFigures = tuple[float, float, str]
 """Seconds, peak RSS above the process after imports (MiB), and what was read."""
@@ -125,3 +131,92 @@ def bench_imports() -> None:
 
             took = median_time(export, 3)
             print(f"{len(data.venues):>8} {ms(took):>12} {sizes[-1] / 1e6:>7.2f} MB")
+
+    bench_event_feeds()
+
+
+def _ics(events: list[str]) -> bytes:
+    body = "".join(f"BEGIN:VEVENT\r\nDTSTAMP:20260101T000000Z\r\n{e}END:VEVENT\r\n" for e in events)
+    head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//bench//feed//EN\r\n"
+    return (head + body + "END:VCALENDAR\r\n").encode("utf-8")
+
+
+def _rule_run(freq: str, folder: str, queue: Queue[ImportFigures]) -> None:
+    """In a fresh process: one import of an endless ``freq`` rule begun in 2020; its
+    time, tracemalloc peak (MiB) and the report's notes."""
+    import tracemalloc
+
+    from mapping.imports import import_events
+
+    source = Path(folder) / f"{freq.lower()}.ics"
+    source.write_bytes(
+        _ics(
+            [
+                f"UID:{freq}@bench\r\nSUMMARY:{freq}\r\nDTSTART:20200101T000000Z\r\n"
+                f"DTEND:20200101T000000Z\r\nRRULE:FREQ={freq}\r\n"
+            ]
+        )
+    )
+    venue = str(load_dataset(Path(folder)).venues["id"].iloc[0])
+    tracemalloc.start()
+    start = time.perf_counter()
+    report = import_events(source, Path(folder), venue=venue, category="workshop", dry_run=True)
+    took = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    queue.put((took, peak, report.summary().split(": ", 1)[1] + "; " + report.notes[-1]))
+
+
+def _feed(n: int, changed: int) -> bytes:
+    """``n`` single events from tomorrow on; the first ``changed`` retitled, the next
+    ``changed`` moved a day, the next ``changed // 2`` left out (removed)."""
+    first = clock.today("Europe/Podgorica")
+    events = []
+    for i in range(n):
+        if changed and 2 * changed <= i < 2 * changed + changed // 2:
+            continue
+        moved = 1 if changed <= i < 2 * changed else 0
+        day = first + timedelta(days=1 + i % 600 + moved)
+        title = f"Event {i}" + (" (new title)" if i < changed else "")
+        events.append(
+            f"UID:e{i}@bench\r\nSUMMARY:{title}\r\nDTSTART:{day:%Y%m%d}T190000\r\n"
+            f"DTEND:{day:%Y%m%d}T210000\r\n"
+        )
+    return _ics(events)
+
+
+def bench_event_feeds() -> None:
+    """Issue 24: endless fast rules stay within the window; re-syncing a large feed."""
+    from mapping.imports import import_events
+
+    print(
+        "\n== Event feeds (issue 24): endless RRULE since 2020, dry run in a fresh process; "
+        "tracemalloc peak (target: <= 50 MiB)"
+    )
+    ctx = mp.get_context("spawn")
+    with tempfile.TemporaryDirectory() as tmp:
+        print(f"{'rule':<28} {'time':>12} {'peak':>10}  result")
+        for freq in ("HOURLY", "MINUTELY"):
+            folder = Path(tmp) / f"town-{freq}"
+            shutil.copytree(DATA, folder)
+            queue: Queue[ImportFigures] = ctx.Queue()
+            proc = ctx.Process(target=_rule_run, args=(freq, str(folder), queue))
+            proc.start()
+            took, peak, detail = queue.get()
+            proc.join()
+            print(f"{'FREQ=' + freq:<28} {ms(took):>12} {peak:>7.1f} MiB  {detail}")
+        folder = Path(tmp) / "town-feed"
+        shutil.copytree(DATA, folder)
+        venue = str(load_dataset(folder).venues["id"].iloc[0])
+        source = Path(tmp) / "feed.ics"
+        changed = FEED_EVENTS // 25  # retitled + moved + removed/2 = 10 % of the feed
+        source.write_bytes(_feed(FEED_EVENTS, 0))
+        start = time.perf_counter()
+        first = import_events(source, folder, venue=venue, category="workshop")
+        took_first = time.perf_counter() - start
+        source.write_bytes(_feed(FEED_EVENTS, changed))
+        start = time.perf_counter()
+        again = import_events(source, folder, venue=venue, category="workshop")
+        took = time.perf_counter() - start
+        print(f"\n{'feed of 5,000 events':<28} {'time':>12}  result")
+        print(f"{'first import':<28} {ms(took_first):>12}  {first.summary().split(': ', 1)[1]}")
+        print(f"{'re-sync, 10 % changed':<28} {ms(took):>12}  {again.summary().split(': ', 1)[1]}")

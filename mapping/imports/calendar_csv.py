@@ -20,8 +20,15 @@ Decisions:
   start: the end time is unknown); a multi-day event is all-day from the first to the
   last day (the time of the opening alone does not say when each day starts).
 - **Identity**: ``uid`` = ``csv:`` + folded title + first day + venue, so the same row
-  imported again changes nothing; the row's id is
-  :func:`mapping.imports.event_source.event_id` of the title, first day and ``uid``.
+  imported again changes nothing, whatever the file is called; the row's id is
+  :func:`mapping.imports.event_source.event_id` of the title, first day and ``uid``. A
+  rescheduled or renamed row is recognised by :mod:`mapping.imports.events` (same
+  venue and title, or same venue and first day) and updated, not duplicated.
+- **Encoding**: UTF-8 is expected (with or without a byte order mark). Anything else
+  (Excel's cp1250, for one) is detected with ``charset-normalizer`` and read, and the
+  report says which encoding was used; bytes it cannot place are refused in words.
+- **Window**: a row that ends before the import's window or starts after its horizon
+  is left out and counted.
 """
 
 from __future__ import annotations
@@ -33,8 +40,10 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import charset_normalizer
+
 from mapping.errors import DataError, Problem
-from mapping.imports.event_source import Context, EventGroup, event_id
+from mapping.imports.event_source import Context, EventGroup, Window, event_id
 from mapping.imports.match import name_key
 from mapping.text import fold
 
@@ -142,14 +151,42 @@ def parse_time(text: str) -> str | None:
     return f"{hour:02d}:{minute:02d}" if hour < 24 and minute < 60 else None
 
 
+def decode(path: Path) -> tuple[str, str]:
+    """The file's text and its encoding: UTF-8 (``utf-8``), else what
+    ``charset-normalizer`` finds; refused in words when nothing fits."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError([Problem(path.name, "-", "-", f"cannot read: {exc}")]) from None
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as exc:
+        best = charset_normalizer.from_bytes(raw).best()
+        if best is None:
+            raise DataError(
+                [
+                    Problem(
+                        path.name,
+                        "-",
+                        "-",
+                        f"not UTF-8 (byte {exc.start}) and no other text encoding fits; "
+                        "save the file as CSV UTF-8",
+                    )
+                ]
+            ) from None
+        return str(best), best.encoding
+
+
 def read_groups(
-    path: Path, ctx: Context, *, venue: str | None = None, category: str | None = None
+    path: Path,
+    ctx: Context,
+    window: Window,
+    *,
+    venue: str | None = None,
+    category: str | None = None,
 ) -> list[EventGroup]:
     """Every row of the calendar CSV as a group of one event row (or skipped, why)."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError([Problem(path.name, "-", "-", f"cannot read: {exc}")]) from None
+    text, _ = decode(path)
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     lines = [
@@ -167,12 +204,18 @@ def read_groups(
             i = cols.get(fld)
             return row[i].strip() if i is not None and i < len(row) else ""
 
-        groups.append(_group(path.name, number, cell, ctx, venue, category))
+        group = _group(number, cell, ctx, venue, category)
+        for made in group.rows:
+            side = window.holds(made["start"], made["end"])
+            if side:
+                group.rows = []
+                group.before, group.after = int(side == "before"), int(side == "after")
+                group.detail = f"{side} the window ({window.first} to {window.last})"
+        groups.append(group)
     return groups
 
 
 def _group(
-    file: str,
     number: int,
     get: Callable[[str], str],
     ctx: Context,
@@ -229,7 +272,6 @@ def _group(
             "free": "",
             "url": "",
             "organiser": "",
-            "source": f"municipal calendar {file} ({group.ref})",
             "uid": group.uid,
         }
     ]

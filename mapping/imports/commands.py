@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from mapping.files import atomic_write, check_target
+from mapping.imports.event_source import DAYS_BACK, HORIZON_DAYS, MAX_OCCURRENCES, Window
 from mapping.imports.events import import_events
 from mapping.imports.report import ImportReport
 from mapping.imports.venues import import_venues
+from mapping.settings import load_city
 
 COMMANDS = ("import", "import-events")
 
@@ -70,7 +72,47 @@ def add_parsers(sub: Any) -> None:
         metavar="FILE",
         help="manual location,venue_id table (default DIR/location_matches.csv)",
     )
+    events.add_argument(
+        "--feed",
+        default=None,
+        metavar="NAME",
+        help="the feed's name in source (default: X-WR-CALNAME, the feed already "
+        "holding its UIDs, else the file's stem)",
+    )
+    events.add_argument(
+        "--days-back",
+        type=_count,
+        default=DAYS_BACK,
+        metavar="N",
+        help=f"import from N days before today (default {DAYS_BACK})",
+    )
+    events.add_argument(
+        "--horizon-days",
+        type=_count,
+        default=HORIZON_DAYS,
+        metavar="N",
+        help=f"import up to N days after today (default {HORIZON_DAYS})",
+    )
+    events.add_argument(
+        "--max-occurrences",
+        type=_count,
+        default=MAX_OCCURRENCES,
+        metavar="N",
+        help=f"at most N rows per recurring event (default {MAX_OCCURRENCES})",
+    )
     _common(events)
+
+
+def _count(text: str) -> int:
+    """A whole number of 0 or more, for argparse."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 100_000:
+        msg = f"expected a whole number from 0 to 100000, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
 
 
 def _source(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -88,6 +130,13 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, say: Say) -> int:
     """Run ``import`` or ``import-events``; :class:`DataError` goes to the caller."""
+    if not (args.into / "city.toml").is_file():
+        say(
+            f"error: --into {args.into}: not a data folder (no city.toml there); give the "
+            "folder of the town to import into, e.g. --into data",
+            sys.stderr,
+        )
+        return 2
     if args.report not in (None, "-"):
         check_target(Path(args.report))
     if args.command == "import":
@@ -106,6 +155,13 @@ def run(args: argparse.Namespace, say: Say) -> int:
             category=args.category,
             matches=args.matches,
             dry_run=args.dry_run,
+            feed=args.feed,
+            window=Window.around_today(
+                load_city(args.into / "city.toml").timezone,
+                args.days_back,
+                args.horizon_days,
+                args.max_occurrences,
+            ),
         )
     _print(report, args, say)
     return 0
@@ -114,6 +170,8 @@ def run(args: argparse.Namespace, say: Say) -> int:
 def _print(report: ImportReport, args: argparse.Namespace, say: Say) -> None:
     out: TextIO = sys.stdout
     say(report.table(), out)
+    for note in report.notes:
+        say(f"note: {note}", out)
     if args.report == "-":
         out.flush()
         out.buffer.write(report.csv_bytes())

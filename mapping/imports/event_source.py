@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
+from mapping import clock
 from mapping.errors import DataError, Problem
 from mapping.geodata import read_geodata
 from mapping.imports.match import MATCHES_FILE, VenueMatcher, read_manual
@@ -22,6 +23,15 @@ from mapping.text import fold, slug
 
 UID = "uid"
 """The ``events.csv`` column holding the source's event identity."""
+DIGEST = "import_digest"
+"""The ``events.csv`` column holding :func:`row_digest` of a row as imported: a row whose
+digest no longer matches was edited by hand, and no import touches it again."""
+DAYS_BACK = 30
+"""Default ``--days-back``: an import starts this many days before today."""
+HORIZON_DAYS = 730
+"""Default ``--horizon-days``: an import ends this many days after today (two years)."""
+MAX_OCCURRENCES = 500
+"""Default ``--max-occurrences``: at most this many rows for one recurring event."""
 TITLE_SLUG_CHARS = 40
 """An imported event id starts with at most this many characters of its title's slug."""
 
@@ -36,6 +46,46 @@ class EventGroup:
     rows: list[dict[str, str]] = field(default_factory=list)
     skip: str = ""
     detail: str = ""
+    cancelled: bool = False
+    """``STATUS:CANCELLED`` on the event: its rows are removed."""
+    before: int | None = 0
+    """Occurrences before the window (``None``: some, not counted)."""
+    after: int = 0
+    """Occurrences after the horizon (or the cap) counted, up to a limit."""
+    more_after: bool = False
+    """The rule goes on past what was counted (no end, or counting stopped)."""
+    capped: bool = False
+    """Expansion stopped at the window's cap."""
+
+
+@dataclass(frozen=True)
+class Window:
+    """The days an import takes: ``first`` to ``last`` (both included), at most ``cap``
+    rows per recurring event. Rows of ``events.csv`` before ``first`` are history: an
+    import never changes or removes them."""
+
+    first: date
+    last: date
+    cap: int = MAX_OCCURRENCES
+
+    @classmethod
+    def around_today(
+        cls,
+        tz: str,
+        days_back: int = DAYS_BACK,
+        horizon_days: int = HORIZON_DAYS,
+        cap: int = MAX_OCCURRENCES,
+    ) -> Window:
+        """From ``days_back`` days before the town's today to ``horizon_days`` after."""
+        today = clock.today(tz)
+        return cls(today - timedelta(days=days_back), today + timedelta(days=horizon_days), cap)
+
+    def holds(self, start: str, end: str) -> str:
+        """``""`` when an event from ``start`` to ``end`` (``events.csv`` text) is in
+        the window, else ``"before"`` or ``"after"``."""
+        if date.fromisoformat((end or start)[:10]) < self.first:
+            return "before"
+        return "after" if date.fromisoformat(start[:10]) > self.last else ""
 
 
 @dataclass
@@ -78,3 +128,10 @@ def event_id(title: str, uid: str, day: date | None = None) -> str:
     if day is not None:
         parts.append(f"{day:%Y%m%d}")
     return "-".join([*parts, digest])
+
+
+def row_digest(row: dict[str, str]) -> str:
+    """What an import wrote in a row: 16 hex digits of BLAKE2b over its non-empty fields
+    but ``id`` and :data:`DIGEST` (so a new empty column changes nothing)."""
+    text = "\x1f".join(f"{k}={v}" for k, v in sorted(row.items()) if v and k not in ("id", DIGEST))
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()

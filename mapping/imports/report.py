@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from mapping.files import csv_rows_bytes
 
-STATUSES = ("new", "updated", "unchanged", "skipped")
+STATUSES = ("new", "updated", "removed", "unchanged", "skipped")
 COLUMNS = ("status", "source", "id", "name", "detail")
 
 
@@ -39,6 +39,8 @@ class ImportReport:
     file: str
     rows: list[ReportRow] = field(default_factory=list)
     written: bool = False
+    notes: list[str] = field(default_factory=list)
+    """Lines about the whole import (a feed's window, its encoding), printed after the table."""
 
     def add(self, status: str, source: str, id: str = "", name: str = "", detail: str = "") -> None:
         """Record one row (``status`` one of :data:`STATUSES`)."""
@@ -56,15 +58,18 @@ class ImportReport:
     def changed(self) -> bool:
         """Whether a record is new or updated: only then is the data file written."""
         counts = self.counts()
-        return bool(counts["new"] or counts["updated"])
+        return bool(counts["new"] or counts["updated"] or counts["removed"])
 
     def summary(self) -> str:
-        """One line: ``file: 3 new, 1 updated, 0 unchanged, 2 skipped``."""
-        return f"{self.file}: " + ", ".join(f"{n} {s}" for s, n in self.counts().items())
+        """One line: ``file: 3 new, 1 updated, 0 unchanged, 2 skipped`` (``removed`` only
+        when a feed removed something)."""
+        counts = self.counts()
+        shown = [f"{n} {s}" for s, n in counts.items() if n or s != "removed"]
+        return f"{self.file}: " + ", ".join(shown)
 
     def table(self) -> str:
         """The rows as an aligned text table (changed and skipped first), then the summary."""
-        order = {"skipped": 0, "new": 1, "updated": 2, "unchanged": 3}
+        order = {"skipped": 0, "new": 1, "updated": 2, "removed": 3, "unchanged": 4}
         rows = sorted(self.rows, key=lambda r: order[r.status])
         cells = [list(COLUMNS)] + [[r.status, r.source, r.id, r.name, r.detail] for r in rows]
         widths = [min(40, max(len(row[i]) for row in cells)) for i in range(len(COLUMNS) - 1)]
