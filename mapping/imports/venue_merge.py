@@ -16,14 +16,18 @@ Decisions:
   matches); a value the maintainer changed, and every value of a venue typed by hand
   (no hash), is kept and reported, unless the field is named in ``--overwrite``.
 - **New ids** are the table's own ``id`` when it is a valid unused id
-  (:func:`mapping.schema.is_id`), else the slug (:func:`mapping.text.slug`, ASCII) of
-  the first Latin-script name (``name``, ``name_<lang>``), else the element
-  (``osm-node-123``); ``-2``, ``-3``… when taken (:func:`mapping.text.unique`).
+  (:func:`mapping.schema.is_id`), else the ASCII slug (:func:`mapping.text.slug`) of
+  ``name`` when it is in Latin script, else of the English name (``name:en`` in
+  OpenStreetMap, ``name_en`` in a table, used for the id even when English is not a
+  town language), else of ``name`` and the other ``name_<lang>`` transliterated
+  ("Ново Село" → ``novo-selo``, never the ``ii`` left of "Ѓорче Петров II"); else the
+  element (``osm-node-123``); ``-2``, ``-3``… when taken (:func:`mapping.text.unique`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,6 +63,7 @@ class Incoming:
     stable_id: str = ""
     skip: str = ""
     warnings: list[str] = field(default_factory=list)
+    english_name: str = ""  # ``name:en`` / ``name_en``: the preferred source of a new id
 
 
 def value_hash(value: str) -> str:
@@ -218,7 +223,14 @@ class Merger:
     def _new_id(self, incoming: Incoming) -> str:
         if is_id(incoming.stable_id) and incoming.stable_id not in self.by_id:
             return incoming.stable_id  # a table's own id, when it is one of ours
-        names = [v for k, v in incoming.fields.items() if k == "name" or k.startswith("name_")]
+        original = incoming.fields.get("name", "")
+        names = [
+            original if _latin(original) else "",
+            incoming.english_name,
+            incoming.fields.get("name_en", ""),
+            original,
+            *(v for k, v in incoming.fields.items() if k.startswith("name_")),
+        ]
         base = next((s for s in (_id_slug(n, "") for n in names) if s), "")
         if not base:
             base = _id_slug(incoming.osm_id.replace("/", "-"), "venue")
@@ -260,6 +272,12 @@ class Merger:
         if changed:
             props[IMPORTED] = ";".join(f"{k}:{v}" for k, v in sorted(hashes.items()))
         return changed, kept
+
+
+def _latin(text: str) -> bool:
+    """Whether every letter of ``text`` is a Latin one (its slug needs no transliteration)."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all("LATIN" in unicodedata.name(c, "") for c in letters)
 
 
 def _id_slug(text: str, default: str) -> str:
