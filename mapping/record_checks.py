@@ -118,11 +118,13 @@ def _lengths(values: pd.Series) -> np.ndarray:
 
 
 def check_lengths(add: Add, frame: pd.DataFrame, city: CityProfile) -> None:
-    """Names and descriptions within ``[limits]`` (a 100,000-character name costs every
-    visitor megabytes per page)."""
+    """Names, event titles and descriptions within ``[limits]`` (a 100,000-character name
+    costs every visitor megabytes per page)."""
     for field in frame.columns:
         if field == "name" or str(field).startswith("name_"):
             limit, key = city.name_max_chars, "name_max_chars"
+        elif field == "title" or str(field).startswith("title_"):
+            limit, key = city.title_max_chars, "title_max_chars"
         elif str(field).startswith("description"):
             limit, key = city.description_max_chars, "description_max_chars"
         else:

@@ -79,6 +79,7 @@ class CityProfile:
     approximate_within_m: float = _declared("precision", "approximate_within_m")
     name_max_chars: int = _declared("limits", "name_max_chars")
     description_max_chars: int = _declared("limits", "description_max_chars")
+    title_max_chars: int = _declared("limits", "title_max_chars")
     max_venues: int = _declared("limits", "max_venues")
     max_file_mb: int = _declared("limits", "max_file_mb")
     members_database: str = _declared("members", "database")
@@ -283,6 +284,13 @@ SETTINGS: tuple[Setting, ...] = (
         "description_max_chars",
         5000,
         "Longest venue description (any language), in characters; `validate` refuses longer ones.",
+        parsers.count,
+    ),
+    Setting(
+        "limits",
+        "title_max_chars",
+        300,
+        "Longest event title (any language), in characters; `validate` refuses longer ones.",
         parsers.count,
     ),
     Setting(

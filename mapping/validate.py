@@ -369,6 +369,9 @@ def validate_folder(folder: str | Path | None = None, *, warnings: bool = False)
         problems += event_problems
         if len(events):
             problems += check_references(events, venue_ids, event_category_ids, "events.csv")
+            lengths = Problems("events.csv", record_labels(events))
+            check_lengths(lengths.add, events, city)  # titles and descriptions, per record
+            problems += lengths
             text = events[
                 [
                     c

@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 from mapping.files import atomic_write, check_target
 from mapping.imports.events import import_events
-from mapping.imports.report import ImportReport
+from mapping.imports.report import ImportReport, report_target_problem
 from mapping.imports.venues import import_venues
 
 COMMANDS = ("import", "import-events")
@@ -89,6 +89,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, say: Say) -> int:
     """Run ``import`` or ``import-events``; :class:`DataError` goes to the caller."""
     if args.report not in (None, "-"):
+        refused = report_target_problem(Path(args.report), args.into, args.file)
+        if refused:
+            say(refused, sys.stderr)
+            return 2
         check_target(Path(args.report))
     if args.command == "import":
         report = import_venues(

@@ -13,9 +13,11 @@ Decisions:
   a field the maintainer changed is kept): :mod:`mapping.imports.venue_merge`.
 - **Skipped, with the reason**: no mapped tag or no category, a category the town's
   ``categories.csv`` lacks, no name, no position, a point outside the study area
-  (``city.toml`` ``bbox``), a duplicate. Values the folder would refuse (bad
-  ``opening_hours``, ``wheelchair``, website, e-mail) are dropped with a warning and
-  the venue is imported (:func:`mapping.imports.osm.clean_fields`).
+  (``city.toml`` ``bbox``), a duplicate, a name or description longer than
+  ``[limits]`` allows (that record only, named by its source such as ``node/123``).
+  Values the folder would refuse (bad ``opening_hours``, ``wheelchair``, website,
+  e-mail) are dropped with a warning and the venue is imported
+  (:func:`mapping.imports.osm.clean_fields`).
 - **All or nothing.** :func:`mapping.checked_write.write_checked` validates the merged
   folder on a temporary copy; a problem that the folder did not already have stops the
   import and nothing is written. Otherwise ``venues.geojson`` is replaced atomically,
@@ -119,7 +121,13 @@ def from_element(element: osm.Element, languages: Sequence[str]) -> Incoming:
     fields["source"] = osm.osm_source(element.ref)
     fields["location_precision"] = PRECISION_EXACT
     return Incoming(
-        element.ref, fields, element.point, osm_id=element.ref, skip=skip, warnings=warnings
+        element.ref,
+        fields,
+        element.point,
+        osm_id=element.ref,
+        skip=skip,
+        warnings=warnings,
+        english_name=element.tags.get("name:en", "").strip(),
     )
 
 
@@ -172,6 +180,7 @@ def _from_table(frame: gpd.GeoDataFrame, file: str, languages: Sequence[str]) ->
             stable_id=props.get("id", ""),
             skip=skip,
             warnings=warnings,
+            english_name=props.get("name_en", ""),
         )
 
 
@@ -195,6 +204,9 @@ def check_incoming(incoming: Incoming, city: CityProfile, categories: set[str]) 
         )
     if not incoming.fields.get("name"):
         return "no name"
+    too_long = over_limit(incoming.fields, city)
+    if too_long:
+        return too_long
     if incoming.point is None or not all(math.isfinite(c) for c in incoming.point):
         return "no position"
     lon, lat = incoming.point
@@ -203,6 +215,28 @@ def check_incoming(incoming: Incoming, city: CityProfile, categories: set[str]) 
             f"outside the study area: {lat:.5f}, {lon:.5f} is not inside "
             f"city.toml bbox {list(city.bbox)}"
         )
+    return ""
+
+
+def over_limit(fields: dict[str, str], city: CityProfile) -> str:
+    """Why a record's names or descriptions are too long for the town (``""``: fine).
+
+    The same ``[limits]`` as :func:`mapping.record_checks.check_lengths`, checked per
+    record before merging, so one over-long OpenStreetMap name skips that feature (named
+    ``node/…`` in the report) instead of failing the whole import at validation.
+    """
+    for fld, value in fields.items():
+        if fld == "name" or fld.startswith("name_"):
+            limit, key = city.name_max_chars, "name_max_chars"
+        elif fld.startswith("description_"):
+            limit, key = city.description_max_chars, "description_max_chars"
+        else:
+            continue
+        if len(value) > limit:
+            return (
+                f"{fld} is {len(value)} characters; expected at most {limit} "
+                f"([limits] {key} in city.toml)"
+            )
     return ""
 
 
