@@ -49,6 +49,33 @@ VENUE_TEXT_FIELDS = (
     "tags",
     "languages",
 )
+VENUE_MODEL_FIELDS = (
+    *VENUE_TEXT_FIELDS,
+    "visit",
+    "boat_only",
+    "boat_from",
+    "cluster",
+    "cluster_source",
+    "cluster_year",
+    "cited_coordinates",
+    "cited_source",
+    "hours_source",
+    "hours_checked",
+)
+"""Every venue property of the data model (``data/README.md``) but the per-language
+``name_<lang>``/``description_<lang>`` (:func:`venue_model_fields` adds them): what an
+import from a table keeps and an export writes."""
+
+
+def venue_model_fields(languages: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """:data:`VENUE_MODEL_FIELDS` and the names and descriptions of the town's languages."""
+    return (
+        *VENUE_MODEL_FIELDS,
+        *(f"name_{lang}" for lang in languages),
+        *(f"description_{lang}" for lang in languages),
+    )
+
+
 PLACE_TEXT_FIELDS = ("id", "name", "kind", "population_source", "source", "location_precision")
 SEARCH_FIELDS_PREFIXES = ("name", "description")
 

@@ -40,6 +40,7 @@ class ImportReport:
     file: str
     rows: list[ReportRow] = field(default_factory=list)
     written: bool = False
+    notes: list[str] = field(default_factory=list)  # about the file, not one record
 
     def add(self, status: str, source: str, id: str = "", name: str = "", detail: str = "") -> None:
         """Record one row (``status`` one of :data:`STATUSES`)."""
@@ -73,13 +74,12 @@ class ImportReport:
             "  ".join(c.ljust(w) for c, w in zip(row[:-1], widths, strict=True)) + "  " + row[-1]
             for row in cells
         ]
-        return "\n".join([*lines, self.summary()])
+        return "\n".join([*lines, *note_lines(self), self.summary()])
 
     def csv_bytes(self) -> bytes:
         """The rows as CSV (:func:`mapping.files.csv_rows_bytes`), header :data:`COLUMNS`."""
-        return csv_rows_bytes(
-            COLUMNS, ([r.status, r.source, r.id, r.name, r.detail] for r in self.rows)
-        )
+        rows = [[r.status, r.source, r.id, r.name, r.detail] for r in self.rows]
+        return csv_rows_bytes(COLUMNS, [*rows, *note_rows(self)])
 
 
 def report_target_problem(target: Path, folder: Path, source: Path) -> str:
@@ -101,3 +101,13 @@ def report_target_problem(target: Path, folder: Path, source: Path) -> str:
             "report never writes over one; name a file outside the data folder"
         )
     return ""
+
+
+def note_lines(report: ImportReport) -> list[str]:
+    """The report's notes about the whole file (columns not placed…), one line each."""
+    return [f"note: {text}" for text in report.notes]
+
+
+def note_rows(report: ImportReport) -> list[list[str]]:
+    """The notes as CSV rows: status ``note``, the file as the source, the text as detail."""
+    return [["note", report.file, "", "", text] for text in report.notes]

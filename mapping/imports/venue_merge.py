@@ -36,6 +36,7 @@ import pyproj
 
 from mapping.imports.match import name_key
 from mapping.imports.report import ImportReport
+from mapping.imports.venue_fields import field_text, property_value
 from mapping.schema import is_id
 from mapping.text import slug, unique
 
@@ -202,7 +203,10 @@ class Merger:
 
     def _new(self, incoming: Incoming) -> dict[str, Any]:
         assert incoming.point is not None
-        props: dict[str, Any] = {"id": self._new_id(incoming), **incoming.fields}
+        props: dict[str, Any] = {
+            "id": self._new_id(incoming),
+            **{k: property_value(k, v) for k, v in incoming.fields.items()},
+        }
         if incoming.osm_id:
             props[OSM_ID] = incoming.osm_id
         values = {**incoming.fields, GEOMETRY: _point_text(*incoming.point)}
@@ -249,8 +253,7 @@ class Merger:
             if fld == GEOMETRY:
                 current = _point_text(*current_point) if current_point else ""
             else:
-                raw = props.get(fld)
-                current = raw.strip() if isinstance(raw, str) else ("" if raw is None else str(raw))
+                current = field_text(fld, props.get(fld))
             if current == new:
                 continue
             if not current or hashes.get(fld) == value_hash(current) or fld in self.overwrite:
@@ -260,7 +263,7 @@ class Merger:
                         "coordinates": [round(incoming.point[0], 7), round(incoming.point[1], 7)],
                     }
                 else:
-                    props[fld] = new
+                    props[fld] = property_value(fld, new)
                 hashes[fld] = value_hash(new)
                 changed.append(fld)
             else:
