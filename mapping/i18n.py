@@ -95,8 +95,9 @@ _town_catalogues: dict[str, dict[str, Text]] = {}
 def catalogue(lang: str) -> dict[str, Text]:
     """All keys of one language, merged from its TOML files (plural tables kept whole):
     the built-in folder ``mapping/locales/<lang>/``, else a town's registered catalogue."""
-    if lang in _catalogue_folders():
-        return _read_catalogue(LOCALES_DIR / lang)
+    found = _built_in(lang)
+    if found is not None:
+        return found
     if lang in _town_catalogues:
         return _town_catalogues[lang]
     msg = (
@@ -104,6 +105,13 @@ def catalogue(lang: str) -> dict[str, Text]:
         f"or {TOWN_LOCALES}/{lang}/ in the data folder"
     )
     raise KeyError(msg)
+
+
+@cache
+def _built_in(lang: str) -> dict[str, Text] | None:
+    """The built-in catalogue of ``lang`` (``None``: none ships): one lookup per call of
+    :func:`t`, so kept per language."""
+    return _read_catalogue(LOCALES_DIR / lang) if lang in _catalogue_folders() else None
 
 
 @cache
