@@ -330,6 +330,7 @@ def test_a_shapefile_that_cut_ambiguous_names_is_refused_with_the_reason(tmp_pat
         "description_en or description_de (a Shapefile cuts names to 10 characters)"
     ) in err
     assert "export as GeoPackage, GeoJSON or CSV" in err
+    assert "value(s) of 254 bytes, the most a Shapefile text field holds" in err  # cut text
     assert (town / "venues.geojson").read_bytes() == before
 
 
