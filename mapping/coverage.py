@@ -226,8 +226,8 @@ def group_cube(
     states = plan.states[:, [m - 1 for m in months]]
     known = (states == STATE_OPEN)[:, :, None] & in_group[:, None, :]
     maybe = (states != STATE_CLOSED)[:, :, None] & in_group[:, None, :]
-    v = len(plan.venues)
-    masks = np.hstack([known.reshape(v, -1), maybe.reshape(v, -1)]).astype(np.float32)
+    v, cells = len(plan.venues), len(months) * len(plan.groups)  # explicit: v may be 0
+    masks = np.hstack([known.reshape(v, cells), maybe.reshape(v, cells)]).astype(np.float32)
     counts = _reach(plan, minutes) @ masks
     half = counts.shape[1] // 2
     shape = (len(plan.settlements), len(months), len(plan.groups))

@@ -33,6 +33,16 @@ Adding a language
     ``<lang>`` to ``languages`` in ``city.toml``. No Python changes: code never names
     a language.
 
+A town's own languages
+    A data folder may ship ``locales/<lang>/*.toml`` for a language the code does not
+    (:data:`TOWN_LOCALES`). The catalogue stays keyed by language code, so :func:`t`
+    needs no town argument: loading the town (:func:`mapping.settings.load_city`)
+    registers its catalogues (:func:`register_town_locales`) after checking them whole
+    (:func:`catalogue_problems`). No global decides which languages a town may use:
+    ``load_city`` accepts a language only when it is built in or in the town's own
+    folder, so a town never gains a language from another town loaded in the same
+    process; two towns with different catalogues of one code: the last loaded wins.
+
 Data fields (the fallback rule)
     A text field of the data (``name``, ``title``, ``description``, ``label``) is looked
     up by :func:`localized` (one record) or :func:`localized_column` (a whole frame),
@@ -49,6 +59,7 @@ Data fields (the fallback rule)
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -73,13 +84,38 @@ Text: TypeAlias = str | PluralTable
 """A catalogue value: a template, or a plural table (see the module docstring)."""
 
 
-@cache
+TOWN_LOCALES = "locales"
+"""A data folder's own catalogues: ``<data>/locales/<lang>/*.toml`` (see the docstring)."""
+REFERENCE_LANGUAGE = "en"
+"""The built-in catalogue a town's own catalogue is checked against (same keys…)."""
+_town_catalogues: dict[str, dict[str, Text]] = {}
+"""Catalogues registered by :func:`register_town_locales`, by language code."""
+
+
 def catalogue(lang: str) -> dict[str, Text]:
-    """All keys of one language, merged from its TOML files (plural tables kept whole)."""
-    folder = LOCALES_DIR / lang
-    if not folder.is_dir():
-        msg = f"no catalogue for language {lang!r}: expected folder {folder}"
-        raise KeyError(msg)
+    """All keys of one language, merged from its TOML files (plural tables kept whole):
+    the built-in folder ``mapping/locales/<lang>/``, else a town's registered catalogue."""
+    found = _built_in(lang)
+    if found is not None:
+        return found
+    if lang in _town_catalogues:
+        return _town_catalogues[lang]
+    msg = (
+        f"no catalogue for language {lang!r}: expected folder {LOCALES_DIR / lang} "
+        f"or {TOWN_LOCALES}/{lang}/ in the data folder"
+    )
+    raise KeyError(msg)
+
+
+@cache
+def _built_in(lang: str) -> dict[str, Text] | None:
+    """The built-in catalogue of ``lang`` (``None``: none ships): one lookup per call of
+    :func:`t`, so kept per language."""
+    return _read_catalogue(LOCALES_DIR / lang) if lang in _catalogue_folders() else None
+
+
+@cache
+def _read_catalogue(folder: Path) -> dict[str, Text]:
     merged: dict[str, Text] = {}
     for path in sorted(folder.glob("*.toml")):
         with path.open("rb") as fh:
@@ -105,10 +141,98 @@ def _is_plural_table(table: Mapping[str, object]) -> bool:
     return "other" in table and set(table) <= set(PLURAL_CATEGORIES)
 
 
-def available_languages() -> list[str]:
-    """Language codes that have a catalogue folder (listed once per process: the
-    catalogues ship with the code)."""
-    return list(_catalogue_folders())
+def available_languages(*, built_in_only: bool = False) -> list[str]:
+    """Language codes that have a catalogue: the built-in folders (listed once per
+    process: they ship with the code), then (unless ``built_in_only``) the languages
+    towns registered."""
+    built_in = _catalogue_folders()
+    if built_in_only:
+        return list(built_in)
+    return [*built_in, *sorted(set(_town_catalogues) - set(built_in))]
+
+
+def town_languages(data_folder: Path) -> list[str]:
+    """The languages a data folder ships its own catalogue for (``locales/<lang>/``)."""
+    root = data_folder / TOWN_LOCALES
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and any(p.glob("*.toml")))
+
+
+def register_town_locales(data_folder: Path, languages: Sequence[str]) -> list[str]:
+    """Make the town's own catalogues of ``languages`` available to :func:`t`, and return
+    the problems found instead (nothing is registered then).
+
+    Called by :func:`mapping.settings.load_city`, so a town's language works wherever
+    the town is loaded, and touches no file of the code tree. A language with a built-in
+    catalogue keeps it (a town folder may add languages, not replace them). Each catalogue
+    is read and checked whole (:func:`catalogue_problems`) and kept in memory, so a
+    temporary copy of the folder may be deleted afterwards. Registrations are by
+    language code, per process: another town loaded later with its own catalogue of the
+    same code replaces it; a town never gains a language through another town, because
+    :func:`mapping.settings.load_city` accepts only languages that are built in or in its
+    own folder.
+    """
+    found: dict[str, dict[str, Text]] = {}
+    problems: list[str] = []
+    for lang in languages:
+        folder = data_folder / TOWN_LOCALES / lang
+        if lang in _catalogue_folders() or not folder.is_dir():
+            continue
+        try:
+            entries = _read_catalogue(folder)
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            problems.append(f"{TOWN_LOCALES}/{lang}: cannot read: {exc}")
+            continue
+        problems += [f"{TOWN_LOCALES}/{lang}: {p}" for p in catalogue_problems(entries)]
+        found[lang] = entries
+    if not problems:
+        for lang, entries in found.items():
+            if _town_catalogues.get(lang) != entries:
+                _town_catalogues[lang] = entries
+                locale.cache_clear()
+    return problems
+
+
+def catalogue_problems(entries: Mapping[str, Text]) -> list[str]:
+    """What keeps a catalogue from being complete: against the reference language, every
+    key present, none unknown, the same ``{placeholders}`` and kind (text or plural
+    table), no empty text, a Babel locale in ``app.locale`` and plural tables with
+    exactly its forms. ``tests/test_i18n.py`` asks the same of the built-in ones."""
+    reference = catalogue(REFERENCE_LANGUAGE)
+    problems = [f"missing key {k!r}" for k in reference if k not in entries]
+    problems += [f"unknown key {k!r}" for k in entries if k not in reference]
+    try:
+        forms: frozenset[str] | None = frozenset(
+            Locale.parse(str(entries.get(LOCALE_KEY, ""))).plural_form.tags | {"other"}
+        )
+    except (ValueError, TypeError) as exc:  # babel: unknown or malformed locale
+        problems.append(f"{LOCALE_KEY}: not a Babel locale ({exc})")
+        forms = None
+    for key, value in entries.items():
+        if key not in reference:
+            continue
+        ref = reference[key]
+        texts = {"": value} if isinstance(value, str) else dict(value)
+        if isinstance(value, str) != isinstance(ref, str):
+            kind = "text" if isinstance(ref, str) else "a plural table"
+            problems.append(f"{key}: expected {kind}")
+            continue
+        wanted = {frozenset(_PLACEHOLDER.findall(t)) for t in _texts(ref)}
+        if {frozenset(_PLACEHOLDER.findall(t)) for t in texts.values()} != wanted:
+            problems.append(f"{key}: expected the placeholders of {REFERENCE_LANGUAGE!r}")
+        if any(not t.strip() for t in texts.values()):
+            problems.append(f"{key}: empty text")
+        if forms is not None and not isinstance(value, str) and set(value) != forms:
+            problems.append(f"{key}: expected the plural forms {sorted(forms)}")
+    return problems
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def _texts(value: Text) -> list[str]:
+    return [value] if isinstance(value, str) else list(value.values())
 
 
 @cache

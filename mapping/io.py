@@ -49,6 +49,33 @@ VENUE_TEXT_FIELDS = (
     "tags",
     "languages",
 )
+VENUE_MODEL_FIELDS = (
+    *VENUE_TEXT_FIELDS,
+    "visit",
+    "boat_only",
+    "boat_from",
+    "cluster",
+    "cluster_source",
+    "cluster_year",
+    "cited_coordinates",
+    "cited_source",
+    "hours_source",
+    "hours_checked",
+)
+"""Every venue property of the data model (``data/README.md``) but the per-language
+``name_<lang>``/``description_<lang>`` (:func:`venue_model_fields` adds them): what an
+import from a table keeps and an export writes."""
+
+
+def venue_model_fields(languages: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """:data:`VENUE_MODEL_FIELDS` and the names and descriptions of the town's languages."""
+    return (
+        *VENUE_MODEL_FIELDS,
+        *(f"name_{lang}" for lang in languages),
+        *(f"description_{lang}" for lang in languages),
+    )
+
+
 PLACE_TEXT_FIELDS = ("id", "name", "kind", "population_source", "source", "location_precision")
 SEARCH_FIELDS_PREFIXES = ("name", "description")
 
@@ -148,7 +175,10 @@ def structural_problems(
     frame: pd.DataFrame, file: str, languages: tuple[str, ...], *, points: bool = False
 ) -> list[Problem]:
     """What makes a file unusable by the app: missing columns, missing or duplicate ids,
-    and (``points``) a geometry that is not a point. The loader refuses these."""
+    and (``points``) a geometry that is not a point. The loader refuses these. A GeoJSON
+    without features has no columns to miss: a town before its first import."""
+    if points and len(frame) == 0:
+        return []
     problems = missing_columns(frame, file, languages)
     ids = frame["id"] if "id" in frame.columns else None
     if ids is None:
@@ -197,6 +227,28 @@ def _on_earth(geoms: gpd.GeoSeries, points: np.ndarray) -> np.ndarray:
     return fine
 
 
+def no_venues() -> gpd.GeoDataFrame:
+    """The venues of a town without ``venues.geojson``: none (it starts with an import)."""
+    return gpd.GeoDataFrame(
+        {field: pd.Series(dtype=object) for field in VENUE_REQUIRED}, geometry=[], crs=WGS84
+    )
+
+
+def default_places(city: CityProfile) -> gpd.GeoDataFrame:
+    """The places of a town without ``places.geojson``: one landmark, ``default_start``,
+    at ``[map] center`` and named after the town, so every page has its start point."""
+    lat, lon = city.map_center
+    record = {
+        "id": city.default_start,
+        "name": city.name,
+        "kind": "landmark",
+        "entry_point": True,
+        "source": "city.toml [map] center (no places.geojson)",
+        "location_precision": "approximate",
+    }
+    return gpd.GeoDataFrame([record], geometry=[shapely.Point(lon, lat)], crs=WGS84)
+
+
 def folder_problem(root: Path) -> Problem:
     """The problem with a data folder that is missing or not a folder."""
     if root.exists():
@@ -214,6 +266,11 @@ def load_dataset(
 
     ``year`` is passed to :func:`enrich_dataset` (default: this year in the town), so
     tests and benchmarks can pin the calendar the monthly hours describe.
+
+    A town needs ``city.toml`` and ``categories.csv``; the other files are optional, so a
+    town can start from an empty folder with its first import: no ``venues.geojson``
+    means no venues, no ``events.csv`` or ``event_categories.csv`` no events, and no
+    ``places.geojson`` one landmark (:func:`default_places`).
 
     Raises :class:`DataError` (and never another exception) when the folder cannot be
     used: a file missing, a folder, unreadable, not UTF-8 or too big; a geometry that
@@ -237,10 +294,19 @@ def load_dataset(
             problems.extend(exc.problems)
             return None
 
-    venues = attempt(lambda: read_geodata(root / "venues.geojson", max_bytes=limit))
-    places = attempt(lambda: read_geodata(root / "places.geojson", max_bytes=limit))
+    def optional(name: str, read: Callable[[Path], _T], empty: _T) -> _T | None:
+        return attempt(lambda: read(root / name)) if (root / name).exists() else empty
+
+    venues = optional("venues.geojson", lambda p: read_geodata(p, max_bytes=limit), no_venues())
+    places = optional(
+        "places.geojson", lambda p: read_geodata(p, max_bytes=limit), default_places(city)
+    )
     categories = attempt(lambda: read_table(root / "categories.csv", max_bytes=limit))
-    event_categories = attempt(lambda: read_table(root / "event_categories.csv", max_bytes=limit))
+    event_categories = optional(
+        "event_categories.csv",
+        lambda p: read_table(p, max_bytes=limit),
+        pd.DataFrame(columns=["id", *(f"label_{lang}" for lang in city.languages)], dtype=object),
+    )
     if (root / "events.csv").exists():  # optional: without it, no events (and a problem)
         attempt(lambda: check_file(root / "events.csv", limit))
     langs = city.languages
@@ -272,6 +338,8 @@ def load_dataset(
     for field in PLACE_TEXT_FIELDS:
         places[field] = places[field].map(_as_text) if field in places else ""
     events, event_problems = read_events(root / "events.csv", city.timezone)
+    if not (root / "events.csv").exists():
+        event_problems = []  # optional: a town without events yet
     dataset = Dataset(
         folder=root,
         city=city,

@@ -17,7 +17,7 @@ import pandas as pd
 import shapely
 
 from mapping.errors import WARNING, Problem
-from mapping.io import VENUE_TEXT_FIELDS
+from mapping.io import VENUE_MODEL_FIELDS
 from mapping.schema import as_text, inside_bbox, rule_mask
 from mapping.settings import CityProfile
 
@@ -63,6 +63,8 @@ def column(frame: pd.DataFrame, field: str) -> pd.Series:
     return pd.Series([None] * len(frame), index=frame.index, dtype=object)
 
 
+_POINTS = ("cited_coordinates",)
+"""Venue fields holding ``[lon, lat]``, checked by :mod:`mapping.validate`, not as text."""
 _LIST_FIELDS = ("tags", "languages")
 """Venue fields that may also be a JSON list of strings (read as ``;``-separated text)."""
 
@@ -74,16 +76,7 @@ def _text_fields(frame: pd.DataFrame) -> list[str]:
         for c in frame.columns
         if str(c).startswith(("name", "description", "title")) and c != "geometry"
     ]
-    fixed = [
-        *VENUE_TEXT_FIELDS,
-        "cluster",
-        "cluster_source",
-        "visit",
-        "boat_from",
-        "cited_source",
-        "hours_source",
-        "hours_checked",
-    ]
+    fixed = [f for f in VENUE_MODEL_FIELDS if f not in ("boat_only", "cluster_year", *_POINTS)]
     return [c for c in dict.fromkeys([*fixed, *named]) if c in frame.columns]
 
 
@@ -118,11 +111,13 @@ def _lengths(values: pd.Series) -> np.ndarray:
 
 
 def check_lengths(add: Add, frame: pd.DataFrame, city: CityProfile) -> None:
-    """Names and descriptions within ``[limits]`` (a 100,000-character name costs every
-    visitor megabytes per page)."""
+    """Names, event titles and descriptions within ``[limits]`` (a 100,000-character name
+    costs every visitor megabytes per page)."""
     for field in frame.columns:
         if field == "name" or str(field).startswith("name_"):
             limit, key = city.name_max_chars, "name_max_chars"
+        elif field == "title" or str(field).startswith("title_"):
+            limit, key = city.title_max_chars, "title_max_chars"
         elif str(field).startswith("description"):
             limit, key = city.description_max_chars, "description_max_chars"
         else:

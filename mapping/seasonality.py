@@ -54,8 +54,15 @@ def seasonality(dataset: Dataset) -> pd.DataFrame:
 
 
 def by_group(season: pd.DataFrame) -> pd.DataFrame:
-    """:func:`seasonality` summed per month and category group."""
-    return season.groupby(["month", "group"], as_index=False)[["open", "hours", "unknown"]].sum()
+    """:func:`seasonality` summed per month and category group; every month at 0 (group
+    ``""``) when there is nothing to sum (a town without venues yet), so charts draw."""
+    found = season.groupby(["month", "group"], as_index=False)[["open", "hours", "unknown"]].sum()
+    if found.empty:
+        months = list(range(1, 13))
+        return pd.DataFrame(
+            {"month": months, "group": "", "open": 0, "hours": 0.0, "unknown": 0}, index=months
+        ).reset_index(drop=True)
+    return found
 
 
 def per_month(season: pd.DataFrame) -> pd.DataFrame:
@@ -70,7 +77,8 @@ def off_peak_ratio(
 
     None when nothing is known open in the peak (the ratio would be meaningless).
     """
-    months = per_month(season).set_index("month")["hours"]
+    # every month, 0 where nothing is known (a town without venues yet has no rows)
+    months = per_month(season).set_index("month")["hours"].reindex(range(1, 13), fill_value=0)
     peak_hours = float(months.loc[list(peak)].mean())
     if not peak_hours:
         return None

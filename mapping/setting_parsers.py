@@ -14,6 +14,7 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from mapping import i18n
 from mapping.distance import WALK_MODELS
 from mapping.errors import DataError, Problem
 from mapping.schema import is_web_url
@@ -249,3 +250,39 @@ def _whole(value: object, low: int, expected: str) -> int:
 def count(value: object) -> int:
     """A whole number of at least 1."""
     return _whole(value, 1, "a whole number of at least 1")
+
+
+def check_languages(name: str, values: dict[str, Any], folder: Path) -> list[Problem]:
+    """Rules between settings: the default language is a town language with a catalogue
+    (built in, or the town's own in ``folder``)."""
+    languages = values.get("languages")
+    if languages is None:
+        return []
+    have = {*i18n.available_languages(built_in_only=True), *i18n.town_languages(folder)}
+    problems = [
+        Problem(
+            name,
+            "city",
+            "languages",
+            f"no catalogue for {lang!r}: expected folder {i18n.LOCALES_DIR / lang} or "
+            f"{folder / i18n.TOWN_LOCALES / lang} (data/README.md)",
+        )
+        for lang in languages
+        if lang not in have
+    ]
+    # The town's own catalogues: checked whole, then usable by i18n.t (see its docstring).
+    problems += [
+        Problem(text.split(":")[0], "-", "-", text.split(": ", 1)[1])
+        for text in i18n.register_town_locales(folder, languages)
+    ]
+    default = values.get("default_language")
+    if default is not None and default not in languages:
+        problems.append(
+            Problem(
+                name,
+                "city",
+                "default_language",
+                f"must be one of languages {list(languages)}, got {default!r}",
+            )
+        )
+    return problems

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from mapping import i18n
 from mapping import setting_parsers as parsers
 from mapping.distance import DEFAULT_WALK_MODEL
 from mapping.errors import DataError, Problem
@@ -79,6 +78,7 @@ class CityProfile:
     approximate_within_m: float = _declared("precision", "approximate_within_m")
     name_max_chars: int = _declared("limits", "name_max_chars")
     description_max_chars: int = _declared("limits", "description_max_chars")
+    title_max_chars: int = _declared("limits", "title_max_chars")
     max_venues: int = _declared("limits", "max_venues")
     max_file_mb: int = _declared("limits", "max_file_mb")
     members_database: str = _declared("members", "database")
@@ -143,8 +143,8 @@ SETTINGS: tuple[Setting, ...] = (
         "languages",
         REQUIRED,
         'UI and data languages, e.g. `["me", "en"]`; each needs a catalogue folder '
-        "`mapping/locales/<lang>/` and `label_<lang>` columns in `categories.csv` and "
-        "`event_categories.csv`.",
+        "`mapping/locales/<lang>/` (or the town's own `locales/<lang>/`) and "
+        "`label_<lang>` columns in `categories.csv` and `event_categories.csv`.",
         parsers.languages,
     ),
     Setting(
@@ -287,6 +287,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "limits",
+        "title_max_chars",
+        300,
+        "Longest event title (any language), in characters; `validate` refuses longer ones.",
+        parsers.count,
+    ),
+    Setting(
+        "limits",
         "max_venues",
         50_000,
         "Most venues the app will serve; a folder with more is refused by `validate` "
@@ -364,7 +371,7 @@ def load_city(path: Path) -> CityProfile:
             values[setting.field] = setting.parse(section[setting.name])
         except ValueError as exc:
             problems.append(Problem(name, setting.section, setting.name, str(exc)))
-    problems += _check_languages(name, values)
+    problems += parsers.check_languages(name, values, path.parent)
     problems += _check_view(name, values)
     if problems:
         raise DataError(problems)
@@ -407,33 +414,3 @@ def _check_view(name: str, values: dict[str, Any]) -> list[Problem]:
             f"bbox {list(bbox)}; expected a point inside it",
         )
     ]
-
-
-def _check_languages(name: str, values: dict[str, Any]) -> list[Problem]:
-    """Rules between settings: the default language is a town language with a catalogue."""
-    languages = values.get("languages")
-    if languages is None:
-        return []
-    problems: list[Problem] = []
-    have = set(i18n.available_languages())
-    problems += [
-        Problem(
-            name,
-            "city",
-            "languages",
-            f"no catalogue for {lang!r}: expected folder {i18n.LOCALES_DIR / lang}",
-        )
-        for lang in languages
-        if lang not in have
-    ]
-    default = values.get("default_language")
-    if default is not None and default not in languages:
-        problems.append(
-            Problem(
-                name,
-                "city",
-                "default_language",
-                f"must be one of languages {list(languages)}, got {default!r}",
-            )
-        )
-    return problems

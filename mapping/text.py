@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 
 import numpy as np
 import pandas as pd
+from anyascii import anyascii
 
 from mapping.schema import as_text, is_web_url
 
@@ -219,11 +220,19 @@ def slug(
     when nothing is left. The one slug rule: file names, and every id the app makes.
 
     Letters of any script and digits are kept ("Đurđevo Brdo" → "djurdjevo-brdo",
-    "Ново Село" → "ново-село"): file names. ``ascii_only`` keeps ``a-z`` and ``0-9``
-    only, the id alphabet of :func:`mapping.schema.is_id` ("Ново Село" → ``default``).
-    ``max_chars`` cuts the slug to at most that many characters (never ending in ``-``).
+    "Ново Село" → "ново-село"): file names. ``ascii_only`` gives ``a-z`` and ``0-9``
+    only, the id alphabet of :func:`mapping.schema.is_id`: other scripts are
+    transliterated with ``anyascii`` (a maintained table for every Unicode character),
+    so "Ново Село" → ``novo-selo`` and "Ѓорче Петров II" → ``gorche-petrov-ii``, never a
+    bare ``ii`` left after the Cyrillic letters were dropped. The folding of
+    :func:`fold` comes first ("đ" → "dj", as everywhere else). ``max_chars`` cuts the
+    slug to at most that many characters (never ending in ``-``).
     """
-    words = re.findall(r"[a-z0-9]+" if ascii_only else r"[^\W_]+", fold(text))
+    if ascii_only:
+        raw = "" if text is None or (isinstance(text, float) and np.isnan(text)) else str(text)
+        words = re.findall(r"[a-z0-9]+", fold(anyascii(raw.lower().translate(_FOLD_EXTRA))))
+    else:
+        words = re.findall(r"[^\W_]+", fold(text))
     found = "-".join(words)
     if max_chars is not None:
         found = found[:max_chars].strip("-")

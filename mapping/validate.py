@@ -24,10 +24,17 @@ import pyproj
 import shapely
 
 from mapping import hours
-from mapping.errors import DataError, Problem
+from mapping.errors import WARNING, DataError, Problem
 from mapping.events import check_references, read_events
 from mapping.geodata import check_file, read_geodata
-from mapping.io import VENUE_REQUIRED, folder_problem, missing_columns, read_table
+from mapping.io import (
+    VENUE_REQUIRED,
+    default_places,
+    folder_problem,
+    missing_columns,
+    no_venues,
+    read_table,
+)
 from mapping.record_checks import (
     Problems,
     blank,
@@ -314,6 +321,25 @@ def check_event_categories(
     return problems
 
 
+OPTIONAL_FILES = {
+    "venues.geojson": "no venues yet (python -m mapping import adds them)",
+    "places.geojson": "no places: the one start point is [map] center, named after the town",
+    "event_categories.csv": "no event categories: events cannot be added yet",
+    "events.csv": "no events yet",
+}
+"""Files a town may lack (a town starts from ``city.toml`` and ``categories.csv``), and
+the warning ``validate`` gives for each missing one."""
+
+
+def missing_optional_files(root: Path) -> list[Problem]:
+    """A warning for each :data:`OPTIONAL_FILES` entry the folder lacks."""
+    return [
+        Problem(name, "-", "-", f"file not found: {why}", level=WARNING)
+        for name, why in OPTIONAL_FILES.items()
+        if not (root / name).exists()
+    ]
+
+
 def validate_folder(folder: str | Path | None = None, *, warnings: bool = False) -> list[Problem]:
     """Every problem in a data folder; no errors means every page and command works on it.
 
@@ -339,15 +365,24 @@ def validate_folder(folder: str | Path | None = None, *, warnings: bool = False)
     except DataError as exc:
         problems += exc.problems
     venue_ids: set[str] = set()
+    notes += missing_optional_files(root)
     try:
-        venues = read_geodata(root / "venues.geojson", max_bytes=limit)
+        venues = (
+            read_geodata(root / "venues.geojson", max_bytes=limit)
+            if (root / "venues.geojson").exists()
+            else no_venues()
+        )
         problems += check_venues(venues, "venues.geojson", city, category_ids)
         notes += control_character_warnings(venues, "venues.geojson")
         venue_ids = set(column(venues, "id").dropna().astype(str))
     except DataError as exc:
         problems += exc.problems
     try:
-        places = read_geodata(root / "places.geojson", max_bytes=limit)
+        places = (
+            read_geodata(root / "places.geojson", max_bytes=limit)
+            if (root / "places.geojson").exists()
+            else default_places(city)
+        )
         problems += missing_columns(places, "places.geojson", city.languages)
         problems += check_places(places, "places.geojson", city)
         notes += control_character_warnings(places, "places.geojson")
@@ -355,12 +390,16 @@ def validate_folder(folder: str | Path | None = None, *, warnings: bool = False)
         problems += exc.problems
     event_category_ids: set[str] = set()
     try:
+        if not (root / "event_categories.csv").exists():
+            raise DataError([])  # optional: no event categories yet
         event_categories = read_table(root / "event_categories.csv", max_bytes=limit)
         problems += check_event_categories(event_categories, "event_categories.csv", city.languages)
         event_category_ids = set(column(event_categories, "id").astype(str))
     except DataError as exc:
         problems += exc.problems
     try:
+        if not (root / "events.csv").exists():
+            raise DataError([])  # optional: no events yet
         check_file(root / "events.csv", limit)
     except DataError as exc:
         problems += exc.problems
@@ -369,6 +408,9 @@ def validate_folder(folder: str | Path | None = None, *, warnings: bool = False)
         problems += event_problems
         if len(events):
             problems += check_references(events, venue_ids, event_category_ids, "events.csv")
+            lengths = Problems("events.csv", record_labels(events))
+            check_lengths(lengths.add, events, city)  # titles and descriptions, per record
+            problems += lengths
             text = events[
                 [
                     c

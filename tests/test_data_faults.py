@@ -107,9 +107,10 @@ def test_broken_venue_files(monkeypatch, broken_folder, broken, replaces, names)
 
 
 def test_missing_required_file(monkeypatch, mini_copy):
-    (mini_copy / "places.geojson").unlink()
+    # A town needs city.toml and categories.csv; places.geojson is optional (issue 24).
+    (mini_copy / "categories.csv").unlink()
     assert_refused(
-        make_app(monkeypatch, folder=mini_copy, lang="en"), "places.geojson:-:-: file not found"
+        make_app(monkeypatch, folder=mini_copy, lang="en"), "categories.csv:-:-: file not found"
     )
 
 

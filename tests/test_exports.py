@@ -16,16 +16,24 @@ import csv
 import io
 import json
 import re
+import shutil
+import warnings
 from pathlib import Path
 
+import geopandas as gpd
 import icalendar
 import ics
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mapping.calendar import ics_text
 from mapping.cli import main, terminal_text
+from mapping.errors import DataError
+from mapping.imports import import_venues
 from mapping.io import load_dataset
+from mapping.validate import validate_folder
 
 HOSTILE = [
     "Bare\rCR",
@@ -245,3 +253,220 @@ def test_info_and_problems_show_control_characters(hostile: Path, capsys):
     assert main(["info", str(hostile), "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "Gal\\x1b[2Jleries" in out
+
+
+# --------------------------------------------------------------------------- GIS round trips
+# export → GeoJSON / CSV / GeoPackage / Shapefile (written by geopandas from the export) →
+# import into an empty town gives back every field of the data model (issue 24 item 6).
+
+GIS_FORMATS = ("geojson", "csv", "gpkg", "shp")
+DATA = Path(__file__).resolve().parents[1] / "data"
+MINI = Path(__file__).parent / "fixtures" / "mini"
+
+
+def _exported(folder: Path, fmt: str, out: Path) -> Path:
+    """The folder's venues exported, then written by geopandas in ``fmt``."""
+    out.mkdir(exist_ok=True)
+    geojson = out / "export.geojson"
+    assert main(["export", str(folder), "--format", "geojson", "--out", str(geojson)]) == 0
+    if fmt == "geojson":
+        return geojson
+    if fmt == "csv":
+        target = out / "export.csv"
+        assert main(["export", str(folder), "--format", "csv", "--out", str(target)]) == 0
+        return target
+    target = out / f"export.{fmt}"
+    with warnings.catch_warnings():  # GDAL warns when a Shapefile cuts names and values
+        warnings.simplefilter("ignore")
+        gpd.read_file(geojson).to_file(target)
+    return target
+
+
+def _empty_town(source: Path, target: Path) -> Path:
+    """``source`` without venues and events: a town before its first import."""
+    shutil.copytree(source, target)
+    (target / "venues.geojson").write_text('{"type": "FeatureCollection", "features": []}\n')
+    header = (source / "events.csv").read_text(encoding="utf-8").splitlines()[0]
+    (target / "events.csv").write_text(header + "\n", encoding="utf-8")
+    return target
+
+
+def _records(folder: Path) -> dict[str, tuple[dict[str, object], list[float]]]:
+    """Each venue's non-empty properties (``imported`` aside: the import recomputes it)
+    and its point."""
+    doc = json.loads((folder / "venues.geojson").read_text(encoding="utf-8"))
+    return {
+        f["properties"]["id"]: (
+            {k: v for k, v in f["properties"].items() if v not in ("", None) and k != "imported"},
+            f["geometry"]["coordinates"],
+        )
+        for f in doc["features"]
+    }
+
+
+def _round_trip(folder: Path, fmt: str, tmp: Path) -> Path:
+    source = _exported(folder, fmt, tmp / "out")
+    town = _empty_town(folder, tmp / f"town-{fmt}")
+    report = import_venues(source, town)
+    assert report.counts()["skipped"] == 0, report.table()
+    assert validate_folder(town) == []
+    return town
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "csv", "gpkg"])
+def test_the_towns_venues_survive_export_gis_file_and_import(tmp_path, fmt):
+    town = _round_trip(DATA, fmt, tmp_path)
+    assert _records(town) == _records(DATA)
+
+
+def test_a_shapefile_that_cut_ambiguous_names_is_refused_with_the_reason(tmp_path, capsys):
+    source = _exported(DATA, "shp", tmp_path / "out")
+    town = _empty_town(DATA, tmp_path / "town")
+    before = (town / "venues.geojson").read_bytes()
+    assert main(["import", str(source), "--into", str(town)]) == 1
+    err = capsys.readouterr().err
+    assert (
+        "export.shp:-:descriptio: Shapefile column 'descriptio' could be description_me or "
+        "description_en or description_de (a Shapefile cuts names to 10 characters)"
+    ) in err
+    assert "export as GeoPackage, GeoJSON or CSV" in err
+    assert "value(s) of 254 bytes, the most a Shapefile text field holds" in err  # cut text
+    assert (town / "venues.geojson").read_bytes() == before
+
+
+def test_a_shapefile_s_cut_names_are_mapped_back(tmp_path):
+    """Without descriptions nothing is ambiguous: location_p, opening_ho, cluster_so,
+    cited_coor, hours_chec… come back as their fields."""
+    folder = _empty_town(MINI, tmp_path / "source")
+    record = {
+        "id": "atelje-jedan",
+        "name": "Atelje Jedan",
+        "name_en": "Studio One",
+        "category": "atelier",
+        "source": "https://example.org/atelje",
+        "location_precision": "approximate",
+        "opening_hours": "Mo-Fr 09:00-17:00",
+        "visit": "appointment",
+        "boat_only": True,
+        "cluster": "prospective",
+        "cluster_source": "https://example.org/cluster",
+        "cluster_year": 2018,
+        "org_type": "artist",
+        "cited_coordinates": [18.7702, 42.4247],
+        "cited_source": "https://example.org/map",
+        "hours_source": "https://example.org/hours",
+        "hours_checked": "2026-05-01",
+        "checked": "2026-05-02",
+        "tags": "ceramics;workshop",
+        "osm_id": "node/42",
+    }
+    feature = {
+        "type": "Feature",
+        "properties": record,
+        "geometry": {"type": "Point", "coordinates": [18.7703, 42.4247]},
+    }
+    (folder / "venues.geojson").write_text(
+        json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8"
+    )
+    source = _exported(folder, "shp", tmp_path / "out")
+    town = _empty_town(MINI, tmp_path / "town")
+    report = import_venues(source, town)
+    assert any("'descriptio'" in note and "is empty: ignored" in note for note in report.notes)
+    assert _records(town) == _records(folder)
+
+
+def test_a_column_the_import_cannot_place_is_named_in_the_report(tmp_path, capsys):
+    source = tmp_path / "extra.csv"
+    source.write_text(
+        "id,name,category,source,location_precision,lon,lat,name_fr,colour_of_door\n"
+        "a-one,A one,atelier,fixture,exact,18.7702,42.4247,Un,blue\n",
+        encoding="utf-8",
+    )
+    town = _empty_town(MINI, tmp_path / "town")
+    assert main(["import", str(source), "--into", str(town), "--report", "-"]) == 0
+    out = capsys.readouterr().out
+    assert "note: column(s) name_fr, colour_of_door not imported: not a venue field" in out
+    assert 'note,extra.csv,,,"column(s) name_fr, colour_of_door not imported' in out
+
+
+_TEXT = (
+    st.text(
+        alphabet=st.characters(categories=("L", "N", "P", "S", "Zs"), exclude_characters="\x85"),
+        min_size=1,
+        max_size=30,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+_OPTIONAL = st.one_of(st.just(""), _TEXT)
+_ANY_BUT_NUL = st.characters(exclude_categories=("Cs",), exclude_characters="\x00")
+
+
+@st.composite
+def _venue(draw: st.DrawFn, number: int) -> dict[str, object]:
+    """One valid venue with a random choice of every data-model field."""
+    # > 150 m apart; 6 decimals, as the import keeps points to 1e-7 degree
+    lon = round(18.55 + number * 0.01 + draw(st.integers(0, 999)) / 1e6, 6)
+    lat = round(42.30 + draw(st.integers(0, 99_999)) / 1e6, 6)
+    cluster = draw(st.sampled_from(["", "member", "prospective"]))
+    props: dict[str, object] = {
+        "id": f"v-{number}",
+        "name": draw(_TEXT),
+        "name_en": draw(_OPTIONAL),
+        "category": draw(st.sampled_from(["atelier", "gallery", "museum"])),
+        "source": draw(_TEXT),
+        "location_precision": draw(st.sampled_from(["exact", "approximate"])),
+        # any text, surrounding whitespace trimmed (the loader's one normalisation); no NUL,
+        # which GDAL (GeoPackage, Shapefile) cannot store: it ends a C string
+        "description_me": draw(st.text(_ANY_BUT_NUL, max_size=300).map(str.strip)),
+        "description_en": draw(_OPTIONAL),
+        "opening_hours": draw(st.sampled_from(["", "Mo-Fr 09:00-17:00", "24/7"])),
+        "address": draw(_OPTIONAL),
+        "wheelchair": draw(st.sampled_from(["", "yes", "limited", "no"])),
+        "org_type": draw(st.sampled_from(["", "company", "ngo", "artist"])),
+        "visit": draw(st.sampled_from(["", "yes", "appointment", "no"])),
+        "boat_only": draw(st.booleans()),
+        "cluster": cluster,
+        "cluster_source": draw(_TEXT) if cluster else "",
+        "cluster_year": draw(st.integers(1901, 2199)) if cluster else None,
+        "cited_coordinates": draw(st.sampled_from([None, [lon, lat]])),
+        "cited_source": draw(_OPTIONAL),
+        "hours_source": draw(_OPTIONAL),
+        "hours_checked": draw(st.sampled_from(["", "2026-01-31"])),
+        "checked": draw(st.sampled_from(["", "2025-12-01"])),
+        "tags": draw(st.sampled_from(["", "a", "a;b-c"])),
+        "languages": draw(st.sampled_from(["", "me;en"])),
+    }
+    return {
+        "type": "Feature",
+        "properties": props,
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+    }
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    features=st.integers(1, 3).flatmap(lambda n: st.tuples(*(_venue(i) for i in range(n)))),
+    fmt=st.sampled_from(GIS_FORMATS),
+)
+def test_any_dataset_survives_every_gis_round_trip(tmp_path_factory, features, fmt):
+    tmp = tmp_path_factory.mktemp("round")
+    folder = _empty_town(MINI, tmp / "source")
+    doc = {"type": "FeatureCollection", "features": list(features)}
+    (folder / "venues.geojson").write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    assert validate_folder(folder) == []
+    source = _exported(folder, fmt, tmp / "out")
+    town = _empty_town(MINI, tmp / "town")
+    cut = fmt == "shp" and any(
+        f["properties"]["description_me"] or f["properties"]["description_en"] for f in features
+    )
+    long_value = any(
+        len(str(v).encode("utf-8")) >= 254 for f in features for v in f["properties"].values()
+    )
+    if fmt == "shp" and (cut or long_value):  # only a Shapefile, only for what it cut
+        with pytest.raises(DataError) as refused:
+            import_venues(source, town)
+        assert all("Shapefile" in p.message for p in refused.value.problems)
+        return
+    import_venues(source, town)
+    assert _records(town) == _records(folder)

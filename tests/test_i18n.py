@@ -15,10 +15,23 @@ from .conftest import MINI, REPO_DATA
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 FOLDERS = sorted(p.name for p in i18n.LOCALES_DIR.iterdir() if p.is_dir())
+NEW_TOWN = MINI.parent / "new-town"
+TOWN_LANGUAGES = {"mk": NEW_TOWN}
+"""Catalogues shipped in a data folder (``<data>/locales/<lang>/``): the same checks."""
+LANGUAGES = [*FOLDERS, *TOWN_LANGUAGES]
+
+
+@pytest.fixture(autouse=True)
+def town_catalogues(monkeypatch):
+    """The test towns' own catalogues registered, for this test only."""
+    monkeypatch.setattr(i18n, "_town_catalogues", {})
+    for folder in set(TOWN_LANGUAGES.values()):
+        load_city(folder / "city.toml")
 
 
 def test_every_folder_is_a_language():
-    assert i18n.available_languages() == FOLDERS
+    assert i18n.available_languages(built_in_only=True) == FOLDERS
+    assert i18n.available_languages() == LANGUAGES
     assert {"me", "en"} <= set(FOLDERS)
 
 
@@ -27,15 +40,18 @@ def test_every_town_language_has_a_catalogue(folder):
     assert set(load_city(folder / "city.toml").languages) <= set(FOLDERS)
 
 
+def _folder(lang: str):
+    town = TOWN_LANGUAGES.get(lang)
+    return town / i18n.TOWN_LOCALES / lang if town else i18n.LOCALES_DIR / lang
+
+
 def test_every_folder_has_the_same_files():
-    files = {
-        lang: sorted(p.name for p in (i18n.LOCALES_DIR / lang).glob("*.toml")) for lang in FOLDERS
-    }
+    files = {lang: sorted(p.name for p in _folder(lang).glob("*.toml")) for lang in LANGUAGES}
     assert {lang: names for lang, names in files.items() if names != files[FOLDERS[0]]} == {}
 
 
 def test_every_key_in_every_language():
-    keys = {lang: set(i18n.catalogue(lang)) for lang in FOLDERS}
+    keys = {lang: set(i18n.catalogue(lang)) for lang in LANGUAGES}
     union = set().union(*keys.values())
     missing = {lang: sorted(union - k) for lang, k in keys.items() if union - k}
     assert missing == {}
@@ -51,7 +67,7 @@ def _placeholders(value: i18n.Text) -> set[frozenset[str]]:
     return {frozenset(PLACEHOLDER.findall(v)) for v in _forms(value).values()}
 
 
-@pytest.mark.parametrize("lang", FOLDERS)
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_placeholders_agree_across_languages(lang):
     """Every form of every key has the reference language's placeholders: a plural
     table's forms all take the same values as the other languages' text."""
@@ -60,7 +76,7 @@ def test_placeholders_agree_across_languages(lang):
     assert {k: v for k, v in mine.items() if v != reference.get(k)} == {}
 
 
-@pytest.mark.parametrize("lang", FOLDERS)
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_text_is_translated(lang):
     empty = [
         f"{k}.{form}".rstrip(".")
@@ -73,17 +89,18 @@ def test_every_text_is_translated(lang):
 
 def test_plural_keys_are_plural_in_every_language():
     kinds = {
-        lang: {k: isinstance(v, dict) for k, v in i18n.catalogue(lang).items()} for lang in FOLDERS
+        lang: {k: isinstance(v, dict) for k, v in i18n.catalogue(lang).items()}
+        for lang in LANGUAGES
     }
     reference = kinds[FOLDERS[0]]
     assert {
         lang: sorted(k for k, plural in mine.items() if plural != reference.get(k))
         for lang, mine in kinds.items()
-    } == {lang: [] for lang in FOLDERS}
+    } == {lang: [] for lang in LANGUAGES}
     assert any(reference.values()), "no plural tables: this test would check nothing"
 
 
-@pytest.mark.parametrize("lang", FOLDERS)
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_plural_tables_have_exactly_the_forms_the_language_needs(lang):
     """The forms of a table are the CLDR categories of the language's Babel locale: a
     missing one would fail at run time for some count, an extra one is never shown."""
@@ -96,7 +113,7 @@ def test_plural_tables_have_exactly_the_forms_the_language_needs(lang):
     assert wrong == {}, f"{lang} needs the forms {sorted(needed)}"
 
 
-@pytest.mark.parametrize("lang", FOLDERS)
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_folder_names_a_babel_locale(lang):
     assert i18n.locale(lang).plural_form.tags is not None
     assert "other" in i18n.plural_forms(lang)
@@ -209,7 +226,7 @@ def test_month_year_in_each_language(lang, long, short):
     assert i18n.month_year(2027, 1, lang, long=False) == short
 
 
-@pytest.mark.parametrize("lang", FOLDERS)
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_month_year_uses_the_catalogues_month_names(lang):
     """CLDR writes the label, the catalogue names the months alone: they must agree."""
     for month in range(1, 13):
@@ -225,3 +242,23 @@ def test_month_year_puts_the_year_first_where_the_language_does(monkeypatch, loc
     """A language whose catalogue names a year-first locale gets the year first."""
     monkeypatch.setattr(i18n, "locale", lambda lang: Locale.parse(locale))
     assert i18n.month_year(2027, 1, "en") == expected
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_loaders_catalogue_check_agrees_with_these_tests(lang):
+    """i18n.catalogue_problems, which load_city runs on a town's own catalogues, finds
+    nothing in a catalogue these tests pass."""
+    assert i18n.catalogue_problems(i18n.catalogue(lang)) == []
+
+
+def test_the_loaders_catalogue_check_names_what_is_wrong():
+    entries = dict(i18n.catalogue("en"))
+    del entries["app.language"]
+    entries["app.extra"] = "x"
+    entries["whats_on.count"] = {"one": "{count} event", "few": "{n}", "other": " "}
+    found = i18n.catalogue_problems(entries)
+    assert "missing key 'app.language'" in found
+    assert "unknown key 'app.extra'" in found
+    assert "whats_on.count: expected the placeholders of 'en'" in found
+    assert "whats_on.count: empty text" in found
+    assert "whats_on.count: expected the plural forms ['one', 'other']" in found

@@ -219,15 +219,31 @@ def test_cli_prints_the_table_and_summary(town, capsys):
 
 def test_result_that_would_not_validate_writes_nothing(town, tmp_path):
     doc = json.loads(OVERPASS.read_text(encoding="utf-8"))
-    doc["features"][0]["properties"]["name"] = "x" * 300  # over [limits] name_max_chars
-    source = tmp_path / "long.geojson"
+    doc["features"][0]["properties"]["phone"] = "call the mayor"  # validate refuses it
+    source = tmp_path / "bad-phone.geojson"
     source.write_text(json.dumps(doc), encoding="utf-8")
     before = (town / "venues.geojson").read_bytes()
     with pytest.raises(DataError) as caught:
         import_venues(source, town)
-    assert any(p.field.startswith("name") for p in caught.value.problems)
+    assert any(p.field == "phone" for p in caught.value.problems)
     assert (town / "venues.geojson").read_bytes() == before
     assert main(["import", str(source), "--into", str(town)]) == 1
+
+
+def test_an_over_long_name_skips_that_feature_named_by_its_osm_id(town, tmp_path):
+    doc = json.loads(OVERPASS.read_text(encoding="utf-8"))
+    props = doc["features"][0]["properties"]
+    ref = props.get("@id") or doc["features"][0]["id"]
+    props["name"] = "x" * 300  # over [limits] name_max_chars (200)
+    source = tmp_path / "long.geojson"
+    source.write_text(json.dumps(doc), encoding="utf-8")
+    report = import_venues(source, town)
+    status, detail = rows(report)[ref]
+    assert status == "skipped"
+    assert "name is 300 characters; expected at most 200" in detail
+    assert "[limits] name_max_chars" in detail
+    assert report.written and report.counts()["new"] > 0  # the rest of the file is imported
+    assert validate_folder(town) == []
 
 
 def test_a_hand_edit_saved_during_the_check_is_not_overwritten(town, monkeypatch, capsys):
@@ -352,3 +368,37 @@ def test_report_to_stdout(town, capsys):
     assert main(["import", str(OVERPASS), "--into", str(town), "--dry-run", "--report", "-"]) == 0
     out = capsys.readouterr().out
     assert "status,source,id,name,detail\r\n" in out
+
+
+def test_ids_of_cyrillic_names_use_the_english_name_or_transliterate(second, tmp_path):
+    import_venues(OSM_XML, second)
+    assert by_osm(second, "node/1001")["properties"]["id"] == "sunce-gallery"  # name:en
+    assert by_osm(second, "node/1002")["properties"]["id"] == "biblioteka"  # transliterated
+    source = tmp_path / "mk.geojson"
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"@id": f"node/{90 + i}", "amenity": "library", **tags},
+            "geometry": {"type": "Point", "coordinates": [21.55 + i / 1000, 43.75]},
+        }
+        for i, tags in enumerate(
+            [{"name": "Ѓорче Петров II"}, {"name": "ООУ 86", "name:en": "Primary School 86"}]
+        )
+    ]
+    source.write_text(json.dumps({"type": "FeatureCollection", "features": features}), "utf-8")
+    import_venues(source, second)
+    assert by_osm(second, "node/90")["properties"]["id"] == "gorche-petrov-ii"
+    assert by_osm(second, "node/91")["properties"]["id"] == "primary-school-86"
+    assert "name_en" not in by_osm(second, "node/90")["properties"]
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_a_report_never_writes_over_a_file_of_the_data_folder(town, capsys, dry_run):
+    before = {p.name: p.read_bytes() for p in town.iterdir()}
+    for target in (town / "venues.geojson", town / "." / "categories.csv", OVERPASS):
+        args = ["import", str(OVERPASS), "--into", str(town), "--report", str(target)]
+        assert main(args + (["--dry-run"] if dry_run else [])) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"refusing --report {target}: it is ")
+        assert "name " in err
+    assert {p.name: p.read_bytes() for p in town.iterdir()} == before

@@ -296,4 +296,4 @@ def test_loader_without_events_file_has_no_events(mini_copy: Path):
     (mini_copy / "events.csv").unlink()
     dataset = load_dataset(mini_copy, year=2026)
     assert dataset.events.empty
-    assert [str(p) for p in dataset.problems][0].startswith("events.csv:-:-: file not found")
+    assert dataset.problems == ()  # optional (issue 24): validate warns, the loader is quiet

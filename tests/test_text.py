@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from mapping.text import escape, fold, markdown_literal
+from mapping.text import escape, fold, markdown_literal, slug
 
 PAYLOADS = [
     "<img src=x onerror=alert(1)>",
@@ -58,3 +58,23 @@ def test_css_string_keeps_quotes_and_style_tags_inside_the_string() -> None:
     hostile = css_string('a"b\\c</style><script>x</script>é')
     assert hostile.count('"') == 2 and "<" not in hostile and "\\" + "22 " in hostile
     assert css_string(None) == '""'
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Ново Село", "novo-selo"),
+        ("Ѓорче Петров II", "gorche-petrov-ii"),  # was "ii": the Cyrillic letters dropped
+        ("ООУ 86", "oou-86"),  # was "86"
+        ("Ќуќе Јанко Йордан", "kuke-janko-yordan"),
+        ("Đurđevo Brdo", "djurdjevo-brdo"),  # Latin names keep the fold rule
+        ("Κέρκυρα", "kerkyra"),
+        ("„“ ★", "x"),  # nothing readable: the default
+    ],
+)
+def test_ascii_slugs_transliterate_every_script(name, expected):
+    assert slug(name, "x", ascii_only=True) == expected
+
+
+def test_file_name_slugs_keep_their_script():
+    assert slug("Ново Село") == "ново-село"

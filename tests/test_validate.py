@@ -222,3 +222,24 @@ def test_unknown_visit_value_is_named(mini_copy):
     assert (
         f"venues.geojson:{venue}:visit: got 'sometimes'; expected one of: yes, appointment, no"
     ) in lines(mini_copy)
+
+
+def test_event_titles_over_the_limit_name_record_and_field(mini_copy):
+    text = (mini_copy / "city.toml").read_text(encoding="utf-8")
+    (mini_copy / "city.toml").write_text(text + "\n[limits]\ntitle_max_chars = 10\n", "utf-8")
+    found = lines(mini_copy)
+    assert (
+        "events.csv:summer-fest:title_en: 15 characters; expected at most 10 "
+        "([limits] title_max_chars in city.toml)"
+    ) in found
+
+
+def test_a_ten_megabyte_title_is_refused_by_record_not_by_file(mini_copy):
+    path = mini_copy / "events.csv"
+    huge = "T" * 10_000_000
+    path.write_text(path.read_text(encoding="utf-8").replace("Winter show", huge), encoding="utf-8")
+    found = lines(mini_copy)
+    assert found == [
+        "events.csv:winter-show:title_en: 10000000 characters; expected at most 300 "
+        "([limits] title_max_chars in city.toml)"
+    ], [line[:200] for line in found]

@@ -130,6 +130,10 @@ def _read_lines(path: Path) -> tuple[list[tuple[int, list[str]]], Problem | None
         return [], Problem(
             file, "-", "-", f"empty file: expected a header row with {_EXPECTED_HEADER}"
         )
+    # A field may be as long as the file (already capped by [limits] max_file_mb): an
+    # over-long title is then refused by validate naming its record and field, instead
+    # of the csv module's 128 KiB limit failing the whole file.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text)))
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         return [(reader.line_num, row) for row in reader if row], None

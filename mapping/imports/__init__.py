@@ -7,6 +7,8 @@ municipal calendar CSV, merged into a data folder without duplicates.
   through :mod:`mapping.checked_write` (validated on a copy, then atomic);
 - :mod:`~mapping.imports.venue_merge`: the merge (stable id, else name within a
   distance; hand edits kept) and new venue ids;
+- :mod:`~mapping.imports.venue_fields`: every data-model field between a table and
+  ``venues.geojson`` (text to merge, JSON type to write, Shapefile names mapped back);
 - :mod:`~mapping.imports.match`: location names to venue ids (diacritics-insensitive,
   fuzzy with rapidfuzz, a manual mapping file);
 - :mod:`~mapping.imports.ics` and :mod:`~mapping.imports.calendar_csv`: events from an

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from mapping.files import atomic_write, check_target
 from mapping.imports.event_source import DAYS_BACK, HORIZON_DAYS, MAX_OCCURRENCES, Window
 from mapping.imports.events import import_events
-from mapping.imports.report import ImportReport
+from mapping.imports.report import ImportReport, report_target_problem
 from mapping.imports.venues import import_venues
 from mapping.settings import load_city
 
@@ -138,6 +138,10 @@ def run(args: argparse.Namespace, say: Say) -> int:
         )
         return 2
     if args.report not in (None, "-"):
+        refused = report_target_problem(Path(args.report), args.into, args.file)
+        if refused:
+            say(refused, sys.stderr)
+            return 2
         check_target(Path(args.report))
     if args.command == "import":
         report = import_venues(
@@ -169,9 +173,7 @@ def run(args: argparse.Namespace, say: Say) -> int:
 
 def _print(report: ImportReport, args: argparse.Namespace, say: Say) -> None:
     out: TextIO = sys.stdout
-    say(report.table(), out)
-    for note in report.notes:
-        say(f"note: {note}", out)
+    say(report.table(), out)  # the notes are in the table (and in the report's CSV)
     if args.report == "-":
         out.flush()
         out.buffer.write(report.csv_bytes())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from mapping.files import csv_rows_bytes
 
@@ -77,10 +78,40 @@ class ImportReport:
             "  ".join(c.ljust(w) for c, w in zip(row[:-1], widths, strict=True)) + "  " + row[-1]
             for row in cells
         ]
-        return "\n".join([*lines, self.summary()])
+        return "\n".join([*lines, *note_lines(self), self.summary()])
 
     def csv_bytes(self) -> bytes:
         """The rows as CSV (:func:`mapping.files.csv_rows_bytes`), header :data:`COLUMNS`."""
-        return csv_rows_bytes(
-            COLUMNS, ([r.status, r.source, r.id, r.name, r.detail] for r in self.rows)
+        rows = [[r.status, r.source, r.id, r.name, r.detail] for r in self.rows]
+        return csv_rows_bytes(COLUMNS, [*rows, *note_rows(self)])
+
+
+def report_target_problem(target: Path, folder: Path, source: Path) -> str:
+    """Why ``--report`` may not write ``target`` (``""``: it may).
+
+    A report is a side output: it never replaces a file of the data folder (dry run or
+    not), whatever name it is given, nor the file being imported. Paths are compared
+    resolved, so ``data/./venues.geojson`` or a symlinked folder is caught too.
+    """
+    try:
+        where, home = target.resolve(), folder.resolve()
+    except OSError:
+        return ""  # an unreachable path: the writer's own check names it
+    if where == source.resolve():
+        return f"refusing --report {target}: it is the file being imported; name another file"
+    if where.is_relative_to(home) and where.exists():
+        return (
+            f"refusing --report {target}: it is a file of the data folder {folder} and a "
+            "report never writes over one; name a file outside the data folder"
         )
+    return ""
+
+
+def note_lines(report: ImportReport) -> list[str]:
+    """The report's notes about the whole file (columns not placed…), one line each."""
+    return [f"note: {text}" for text in report.notes]
+
+
+def note_rows(report: ImportReport) -> list[list[str]]:
+    """The notes as CSV rows: status ``note``, the file as the source, the text as detail."""
+    return [["note", report.file, "", "", text] for text in report.notes]

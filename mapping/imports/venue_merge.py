@@ -16,14 +16,18 @@ Decisions:
   matches); a value the maintainer changed, and every value of a venue typed by hand
   (no hash), is kept and reported, unless the field is named in ``--overwrite``.
 - **New ids** are the table's own ``id`` when it is a valid unused id
-  (:func:`mapping.schema.is_id`), else the slug (:func:`mapping.text.slug`, ASCII) of
-  the first Latin-script name (``name``, ``name_<lang>``), else the element
-  (``osm-node-123``); ``-2``, ``-3``… when taken (:func:`mapping.text.unique`).
+  (:func:`mapping.schema.is_id`), else the ASCII slug (:func:`mapping.text.slug`) of
+  ``name`` when it is in Latin script, else of the English name (``name:en`` in
+  OpenStreetMap, ``name_en`` in a table, used for the id even when English is not a
+  town language), else of ``name`` and the other ``name_<lang>`` transliterated
+  ("Ново Село" → ``novo-selo``, never the ``ii`` left of "Ѓорче Петров II"); else the
+  element (``osm-node-123``); ``-2``, ``-3``… when taken (:func:`mapping.text.unique`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +36,7 @@ import pyproj
 
 from mapping.imports.match import name_key
 from mapping.imports.report import ImportReport
+from mapping.imports.venue_fields import field_text, property_value
 from mapping.schema import is_id
 from mapping.text import slug, unique
 
@@ -59,6 +64,7 @@ class Incoming:
     stable_id: str = ""
     skip: str = ""
     warnings: list[str] = field(default_factory=list)
+    english_name: str = ""  # ``name:en`` / ``name_en``: the preferred source of a new id
 
 
 def value_hash(value: str) -> str:
@@ -197,7 +203,10 @@ class Merger:
 
     def _new(self, incoming: Incoming) -> dict[str, Any]:
         assert incoming.point is not None
-        props: dict[str, Any] = {"id": self._new_id(incoming), **incoming.fields}
+        props: dict[str, Any] = {
+            "id": self._new_id(incoming),
+            **{k: property_value(k, v) for k, v in incoming.fields.items()},
+        }
         if incoming.osm_id:
             props[OSM_ID] = incoming.osm_id
         values = {**incoming.fields, GEOMETRY: _point_text(*incoming.point)}
@@ -218,7 +227,14 @@ class Merger:
     def _new_id(self, incoming: Incoming) -> str:
         if is_id(incoming.stable_id) and incoming.stable_id not in self.by_id:
             return incoming.stable_id  # a table's own id, when it is one of ours
-        names = [v for k, v in incoming.fields.items() if k == "name" or k.startswith("name_")]
+        original = incoming.fields.get("name", "")
+        names = [
+            original if _latin(original) else "",
+            incoming.english_name,
+            incoming.fields.get("name_en", ""),
+            original,
+            *(v for k, v in incoming.fields.items() if k.startswith("name_")),
+        ]
         base = next((s for s in (_id_slug(n, "") for n in names) if s), "")
         if not base:
             base = _id_slug(incoming.osm_id.replace("/", "-"), "venue")
@@ -237,8 +253,7 @@ class Merger:
             if fld == GEOMETRY:
                 current = _point_text(*current_point) if current_point else ""
             else:
-                raw = props.get(fld)
-                current = raw.strip() if isinstance(raw, str) else ("" if raw is None else str(raw))
+                current = field_text(fld, props.get(fld))
             if current == new:
                 continue
             if not current or hashes.get(fld) == value_hash(current) or fld in self.overwrite:
@@ -248,7 +263,7 @@ class Merger:
                         "coordinates": [round(incoming.point[0], 7), round(incoming.point[1], 7)],
                     }
                 else:
-                    props[fld] = new
+                    props[fld] = property_value(fld, new)
                 hashes[fld] = value_hash(new)
                 changed.append(fld)
             else:
@@ -260,6 +275,12 @@ class Merger:
         if changed:
             props[IMPORTED] = ";".join(f"{k}:{v}" for k, v in sorted(hashes.items()))
         return changed, kept
+
+
+def _latin(text: str) -> bool:
+    """Whether every letter of ``text`` is a Latin one (its slug needs no transliteration)."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all("LATIN" in unicodedata.name(c, "") for c in letters)
 
 
 def _id_slug(text: str, default: str) -> str:

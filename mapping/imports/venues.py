@@ -13,9 +13,11 @@ Decisions:
   a field the maintainer changed is kept): :mod:`mapping.imports.venue_merge`.
 - **Skipped, with the reason**: no mapped tag or no category, a category the town's
   ``categories.csv`` lacks, no name, no position, a point outside the study area
-  (``city.toml`` ``bbox``), a duplicate. Values the folder would refuse (bad
-  ``opening_hours``, ``wheelchair``, website, e-mail) are dropped with a warning and
-  the venue is imported (:func:`mapping.imports.osm.clean_fields`).
+  (``city.toml`` ``bbox``), a duplicate, a name or description longer than
+  ``[limits]`` allows (that record only, named by its source such as ``node/123``).
+  Values the folder would refuse (bad ``opening_hours``, ``wheelchair``, website,
+  e-mail) are dropped with a warning and the venue is imported
+  (:func:`mapping.imports.osm.clean_fields`).
 - **All or nothing.** :func:`mapping.checked_write.write_checked` validates the merged
   folder on a temporary copy; a problem that the folder did not already have stops the
   import and nothing is written. Otherwise ``venues.geojson`` is replaced atomically,
@@ -40,44 +42,31 @@ from mapping.errors import DataError, Problem
 from mapping.geodata import read_geodata
 from mapping.imports import osm
 from mapping.imports.report import ImportReport
-from mapping.imports.venue_merge import GEOMETRY, OSM_ID, Incoming, Merger
-from mapping.io import read_table
+from mapping.imports.venue_fields import field_text, is_shapefile, restore_shapefile_names
+from mapping.imports.venue_merge import GEOMETRY, IMPORTED, OSM_ID, Incoming, Merger
+from mapping.io import read_table, venue_model_fields
 from mapping.schema import PRECISION_EXACT, inside_bbox
 from mapping.settings import CityProfile, load_city
 
 VENUES_FILE = "venues.geojson"
-BASE_FIELDS = (
-    "name",
-    "category",
-    "opening_hours",
-    "wheelchair",
-    "website",
-    "phone",
-    "email",
-    "social",
-    "address",
-    "source",
-    "location_precision",
-    "settlement",
-)
 _OSM_EXTENSIONS = (".osm", ".osm.xml", ".osm.pbf", ".pbf", ".osc")
 
 
 def importable_fields(languages: Sequence[str]) -> tuple[str, ...]:
-    """Fields an import may write (and ``--overwrite`` may name)."""
-    return (
-        *BASE_FIELDS,
-        *(f"name_{lang}" for lang in languages),
-        *(f"description_{lang}" for lang in languages),
-        GEOMETRY,
-    )
+    """Fields an import may write (and ``--overwrite`` may name): every field of the data
+    model (:func:`mapping.io.venue_model_fields`) but the ``id``, and the point."""
+    fields = venue_model_fields(tuple(languages))
+    return (*(f for f in fields if f != "id"), GEOMETRY)
 
 
 # --------------------------------------------------------------------------- reading
 
 
-def read_incoming(path: Path, city: CityProfile, source_crs: str | None = None) -> list[Incoming]:
-    """Every record of ``path`` as :class:`Incoming` (skipped ones with their reason)."""
+def read_incoming(
+    path: Path, city: CityProfile, source_crs: str | None = None, notes: list[str] | None = None
+) -> list[Incoming]:
+    """Every record of ``path`` as :class:`Incoming` (skipped ones with their reason);
+    what the file holds that no record can carry is added to ``notes``."""
     name = path.name.lower()
     if name.endswith(_OSM_EXTENSIONS):
         try:
@@ -104,7 +93,13 @@ def read_incoming(path: Path, city: CityProfile, source_crs: str | None = None) 
         if osm.is_osm_json(doc):
             return [from_element(e, city.languages) for e in osm.elements_from_json(doc)]
     frame = read_geodata(path, source_crs)
-    return list(_from_table(frame, path.name, city.languages))
+    found = [] if notes is None else notes
+    if is_shapefile(path):
+        fields = (*venue_model_fields(city.languages), OSM_ID, IMPORTED)
+        renamed, cut_notes = restore_shapefile_names(frame, path.name, fields)
+        frame = gpd.GeoDataFrame(renamed, geometry=frame.geometry.name, crs=frame.crs)
+        found += cut_notes
+    return list(_from_table(frame, path.name, city.languages, found))
 
 
 def from_element(element: osm.Element, languages: Sequence[str]) -> Incoming:
@@ -119,18 +114,34 @@ def from_element(element: osm.Element, languages: Sequence[str]) -> Incoming:
     fields["source"] = osm.osm_source(element.ref)
     fields["location_precision"] = PRECISION_EXACT
     return Incoming(
-        element.ref, fields, element.point, osm_id=element.ref, skip=skip, warnings=warnings
+        element.ref,
+        fields,
+        element.point,
+        osm_id=element.ref,
+        skip=skip,
+        warnings=warnings,
+        english_name=element.tags.get("name:en", "").strip(),
     )
 
 
-def _from_table(frame: gpd.GeoDataFrame, file: str, languages: Sequence[str]) -> Iterable[Incoming]:
+def _from_table(
+    frame: gpd.GeoDataFrame, file: str, languages: Sequence[str], notes: list[str]
+) -> Iterable[Incoming]:
     wanted = importable_fields(languages)
     tag_keys = {key for key, _, _ in osm.TAG_TABLE} | {"historic"}
     columns = [c for c in frame.columns if c != frame.geometry.name]
+    if "category" in columns:
+        bookkeeping = ("id", "@id", OSM_ID, IMPORTED)
+        unplaced = [str(c) for c in columns if c not in wanted and c not in bookkeeping]
+        if unplaced:
+            notes.append(
+                f"column(s) {', '.join(unplaced)} not imported: not a venue field of this "
+                f"town (data/README.md; languages {', '.join(languages)})"
+            )
     for number, (record, shape) in enumerate(
         zip(frame[columns].to_dict("records"), frame.geometry, strict=True), start=1
     ):
-        props = {str(k): _text(v) for k, v in record.items()}
+        props = {str(k): field_text(str(k), v) for k, v in record.items()}
         props = {k: v for k, v in props.items() if v}
         ref = props.get("id") or props.get("@id") or f"row {number}"
         point = osm.centre(shape) if shape is not None else None
@@ -172,15 +183,8 @@ def _from_table(frame: gpd.GeoDataFrame, file: str, languages: Sequence[str]) ->
             stable_id=props.get("id", ""),
             skip=skip,
             warnings=warnings,
+            english_name=props.get("name_en", ""),
         )
-
-
-def _text(value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def check_incoming(incoming: Incoming, city: CityProfile, categories: set[str]) -> str:
@@ -195,6 +199,9 @@ def check_incoming(incoming: Incoming, city: CityProfile, categories: set[str]) 
         )
     if not incoming.fields.get("name"):
         return "no name"
+    too_long = over_limit(incoming.fields, city)
+    if too_long:
+        return too_long
     if incoming.point is None or not all(math.isfinite(c) for c in incoming.point):
         return "no position"
     lon, lat = incoming.point
@@ -203,6 +210,28 @@ def check_incoming(incoming: Incoming, city: CityProfile, categories: set[str]) 
             f"outside the study area: {lat:.5f}, {lon:.5f} is not inside "
             f"city.toml bbox {list(city.bbox)}"
         )
+    return ""
+
+
+def over_limit(fields: dict[str, str], city: CityProfile) -> str:
+    """Why a record's names or descriptions are too long for the town (``""``: fine).
+
+    The same ``[limits]`` as :func:`mapping.record_checks.check_lengths`, checked per
+    record before merging, so one over-long OpenStreetMap name skips that feature (named
+    ``node/…`` in the report) instead of failing the whole import at validation.
+    """
+    for fld, value in fields.items():
+        if fld == "name" or fld.startswith("name_"):
+            limit, key = city.name_max_chars, "name_max_chars"
+        elif fld.startswith("description_"):
+            limit, key = city.description_max_chars, "description_max_chars"
+        else:
+            continue
+        if len(value) > limit:
+            return (
+                f"{fld} is {len(value)} characters; expected at most {limit} "
+                f"([limits] {key} in city.toml)"
+            )
     return ""
 
 
@@ -253,7 +282,7 @@ def import_venues(
     features = doc.setdefault("features", [])
     report = ImportReport(file.name)
     merger = Merger(features, overwrite, report)
-    for incoming in read_incoming(file, city, source_crs):
+    for incoming in read_incoming(file, city, source_crs, report.notes):
         reason = check_incoming(incoming, city, categories)
         if reason:
             report.add("skipped", incoming.ref, "", incoming.fields.get("name", ""), reason)
