@@ -50,6 +50,7 @@ from pathlib import Path
 
 from mapping import checked_write
 from mapping.errors import DataError, Problem
+from mapping.events.read import EVENT_COLUMNS
 from mapping.files import data_csv_bytes
 from mapping.imports import calendar_csv, ics
 from mapping.imports.event_source import (
@@ -64,23 +65,7 @@ from mapping.imports.match import name_key
 from mapping.imports.report import ImportReport
 from mapping.text import unique
 
-HEADER = (
-    "id",
-    "title",
-    "category",
-    "venue_id",
-    "start",
-    "end",
-    "dates_confirmed",
-    "recurrence",
-    "price",
-    "free",
-    "url",
-    "organiser",
-    "source",
-    UID,
-    DIGEST,
-)
+HEADER = (*EVENT_COLUMNS, UID, DIGEST)
 """The columns of an ``events.csv`` an import creates."""
 EVENTS_FILE = "events.csv"
 LEGACY_SOURCE = re.compile(r"(iCalendar|municipal calendar) .+ \((UID .+|row \d+)\)")
