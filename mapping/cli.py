@@ -72,6 +72,11 @@ def _parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write venues as GeoJSON, CSV or one HTML map")
     folder_arg(export)
     export.add_argument("--format", choices=FORMATS, required=True)
+    export.add_argument(
+        "--raw-csv",
+        action="store_true",
+        help="CSV cells exactly as stored (default: text starting with = + - @ gets a leading ')",
+    )
     export.add_argument("--lang", default=None, help="HTML map language (default: the town's)")
     export.add_argument(
         "--categories", nargs="+", default=[], metavar="ID", help="only these category ids"
@@ -95,6 +100,11 @@ def _parser() -> argparse.ArgumentParser:
         "--to", dest="end", type=date.fromisoformat, required=True, metavar="YYYY-MM-DD"
     )
     events.add_argument("--format", choices=("table", "ics", "csv"), default="table")
+    events.add_argument(
+        "--raw-csv",
+        action="store_true",
+        help="CSV cells exactly as stored (default: text starting with = + - @ gets a leading ')",
+    )
     events.add_argument("--lang", default=None, help="language code (default: the town's)")
     events.add_argument(
         "--out", type=_out_path, metavar="FILE", help="write here instead of stdout (- is stdout)"
@@ -291,6 +301,7 @@ def _export(dataset: Dataset, args: argparse.Namespace) -> int:
         lang=args.lang,
         categories=args.categories,
         members_only=args.members_only,
+        raw_csv=args.raw_csv,
     )
     _write(args.out, payload)
     if args.out is not None:
@@ -310,7 +321,7 @@ def _events(dataset: Dataset, args: argparse.Namespace) -> int:
         table = ev.events_table(_visible_cells(occ), lang, city.languages)
         payload = terminal_text(table).encode("utf-8") + b"\n"
     elif args.format == "csv":
-        payload = ev.to_csv_bytes(occ, lang, city.languages)
+        payload = ev.to_csv_bytes(occ, lang, city.languages, raw=args.raw_csv)
     else:
         venues = pd.DataFrame(dataset.venues)
         export = to_ics(

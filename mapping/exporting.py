@@ -54,11 +54,13 @@ def export_bytes(
     categories: Sequence[str] = (),
     members_only: bool = False,
     now: datetime | None = None,
+    raw_csv: bool = False,
 ) -> tuple[bytes, int]:
     """The export of the filtered venues in ``fmt`` and how many venues it holds.
 
     ``lang`` is the HTML map's language (default: the town's); ``now`` the moment its
-    cards' "open now" describes (default: this minute in the town).
+    cards' "open now" describes (default: this minute in the town). CSV is safe to open
+    in a spreadsheet unless ``raw_csv`` (:func:`mapping.files.csv_rows_bytes`).
     """
     if fmt not in FORMATS:
         msg = f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}"
@@ -72,7 +74,7 @@ def export_bytes(
     if fmt == "geojson":
         return venues_geojson_bytes(venues), len(venues)
     if fmt == "csv":
-        return venues_csv_bytes(venues), len(venues)
+        return venues_csv_bytes(venues, raw=raw_csv), len(venues)
     moment = now or clock.to_minute(clock.now(city.timezone))
     options = MapOptions(
         now=moment,

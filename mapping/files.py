@@ -27,7 +27,17 @@ Decisions:
   keep_default_na=False``). Values are written as the loader holds them: nothing is
   stripped or replaced here. Every CSV is written by this module.
 - **Exports, reports and downloads** (:func:`csv_rows_bytes`): CRLF line ends, UTF-8,
-  no byte order mark.
+  no byte order mark, and **safe to open in a spreadsheet**: a text cell that begins
+  with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return or a NUL is written with a
+  leading apostrophe (OWASP's "CSV injection" advice, ASVS 1.2.10), which spreadsheets
+  take as "this is text" and do not show; ``=HYPERLINK(...)`` in a venue name is then
+  text, not a formula. Numbers are not text and are written as they are (``-3``
+  stays a number). Where a tool needs the stored value byte for byte, ``raw=True``
+  (the CLI's ``--raw-csv``) skips it; the GeoJSON export always carries the raw value.
+  A data folder's own CSV files (:func:`data_csv_bytes`) are data, not exports: they
+  are never changed this way. Imports of CSV read such a cell back as the stored
+  value (:func:`spreadsheet_raw`), so an export imports back unchanged (a value that
+  really starts with ``'=`` loses its apostrophe; none of the data model's does).
 - **A data folder's CSV keeps its layout when rewritten** (:func:`data_csv_bytes`,
   :func:`data_csv_appended`): its line ends (CRLF when its header line ends so, else
   LF) and its UTF-8 byte order mark, kept if it has one and never added. A new data
@@ -245,14 +255,39 @@ def _csv_text(rows: Iterable[Sequence[object]], line_end: str) -> str:
     return "".join(lines)
 
 
-def csv_rows_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "\0")
+"""First characters that make a spreadsheet read a cell as a formula (OWASP, ASVS 1.2.10)."""
+
+
+def spreadsheet_safe(cell: object) -> object:
+    """``cell`` with an apostrophe in front when it is text that a spreadsheet would
+    run as a formula; anything else (numbers, ``None``, harmless text) unchanged."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_LEADS):
+        return "'" + cell
+    return cell
+
+
+def spreadsheet_raw(cell: str) -> str:
+    """The stored value of a cell :func:`spreadsheet_safe` wrote: the apostrophe before a
+    formula-leading character removed, so our own CSV exports import back unchanged."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_LEADS):
+        return cell[1:]
+    return cell
+
+
+def csv_rows_bytes(
+    header: Sequence[str], rows: Iterable[Sequence[object]], *, raw: bool = False
+) -> bytes:
     """The CSV of exports, reports and downloads: RFC 4180 (CRLF), UTF-8, no BOM.
 
     Every such CSV the project produces is written here, so a rule about CSV cells
     (quoting, line ends, spreadsheet safety) has one home. ``None`` is written as an
-    empty field.
+    empty field; formula-leading text is neutralised (:func:`spreadsheet_safe`)
+    unless ``raw``.
     """
-    return _csv_text([list(header), *rows], CRLF).encode("utf-8")
+    cells = (row if raw else [spreadsheet_safe(cell) for cell in row] for row in rows)
+    head = list(header) if raw else [spreadsheet_safe(name) for name in header]
+    return _csv_text([head, *cells], CRLF).encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -294,20 +329,21 @@ def data_csv_appended(original: bytes, row: Sequence[object]) -> bytes:
     return original + joiner + _csv_text([row], layout.line_end).encode("utf-8")
 
 
-def csv_frame_bytes(frame: pd.DataFrame) -> bytes:
+def csv_frame_bytes(frame: pd.DataFrame, *, raw: bool = False) -> bytes:
     """A table as CSV through :func:`csv_rows_bytes` (header = column names, no index).
 
     Missing values (``None``/``NaN``/``NA``) become empty fields.
     """
     cleaned = frame.astype(object).where(frame.notna(), None)
     return csv_rows_bytes(
-        [str(c) for c in frame.columns], cleaned.itertuples(index=False, name=None)
+        [str(c) for c in frame.columns], cleaned.itertuples(index=False, name=None), raw=raw
     )
 
 
-def venues_csv_bytes(venues: gpd.GeoDataFrame) -> bytes:
-    """Venues as RFC 4180 CSV (CRLF, quoted where needed) with lon/lat columns."""
+def venues_csv_bytes(venues: gpd.GeoDataFrame, *, raw: bool = False) -> bytes:
+    """Venues as RFC 4180 CSV (CRLF, quoted where needed) with lon/lat columns;
+    spreadsheet-safe unless ``raw`` (:func:`csv_rows_bytes`)."""
     keep = [c for c in venues.columns if c not in (*EXPORT_DROP, "geometry")]
     frame = pd.DataFrame(venues[keep]).copy()
     frame["lon"], frame["lat"] = venues.geometry.x.round(7), venues.geometry.y.round(7)
-    return csv_frame_bytes(frame)
+    return csv_frame_bytes(frame, raw=raw)

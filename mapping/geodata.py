@@ -23,6 +23,7 @@ import pyproj
 import shapely
 
 from mapping.errors import DataError, Problem
+from mapping.files import spreadsheet_raw
 
 WGS84 = "EPSG:4326"
 
@@ -151,6 +152,8 @@ def _read_csv_points(path: Path, crs: str | None) -> gpd.GeoDataFrame:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise DataError([Problem(path.name, "-", "-", f"malformed CSV: {exc}")]) from None
+    frame = frame.map(spreadsheet_raw)  # our own exports' formula guard, undone
+    frame.columns = [spreadsheet_raw(str(c)) for c in frame.columns]
     columns = {str(c).lower(): c for c in frame.columns}
     lon = next((columns[n] for n in _LON_NAMES if n in columns), None)
     lat = next((columns[n] for n in _LAT_NAMES if n in columns), None)

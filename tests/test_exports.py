@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 from mapping.calendar import ics_text
 from mapping.cli import main, terminal_text
 from mapping.errors import DataError
+from mapping.geodata import read_geodata
 from mapping.imports import import_venues
 from mapping.io import load_dataset
 from mapping.validate import validate_folder
@@ -110,9 +111,14 @@ def test_loader_keeps_text_but_for_surrounding_whitespace(hostile: Path):
     assert list(dataset.events["title"]) == [_loaded(t) for t in HOSTILE]  # CR stays CR
 
 
+def _spreadsheet_safe(text: str) -> str:
+    """What a CSV export shows a spreadsheet: formula-leading text behind an apostrophe."""
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r", "\0")) else text
+
+
 def test_venue_csv_round_trips_exactly(hostile: Path, tmp_path: Path):
     out = tmp_path / "venues.csv"
-    assert main(["export", str(hostile), "--format", "csv", "--out", str(out)]) == 0
+    assert main(["export", str(hostile), "--format", "csv", "--raw-csv", "--out", str(out)]) == 0
     data = out.read_bytes()
     with out.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -127,6 +133,24 @@ def test_venue_csv_round_trips_exactly(hostile: Path, tmp_path: Path):
     writer.writerow(rows[0].keys())
     writer.writerows(r.values() for r in rows)
     assert again.getvalue().encode("utf-8") == data
+
+
+@pytest.mark.parametrize("command", ["export", "events"])
+def test_csv_without_raw_is_safe_to_open_in_a_spreadsheet(
+    hostile: Path, tmp_path: Path, command: str
+):
+    """OWASP's CSV injection: no cell of a default CSV starts a formula; the apostrophe
+    is the only change, and text that starts harmlessly is untouched."""
+    out = tmp_path / "out.csv"
+    span = ["--from", "2026-12-01", "--to", "2026-12-31"] if command == "events" else []
+    assert main([command, str(hostile), *span, "--format", "csv", "--out", str(out)]) == 0
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    field = "name" if command == "export" else "title"
+    assert [r[field] for r in rows] == [_spreadsheet_safe(_loaded(t)) for t in HOSTILE]
+    assert '\'=HYPERLINK("x")' in [r[field] for r in rows]
+    for row in rows:
+        assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row.values())
 
 
 def test_venue_geojson_round_trips_exactly(hostile: Path, tmp_path: Path):
@@ -152,6 +176,7 @@ def test_events_csv_round_trips_exactly(hostile: Path, tmp_path: Path):
                 "2026-12-31",
                 "--format",
                 "csv",
+                "--raw-csv",
                 "--lang",
                 "en",
                 "--out",
@@ -470,3 +495,12 @@ def test_any_dataset_survives_every_gis_round_trip(tmp_path_factory, features, f
         return
     import_venues(source, town)
     assert _records(town) == _records(folder)
+
+
+def test_a_default_csv_export_reads_back_as_stored(hostile: Path, tmp_path: Path):
+    """The apostrophe guard is undone when our CSV is read for an import."""
+    out = tmp_path / "venues.csv"
+    assert main(["export", str(hostile), "--format", "csv", "--out", str(out)]) == 0
+    assert "'=HYPERLINK" in out.read_text(encoding="utf-8")
+    frame = read_geodata(out)
+    assert list(frame["name"]) == [_loaded(t) for t in HOSTILE]

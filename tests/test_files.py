@@ -21,6 +21,7 @@ from mapping.files import (
     TEMP_SUFFIX,
     UnsafeTargetError,
     atomic_write,
+    csv_rows_bytes,
     data_csv_appended,
     data_csv_bytes,
     remove_stale_temps,
@@ -223,3 +224,36 @@ def test_an_appended_record_keeps_every_byte_before_it():
     after = data_csv_appended(original, ["two", "Second, with a comma"])
     assert after == original + b'\r\ntwo,"Second, with a comma"\r\n'
     assert data_csv_appended(b"id\nx\n", ["y"]) == b"id\nx\ny\n"
+
+
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [
+        ('=HYPERLINK("http://x","y")', '\'=HYPERLINK("http://x","y")'),
+        ("+1 555", "'+1 555"),
+        ("-3", "'-3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("Galerija = umjetnost", "Galerija = umjetnost"),
+        ("'quoted", "'quoted"),
+        ("", ""),
+        (-3, "-3"),
+        (2.5, "2.5"),
+        (None, ""),
+    ],
+)
+def test_export_csv_neutralises_formula_cells_and_keeps_numbers(cell: object, shown: str):
+    data = csv_rows_bytes(["h"], [[cell]])
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    assert rows == [["h"], [shown]]
+    raw = csv_rows_bytes(["h"], [[cell]], raw=True)
+    assert list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))[1] == [
+        "" if cell is None else str(cell)
+    ]
+
+
+def test_data_folder_csv_is_never_neutralised():
+    """events.csv in a data folder is data: a title starting with '-' stays as it is."""
+    data = data_csv_bytes(["id", "title"], [["a", "-dash"]], like=None)
+    assert data == b"id,title\na,-dash\n"

@@ -299,7 +299,7 @@ def test_exports_carry_any_text_exactly(
     for k, texts in enumerate(venues):  # the one documented normalisation: trimming
         assert [loaded.iloc[k][f] for f in TEXT_FIELDS] == [t.strip() for t in texts]
 
-    csv_rows, frame = _read_csv(venues_csv_bytes(loaded))
+    csv_rows, frame = _read_csv(venues_csv_bytes(loaded, raw=True))
     geo = orjson.loads(venues_geojson_bytes(loaded))
     for field in TEXT_FIELDS:
         expected = list(loaded[field])
@@ -314,7 +314,7 @@ def test_exports_carry_any_text_exactly(
         dataset.city.timezone,
     )
     titles = [t.strip() for t, _, _ in events]
-    event_rows, event_frame = _read_csv(to_csv_bytes(occ, "en", dataset.city.languages))
+    event_rows, event_frame = _read_csv(to_csv_bytes(occ, "en", dataset.city.languages, raw=True))
     assert sorted(r["title"] for r in event_rows) == sorted(titles)
     assert sorted(event_frame["organiser"]) == sorted(o.strip() for _, _, o in events)
 

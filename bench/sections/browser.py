@@ -64,7 +64,7 @@ def _events_csv(folder: Path, year: int) -> None:
         frame[col] = frame[col].dt.strftime("%Y-%m-%dT%H:%M")
     frame["dates_confirmed"] = frame["dates_confirmed"].map({True: "true", False: "false"})
     frame["free"] = ""
-    (folder / "events.csv").write_bytes(files.csv_frame_bytes(frame))
+    (folder / "events.csv").write_bytes(files.csv_frame_bytes(frame, raw=True))
 
 
 def _settled_after_change(

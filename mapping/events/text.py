@@ -168,9 +168,12 @@ def events_table(occ: pd.DataFrame, lang: str, languages: Sequence[str]) -> str:
     return "\n".join(rendered) + "\n"
 
 
-def to_csv_bytes(occ: pd.DataFrame, lang: str, languages: Sequence[str]) -> bytes:
+def to_csv_bytes(
+    occ: pd.DataFrame, lang: str, languages: Sequence[str], *, raw: bool = False
+) -> bytes:
     """Occurrences as CSV with :data:`CSV_COLUMNS`, written by
-    :func:`mapping.files.csv_rows_bytes` (RFC 4180: CRLF, quoted as needed, UTF-8)."""
+    :func:`mapping.files.csv_rows_bytes` (RFC 4180: CRLF, quoted as needed, UTF-8,
+    spreadsheet-safe unless ``raw``)."""
     rows = []
     for row in occ.to_dict("records"):
         start, end = _date_columns(row)
@@ -193,7 +196,7 @@ def to_csv_bytes(occ: pd.DataFrame, lang: str, languages: Sequence[str]) -> byte
                 localized(row, "description", lang, languages),
             ]
         )
-    return csv_rows_bytes(CSV_COLUMNS, rows)
+    return csv_rows_bytes(CSV_COLUMNS, rows, raw=raw)
 
 
 def _date_columns(row: Row) -> tuple[str, str]:

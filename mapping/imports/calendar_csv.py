@@ -43,6 +43,7 @@ from pathlib import Path
 import charset_normalizer
 
 from mapping.errors import DataError, Problem
+from mapping.files import spreadsheet_raw
 from mapping.imports.event_source import Context, EventGroup, Window, event_id
 from mapping.imports.match import name_key
 from mapping.text import fold
@@ -190,7 +191,7 @@ def read_groups(
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     lines = [
-        row
+        [spreadsheet_raw(cell) for cell in row]  # our own exports' formula guard, undone
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         if any(c.strip() for c in row)
     ]
