@@ -30,7 +30,6 @@ import os
 import signal
 import sys
 import threading
-import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -52,6 +51,7 @@ from mapping.io import Dataset, load_dataset
 from mapping.schema import in_cluster
 from mapping.settings import data_dir
 from mapping.submissions import commands as submission_commands
+from mapping.text import terminal_text
 from mapping.validate import validate_folder
 
 
@@ -193,35 +193,6 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):  # pragma: no cover - stdout without a descriptor
         pass
-
-
-_BIDI_CONTROLS = frozenset(
-    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-)
-
-
-def terminal_text(text: str, *, keep_newlines: bool = True) -> str:
-    """``text`` with control characters shown as escapes instead of acting on a terminal.
-
-    C0 and C1 controls (ESC, CR, NUL, BEL, DEL, U+009B…), bidi controls and U+2028/9
-    become ``\\x1b``, ``\\r``, ``\\u202e``…; line feeds stay when ``keep_newlines``. Other
-    text, accents and emoji included, is unchanged.
-    """
-    return "".join(
-        _visible(c) if _is_control(c) and not (keep_newlines and c == "\n") else c for c in text
-    )
-
-
-def _is_control(char: str) -> bool:
-    return unicodedata.category(char) in ("Cc", "Zl", "Zp", "Cs") or char in _BIDI_CONTROLS
-
-
-def _visible(char: str) -> str:
-    named = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
-    if char in named:
-        return named[char]
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _say(text: str, file: TextIO | None = None) -> None:

@@ -247,3 +247,37 @@ def unique(base: str, taken: Container[str]) -> str:
         n += 1
         found = f"{base}-{n}"
     return found
+
+
+# --------------------------------------------------------------------------- terminal
+
+_INVISIBLE_CATEGORIES = ("Cc", "Cf", "Zl", "Zp", "Cs")
+"""Unicode categories a terminal acts on or hides: controls (ESC, CR, NUL, DEL, C1),
+format characters (bidi controls, zero-width space/joiners, soft hyphen, BOM), line and
+paragraph separators, and lone surrogates."""
+
+
+def terminal_text(text: str, *, keep_newlines: bool = True) -> str:
+    r"""``text`` with every control or invisible character shown as an escape.
+
+    Record and suggestion text printed by the CLI goes through here, so a value cannot
+    drive the terminal (ESC), hide itself (zero-width, bidi) or forge a line: a value
+    printed inside one line passes ``keep_newlines=False``, and its line feed shows as
+    ``\n``. They become ``\x1b``, ``\r``, ``\u200b``, ``\u202e``…; line feeds stay when
+    ``keep_newlines``. Other text, accents and emoji included, is unchanged.
+    """
+    return "".join(
+        _visible(c) if _invisible(c) and not (keep_newlines and c == "\n") else c for c in text
+    )
+
+
+def _invisible(char: str) -> bool:
+    return unicodedata.category(char) in _INVISIBLE_CATEGORIES
+
+
+def _visible(char: str) -> str:
+    named = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+    if char in named:
+        return named[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

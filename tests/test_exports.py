@@ -7,7 +7,7 @@ What each output promises (README "Exports"):
 - CSV and GeoJSON then carry every value byte-exact (CSV: RFC 4180, CRLF);
 - iCalendar removes control characters and turns line breaks into spaces (one-line
   fields) or ``\\n`` (DESCRIPTION) — :func:`mapping.calendar.ics_text`;
-- terminal text shows control characters as escapes (:func:`mapping.cli.terminal_text`).
+- terminal text shows control characters as escapes (:func:`mapping.text.terminal_text`).
 """
 
 from __future__ import annotations
@@ -29,11 +29,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mapping.calendar import ics_text
-from mapping.cli import main, terminal_text
+from mapping.cli import main
 from mapping.errors import DataError
 from mapping.geodata import read_geodata
 from mapping.imports import import_venues
 from mapping.io import load_dataset
+from mapping.text import terminal_text
 from mapping.validate import validate_folder
 
 HOSTILE = [

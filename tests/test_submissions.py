@@ -626,6 +626,50 @@ def test_cli_list_show_apply_reject(mini_copy, data, db, capsys):
     )
 
 
+def test_typed_text_cannot_forge_a_line_or_hide_in_the_reviewers_terminal(
+    mini_copy, data, db, capsys
+):
+    """A line feed in a note must not print a fake "status: applied" line; zero-width
+    and bidi characters are shown, not hidden; a rejection reason is one line too."""
+    forged = "ok\nstatus: applied\nreason: approved by the coordinator"
+    number = sub.submit(
+        data,
+        sub.UPDATE,
+        {
+            "venue_id": "gal-durkovic",
+            "email": "info@example.org",
+            "note": forged + " zero\u200bwidth \u202eevil",
+        },
+        db=db,
+    )
+    folder = str(mini_copy)
+    reason = ["--reason", "no\nstatus: x"]
+    assert cli.main(["submissions", "reject", str(number), folder, *reason]) == 0
+    assert capsys.readouterr().out.splitlines() == [f"#{number} rejected: no\\nstatus: x"]
+    assert cli.main(["submissions", "show", str(number), folder]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert not any(line.startswith(("status:", "reason: approved")) for line in lines)
+    (note,) = [line for line in lines if line.startswith("note: ")]
+    assert "ok\\nstatus: applied\\nreason:" in note
+    assert "zero\\u200bwidth \\u202eevil" in note
+    assert "reason: no\\nstatus: x" in lines
+    assert cli.main(["submissions", "list", folder, "--status", "all"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2  # one suggestion, one total
+
+
+def test_a_lone_surrogate_is_refused_by_name_and_nothing_is_stored(data, db):
+    with pytest.raises(forms.Refused) as refused:
+        sub.submit(
+            data,
+            sub.UPDATE,
+            {"venue_id": "gal-durkovic", "email": "info@example.org", "note": "half \ud800 pair"},
+            db=db,
+        )
+    assert [p.field for p in refused.value.problems] == ["note"]
+    assert [p.key for p in refused.value.problems] == ["submissions.refused.broken_text"]
+    assert _rows(db) == 0
+
+
 def test_cli_apply_names_the_refused_field(mini_copy, db, capsys):
     number = _insert_raw(
         db,

@@ -1,7 +1,7 @@
 """What an import did, record by record: new, updated, unchanged or skipped (and why).
 
 The same report for venues and events: printed as a table (terminal text, see
-:func:`mapping.cli.terminal_text`) and written as CSV
+:func:`mapping.text.terminal_text`) and written as CSV
 (:func:`mapping.files.csv_rows_bytes`) with ``--report FILE``, so a maintainer can sort
 the skipped features in a spreadsheet.
 """

@@ -19,6 +19,7 @@ from mapping.submissions import review
 from mapping.submissions.forms import Refused
 from mapping.submissions.ledger import STATUSES, Submission
 from mapping.submissions.review import ReviewError
+from mapping.text import terminal_text
 
 COMMAND = "submissions"
 ALL = "all"
@@ -75,10 +76,10 @@ def run(args: argparse.Namespace, say: Say) -> int:
             say(details(review.get(args.folder, args.id)))
         elif args.action == "apply":
             item = review.apply(args.folder, args.id)
-            say(f"{item.reference} applied: {item.kind} {item.record}")
+            say(f"{item.reference} applied: {item.kind} {_one_line(item.record)}")
         else:
             item = review.reject(args.folder, args.id, args.reason)
-            say(f"{item.reference} rejected: {item.reason}")
+            say(f"{item.reference} rejected: {_one_line(item.reason)}")
     except (ReviewError, Refused) as exc:
         for line in str(exc).splitlines():
             say(line, sys.stderr)
@@ -89,10 +90,16 @@ def run(args: argparse.Namespace, say: Say) -> int:
     return 0
 
 
+def _one_line(value: object) -> str:
+    """A value printed inside one line: its line feeds and invisible characters shown
+    as escapes, so typed text cannot forge another line ("status: applied")."""
+    return terminal_text(str(value), keep_newlines=False)
+
+
 def summary_line(item: Submission) -> str:
     """One line per suggestion: number, status, when, kind, what it concerns, fields."""
-    about = item.venue_id or str(item.fields.get("name", ""))
-    names = ", ".join(k for k in item.fields if k != "venue_id")
+    about = _one_line(item.venue_id or item.fields.get("name", ""))
+    names = ", ".join(_one_line(k) for k in item.fields if k != "venue_id")
     return "  ".join(
         (item.reference, item.status, f"{item.created:%Y-%m-%d %H:%M}Z", item.kind, about, names)
     )
@@ -104,11 +111,11 @@ def details(item: Submission) -> str:
         f"{item.reference} {item.kind}, {item.status}",
         f"received: {item.created:%Y-%m-%d %H:%M:%S}Z (UTC)",
     ]
-    lines += [f"{name}: {value}" for name, value in item.fields.items()]
+    lines += [f"{_one_line(name)}: {_one_line(value)}" for name, value in item.fields.items()]
     if item.decided is not None:
         lines.append(f"{item.status}: {item.decided:%Y-%m-%d %H:%M:%S}Z (UTC)")
     if item.record:
-        lines.append(f"record: {item.record}")
+        lines.append(f"record: {_one_line(item.record)}")
     if item.reason:
-        lines.append(f"reason: {item.reason}")
+        lines.append(f"reason: {_one_line(item.reason)}")
     return "\n".join(lines)

@@ -283,6 +283,16 @@ def check(data: Dataset, kind: str, fields: Mapping[str, object]) -> dict[str, o
     return {**values, **location}
 
 
+def is_unicode(text: str) -> bool:
+    """Whether ``text`` can be stored and shown: no lone surrogate (half of a UTF-16
+    pair, which a browser or a pasted file can smuggle in and UTF-8 cannot encode)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _types_and_sizes(given: Mapping[str, object], table: Mapping[str, int]) -> list[FieldProblem]:
     """Text where text is expected (a number for lat/lon too), within the size limits."""
     problems = []
@@ -290,6 +300,9 @@ def _types_and_sizes(given: Mapping[str, object], table: Mapping[str, int]) -> l
         number = name in LOCATION and isinstance(value, int | float) and not isinstance(value, bool)
         if not (isinstance(value, str) or number):
             problems.append(FieldProblem(name, "submissions.refused.not_text"))
+            continue
+        if isinstance(value, str) and not is_unicode(value):
+            problems.append(FieldProblem(name, "submissions.refused.broken_text"))
             continue
         limit = limit_of(name, table)
         if isinstance(value, str) and len(value) > limit:
