@@ -69,6 +69,13 @@ from mapping.schema import (
 from mapping.settings import CityProfile, data_dir, load_city
 
 
+def present_ids(table: pd.DataFrame) -> set[str]:
+    """The non-blank ids of a table (none when it has no ``id`` column: that column's
+    own problem is then the one reported, and no other check trips over missing ids)."""
+    ids = column(table, "id")
+    return set(ids[~blank(ids)].astype(str))
+
+
 def check_venues(
     venues: gpd.GeoDataFrame, file: str, city: CityProfile, category_ids: set[str]
 ) -> list[Problem]:
@@ -361,7 +368,7 @@ def validate_folder(folder: str | Path | None = None, *, warnings: bool = False)
         categories = read_table(root / "categories.csv", max_bytes=limit)
         problems += missing_columns(categories, "categories.csv", city.languages)
         problems += check_categories(categories, "categories.csv", city.languages)
-        category_ids = set(column(categories, "id").astype(str))
+        category_ids = present_ids(categories)
     except DataError as exc:
         problems += exc.problems
     venue_ids: set[str] = set()
@@ -394,7 +401,7 @@ def validate_folder(folder: str | Path | None = None, *, warnings: bool = False)
             raise DataError([])  # optional: no event categories yet
         event_categories = read_table(root / "event_categories.csv", max_bytes=limit)
         problems += check_event_categories(event_categories, "event_categories.csv", city.languages)
-        event_category_ids = set(column(event_categories, "id").astype(str))
+        event_category_ids = present_ids(event_categories)
     except DataError as exc:
         problems += exc.problems
     try:

@@ -312,6 +312,7 @@ DAMAGED: dict[str, tuple[Damage, str]] = {
     "place duplicate id": (_place(1, id="gate"), "places.geojson:gate:id"),
     # tables
     "categories missing colour": (_drop_column("categories.csv", "colour"), "categories.csv:"),
+    "categories missing id": (_drop_column("categories.csv", "id"), "categories.csv:header:id"),
     "categories not utf-8": (
         _replace_file("categories.csv", b"id,label_me\n\xff,x\n"),
         "categories.csv:-:-",
