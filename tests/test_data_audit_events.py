@@ -211,3 +211,9 @@ def test_german_visitors_read_the_german_text(kotor) -> None:
     row = events.loc["sea-rock"]
     assert localized(row, "title", "de", languages) == "Sea Rock Festival 2018 (8. Ausgabe)"
     assert localized(row, "description", "de", languages).startswith("Die 8. Ausgabe")
+
+
+def test_boka_night_does_not_state_a_disputed_year_for_its_status() -> None:
+    row = _events()["bokeljska-noc"]
+    assert "2014" not in row["description_en"] and "2014" not in row["description_me"]
+    assert "different years" in row["description_en"]
