@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import re
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from mapping import coverage as cov
-from mapping import i18n, params
+from mapping import i18n, params, seasonality
 from mapping import planning_columns as pc
 from mapping.params import Proposal
-from mapping.what_if import what_if
+from mapping.render import coverage as coverage_render
+from mapping.text import escape
+from mapping.what_if import what_if, with_proposals
 from tests.conftest import MINI, REPO_DATA
 
 APP = str(REPO_DATA.parent / "app.py")
@@ -227,3 +231,142 @@ def test_what_if_table_says_when_no_population_is_known():
         "population unknown",
         "1 of 2",
     ]
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def _spec_text(spec: dict) -> str:
+    return json.dumps(spec, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("lang", ["me", "de"])
+def test_hours_chart_names_groups_and_legend_in_the_language(kotor, lang):
+    season = seasonality.seasonality(kotor)
+    groups = pc.group_names(kotor.categories, lang, kotor.city.languages)
+    spec = seasonality.hours_chart(season, groups, lang)
+    bars = spec["datasets"]["bars"]
+    assert {b["series"] for b in bars} <= set(groups.values())
+    assert not {b["series"] for b in bars} & set(groups)  # no raw group id
+    assert '"group"' not in _spec_text(spec) and '"status"' not in _spec_text(spec)
+    legend = spec["layer"][0]["encoding"]["color"]["legend"]["title"]
+    assert legend == i18n.t("planning.chart.group", lang)
+    assert [t["label"] for t in spec["datasets"]["totals"]] == [
+        i18n.month_name(m, lang) for m in range(1, 13)
+    ]
+    assert spec["config"]["locale"]["number"]["decimal"] == ","
+
+
+def test_hours_chart_leaves_room_for_the_tallest_label(kotor):
+    spec = seasonality.hours_chart(seasonality.seasonality(kotor), {}, "en")
+    tallest = max(t["total"] for t in spec["datasets"]["totals"])
+    for layer in spec["layer"]:
+        domain = layer["encoding"]["y"]["scale"]["domain"]
+        assert domain[1] >= tallest * 1.15
+    assert spec["layer"][1]["mark"]["baseline"] == "bottom"
+
+
+def test_events_chart_draws_a_zero_bar_and_says_the_year():
+    events = pd.DataFrame(
+        {
+            "month": [1, 1, 3],
+            "category": ["x", "x", "y"],
+            "confirmed": [True, False, True],
+            "events": [2, 1, 4],
+        }
+    )
+    spec = seasonality.events_chart(events, 2027, "de")
+    totals = spec["datasets"]["totals"]
+    assert len(totals) == 12
+    assert [t["text"] for t in totals[:3]] == ["3", "0", "4"]
+    assert totals[0]["label"] == i18n.month_year(2027, 1, "de", long=False) == "Jan. 2027"
+    february = [b for b in spec["datasets"]["bars"] if b["label"] == totals[1]["label"]]
+    assert [b["value"] for b in february] == [0, 0]
+    assert {b["series"] for b in spec["datasets"]["bars"]} == {"bestätigt", "noch zu bestätigen"}
+    assert spec["layer"][0]["encoding"]["color"]["legend"]["title"] == "Veranstaltungstermine"
+    assert "2027" in february[0]["tooltip"]
+
+
+def test_events_chart_of_a_year_without_events():
+    empty = pd.DataFrame(columns=["month", "category", "confirmed", "events"])
+    spec = seasonality.events_chart(empty, 2027, "en")
+    assert [t["text"] for t in spec["datasets"]["totals"]] == ["0"] * 12
+
+
+def test_report_chart_keeps_its_tallest_label_inside_and_writes_local_numbers():
+    months = pd.DataFrame(
+        {"month": range(1, 13), "open": 1, "hours": [2048.0] + [10.0] * 11, "unknown": 0}
+    )
+    svg = seasonality.hours_chart_svg(months, "de")
+    assert ">2.048<" in svg and ">2,048<" not in svg
+    label_ys = [float(y) for y in re.findall(r'<text x="[\d.]+" y="([\d.]+)"', svg)]
+    assert min(label_ys) >= 12  # a line of 11 px text fits above it
+    assert len(re.findall("<rect ", svg)) == 12
+
+
+# --------------------------------------------------------------------------- the map
+
+
+def _document(layer: coverage_render.CoverageLayer) -> dict:
+    return json.loads(layer._document)
+
+
+@pytest.mark.parametrize("lang", ["me", "de", "en"])
+def test_map_legend_says_every_status_in_the_language(lang):
+    legend = coverage_render.legend_html(lang)
+    for key in ("planning.legend.title", "planning.legend.reach", *pc.STATUS_KEYS.values()):
+        assert escape(i18n.t(key, lang)) in legend
+    assert escape(i18n.t("planning.legend.proposed", lang)) not in legend
+    proposed = coverage_render.legend_html(lang, proposed=True)
+    assert escape(i18n.t("planning.legend.proposed", lang)) in proposed
+    assert escape(i18n.t("planning.legend.reach_proposed", lang)) in proposed
+
+
+def test_map_names_every_settlement_escaped(kotor, plan):
+    names = ["{{ 7*7 }}<b>", *plan.settlements["name"].iloc[1:]]
+    odd = replace(plan, settlements=plan.settlements.assign(name=names))
+    status = cov.settlement_status(odd, (1,), 15)
+    doc = _document(coverage_render.coverage_layer(odd, status, 15, "de"))
+    assert [p["n"] for p in doc["places"]][0] == "{{ 7*7 }}&lt;b&gt;"
+    assert [p["n"] for p in doc["places"]][1:] == [escape(n) for n in names[1:]]
+    assert doc["legend"] == coverage_render.legend_html("de")
+    assert "abgedeckt" in doc["places"][0]["t"]
+
+
+def test_map_names_settlements_in_english_where_the_data_does(plan):
+    status = cov.settlement_status(plan, (1,), 15)
+    doc = _document(coverage_render.coverage_layer(plan, status, 15, "en"))
+    english = plan.settlements["name_en"].replace("", pd.NA).fillna(plan.settlements["name"])
+    assert [p["n"] for p in doc["places"]] == [escape(n) for n in english]
+
+
+def test_map_marks_a_proposed_venue_and_its_legend(plan):
+    months = (1,)
+    changed = with_proposals(plan, [Proposal(42.514, 18.696, "gallery", months)])
+    status = cov.settlement_status(changed, months, 15)
+    shown = pd.Series(cov.open_venues(changed, months))
+    doc = _document(coverage_render.coverage_layer(changed, status, 15, "en", shown))
+    hypothetical = [r for r in doc["reach"] if r["h"]]
+    assert [r["at"] for r in hypothetical] == [[42.514, 18.696]]
+    assert escape(i18n.t("planning.legend.proposed", "en")) in doc["legend"]
+
+
+def _bounds(fmap) -> list:
+    fits = [c for c in fmap._children.values() if type(c).__name__ == "FitBounds"]
+    assert len(fits) == 1
+    return fits[0].bounds
+
+
+def test_both_maps_open_on_every_settlement(kotor, plan):
+    s = plan.settlements
+    expected = [
+        [float(s["lat"].min()), float(s["lon"].min())],
+        [float(s["lat"].max()), float(s["lon"].max())],
+    ]
+    assert _bounds(coverage_render.coverage_map(kotor.city, plan)) == expected
+    layer = coverage_render.coverage_layer(plan, cov.settlement_status(plan, (1,), 15), 15, "me")
+    report = coverage_render.report_map(kotor.city, layer, plan)
+    assert _bounds(report) == expected
+    html = report.get_root().render()
+    assert "L.tooltip(" in html and "permanent: true" in html and "coverage-legend" in html
+    assert "<script src" not in html and "<link" not in html  # still no asset from elsewhere
