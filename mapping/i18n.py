@@ -25,6 +25,11 @@ Counts (plural forms)
     in the folder, so a language is still only a folder. A table holds exactly the
     categories its locale's rule can return (:func:`plural_forms`; the tests check).
 
+Numbers
+    :func:`number` and :func:`percent` write numbers as the language's Babel locale
+    does ("2.048", "0,87" and "12 %" in ``de``; "2,048", "0.87" and "12%" in ``en``):
+    tables, charts and reports never format a number shown to people with an f-string.
+
 Adding a language
     Add a folder ``mapping/locales/<lang>/`` with the same keys (``app.language`` is
     the word for "Language" that labels the switch, ``app.locale`` its Babel locale,
