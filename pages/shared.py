@@ -23,6 +23,7 @@ from mapping.text import css_string
 from mapping.text import markdown_literal as md
 
 LANG_KEY = "lang"
+LANG_URL_FIX = "_lang_url_fix"  # a language taken from ?lang=en, set again on the next run
 USAGE_SHOWN = "_usage_shown_"  # + list name: (day, venue ids) this session last counted
 USAGE_OPENED = "_usage_opened"  # the selected venue id this session last saw ("" = none)
 URL_SEEN = "_url_seen_"  # + key: the key's URL values as this session last read or wrote them
@@ -248,14 +249,23 @@ def language_selector(languages: tuple[str, ...], default: str) -> str:
 def _language_from_link(languages: list[str]) -> bool:
     """Set the switch to the link's ``?lang=`` when it names a language in another case
     than the switch binds (``en``, ``En`` for ``EN``): Streamlit's binding knows only
-    ``EN`` and would drop the others. Returns True when it set the switch."""
+    ``EN``, would drop the others and open the page in the town's language.
+
+    Returns True when it set the switch: from the link, or on the next run once more,
+    since Streamlit writes a value set in code to the URL (``?lang=EN``) only once the
+    switch exists.
+    """
+    pending = st.session_state.pop(LANG_URL_FIX, None)
+    if pending in languages and st.session_state.get(LANG_KEY) == pending:  # not switched
+        st.session_state[LANG_KEY] = pending
+        return True
     raw = st.query_params.get_all(LANG_KEY)
     if not raw or raw[-1] in {params.language_in_url(lang) for lang in languages}:
         return False
     found = params.language(raw, languages, "")
     if found.refused or found.value == st.session_state.get(LANG_KEY):
         return False
-    st.session_state[LANG_KEY] = found.value
+    st.session_state[LANG_KEY] = st.session_state[LANG_URL_FIX] = found.value
     return True
 
 

@@ -57,9 +57,24 @@ def test_the_app_opens_in_english_whatever_the_case_of_lang(monkeypatch, raw):
     at.run()
     assert not at.exception, at.exception
     assert at.session_state["lang"] == "en"
+    at.run()  # the next run writes the language back as the switch shows it
+    assert at.session_state["lang"] == "en"
+    assert at.query_params["lang"] == "EN"
     at.switch_page("pages/planning_page.py").run()
     assert not at.exception, at.exception
     assert at.title[0].value == i18n.t("planning.title", "en")
+
+
+def test_the_switch_wins_over_a_lowercase_link(monkeypatch):
+    monkeypatch.setenv("CREATIVE_MAP_DATA", str(MINI))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    switch = [e for e in at.sidebar if type(e).__name__ == "ButtonGroup"][0]
+    switch.set_value("me").run()
+    assert not at.exception, at.exception
+    assert at.session_state["lang"] == "me"
+    assert at.title[0].value == i18n.t("app.title", "me", city="Testtown")
 
 
 def test_an_unknown_lang_opens_in_the_towns_language(monkeypatch):
