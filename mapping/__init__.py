@@ -27,7 +27,8 @@ What each page shows, as plain values
     ``members`` (the "For members" analysis: checks, visibility, reach, nearby, cluster)
     and ``member_charts``; ``coverage`` (who is within reach, month by month),
     ``what_if`` (hypothetical venues), ``seasonality`` (venues and hours per month),
-    ``gap_files`` (gap downloads), ``planning`` (the printed report).
+    ``gap_files`` (gap downloads), ``planning`` (the printed report),
+    ``planning_columns`` (planning's tables as people read them: headers, values).
 Drawing and output
     ``render`` (the one map builder), ``components`` (Explore's custom components; the
     only Streamlit imports, made when a page mounts one), ``exporting`` (the standalone
@@ -69,6 +70,7 @@ __all__ = [
     "months",
     "params",
     "planning",
+    "planning_columns",
     "query",
     "record_checks",
     "render",

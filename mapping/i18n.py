@@ -25,6 +25,11 @@ Counts (plural forms)
     in the folder, so a language is still only a folder. A table holds exactly the
     categories its locale's rule can return (:func:`plural_forms`; the tests check).
 
+Numbers
+    :func:`number` and :func:`percent` write numbers as the language's Babel locale
+    does ("2.048", "0,87" and "12 %" in ``de``; "2,048", "0.87" and "12%" in ``en``):
+    tables, charts and reports never format a number shown to people with an f-string.
+
 Adding a language
     Add a folder ``mapping/locales/<lang>/`` with the same keys (``app.language`` is
     the word for "Language" that labels the switch, ``app.locale`` its Babel locale,
@@ -71,6 +76,7 @@ import numpy as np
 import pandas as pd
 from babel import Locale
 from babel.dates import format_skeleton
+from babel.numbers import format_decimal, format_percent
 
 LOCALES_DIR = Path(__file__).with_name("locales")
 LOCALE_KEY = "app.locale"
@@ -321,6 +327,44 @@ def month_year(year: int, month: int, lang: str, /, *, long: bool = True) -> str
     (``tests/test_i18n.py`` checks).
     """
     return format_skeleton("yMMMM" if long else "yMMM", date(year, month, 1), locale=locale(lang))
+
+
+def number(value: float, lang: str, /, *, digits: int = 0) -> str:
+    """``value`` with exactly ``digits`` decimals, as ``lang``'s CLDR locale writes it:
+    "2.048" and "0,87" in ``me``/``de``, "2,048" and "0.87" in ``en``.
+
+    The one home of numbers shown to people (tables, charts, the report): never an
+    f-string, which writes English everywhere. NaN (an unknown value) is an empty text;
+    a value that rounds to zero is "0", never "-0".
+    """
+    if math.isnan(value):
+        return ""
+    shown = round(float(value), digits) + 0.0  # + 0.0: -0.0 becomes 0.0
+    own = locale(lang)
+    return format_decimal(
+        shown, format=_decimals(own.decimal_formats[None].pattern, digits), locale=own
+    )
+
+
+def percent(share: float, lang: str, /, *, digits: int = 0) -> str:
+    """A share (0.12) as a percentage with ``digits`` decimals, in the CLDR pattern of
+    ``lang``'s locale: "12 %" in ``de`` (a no-break space), "12%" in ``en`` and ``me``.
+    NaN is an empty text, like :func:`number`."""
+    if math.isnan(share):
+        return ""
+    shown = share if round(share * 100, digits) else 0.0
+    own = locale(lang)
+    return format_percent(
+        shown, format=_decimals(own.percent_formats[None].pattern, digits), locale=own
+    )
+
+
+def _decimals(pattern: str, digits: int) -> str:
+    """A CLDR number pattern with exactly ``digits`` decimals: "#,##0.###" → "#,##0.00"."""
+    return _FRACTION.sub("0" + ("." + "0" * digits if digits else ""), pattern, count=1)
+
+
+_FRACTION = re.compile(r"0(?:\.[0#]+)?")
 
 
 def _lookup_order(field: str, lang: str, languages: Sequence[str]) -> list[str]:

@@ -195,6 +195,25 @@ def choices(values: Values, options: Collection[str], default: Sequence[str]) ->
     return Parsed(known if known else list(default), refused=refused)
 
 
+def language(values: Values, languages: Sequence[str], default: str) -> Parsed[str]:
+    """A language code among ``languages`` in any letter case: ``en``, ``EN`` and ``En``
+    are English (a person types a link as they please; the switch shows ``EN``).
+
+    Returns the code as ``languages`` spell it; an unknown code is refused.
+    """
+    raw = _last(values)
+    if raw is None or not raw.strip():
+        return Parsed(default)
+    found = {code.casefold(): code for code in languages}.get(raw.strip().casefold())
+    return Parsed(default, refused=True) if found is None else Parsed(found)
+
+
+def language_in_url(lang: str) -> str:
+    """How a language stands in a link and on the switch: ``EN`` (the inverse of
+    :func:`language`, which reads any case)."""
+    return lang.upper()
+
+
 def text(values: Values, cap: int = MAX_TEXT) -> Parsed[str]:
     """Free text cut to ``cap`` characters (refused when it had to be cut)."""
     raw = _last(values) or ""

@@ -23,6 +23,7 @@ from mapping.text import css_string
 from mapping.text import markdown_literal as md
 
 LANG_KEY = "lang"
+LANG_URL_FIX = "_lang_url_fix"  # a language taken from ?lang=en, set again on the next run
 USAGE_SHOWN = "_usage_shown_"  # + list name: (day, venue ids) this session last counted
 USAGE_OPENED = "_usage_opened"  # the selected venue id this session last saw ("" = none)
 URL_SEEN = "_url_seen_"  # + key: the key's URL values as this session last read or wrote them
@@ -196,9 +197,11 @@ def _problem_list(folder: Path, problems: tuple[Problem, ...]) -> None:
 def current_language() -> str:
     """The language chosen in the sidebar (bound to ``?lang=``); before the sidebar
     exists (the data could not be loaded), the link's ``?lang=``."""
-    lang = st.session_state.get(LANG_KEY) or str(st.query_params.get(LANG_KEY, "")).lower()
     languages, default = _town_languages()
-    return lang if lang in languages else default
+    chosen = st.session_state.get(LANG_KEY)
+    if chosen in languages:
+        return str(chosen)
+    return params.language(st.query_params.get_all(LANG_KEY), languages, default).value
 
 
 def _town_languages() -> tuple[tuple[str, ...], str]:
@@ -230,16 +233,40 @@ def language_selector(languages: tuple[str, ...], default: str) -> str:
     """
     ordered = [default, *[lang for lang in languages if lang != default]]
     label = i18n.in_every_language("app.language", ordered)
+    preset = _language_from_link(ordered)
     chosen = st.sidebar.segmented_control(
         label,
         ordered,
-        default=default,
+        default=None if preset else default,  # a preset state and a default: Streamlit warns
         key=LANG_KEY,
         bind="query-params",
-        format_func=str.upper,
+        format_func=params.language_in_url,
         required=True,
     )
     return chosen or default
+
+
+def _language_from_link(languages: list[str]) -> bool:
+    """Set the switch to the link's ``?lang=`` when it names a language in another case
+    than the switch binds (``en``, ``En`` for ``EN``): Streamlit's binding knows only
+    ``EN``, would drop the others and open the page in the town's language.
+
+    Returns True when it set the switch: from the link, or on the next run once more,
+    since Streamlit writes a value set in code to the URL (``?lang=EN``) only once the
+    switch exists.
+    """
+    pending = st.session_state.pop(LANG_URL_FIX, None)
+    if pending in languages and st.session_state.get(LANG_KEY) == pending:  # not switched
+        st.session_state[LANG_KEY] = pending
+        return True
+    raw = st.query_params.get_all(LANG_KEY)
+    if not raw or raw[-1] in {params.language_in_url(lang) for lang in languages}:
+        return False
+    found = params.language(raw, languages, "")
+    if found.refused or found.value == st.session_state.get(LANG_KEY):
+        return False
+    st.session_state[LANG_KEY] = st.session_state[LANG_URL_FIX] = found.value
+    return True
 
 
 def url_choice(

@@ -262,3 +262,66 @@ def test_the_loaders_catalogue_check_names_what_is_wrong():
     assert "whats_on.count: expected the placeholders of 'en'" in found
     assert "whats_on.count: empty text" in found
     assert "whats_on.count: expected the plural forms ['one', 'other']" in found
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+@pytest.mark.parametrize(
+    ("lang", "thousands", "ratio", "share", "share_1"),
+    [
+        ("me", "2.048", "0,87", "12%", "12,3%"),
+        ("sr", "2.048", "0,87", "12%", "12,3%"),
+        ("de", "2.048", "0,87", "12\xa0%", "12,3\xa0%"),
+        ("en", "2,048", "0.87", "12%", "12.3%"),
+    ],
+)
+def test_numbers_and_percentages_follow_the_languages_cldr_locale(
+    lang, thousands, ratio, share, share_1
+):
+    assert i18n.number(2048.0, lang) == thousands
+    assert i18n.number(0.8712, lang, digits=2) == ratio
+    assert i18n.percent(0.1234, lang) == share
+    assert i18n.percent(0.1234, lang, digits=1) == share_1
+
+
+def test_numbers_keep_exactly_the_digits_asked_for():
+    assert i18n.number(0.5, "en", digits=2) == "0.50"
+    assert i18n.number(1234567.891, "de", digits=1) == "1.234.567,9"
+    assert i18n.number(2048.6, "en") == "2,049"
+    assert i18n.percent(1.0, "en") == "100%"
+
+
+def test_numbers_never_write_minus_zero_nor_nan():
+    assert i18n.number(-0.0001, "de") == "0"
+    assert i18n.percent(-0.0001, "en") == "0%"
+    assert i18n.number(float("nan"), "en") == ""
+    assert i18n.percent(float("nan"), "de") == ""
+
+
+# --------------------------------------------------------------------------- German words
+
+SETTLEMENT_WORD = re.compile(r"\bsettlements?\b|\bsettlement-level\b", re.IGNORECASE)
+VENUE_WORD = re.compile(r"\b(venues?|places?)\b", re.IGNORECASE)
+GERMAN_ORT = re.compile(r"\b(Ort|Orte|Orten|Ortes|Orts)\b")
+
+
+def test_german_never_calls_a_settlement_and_a_venue_by_one_word():
+    """ "Ort" is a venue, "Siedlung" a settlement: a German text says "Siedlung" exactly
+    when its English says "settlement", and never "Ort" for a settlement alone."""
+    english, german = i18n.catalogue("en"), i18n.catalogue("de")
+    pairs = [
+        (key, en, de)
+        for key, text in english.items()
+        for en, de in zip(_forms(text).values(), _forms(german[key]).values(), strict=True)
+    ]
+    assert [
+        k for k, en, de in pairs if bool(SETTLEMENT_WORD.search(en)) != ("Siedlung" in de)
+    ] == []
+    assert [
+        k
+        for k, en, de in pairs
+        if SETTLEMENT_WORD.search(en) and not VENUE_WORD.search(en) and GERMAN_ORT.search(de)
+    ] == []
+    assert "Siedlungen" in i18n.t("planning.settlements_share", "de")
+    assert i18n.t("planning.column.venue", "de") == "Ort"

@@ -15,6 +15,11 @@ adds it to :func:`report_map`, the same base map with every asset inlined
   the page verbatim (:class:`mapping.render.Verbatim`): a name like ``{{ 7*7 }}`` is
   never evaluated as a template, and tooltip text passes through
   :func:`mapping.text.escape` (Leaflet shows tooltips as HTML).
+- **Readable without the page around it.** Every settlement carries its name as a
+  permanent label, the map has its own legend (:func:`legend_html`: covered, possibly,
+  not covered, the reach, proposed venues) in the reader's language, and both maps open
+  on all the settlements of the analysis (:func:`fit_settlements`), not on the town's
+  default view. No asset is added: the legend is HTML with inline styles.
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ from folium.template import Template
 
 from mapping.coverage import Plan
 from mapping.distance import ReachArea, ReachCircle
-from mapping.i18n import t
+from mapping.i18n import localized, t
+from mapping.planning_columns import STATUS_KEYS
 from mapping.render.build import base_map
 from mapping.render.elements import Verbatim
 from mapping.render.inline import INLINE
@@ -36,12 +42,6 @@ from mapping.text import escape
 
 STATUS_COLOURS = {"covered": "#117733", "possible": "#DDAA33", "not": "#CC3311"}
 """Settlement fill by coverage status (colour-blind safe, Paul Tol's palette)."""
-STATUS_KEYS = {
-    "covered": "planning.status.covered",
-    "possible": "planning.status.possible",
-    "not": "planning.status.not",
-}
-"""The catalogue key naming each status."""
 REACH_COLOUR = "#0077BB"
 REPORT_MAX_ZOOM = 15
 """The report's map never zooms in further to fit its settlements (a town of one)."""
@@ -51,13 +51,46 @@ _DRAW = """(function (g, d) {
     var s = {color: d.colour, weight: 1, fillOpacity: 0.06, dashArray: a.h ? "6" : null};
     var shape = a.p ? L.polygon(a.p, s) : L.circle(a.c, Object.assign({radius: a.r}, s));
     shape.bindTooltip(a.t).addTo(g);
+    if (a.h) {
+      L.circleMarker(a.at, {radius: 6, color: d.colour, weight: 3, fillColor: "#fff",
+                            fillOpacity: 1}).bindTooltip(a.t).addTo(g);
+    }
   });
   d.places.forEach(function (p) {
     L.circleMarker(p.c, {radius: 9, color: "#000", weight: 1, fillColor: p.f,
                          fillOpacity: 0.9}).bindTooltip(p.t).addTo(g);
+    L.tooltip(p.c, {content: p.n, permanent: true, direction: "right", offset: [10, 0],
+                    interactive: false, className: "settlement-name"}).addTo(g);
   });
+  if (!document.getElementById("coverage-style")) {
+    var style = document.createElement("style");
+    style.id = "coverage-style";
+    style.textContent = d.style;
+    document.head.appendChild(style);
+  }
+  var legend = L.control({position: "bottomright"});
+  legend.onAdd = function () {
+    var div = L.DomUtil.create("div", "coverage-legend");
+    div.innerHTML = d.legend;
+    return div;
+  };
+  g.on("add", function () { legend.addTo(g._map); });
+  g.on("remove", function () { legend.remove(); });
 })"""
-"""Draws the layer's document into its feature group (keys: see :func:`coverage_layer`)."""
+"""Draws the layer's document into its feature group (keys: see :func:`coverage_layer`);
+the legend is on the map while the group is."""
+
+LEGEND_BOX = (
+    "background:#fff;padding:6px 8px;border:1px solid #999;border-radius:4px;"
+    "font:12px/1.5 system-ui,sans-serif;color:#222;max-width:320px"
+)
+LABEL_STYLE = (
+    ".leaflet-tooltip.settlement-name{padding:0 3px;font:11px/1.3 system-ui,sans-serif;"
+    "background:rgba(255,255,255,.8);border:0;border-radius:2px;box-shadow:none;color:#111}"
+    ".leaflet-tooltip.settlement-name:before{display:none}"
+)
+"""The settlement names: small, light labels, so that names close together stay legible."""
+SWATCH = "display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:-2px;"
 
 
 class CoverageLayer(folium.FeatureGroup):
@@ -102,18 +135,21 @@ class CoverageLayer(folium.FeatureGroup):
 def coverage_layer(
     plan: Plan, status: pd.Series, minutes: float, lang: str, open_venues: pd.Series | None = None
 ) -> CoverageLayer:
-    """Settlements coloured covered / possibly / not, and the reach of ``open_venues``.
+    """Settlements coloured covered / possibly / not, named, and the reach of ``open_venues``.
 
     ``open_venues``: a boolean per plan venue (default: every venue); hypothetical venues
-    are drawn dashed. Each reach is ``{"c": [lat, lon], "r": metres}`` (a circle) or
-    ``{"p": [[lat, lon], …]}`` (a polygon), with ``h`` (hypothetical) and ``t`` (the
-    escaped tooltip); each settlement ``{"c", "f": fill colour, "t"}``.
+    are drawn dashed, with a ring at their point. Each reach is ``{"c": [lat, lon], "r":
+    metres}`` (a circle) or ``{"p": [[lat, lon], …]}`` (a polygon), with ``h``
+    (hypothetical), ``at`` (the venue's point) and ``t`` (the escaped tooltip); each
+    settlement ``{"c", "f": fill colour, "n": its escaped name, "t": name and status}``;
+    ``legend`` is :func:`legend_html`, ``style`` the labels' :data:`LABEL_STYLE`.
     """
     shown = plan.venues if open_venues is None else plan.venues[open_venues.to_numpy()]
     reach = [
         {
             **_shape(plan.walk.reach_area((float(v["lat"]), float(v["lon"])), minutes)),
             "h": bool(v["hypothetical"]),
+            "at": [float(v["lat"]), float(v["lon"])],
             "t": escape(v["name"]),
         }
         for v in shown.to_dict("records")
@@ -121,14 +157,50 @@ def coverage_layer(
     places = []
     for place in plan.settlements.to_dict("records"):
         state = str(status[place["id"]])
+        name = localized(place, "name", lang, ())
         places.append(
             {
                 "c": [float(place["lat"]), float(place["lon"])],
                 "f": STATUS_COLOURS[state],
-                "t": escape(f"{place['name']}: {t(STATUS_KEYS[state], lang)}"),
+                "n": escape(name),
+                "t": escape(f"{name}: {t(STATUS_KEYS[state], lang)}"),
             }
         )
-    return CoverageLayer({"colour": REACH_COLOUR, "reach": reach, "places": places})
+    proposed = bool(shown["hypothetical"].any()) if len(shown) else False
+    document: dict[str, object] = {
+        "colour": REACH_COLOUR,
+        "reach": reach,
+        "places": places,
+        "legend": legend_html(lang, proposed=proposed),
+        "style": LABEL_STYLE,
+    }
+    return CoverageLayer(document)
+
+
+def legend_html(lang: str, *, proposed: bool = False) -> str:
+    """The map's legend in ``lang``: the three statuses, an open venue's reach and, when
+    ``proposed``, a proposed venue and its reach. Every text through :func:`escape`."""
+
+    def row(swatch: str, key: str) -> str:
+        return f'<div><span style="{SWATCH}{swatch}"></span>{escape(t(key, lang))}</div>'
+
+    rows = [f"<b>{escape(t('planning.legend.title', lang))}</b>"]
+    rows += [
+        row(f"border-radius:50%;border:1px solid #000;background:{STATUS_COLOURS[s]}", key)
+        for s, key in STATUS_KEYS.items()
+    ]
+    rows.append(row(f"border-radius:50%;border:1px solid {REACH_COLOUR}", "planning.legend.reach"))
+    if proposed:
+        rows.append(
+            row(f"border-radius:50%;border:3px solid {REACH_COLOUR}", "planning.legend.proposed")
+        )
+        rows.append(
+            row(
+                f"border-radius:50%;border:1px dashed {REACH_COLOUR}",
+                "planning.legend.reach_proposed",
+            )
+        )
+    return f'<div style="{LEGEND_BOX}">{"".join(rows)}</div>'
 
 
 def _shape(area: ReachArea) -> dict[str, object]:
@@ -137,11 +209,9 @@ def _shape(area: ReachArea) -> dict[str, object]:
     return {"p": [list(corner) for corner in area.ring]}
 
 
-def report_map(city: CityProfile, layer: CoverageLayer, plan: Plan) -> folium.Map:
-    """The town's base map with every asset inlined and ``layer`` on it, fitted to the
-    settlements: the printable report's map (only the tiles need the network)."""
-    fmap = base_map(city, asset_base=INLINE)
-    layer.add_to(fmap)
+def fit_settlements(fmap: folium.Map, plan: Plan) -> folium.Map:
+    """Open ``fmap`` on every settlement of the analysis, not the town's default view
+    (a town of one settlement: no closer than :data:`REPORT_MAX_ZOOM`)."""
     places = plan.settlements
     if len(places):
         fmap.fit_bounds(
@@ -153,3 +223,17 @@ def report_map(city: CityProfile, layer: CoverageLayer, plan: Plan) -> folium.Ma
             max_zoom=REPORT_MAX_ZOOM,
         )
     return fmap
+
+
+def coverage_map(city: CityProfile, plan: Plan) -> folium.Map:
+    """The Planning page's base map, opening on all the settlements: mount it once with
+    streamlit-folium and send :func:`coverage_layer` as ``feature_group_to_add``."""
+    return fit_settlements(base_map(city), plan)
+
+
+def report_map(city: CityProfile, layer: CoverageLayer, plan: Plan) -> folium.Map:
+    """The town's base map with every asset inlined and ``layer`` on it, fitted to the
+    settlements: the printable report's map (only the tiles need the network)."""
+    fmap = base_map(city, asset_base=INLINE)
+    layer.add_to(fmap)
+    return fit_settlements(fmap, plan)
