@@ -52,6 +52,7 @@ from mapping.schema import (
     ORG_TYPES,
     PLACE_KINDS,
     PLACE_LANDMARK,
+    PLACE_OUTSIDE,
     VISIT_VALUES,
     WHEELCHAIR_VALUES,
     is_email,
@@ -59,6 +60,7 @@ from mapping.schema import (
     is_icon_name,
     is_id,
     is_iso_date,
+    is_json_bool,
     is_phone,
     is_web_url,
     rule_mask,
@@ -216,6 +218,12 @@ def check_places(places: gpd.GeoDataFrame, file: str, city: CityProfile) -> list
         ],
     )
     check_lengths(add, places, city)
+    outside = column(places, PLACE_OUTSIDE)
+    add(
+        ~outside.map(is_json_bool).to_numpy(dtype=bool),
+        PLACE_OUTSIDE,
+        lambda i: f"expected true or false (a JSON boolean), got {outside.iloc[i]!r:.60}",
+    )
     ids = column(places, "id").astype(str)
     kinds = column(places, "kind").astype(str)
     landmarks = set(ids[(kinds == PLACE_LANDMARK).to_numpy()])

@@ -27,6 +27,10 @@ SEED_PROSPECTIVE = {
 }
 
 
+CENSUS_YEARS = {2003, 2011, 2023}
+"""Montenegro's censuses a stored population may come from."""
+
+
 def _features(name: str) -> list[dict]:
     with (REPO_DATA / name).open(encoding="utf-8") as fh:
         return json.load(fh)["features"]
@@ -107,7 +111,7 @@ def test_every_settlement_a_venue_uses_has_a_population_or_a_reason() -> None:
         if props.get("population") is None:
             assert str(props.get("population_note", "")).strip(), sid
         else:
-            assert props.get("population_year") == 2011, sid  # one census year for all
+            assert props.get("population_year") in CENSUS_YEARS, sid  # its census, stated
             assert str(props.get("population_source", "")).strip(), sid
 
 
@@ -137,8 +141,9 @@ def test_cluster_filter_keeps_the_seed_organisations_and_not_the_kc_units(kotor)
 
 
 def test_every_settlement_has_a_census_population_or_a_reason_and_a_placed_point() -> None:
-    # One census year for all figures (2011); a null always says why; every point
-    # says where it comes from (a cited page or an explicit note).
+    # Every figure states its census year (issue 23: the newest figure per settlement);
+    # a null always says why; every point says where it comes from (a cited page or an
+    # explicit note).
     settlements = [
         f["properties"]
         for f in _features("places.geojson")
@@ -152,7 +157,7 @@ def test_every_settlement_has_a_census_population_or_a_reason_and_a_placed_point
             assert str(props.get("population_note", "")).strip(), sid
         else:
             assert isinstance(props["population"], int) and props["population"] > 0, sid
-            assert props.get("population_year") == 2011, sid
+            assert props.get("population_year") in CENSUS_YEARS, sid
             assert str(props.get("population_source", "")).strip(), sid
         assert (
             str(props.get("location_source", "")).strip()
