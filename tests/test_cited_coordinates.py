@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from mapping import cited
+from mapping import submissions as sub
 from mapping.cli import main
 from mapping.imports import import_venues
 from mapping.io import load_dataset
@@ -225,3 +226,22 @@ def test_the_export_writes_the_new_form(tmp_path: Path) -> None:
     props = [f["properties"] for f in doc["features"]]
     assert all(cited.LEGACY not in p and cited.LAT in p and cited.LON in p for p in props)
     assert sum(p[cited.LAT] is not None for p in props) >= 3
+
+
+def test_applying_a_suggestion_writes_the_new_form_of_that_record_only(
+    mini_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CREATIVE_MAP_DB", str(tmp_path / "members.sqlite"))
+    path = mini_copy / "venues.geojson"
+    doc = _doc(mini_copy)
+    for feature in doc["features"][:2]:  # the updated record and one other, both old form
+        feature["properties"]["cited_coordinates"] = None
+    target = doc["features"][0]["properties"]["id"]
+    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    data = load_dataset(mini_copy, enrich=False)
+    number = sub.submit(data, sub.UPDATE, {"venue_id": target, "phone": "+382 32 304 720"})
+    sub.apply(mini_copy, number)
+    after = {f["properties"]["id"]: f["properties"] for f in _doc(mini_copy)["features"]}
+    assert cited.LEGACY not in after[target] and after[target][cited.LAT] is None
+    other = doc["features"][1]["properties"]["id"]
+    assert cited.LEGACY in after[other]  # only the record concerned changes
