@@ -9,7 +9,8 @@ Town, data and its rules
     in ``setting_parsers``), ``errors`` (``Problem`` and ``DataError``: every problem
     named by file, record and field), ``schema`` (the one home of each value rule and
     vocabulary: URL, e-mail, colour, icon, yes/no flags, the study-area box),
-    ``geodata`` (reading GeoJSON/GeoPackage files safely), ``io`` (the one data loader),
+    ``geodata`` (reading GeoJSON/GeoPackage files safely), ``cited`` (a venue's cited
+    coordinates as two numbers, the old array form read), ``io`` (the one data loader),
     ``validate`` and ``record_checks`` (every problem of a folder), ``files`` (atomic
     writes and the one CSV writer), ``checked_write`` (validate a changed folder on a
     copy, then write), ``text`` (the one escaping helper, slugs and ids).
@@ -48,6 +49,7 @@ from __future__ import annotations
 __all__ = [
     "calendar",
     "checked_write",
+    "cited",
     "cli",
     "clock",
     "components",

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from mapping import clock, hours
+from mapping import cited, clock, hours
 from mapping.errors import DataError, Problem
 from mapping.events import read_events
 from mapping.geodata import WGS84, check_file, read_geodata
@@ -57,7 +57,7 @@ VENUE_MODEL_FIELDS = (
     "cluster",
     "cluster_source",
     "cluster_year",
-    "cited_coordinates",
+    *cited.FIELDS,
     "cited_source",
     "hours_source",
     "hours_checked",
@@ -100,12 +100,14 @@ class Dataset:
 def normalise_venues(frame: gpd.GeoDataFrame, languages: tuple[str, ...]) -> gpd.GeoDataFrame:
     """Give every optional venue column a value: text ``""`` when unknown.
 
-    ``cluster_year`` becomes a whole number or NA (``Int64``), never ``2018.0``.
+    ``cluster_year`` becomes a whole number or NA (``Int64``), never ``2018.0``; the
+    cited point becomes ``cited_lat``/``cited_lon`` floats, the old ``cited_coordinates``
+    read into them (:func:`mapping.cited.to_columns`).
 
     The raw values stay checkable: :func:`mapping.validate.check_venues` runs on the
     frame *before* this, so a ``"yes"`` in ``cluster`` is reported, not coerced silently.
     """
-    out = frame.copy()
+    out = cited.to_columns(frame)
     text_fields = [
         *VENUE_TEXT_FIELDS,
         *(f"name_{lang}" for lang in languages),

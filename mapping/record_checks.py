@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from mapping import cited
 from mapping.errors import WARNING, Problem
 from mapping.io import VENUE_MODEL_FIELDS
 from mapping.schema import as_text, inside_bbox, rule_mask
@@ -63,8 +64,8 @@ def column(frame: pd.DataFrame, field: str) -> pd.Series:
     return pd.Series([None] * len(frame), index=frame.index, dtype=object)
 
 
-_POINTS = ("cited_coordinates",)
-"""Venue fields holding ``[lon, lat]``, checked by :mod:`mapping.validate`, not as text."""
+_NUMBERS = cited.FIELDS
+"""Venue fields holding numbers, checked by :func:`mapping.cited.check_cited`, not as text."""
 _LIST_FIELDS = ("tags", "languages")
 """Venue fields that may also be a JSON list of strings (read as ``;``-separated text)."""
 
@@ -76,7 +77,7 @@ def _text_fields(frame: pd.DataFrame) -> list[str]:
         for c in frame.columns
         if str(c).startswith(("name", "description", "title")) and c != "geometry"
     ]
-    fixed = [f for f in VENUE_MODEL_FIELDS if f not in ("boat_only", "cluster_year", *_POINTS)]
+    fixed = [f for f in VENUE_MODEL_FIELDS if f not in ("boat_only", "cluster_year", *_NUMBERS)]
     return [c for c in dict.fromkeys([*fixed, *named]) if c in frame.columns]
 
 

@@ -47,6 +47,11 @@ PLACE_KINDS: tuple[str, ...] = ("settlement", "landmark")
 point for Explore)."""
 PLACE_SETTLEMENT, PLACE_LANDMARK = PLACE_KINDS
 
+PLACE_OUTSIDE = "outside_municipality"
+"""``places.geojson`` flag (JSON boolean): a settlement listed only to place a venue, outside
+the municipality the town's shares are of (planning leaves it out unless ``city.toml`` says
+otherwise). Missing or ``null`` reads as ``false``."""
+
 RECURRENCES: tuple[str, ...] = ("", "annual", "weekly")
 """``events.csv`` ``recurrence``: none, every year on the same dates, every week."""
 RECURRENCE_ANNUAL, RECURRENCE_WEEKLY = RECURRENCES[1:]
@@ -100,6 +105,14 @@ def is_yes(value: object) -> bool:
     says so.
     """
     return value is not None and str(value).strip().lower() in YES_VALUES
+
+
+def is_json_bool(value: object) -> bool:
+    """A JSON boolean as read (``True``/``False``, NumPy's too), or no value at all
+    (``None``/NaN: the flag is absent); text such as ``"true"`` is not."""
+    if value is None or isinstance(value, bool | np.bool_):
+        return True
+    return isinstance(value, float) and np.isnan(value)
 
 
 def yes_flags(values: pd.Series | None, index: pd.Index) -> np.ndarray:

@@ -258,16 +258,16 @@ SETTINGS: tuple[Setting, ...] = (
         "precision",
         "exact_within_m",
         10.0,
-        "Metres an `exact` venue point may lie from its `cited_coordinates` before "
-        "`validate` reports it.",
+        "Metres an `exact` venue point may lie from its cited point (`cited_lat`, "
+        "`cited_lon`) before `validate` reports it.",
         parsers.positive,
     ),
     Setting(
         "precision",
         "approximate_within_m",
         100.0,
-        "Metres an `approximate` venue point may lie from its `cited_coordinates` "
-        'before `validate` reports it ("approximate" promises about 100 m).',
+        "Metres an `approximate` venue point may lie from its cited point (`cited_lat`, "
+        '`cited_lon`) before `validate` reports it ("approximate" promises about 100 m).',
         parsers.positive,
     ),
     Setting(

@@ -20,10 +20,9 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyproj
-import shapely
 
 from mapping import hours
+from mapping.cited import check_cited
 from mapping.errors import WARNING, DataError, Problem
 from mapping.events import check_references, read_events
 from mapping.geodata import check_file, read_geodata
@@ -53,8 +52,7 @@ from mapping.schema import (
     ORG_TYPES,
     PLACE_KINDS,
     PLACE_LANDMARK,
-    PRECISION_APPROXIMATE,
-    PRECISION_EXACT,
+    PLACE_OUTSIDE,
     VISIT_VALUES,
     WHEELCHAIR_VALUES,
     is_email,
@@ -62,6 +60,7 @@ from mapping.schema import (
     is_icon_name,
     is_id,
     is_iso_date,
+    is_json_bool,
     is_phone,
     is_web_url,
     rule_mask,
@@ -162,67 +161,7 @@ def check_venues(
             )
         )
     problems.extend(check_points(venues, file, labels, city))
-    problems.extend(_check_cited(venues, file, labels, city))
-    return problems
-
-
-def _cited_point(value: object) -> tuple[float, float] | None:
-    """``[lon, lat]`` as two finite numbers, or ``None`` when the value is not that."""
-    if not isinstance(value, list | tuple) or len(value) != 2:
-        return None
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
-        return None
-    lon, lat = float(value[0]), float(value[1])
-    if not (np.isfinite(lon) and np.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
-        return None
-    return lon, lat
-
-
-def _check_cited(
-    venues: gpd.GeoDataFrame, file: str, labels: list[str], city: CityProfile
-) -> list[Problem]:
-    """A point must lie within its precision's distance of the coordinates its source cites.
-
-    ``exact`` allows ``[precision] exact_within_m`` and ``approximate`` allows
-    ``approximate_within_m`` (``city.toml``); a ``settlement`` point stands for the
-    whole settlement, so its distance from a cited spot says nothing and is not checked.
-    """
-    if "cited_coordinates" not in venues.columns:
-        return []
-    allowed = {
-        PRECISION_EXACT: city.exact_within_m,
-        PRECISION_APPROXIMATE: city.approximate_within_m,
-    }
-    to_metric = pyproj.Transformer.from_crs("EPSG:4326", city.metric_crs, always_xy=True)
-    problems: list[Problem] = []
-    precision = column(venues, "location_precision")
-    for i, (value, geometry) in enumerate(
-        zip(venues["cited_coordinates"], venues.geometry, strict=True)
-    ):
-        if value is None or (isinstance(value, float) and np.isnan(value)) or value == "":
-            continue
-        cited = _cited_point(value)
-        if cited is None:
-            msg = f"expected [longitude, latitude] as two numbers, got {value!r}"
-            problems.append(Problem(file, labels[i], "cited_coordinates", msg))
-            continue
-        limit = allowed.get(str(precision.iloc[i]))
-        if limit is None or not isinstance(geometry, shapely.Point) or geometry.is_empty:
-            continue
-        x0, y0 = to_metric.transform(*cited)
-        x1, y1 = to_metric.transform(geometry.x, geometry.y)
-        metres = float(np.hypot(x1 - x0, y1 - y0))
-        if metres > limit:
-            problems.append(
-                Problem(
-                    file,
-                    labels[i],
-                    "geometry",
-                    f"point is {metres:.0f} m from its cited coordinates {list(cited)}; "
-                    f"a {precision.iloc[i]} point may be at most {limit:.0f} m away "
-                    "([precision] in city.toml)",
-                )
-            )
+    problems.extend(check_cited(venues, file, labels, city))
     return problems
 
 
@@ -286,6 +225,12 @@ def check_places(places: gpd.GeoDataFrame, file: str, city: CityProfile) -> list
         ],
     )
     check_lengths(add, places, city)
+    outside = column(places, PLACE_OUTSIDE)
+    add(
+        ~outside.map(is_json_bool).to_numpy(dtype=bool),
+        PLACE_OUTSIDE,
+        lambda i: f"expected true or false (a JSON boolean), got {outside.iloc[i]!r:.60}",
+    )
     ids = column(places, "id").astype(str)
     kinds = column(places, "kind").astype(str)
     landmarks = set(ids[(kinds == PLACE_LANDMARK).to_numpy()])

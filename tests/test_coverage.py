@@ -177,7 +177,11 @@ def test_exports_parse_back(plan, tmp_path):
 def test_kotor_plan_is_honest_about_population(kotor):
     plan = cov.build_plan(kotor)
     pops = plan.settlements["population"]
-    assert pops.notna().sum() == 2 and len(pops) == 15
+    places = json.loads((kotor.folder / "places.geojson").read_text(encoding="utf-8"))
+    settlements = [f["properties"] for f in places["features"]]
+    settlements = [p for p in settlements if p["kind"] == "settlement"]
+    assert len(pops) == len(settlements) == 15
+    assert pops.notna().sum() == sum(p["population"] is not None for p in settlements)
     assert not plan.venues["id"].isin(kotor.venues.loc[kotor.venues["visit"] == "no", "id"]).any()
     known, possible = cov.group_cube(plan)
     assert (known <= possible).all()

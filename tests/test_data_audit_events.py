@@ -192,7 +192,7 @@ def test_new_venues_are_honest_about_their_place(venue_id: str) -> None:
     assert (props["category"], props["settlement"]) == NEW_VENUES[venue_id]
     # no source gives their position: they sit on their settlement's point and say so
     assert props["location_precision"] == "settlement"
-    assert props["cited_coordinates"] is None
+    assert props["cited_lat"] is None and props["cited_lon"] is None
     assert str(props["source"]).strip()
     for lang in ("me", "en", "de"):
         assert str(props[f"description_{lang}"]).strip(), lang

@@ -50,7 +50,7 @@ def test_our_lady_of_the_rocks_is_not_exact_while_its_sources_disagree() -> None
     # Three sources 38-55 m apart on an islet about 31 m in radius: "exact" overstates.
     props = _venues()["gospa-od-skrpjela"]["properties"]
     assert props["location_precision"] == "approximate"
-    assert props["cited_coordinates"]  # the cited point is kept
+    assert props["cited_lat"] is not None  # the cited point is kept
     assert "38 m" in props["cited_source"] and "55 m" in props["cited_source"]
 
 
@@ -58,7 +58,7 @@ def test_every_exact_venue_has_the_coordinates_a_source_gives() -> None:
     for vid, feature in _venues().items():
         props = feature["properties"]
         if props["location_precision"] == "exact":
-            assert props.get("cited_coordinates"), vid
+            assert props.get("cited_lat") is not None, vid
             assert str(props.get("cited_source", "")).strip(), vid
 
 
@@ -82,7 +82,7 @@ def test_a_venue_moved_off_the_settlement_point_names_the_page_that_places_it(
     assert props["location_precision"] == "approximate", vid
     assert venues[vid]["geometry"]["coordinates"] == venues[anchor]["geometry"]["coordinates"]
     # No page gave coordinates, so none are claimed; the page naming the place is cited.
-    assert not props.get("cited_coordinates"), vid
+    assert props.get("cited_lat") is None, vid
     assert "no page giving coordinates was found" in props["cited_source"], vid
     assert re.search(r"\w\.\w+/", props["cited_source"]), vid  # a page's address
 

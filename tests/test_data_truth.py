@@ -27,6 +27,10 @@ SEED_PROSPECTIVE = {
 }
 
 
+CENSUS_YEARS = {2003, 2011, 2023}
+"""Montenegro's censuses a stored population may come from."""
+
+
 def _features(name: str) -> list[dict]:
     with (REPO_DATA / name).open(encoding="utf-8") as fh:
         return json.load(fh)["features"]
@@ -65,10 +69,12 @@ def test_no_description_states_membership_as_fact(lang_field: str) -> None:
 
 def test_shipped_points_lie_within_their_precision_of_the_cited_coordinates() -> None:
     problems = [
-        p for p in validate_folder(REPO_DATA) if p.field in ("geometry", "cited_coordinates")
+        p
+        for p in validate_folder(REPO_DATA)
+        if p.field in ("geometry", "cited_lat", "cited_lon", "cited_coordinates")
     ]
     assert problems == []
-    cited = [f for f in _venues().values() if f["properties"].get("cited_coordinates")]
+    cited = [f for f in _venues().values() if f["properties"].get("cited_lat") is not None]
     assert {f["properties"]["id"] for f in cited} >= {
         "gospa-od-skrpjela",
         "bogorodicin-hram-prcanj",
@@ -82,7 +88,8 @@ def test_validate_names_a_point_too_far_from_its_cited_coordinates(tmp_path: Pat
     doc = json.loads(path.read_text(encoding="utf-8"))
     for feature in doc["features"]:
         if feature["properties"]["id"] == "gospa-od-skrpjela":
-            lon, lat = feature["properties"]["cited_coordinates"]
+            props = feature["properties"]
+            lon, lat = props["cited_lon"], props["cited_lat"]
             # where the audit found it: about 205 m off, in open water (0.00185° of
             # latitude is about 205 m)
             feature["geometry"]["coordinates"] = [lon, lat + 0.00185]
@@ -107,7 +114,7 @@ def test_every_settlement_a_venue_uses_has_a_population_or_a_reason() -> None:
         if props.get("population") is None:
             assert str(props.get("population_note", "")).strip(), sid
         else:
-            assert props.get("population_year") == 2011, sid  # one census year for all
+            assert props.get("population_year") in CENSUS_YEARS, sid  # its census, stated
             assert str(props.get("population_source", "")).strip(), sid
 
 
@@ -137,8 +144,9 @@ def test_cluster_filter_keeps_the_seed_organisations_and_not_the_kc_units(kotor)
 
 
 def test_every_settlement_has_a_census_population_or_a_reason_and_a_placed_point() -> None:
-    # One census year for all figures (2011); a null always says why; every point
-    # says where it comes from (a cited page or an explicit note).
+    # Every figure states its census year (issue 23: the newest figure per settlement);
+    # a null always says why; every point says where it comes from (a cited page or an
+    # explicit note).
     settlements = [
         f["properties"]
         for f in _features("places.geojson")
@@ -152,7 +160,7 @@ def test_every_settlement_has_a_census_population_or_a_reason_and_a_placed_point
             assert str(props.get("population_note", "")).strip(), sid
         else:
             assert isinstance(props["population"], int) and props["population"] > 0, sid
-            assert props.get("population_year") == 2011, sid
+            assert props.get("population_year") in CENSUS_YEARS, sid
             assert str(props.get("population_source", "")).strip(), sid
         assert (
             str(props.get("location_source", "")).strip()

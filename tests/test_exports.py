@@ -28,6 +28,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mapping import cited
 from mapping.calendar import ics_text
 from mapping.cli import main
 from mapping.errors import DataError
@@ -319,8 +320,9 @@ def _empty_town(source: Path, target: Path) -> Path:
 
 def _records(folder: Path) -> dict[str, tuple[dict[str, object], list[float]]]:
     """Each venue's non-empty properties (``imported`` aside: the import recomputes it)
-    and its point."""
+    and its point; an old-form ``cited_coordinates`` as the two numbers it is read as."""
     doc = json.loads((folder / "venues.geojson").read_text(encoding="utf-8"))
+    cited.convert_document(doc)
     return {
         f["properties"]["id"]: (
             {k: v for k, v in f["properties"].items() if v not in ("", None) and k != "imported"},

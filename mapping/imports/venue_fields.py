@@ -13,12 +13,13 @@ Decisions:
 - **Values are merged as text** (:func:`field_text`), whatever type the file gave:
   ``boat_only`` as ``true``/``false`` (``True``, ``yes``, ``1`` from a spreadsheet or a
   GeoPackage boolean), ``cluster_year`` as ``2018`` (never ``2018.0`` from a float
-  column), ``cited_coordinates`` as ``[lon, lat]`` (from a JSON list, ``"[18.77,
-  42.42]"``, or NumPy's ``"[18.77 42.42]"`` that geopandas writes into a GeoPackage).
+  column), ``cited_lat``/``cited_lon`` as numbers (a table's old ``cited_coordinates``
+  column, in any form a GIS tool leaves of it, is read into them first:
+  :func:`mapping.cited.to_columns`).
   Dates (``checked``, ``hours_checked``) that GDAL read as dates come back as
   ``YYYY-MM-DD`` (from a GeoPackage DATE, or the ``2026/05/02 00:00:00`` text a
   Shapefile stores). They are written back in the JSON type the data model asks
-  (:func:`property_value`): a boolean, a whole number, a list of two numbers.
+  (:func:`property_value`): a boolean, a whole number, a number.
 - **A Shapefile cuts column names to 10 characters** (and GDAL renames a second cut
   name ``descript_1``) **and text values to 254 bytes**. :func:`shapefile_names` builds
   the table from cut name back to field out of the data model's field list
@@ -32,7 +33,6 @@ Decisions:
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Sequence
@@ -42,6 +42,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from mapping import cited
 from mapping.errors import DataError, Problem
 from mapping.schema import NO_VALUES, YES_VALUES
 
@@ -49,23 +50,20 @@ FLAG_FIELDS = ("boat_only",)
 """Venue fields written as JSON booleans."""
 YEAR_FIELDS = ("cluster_year",)
 """Venue fields written as JSON whole numbers."""
-POINT_FIELDS = ("cited_coordinates",)
-"""Venue fields written as ``[longitude, latitude]``."""
+NUMBER_FIELDS = cited.FIELDS
+"""Venue fields written as JSON numbers."""
 DATE_FIELDS = ("checked", "hours_checked")
 """Venue fields holding a date ``YYYY-MM-DD``."""
 SHAPEFILE_NAME_CHARS = 10
 """Longest column name a Shapefile (dBASE) keeps."""
 SHAPEFILE_TEXT_BYTES = 254
 """Longest text value a Shapefile (dBASE) keeps, in bytes."""
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
 
 def field_text(field: str, value: object) -> str:
     """``value`` of ``field`` as the text it is merged and hashed as (``""``: none)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    if field in POINT_FIELDS:
-        return _point_text(value)
     if isinstance(value, (list, tuple, np.ndarray)):
         return ";".join(str(v) for v in value)  # tags/languages as a JSON list
     if isinstance(value, bool | np.bool_):
@@ -86,16 +84,6 @@ def field_text(field: str, value: object) -> str:
     return text
 
 
-def _point_text(value: object) -> str:
-    if isinstance(value, (list, tuple, np.ndarray)):
-        parts = [str(v) for v in value]
-    else:
-        parts = str(value).strip().strip("[]()").replace(",", " ").split()
-    if len(parts) == 2 and all(_NUMBER.fullmatch(p) for p in parts):
-        return json.dumps([float(p) for p in parts])
-    return str(value).strip()  # not two numbers: kept as written, for validate to name
-
-
 def property_value(field: str, text: str) -> object:
     """The JSON value ``venues.geojson`` holds for ``field``'s merged ``text``.
 
@@ -105,12 +93,9 @@ def property_value(field: str, text: str) -> object:
         return text == "true"
     if field in YEAR_FIELDS and text.isdigit():
         return int(text)
-    if field in POINT_FIELDS and text.startswith("["):
-        try:
-            found = json.loads(text)
-        except ValueError:
-            return text
-        return found if isinstance(found, list) else text
+    if field in NUMBER_FIELDS:
+        found = cited.number(text)
+        return text if found is None else found
     return text
 
 

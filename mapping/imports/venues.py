@@ -37,7 +37,7 @@ from xml.etree.ElementTree import ParseError
 import geopandas as gpd
 import orjson
 
-from mapping import checked_write
+from mapping import checked_write, cited
 from mapping.errors import DataError, Problem
 from mapping.geodata import read_geodata
 from mapping.imports import osm
@@ -129,6 +129,8 @@ def _from_table(
 ) -> Iterable[Incoming]:
     wanted = importable_fields(languages)
     tag_keys = {key for key, _, _ in osm.TAG_TABLE} | {"historic"}
+    if cited.LEGACY in frame.columns:  # the old single column: read into the two numbers
+        frame = cited.to_columns(frame)
     columns = [c for c in frame.columns if c != frame.geometry.name]
     if "category" in columns:
         bookkeeping = ("id", "@id", OSM_ID, IMPORTED)
@@ -280,6 +282,7 @@ def import_venues(
                 ]
             ) from None
     features = doc.setdefault("features", [])
+    cited.convert_document(doc)  # what an import writes has the new cited form
     report = ImportReport(file.name)
     merger = Merger(features, overwrite, report)
     for incoming in read_incoming(file, city, source_crs, report.notes):

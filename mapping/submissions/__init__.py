@@ -74,8 +74,9 @@ Applying (:func:`~mapping.submissions.review.apply`)
     - New hours on a record that keeps ``hours_source``/``hours_checked`` get the same
       citation there; the old ``hours_source`` is kept in ``source``.
     - A location (new venue or moved one) is ``approximate``: a map click is good to
-      about 100 m, never ``exact``. ``cited_coordinates`` stay: a click too far from
-      what a source cites fails validation, for the reviewer to settle by hand.
+      about 100 m, never ``exact``. The cited point (``cited_lat``/``cited_lon``; an
+      updated record's old ``cited_coordinates`` is rewritten into them) stays: a click
+      too far from what a source cites fails validation, for the reviewer to settle.
     - New ids are the slug of the name or title (``[a-z0-9-]``), made unique (``-2``).
     - Only the record concerned changes: the file is edited as JSON/CSV text, not
       round-tripped through a data frame, so every other record keeps its properties

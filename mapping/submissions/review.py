@@ -34,7 +34,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from mapping import checked_write, clock, seasons, store
+from mapping import checked_write, cited, clock, seasons, store
 from mapping.errors import Problem
 from mapping.files import data_csv_appended, data_csv_bytes
 from mapping.i18n import t
@@ -312,6 +312,7 @@ def _update_venue(doc: Any, clean: Mapping[str, Any], day: str) -> str:
         msg = f"venue {venue_id!r} is no longer in {VENUES_FILE}"
         raise ReviewError(msg)
     props = feature["properties"]
+    cited.convert_properties(props)  # the record written has the new cited form
     for name, value in clean.items():
         if name in APPLIED_FIELDS or name.startswith("description_"):
             props[name] = value
