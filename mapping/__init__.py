@@ -26,8 +26,11 @@ What each page shows, as plain values
     ``whats_on_ranges`` (date presets) and ``whats_on_strip`` (the month strip);
     ``members`` (the "For members" analysis: checks, visibility, reach, nearby, cluster)
     and ``member_charts``; ``coverage`` (who is within reach, month by month),
-    ``what_if`` (hypothetical venues), ``seasonality`` (venues and hours per month),
-    ``gap_files`` (gap downloads), ``planning`` (the printed report).
+    ``population_basis`` (what the shares of residents rest on), ``what_if``
+    (hypothetical venues), ``seasonality`` (venues and hours per month), ``gap_files``
+    (gap downloads), ``planning`` (the planners' figures for one selection, and their
+    words), ``planning_report`` (the printed report), ``planning_cli`` (``gaps`` and
+    ``report``).
 Drawing and output
     ``render`` (the one map builder), ``components`` (Explore's custom components; the
     only Streamlit imports, made when a page mounts one), ``exporting`` (the standalone
@@ -69,6 +72,9 @@ __all__ = [
     "months",
     "params",
     "planning",
+    "planning_cli",
+    "planning_report",
+    "population_basis",
     "query",
     "record_checks",
     "render",

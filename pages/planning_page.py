@@ -1,7 +1,11 @@
 """Planning: seasonality, coverage as a range, ask these first, gaps, what-if, report.
 
-Layout only: every figure comes from :mod:`mapping.coverage`, :mod:`mapping.what_if`,
-:mod:`mapping.seasonality` and :mod:`mapping.planning`. The month choice, minutes and
+Layout only: every figure comes from :func:`mapping.planning.figures` (the same call the
+printed report and the ``report`` command make), remembered per dataset and selection,
+so a map click or a rerun for the same selection costs no computation. The headline,
+map, tables and downloads are today's coverage; proposals only make the separate,
+labelled scenario section. The report is built only when downloaded (a callable given
+to ``st.download_button``), never on every rerun. The month choice, minutes and
 categories live in the URL (``?pm=``, ``?pmin=``, ``?pcat=``); hypothetical venues live
 in the session and in the URL (``?pv=`` values ``lat,lon,category,months``, read with
 bounds by :func:`mapping.params.proposals`), so a proposal can be shared.
@@ -20,9 +24,9 @@ from mapping import clock, i18n, params, planning, render
 from mapping import coverage as cov
 from mapping.gap_files import gaps_csv_bytes, gaps_geojson_bytes
 from mapping.months import season_order
+from mapping.planning_report import report_html
 from mapping.render.coverage import coverage_layer
-from mapping.seasonality import by_group, events_per_month, off_peak_ratio, per_month, seasonality
-from mapping.what_if import what_if, with_proposals
+from mapping.seasonality import by_group, events_per_month, per_month
 from pages.shared import (
     current_language,
     dataset,
@@ -34,6 +38,7 @@ from pages.shared import (
 )
 
 PROPOSALS = "pv"
+GAPS_CSV = "gaps.csv"  # the gap list's file name: the CSV download and the report's annex
 CLICKED = "_planning_click"
 
 data = dataset()
@@ -96,34 +101,35 @@ sync_url("pcat", category_ids)
 months = tuple(planning.selected_months(month_value, data))
 chosen_categories = tuple(picked) if picked else None
 proposals = params.proposals(st.session_state["pv_list"], categories.index, city.bbox).value
-changed = with_proposals(plan, proposals)
+selection = planning.Selection(months, minutes, chosen_categories)
+fig = planning.figures(data, selection, tuple(proposals))  # today's; scenario apart
+scope = planning.scope_text(data, selection, lang)
 
-# ------------------------------------------------------------------ headline
-season = seasonality(data)
-ratio = off_peak_ratio(season, city.off_season_months, city.peak_months)
-ranges = cov.ranges(changed, months, minutes, chosen_categories)
-overall = ranges[-1]
+# ------------------------------------------------------------------ headline (today)
+st.subheader(tr("planning.headline"))
+overall = fig.ranges[-1]
 c1, c2, c3, c4 = st.columns(4)
-c1.metric(tr("planning.ratio"), "–" if ratio is None else f"{ratio:.2f}")
+c1.metric(tr("planning.ratio"), planning.ratio_text(fig.ratio, lang))
 c2.metric(tr("planning.known_share"), planning.percent(overall.share_residents_known, lang))
 c3.metric(tr("planning.possible_share"), planning.percent(overall.share_residents_possible, lang))
 c4.metric(
     tr("planning.settlements_share"),
     f"{overall.settlements_known}–{overall.settlements_possible} / {overall.settlements_total}",
 )
-st.caption(planning.population_note(plan, lang))
+st.caption(scope)
+st.caption(planning.basis_line(fig, lang))
 
-# ------------------------------------------------------------------ map and what-if
+# ------------------------------------------------------------------ map (today) and what-if
 st.subheader(tr("planning.map"))
-status = cov.settlement_status(changed, months, minutes, chosen_categories)
-shown = pd.Series(cov.open_venues(changed, months, chosen_categories))
 out = st_folium(
     render.base_map(city),
     key="planning-map",
     height=460,
     use_container_width=True,
     returned_objects=["last_clicked"],
-    feature_group_to_add=coverage_layer(changed, status, minutes, lang, shown),
+    feature_group_to_add=coverage_layer(
+        fig.plan, fig.status, minutes, lang, pd.Series(fig.open_venues)
+    ),
 )
 st.caption(tr("planning.map_help"))
 clicked = (out or {}).get("last_clicked")
@@ -166,34 +172,43 @@ if b2.button(tr("planning.whatif_clear"), key="pv_clear"):
     st.session_state["pv_list"] = []
     set_url(PROPOSALS, None)
     st.rerun()
-if proposals:
+if fig.scenario is not None:
     set_url(PROPOSALS, st.session_state["pv_list"])
-    result = what_if(plan, proposals, planning.off_season(data), minutes, chosen_categories)
-    st.write(tr("planning.whatif_count", count=len(proposals)))
-    st.dataframe(
-        [
-            {
-                "": planning.month_label(b.month, lang),
-                tr("planning.before"): planning.range_text(b, lang),
-                tr("planning.after"): planning.range_text(a, lang),
-            }
-            for b, a in zip(result.before, result.after, strict=True)
-        ],
-        hide_index=True,
-        key="pv_table",
-    )
-    st.write(tr("planning.gaps_closed", count=len(result.closed)))
+    result = fig.scenario
+    with st.container(border=True):
+        st.markdown(f"**{planning.scenario_title(result.proposals, lang)}**")
+        st.caption(f"{tr('planning.scenario_note')} {tr('planning.scenario_table_help')} {scope}")
+        st.write(tr("planning.whatif_count", count=result.proposals))
+        st.dataframe(
+            [
+                {
+                    tr("planning.col_month"): planning.month_label(b.month, lang),
+                    tr("planning.before"): planning.percent(b.share_residents_known, lang),
+                    tr("planning.after"): planning.percent(a.share_residents_known, lang),
+                    tr("planning.col_change"): planning.scenario_change(b, a, lang),
+                }
+                for b, a in zip(result.before, result.after, strict=True)
+            ],
+            hide_index=True,
+            key="pv_table",
+        )
+        st.write(tr("planning.gaps_closed", count=len(result.closed)))
 
-# ------------------------------------------------------------------ coverage range
+# ------------------------------------------------------------------ coverage range (today)
 st.subheader(tr("planning.coverage"))
+st.caption(scope)
 st.dataframe(
-    [{"": planning.month_label(r.month, lang), " ": planning.range_text(r, lang)} for r in ranges],
+    [
+        {"": planning.month_label(r.month, lang), " ": planning.range_text(r, lang)}
+        for r in fig.ranges
+    ],
     hide_index=True,
     key="range_table",
 )
 
 # ------------------------------------------------------------------ seasonality
 st.subheader(tr("planning.seasonality"))
+season = fig.season
 monthly = by_group(season)
 monthly["month_name"] = [f"{m:02d} {i18n.month_name(m, lang)}" for m in monthly["month"]]
 st.bar_chart(
@@ -239,10 +254,11 @@ if not events.empty:
 # ------------------------------------------------------------------ ask these first
 st.subheader(tr("planning.ask_first"))
 st.caption(tr("planning.ask_help"))
-asks = cov.ask_first(plan, months, minutes, chosen_categories)
-if asks.empty:
+st.caption(scope)
+if fig.asks.empty:
     st.write(tr("planning.none"))
 else:
+    asks = fig.asks.copy()  # fig is shared by every session: never modified
     asks["link"] = [f"/members?venue={v}&lang={lang.upper()}" for v in asks["venue_id"]]
     st.dataframe(
         asks,
@@ -251,31 +267,31 @@ else:
         column_config={"link": st.column_config.LinkColumn(display_text="↗")},
     )
 
-# ------------------------------------------------------------------ gaps
+# ------------------------------------------------------------------ gaps (today)
 st.subheader(tr("planning.gaps"))
-gap_list = cov.gaps(changed, months, minutes)
-st.dataframe(planning.shown_gaps(gap_list, lang), hide_index=True, key="gap_table")
+st.caption(scope)
+st.dataframe(planning.shown_gaps(fig.gap_list, lang), hide_index=True, key="gap_table")
+file_scope = planning.scope_values(selection)
 d1, d2, d3 = st.columns(3)
 d1.download_button(
     tr("planning.download_csv"),
-    gaps_csv_bytes(gap_list),
-    file_name="gaps.csv",
+    lambda: gaps_csv_bytes(fig.gap_list, file_scope),
+    file_name=GAPS_CSV,
     mime="text/csv",
     key="dl_csv",
 )
 d2.download_button(
     tr("planning.download_geojson"),
-    gaps_geojson_bytes(gap_list),
+    lambda: gaps_geojson_bytes(fig.gap_list, file_scope),
     file_name="gaps.geojson",
     mime="application/geo+json",
     key="dl_geojson",
 )
 d3.download_button(
     tr("planning.download_report"),
-    planning.report_html(
-        data, changed, planning.Selection(months, minutes, chosen_categories), lang
-    ).encode("utf-8"),
+    lambda: report_html(data, fig, lang, GAPS_CSV).encode("utf-8"),
     file_name="planning-report.html",
     mime="text/html",
     key="dl_report",
 )
+d3.caption(tr("planning.annex_page", rows=len(fig.gap_list)))

@@ -9,17 +9,19 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from mapping import cli, planning
+from mapping import cli, planning, planning_report
 from mapping import coverage as cov
 from tests.conftest import REPO_DATA, open_app_page
 
 PAGE = "pages/planning_page.py"
 
 
-def test_gaps_table_says_how_many_populations_are_unknown(capsys):
+def test_gaps_table_says_its_selection_and_population_basis(capsys):
     assert cli.main(["gaps", str(REPO_DATA), "--month", "1", "--lang", "en"]) == 0
     out = capsys.readouterr().out
-    assert "population unknown for 13 settlements" in out
+    assert "Computed for: months Jan; within 15 minutes on foot; categories: all" in out
+    assert "Population known for 2 of " in out and "census 2011: 2" in out
+    assert "Without a population figure" in out and "Dobrota" in out
     assert "Risan" in out
 
 
@@ -46,12 +48,16 @@ def test_gaps_csv_and_geojson_files(tmp_path, capsys):
         == 0
     )
     assert cli.main(["gaps", str(REPO_DATA), "--format", "geojson", "--out", str(geo_path)]) == 0
-    frame = pd.read_csv(csv_path)
-    assert list(frame.columns) == list(cov.GAP_COLUMNS)
+    frame = pd.read_csv(csv_path, dtype={"groups": str, "selection_months": str})
+    assert list(frame.columns) == [*cov.GAP_COLUMNS, *planning.SCOPE_COLUMNS]
     assert set(frame["group"]) <= {"visual", "heritage"}
+    assert set(frame["groups"]) == {"visual heritage"} and set(frame["minutes"]) == {20}
+    assert set(frame["selection_months"]) == {"10 11 12 1 2 3 4"}
+    assert set(frame["categories"]) == {"all"}
     assert set(frame["month"]) <= {10, 11, 12, 1, 2, 3, 4}
     geo = gpd.read_file(geo_path)
     assert len(geo) > 0 and (geo.geometry.geom_type == "Point").all()
+    assert set(geo["minutes"]) == {"15"} and set(geo["categories"]) == {"all"}
     assert "wrote" in capsys.readouterr().out
 
 
@@ -69,27 +75,39 @@ def test_gaps_refuses_unknown_groups(capsys):
 
 
 def test_report_is_self_contained_and_escaped(kotor):
-    plan = cov.build_plan(kotor)
-    html = planning.report_html(kotor, plan, planning.Selection(planning.off_season(kotor)), "en")
+    fig = planning.figures(kotor, planning.Selection(planning.off_season(kotor)))
+    html = planning_report.report_html(kotor, fig, "en", "gaps.csv")
     assert "<script src" not in html and "<link" not in html
-    assert "Ask these first" in html and "Gap list" in html and "<svg" in html
-    assert "population unknown for 13 settlements" in html
+    assert "Ask these first" in html and "the full gap list" in html and "<svg" in html
+    assert "Population known for 2 of " in html
     assert "L.circle(" in html and 'class="folium-map"' in html  # the Planning page's layer
 
 
 def test_report_map_keeps_data_as_data(kotor):
-    plan = cov.build_plan(kotor)
+    fig = planning.figures(kotor, planning.Selection((1,)))
+    plan = fig.plan
     names = ["{{ 7*7 }}<b>", *plan.settlements["name"].iloc[1:]]
-    plan = replace(plan, settlements=plan.settlements.assign(name=names))
-    html = planning.report_html(kotor, plan, planning.Selection((1,)), "en")
+    fig = replace(fig, plan=replace(plan, settlements=plan.settlements.assign(name=names)))
+    html = planning_report.report_html(kotor, fig, "en")
     assert "{{ 7*7 }}&lt;b&gt;" in html  # escaped, and never evaluated as a template
     assert "49&lt;b&gt;" not in html and "{{ 7*7 }}<b>" not in html
 
 
-def test_report_command_writes_a_file(tmp_path):
+def test_report_command_writes_the_report_and_its_csv_annex(tmp_path):
     out = tmp_path / "report.html"
-    assert cli.main(["report", str(REPO_DATA), "--out", str(out), "--lang", "me"]) == 0
-    assert out.read_text(encoding="utf-8").lower().startswith("<!doctype html>")
+    argv = ["report", str(REPO_DATA), "--out", str(out), "--lang", "me", "--categories", "gallery"]
+    assert cli.main(argv) == 0
+    html = out.read_text(encoding="utf-8")
+    assert html.lower().startswith("<!doctype html>")
+    annex = pd.read_csv(tmp_path / "report-gaps.csv")
+    assert "report-gaps.csv" in html and f"Svih {len(annex)} praznina" in html
+    assert set(annex["categories"]) == {"gallery"} and set(annex["group"]) == {"visual"}
+
+
+def test_report_refuses_unknown_categories(tmp_path, capsys):
+    argv = ["report", str(REPO_DATA), "--out", str(tmp_path / "r.html"), "--categories", "nope"]
+    assert cli.main(argv) == 2
+    assert "unknown category ids" in capsys.readouterr().err
 
 
 def open_page(monkeypatch, lang: str, **params: str) -> AppTest:
@@ -103,7 +121,8 @@ def test_page_in_both_languages(monkeypatch, lang, title, month):
     assert at.title[0].value.startswith(title)
     assert len(at.metric) == 4
     captions = " ".join(c.value for c in at.caption)
-    assert ("13" in captions) and ("15" in captions)  # population unknown, said honestly
+    basis = {"en": "Population known for 2 of", "me": "Broj stanovnika poznat za 2 od"}[lang]
+    assert basis in captions  # what the shares rest on, said honestly
     if month == "1":
         assert at.selectbox(key="pm").value == "1"
 
@@ -116,4 +135,4 @@ def test_page_reads_a_proposal_from_the_url(monkeypatch):
 
 
 def test_report_text_is_escaped():
-    assert "&lt;b&gt;" in planning._table(pd.DataFrame({"x": ["<b>"]}), "en")
+    assert "&lt;b&gt;" in planning_report._table(["x"], [["<b>"]], "en")
