@@ -136,3 +136,26 @@ def test_page_reads_a_proposal_from_the_url(monkeypatch):
 
 def test_report_text_is_escaped():
     assert "&lt;b&gt;" in planning_report._table(["x"], [["<b>"]], "en")
+
+
+def test_page_with_a_proposal_keeps_todays_figures_and_shows_the_scenario(monkeypatch):
+    plain = open_page(monkeypatch, "en")
+    with_pv = open_page(monkeypatch, "en", pv="42.514,18.696,gallery,10-4")
+    assert [m.value for m in with_pv.metric] == [m.value for m in plain.metric]
+    assert with_pv.metric[1].value != "100 %"  # the case: it read 100 %
+    scenario = "Scenario with 1 proposed venue (hypothetical)"
+    assert scenario in " ".join(m.value for m in with_pv.markdown)
+    assert scenario not in " ".join(m.value for m in plain.markdown)
+    tables = {tuple(d.value.columns) for d in with_pv.dataframe}
+    assert ("Month", "Before", "After", "Change") in tables
+    gaps = [d.value for d in with_pv.dataframe if "possible" in d.value.columns]
+    plain_gaps = [d.value for d in plain.dataframe if "possible" in d.value.columns]
+    assert len(gaps) == 1 and gaps[0].equals(plain_gaps[0])  # the gap list is today's
+
+
+def test_page_with_categories_says_them_and_narrows_the_gaps(monkeypatch):
+    at = open_page(monkeypatch, "de", pcat="gallery")
+    captions = " ".join(c.value for c in at.caption)
+    assert "Berechnet für: Monate Okt." in captions and "Galerien" in captions
+    gaps = [d.value for d in at.dataframe if "possible" in d.value.columns]
+    assert len(gaps) == 1 and set(gaps[0]["group"]) == {"visual"}
