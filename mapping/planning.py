@@ -19,7 +19,7 @@ listed nothing to ask first while the page listed a venue).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -34,7 +34,7 @@ from mapping.memo import per_dataset
 from mapping.params import Proposal
 from mapping.population_basis import PopulationBasis, basis_text, population_basis
 from mapping.seasonality import off_peak_ratio, seasonality
-from mapping.what_if import WhatIf, what_if
+from mapping.what_if import WhatIf, what_if, with_proposals
 
 OFF_SEASON = "off-season"
 ALL_CATEGORIES = "all"
@@ -122,6 +122,22 @@ def figures(
         proposals,
         what_if(plan, proposals, chosen, minutes, cats) if proposals else None,
     )
+
+
+def drawn(fig: Figures, lang: str) -> tuple[cov.Plan, pd.Series]:
+    """What the page's map draws: today's plan and its open venues' reach, plus each
+    proposal's reach dashed and named "Proposed venue 1"… (marks only: the settlements'
+    colours stay today's coverage, :attr:`Figures.status`)."""
+    if not fig.proposals:
+        return fig.plan, pd.Series(fig.open_venues)
+    plan = with_proposals(fig.plan, fig.proposals)
+    count = len(fig.proposals)
+    names = [
+        *plan.venues["name"].iloc[:-count],
+        *(t("planning.proposal_name", lang, number=i + 1) for i in range(count)),
+    ]
+    shown = np.concatenate([fig.open_venues, np.ones(count, dtype=bool)])
+    return replace(plan, venues=plan.venues.assign(name=names)), pd.Series(shown)
 
 
 # --------------------------------------------------------------------------- words

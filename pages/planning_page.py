@@ -16,7 +16,6 @@ its listing, and the form where the venue can tell us its hours.
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -121,17 +120,18 @@ st.caption(planning.basis_line(fig, lang))
 
 # ------------------------------------------------------------------ map (today) and what-if
 st.subheader(tr("planning.map"))
+map_plan, map_venues = planning.drawn(fig, lang)
 out = st_folium(
     render.base_map(city),
     key="planning-map",
     height=460,
     use_container_width=True,
     returned_objects=["last_clicked"],
-    feature_group_to_add=coverage_layer(
-        fig.plan, fig.status, minutes, lang, pd.Series(fig.open_venues)
-    ),
+    feature_group_to_add=coverage_layer(map_plan, fig.status, minutes, lang, map_venues),
 )
 st.caption(tr("planning.map_help"))
+if proposals:
+    st.caption(tr("planning.map_proposals"))
 clicked = (out or {}).get("last_clicked")
 if clicked:
     st.session_state[CLICKED] = (float(clicked["lat"]), float(clicked["lng"]))

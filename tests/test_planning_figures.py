@@ -206,3 +206,12 @@ def test_a_proposal_is_open_only_in_its_months(kotor):
     january_only = Proposal(PV.lat, PV.lon, "gallery", (1,))
     fig = planning.figures(kotor, planning.Selection((7,)), (january_only,))
     assert fig.scenario is not None and fig.scenario.after == fig.scenario.before
+
+
+def test_the_map_marks_proposals_without_changing_the_colours(kotor):
+    fig = planning.figures(kotor, planning.Selection(planning.off_season(kotor)), (PV,))
+    plan, shown = planning.drawn(fig, "de")
+    assert len(plan.venues) == len(fig.plan.venues) + 1 and bool(shown.iloc[-1])
+    assert plan.venues["name"].iloc[-1] == "Vorgeschlagene Einrichtung 1 (hypothetisch)"
+    assert bool(plan.venues["hypothetical"].iloc[-1])  # drawn dashed
+    assert planning.drawn(planning.figures(kotor, fig.selection), "de")[0] is fig.plan
