@@ -39,6 +39,29 @@ from pages.shared import (
 PROPOSALS = "pv"
 GAPS_CSV = "gaps.csv"  # the gap list's file name: the CSV download and the report's annex
 CLICKED = "_planning_click"
+NO_POINT = "_planning_no_point"  # "Add" was pressed before a map click: say so once
+
+
+def add_proposal() -> None:
+    """The "Add" button's callback: runs before the page, so the one run that follows
+    already shows every number with the new proposal (no second run via ``st.rerun``)."""
+    point = st.session_state.get(CLICKED)
+    chosen = st.session_state.get("pv_months") or []
+    if point is None or not chosen:
+        st.session_state[NO_POINT] = True
+        return
+    proposal = params.Proposal(
+        round(point[0], 5), round(point[1], 5), st.session_state["pv_cat"], tuple(sorted(chosen))
+    )
+    added = [*st.session_state["pv_list"], params.proposal_text(proposal)]
+    st.session_state["pv_list"] = added[: params.MAX_PROPOSALS]
+    st.session_state.pop(CLICKED, None)
+
+
+def clear_proposals() -> None:
+    """The "Remove" button's callback (before the page runs, like :func:`add_proposal`)."""
+    st.session_state["pv_list"] = []
+
 
 data = dataset()
 city = data.city
@@ -139,13 +162,13 @@ if clicked:
 st.subheader(tr("planning.whatif"))
 st.caption(tr("planning.whatif_help"))
 w1, w2 = st.columns(2)
-new_category = w1.selectbox(
+w1.selectbox(
     tr("planning.whatif_category"),
     category_ids,
     key="pv_cat",
     format_func=lambda c: str(labels.get(c, c)),
 )
-new_months = w2.multiselect(
+w2.multiselect(
     tr("planning.whatif_months"),
     list(cov.MONTHS),
     default=list(season_order(city.off_season_months)),
@@ -153,27 +176,12 @@ new_months = w2.multiselect(
     format_func=lambda m: i18n.month_name(m, lang, long=True),
 )
 b1, b2 = st.columns(2)
-if b1.button(tr("planning.whatif_add"), key="pv_add"):
-    point = st.session_state.get(CLICKED)
-    if point is None or not new_months:
-        st.warning(tr("planning.whatif_click_first"))
-    else:
-        proposal = params.Proposal(
-            round(point[0], 5), round(point[1], 5), new_category, tuple(sorted(new_months))
-        )
-        st.session_state["pv_list"] = [
-            *st.session_state["pv_list"],
-            params.proposal_text(proposal),
-        ][: params.MAX_PROPOSALS]
-        st.session_state.pop(CLICKED, None)
-        set_url(PROPOSALS, st.session_state["pv_list"])
-        st.rerun()
-if b2.button(tr("planning.whatif_clear"), key="pv_clear"):
-    st.session_state["pv_list"] = []
-    set_url(PROPOSALS, None)
-    st.rerun()
+b1.button(tr("planning.whatif_add"), key="pv_add", on_click=add_proposal)
+b2.button(tr("planning.whatif_clear"), key="pv_clear", on_click=clear_proposals)
+if st.session_state.pop(NO_POINT, False):
+    st.warning(tr("planning.whatif_click_first"))
+set_url(PROPOSALS, st.session_state["pv_list"] or None)
 if fig.scenario is not None:
-    set_url(PROPOSALS, st.session_state["pv_list"])
     result = fig.scenario
     with st.container(border=True):
         st.markdown(f"**{planning.scenario_title(result.proposals, lang)}**")

@@ -159,3 +159,21 @@ def test_page_with_categories_says_them_and_narrows_the_gaps(monkeypatch):
     assert "Berechnet für: Monate Okt." in captions and "Galerien" in captions
     gaps = [d.value for d in at.dataframe if "possible" in d.value.columns]
     assert len(gaps) == 1 and set(gaps[0]["group"]) == {"visual"}
+
+
+def test_add_and_remove_proposals_in_one_run_each(monkeypatch):
+    # Montenegrin, the town's default: AppTest formats the widgets' values outside the
+    # script run, in the default language (another language's labels would not match)
+    at = open_page(monkeypatch, "me", pv="42.514,18.696,gallery,10-4")
+    today = [m.value for m in at.metric]
+    at.button(key="pv_add").click().run()  # no map click yet
+    assert [w.value for w in at.warning] == ["Prvo kliknite na mapu."]
+    at.session_state["_planning_click"] = (42.42, 18.77)
+    at.button(key="pv_add").click().run()
+    assert not at.exception and not at.warning
+    titles = " ".join(m.value for m in at.markdown)
+    assert "Scenario s 2 predložena mjesta (zamišljeno)" in titles
+    assert len(at.query_params["pv"]) == 2 and [m.value for m in at.metric] == today
+    at.button(key="pv_clear").click().run()
+    assert "pv" not in at.query_params
+    assert not any("Scenario s" in m.value for m in at.markdown)

@@ -209,8 +209,7 @@ def bench_planning_interactions(data: Dataset) -> None:
 
     def add_once() -> None:
         forget(planning.figures)  # a new proposal: nothing remembered for it yet
-        current_rerun(data, selection, [first])  # the button's own run (remembered)
-        current_rerun(data, selection, [first, second])  # st.rerun with the proposal
+        current_rerun(data, selection, [first, second])  # one run: the button's callback
 
     current_rerun(data, selection, [first])
     new_add = median_time(add_once, 7)
@@ -233,7 +232,7 @@ def bench_planning_interactions(data: Dataset) -> None:
 
 def _page_interactions() -> tuple[float, float]:
     """Median AppTest run of today's Planning page after a map click (a rerun with a new
-    clicked point) and after "Add" (the button's run and its ``st.rerun``)."""
+    clicked point) and after "Add" (one run: the button's callback adds the proposal)."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
