@@ -119,7 +119,9 @@ def settlements_of(dataset: Dataset) -> pd.DataFrame:
             ).to_numpy(),
             "population": population.astype(float).to_numpy(),
             "population_year": year.astype(float).to_numpy(),
-            "outside": [v is True or (isinstance(v, np.bool_) and bool(v)) for v in outside],
+            "outside": np.array(
+                [v is True or (isinstance(v, np.bool_) and bool(v)) for v in outside], dtype=bool
+            ),
             "lon": found.geometry.x.to_numpy(dtype=float),
             "lat": found.geometry.y.to_numpy(dtype=float),
         }
