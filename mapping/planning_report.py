@@ -253,7 +253,7 @@ def month_chart_svg(months: pd.DataFrame, lang: str) -> str:
 
 REPORT_STYLE = (
     "html body{font-family:system-ui,sans-serif;margin:1.5rem;color:#222;height:auto;"
-    "font-size:10.5pt}"
+    "width:auto;font-size:10.5pt}"
     "h1{font-size:18pt;margin:0 0 .2rem}h2{font-size:13pt;margin:1rem 0 .3rem}"
     ".meta,.scope,.legend{color:#444}"
     ".box{border:1px solid #999;padding:.3rem .8rem;margin:.6rem 0;background:#f6f6f6}"
