@@ -27,9 +27,12 @@ What each page shows, as plain values
     ``whats_on_ranges`` (date presets) and ``whats_on_strip`` (the month strip);
     ``members`` (the "For members" analysis: checks, visibility, reach, nearby, cluster)
     and ``member_charts``; ``coverage`` (who is within reach, month by month),
-    ``what_if`` (hypothetical venues), ``seasonality`` (venues and hours per month),
-    ``gap_files`` (gap downloads), ``planning`` (the printed report),
-    ``planning_columns`` (planning's tables as people read them: headers, values).
+    ``population_basis`` (what the shares of residents rest on), ``what_if``
+    (hypothetical venues), ``seasonality`` (venues and hours per month), ``gap_files``
+    (gap downloads), ``planning`` (the planners' figures for one selection, and their
+    words), ``planning_report`` (the printed report), ``planning_cli`` (``gaps`` and
+    ``report``), ``planning_columns`` (planning's tables as people read them: headers,
+    values).
 Drawing and output
     ``render`` (the one map builder), ``components`` (Explore's custom components; the
     only Streamlit imports, made when a page mounts one), ``exporting`` (the standalone
@@ -72,7 +75,10 @@ __all__ = [
     "months",
     "params",
     "planning",
+    "planning_cli",
     "planning_columns",
+    "planning_report",
+    "population_basis",
     "query",
     "record_checks",
     "render",

@@ -39,7 +39,7 @@ from typing import TextIO
 import pandas as pd
 
 from mapping import events as ev
-from mapping import planning
+from mapping import planning_cli
 from mapping.calendar import to_ics
 from mapping.errors import DataError
 from mapping.exporting import FORMATS, export_bytes
@@ -110,7 +110,7 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=_out_path, metavar="FILE", help="write here instead of stdout (- is stdout)"
     )
     import_commands.add_parsers(sub)
-    planning.add_parsers(sub, folder_arg, _out_path)
+    planning_cli.add_parsers(sub, folder_arg, _out_path)
     submission_commands.add_parsers(sub, folder_arg)
     return parser
 
@@ -152,8 +152,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             return 0
         if args.command == "export":
             return _export(dataset, args)
-        if args.command in planning.COMMANDS:
-            return planning.run(dataset, args, _write, _say, terminal_text)
+        if args.command in planning_cli.COMMANDS:
+            return planning_cli.run(dataset, args, _write, _say, terminal_text)
         if args.end < args.start:
             parser.error("--to must not be before --from")
         return _events(dataset, args)

@@ -23,7 +23,9 @@ Why it is built this way:
   minutes to it would be invented) are left out (:func:`mapping.distance.reach`).
 - **Honest populations.** A settlement's population comes from ``places.geojson``;
   where none is given, shares of residents are computed over the settlements with a
-  known population and the others are reported as a count, and gap lists put them last.
+  known population and the others are reported as a count, and gap lists put them last
+  (:mod:`mapping.population_basis` says what a share rests on). Settlements marked
+  ``outside_municipality`` are left out of the plan unless ``city.toml`` counts them.
 - **The walk model is the plan's.** :attr:`Plan.walk` is the model the minutes came
   from; hypothetical venues (:mod:`mapping.what_if`) and the reach drawn on the maps
   (:mod:`mapping.render.coverage`) ask it, never a formula of their own.
@@ -59,25 +61,12 @@ DEFAULT_MINUTES = 15.0
 MONTHS: tuple[int, ...] = tuple(range(1, 13))
 
 GAP_COLUMNS: tuple[str, ...] = (
-    "rank",
-    "settlement_id",
-    "settlement",
-    "population",
-    "month",
-    "group",
-    "possible",
-    "lon",
-    "lat",
+    *("rank", "settlement_id", "settlement", "population", "month", "group", "possible"),
+    *("lon", "lat"),
 )
 ASK_COLUMNS: tuple[str, ...] = (
-    "rank",
-    "venue_id",
-    "venue",
-    "category",
-    "residents",
-    "settlements",
-    "settlements_unknown_population",
-    "settlement_months",
+    *("rank", "venue_id", "venue", "category", "residents", "settlements"),
+    *("settlements_unknown_population", "settlement_months"),
 )
 
 
@@ -89,9 +78,10 @@ class Plan:
     """Settlements, candidate venues and the minutes between them, computed once.
 
     ``settlements``: ``id``, ``name``, ``population`` (float, NaN unknown), ``lon``,
-    ``lat``. ``venues``: ``id``, ``name``, ``category``, ``group``, ``lon``, ``lat``,
-    ``hypothetical``. ``states``: venues × 12 (:data:`mapping.hours.STATE_OPEN`…).
-    ``minutes``: settlements × venues, from ``walk`` (the town's walk model).
+    ``lat`` (from :func:`settlements_of` also ``population_year``). ``venues``: ``id``,
+    ``name``, ``category``, ``group``, ``lon``, ``lat``, ``hypothetical``. ``states``:
+    venues × 12 (:data:`mapping.hours.STATE_OPEN`…). ``minutes``: settlements × venues,
+    from ``walk`` (the town's walk model).
     """
 
     settlements: pd.DataFrame
@@ -101,10 +91,12 @@ class Plan:
     groups: tuple[str, ...]
     category_group: dict[str, str]
     walk: WalkModel
+    outside: tuple[str, ...] = ()  # settlements left out: outside the municipality
 
 
 def settlements_of(dataset: Dataset) -> pd.DataFrame:
-    """The settlements of ``places.geojson`` with their population (NaN when unknown)."""
+    """The settlements of ``places.geojson`` with their population (NaN when unknown),
+    its census year (NaN) and whether they lie ``outside`` the municipality."""
     places = dataset.places
     kind = places.get("kind", pd.Series("", index=places.index)).fillna("").astype(str)
     found = places[kind.str.strip().str.lower() == "settlement"]
@@ -114,6 +106,8 @@ def settlements_of(dataset: Dataset) -> pd.DataFrame:
         else pd.Series(np.nan, index=found.index)
     )
     population = pd.to_numeric(raw, errors="coerce")
+    year = pd.to_numeric(found.get("population_year", raw * np.nan), errors="coerce")
+    outside = found.get("outside_municipality", pd.Series(False, index=found.index))
     name_en = found.get("name_en")
     names = found["name"].fillna("").astype(str)
     return pd.DataFrame(
@@ -124,6 +118,10 @@ def settlements_of(dataset: Dataset) -> pd.DataFrame:
                 name_en.fillna("").astype(str) if name_en is not None else names
             ).to_numpy(),
             "population": population.astype(float).to_numpy(),
+            "population_year": year.astype(float).to_numpy(),
+            "outside": np.array(
+                [v is True or (isinstance(v, np.bool_) and bool(v)) for v in outside], dtype=bool
+            ),
             "lon": found.geometry.x.to_numpy(dtype=float),
             "lat": found.geometry.y.to_numpy(dtype=float),
         }
@@ -139,7 +137,9 @@ def candidates(venues: pd.DataFrame) -> npt.NDArray[np.bool_]:
 def build_plan(dataset: Dataset) -> Plan:
     """The coverage plan of an enriched dataset: one walk-model call for every settlement
     × venue (remembered per dataset: the Planning page asks on every rerun)."""
-    settlements = settlements_of(dataset)
+    every = settlements_of(dataset)
+    left_out = every["outside"] & (not dataset.city.count_outside_municipality)
+    settlements = every[~left_out].reset_index(drop=True)
     chosen = dataset.venues[candidates(dataset.venues)]
     category_group = category_groups(dataset.categories)
     venues = pd.DataFrame(
@@ -162,6 +162,7 @@ def build_plan(dataset: Dataset) -> Plan:
         _groups(dataset.categories),
         category_group,
         model,
+        tuple(every.loc[left_out, "name"]),
     )
 
 
@@ -215,14 +216,16 @@ def covered(
 
 
 def group_cube(
-    plan: Plan, minutes: float = DEFAULT_MINUTES, months: Sequence[int] = MONTHS
+    plan: Plan,
+    minutes: float = DEFAULT_MINUTES,
+    months: Sequence[int] = MONTHS,
+    categories: Sequence[str] | None = None,
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-    """Known and possible coverage for ``months`` × category group: S × M × G each.
-
-    One matrix product for all months and groups (the benchmark's measure).
-    """
+    """Known and possible coverage for ``months`` × category group: S × M × G each,
+    counting only venues of ``categories`` (None: all). One matrix product for all."""
     groups = plan.venues["group"].to_numpy(dtype=object)
-    in_group = np.stack([groups == g for g in plan.groups], axis=1)  # V × G
+    picked = _category_mask(plan, categories)[:, None]
+    in_group = np.stack([groups == g for g in plan.groups], axis=1) & picked  # V × G
     states = plan.states[:, [m - 1 for m in months]]
     known = (states == STATE_OPEN)[:, :, None] & in_group[:, None, :]
     maybe = (states != STATE_CLOSED)[:, :, None] & in_group[:, None, :]
@@ -330,16 +333,27 @@ def gaps(
     months: Sequence[int],
     minutes: float = DEFAULT_MINUTES,
     groups: Sequence[str] | None = None,
+    categories: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Settlement × month × category group with nothing known open within ``minutes``.
+
+    ``groups`` and ``categories`` (ids: the page's choice) narrow the list: only groups
+    holding a chosen category are listed, and only venues of those categories count.
 
     Ranked by residents affected, most first; ties share a rank (``min``) and keep the
     settlement name, the month's place in ``months`` and the group order; settlements
     without a population come last with an empty rank. ``possible`` is True when a
     venue with unknown hours might close the gap.
     """
-    known, maybe = group_cube(plan, minutes, months)
-    wanted = np.array([groups is None or g in groups for g in plan.groups], dtype=bool)
+    known, maybe = group_cube(plan, minutes, months, categories)
+    held = {plan.category_group.get(c, c) for c in categories or ()}
+    wanted = np.array(
+        [
+            (groups is None or g in groups) and (categories is None or g in held)
+            for g in plan.groups
+        ],
+        dtype=bool,
+    )
     si, order, gi = np.nonzero(~known & wanted[None, None, :])
     return gap_frame(plan, months, (si, order, gi), maybe[si, order, gi])
 

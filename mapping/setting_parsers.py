@@ -252,6 +252,14 @@ def count(value: object) -> int:
     return _whole(value, 1, "a whole number of at least 1")
 
 
+def flag(value: object) -> bool:
+    """A TOML boolean (``true``/``false``); a number or the text "true" is refused."""
+    if not isinstance(value, bool):
+        msg = f"expected true or false, {_got(value)}"
+        raise ValueError(msg)
+    return value
+
+
 def check_languages(name: str, values: dict[str, Any], folder: Path) -> list[Problem]:
     """Rules between settings: the default language is a town language with a catalogue
     (built in, or the town's own in ``folder``)."""

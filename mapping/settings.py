@@ -85,6 +85,7 @@ class CityProfile:
     max_pending_per_hour: int = _declared("members", "max_pending_per_hour")
     max_pending_per_venue_per_hour: int = _declared("members", "max_pending_per_venue_per_hour")
     walking_model: str = _declared("walking", "model")  # a key of mapping.distance.WALK_MODELS
+    count_outside_municipality: bool = _declared("planning", "count_outside_municipality")
 
     @property
     def max_file_bytes(self) -> int:
@@ -333,6 +334,15 @@ SETTINGS: tuple[Setting, ...] = (
         10,
         "Most suggestions stored per hour for one venue.",
         parsers.count,
+    ),
+    Setting(
+        "planning",
+        "count_outside_municipality",
+        False,
+        "Whether settlements marked `outside_municipality: true` in `places.geojson` (neighbours "
+        "kept for walking context) count in Planning's shares of residents and settlements, its "
+        "gap list and its report; `false`: they are left out and named as left out.",
+        parsers.flag,
     ),
 )
 

@@ -78,7 +78,7 @@ class Baseline:
     categories: tuple[str, ...] | None
     known: npt.NDArray[np.bool_]  # S × M, chosen categories
     maybe: npt.NDArray[np.bool_]
-    cube_known: npt.NDArray[np.bool_]  # S × M × G, every group
+    cube_known: npt.NDArray[np.bool_]  # S × M × G, venues of the chosen categories
     cube_maybe: npt.NDArray[np.bool_]
 
 
@@ -90,7 +90,7 @@ def baseline(
 ) -> Baseline:
     """The coverage a what-if starts from (see :func:`what_if`)."""
     known, maybe = covered(plan, months, minutes, categories)
-    cube_known, cube_maybe = group_cube(plan, minutes, months)
+    cube_known, cube_maybe = group_cube(plan, minutes, months, categories)
     return Baseline(
         tuple(months),
         minutes,
@@ -104,11 +104,16 @@ def baseline(
 
 @dataclass(frozen=True)
 class WhatIf:
-    """Coverage before and after the proposals, per month, and the gaps they close."""
+    """Coverage before and after the proposals, per month, and the gaps they close.
+
+    ``before`` is today's coverage (the figures every other part of the page shows);
+    ``after`` is the scenario with the proposals. Never one without the other.
+    """
 
     before: list[Range]
     after: list[Range]
     closed: pd.DataFrame
+    proposals: int = 0
 
 
 def what_if(
@@ -138,12 +143,16 @@ def what_if(
     added = (near @ (open_ & picked[:, None]).astype(np.float32)) > 0  # S × M
     groups = pd.Series(cats).map(plan.category_group).fillna(pd.Series(cats)).to_numpy()
     in_group = np.stack([groups == g for g in plan.groups], axis=1)  # P × G
+    in_group &= picked[:, None]
     per_cell = (open_[:, :, None] & in_group[:, None, :]).reshape(len(proposals), -1)
     added_cube = ((near @ per_cell.astype(np.float32)) > 0).reshape(base.cube_known.shape)
-    closed = ~base.cube_known & added_cube
+    held = {plan.category_group.get(c, c) for c in categories or ()}
+    listed = np.array([categories is None or g in held for g in plan.groups], dtype=bool)
+    closed = ~base.cube_known & added_cube & listed[None, None, :]
     si, order, gi = np.nonzero(closed)
     return WhatIf(
         ranges_of(plan, months, base.known, base.maybe),
         ranges_of(plan, months, base.known | added, base.maybe | added),
         gap_frame(plan, months, (si, order, gi), base.cube_maybe[si, order, gi]),
+        len(proposals),
     )

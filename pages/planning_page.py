@@ -1,7 +1,11 @@
 """Planning: seasonality, coverage as a range, ask these first, gaps, what-if, report.
 
-Layout only: every figure comes from :mod:`mapping.coverage`, :mod:`mapping.what_if`,
-:mod:`mapping.seasonality` and :mod:`mapping.planning`. The month choice, minutes and
+Layout only: every figure comes from :func:`mapping.planning.figures` (the same call the
+printed report and the ``report`` command make), remembered per dataset and selection,
+so a map click or a rerun for the same selection costs no computation. The headline,
+map, tables and downloads are today's coverage; proposals only make the separate,
+labelled scenario section. The report is built only when downloaded (a callable given
+to ``st.download_button``), never on every rerun. The month choice, minutes and
 categories live in the URL (``?pm=``, ``?pmin=``, ``?pcat=``); hypothetical venues live
 in the session and in the URL (``?pv=`` values ``lat,lon,category,months``, read with
 bounds by :func:`mapping.params.proposals`), so a proposal can be shared.
@@ -12,7 +16,6 @@ its listing, and the form where the venue can tell us its hours.
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -20,9 +23,9 @@ from mapping import clock, i18n, params, planning, render
 from mapping import coverage as cov
 from mapping.gap_files import gaps_csv_bytes, gaps_geojson_bytes
 from mapping.months import season_order
+from mapping.planning_report import report_html
 from mapping.render.coverage import coverage_layer
-from mapping.seasonality import by_group, events_per_month, off_peak_ratio, per_month, seasonality
-from mapping.what_if import what_if, with_proposals
+from mapping.seasonality import by_group, events_per_month, per_month
 from pages.shared import (
     current_language,
     dataset,
@@ -34,7 +37,31 @@ from pages.shared import (
 )
 
 PROPOSALS = "pv"
+GAPS_CSV = "gaps.csv"  # the gap list's file name: the CSV download and the report's annex
 CLICKED = "_planning_click"
+NO_POINT = "_planning_no_point"  # "Add" was pressed before a map click: say so once
+
+
+def add_proposal() -> None:
+    """The "Add" button's callback: runs before the page, so the one run that follows
+    already shows every number with the new proposal (no second run via ``st.rerun``)."""
+    point = st.session_state.get(CLICKED)
+    chosen = st.session_state.get("pv_months") or []
+    if point is None or not chosen:
+        st.session_state[NO_POINT] = True
+        return
+    proposal = params.Proposal(
+        round(point[0], 5), round(point[1], 5), st.session_state["pv_cat"], tuple(sorted(chosen))
+    )
+    added = [*st.session_state["pv_list"], params.proposal_text(proposal)]
+    st.session_state["pv_list"] = added[: params.MAX_PROPOSALS]
+    st.session_state.pop(CLICKED, None)
+
+
+def clear_proposals() -> None:
+    """The "Remove" button's callback (before the page runs, like :func:`add_proposal`)."""
+    st.session_state["pv_list"] = []
+
 
 data = dataset()
 city = data.city
@@ -96,36 +123,38 @@ sync_url("pcat", category_ids)
 months = tuple(planning.selected_months(month_value, data))
 chosen_categories = tuple(picked) if picked else None
 proposals = params.proposals(st.session_state["pv_list"], categories.index, city.bbox).value
-changed = with_proposals(plan, proposals)
+selection = planning.Selection(months, minutes, chosen_categories)
+fig = planning.figures(data, selection, tuple(proposals))  # today's; scenario apart
+scope = planning.scope_text(data, selection, lang)
 
-# ------------------------------------------------------------------ headline
-season = seasonality(data)
-ratio = off_peak_ratio(season, city.off_season_months, city.peak_months)
-ranges = cov.ranges(changed, months, minutes, chosen_categories)
-overall = ranges[-1]
+# ------------------------------------------------------------------ headline (today)
+st.subheader(tr("planning.headline"))
+overall = fig.ranges[-1]
 c1, c2, c3, c4 = st.columns(4)
-c1.metric(tr("planning.ratio"), "–" if ratio is None else f"{ratio:.2f}")
+c1.metric(tr("planning.ratio"), planning.ratio_text(fig.ratio, lang))
 c2.metric(tr("planning.known_share"), planning.percent(overall.share_residents_known, lang))
 c3.metric(tr("planning.possible_share"), planning.percent(overall.share_residents_possible, lang))
 c4.metric(
     tr("planning.settlements_share"),
     f"{overall.settlements_known}–{overall.settlements_possible} / {overall.settlements_total}",
 )
-st.caption(planning.population_note(plan, lang))
+st.caption(scope)
+st.caption(planning.basis_line(fig, lang))
 
-# ------------------------------------------------------------------ map and what-if
+# ------------------------------------------------------------------ map (today) and what-if
 st.subheader(tr("planning.map"))
-status = cov.settlement_status(changed, months, minutes, chosen_categories)
-shown = pd.Series(cov.open_venues(changed, months, chosen_categories))
+map_plan, map_venues = planning.drawn(fig, lang)
 out = st_folium(
     render.base_map(city),
     key="planning-map",
     height=460,
     use_container_width=True,
     returned_objects=["last_clicked"],
-    feature_group_to_add=coverage_layer(changed, status, minutes, lang, shown),
+    feature_group_to_add=coverage_layer(map_plan, fig.status, minutes, lang, map_venues),
 )
 st.caption(tr("planning.map_help"))
+if proposals:
+    st.caption(tr("planning.map_proposals"))
 clicked = (out or {}).get("last_clicked")
 if clicked:
     st.session_state[CLICKED] = (float(clicked["lat"]), float(clicked["lng"]))
@@ -133,13 +162,13 @@ if clicked:
 st.subheader(tr("planning.whatif"))
 st.caption(tr("planning.whatif_help"))
 w1, w2 = st.columns(2)
-new_category = w1.selectbox(
+w1.selectbox(
     tr("planning.whatif_category"),
     category_ids,
     key="pv_cat",
     format_func=lambda c: str(labels.get(c, c)),
 )
-new_months = w2.multiselect(
+w2.multiselect(
     tr("planning.whatif_months"),
     list(cov.MONTHS),
     default=list(season_order(city.off_season_months)),
@@ -147,53 +176,47 @@ new_months = w2.multiselect(
     format_func=lambda m: i18n.month_name(m, lang, long=True),
 )
 b1, b2 = st.columns(2)
-if b1.button(tr("planning.whatif_add"), key="pv_add"):
-    point = st.session_state.get(CLICKED)
-    if point is None or not new_months:
-        st.warning(tr("planning.whatif_click_first"))
-    else:
-        proposal = params.Proposal(
-            round(point[0], 5), round(point[1], 5), new_category, tuple(sorted(new_months))
+b1.button(tr("planning.whatif_add"), key="pv_add", on_click=add_proposal)
+b2.button(tr("planning.whatif_clear"), key="pv_clear", on_click=clear_proposals)
+if st.session_state.pop(NO_POINT, False):
+    st.warning(tr("planning.whatif_click_first"))
+set_url(PROPOSALS, st.session_state["pv_list"] or None)
+if fig.scenario is not None:
+    result = fig.scenario
+    with st.container(border=True):
+        st.markdown(f"**{planning.scenario_title(result.proposals, lang)}**")
+        st.caption(f"{tr('planning.scenario_note')} {tr('planning.scenario_table_help')} {scope}")
+        st.write(tr("planning.whatif_count", count=result.proposals))
+        st.dataframe(
+            [
+                {
+                    tr("planning.col_month"): planning.month_label(b.month, lang),
+                    tr("planning.before"): planning.percent(b.share_residents_known, lang),
+                    tr("planning.after"): planning.percent(a.share_residents_known, lang),
+                    tr("planning.col_change"): planning.scenario_change(b, a, lang),
+                }
+                for b, a in zip(result.before, result.after, strict=True)
+            ],
+            hide_index=True,
+            key="pv_table",
         )
-        st.session_state["pv_list"] = [
-            *st.session_state["pv_list"],
-            params.proposal_text(proposal),
-        ][: params.MAX_PROPOSALS]
-        st.session_state.pop(CLICKED, None)
-        set_url(PROPOSALS, st.session_state["pv_list"])
-        st.rerun()
-if b2.button(tr("planning.whatif_clear"), key="pv_clear"):
-    st.session_state["pv_list"] = []
-    set_url(PROPOSALS, None)
-    st.rerun()
-if proposals:
-    set_url(PROPOSALS, st.session_state["pv_list"])
-    result = what_if(plan, proposals, planning.off_season(data), minutes, chosen_categories)
-    st.write(tr("planning.whatif_count", count=len(proposals)))
-    st.dataframe(
-        [
-            {
-                "": planning.month_label(b.month, lang),
-                tr("planning.before"): planning.range_text(b, lang),
-                tr("planning.after"): planning.range_text(a, lang),
-            }
-            for b, a in zip(result.before, result.after, strict=True)
-        ],
-        hide_index=True,
-        key="pv_table",
-    )
-    st.write(tr("planning.gaps_closed", count=len(result.closed)))
+        st.write(tr("planning.gaps_closed", count=len(result.closed)))
 
-# ------------------------------------------------------------------ coverage range
+# ------------------------------------------------------------------ coverage range (today)
 st.subheader(tr("planning.coverage"))
+st.caption(scope)
 st.dataframe(
-    [{"": planning.month_label(r.month, lang), " ": planning.range_text(r, lang)} for r in ranges],
+    [
+        {"": planning.month_label(r.month, lang), " ": planning.range_text(r, lang)}
+        for r in fig.ranges
+    ],
     hide_index=True,
     key="range_table",
 )
 
 # ------------------------------------------------------------------ seasonality
 st.subheader(tr("planning.seasonality"))
+season = fig.season
 monthly = by_group(season)
 monthly["month_name"] = [f"{m:02d} {i18n.month_name(m, lang)}" for m in monthly["month"]]
 st.bar_chart(
@@ -239,10 +262,11 @@ if not events.empty:
 # ------------------------------------------------------------------ ask these first
 st.subheader(tr("planning.ask_first"))
 st.caption(tr("planning.ask_help"))
-asks = cov.ask_first(plan, months, minutes, chosen_categories)
-if asks.empty:
+st.caption(scope)
+if fig.asks.empty:
     st.write(tr("planning.none"))
 else:
+    asks = fig.asks.copy()  # fig is shared by every session: never modified
     asks["link"] = [f"/members?venue={v}&lang={lang.upper()}" for v in asks["venue_id"]]
     st.dataframe(
         asks,
@@ -251,31 +275,31 @@ else:
         column_config={"link": st.column_config.LinkColumn(display_text="↗")},
     )
 
-# ------------------------------------------------------------------ gaps
+# ------------------------------------------------------------------ gaps (today)
 st.subheader(tr("planning.gaps"))
-gap_list = cov.gaps(changed, months, minutes)
-st.dataframe(planning.shown_gaps(gap_list, lang), hide_index=True, key="gap_table")
+st.caption(scope)
+st.dataframe(planning.shown_gaps(fig.gap_list, lang), hide_index=True, key="gap_table")
+file_scope = planning.scope_values(selection)
 d1, d2, d3 = st.columns(3)
 d1.download_button(
     tr("planning.download_csv"),
-    gaps_csv_bytes(gap_list),
-    file_name="gaps.csv",
+    lambda: gaps_csv_bytes(fig.gap_list, file_scope),
+    file_name=GAPS_CSV,
     mime="text/csv",
     key="dl_csv",
 )
 d2.download_button(
     tr("planning.download_geojson"),
-    gaps_geojson_bytes(gap_list),
+    lambda: gaps_geojson_bytes(fig.gap_list, file_scope),
     file_name="gaps.geojson",
     mime="application/geo+json",
     key="dl_geojson",
 )
 d3.download_button(
     tr("planning.download_report"),
-    planning.report_html(
-        data, changed, planning.Selection(months, minutes, chosen_categories), lang
-    ).encode("utf-8"),
+    lambda: report_html(data, fig, lang, GAPS_CSV).encode("utf-8"),
     file_name="planning-report.html",
     mime="text/html",
     key="dl_report",
 )
+d3.caption(tr("planning.annex_page", rows=len(fig.gap_list)))

@@ -20,6 +20,7 @@ from mapping import cli, explore, members
 from mapping import coverage as cov
 from mapping.io import Dataset, load_dataset
 from mapping.query import VenueFilter
+from mapping.text import escape
 from tests.conftest import MINI, YEAR
 
 GATE = (42.4247, 18.7702, "Sea Gate")  # the mini town's entry point
@@ -81,13 +82,19 @@ def test_a_second_walk_model_changes_the_minutes_everywhere(mini, mini_copy, tmp
     assert line_gaps.query(heritage)["possible"].tolist() == [True]
     assert grid_gaps.query(heritage)["possible"].tolist() == [False]
 
-    # The report command: its gap table, and the reach it draws (circle vs the grid's diamond).
+    # The report command: its CSV annex (the full gap list), the walk model in words in its
+    # method box, and the reach it draws (circle vs the grid's diamond).
     for name, folder in (("line", MINI), ("grid", grid_folder)):
         html = tmp_path / f"{name}.html"
         _cli("report", str(folder), *selection, "--out", str(html))
     line_html = (tmp_path / "line.html").read_text(encoding="utf-8")
     grid_html = (tmp_path / "grid.html").read_text(encoding="utf-8")
-    assert "<td>heritage</td><td>True</td>" in line_html
-    assert "<td>heritage</td><td>False</td>" in grid_html
+    line_annex = pd.read_csv(tmp_path / "line-gaps.csv")
+    grid_annex = pd.read_csv(tmp_path / "grid-gaps.csv")
+    assert line_annex.query(heritage)["possible"].tolist() == [True]
+    assert grid_annex.query(heritage)["possible"].tolist() == [False]
+    line_words, grid_words = (escape(p.walk.describe("me")) for p in (line_plan, grid_plan))
+    assert line_words != grid_words
+    assert line_words in line_html and grid_words in grid_html
     assert '"r":' in line_html and '"p":[[' not in line_html
     assert '"p":[[' in grid_html and '"r":' not in grid_html

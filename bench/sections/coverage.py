@@ -1,24 +1,37 @@
 """Section ``coverage`` (issue 11): 12 months × category groups, known and possible,
-through the plan's matrix against a naive buffer-and-union baseline; the what-if update."""
+through the plan's matrix against a naive buffer-and-union baseline; the what-if update.
+
+Issue 22: the Planning page's two interactions on Kotor data, a map click (a rerun with
+the same selection and proposals) and "Add" (a rerun with one proposal more), timed
+as today's page computes them (:func:`mapping.planning.figures`, remembered per
+selection; downloads built only when clicked) against the previous build's sequence of
+calls on every rerun (commit 201f1d6: today's and the what-if figures over a plan with
+the proposals, seasonality twice, both gap files and the whole report each time).
+Computation only: Streamlit's own work (sending the page) comes on top of both."""
 
 from __future__ import annotations
 
+import statistics
 import time
 from dataclasses import replace
 from functools import partial
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
-from bench.common import DATA, forget, median_time, ms
+from bench.common import DATA, ROOT, forget, median_time, ms
 from mapping import coverage as cov
-from mapping import months, synthetic
+from mapping import months, planning, planning_report, synthetic
 from mapping import what_if as wi
 from mapping.distance import ReachCircle
+from mapping.gap_files import gaps_csv_bytes, gaps_geojson_bytes
 from mapping.hours import STATE_OPEN, STATE_UNKNOWN
 from mapping.io import Dataset, enrich_dataset, load_dataset
 from mapping.params import Proposal
+from mapping.render.coverage import coverage_layer, report_map
+from mapping.seasonality import by_group, off_peak_ratio, per_month, seasonality
 
 
 def reach_radius_m(plan: cov.Plan, minutes: float) -> float:
@@ -109,3 +122,134 @@ def bench_coverage() -> None:
             f"{ms(what_if_s).strip()}; its baseline, once per selection: "
             f"{ms(base_s).strip()}"
         )
+    bench_planning_interactions(kotor)
+
+
+def _page_charts(season: pd.DataFrame) -> None:
+    """The seasonality tables every rerun of the page prepares (both builds)."""
+    by_group(season)
+    per_month(season)
+    season.pivot_table(index="category", columns="month", values="open", aggfunc="sum")
+
+
+def previous_rerun(data: Dataset, selection: planning.Selection, pv: list[Proposal]) -> int:
+    """One rerun of the Planning page as commit 201f1d6 computed it; returns the bytes of
+    the report it built (on every rerun, downloaded or not)."""
+    plan = cov.build_plan(data)
+    sel_months, minutes, cats = selection.months, selection.minutes, selection.categories
+    changed = wi.with_proposals(plan, pv)
+    season = seasonality(data)
+    off_peak_ratio(season, data.city.off_season_months, data.city.peak_months)
+    cov.ranges(changed, sel_months, minutes, cats)
+    status = cov.settlement_status(changed, sel_months, minutes, cats)
+    shown = pd.Series(cov.open_venues(changed, sel_months, cats))
+    coverage_layer(changed, status, minutes, "en", shown).script_js()
+    if pv:
+        wi.what_if(plan, pv, planning.off_season(data), minutes, cats)
+    _page_charts(season)
+    cov.ask_first(plan, sel_months, minutes, cats)
+    gap_list = cov.gaps(changed, sel_months, minutes)
+    planning.shown_gaps(gap_list, "en")
+    gaps_csv_bytes(gap_list)
+    gaps_geojson_bytes(gap_list)
+    return len(_previous_report(data, changed, selection))
+
+
+def _previous_report(data: Dataset, plan: cov.Plan, selection: planning.Selection) -> str:
+    """201f1d6's ``report_html``: the same calls (seasonality again, every gap row as a
+    table row, the map page with every asset inlined), its HTML layout aside."""
+    sel_months, minutes, cats = selection.months, selection.minutes, selection.categories
+    season = seasonality(data)
+    off_peak_ratio(season, data.city.off_season_months, data.city.peak_months)
+    cov.ranges(plan, sel_months, minutes, cats)
+    gap_list = cov.gaps(plan, sel_months, minutes)
+    asks = cov.ask_first(plan, sel_months, minutes, cats)
+    status = cov.settlement_status(plan, sel_months, minutes, cats)
+    rows = [
+        "<tr>" + "".join(f"<td>{v}</td>" for v in row) + "</tr>"
+        for frame in (asks, planning.shown_gaps(gap_list, "en"))
+        for row in frame.itertuples(index=False)
+    ]
+    chart = planning_report.month_chart_svg(per_month(season), "en")
+    layer = coverage_layer(
+        plan, status, minutes, "en", pd.Series(cov.open_venues(plan, sel_months))
+    )
+    page: str = report_map(data.city, layer, plan).get_root().render()
+    return "".join([chart, *rows, page])
+
+
+def current_rerun(data: Dataset, selection: planning.Selection, pv: list[Proposal]) -> None:
+    """One rerun of today's Planning page: the remembered figures, the map layer, the
+    seasonality tables and the gap table shown; no file is built until downloaded."""
+    fig = planning.figures(data, selection, tuple(pv))
+    coverage_layer(
+        fig.plan, fig.status, selection.minutes, "en", pd.Series(fig.open_venues)
+    ).script_js()
+    _page_charts(fig.season)
+    planning.shown_gaps(fig.gap_list, "en")
+
+
+def bench_planning_interactions(data: Dataset) -> None:
+    """Map click and "Add" on the Planning page: today's build against 201f1d6's."""
+    print("\n== Planning page interactions (issue 22; Kotor data, off-season, 15 min, medians)")
+    selection = planning.Selection(planning.off_season(data))
+    first = Proposal(42.514, 18.696, "gallery", selection.months)
+    second = Proposal(42.42, 18.77, "museum", selection.months)
+    previous_rerun(data, selection, [first])  # warm: plan, imports
+    report_bytes = previous_rerun(data, selection, [first])
+    old_click = median_time(partial(previous_rerun, data, selection, [first]), 7)
+
+    def old_add_once() -> None:
+        previous_rerun(data, selection, [first])  # the button's own run
+        previous_rerun(data, selection, [first, second])  # st.rerun with the proposal
+
+    old_add = median_time(old_add_once, 7)
+    current_rerun(data, selection, [first])
+    new_click = median_time(partial(current_rerun, data, selection, [first]), 7)
+
+    def add_once() -> None:
+        forget(planning.figures)  # a new proposal: nothing remembered for it yet
+        current_rerun(data, selection, [first, second])  # one run: the button's callback
+
+    current_rerun(data, selection, [first])
+    new_add = median_time(add_once, 7)
+    fig = planning.figures(data, selection, (first,))
+    report = len(planning_report.report_html(data, fig, "en", "gaps.csv").encode("utf-8"))
+    print(f"{'':>14} {'201f1d6':>11} {'today':>11} {'speed-up':>9}")
+    for label, old, new in (("map click", old_click, new_click), ("Add", old_add, new_add)):
+        print(f"{label:>14} {ms(old)} {ms(new)} {old / new:>8.0f}x")
+    print(
+        f"   report built on each 201f1d6 rerun: {report_bytes / 1000:.0f} kB; today's, "
+        f"built only when downloaded: {report / 1000:.0f} kB in "
+        f"{ms(median_time(partial(planning_report.report_html, data, fig, 'en'), 3)).strip()}"
+    )
+    page_click, page_add = _page_interactions()
+    print(
+        f"   today's page end to end (AppTest, script run and widgets, no browser): "
+        f"map click {ms(page_click).strip()}, Add {ms(page_add).strip()}"
+    )
+
+
+def _page_interactions() -> tuple[float, float]:
+    """Median AppTest run of today's Planning page after a map click (a rerun with a new
+    clicked point) and after "Add" (one run: the button's callback adds the proposal)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params.update({"pv": "42.514,18.696,gallery,10-4"})
+    at.run()
+    at.switch_page("pages/planning_page.py").run()
+    clicks, adds = [], []
+    for i in range(8):
+        at.session_state["_planning_click"] = (42.42 + i / 1000, 18.77)
+        start = time.perf_counter()
+        at.run()
+        clicks.append(time.perf_counter() - start)
+    for i in range(6):
+        at.session_state["_planning_click"] = (42.43 + i / 1000, 18.76)
+        start = time.perf_counter()
+        at.button(key="pv_add").click().run()
+        adds.append(time.perf_counter() - start)
+    if at.exception:
+        raise RuntimeError(str(at.exception))
+    return statistics.median(clicks[1:]), statistics.median(adds[1:])
