@@ -10,11 +10,11 @@ terminal-safe printer: a suggestion's text cannot drive the reviewer's terminal.
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 from collections.abc import Callable
 from typing import Any
 
+from mapping import store
 from mapping.submissions import review
 from mapping.submissions.forms import Refused
 from mapping.submissions.ledger import STATUSES, Submission
@@ -84,7 +84,7 @@ def run(args: argparse.Namespace, say: Say) -> int:
         for line in str(exc).splitlines():
             say(line, sys.stderr)
         return 1
-    except sqlite3.Error as exc:  # locked past the busy timeout, not a database, …
+    except store.Error as exc:  # locked past the busy timeout, not a database, server down…
         say(f"error: members' database {review.database_of(args.folder)}: {exc}", sys.stderr)
         return 1
     return 0

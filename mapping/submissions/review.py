@@ -13,7 +13,7 @@ How :func:`apply` keeps the data safe:
 3. the whole resulting folder is validated on a temporary copy, exactly as ``import``
    does (:func:`mapping.checked_write.new_problems`): an error the folder did not
    already have refuses the change and names file, record and field;
-4. then, in one short ``BEGIN IMMEDIATE`` transaction (:func:`mapping.store.transaction`;
+4. then, in one short write transaction (:func:`mapping.store.transaction`;
    the validation runs outside it, so the web form's inserts never wait for it): the
    suggestion must still be pending (another reviewer may have been quicker) and
    :func:`mapping.checked_write.replace_file` writes the file atomically only if it
@@ -28,7 +28,6 @@ import csv
 import io
 import json
 import re
-import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -71,12 +70,14 @@ class ReviewError(ValueError):
         super().__init__("\n".join([message, *(str(p) for p in self.problems)]))
 
 
-def database(city: CityProfile, folder: str | Path, db: str | Path | None = None) -> Path:
+def database(
+    city: CityProfile, folder: str | Path, db: store.Where | None = None
+) -> store.Location:
     """The members' database: ``db`` when given, else :func:`mapping.store.database_path`."""
-    return Path(db) if db is not None else store.database_path(city, folder)
+    return store.locate(db) if db is not None else store.database_path(city, folder)
 
 
-def database_of(folder: str | Path | None, db: str | Path | None = None) -> Path:
+def database_of(folder: str | Path | None, db: store.Where | None = None) -> store.Location:
     """The members' database of the data folder ``folder`` (its ``city.toml`` may name
     it): what ``list``, ``show`` and ``reject`` open."""
     root = data_dir(folder)
@@ -96,7 +97,7 @@ def submit(
     kind: str,
     fields: Mapping[str, object],
     *,
-    db: str | Path | None = None,
+    db: store.Where | None = None,
     now: datetime | None = None,
 ) -> int:
     """Check and store a suggestion as pending; returns its number (show it ``#12``).
@@ -154,14 +155,14 @@ def describe_hours(
 
 
 def listed(
-    folder: str | Path | None, status: str | None = PENDING, *, db: str | Path | None = None
+    folder: str | Path | None, status: str | None = PENDING, *, db: store.Where | None = None
 ) -> list[Submission]:
     """Suggestions with ``status`` (``None``: all), oldest first."""
     with ledger.opened(database_of(folder, db)) as conn:
         return ledger.listed(conn, status)
 
 
-def get(folder: str | Path | None, number: int, *, db: str | Path | None = None) -> Submission:
+def get(folder: str | Path | None, number: int, *, db: store.Where | None = None) -> Submission:
     """Suggestion ``number``; :class:`ReviewError` when there is none."""
     with ledger.opened(database_of(folder, db)) as conn:
         return _existing(conn, number)
@@ -171,7 +172,7 @@ def apply(
     folder: str | Path | None,
     number: int,
     *,
-    db: str | Path | None = None,
+    db: store.Where | None = None,
     now: datetime | None = None,
 ) -> Submission:
     """Merge pending suggestion ``number`` into the data folder (see the module docstring).
@@ -215,7 +216,7 @@ def reject(
     number: int,
     reason: str,
     *,
-    db: str | Path | None = None,
+    db: store.Where | None = None,
     now: datetime | None = None,
 ) -> Submission:
     """Mark pending suggestion ``number`` rejected, keeping it with ``reason``."""
@@ -229,7 +230,7 @@ def reject(
         return _existing(conn, number)
 
 
-def _existing(conn: sqlite3.Connection, number: int) -> Submission:
+def _existing(conn: store.Connection, number: int) -> Submission:
     item = ledger.get(conn, number)
     if item is None:
         msg = f"no suggestion {ledger.reference(number)}"
@@ -237,7 +238,7 @@ def _existing(conn: sqlite3.Connection, number: int) -> Submission:
     return item
 
 
-def _pending(conn: sqlite3.Connection, number: int) -> Submission:
+def _pending(conn: store.Connection, number: int) -> Submission:
     item = _existing(conn, number)
     if item.status != PENDING:
         when = item.decided.date().isoformat() if item.decided else "?"
