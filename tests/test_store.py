@@ -82,9 +82,14 @@ def test_a_failed_transaction_writes_nothing(members_db):
     conn = store.connect(members_db)
     try:
         conn.create("CREATE TABLE IF NOT EXISTS seen (i INTEGER)")
-        with pytest.raises(KeyboardInterrupt), store.transaction(conn):
-            conn.execute("INSERT INTO seen VALUES (1)")
-            raise KeyboardInterrupt
+
+        def interrupted() -> None:
+            with store.transaction(conn):
+                conn.execute("INSERT INTO seen VALUES (1)")
+                raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            interrupted()
         assert conn.execute("SELECT count(*) FROM seen").fetchone()[0] == 0
         with store.transaction(conn):  # the connection is usable again
             conn.execute("INSERT INTO seen VALUES (2)")
