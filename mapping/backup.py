@@ -39,7 +39,6 @@ from typing import Any
 
 from mapping import store
 from mapping.files import atomic_write
-from mapping.settings import data_dir, load_city
 
 COMMANDS = ("backup", "restore")
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -52,12 +51,6 @@ Say = Callable[..., None]
 
 class BackupError(ValueError):
     """A backup cannot be made or restored; the message says why and what to do."""
-
-
-def database_of(folder: str | Path | None) -> store.Location:
-    """The members' database of the data folder ``folder`` (its ``city.toml`` may name it)."""
-    root = data_dir(folder)
-    return store.database_path(load_city(root / "city.toml"), root)
 
 
 # --------------------------------------------------------------------------- backup
@@ -215,7 +208,7 @@ def add_parsers(sub: Any, folder_arg: Callable[[argparse.ArgumentParser], None])
 def run(args: argparse.Namespace, say: Say) -> int:
     """Run ``backup`` or ``restore``: 0 done, 1 refused or failed (one line says why)."""
     try:
-        where = database_of(args.folder)
+        where = store.database_of(args.folder)
         if args.command == "backup":
             size = write_backup(where, args.out)
             say(f"backed up {where} to {args.out} ({size} bytes)")

@@ -55,7 +55,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-from mapping.settings import REPO_DATA_DIR, CityProfile
+from mapping.settings import REPO_DATA_DIR, CityProfile, data_dir, load_city
 from mapping.text import slug
 
 DB_ENV_VAR = "CREATIVE_MAP_DB"
@@ -110,8 +110,13 @@ def locate(where: Where) -> Location:
     return Server(text) if text.startswith(URL_SCHEMES) else Path(text)
 
 
-def database_path(city: CityProfile, folder: str | os.PathLike[str]) -> Location:
-    """This town's members' database (see the module docstring for the order)."""
+def database_path(
+    city: CityProfile, folder: str | os.PathLike[str], db: Where | None = None
+) -> Location:
+    """This town's members' database (see the module docstring for the order); ``db``
+    when given (a caller's own, e.g. a test's)."""
+    if db is not None:
+        return locate(db)
     configured = os.environ.get(DB_ENV_VAR) or city.members_database
     if configured:
         if configured.startswith(URL_SCHEMES):
@@ -119,6 +124,13 @@ def database_path(city: CityProfile, folder: str | os.PathLike[str]) -> Location
         path = Path(configured).expanduser()
         return path if path.is_absolute() else Path(folder) / path
     return DEFAULT_DIR / f"{slug(city.name, 'town')}.sqlite"
+
+
+def database_of(folder: str | os.PathLike[str] | None, db: Where | None = None) -> Location:
+    """``db`` when given, else the members' database of the data folder ``folder`` (its
+    ``city.toml`` may name it): what the CLI's commands open."""
+    root = data_dir(folder)
+    return database_path(load_city(root / "city.toml"), root, db)
 
 
 def key_of(where: Where) -> str:

@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 
 from mapping import store
+from mapping.errors import DataError
+from mapping.settings import load_city
+from tests.conftest import MINI, writable_copy
 from tests.postgres import nobody_listening
 
 THREADS = 12
@@ -150,3 +153,19 @@ def test_threads_share_no_connection(members_db):
         assert sorted(r[0] for r in conn.execute("SELECT i FROM seen")) == [0, 1]
     finally:
         conn.close()
+
+
+def test_city_toml_may_name_a_server_but_never_its_password(tmp_path):
+    folder = writable_copy(MINI, tmp_path / "town")
+    toml = folder / "city.toml"
+    original = toml.read_text(encoding="utf-8")
+    toml.write_text(
+        original + '\n[members]\ndatabase = "postgresql://kcm@db.example/kotor"\n', encoding="utf-8"
+    )
+    assert load_city(toml).members_database == "postgresql://kcm@db.example/kotor"
+    for secret in ("postgresql://kcm:s3cret@db.example/kotor", "postgresql://db/k?password=s3cret"):
+        toml.write_text(original + f'\n[members]\ndatabase = "{secret}"\n', encoding="utf-8")
+        with pytest.raises(DataError) as caught:
+            load_city(toml)
+        assert "password does not belong in city.toml" in str(caught.value)
+        assert "s3cret" not in str(caught.value)
