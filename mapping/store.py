@@ -24,16 +24,13 @@ This module is the one home of the dialect differences; :mod:`mapping.usage` and
 :mod:`mapping.submissions.ledger` write their SQL once, in SQLite's syntax with ``?``
 placeholders, through :class:`Connection`:
 
-=========================  ==================================  ====================================
-what                       SQLite                              PostgreSQL
-=========================  ==================================  ====================================
-placeholders               ``?``                               ``%s`` (translated)
-new row's id               ``INTEGER PRIMARY KEY AUTOINCREMENT``  identity column (``ddl``)
-write transaction          ``BEGIN IMMEDIATE``                 ``BEGIN`` + one advisory lock
-waiting for a lock         busy timeout                        ``lock_timeout``
-creating tables            ``executescript``                   in a write transaction (no race)
-errors                     :class:`sqlite3.Error`              :class:`ServerError`, a subclass
-=========================  ==================================  ====================================
+- placeholders: ``?`` (SQLite) / ``%s`` (PostgreSQL), translated by :class:`Connection`;
+- a new row's id: ``INTEGER PRIMARY KEY AUTOINCREMENT`` / an identity column (:func:`ddl`);
+- the write transaction: ``BEGIN IMMEDIATE`` / ``BEGIN`` and one advisory lock
+  (:func:`transaction`);
+- waiting for a lock: the busy timeout / ``lock_timeout``, both :data:`BUSY_TIMEOUT_S`;
+- creating tables: ``executescript`` / inside a write transaction (no catalogue race);
+- errors: :class:`sqlite3.Error` / :class:`ServerError`, a subclass of it (:data:`Error`).
 
 Each module creates its own tables with ``CREATE TABLE IF NOT EXISTS`` on first use
 (:meth:`Connection.create`), and writes inside :func:`transaction`, the one way a write
@@ -142,7 +139,8 @@ def key_of(where: Where) -> str:
 class Connection:
     """One connection to either back-end, taking SQL in SQLite's syntax (``?``).
 
-    One connection per thread and per task: opened, used and closed, never shared.
+    One connection per thread and per task: opened, used and closed, never shared. The
+    SQL holds no literal ``?`` (every ``?`` is a placeholder; values are parameters).
     """
 
     def __init__(self, raw: sqlite3.Connection | psycopg.Connection[Any]) -> None:

@@ -105,14 +105,14 @@ def backend(request: pytest.FixtureRequest) -> str:
 def members_db(
     backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> Location:
-    """A fresh members' database on this test's back-end (a SQLite file, or a new database
+    """A fresh members' database on this test's back-end (a SQLite file, or a new schema
     on the session's PostgreSQL server), also named by ``CREATIVE_MAP_DB`` for the CLI and
     the pages."""
     if backend == "sqlite":
         where: Location = tmp_path / "members.sqlite"
     else:
         server: PgServer = request.getfixturevalue("postgres_server")
-        where = Server(server.new_database())
+        where = Server(server.new_schema())
     monkeypatch.setenv(DB_ENV_VAR, str(where) if isinstance(where, Path) else where.url)
     return where
 

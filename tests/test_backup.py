@@ -18,6 +18,16 @@ from .test_submissions import NOW
 DAY = date(2026, 12, 5)
 
 
+@pytest.fixture
+def members_db(
+    backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> store.Location:
+    """As conftest's, but a whole database on PostgreSQL: ``pg_dump`` dumps databases."""
+    where = _empty_database(backend, tmp_path, request)
+    monkeypatch.setenv(store.DB_ENV_VAR, str(where) if isinstance(where, Path) else where.url)
+    return where
+
+
 def _fill(where: store.Location) -> int:
     """Usage counts and one pending suggestion; its number."""
     rec = usage.UsageRecorder(where)
@@ -42,9 +52,11 @@ def _state(where: store.Location) -> tuple[dict[str, object], list[str]]:
     return usage.totals(where).to_dict("index"), statuses
 
 
-def _empty_database(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> store.Location:
+def _empty_database(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest, name: str = "members"
+) -> store.Location:
     if backend == "sqlite":
-        return tmp_path / "restored" / "members.sqlite"
+        return tmp_path / name / "members.sqlite"
     server: PgServer = request.getfixturevalue("postgres_server")
     return store.Server(server.new_database())
 
@@ -93,7 +105,7 @@ def test_restore_into_an_empty_database_needs_no_force(
     before = _state(members_db)
     out = tmp_path / "members.backup"
     backup.write_backup(members_db, out)
-    fresh = _empty_database(backend, tmp_path, request)
+    fresh = _empty_database(backend, tmp_path, request, "restored")
     monkeypatch.setenv(store.DB_ENV_VAR, str(fresh) if isinstance(fresh, Path) else fresh.url)
     assert cli.main(["restore", str(out), str(mini_copy)]) == 0
     assert _state(fresh) == before
