@@ -169,3 +169,32 @@ def test_city_toml_may_name_a_server_but_never_its_password(tmp_path):
             load_city(toml)
         assert "password does not belong in city.toml" in str(caught.value)
         assert "s3cret" not in str(caught.value)
+
+
+def test_a_connection_the_server_drops_mid_transaction_is_an_error_and_writes_nothing(
+    postgres_server,
+):
+    where = store.Server(postgres_server.new_schema())
+    conn, killer = store.connect(where), store.connect(where)
+    try:
+        conn.create("CREATE TABLE IF NOT EXISTS seen (i INTEGER)")
+
+        def dropped_under_a_writer() -> None:
+            with store.transaction(conn):
+                conn.execute("INSERT INTO seen VALUES (1)")
+                pid = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+                killer.execute("SELECT pg_terminate_backend(?)", (pid,))  # a server restart
+                conn.execute("INSERT INTO seen VALUES (2)")
+
+        with pytest.raises(store.ServerError):
+            dropped_under_a_writer()
+        assert killer.execute("SELECT count(*) FROM seen").fetchone()[0] == 0
+    finally:
+        conn.close()
+        killer.close()
+    _open_and_write(where, 3)  # the next connection works
+    conn = store.connect(where)
+    try:
+        assert [r[0] for r in conn.execute("SELECT i FROM seen")] == [3]
+    finally:
+        conn.close()
