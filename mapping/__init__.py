@@ -38,7 +38,8 @@ Drawing and output
     only Streamlit imports, made when a page mounts one), ``exporting`` (the standalone
     HTML map), ``i18n`` (catalogues: a language is a folder).
 Members' data, imports and commands
-    ``store`` (the members' SQLite database and its one transaction), ``usage``
+    ``store`` (the members' database, SQLite or PostgreSQL, and its one transaction),
+    ``backup`` (backing it up and restoring it), ``usage``
     (per-venue counts of the visitor pages), ``submissions`` (members' suggestions and
     their review), ``imports`` (venues from OSM/GIS files, events from iCalendar and
     CSV), ``synthetic`` (test and benchmark data only, never shipped), ``cli``
@@ -50,6 +51,7 @@ Modules starting with ``_`` are private helpers; nothing outside their package u
 from __future__ import annotations
 
 __all__ = [
+    "backup",
     "calendar",
     "checked_write",
     "cited",

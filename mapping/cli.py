@@ -1,7 +1,8 @@
 """The command line: ``python -m mapping validate|info|export|events|gaps|report [DIR] …``
 and ``import FILE --into DIR``, ``import-events FILE --into DIR``
 (:mod:`mapping.imports.commands`), ``submissions list|show|apply|reject …``
-(:mod:`mapping.submissions.commands`).
+(:mod:`mapping.submissions.commands`), ``backup [DIR] --out FILE`` and
+``restore FILE [DIR]`` (:mod:`mapping.backup`).
 
 Exit codes: 0 success, 1 the data has problems (one line each,
 ``file:record:field: message``) or a file cannot be written, 2 bad arguments (argparse
@@ -38,8 +39,8 @@ from typing import TextIO
 
 import pandas as pd
 
+from mapping import backup, planning_cli
 from mapping import events as ev
-from mapping import planning_cli
 from mapping.calendar import to_ics
 from mapping.errors import DataError
 from mapping.exporting import FORMATS, export_bytes
@@ -112,6 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     import_commands.add_parsers(sub)
     planning_cli.add_parsers(sub, folder_arg, _out_path)
     submission_commands.add_parsers(sub, folder_arg)
+    backup.add_parsers(sub, folder_arg)
     return parser
 
 
@@ -146,6 +148,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             return _validate(args.folder)
         if args.command == submission_commands.COMMAND:
             return submission_commands.run(args, _say)
+        if args.command in backup.COMMANDS:
+            return backup.run(args, _say)
         dataset = load_dataset(args.folder)
         if args.command == "info":
             _say(info_text(dataset, args.lang))

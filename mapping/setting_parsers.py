@@ -81,6 +81,21 @@ def path(value: object) -> str:
     return value.strip()
 
 
+def database(value: object) -> str:
+    """A SQLite file path, or a ``postgresql://`` URL that holds no password (``city.toml``
+    is reviewed and shared: libpq reads the password from ``PGPASSFILE``/``PGPASSWORD``)."""
+    text = path(value)
+    if text.startswith(("postgresql://", "postgres://")):
+        parts = urlsplit(text)
+        if parts.password is not None or "password=" in parts.query:
+            msg = (
+                "a password does not belong in city.toml: remove it from the URL and put "
+                "it in the PostgreSQL password file (PGPASSFILE, ~/.pgpass) or PGPASSWORD"
+            )
+            raise ValueError(msg)
+    return text
+
+
 def country(value: object) -> str:
     """A two-letter ISO 3166 code, upper-cased; ``""`` for none."""
     if not isinstance(value, str) or not (value == "" or (len(value) == 2 and value.isalpha())):

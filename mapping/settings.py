@@ -313,11 +313,12 @@ SETTINGS: tuple[Setting, ...] = (
         "members",
         "database",
         "",
-        "SQLite file for usage counts and suggested updates (created on first use); "
-        "a relative path is relative to the data folder. Empty: "
-        "`var/<town>.sqlite` beside the repository's `data/`. The environment "
-        "variable `CREATIVE_MAP_DB` overrides it.",
-        parsers.path,
+        "The members' database (usage counts and suggested updates): a SQLite file "
+        "(created on first use; a relative path is relative to the data folder) or a "
+        "PostgreSQL URL `postgresql://user@host:5432/dbname` without a password (libpq "
+        "reads it from `PGPASSFILE`/`PGPASSWORD`). Empty: `var/<town>.sqlite` beside "
+        "the repository's `data/`. The environment variable `CREATIVE_MAP_DB` overrides it.",
+        parsers.database,
         "members_database",
     ),
     Setting(

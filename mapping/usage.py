@@ -19,12 +19,14 @@ Why batched: a page view must not wait for the disk. :meth:`UsageRecorder.shown`
 microseconds); a daemon thread writes the counter every :data:`FLUSH_INTERVAL_S`
 seconds, sooner when :data:`BATCH_LIMIT` distinct (venue, day) pairs wait, and once
 more at interpreter exit (``atexit``). Each flush is one transaction of UPSERTs that
-add to the stored counts, so several recorders, threads and processes can write the
-same file (SQLite's WAL mode and busy timeout serialise them). Counts appear in
+add to the stored counts, so several recorders, threads, processes and app replicas can
+write the same database (SQLite's WAL mode and busy timeout, or PostgreSQL's
+``INSERT … ON CONFLICT`` under the store's write lock, serialise them). Counts appear in
 :func:`monthly` and :func:`totals` after the next flush.
 
 Why it never fails a page: when the database cannot be written (a missing or
-unwritable folder, a read-only or corrupt file, a lock held past the busy timeout) the
+unwritable folder, a read-only or corrupt file, a lock held past the busy timeout, a
+PostgreSQL server that is down or refuses the connection) the
 record calls still only touch memory and the flush catches the error. The counts of a
 failed flush are kept for **one** retry at the next flush and then dropped, so a brief
 lock loses nothing while a broken store cannot grow memory without bound. Each recorder
@@ -33,16 +35,14 @@ logs **one** warning (the first failure) and stays quiet after that. The readers
 database and never create the file.
 
 To reset the counts, stop the app and delete the database file (with its ``-wal`` and
-``-shm`` companions), or run ``DELETE FROM usage`` on it with ``sqlite3``; the table is
-created again on the next flush.
+``-shm`` companions), or run ``DELETE FROM usage`` on it with ``sqlite3`` (``psql`` for
+PostgreSQL); the table is created again on the next flush.
 """
 
 from __future__ import annotations
 
 import atexit
 import logging
-import os
-import sqlite3
 import threading
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -70,9 +70,11 @@ CREATE TABLE IF NOT EXISTS usage (
 UPSERT = """
 INSERT INTO usage (venue_id, day, impressions, opens) VALUES (?, ?, ?, ?)
 ON CONFLICT (venue_id, day) DO UPDATE SET
-    impressions = impressions + excluded.impressions,
-    opens = opens + excluded.opens
+    impressions = usage.impressions + excluded.impressions,
+    opens = usage.opens + excluded.opens
 """
+"""The stored columns are named with their table: PostgreSQL finds a bare name ambiguous
+beside ``excluded``'s."""
 
 Key = tuple[str, str]  # (venue_id, day 'YYYY-MM-DD')
 Counts = dict[Key, list[int]]  # key -> [impressions, opens]
@@ -89,26 +91,26 @@ def _merge(into: Counts, other: Mapping[Key, list[int]]) -> Counts:
     return into
 
 
-def write_counts(conn: sqlite3.Connection, counts: Mapping[Key, list[int]]) -> int:
+def write_counts(conn: store.Connection, counts: Mapping[Key, list[int]]) -> int:
     """Add ``counts`` to the table in one transaction (created if missing); rows written.
 
     Public so the benchmark can time the same statement one record at a time.
     """
-    conn.execute(SCHEMA)
+    conn.create(SCHEMA)
     with store.transaction(conn):
         conn.executemany(UPSERT, [(v, d, i, o) for (v, d), (i, o) in counts.items()])
     return len(counts)
 
 
 class UsageRecorder:
-    """Counts for one database file, kept in memory and written in batches.
+    """Counts for one members' database, kept in memory and written in batches.
 
     Thread-safe. Use :func:`recorder` for the process-wide one of a path; a separate
     instance (tests, benchmarks) writes the same file through its own connections.
     """
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
+    def __init__(self, path: store.Where) -> None:
+        self.path = store.locate(path)
         self._pending: Counts = {}
         self._retry: Counts = {}  # a failed flush's counts, tried once more
         self._lock = threading.Lock()  # guards _pending
@@ -165,7 +167,7 @@ class UsageRecorder:
                     return write_counts(conn, counts)
                 finally:
                     conn.close()
-            except (sqlite3.Error, OSError) as exc:
+            except (store.Error, OSError) as exc:
                 self._retry = batch
                 self.dropped += sum(i + o for i, o in retry.values())
                 self._failed(exc)
@@ -192,7 +194,7 @@ class UsageRecorder:
             with self._start_lock:
                 if self._thread is None:
                     self._thread = threading.Thread(
-                        target=self._run, name=f"usage-flush-{self.path.name}", daemon=True
+                        target=self._run, name=f"usage-flush-{_name(self.path)}", daemon=True
                     )
                     self._thread.start()
         if size >= BATCH_LIMIT:
@@ -209,13 +211,19 @@ class UsageRecorder:
                 _LOG.exception("usage flush to %s failed", self.path)
 
 
+def _name(where: store.Location) -> str:
+    """A short name for the flusher thread: the file's, or the server database's."""
+    return where.name if isinstance(where, Path) else where.url.rsplit("/", 1)[-1]
+
+
 _recorders: dict[str, UsageRecorder] = {}
 _recorders_lock = threading.Lock()
 
 
-def recorder(path: str | os.PathLike[str]) -> UsageRecorder:
-    """The process-wide recorder of the database at ``path`` (one per absolute path)."""
-    key = os.path.abspath(os.fspath(path))
+def recorder(path: store.Where) -> UsageRecorder:
+    """The process-wide recorder of the database at ``path`` (one per absolute path or
+    server URL)."""
+    key = store.key_of(path)
     with _recorders_lock:
         found = _recorders.get(key)
         if found is None:
@@ -239,16 +247,16 @@ def to_count(previous: tuple[str, ...], current: tuple[str, ...]) -> tuple[str, 
 
 
 def _read(
-    path: str | os.PathLike[str], sql: str, args: tuple[str, ...], columns: list[str]
+    path: store.Where, sql: str, args: tuple[str, ...], columns: list[str]
 ) -> pd.DataFrame | None:
     """Rows of ``sql`` as a frame, or None when the database cannot be read."""
     try:
         conn = store.connect(path, create=False)
-    except (sqlite3.Error, OSError):
+    except (store.Error, OSError):
         return None
     try:
         rows = conn.execute(sql, args).fetchall()
-    except sqlite3.Error:  # no table yet, a corrupt file
+    except store.Error:  # no table yet, a corrupt file, the server gone meanwhile
         return None
     finally:
         conn.close()
@@ -259,7 +267,7 @@ def _empty(columns: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
 
 
-def monthly(path: str | os.PathLike[str], venue_id: str) -> pd.DataFrame:
+def monthly(path: store.Where, venue_id: str) -> pd.DataFrame:
     """One venue's counts by month: columns ``month`` ('YYYY-MM'), ``impressions``,
     ``opens``, oldest first. Empty when nothing was recorded or the database is missing
     or unreadable (the file is never created here)."""
@@ -274,7 +282,7 @@ def monthly(path: str | os.PathLike[str], venue_id: str) -> pd.DataFrame:
     return _empty(columns) if frame is None else frame.astype(columns)
 
 
-def totals(path: str | os.PathLike[str], since: date | None = None) -> pd.DataFrame:
+def totals(path: store.Where, since: date | None = None) -> pd.DataFrame:
     """Every venue's counts summed over the days from ``since`` (all days if None):
     index ``venue_id``, columns ``impressions``, ``opens``, most shown first. Empty
     when nothing was recorded or the database is missing or unreadable."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
 import pandas as pd
 
@@ -30,7 +29,7 @@ class MembersRun:
     lang: str
     today: date
     minute: datetime
-    db_path: Path
+    db_path: store.Location
     limits: dict[str, int]
     venues: pd.DataFrame
     names: pd.Series

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install everything (Python packages, and Debian's chromium for the browser tests),
+# Install everything (Python packages, Debian's chromium for the browser tests and its
+# postgresql for the members' database tests),
 # then run the whole test suite: unit, AppTest and headless-browser tests; then the fast
 # tests once more at a far date (2031-03-15).
 set -euo pipefail
@@ -10,6 +11,16 @@ if ! command -v chromium >/dev/null 2>&1; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   else
     echo "chromium is missing: install Debian's chromium package (browser tests need it)" >&2
+    exit 1
+  fi
+fi
+# Debian's PostgreSQL: the store's tests start their own throw-away server from it
+# (tests/postgres.py), and backup/restore use its pg_dump/pg_restore.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  else
+    echo "PostgreSQL is missing: install Debian's postgresql package (the store's tests need it)" >&2
     exit 1
   fi
 fi

@@ -18,6 +18,8 @@ from streamlit.testing.v1 import AppTest
 
 from mapping.clock import NOW_ENV
 from mapping.io import Dataset, load_dataset
+from mapping.store import DB_ENV_VAR, Location, Server
+from tests.postgres import PgServer, running_server
 
 TESTS = Path(__file__).parent
 MINI = TESTS / "fixtures" / "mini"
@@ -79,11 +81,40 @@ def writable_copy(source: Path, target: Path, *from_repo_data: str) -> Path:
 def _members_database(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Every test (and every app server a test starts) writes usage counts and
     suggestions to a throw-away SQLite file, never to the repository's ``var/``."""
-    import os
-
-    from mapping.store import DB_ENV_VAR
-
     os.environ[DB_ENV_VAR] = str(tmp_path_factory.mktemp("members") / "members.sqlite")
+
+
+BACKENDS = ("sqlite", "postgresql")
+"""The members' database back-ends every store test runs against (``members_db``)."""
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PgServer]:
+    """One PostgreSQL server for the session (``tests/postgres.py``), started on first use."""
+    with running_server() as server:
+        yield server
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The back-end of this run of the test: each store test runs once per back-end."""
+    return str(request.param)
+
+
+@pytest.fixture
+def members_db(
+    backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Location:
+    """A fresh members' database on this test's back-end (a SQLite file, or a new schema
+    on the session's PostgreSQL server), also named by ``CREATIVE_MAP_DB`` for the CLI and
+    the pages."""
+    if backend == "sqlite":
+        where: Location = tmp_path / "members.sqlite"
+    else:
+        server: PgServer = request.getfixturevalue("postgres_server")
+        where = Server(server.new_schema())
+    monkeypatch.setenv(DB_ENV_VAR, str(where) if isinstance(where, Path) else where.url)
+    return where
 
 
 UNPRIVILEGED_ID = 65534

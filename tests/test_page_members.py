@@ -14,6 +14,7 @@ from mapping import clock, files, members, submissions
 from mapping.io import load_dataset
 from mapping.store import DB_ENV_VAR
 from tests.conftest import TESTS, open_app_page
+from tests.postgres import nobody_listening
 
 FIXTURE = TESTS / "fixtures" / "members"  # hand-made: gal-a complete, gal-b nearly empty
 PAGE = "pages/members_page.py"
@@ -197,10 +198,12 @@ def test_past_the_hourly_limit_nothing_is_stored(monkeypatch, database, tmp_path
     assert len(submissions.listed(folder, db=database)) == 1
 
 
-def test_page_renders_and_says_so_when_the_store_is_unavailable(monkeypatch, tmp_path):
+@pytest.mark.parametrize("broken", ["parent-is-a-file", "server-down"])
+def test_page_renders_and_says_so_when_the_store_is_unavailable(monkeypatch, tmp_path, broken):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    monkeypatch.setenv(DB_ENV_VAR, str(blocker / "members.sqlite"))  # parent is a file
+    unusable = str(blocker / "members.sqlite") if broken == "parent-is-a-file" else None
+    monkeypatch.setenv(DB_ENV_VAR, unusable or nobody_listening())  # PostgreSQL is down
     at = open_members(monkeypatch, "en", venue="gal-a")
     assert "Nothing recorded yet" in texts(at)
     at = open_members(monkeypatch, "en", part="update", venue="gal-a")

@@ -1,5 +1,6 @@
 """Members' suggestions: what is refused, what is stored as typed, and how a reviewer's
-apply changes only the record concerned, validated, atomically, once."""
+apply changes only the record concerned, validated, atomically, once — on SQLite and on
+PostgreSQL (every test with the ``db`` fixture runs on both)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,13 @@ import dataclasses
 import json
 import os
 import re
-import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from mapping import checked_write, cli, i18n
+from mapping import checked_write, cli, i18n, store
 from mapping import submissions as sub
 from mapping.io import Dataset, load_dataset
 from mapping.settings import declared_default
@@ -23,6 +23,7 @@ from mapping.text import escape
 from mapping.validate import validate_folder
 
 from .conftest import REPO_DATA, YEAR, writable_copy
+from .postgres import nobody_listening
 
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 PAYLOADS = (
@@ -34,11 +35,10 @@ PAYLOADS = (
 
 
 @pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """This test's own database (the CLI finds it through the environment, too)."""
-    path = tmp_path / "members.sqlite"
-    monkeypatch.setenv("CREATIVE_MAP_DB", str(path))
-    return path
+def db(members_db: store.Location) -> store.Location:
+    """This test's own database, on each back-end (the CLI finds it through the
+    environment, too)."""
+    return members_db
 
 
 @pytest.fixture
@@ -46,17 +46,21 @@ def data(mini_copy: Path) -> Dataset:
     return load_dataset(mini_copy, enrich=False)
 
 
-def _rows(db: Path) -> int:
-    if not db.exists():
+def _rows(db: store.Location) -> int:
+    if isinstance(db, Path) and not db.exists():
         return 0
-    with sqlite3.connect(db) as conn:
-        try:
-            return conn.execute("SELECT count(*) FROM submissions").fetchone()[0]
-        except sqlite3.OperationalError:  # no table yet: nothing was ever stored
+    conn = store.connect(db)
+    try:
+        if "submissions" not in conn.tables():  # no table yet: nothing was ever stored
             return 0
+        return int(conn.execute("SELECT count(*) FROM submissions").fetchone()[0])
+    finally:
+        conn.close()
 
 
-def _insert_raw(db: Path, kind: str, venue_id: str | None, fields: dict[str, object]) -> int:
+def _insert_raw(
+    db: store.Location, kind: str, venue_id: str | None, fields: dict[str, object]
+) -> int:
     """A row put into the table without the form's checks (as another tool might)."""
     with ledger.opened(db) as conn:
         return ledger.insert(
@@ -681,8 +685,12 @@ def test_cli_apply_names_the_refused_field(mini_copy, db, capsys):
     assert "website: expected a web address" in capsys.readouterr().err
 
 
-def test_cli_names_a_database_it_cannot_use(mini_copy, db, capsys):
-    db.write_bytes(b"this is not a database, only text that looks nothing like SQLite")
+def test_cli_names_a_database_it_cannot_use(mini_copy, db, capsys, monkeypatch):
+    if isinstance(db, Path):
+        db.write_bytes(b"this is not a database, only text that looks nothing like SQLite")
+    else:  # the server is down
+        db = store.Server(nobody_listening())
+        monkeypatch.setenv(store.DB_ENV_VAR, db.url)
     assert cli.main(["submissions", "list", str(mini_copy)]) == 1
     err = capsys.readouterr().err
     assert f"error: members' database {db}" in err and "Traceback" not in err

@@ -1,10 +1,10 @@
 """The usage store (``mapping.usage``): batched counts, concurrency, a broken store, the
-pages' counting, and the monthly and total readers."""
+pages' counting, and the monthly and total readers — each on SQLite and on PostgreSQL
+(the ``members_db`` fixture)."""
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -18,6 +18,7 @@ import pytest
 from mapping import store, usage, whats_on
 from mapping.store import DB_ENV_VAR
 from tests.conftest import MINI, REPO_DATA, open_app_page, run_unprivileged
+from tests.postgres import PgServer, nobody_listening
 from tests.test_page_explore import make_app, near_data
 from tests.test_page_whats_on import pick_range
 
@@ -33,7 +34,30 @@ def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
     ]
 
 
-def stored_total(path: Path) -> tuple[int, int]:
+def rows_of(where: store.Location, sql: str) -> list[tuple[object, ...]]:
+    conn = store.connect(where)
+    try:
+        return [tuple(row) for row in conn.execute(sql).fetchall()]
+    finally:
+        conn.close()
+
+
+def has_usage_table(where: store.Location) -> bool:
+    """Whether anything was written (a SQLite file, a table on the server)."""
+    if isinstance(where, Path):
+        return where.exists()
+    conn = store.connect(where)
+    try:
+        return "usage" in conn.tables()
+    finally:
+        conn.close()
+
+
+def as_argument(where: store.Location) -> str:
+    return str(where) if isinstance(where, Path) else where.url
+
+
+def stored_total(path: store.Location) -> tuple[int, int]:
     frame = usage.totals(path)
     return int(frame["impressions"].sum()), int(frame["opens"].sum())
 
@@ -65,8 +89,8 @@ def wait_until(condition: Callable[[], bool], seconds: float = 10) -> bool:
 # --------------------------------------------------------------------------- writing
 
 
-def test_counts_are_added_per_venue_and_day(tmp_path):
-    path = tmp_path / "usage.sqlite"
+def test_counts_are_added_per_venue_and_day(members_db):
+    path = members_db
     rec = usage.UsageRecorder(path)
     rec.shown(["a", "b", "a"], DAY)
     rec.opened("a", DAY)
@@ -76,41 +100,45 @@ def test_counts_are_added_per_venue_and_day(tmp_path):
     assert rec.flush() == 0  # nothing waiting
     rec.shown(["a"], DAY)
     rec.flush()
-    with sqlite3.connect(path) as conn:
-        rows = conn.execute("SELECT * FROM usage ORDER BY venue_id, day").fetchall()
+    rows = rows_of(path, "SELECT * FROM usage ORDER BY venue_id, day")
     assert rows == [("a", "2026-12-05", 3, 1), ("a", "2026-12-06", 1, 0), ("b", "2026-12-05", 1, 0)]
 
 
-def test_nothing_personal_is_stored(tmp_path):
-    path = tmp_path / "usage.sqlite"
+def test_nothing_personal_is_stored(members_db):
+    path = members_db
     rec = usage.UsageRecorder(path)
     rec.shown(["a"], DAY)
     rec.flush()
-    with sqlite3.connect(path) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        columns = [r[1] for r in conn.execute("PRAGMA table_info(usage)")]
+    conn = store.connect(path)
+    try:
+        tables = conn.tables()
+        columns = [c[0] for c in conn.execute("SELECT * FROM usage LIMIT 0").description]
+    finally:
+        conn.close()
     assert tables == ["usage"]
     assert columns == ["venue_id", "day", "impressions", "opens"]
 
 
-def test_recording_does_no_io(tmp_path):
-    path = tmp_path / "usage.sqlite"
+def test_recording_does_no_io(members_db):
+    path = members_db
     rec = usage.UsageRecorder(path)
     rec.shown([f"v{i}" for i in range(30)], DAY)
     rec.opened("v1", DAY)
-    assert not path.exists()  # until a flush
+    assert not has_usage_table(path)  # until a flush
     rec.flush()
-    assert path.exists()
+    assert has_usage_table(path)
 
 
 def test_one_recorder_per_path(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert usage.recorder("u.sqlite") is usage.recorder(tmp_path / "u.sqlite")
     assert usage.recorder("u.sqlite") is not usage.recorder("v.sqlite")
+    url = "postgresql://kcm@127.0.0.1:1/kotor"
+    assert usage.recorder(url) is usage.recorder(store.Server(url))
 
 
-def test_eight_threads_through_one_recorder_lose_nothing(tmp_path):
-    path = tmp_path / "usage.sqlite"
+def test_eight_threads_through_one_recorder_lose_nothing(members_db):
+    path = members_db
     rec = usage.recorder(path)
     ids = [f"venue-{i}" for i in range(10)]
 
@@ -125,8 +153,8 @@ def test_eight_threads_through_one_recorder_lose_nothing(tmp_path):
     assert stored_total(path) == (8_000, 32)
 
 
-def test_several_recorders_on_one_file_lose_nothing(tmp_path):
-    path = tmp_path / "usage.sqlite"
+def test_several_recorders_on_one_file_lose_nothing(members_db):
+    path = members_db
 
     def work(i: int) -> None:
         own = usage.UsageRecorder(path)  # its own counter and connections
@@ -142,8 +170,8 @@ def test_several_recorders_on_one_file_lose_nothing(tmp_path):
     assert [frame.loc[f"own-{i}", "impressions"] for i in range(4)] == [500] * 4
 
 
-def test_processes_writing_one_file_lose_nothing(tmp_path):
-    path = tmp_path / "usage.sqlite"
+def test_processes_writing_one_file_lose_nothing(members_db):
+    path = members_db
     script = (
         "import sys, datetime; from mapping import usage\n"
         "rec = usage.UsageRecorder(sys.argv[1])\n"
@@ -152,28 +180,29 @@ def test_processes_writing_one_file_lose_nothing(tmp_path):
         "    if n % 100 == 0: rec.flush()\n"
     )  # the rest at exit (atexit)
     procs = [
-        subprocess.Popen([sys.executable, "-c", script, str(path)], cwd=ROOT) for _ in range(2)
+        subprocess.Popen([sys.executable, "-c", script, as_argument(path)], cwd=ROOT)
+        for _ in range(2)
     ]
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
     assert stored_total(path) == (4_000, 0)
 
 
-def test_background_thread_flushes(tmp_path, monkeypatch):
+def test_background_thread_flushes(members_db, monkeypatch):
     monkeypatch.setattr(usage, "FLUSH_INTERVAL_S", 0.05)
-    path = tmp_path / "usage.sqlite"
+    path = members_db
     rec = usage.UsageRecorder(path)
     rec.shown(["a"], DAY)
     assert wait_until(lambda: rec.pending() == 0 and stored_total(path) == (1, 0))
 
 
-def test_a_large_batch_wakes_the_flusher_early(tmp_path, monkeypatch):
+def test_a_large_batch_wakes_the_flusher_early(members_db, monkeypatch):
     monkeypatch.setattr(usage, "FLUSH_INTERVAL_S", 600)
     monkeypatch.setattr(usage, "BATCH_LIMIT", 50)
-    path = tmp_path / "usage.sqlite"
+    path = members_db
     rec = usage.UsageRecorder(path)
     rec.shown([f"v{i}" for i in range(49)], DAY)
     threading.Event().wait(0.3)
-    assert rec.pending() == 49 and not path.exists()  # below the limit: waits
+    assert rec.pending() == 49 and not has_usage_table(path)  # below the limit: waits
     rec.shown(["v49"], DAY)
     assert wait_until(lambda: rec.pending() == 0 and stored_total(path) == (50, 0))
 
@@ -232,20 +261,55 @@ def test_broken_store_never_raises_and_warns_once(open_tmp, caplog, kind):
         check()
 
 
-def test_locked_database_keeps_one_batch_for_a_retry(tmp_path, caplog, monkeypatch):
+def _server_down(server: PgServer) -> store.Server:
+    return store.Server(nobody_listening())
+
+
+def _no_such_database(server: PgServer) -> store.Server:
+    return store.Server(server.url("no_such_database"))
+
+
+def _unknown_role(server: PgServer) -> store.Server:
+    return store.Server(server.url().replace("kcm@", "stranger@"))
+
+
+BROKEN_SERVER = {
+    "server-down": _server_down,
+    "no-such-database": _no_such_database,
+    "unknown-role": _unknown_role,
+}
+
+
+@pytest.mark.parametrize("kind", list(BROKEN_SERVER))
+def test_broken_server_never_raises_and_warns_once(postgres_server, caplog, kind):
+    where = BROKEN_SERVER[kind](postgres_server)
+    rec = usage.UsageRecorder(where)
+    with caplog.at_level(logging.WARNING, logger="mapping.usage"):
+        for _ in range(3):
+            rec.shown(["a", "b"], DAY)
+            rec.opened("a", DAY)
+            assert rec.flush() == 0
+    assert len(warnings_of(caplog)) == 1
+    assert str(where) in warnings_of(caplog)[0]
+    assert rec.dropped == 2 * 3
+    assert usage.totals(where).empty and usage.monthly(where, "a").empty
+
+
+def test_locked_database_keeps_one_batch_for_a_retry(members_db, caplog, monkeypatch):
     monkeypatch.setattr(store, "BUSY_TIMEOUT_S", 0.05)
-    path = tmp_path / "usage.sqlite"
+    path = members_db
     rec = usage.UsageRecorder(path)
     rec.shown(["a"], DAY)
     rec.flush()
     holder = store.connect(path)
-    holder.execute("BEGIN EXCLUSIVE")  # another writer holds the lock past the timeout
+    held = store.transaction(holder)
+    held.__enter__()  # another writer holds the write lock past the timeout
     with caplog.at_level(logging.WARNING, logger="mapping.usage"):
         rec.shown(["a"], DAY)
         assert rec.flush() == 0
         rec.shown(["a"], DAY)
         assert rec.flush() == 0  # the first batch has had its retry: dropped
-        holder.execute("ROLLBACK")
+        held.__exit__(None, None, None)
         holder.close()
         rec.shown(["a"], DAY)
         assert rec.flush() == 1  # the second batch's retry with the third
@@ -257,8 +321,8 @@ def test_locked_database_keeps_one_batch_for_a_retry(tmp_path, caplog, monkeypat
 # --------------------------------------------------------------------------- reading
 
 
-def test_monthly_and_totals_aggregate_days(tmp_path):
-    path = tmp_path / "usage.sqlite"
+def test_monthly_and_totals_aggregate_days(members_db):
+    path = members_db
     rec = usage.UsageRecorder(path)
     for day, count in (
         (date(2026, 11, 30), 2),
@@ -298,6 +362,13 @@ def test_reading_a_missing_database_is_empty_and_creates_nothing(tmp_path):
     assert month.empty and list(month.columns) == ["month", "impressions", "opens"]
     assert total.empty and list(total.columns) == ["impressions", "opens"]
     assert not path.exists() and not path.parent.exists()
+
+
+def test_reading_a_server_database_without_the_table_is_empty(postgres_server):
+    where = store.Server(postgres_server.new_database())
+    assert usage.monthly(where, "a").empty
+    assert usage.totals(where, since=DAY).empty
+    assert not has_usage_table(where)  # a reader creates nothing
 
 
 @pytest.mark.parametrize("kind", ["parent-is-a-file", "corrupt-file", "no-table"])
@@ -346,13 +417,12 @@ def test_page_venues_of_the_whats_on_list(mini):
 
 
 @pytest.fixture
-def page_db(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "pages.sqlite"
-    monkeypatch.setenv(DB_ENV_VAR, str(path))
-    return path
+def page_db(members_db: store.Location) -> store.Location:
+    """The pages' database on this test's back-end (``CREATIVE_MAP_DB`` names it)."""
+    return members_db
 
 
-def flushed_totals(path: Path) -> dict[str, tuple[int, int]]:
+def flushed_totals(path: store.Location) -> dict[str, tuple[int, int]]:
     usage.recorder(path).flush()
     frame = usage.totals(path)
     return {v: (int(r.impressions), int(r.opens)) for v, r in frame.iterrows()}
@@ -409,10 +479,12 @@ def test_whats_on_counts_the_venues_of_the_listed_events(monkeypatch, page_db):
 
 
 @pytest.mark.parametrize("page", ["pages/explore_page.py", "pages/whats_on_page.py"])
-@pytest.mark.parametrize("kind", ["parent-is-a-file", "corrupt-file"])
+@pytest.mark.parametrize("kind", ["parent-is-a-file", "corrupt-file", "server-down"])
 def test_pages_work_with_a_broken_store(monkeypatch, tmp_path, caplog, page, kind):
-    path = BROKEN[kind](tmp_path)
-    monkeypatch.setenv(DB_ENV_VAR, str(path))
+    path: store.Location = (
+        store.Server(nobody_listening()) if kind == "server-down" else BROKEN[kind](tmp_path)
+    )
+    monkeypatch.setenv(DB_ENV_VAR, as_argument(path))
     with caplog.at_level(logging.WARNING, logger="mapping.usage"):
         at = open_app_page(monkeypatch, page, MINI, "en", venue="museum-sea")
         at.run()

@@ -10,12 +10,12 @@ terminal-safe printer: a suggestion's text cannot drive the reviewer's terminal.
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 from collections.abc import Callable
 from typing import Any
 
-from mapping.submissions import review
+from mapping import store
+from mapping.submissions import history, review
 from mapping.submissions.forms import Refused
 from mapping.submissions.ledger import STATUSES, Submission
 from mapping.submissions.review import ReviewError
@@ -49,10 +49,27 @@ def add_parsers(sub: Any, folder_arg: Callable[[argparse.ArgumentParser], None])
         action = actions.add_parser(name, help=text)
         action.add_argument("id", type=_number, metavar="ID", help="its number, 12 or #12")
         folder_arg(action)
+        if name == "apply":
+            action.add_argument(
+                "--reviewer",
+                type=_reviewer,
+                default=None,
+                metavar="NAME",
+                help="the commit's author when the data folder is a git repository: "
+                "'Name' or 'Name <e-mail>' (default: the OS user)",
+            )
         if name == "reject":
             action.add_argument(
                 "--reason", required=True, metavar="TEXT", help="why (kept in the record)"
             )
+
+
+def _reviewer(value: str) -> str:
+    try:
+        history.author_of(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
 
 
 def _number(value: str) -> int:
@@ -71,12 +88,14 @@ def run(args: argparse.Namespace, say: Say) -> int:
             items = review.listed(args.folder, status)
             for item in items:
                 say(summary_line(item))
-            say(f"{len(items)} suggestion(s) ({args.status}) in {review.database_of(args.folder)}")
+            say(f"{len(items)} suggestion(s) ({args.status}) in {store.database_of(args.folder)}")
         elif args.action == "show":
             say(details(review.get(args.folder, args.id)))
         elif args.action == "apply":
-            item = review.apply(args.folder, args.id)
+            item, recorded = review.apply_recorded(args.folder, args.id, reviewer=args.reviewer)
             say(f"{item.reference} applied: {item.kind} {_one_line(item.record)}")
+            if recorded:
+                say(f"data folder history: {_one_line(recorded)}")
         else:
             item = review.reject(args.folder, args.id, args.reason)
             say(f"{item.reference} rejected: {_one_line(item.reason)}")
@@ -84,8 +103,8 @@ def run(args: argparse.Namespace, say: Say) -> int:
         for line in str(exc).splitlines():
             say(line, sys.stderr)
         return 1
-    except sqlite3.Error as exc:  # locked past the busy timeout, not a database, …
-        say(f"error: members' database {review.database_of(args.folder)}: {exc}", sys.stderr)
+    except store.Error as exc:  # locked past the busy timeout, not a database, server down…
+        say(f"error: members' database {store.database_of(args.folder)}: {exc}", sys.stderr)
         return 1
     return 0
 

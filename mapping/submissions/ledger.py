@@ -4,19 +4,19 @@ Every suggestion keeps its row for good: an applied or rejected one keeps its ou
 (status, when, the reviewer's reason, the record written), so the table is the audit
 trail of what members asked and what the reviewer did with it.
 
-The hourly limits are counted and the new row inserted in one ``BEGIN IMMEDIATE``
-transaction (:func:`mapping.store.transaction`): two form posts at the same moment
-cannot both slip under the limit.
+The hourly limits are counted and the new row inserted in one write transaction
+(:func:`mapping.store.transaction`: ``BEGIN IMMEDIATE`` on SQLite, the advisory write
+lock on PostgreSQL): two form posts at the same moment, on one replica or two, cannot
+both slip under the limit. The SQL is written once, in SQLite's syntax; the store
+translates it (:mod:`mapping.store`).
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -92,15 +92,15 @@ def _moment(text: str | None) -> datetime | None:
 
 
 @contextmanager
-def opened(path: str | Path) -> Iterator[sqlite3.Connection]:
+def opened(path: store.Where) -> Iterator[store.Connection]:
     """A connection to the database at ``path`` with the table in place."""
     with closing(store.connect(path)) as conn:
-        conn.executescript(SCHEMA)
+        conn.create(SCHEMA)
         yield conn
 
 
 def insert(
-    conn: sqlite3.Connection,
+    conn: store.Connection,
     kind: str,
     venue_id: str | None,
     fields: Mapping[str, Any],
@@ -138,10 +138,11 @@ def insert(
                     ]
                 )
         cursor = conn.execute(
-            "INSERT INTO submissions (kind, venue_id, fields, created) VALUES (?, ?, ?, ?)",
+            "INSERT INTO submissions (kind, venue_id, fields, created) VALUES (?, ?, ?, ?) "
+            "RETURNING id",
             (kind, venue_id, orjson.dumps(dict(fields)).decode(), stamp(now)),
         )
-        return int(cursor.lastrowid or 0)
+        return int(cursor.fetchone()[0])
 
 
 _COLUMNS = "id, kind, venue_id, fields, created, status, decided, reason, record"
@@ -162,13 +163,13 @@ def _row(row: tuple[Any, ...]) -> Submission:
     )
 
 
-def get(conn: sqlite3.Connection, number: int) -> Submission | None:
+def get(conn: store.Connection, number: int) -> Submission | None:
     """Suggestion ``number``, or ``None`` when there is none."""
     row = conn.execute(f"SELECT {_COLUMNS} FROM submissions WHERE id = ?", (number,)).fetchone()
     return None if row is None else _row(row)
 
 
-def listed(conn: sqlite3.Connection, status: str | None = PENDING) -> list[Submission]:
+def listed(conn: store.Connection, status: str | None = PENDING) -> list[Submission]:
     """Suggestions with ``status`` (``None``: all), oldest first."""
     if status is None:
         rows = conn.execute(f"SELECT {_COLUMNS} FROM submissions ORDER BY id")
@@ -180,7 +181,7 @@ def listed(conn: sqlite3.Connection, status: str | None = PENDING) -> list[Submi
 
 
 def decide(
-    conn: sqlite3.Connection,
+    conn: store.Connection,
     number: int,
     status: str,
     now: datetime,

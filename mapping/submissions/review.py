@@ -13,7 +13,7 @@ How :func:`apply` keeps the data safe:
 3. the whole resulting folder is validated on a temporary copy, exactly as ``import``
    does (:func:`mapping.checked_write.new_problems`): an error the folder did not
    already have refuses the change and names file, record and field;
-4. then, in one short ``BEGIN IMMEDIATE`` transaction (:func:`mapping.store.transaction`;
+4. then, in one short write transaction (:func:`mapping.store.transaction`;
    the validation runs outside it, so the web form's inserts never wait for it): the
    suggestion must still be pending (another reviewer may have been quicker) and
    :func:`mapping.checked_write.replace_file` writes the file atomically only if it
@@ -28,7 +28,6 @@ import csv
 import io
 import json
 import re
-import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -44,8 +43,8 @@ from mapping.schema import (
     RECURRENCE_ANNUAL,
     RECURRENCE_WEEKLY,
 )
-from mapping.settings import CityProfile, data_dir, load_city
-from mapping.submissions import forms, ledger
+from mapping.settings import CityProfile, data_dir
+from mapping.submissions import forms, history, ledger
 from mapping.submissions.forms import ANNUAL_TBC, EVENT, UPDATE, VENUE, WEEKLY, FieldProblem
 from mapping.submissions.ledger import APPLIED, PENDING, REJECTED, Submission
 from mapping.text import slug, unique
@@ -71,18 +70,6 @@ class ReviewError(ValueError):
         super().__init__("\n".join([message, *(str(p) for p in self.problems)]))
 
 
-def database(city: CityProfile, folder: str | Path, db: str | Path | None = None) -> Path:
-    """The members' database: ``db`` when given, else :func:`mapping.store.database_path`."""
-    return Path(db) if db is not None else store.database_path(city, folder)
-
-
-def database_of(folder: str | Path | None, db: str | Path | None = None) -> Path:
-    """The members' database of the data folder ``folder`` (its ``city.toml`` may name
-    it): what ``list``, ``show`` and ``reject`` open."""
-    root = data_dir(folder)
-    return database(load_city(root / "city.toml"), root, db)
-
-
 def source_text(day: str) -> str:
     """The citation an applied suggestion adds to ``source``."""
     return f"submitted by the venue, {day}, reviewed"
@@ -96,7 +83,7 @@ def submit(
     kind: str,
     fields: Mapping[str, object],
     *,
-    db: str | Path | None = None,
+    db: store.Where | None = None,
     now: datetime | None = None,
 ) -> int:
     """Check and store a suggestion as pending; returns its number (show it ``#12``).
@@ -107,7 +94,7 @@ def submit(
     """
     clean = forms.check(data, kind, fields)
     venue_id = str(clean["venue_id"]).strip() if "venue_id" in clean else None
-    with ledger.opened(database(data.city, data.folder, db)) as conn:
+    with ledger.opened(store.database_path(data.city, data.folder, db)) as conn:
         return ledger.insert(
             conn,
             kind,
@@ -154,16 +141,16 @@ def describe_hours(
 
 
 def listed(
-    folder: str | Path | None, status: str | None = PENDING, *, db: str | Path | None = None
+    folder: str | Path | None, status: str | None = PENDING, *, db: store.Where | None = None
 ) -> list[Submission]:
     """Suggestions with ``status`` (``None``: all), oldest first."""
-    with ledger.opened(database_of(folder, db)) as conn:
+    with ledger.opened(store.database_of(folder, db)) as conn:
         return ledger.listed(conn, status)
 
 
-def get(folder: str | Path | None, number: int, *, db: str | Path | None = None) -> Submission:
+def get(folder: str | Path | None, number: int, *, db: store.Where | None = None) -> Submission:
     """Suggestion ``number``; :class:`ReviewError` when there is none."""
-    with ledger.opened(database_of(folder, db)) as conn:
+    with ledger.opened(store.database_of(folder, db)) as conn:
         return _existing(conn, number)
 
 
@@ -171,19 +158,36 @@ def apply(
     folder: str | Path | None,
     number: int,
     *,
-    db: str | Path | None = None,
+    db: store.Where | None = None,
     now: datetime | None = None,
+    reviewer: str | None = None,
 ) -> Submission:
-    """Merge pending suggestion ``number`` into the data folder (see the module docstring).
+    """:func:`apply_recorded`, without what the git history recorded."""
+    return apply_recorded(folder, number, db=db, now=now, reviewer=reviewer)[0]
+
+
+def apply_recorded(
+    folder: str | Path | None,
+    number: int,
+    *,
+    db: store.Where | None = None,
+    now: datetime | None = None,
+    reviewer: str | None = None,
+) -> tuple[Submission, str]:
+    """Merge pending suggestion ``number`` into the data folder (see the module docstring);
+    the suggestion, and what the folder's git history recorded (:func:`mapping.submissions.
+    history.applied`; ``reviewer``, default the OS user, is the author).
 
     Raises :class:`ReviewError` (not pending, unknown, or the merged data would not
     validate), :class:`~mapping.submissions.forms.Refused` (a field fails its check
-    now), :class:`mapping.errors.DataError` (the folder cannot be read) or
-    :class:`OSError` (the file cannot be written); then nothing has changed.
+    now), :class:`mapping.errors.DataError` (the folder cannot be read), :class:`OSError`
+    (the file cannot be written) or :class:`ValueError` (a malformed ``reviewer``); then
+    nothing has changed.
     """
+    who = history.reviewer(reviewer)  # a malformed name is refused before any change
     root = data_dir(folder)
     data = load_dataset(root, enrich=False)
-    with ledger.opened(database(data.city, root, db)) as conn:
+    with ledger.opened(store.database_path(data.city, root, db)) as conn:
         item = _pending(conn, number)
         clean = forms.check(data, item.kind, item.fields)
         change = merged(root, data, item, clean)
@@ -207,7 +211,8 @@ def apply(
                 )
                 raise ReviewError(msg) from None
             ledger.decide(conn, number, APPLIED, now or ledger.utc_now(), record=change.record)
-        return _existing(conn, number)
+            recorded = history.applied(root, change.file, item, change.record, who)  # locked
+        return _existing(conn, number), recorded
 
 
 def reject(
@@ -215,21 +220,21 @@ def reject(
     number: int,
     reason: str,
     *,
-    db: str | Path | None = None,
+    db: store.Where | None = None,
     now: datetime | None = None,
 ) -> Submission:
     """Mark pending suggestion ``number`` rejected, keeping it with ``reason``."""
     if not reason.strip():
         msg = "a rejection needs a reason (--reason TEXT): the member may ask why"
         raise ReviewError(msg)
-    with ledger.opened(database_of(folder, db)) as conn:
+    with ledger.opened(store.database_of(folder, db)) as conn:
         with store.transaction(conn):
             _pending(conn, number)
             ledger.decide(conn, number, REJECTED, now or ledger.utc_now(), reason=reason)
         return _existing(conn, number)
 
 
-def _existing(conn: sqlite3.Connection, number: int) -> Submission:
+def _existing(conn: store.Connection, number: int) -> Submission:
     item = ledger.get(conn, number)
     if item is None:
         msg = f"no suggestion {ledger.reference(number)}"
@@ -237,7 +242,7 @@ def _existing(conn: sqlite3.Connection, number: int) -> Submission:
     return item
 
 
-def _pending(conn: sqlite3.Connection, number: int) -> Submission:
+def _pending(conn: store.Connection, number: int) -> Submission:
     item = _existing(conn, number)
     if item.status != PENDING:
         when = item.decided.date().isoformat() if item.decided else "?"
