@@ -30,7 +30,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -57,6 +57,8 @@ APPLIED_FIELDS = ("opening_hours", "website", "phone", "email", "visit")
 SUBMITTED_PRECISION = PRECISION_APPROXIMATE
 """A member's map click is good to about 100 m: ``location_precision`` of a moved or new
 venue (``exact`` is kept for coordinates a source gives)."""
+
+WEEK = timedelta(days=7)  # how far back unusual() looks
 
 COORDINATE_DECIMALS = 6
 """Decimals kept of a clicked point (about 0.1 m): more would claim a false precision."""
@@ -98,25 +100,30 @@ def submit(
     *,
     db: str | Path | None = None,
     now: datetime | None = None,
+    client: str = "",
 ) -> int:
     """Check and store a suggestion as pending; returns its number (show it ``#12``).
 
-    Raises :class:`~mapping.submissions.forms.Refused` naming every wrong field, or
-    :class:`~mapping.submissions.forms.TooMany` past the hourly limits
-    (``[members]`` in ``city.toml``); either way nothing is stored.
+    ``client``: the sender's :func:`~mapping.submissions.clients.client_key` (empty: the
+    local client). Raises :class:`~mapping.submissions.forms.Refused` naming every wrong
+    field, or :class:`~mapping.submissions.forms.TooMany` past the hourly limits per
+    client or venue (``[members]``); either way nothing is stored.
     """
     clean = forms.check(data, kind, fields)
     venue_id = str(clean["venue_id"]).strip() if "venue_id" in clean else None
     with ledger.opened(database(data.city, data.folder, db)) as conn:
-        return ledger.insert(
-            conn,
-            kind,
-            venue_id,
-            clean,
-            now or ledger.utc_now(),
-            per_hour=data.city.max_pending_per_hour,
-            per_venue_per_hour=data.city.max_pending_per_venue_per_hour,
-        )
+        limits = ledger.Limits.of(data.city)
+        return ledger.insert(conn, kind, venue_id, clean, now or ledger.utc_now(), limits, client)
+
+
+def unusual(
+    folder: str | Path | None, *, db: str | Path | None = None, now: datetime | None = None
+) -> list[ledger.Burst]:
+    """The hours of the last 7 days with ``[members] unusual_per_hour`` suggestions or
+    more (:func:`mapping.submissions.ledger.unusual`), for the coordinator."""
+    city = load_city(data_dir(folder) / "city.toml")
+    with ledger.opened(database_of(folder, db)) as conn:
+        return ledger.unusual(conn, city.unusual_per_hour, (now or ledger.utc_now()) - WEEK)
 
 
 def thanks(number: int, lang: str) -> str:
