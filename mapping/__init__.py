@@ -10,7 +10,8 @@ Town, data and its rules
     named by file, record and field), ``schema`` (the one home of each value rule and
     vocabulary: URL, e-mail, colour, icon, yes/no flags, the study-area box),
     ``geodata`` (reading GeoJSON/GeoPackage files safely), ``io`` (the one data loader),
-    ``validate`` and ``record_checks`` (every problem of a folder), ``files`` (atomic
+    ``validate`` and ``record_checks`` (every problem of a folder), ``serving`` (what
+    the app serves: a folder that loads and validates), ``files`` (atomic
     writes and the one CSV writer), ``checked_write`` (validate a changed folder on a
     copy, then write), ``text`` (the one escaping helper, slugs and ids).
 Time, hours and walking
@@ -75,6 +76,7 @@ __all__ = [
     "schema",
     "seasonality",
     "seasons",
+    "serving",
     "setting_parsers",
     "settings",
     "store",
