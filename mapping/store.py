@@ -4,7 +4,8 @@ Why SQLite: it is embedded (nothing to run beside the app), one file the coordin
 can copy or back up, and safe for several writers (the Streamlit server's threads, the
 CLI) with WAL mode and a busy timeout. Visitor data never goes here: no IP address, no
 cookie, no session id — only per-venue counts per day (:mod:`mapping.usage`) and what
-members typed into the suggestion forms (:mod:`mapping.submissions`).
+members typed into the suggestion forms (:mod:`mapping.submissions`), with a salted hash
+of the sender's client key kept for the hour the limits count it.
 
 Where the file lives (:func:`database_path`), first match wins:
 
