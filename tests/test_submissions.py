@@ -864,3 +864,21 @@ def test_a_table_from_before_the_client_column_gets_it(data, db):
     )
     assert number == 2
     assert [s.fields["visit"] for s in sub.listed(None, db=db)] == ["no", "yes"]
+
+
+def test_a_new_database_opened_by_many_threads_at_once(data, db):
+    """The ``client`` column is added once even when every thread finds it missing."""
+
+    def post(i: int) -> int:
+        return sub.submit(
+            data,
+            sub.UPDATE,
+            {"venue_id": MINI_VENUES[i % 4], "visit": "no"},
+            db=db,
+            now=NOW,
+            client=sub.client_key(f"192.0.2.{i}"),
+        )
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        numbers = list(pool.map(post, range(16)))
+    assert sorted(numbers) == list(range(1, 17))

@@ -121,12 +121,16 @@ def opened(path: str | Path) -> Iterator[sqlite3.Connection]:
     """A connection to the database at ``path`` with the table in place."""
     with closing(store.connect(path)) as conn:
         conn.executescript(SCHEMA)
-        columns = {row[1] for row in conn.execute("PRAGMA table_info(submissions)")}
-        if "client" not in columns:
+        if not _has_client(conn):
             with store.transaction(conn):
-                for statement in CLIENT_COLUMN.strip().split(";\n"):
-                    conn.execute(statement)
+                if not _has_client(conn):  # another connection may have been quicker
+                    for statement in CLIENT_COLUMN.strip().split(";\n"):
+                        conn.execute(statement)
         yield conn
+
+
+def _has_client(conn: sqlite3.Connection) -> bool:
+    return "client" in {row[1] for row in conn.execute("PRAGMA table_info(submissions)")}
 
 
 # --------------------------------------------------------------------------- limits
