@@ -11,7 +11,8 @@ Town, data and its rules
     vocabulary: URL, e-mail, colour, icon, yes/no flags, the study-area box),
     ``geodata`` (reading GeoJSON/GeoPackage files safely), ``cited`` (a venue's cited
     coordinates as two numbers, the old array form read), ``io`` (the one data loader),
-    ``validate`` and ``record_checks`` (every problem of a folder), ``files`` (atomic
+    ``validate`` and ``record_checks`` (every problem of a folder), ``serving`` (what
+    the app serves: a folder that loads and validates), ``files`` (atomic
     writes and the one CSV writer), ``checked_write`` (validate a changed folder on a
     copy, then write), ``text`` (the one escaping helper, slugs and ids).
 Time, hours and walking
@@ -87,6 +88,7 @@ __all__ = [
     "schema",
     "seasonality",
     "seasons",
+    "serving",
     "setting_parsers",
     "settings",
     "store",

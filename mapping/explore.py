@@ -150,7 +150,11 @@ def ranked(
     ``hide_unvisitable`` is the page's default (no "include organisations" and no text
     search): organisations with ``visit`` = ``no`` are not places a visitor walks to.
     """
-    order = near(venues, start, model)
+    return _hidden(near(venues, start, model), hide_unvisitable)
+
+
+def _hidden(order: pd.DataFrame, hide_unvisitable: bool) -> tuple[pd.DataFrame, int]:
+    """``order`` without the non-visitable organisations when asked, and their number."""
     if not hide_unvisitable:
         return order, 0
     keep = visitable(order)
@@ -272,7 +276,18 @@ def upcoming_lines(
     """The next three events at each venue, as plain-text lines for the venue card."""
     if data.events.empty or not venue_ids:
         return {}
-    occ = ev.upcoming(data.events, venue_ids, now, data.city.timezone, UPCOMING_PER_VENUE)
+    every = _every_upcoming_line(data, lang, now)
+    return {venue: every[venue] for venue in venue_ids if venue in every}
+
+
+@per_dataset
+def _every_upcoming_line(data: Dataset, lang: str, now: datetime) -> dict[str, list[str]]:
+    """:func:`upcoming_lines` of every venue with events, remembered per language and
+    moment (the pages pass it to the minute): every filter's map takes its venues' lines
+    from here instead of expanding the events' occurrences again (issue 25: most of a
+    new filter's cost)."""
+    ids = set(data.events["venue_id"].dropna().astype(str))
+    occ = ev.upcoming(data.events, ids, now, data.city.timezone, UPCOMING_PER_VENUE)
     return ev.card_lines(occ, lang, data.city.languages)
 
 
@@ -284,13 +299,20 @@ def nearest_first(
     start: tuple[float, float, str],
     hide_unvisitable: bool,
 ) -> tuple[pd.DataFrame, int]:
-    """:func:`ranked` for the venues ``venue_filter`` keeps (remembered per dataset)."""
-    return ranked(
-        filtered(data, venue_filter, lang),
-        start,
-        walk_model(data),
-        hide_unvisitable=hide_unvisitable,
-    )
+    """:func:`ranked` for the venues ``venue_filter`` keeps (remembered per dataset),
+    cut from every venue's order from ``start`` (:func:`_everyone_near`): the minutes
+    do not depend on the filter, so a new filter only selects rows (issue 25)."""
+    everyone = _everyone_near(data, lang, start)
+    order = everyone[everyone.index.isin(filtered(data, venue_filter, lang).index)]
+    return _hidden(order, hide_unvisitable)
+
+
+@per_dataset
+def _everyone_near(data: Dataset, lang: str, start: tuple[float, float, str]) -> pd.DataFrame:
+    """Every venue nearest-first from ``start`` (:func:`near`; remembered per language
+    and start point). The order is stable, so any subset of it is in the order
+    :func:`near` gives that subset."""
+    return near(filtered(data, VenueFilter(), lang), start, walk_model(data))
 
 
 @per_dataset

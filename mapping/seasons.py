@@ -12,7 +12,8 @@ hours at a moment: the map's card and the Explore list both read it.
 
 from __future__ import annotations
 
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
@@ -29,6 +30,8 @@ Week = tuple[DayHours, ...]
 """A typical week, Monday first: seven days' hours."""
 
 DAY_VIEW_COLUMNS = ("today", "summary", "day_state", "state_at")
+DayRow = tuple[str, str, int, int]
+"""One row of :func:`day_view`'s table, in :data:`DAY_VIEW_COLUMNS` order."""
 
 
 # --------------------------------------------------------------------------- one day
@@ -193,6 +196,13 @@ def hours_today(
     return pd.Series(cells, index=values.index, dtype=object)
 
 
+DAY_VIEW_MOMENTS = 64
+"""Moments (each with its time zone, language and country) whose day views are kept:
+one row per distinct ``opening_hours`` string asked about at that moment."""
+_day_views: OrderedDict[tuple[datetime, str, str, str | None], dict[str, DayRow]] = OrderedDict()
+_day_views_lock = threading.Lock()
+
+
 def day_view(
     values: pd.Series, moment: datetime, tz: str, lang: str, *, country: str | None = None
 ) -> tuple[npt.NDArray[np.int64], pd.DataFrame]:
@@ -204,21 +214,47 @@ def day_view(
     "" when unknown), ``day_state`` and ``state_at`` (:data:`mapping.hours.STATE_OPEN`,
     ``STATE_CLOSED`` or ``STATE_UNKNOWN``, for the whole day and at ``moment``). The
     map's card and the Explore list both read it.
+
+    Each string's row is remembered for the moment (the last :data:`DAY_VIEW_MOMENTS`
+    moments): the pages ask at the minute, and every filter of that minute (a map, a
+    list) shares the rows instead of reading the same hours again (issue 25).
     """
     local_moment = clock.local(moment, tz)
-    day = local_moment.date()
     codes, uniques = pd.factorize(values.map(hours.clean), use_na_sentinel=False)
-    distinct = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    distinct = [str(u) for u in uniques]
+    key = (local_moment, tz, lang, country)
+    with _day_views_lock:
+        known = _day_views.get(key)
+        if known is None:
+            known = _day_views[key] = {}
+            while len(_day_views) > DAY_VIEW_MOMENTS:
+                _day_views.popitem(last=False)
+        else:
+            _day_views.move_to_end(key)
+        missing = [v for v in distinct if v not in known]
+    if missing:
+        rows = _day_rows(pd.Series(missing, dtype=object), local_moment, tz, lang, country)
+        with _day_views_lock:
+            known.update(rows)
+    table = pd.DataFrame([known[v] for v in distinct], columns=list(DAY_VIEW_COLUMNS))
+    return codes.astype(np.int64), table
+
+
+def _day_rows(
+    distinct: pd.Series, local_moment: datetime, tz: str, lang: str, country: str | None
+) -> dict[str, DayRow]:
+    """:func:`day_view`'s row for each of ``distinct`` (cleaned, unique strings)."""
+    day = local_moment.date()
     unknown = t("hours.unknown", lang)
     summary = summaries(distinct, day.year, tz, lang, country=country)
-    table = pd.DataFrame(
-        {
-            "today": hours_today(distinct, day, tz, lang, country=country).to_numpy(),
-            "summary": summary.where(summary != unknown, "").to_numpy(),
-            "day_state": hours.state_codes(hours.open_on(distinct, day, tz, country=country)),
-            "state_at": hours.state_codes(
-                hours.open_at(distinct, local_moment, tz, country=country)
-            ),
-        }
+    columns = zip(
+        hours_today(distinct, day, tz, lang, country=country).to_numpy(),
+        summary.where(summary != unknown, "").to_numpy(),
+        hours.state_codes(hours.open_on(distinct, day, tz, country=country)),
+        hours.state_codes(hours.open_at(distinct, local_moment, tz, country=country)),
+        strict=True,
     )
-    return codes.astype(np.int64), table
+    return {
+        value: (str(today), str(text), int(day_state), int(state_at))
+        for value, (today, text, day_state, state_at) in zip(distinct, columns, strict=True)
+    }

@@ -82,7 +82,8 @@ class CityProfile:
     max_venues: int = _declared("limits", "max_venues")
     max_file_mb: int = _declared("limits", "max_file_mb")
     members_database: str = _declared("members", "database")
-    max_pending_per_hour: int = _declared("members", "max_pending_per_hour")
+    max_pending_per_client_per_hour: int = _declared("members", "max_pending_per_client_per_hour")
+    unusual_per_hour: int = _declared("members", "unusual_per_hour")
     max_pending_per_venue_per_hour: int = _declared("members", "max_pending_per_venue_per_hour")
     walking_model: str = _declared("walking", "model")  # a key of mapping.distance.WALK_MODELS
     count_outside_municipality: bool = _declared("planning", "count_outside_municipality")
@@ -323,10 +324,19 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "members",
-        "max_pending_per_hour",
+        "max_pending_per_client_per_hour",
+        20,
+        "Most suggestions (updates, events, new venues) stored per hour from one client "
+        "(one address, an IPv6 /64; see `CREATIVE_MAP_TRUSTED_PROXY` in the README); past "
+        "it the form says so and stores nothing.",
+        parsers.count,
+    ),
+    Setting(
+        "members",
+        "unusual_per_hour",
         100,
-        "Most suggestions (updates, events, new venues) stored per hour in total; "
-        "past it the form says so and stores nothing.",
+        "Suggestions per hour from all clients together that the coordinator is warned "
+        "about (server log, `submissions list`, the members' overview); never refuses.",
         parsers.count,
     ),
     Setting(

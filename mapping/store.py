@@ -6,7 +6,8 @@ threads, the CLI) with WAL mode and a busy timeout. Why PostgreSQL as well: two 
 app replicas behind one proxy must share one database, which a file on one host cannot
 be. Visitor data never goes here: no IP address, no cookie, no session id — only
 per-venue counts per day (:mod:`mapping.usage`) and what members typed into the
-suggestion forms (:mod:`mapping.submissions`).
+suggestion forms (:mod:`mapping.submissions`), with a salted hash of the sender's client
+key kept for the hour the limits count it.
 
 Where the database is (:func:`database_path`), first match wins:
 
@@ -191,6 +192,16 @@ class Connection:
                 "WHERE table_schema = current_schema() ORDER BY table_name"
             )
         return [str(row[0]) for row in self.execute(sql).fetchall()]
+
+    def columns(self, table: str) -> set[str]:
+        """The column names of ``table`` (empty when it does not exist)."""
+        if self.dialect == SQLITE:
+            return {str(row[1]) for row in self.execute(f"PRAGMA table_info({table})")}
+        sql = (
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = ?"
+        )
+        return {str(row[0]) for row in self.execute(sql, (table,)).fetchall()}
 
     def close(self) -> None:
         """Close the connection (a server connection's open transaction is rolled back)."""

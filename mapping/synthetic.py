@@ -110,13 +110,15 @@ def venues(n: int, city: CityProfile, category_ids: list[str], seed: int = 7) ->
     precision = np.array(schema.LOCATION_PRECISIONS, dtype=object)[
         rng.choice(3, n, p=[0.6, 0.3, 0.1])
     ]
+    cluster = np.where(rng.random(n) < 0.2, "prospective", "")
     frame = pd.DataFrame(
         {
             "id": ids,
             "name": names,
             "name_en": "",
             "category": np.array(category_ids, dtype=object)[rng.integers(0, len(category_ids), n)],
-            "cluster": np.where(rng.random(n) < 0.2, "prospective", ""),
+            "cluster": cluster,
+            "cluster_source": np.where(cluster != "", "synthetic", ""),  # validate wants one
             "cluster_year": 2018,
             "source": "synthetic",
             "location_precision": precision,

@@ -29,8 +29,10 @@ unwritable folder, a read-only or corrupt file, a lock held past the busy timeou
 PostgreSQL server that is down or refuses the connection) the
 record calls still only touch memory and the flush catches the error. The counts of a
 failed flush are kept for **one** retry at the next flush and then dropped, so a brief
-lock loses nothing while a broken store cannot grow memory without bound. Each recorder
-logs **one** warning (the first failure) and stays quiet after that. The readers
+lock loses nothing while a broken store cannot grow memory without bound. Each
+**outage** is logged twice, at warning level: when a flush first fails (the path and the
+error) and when a flush succeeds again (how long it lasted and how many counts were
+lost); the failed flushes in between log at debug level only. The readers
 :func:`monthly` and :func:`totals` return an empty frame for a missing or unreadable
 database and never create the file.
 
@@ -44,6 +46,7 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
+import time
 from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
@@ -118,7 +121,7 @@ class UsageRecorder:
         self._start_lock = threading.Lock()  # never held during I/O: pages may wait on it
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
-        self._warned = False
+        self._outage: tuple[float, int] | None = None  # (monotonic start, dropped then)
         self.dropped = 0
         """Counts (impressions + opens) lost to failed flushes since this recorder began."""
         atexit.register(self.flush)
@@ -164,7 +167,7 @@ class UsageRecorder:
             try:
                 conn = store.connect(self.path)
                 try:
-                    return write_counts(conn, counts)
+                    written = write_counts(conn, counts)
                 finally:
                     conn.close()
             except (store.Error, OSError) as exc:
@@ -172,20 +175,36 @@ class UsageRecorder:
                 self.dropped += sum(i + o for i, o in retry.values())
                 self._failed(exc)
                 return 0
+            self._recovered()
+            return written
 
     def _failed(self, exc: Exception) -> None:
-        """Log the first failure as a warning, later ones at debug level only."""
-        if self._warned:
+        """An outage's first failure is a warning; the next ones, debug lines only."""
+        if self._outage is not None:
             _LOG.debug("usage counts not written to %s: %s", self.path, exc)
             return
-        self._warned = True
+        self._outage = (time.monotonic(), self.dropped)
         _LOG.warning(
-            "usage counts cannot be written to %s (%s: %s); the pages keep "
-            "working, and counts are dropped while it fails (this warning is "
-            "shown once)",
+            "usage store outage: counts cannot be written to %s (%s: %s); the pages "
+            "keep working, a failed batch is retried once and then dropped, and the "
+            "end of the outage is logged with the counts lost",
             self.path,
             type(exc).__name__,
             exc,
+        )
+
+    def _recovered(self) -> None:
+        """A flush succeeded: end the outage, if any, with what it cost."""
+        if self._outage is None:
+            return
+        started, dropped_before = self._outage
+        self._outage = None
+        _LOG.warning(
+            "usage store outage over: counts are written to %s again after %.0f s; "
+            "%d counts (impressions + opens) were lost during the outage",
+            self.path,
+            time.monotonic() - started,
+            self.dropped - dropped_before,
         )
 
     def _after_record(self, size: int) -> None:

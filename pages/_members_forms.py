@@ -116,6 +116,15 @@ def choice_field(
     )
 
 
+def client() -> str:
+    """This session's client key: the address the proxy forwards (trusted only with
+    ``CREATIVE_MAP_TRUSTED_PROXY``), else the connection's (:mod:`mapping.submissions.clients`)."""
+    forwarded = [v for v in st.context.headers.get_all("X-Forwarded-For") if isinstance(v, str)]
+    remote = st.context.ip_address
+    address = submissions.client_address(remote if isinstance(remote, str) else None, forwarded)
+    return submissions.client_key(address)
+
+
 def send(run: MembersRun, kind: str, prefix: str, venue: str | None) -> None:
     """Store the filled fields as a pending suggestion and say its reference, or say
     what each refused field needs (nothing is stored then). A callback: it runs before
@@ -125,7 +134,7 @@ def send(run: MembersRun, kind: str, prefix: str, venue: str | None) -> None:
     if venue is not None:
         fields["venue_id"] = venue
     try:
-        number = submissions.submit(run.data, kind, fields, db=run.db_path)
+        number = submissions.submit(run.data, kind, fields, db=run.db_path, client=client())
     except submissions.Refused as refused:
         st.session_state[f"_{prefix}_result"] = ("error", refused.messages(run.lang))
         return

@@ -7,10 +7,12 @@ CSV writer).
 
 from __future__ import annotations
 
+import sqlite3
+
 import pandas as pd
 import streamlit as st
 
-from mapping import files, members, usage
+from mapping import files, i18n, members, submissions, usage
 from mapping.schema import CLUSTER_STATUSES
 from mapping.text import slug
 from pages._members_common import MembersRun
@@ -22,6 +24,7 @@ def overview_part(run: MembersRun) -> None:
     coordinator's to-do list, weakest first, sortable, as CSV."""
     st.subheader(tr("mpage.overview"))
     st.caption(tr("mpage.overview_help"))
+    volume_notice(run)
     table = members.overview(run.data, usage.totals(run.db_path), run.today, run.lang)
     status = {s: tr(f"mpage.status_{s}") for s in CLUSTER_STATUSES}
     shown = pd.DataFrame(
@@ -54,3 +57,23 @@ def overview_part(run: MembersRun) -> None:
         mime="text/csv",
         key="overview-csv",
     )
+
+
+def volume_notice(run: MembersRun) -> None:
+    """The coordinator's alarm: hours of the last week with an unusual number of
+    suggestions (``[members] unusual_per_hour``; nobody was refused for them)."""
+    try:
+        bursts = submissions.unusual(run.data.folder, db=run.db_path)
+    except (sqlite3.Error, OSError):
+        return
+    for burst in bursts:
+        st.warning(
+            i18n.plural(
+                "mpage.unusual_volume",
+                run.lang,
+                burst.count,
+                first=f"{burst.first:%Y-%m-%d %H:%M}",
+                last=f"{burst.last:%Y-%m-%d %H:%M}",
+            ),
+            icon=":material/warning:",
+        )

@@ -17,7 +17,8 @@ import streamlit as st
 
 from mapping import i18n, params, render, store, usage
 from mapping.errors import DataError, Problem
-from mapping.io import Dataset, load_dataset
+from mapping.io import Dataset
+from mapping.serving import load_served
 from mapping.settings import DATA_ENV_VAR, CityProfile, data_dir, load_city
 from mapping.text import css_string
 from mapping.text import markdown_literal as md
@@ -97,7 +98,7 @@ def _attempt(folder: Path) -> _Loaded:
                     ),
                 ),
             )
-        data = load_dataset(folder)
+        data = load_served(folder)
     except DataError as exc:
         return _Loaded(None, tuple(exc.problems))
     except Exception as exc:  # a crash while loading is a data problem too

@@ -310,6 +310,30 @@ DAMAGED: dict[str, tuple[Damage, str]] = {
         "places.geojson:gate:geometry",
     ),
     "place duplicate id": (_place(1, id="gate"), "places.geojson:gate:id"),
+    # issue 25: live edits the loader accepted while validate refused them
+    "places without features": (
+        lambda f: _geojson(f, "places.geojson", lambda d: d.__setitem__("features", [])),
+        "city.toml:city:default_start",
+    ),
+    "default start removed from places": (
+        lambda f: _geojson(
+            f, "places.geojson", lambda d: d.__setitem__("features", d["features"][1:])
+        ),
+        "city.toml:city:default_start",
+    ),
+    "venue unknown category": (
+        _venue(0, category="nowhere"),
+        "venues.geojson:gal-durkovic:category",
+    ),
+    "venue bad hours": (
+        _venue(0, opening_hours="Mo-Fr 25:00-26:00"),
+        "venues.geojson:gal-durkovic:opening_hours",
+    ),
+    "event unknown venue": (_event_cell(0, "venue_id", "nowhere"), "events.csv:winter-show:"),
+    "event end before start": (
+        _event_cell(0, "end", "2026-11-01T10:00"),
+        "events.csv:winter-show:end",
+    ),
     # tables
     "categories missing colour": (_drop_column("categories.csv", "colour"), "categories.csv:"),
     "categories missing id": (_drop_column("categories.csv", "id"), "categories.csv:header:id"),

@@ -41,8 +41,7 @@ def _fill(where: store.Location) -> int:
             "a",
             {"venue_id": "a", "visit": "no"},
             NOW,
-            per_hour=100,
-            per_venue_per_hour=100,
+            ledger.Limits(100, 100, 100),
         )
 
 
@@ -91,8 +90,7 @@ def test_backup_change_restore_and_the_change_is_gone(mini_copy, members_db, tmp
                 "a",
                 {"venue_id": "a", "visit": "yes"},
                 NOW,
-                per_hour=100,
-                per_venue_per_hour=100,
+                ledger.Limits(100, 100, 100),
             )
             == number + 1
         )
@@ -116,6 +114,15 @@ def _truncated(image: bytes) -> bytes:
 
 
 def _scribbled(image: bytes) -> bytes:
+    """Garbage where it cannot go unnoticed: a SQLite image gets it over the header of
+    every page but the first (b-tree pages in use, wherever they are — the middle of the
+    file may be a free page); a dump gets 512 bytes in its middle."""
+    if image.startswith(b"SQLite format 3\x00"):
+        size = int.from_bytes(image[16:18], "big") or 65536
+        pages = bytearray(image)
+        for start in range(size, len(pages), size):
+            pages[start : start + 16] = b"\xff" * 16
+        return bytes(pages)
     middle = len(image) // 2
     return image[:middle] + b"\xff" * 512 + image[middle + 512 :]
 

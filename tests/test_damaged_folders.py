@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from mapping.errors import DataError
+from mapping.serving import load_served
+from mapping.validate import validate_folder
 from tests.conftest import MINI
 from tests.damage import DAMAGED, EDGE_VALID, PROBLEM_LINE, exercise, make, run_cli
 
@@ -25,11 +28,22 @@ def test_damaged_folder_is_refused_naming_file_record_field(tmp_path: Path, name
     assert any(line.startswith(expected) for line in lines), out
 
 
+@pytest.mark.parametrize("name", sorted(DAMAGED))
+def test_the_app_serves_no_folder_validate_refuses(tmp_path: Path, name: str):
+    """What loads is what validates (issue 25): the app's loader refuses each damaged
+    folder with exactly the errors ``validate`` names."""
+    folder = make(MINI, tmp_path / "data", DAMAGED[name][0])
+    with pytest.raises(DataError) as refused:
+        load_served(folder)
+    assert [str(p) for p in refused.value.problems] == [str(p) for p in validate_folder(folder)]
+
+
 @pytest.mark.parametrize("name", sorted(EDGE_VALID))
 def test_accepted_folder_works_everywhere(tmp_path: Path, name: str):
     folder = make(MINI, tmp_path / "data", EDGE_VALID[name])
     code, out = run_cli("validate", str(folder))
     assert code == 0, out
+    load_served(folder)  # and the app serves it
     exercise(folder, tmp_path)
 
 

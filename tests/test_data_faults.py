@@ -10,6 +10,7 @@ is fixed, the next run shows the new data.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 from mapping.errors import DataError
 from mapping.store import DB_ENV_VAR
 from tests.conftest import BROKEN, MINI, run_unprivileged, writable_copy
+from tests.damage import DAMAGED
 from tests.test_page_explore import make_app, shown_count
 from tests.test_page_whats_on import open_page
 
@@ -151,7 +153,7 @@ def test_any_exception_while_loading_is_one_line_not_a_traceback(monkeypatch, mi
     def crash(folder):
         raise PermissionError("[Errno 13] Permission denied: 'venues.geojson'\nsecond line")
 
-    monkeypatch.setattr("pages.shared.load_dataset", crash)
+    monkeypatch.setattr("pages.shared.load_served", crash)
     at = make_app(monkeypatch, folder=mini_copy, lang="en")
     assert_refused(at, "PermissionError: [Errno 13] Permission denied: 'venues.geojson'")
     assert "second line" not in at.code[0].value
@@ -168,7 +170,7 @@ def test_data_error_problems_are_listed(monkeypatch, mini_copy):
             ]
         )
 
-    monkeypatch.setattr("pages.shared.load_dataset", refuse)
+    monkeypatch.setattr("pages.shared.load_served", refuse)
     at = make_app(monkeypatch, folder=mini_copy, lang="en")
     assert_refused(
         at, "venues.geojson:atelier-x:id: duplicate id", "events.csv:row 3:start: not a date"
@@ -264,10 +266,40 @@ def test_data_changing_under_a_running_app(monkeypatch, mini_copy):
     assert other.expander[0].label.startswith(STALE)
 
     # Fixed again: the new data, and no notice.
-    _write_venues(mini_copy, {**good, "features": good["features"][:2]})
+    _write_venues(mini_copy, {**good, "features": good["features"][0:3:2]})  # events keep venues
     at.run()
     assert shown_count(at) == 2
     assert not at.expander
+
+
+@pytest.mark.parametrize(
+    ("name", "named"),
+    [
+        ("no landmark left", "city.toml:city:default_start"),
+        ("places without features", "city.toml:city:default_start"),
+        ("venue unknown category", "venues.geojson:gal-durkovic:category"),
+        ("event unknown venue", "events.csv:winter-show:venue_id"),
+    ],
+)
+def test_a_live_edit_validate_refuses_keeps_the_last_good_data(
+    monkeypatch, mini_copy, caplog, name, named
+):
+    """Issue 25: a good folder edited into one ``validate`` refuses (here: no landmark
+    left, which the loader used to accept and Explore then showed an error box for)
+    keeps serving the last good data; the server log names the problems."""
+    at = make_app(monkeypatch, folder=mini_copy, lang="en")
+    assert shown_count(at) == 4
+    damage, _ = DAMAGED[name]
+    with caplog.at_level(logging.WARNING, logger="pages.shared"):
+        damage(mini_copy)
+        at.run()
+    assert not at.exception
+    assert not at.error
+    assert shown_count(at) == 4
+    assert named in caplog.text and "cannot be loaded" in caplog.text
+    assert at.expander[0].label.startswith(STALE)
+    other = make_app(monkeypatch, folder=mini_copy, lang="en")  # a new visitor, too
+    assert shown_count(other) == 4 and not other.error
 
 
 def test_data_folder_removed_under_a_running_app(monkeypatch, mini_copy):

@@ -229,3 +229,33 @@ def test_warm_default_view_builds_what_the_landing_page_asks_for(monkeypatch):
     for lang in data.city.languages:
         assert explore.map_payload(data, page_filter, lang, minute, minute) is not None
     assert built == []  # every language's landing map was built by the warm-up
+
+
+def test_nearest_first_is_the_order_of_its_filter(kotor):
+    """Cut from every venue's order (issue 25), the list is exactly what ranking the
+    filtered venues alone gives: same rows, same order, same minutes."""
+    marks = explore.start_points(kotor, "en")
+    cats = list(kotor.categories["id"])
+    for start_id in list(marks.index)[:3]:
+        start = explore.start_point(start_id, "", marks, "x")
+        for chosen, hide in (
+            (cats, True),
+            (cats, False),
+            (cats[:2], True),
+            (cats[1:5], False),
+            (cats[-1:], True),
+        ):
+            venue_filter = explore.sidebar_filter(
+                kotor,
+                chosen,
+                text="",
+                members_only=False,
+                wheelchair=False,
+                open_at=None,
+                include_orgs=not hide,
+            )
+            shown = explore.filtered(kotor, venue_filter, "en")
+            expected, left = explore.ranked(shown, start, walk_model(kotor), hide_unvisitable=hide)
+            got, got_left = explore.nearest_first(kotor, venue_filter, "en", start, hide)
+            pd.testing.assert_frame_equal(got, expected)
+            assert got_left == left

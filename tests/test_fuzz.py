@@ -55,6 +55,7 @@ from mapping.events import occurrences, to_csv_bytes
 from mapping.files import venues_csv_bytes, venues_geojson_bytes
 from mapping.io import Dataset, load_dataset
 from mapping.render import MapOptions, build_payload, map_html, venue_map
+from mapping.serving import load_served
 from mapping.text import escape
 from mapping.validate import validate_folder
 from tests.conftest import MINI
@@ -224,6 +225,8 @@ def test_any_folder_loads_or_is_refused_with_problems(features: list[Any], rows:
             assert _is_problem_list(list(dataset.problems))
         problems = _load_or_problems(lambda: validate_folder(root))
         assert isinstance(problems, Dataset) or _is_problem_list(problems)
+        served = _load_or_problems(lambda: load_served(root, year=2026))
+        assert isinstance(served, Dataset) == (problems == [])  # what loads is what validates
 
 
 def _load_or_problems(call: Callable[[], Any]) -> Any:

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from mapping import clock, files, members, submissions
 from mapping.io import load_dataset
 from mapping.store import DB_ENV_VAR
+from pages import _members_forms
 from tests.conftest import TESTS, open_app_page
 from tests.postgres import nobody_listening
 
@@ -185,17 +186,45 @@ def test_hostile_text_is_kept_as_text(monkeypatch, database):
     assert stored.fields["name"] == hostile and stored.fields["note"] == hostile
 
 
-def test_past_the_hourly_limit_nothing_is_stored(monkeypatch, database, tmp_path):
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("me", "U posljednjem satu poslali ste 1 prijedlog"), ("en", "You have sent 1")],
+)
+def test_past_the_client_limit_nothing_is_stored(monkeypatch, database, tmp_path, lang, words):
+    """The per-client refusal in the member's language; another client is still heard."""
     folder = tmp_path / "data"
     shutil.copytree(FIXTURE, folder)
     with (folder / "city.toml").open("a", encoding="utf-8") as fh:
-        fh.write("\n[members]\nmax_pending_per_hour = 1\n")
-    at = open_members(monkeypatch, "en", folder=folder, part="update", venue="gal-b")
+        fh.write("\n[members]\nmax_pending_per_client_per_hour = 1\n")
+    at = open_members(monkeypatch, lang, folder=folder, part="update", venue="gal-b")
     for hours_value in ("Mo 10:00-12:00", "Tu 10:00-12:00"):
         at.text_input(key="upd_opening_hours").input(hours_value).run()
         at.button(key="upd_send").click().run()
-    assert "Nothing was saved" in " ".join(e.value for e in at.error)
+    assert words in " ".join(e.value for e in at.error)
     assert len(submissions.listed(folder, db=database)) == 1
+    monkeypatch.setattr(_members_forms, "client", lambda: submissions.client_key("192.0.2.8"))
+    at.button(key="upd_send").click().run()
+    assert not at.error
+    assert len(submissions.listed(folder, db=database)) == 2
+
+
+def test_the_overview_shows_unusual_volume(monkeypatch, database, tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(FIXTURE, folder)
+    with (folder / "city.toml").open("a", encoding="utf-8") as fh:
+        fh.write("\n[members]\nunusual_per_hour = 3\n")
+    data = load_dataset(folder, enrich=False)
+    for i in range(3):
+        submissions.submit(
+            data,
+            "venue",
+            {"name": f"New {i}", "category": "gallery", "lat": 42.4247, "lon": 18.7712},
+            db=database,
+            client=submissions.client_key(f"192.0.2.{i}"),
+        )
+    at = open_members(monkeypatch, "en", folder=folder, part="overview")
+    assert not at.exception
+    assert "Unusual volume: 3 suggestions within one hour" in at.warning[0].value
 
 
 @pytest.mark.parametrize("broken", ["parent-is-a-file", "server-down"])

@@ -63,9 +63,7 @@ def _insert_raw(
 ) -> int:
     """A row put into the table without the form's checks (as another tool might)."""
     with ledger.opened(db) as conn:
-        return ledger.insert(
-            conn, kind, venue_id, fields, NOW, per_hour=100, per_venue_per_hour=100
-        )
+        return ledger.insert(conn, kind, venue_id, fields, NOW, ledger.Limits(100, 100, 100))
 
 
 def _event(**extra: str) -> dict[str, str]:
@@ -146,12 +144,17 @@ def test_every_refusal_reads_in_every_language(data, db):
 @pytest.mark.parametrize(
     ("limit_name", "fields"),
     [
-        ("max_pending_per_hour", {"venue_id": "gal-durkovic", "phone": "+382 32 304 720"}),
+        (
+            "max_pending_per_client_per_hour",
+            {"venue_id": "gal-durkovic", "phone": "+382 32 304 720"},
+        ),
         ("max_pending_per_venue_per_hour", {"venue_id": "gal-durkovic", "visit": "yes"}),
     ],
 )
 def test_hourly_limits_refuse_and_store_nothing(data, db, limit_name, fields):
-    small = dataclasses.replace(data.city, max_pending_per_hour=5, max_pending_per_venue_per_hour=5)
+    small = dataclasses.replace(
+        data.city, max_pending_per_client_per_hour=5, max_pending_per_venue_per_hour=5
+    )
     small = dataclasses.replace(small, **{limit_name: 2})
     town = dataclasses.replace(data, city=small)
     for minutes in (0, 1):
@@ -163,7 +166,7 @@ def test_hourly_limits_refuse_and_store_nothing(data, db, limit_name, fields):
     assert (
         caught.value.problems[0]
         .text("me")
-        .startswith("Mapa je" if limit_name == "max_pending_per_hour" else "Za ovaj prostor su")
+        .startswith("U posljednjem satu" if "client" in limit_name else "Za ovaj prostor su")
     )
     # another venue still has room under the per-venue limit, and an hour later all do
     if limit_name == "max_pending_per_venue_per_hour":
@@ -175,6 +178,143 @@ def test_hourly_limits_refuse_and_store_nothing(data, db, limit_name, fields):
             now=NOW + timedelta(minutes=3),
         )
     sub.submit(town, sub.UPDATE, fields, db=db, now=NOW + timedelta(minutes=62))
+
+
+SCRIPT = sub.client_key("203.0.113.7")
+MINI_VENUES = ("gal-durkovic", "atelier-seasonal", "museum-sea", "atelier-perast")
+MEMBER = sub.client_key("198.51.100.20")
+
+
+def test_a_burst_from_one_client_does_not_silence_another(data, db, caplog):
+    """Issue 25: 100 suggestions from one script are refused past its own limit, and a
+    member on another address is still heard; the total only raises the alarm."""
+    town = dataclasses.replace(
+        data,
+        city=dataclasses.replace(
+            data.city,
+            max_pending_per_client_per_hour=20,
+            max_pending_per_venue_per_hour=1000,
+            unusual_per_hour=20,
+        ),
+    )
+    venues = ["gal-durkovic", "museum-sea"]
+    outcomes = []
+    for i in range(100):
+        fields = {"venue_id": venues[i % 2], "phone": f"+382 {i:06d}"}
+        try:
+            sub.submit(town, sub.UPDATE, fields, db=db, now=NOW, client=SCRIPT)
+            outcomes.append("stored")
+        except sub.TooMany as refused:
+            outcomes.append(refused.problems[0].key)
+    assert outcomes.count("stored") == 20
+    assert set(outcomes[20:]) == {"submissions.refused.too_many_client"}
+    number = sub.submit(
+        town, sub.UPDATE, {"venue_id": "museum-sea", "visit": "no"}, db=db, now=NOW, client=MEMBER
+    )
+    assert sub.get(None, number, db=db).fields == {"venue_id": "museum-sea", "visit": "no"}
+    assert "unusual volume of suggestions: 20 in the hour" in caplog.text
+
+
+def test_the_per_venue_limit_holds_across_clients(data, db):
+    town = dataclasses.replace(
+        data, city=dataclasses.replace(data.city, max_pending_per_venue_per_hour=3)
+    )
+    fields = {"venue_id": "gal-durkovic", "visit": "yes"}
+    for i in range(3):
+        sub.submit(town, sub.UPDATE, fields, db=db, now=NOW, client=sub.client_key(f"10.0.0.{i}"))
+    with pytest.raises(sub.TooMany) as caught:
+        sub.submit(town, sub.UPDATE, fields, db=db, now=NOW, client=MEMBER)
+    assert caught.value.problems[0].field == "venue_id"
+    sub.submit(
+        town, sub.UPDATE, {"venue_id": "museum-sea", "visit": "no"}, db=db, now=NOW, client=MEMBER
+    )
+
+
+@pytest.mark.now("2026-11-20T12:00")  # the CLI looks back a week from "now"
+def test_the_global_alarm_fires_without_refusing(data, db, caplog, mini_copy, capsys):
+    town = dataclasses.replace(data, city=dataclasses.replace(data.city, unusual_per_hour=5))
+    for i in range(12):  # twelve clients, one suggestion each: none refused
+        sub.submit(
+            town,
+            sub.UPDATE,
+            {"venue_id": MINI_VENUES[i % 4], "phone": f"+382 {i:06d}"},
+            db=db,
+            now=NOW + timedelta(minutes=i),
+            client=sub.client_key(f"192.0.2.{i}"),
+        )
+    assert _rows(db) == 12
+    alarms = [r for r in caplog.records if "unusual volume" in r.getMessage()]
+    assert [r.levelname for r in alarms] == ["WARNING", "WARNING"]  # at 5 and at 10
+    (mini_copy / "city.toml").write_text(
+        (mini_copy / "city.toml").read_text(encoding="utf-8")
+        + "\n[members]\nunusual_per_hour = 5\n",
+        encoding="utf-8",
+    )
+    [burst] = sub.unusual(mini_copy, db=db, now=NOW + timedelta(hours=2))
+    assert (burst.first, burst.last, burst.count) == (NOW, NOW + timedelta(minutes=11), 12)
+    assert cli.main(["submissions", "list", str(mini_copy)]) == 0
+    assert "unusual volume: 12 suggestions within one hour" in capsys.readouterr().out
+    assert sub.unusual(mini_copy, db=db, now=NOW + timedelta(days=8)) == []
+
+
+def test_no_address_is_stored_and_the_hash_is_forgotten_after_the_hour(data, db):
+    address = "203.0.113.99"
+    sub.submit(
+        data,
+        sub.UPDATE,
+        {"venue_id": "museum-sea", "visit": "no"},
+        db=db,
+        now=NOW,
+        client=sub.client_key(address),
+    )
+    if isinstance(db, Path):  # the file's bytes, its write-ahead log included
+        wal = db.with_name(db.name + "-wal")
+        raw = db.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+        assert address.encode() not in raw
+    conn = store.connect(db)
+    try:
+        [(stored,)] = conn.execute("SELECT client FROM submissions").fetchall()
+        assert stored and address not in stored and len(stored) == 64
+    finally:
+        conn.close()
+    sub.submit(
+        data,
+        sub.UPDATE,
+        {"venue_id": "gal-durkovic", "visit": "no"},
+        db=db,
+        now=NOW + timedelta(minutes=61),
+    )
+    conn = store.connect(db)
+    try:
+        rows = conn.execute("SELECT client FROM submissions ORDER BY id").fetchall()
+    finally:
+        conn.close()
+    clients = [row[0] for row in rows]
+    assert clients[0] is None and clients[1]
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "trusted", "expected"),
+    [
+        ("10.0.0.1", ["6.6.6.6"], False, "10.0.0.1"),  # the header is ignored untrusted
+        (None, ["6.6.6.6, 203.0.113.5"], True, "203.0.113.5"),  # the right-most entry
+        (None, ["6.6.6.6", "203.0.113.5"], True, "203.0.113.5"),  # repeated header lines
+        ("127.0.0.1", [], True, "127.0.0.1"),  # no header: the connection
+        (None, [], False, "local"),
+    ],
+)
+def test_client_address(remote, forwarded, trusted, expected):
+    assert sub.client_address(remote, forwarded, trust_proxy=trusted) == expected
+
+
+def test_client_keys():
+    assert sub.client_key("2001:db8:1:2:3:4:5:6") == sub.client_key("2001:db8:1:2:ffff::1")
+    assert sub.client_key("2001:db8:1:2::1") != sub.client_key("2001:db8:1:3::1")
+    assert sub.client_key("::ffff:192.0.2.1") == sub.client_key("192.0.2.1")
+    # a personal link is its own client wherever it connects from, token never in clear
+    linked = sub.client_key("192.0.2.1", link_token="s3cret-token")
+    assert linked == sub.client_key("198.51.100.1", link_token="s3cret-token")
+    assert linked != sub.client_key("192.0.2.1") and "s3cret" not in linked
 
 
 def test_an_update_needs_something_to_change(data, db):
@@ -523,7 +663,9 @@ def test_a_file_changed_during_the_check_is_not_overwritten(mini_copy, data, db,
 
 
 def test_the_hourly_limit_holds_under_simultaneous_posts(data, db):
-    town = dataclasses.replace(data, city=dataclasses.replace(data.city, max_pending_per_hour=3))
+    town = dataclasses.replace(
+        data, city=dataclasses.replace(data.city, max_pending_per_client_per_hour=3)
+    )
 
     def post(i: int) -> str:
         try:
@@ -717,3 +859,42 @@ def test_the_limits_table_of_the_docs_is_the_code(data):
             for lang in data.city.languages if "<lang>" in name else [""]:
                 documented[name.replace("<lang>", lang)] = limit
     assert documented == forms.limits(data.city)
+
+
+def test_a_table_from_before_the_client_column_gets_it(data, db):
+    """A database written by an older version keeps its rows and gains ``client``."""
+    conn = store.connect(db)
+    try:
+        conn.create(
+            "CREATE TABLE submissions (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,"
+            " venue_id TEXT, fields TEXT NOT NULL, created TEXT NOT NULL, status TEXT NOT NULL"
+            " DEFAULT 'pending', decided TEXT, reason TEXT NOT NULL DEFAULT '',"
+            " record TEXT NOT NULL DEFAULT '');"
+            "INSERT INTO submissions (kind, venue_id, fields, created) VALUES"
+            " ('update', 'museum-sea', '{\"visit\": \"no\"}', '2026-11-20T09:00:00Z');"
+        )
+    finally:
+        conn.close()
+    number = sub.submit(
+        data, sub.UPDATE, {"venue_id": "museum-sea", "visit": "yes"}, db=db, now=NOW
+    )
+    assert number == 2
+    assert [s.fields["visit"] for s in sub.listed(None, db=db)] == ["no", "yes"]
+
+
+def test_a_new_database_opened_by_many_threads_at_once(data, db):
+    """The ``client`` column is added once even when every thread finds it missing."""
+
+    def post(i: int) -> int:
+        return sub.submit(
+            data,
+            sub.UPDATE,
+            {"venue_id": MINI_VENUES[i % 4], "visit": "no"},
+            db=db,
+            now=NOW,
+            client=sub.client_key(f"192.0.2.{i}"),
+        )
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        numbers = list(pool.map(post, range(16)))
+    assert sorted(numbers) == list(range(1, 17))

@@ -5,6 +5,7 @@ pages' counting, and the monthly and total readers — each on SQLite and on Pos
 from __future__ import annotations
 
 import logging
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -313,9 +314,39 @@ def test_locked_database_keeps_one_batch_for_a_retry(members_db, caplog, monkeyp
         holder.close()
         rec.shown(["a"], DAY)
         assert rec.flush() == 1  # the second batch's retry with the third
-    assert len(warnings_of(caplog)) == 1
+    start, end = warnings_of(caplog)
+    assert "usage store outage:" in start and str(path) in start
+    assert "outage over" in end and "1 counts (impressions + opens) were lost" in end
     assert rec.dropped == 1
     assert stored_total(path) == (3, 0)
+
+
+def test_each_outage_is_logged_at_its_start_and_end(tmp_path, caplog, monkeypatch):
+    """Issue 25: not only the first outage of a process is told."""
+    path = tmp_path / "usage.sqlite"
+    rec = usage.UsageRecorder(path)
+    connect = store.connect
+
+    def unavailable(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    with caplog.at_level(logging.WARNING, logger="mapping.usage"):
+        for outage in range(2):
+            monkeypatch.setattr(store, "connect", unavailable)
+            for _ in range(3):
+                rec.shown(["a", "b"], DAY)
+                assert rec.flush() == 0
+            monkeypatch.setattr(store, "connect", connect)
+            rec.opened("a", DAY)
+            assert rec.flush() == 2  # the last batch's retry and the new count
+            assert len(warnings_of(caplog)) == 2 * (outage + 1)
+    messages = warnings_of(caplog)
+    assert all(m.startswith("usage store outage") for m in messages)
+    ends = [m for m in messages if "outage over" in m]
+    assert len(ends) == 2
+    assert all("4 counts (impressions + opens) were lost" in m for m in ends)  # 2 batches of 2
+    assert rec.dropped == 8
+    assert stored_total(path) == (4, 2)
 
 
 # --------------------------------------------------------------------------- reading

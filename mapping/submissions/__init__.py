@@ -47,17 +47,22 @@ The submission model
     ``lat``, ``lon`` (typed as text)        32
     =====================================  =========================================
 
-    Per hour at most ``[members] max_pending_per_hour`` suggestions in total and
-    ``max_pending_per_venue_per_hour`` for one venue (an update's or an event's);
-    past either, :class:`~mapping.submissions.forms.TooMany` and nothing stored.
+    Per hour at most ``[members] max_pending_per_client_per_hour`` suggestions from one
+    client (:func:`~mapping.submissions.clients.client_key`: the address the proxy
+    forwards, or later a member's personal link) and ``max_pending_per_venue_per_hour``
+    for one venue (an update's or an event's); past either,
+    :class:`~mapping.submissions.forms.TooMany` and nothing stored. The total of all
+    clients never refuses anyone: past ``unusual_per_hour`` it is logged, and
+    :func:`~mapping.submissions.review.unusual` finds such hours for the coordinator.
 
 Storage
     Table ``submissions`` in the members' database (:mod:`mapping.store`), schema in
     :data:`mapping.submissions.ledger.SCHEMA`: the fields as JSON, text exactly as
-    typed; ``created`` in UTC; ``status`` ``pending`` → ``applied`` or ``rejected``
-    with ``decided`` (UTC), ``reason`` and the ``record`` written. Rows are never
-    deleted: the table is the audit trail. The number is the member's reference
-    (shown ``#12``).
+    typed; ``created`` in UTC; ``client`` a salted hash of the sender's key, kept for
+    the hour the limits count it (never an address); ``status`` ``pending`` →
+    ``applied`` or ``rejected`` with ``decided`` (UTC), ``reason`` and the ``record``
+    written. Rows are never deleted: the table is the audit trail. The number is the
+    member's reference (shown ``#12``).
 
 Refusals
     :class:`~mapping.submissions.forms.Refused` carries one
@@ -87,6 +92,7 @@ Applying (:func:`~mapping.submissions.review.apply`)
 
 from __future__ import annotations
 
+from mapping.submissions.clients import client_address, client_key
 from mapping.submissions.forms import (
     EVENT,
     FREE_VALUES,
@@ -102,16 +108,17 @@ from mapping.submissions.forms import (
     field_names,
     limits,
 )
-from mapping.submissions.ledger import STATUSES, Submission, reference
+from mapping.submissions.hours_preview import describe_hours
+from mapping.submissions.ledger import STATUSES, Burst, Submission, reference
 from mapping.submissions.review import (
     ReviewError,
     apply,
-    describe_hours,
     get,
     listed,
     reject,
     submit,
     thanks,
+    unusual,
 )
 
 __all__ = [
@@ -122,6 +129,7 @@ __all__ = [
     "TIMINGS",
     "UPDATE",
     "VENUE",
+    "Burst",
     "FieldProblem",
     "Refused",
     "ReviewError",
@@ -129,6 +137,8 @@ __all__ = [
     "TooMany",
     "apply",
     "choice_label",
+    "client_address",
+    "client_key",
     "describe_hours",
     "field_label",
     "field_names",
@@ -139,4 +149,5 @@ __all__ = [
     "reject",
     "submit",
     "thanks",
+    "unusual",
 ]

@@ -17,7 +17,7 @@ from typing import Any
 from mapping import store
 from mapping.submissions import history, review
 from mapping.submissions.forms import Refused
-from mapping.submissions.ledger import STATUSES, Submission
+from mapping.submissions.ledger import STATUSES, Burst, Submission
 from mapping.submissions.review import ReviewError
 from mapping.text import terminal_text
 
@@ -89,6 +89,8 @@ def run(args: argparse.Namespace, say: Say) -> int:
             for item in items:
                 say(summary_line(item))
             say(f"{len(items)} suggestion(s) ({args.status}) in {store.database_of(args.folder)}")
+            for burst in review.unusual(args.folder):
+                say(unusual_line(burst))
         elif args.action == "show":
             say(details(review.get(args.folder, args.id)))
         elif args.action == "apply":
@@ -107,6 +109,15 @@ def run(args: argparse.Namespace, say: Say) -> int:
         say(f"error: members' database {store.database_of(args.folder)}: {exc}", sys.stderr)
         return 1
     return 0
+
+
+def unusual_line(burst: Burst) -> str:
+    """The coordinator's alarm: an hour with more suggestions than usual (none refused)."""
+    return (
+        f"unusual volume: {burst.count} suggestions within one hour, "
+        f"{burst.first:%Y-%m-%d %H:%M}Z to {burst.last:%Y-%m-%d %H:%M}Z "
+        "([members] unusual_per_hour); nobody was refused for it"
+    )
 
 
 def _one_line(value: object) -> str:

@@ -108,7 +108,7 @@ class Refused(ValueError):  # noqa: N818  # the name the form pages catch: a ref
 
 
 class TooMany(Refused):
-    """The hourly limit (in total, or for one venue) is reached: nothing was stored."""
+    """An hourly limit (of one client, or for one venue) is reached: nothing was stored."""
 
 
 # --------------------------------------------------------------------------- fields

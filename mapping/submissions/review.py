@@ -29,11 +29,11 @@ import io
 import json
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from mapping import checked_write, cited, clock, seasons, store
+from mapping import checked_write, cited, store
 from mapping.errors import Problem
 from mapping.files import data_csv_appended, data_csv_bytes
 from mapping.i18n import t
@@ -43,9 +43,9 @@ from mapping.schema import (
     RECURRENCE_ANNUAL,
     RECURRENCE_WEEKLY,
 )
-from mapping.settings import CityProfile, data_dir
+from mapping.settings import data_dir, load_city
 from mapping.submissions import forms, history, ledger
-from mapping.submissions.forms import ANNUAL_TBC, EVENT, UPDATE, VENUE, WEEKLY, FieldProblem
+from mapping.submissions.forms import ANNUAL_TBC, EVENT, UPDATE, VENUE, WEEKLY
 from mapping.submissions.ledger import APPLIED, PENDING, REJECTED, Submission
 from mapping.text import slug, unique
 
@@ -56,6 +56,8 @@ APPLIED_FIELDS = ("opening_hours", "website", "phone", "email", "visit")
 SUBMITTED_PRECISION = PRECISION_APPROXIMATE
 """A member's map click is good to about 100 m: ``location_precision`` of a moved or new
 venue (``exact`` is kept for coordinates a source gives)."""
+
+WEEK = timedelta(days=7)  # how far back unusual() looks
 
 COORDINATE_DECIMALS = 6
 """Decimals kept of a clicked point (about 0.1 m): more would claim a false precision."""
@@ -85,56 +87,36 @@ def submit(
     *,
     db: store.Where | None = None,
     now: datetime | None = None,
+    client: str = "",
 ) -> int:
     """Check and store a suggestion as pending; returns its number (show it ``#12``).
 
-    Raises :class:`~mapping.submissions.forms.Refused` naming every wrong field, or
-    :class:`~mapping.submissions.forms.TooMany` past the hourly limits
-    (``[members]`` in ``city.toml``); either way nothing is stored.
+    ``client``: the sender's :func:`~mapping.submissions.clients.client_key` (empty: the
+    local client). Raises :class:`~mapping.submissions.forms.Refused` naming every wrong
+    field, or :class:`~mapping.submissions.forms.TooMany` past the hourly limits per
+    client or venue (``[members]``); either way nothing is stored.
     """
     clean = forms.check(data, kind, fields)
     venue_id = str(clean["venue_id"]).strip() if "venue_id" in clean else None
     with ledger.opened(store.database_path(data.city, data.folder, db)) as conn:
-        return ledger.insert(
-            conn,
-            kind,
-            venue_id,
-            clean,
-            now or ledger.utc_now(),
-            per_hour=data.city.max_pending_per_hour,
-            per_venue_per_hour=data.city.max_pending_per_venue_per_hour,
-        )
+        limits = ledger.Limits.of(data.city)
+        return ledger.insert(conn, kind, venue_id, clean, now or ledger.utc_now(), limits, client)
+
+
+def unusual(
+    folder: str | Path | None, *, db: store.Where | None = None, now: datetime | None = None
+) -> list[ledger.Burst]:
+    """The hours of the last 7 days with ``[members] unusual_per_hour`` suggestions or
+    more (:func:`mapping.submissions.ledger.unusual`), for the coordinator."""
+    city = load_city(data_dir(folder) / "city.toml")
+    with ledger.opened(store.database_of(folder, db)) as conn:
+        return ledger.unusual(conn, city.unusual_per_hour, (now or ledger.utc_now()) - WEEK)
 
 
 def thanks(number: int, lang: str) -> str:
     """What the member reads once the suggestion is stored: its number, and what happens
     next."""
     return t("submissions.received", lang, reference=ledger.reference(number))
-
-
-def describe_hours(
-    value: str, lang: str, city: CityProfile, *, year: int | None = None
-) -> tuple[FieldProblem | None, list[str]]:
-    """Check-as-you-type for ``opening_hours``: the problem, or the hours in plain words.
-
-    The words are the card's season summary (:func:`mapping.seasons.season_summary`),
-    one line per season ("Apr–Oct daily 09–19", "Nov–Mar Sat 10–14"); an empty value
-    reads "hours unknown". ``year`` defaults to this year in the town.
-    """
-    if not value.strip():
-        return None, [t("hours.unknown", lang)]
-    limit = forms.FIXED_LIMITS["opening_hours"]
-    if len(value) > limit:
-        return FieldProblem(
-            "opening_hours", "submissions.refused.too_long", {"count": limit, "got": len(value)}
-        ), []
-    problem = forms.hours_problem(value)
-    if problem is not None:
-        return problem, []
-    if year is None:
-        year = clock.now(city.timezone).year
-    summary = seasons.season_summary(value, year, city.timezone, lang, country=city.country or None)
-    return None, summary.split("; ")
 
 
 # --------------------------------------------------------------------------- the reviewer
