@@ -24,6 +24,7 @@ from mapping.render.coverage import coverage_layer
 from mapping.seasonality import by_group, events_per_month, off_peak_ratio, per_month, seasonality
 from mapping.what_if import what_if, with_proposals
 from pages.shared import (
+    asset_base,
     current_language,
     dataset,
     link_notice,
@@ -118,7 +119,7 @@ st.subheader(tr("planning.map"))
 status = cov.settlement_status(changed, months, minutes, chosen_categories)
 shown = pd.Series(cov.open_venues(changed, months, chosen_categories))
 out = st_folium(
-    render.base_map(city),
+    render.base_map(city, asset_base=asset_base()),
     key="planning-map",
     height=460,
     use_container_width=True,
