@@ -14,7 +14,10 @@ limited. The browser side (page, map, websocket, a suggestion) is
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import subprocess
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -26,7 +29,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from tests.browser.harness import StreamlitServer
 from tests.conftest import MINI
-from tests.proxy import EchoUpstream, NginxProxy, nginx_available
+from tests.proxy import CONF_DIR, NGINX, EchoUpstream, NginxProxy, nginx_available
 
 pytestmark = [
     pytest.mark.proxy,
@@ -207,3 +210,37 @@ def test_requests_per_client_are_limited_but_static_files_are_not():
     assert 429 in pages
     # Streamlit's and the components' files are not counted: a first page load is ~120
     assert files == [200] * 300
+
+
+def test_the_compose_configuration_is_accepted_by_nginx(tmp_path):
+    """``deploy/nginx/nginx.conf`` as compose runs it, checked by ``nginx -t`` with the
+    services' names as loopback, a throwaway certificate and the paths in *tmp_path*."""
+    conf_dir = tmp_path / "conf"
+    shutil.copytree(CONF_DIR, conf_dir)
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=localhost", "-keyout", str(tmp_path / "key.pem"),
+         "-out", str(tmp_path / "cert.pem")],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    text = (conf_dir / "nginx.conf").read_text(encoding="utf-8")
+    for original, replaced in {
+        "/etc/letsencrypt/live/kcm/fullchain.pem": str(tmp_path / "cert.pem"),
+        "/etc/letsencrypt/live/kcm/privkey.pem": str(tmp_path / "key.pem"),
+        "/run/nginx.pid": str(tmp_path / "nginx.pid"),
+        "server kotor:8501": "server 127.0.0.1:1",
+        "server other:8501": "server 127.0.0.1:2",
+    }.items():
+        assert original in text
+        text = text.replace(original, replaced)
+    if os.geteuid() == 0:
+        text = "user root root;\n" + text
+    (conf_dir / "nginx.conf").write_text(text, encoding="utf-8")
+    checked = subprocess.run(
+        [NGINX, "-t", "-p", str(tmp_path), "-c", str(conf_dir / "nginx.conf")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stderr
