@@ -244,3 +244,18 @@ def test_the_compose_configuration_is_accepted_by_nginx(tmp_path):
         check=False,
     )
     assert checked.returncode == 0, checked.stderr
+
+
+def test_the_app_itself_refuses_another_sites_websocket_without_looking_itself_up(proxied):
+    """Without the proxy too (the quick start on a network): ``scripts/origin_guard.py``
+    answers 403 before Streamlit, whose refusal would ask checkip.amazonaws.com first."""
+    app, _proxy = proxied
+    url = app.url.replace("http://", "ws://") + "_stcore/stream"
+    for _ in range(3):
+        with pytest.raises(InvalidStatus) as refused:
+            connect(url, origin="https://elsewhere.example", open_timeout=30)  # type: ignore[arg-type]
+        assert refused.value.response.status_code == 403
+    with connect(url, origin=app.url.rstrip("/").rsplit("/", 1)[0], open_timeout=30) as socket:  # type: ignore[arg-type]
+        socket.ping().wait(10)
+    app.log.seek(0)
+    assert b"external IP" not in app.log.read()
