@@ -27,6 +27,7 @@ from mapping import clock, explore, i18n, params, render, schema
 from mapping.components import locate, near_list
 from mapping.distance import walk_model
 from pages.shared import (
+    asset_base,
     count_opened,
     count_shown,
     current_language,
@@ -156,7 +157,9 @@ with st.sidebar:
         max_chars=params.MAX_POINT_TEXT,
     )
     locate.locate(
-        locate.data(tr("near.locate"), tr("near.locating")), key="locate", on_position=_located
+        locate.data(tr("near.locate"), tr("near.locating"), asset_base()),
+        key="locate",
+        on_position=_located,
     )
     note = st.session_state.get(LOCATE_NOTE)
     if note and (note[2], note[3] if note[2] == CLICK else "") == (
@@ -266,6 +269,7 @@ else:
             label=tr("near.list_label", start=start[2]),
             shown=tr("near.shown", shown=len(entries), total=len(listed)),
             more=tr("near.show_more"),
+            asset_base=asset_base(),
         ),
         key="near-list",
         on_pick=_pick,

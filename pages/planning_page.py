@@ -27,6 +27,7 @@ from mapping.planning_report import report_html
 from mapping.render.coverage import coverage_layer
 from mapping.seasonality import by_group, events_per_month, per_month
 from pages.shared import (
+    asset_base,
     current_language,
     dataset,
     link_notice,
@@ -145,7 +146,7 @@ st.caption(planning.basis_line(fig, lang))
 st.subheader(tr("planning.map"))
 map_plan, map_venues = planning.drawn(fig, lang)
 out = st_folium(
-    render.base_map(city),
+    render.base_map(city, asset_base=asset_base()),
     key="planning-map",
     height=460,
     use_container_width=True,

@@ -373,6 +373,14 @@ class MapOutput(TypedDict, total=False):
     last_clicked: MapClick | None
 
 
+def asset_base() -> str:
+    """Where the vendored Leaflet and Font Awesome are served: ``render.ASSET_BASE``
+    under ``server.baseUrlPath``, so a town served under ``/kotor/`` (deploy/) loads
+    them from ``/kotor/app/static/vendor``."""
+    prefix = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{prefix}{render.ASSET_BASE}" if prefix else render.ASSET_BASE
+
+
 def show_map(
     payload: render.MapPayload,
     city: CityProfile,
@@ -399,7 +407,7 @@ def show_map(
         from streamlit_folium import st_folium  # here, not at the top: see warm_up
 
         out: MapOutput | None = st_folium(  # streamlit-folium's result is untyped
-            render.base_map(city, center=center, zoom=zoom),
+            render.base_map(city, center=center, zoom=zoom, asset_base=asset_base()),
             key=key,
             height=height,
             use_container_width=True,

@@ -7,4 +7,11 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[${1:-dev}]"
+# The argument names the extras: dev (default: tests and tools), test, or app (the app's
+# own dependencies only: the container image, deploy/Dockerfile).
+EXTRAS=${1:-dev}
+if [ "$EXTRAS" = app ]; then
+  .venv/bin/python -m pip install --quiet -e .
+else
+  .venv/bin/python -m pip install --quiet -e ".[$EXTRAS]"
+fi

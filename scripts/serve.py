@@ -130,18 +130,29 @@ def warm_up_app(app_folder: Path) -> None:
 
 
 def serve_app(script: str, args: list[str], config: dict[str, Any]) -> None:
-    """Serve *script* through ``st.App`` with :class:`page_base.PageBaseMiddleware`."""
+    """Serve *script* through ``st.App`` with :class:`page_base.PageBaseMiddleware` and
+    :class:`origin_guard.OriginGuard`."""
     import streamlit as st
+    from origin_guard import OriginGuard, allowed_hosts
     from page_base import PageBaseMiddleware
     from starlette.middleware import Middleware
+
+    def hosts() -> frozenset[str] | None:
+        if not st.get_option("server.enableCORS") or st.get_option("global.developmentMode"):
+            return None  # Streamlit accepts every origin then
+        return allowed_hosts(
+            str(st.get_option("browser.serverAddress") or ""),
+            st.get_option("server.corsAllowedOrigins") or [],
+        )
 
     path = str(Path(script).resolve())
     app = st.App(
         path,
         middleware=[
+            Middleware(OriginGuard, hosts=hosts),
             Middleware(
                 PageBaseMiddleware, base_url_path=lambda: st.get_option("server.baseUrlPath")
-            )
+            ),
         ],
     )
     sys.argv = [path, *args]  # App.run anchors .streamlit/, sys.path and paths here

@@ -1,26 +1,25 @@
 #!/usr/bin/env bash
-# Install everything (Python packages, Debian's chromium for the browser tests and its
-# postgresql for the members' database tests),
+# Install everything (Python packages, Debian's chromium for the browser tests, its
+# postgresql for the members' database tests and nginx for the deployment's proxy tests),
 # then run the whole test suite: unit, AppTest and headless-browser tests; then the fast
 # tests once more at a far date (2031-03-15).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh dev
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian packages the tests start themselves (never a system service): chromium for the
+# browser tests; postgresql for the store's tests on a throw-away server (tests/postgres.py)
+# and backup/restore's pg_dump/pg_restore; nginx for the proxy tests with deploy/nginx/
+# on loopback (tests/test_proxy.py, tests/browser/test_proxy_browser.py).
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "chromium is missing: install Debian's chromium package (browser tests need it)" >&2
-    exit 1
-  fi
-fi
-# Debian's PostgreSQL: the store's tests start their own throw-away server from it
-# (tests/postgres.py), and backup/restore use its pg_dump/pg_restore.
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-  else
-    echo "PostgreSQL is missing: install Debian's postgresql package (the store's tests need it)" >&2
+    echo "missing Debian packages the tests need: ${missing[*]} (install them with apt-get)" >&2
     exit 1
   fi
 fi

@@ -14,7 +14,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypedDict
 
-from mapping.components.near_list import FONTAWESOME
+from mapping.components.near_list import fontawesome
+from mapping.render.payload import ASSET_BASE
 
 HERE = Path(__file__).parent
 NAME = "kcm_locate"
@@ -28,9 +29,9 @@ class LocateData(TypedDict):
     fontawesome: list[str]
 
 
-def data(label: str, locating: str) -> LocateData:
-    """The component's data."""
-    return LocateData(label=label, locating=locating, fontawesome=list(FONTAWESOME))
+def data(label: str, locating: str, asset_base: str = ASSET_BASE) -> LocateData:
+    """The component's data; the icon font from ``asset_base``."""
+    return LocateData(label=label, locating=locating, fontawesome=fontawesome(asset_base))
 
 
 def position(value: object) -> tuple[float, float] | str:

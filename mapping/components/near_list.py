@@ -33,6 +33,12 @@ FONTAWESOME = (
 """Stylesheets of the vendored icon font: the list shows each category's icon."""
 
 
+def fontawesome(asset_base: str = ASSET_BASE) -> list[str]:
+    """:data:`FONTAWESOME` served from ``asset_base`` (the app's asset path under
+    ``server.baseUrlPath``, when a town is served under a path)."""
+    return [asset_base.rstrip("/") + sheet.removeprefix(ASSET_BASE) for sheet in FONTAWESOME]
+
+
 class NearListData(TypedDict):
     """What ``near_list.js`` gets from Python on every run (its ``data``)."""
 
@@ -46,9 +52,17 @@ class NearListData(TypedDict):
 
 
 def data(
-    entries: list[NearEntry], *, selected: str | None, total: int, label: str, shown: str, more: str
+    entries: list[NearEntry],
+    *,
+    selected: str | None,
+    total: int,
+    label: str,
+    shown: str,
+    more: str,
+    asset_base: str = ASSET_BASE,
 ) -> NearListData:
-    """The component's data; ``fontawesome`` is the vendored icon font's stylesheets."""
+    """The component's data; ``fontawesome`` is the vendored icon font's stylesheets
+    under ``asset_base`` (the app's, under ``server.baseUrlPath`` if one is set)."""
     return NearListData(
         entries=entries,
         selected=selected or "",
@@ -56,7 +70,7 @@ def data(
         label=label,
         shown=shown,
         more=more,
-        fontawesome=list(FONTAWESOME),
+        fontawesome=fontawesome(asset_base),
     )
 
 

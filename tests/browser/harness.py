@@ -164,16 +164,24 @@ class StreamlitServer:
 
     ``root`` is the source tree whose ``scripts/serve.py`` and ``app.py`` run (and the
     working directory): this checkout unless told otherwise, e.g. an older build that the
-    benchmark measures beside this one.
+    benchmark measures beside this one. ``base_path`` serves the app under a path, as a
+    deployment with several towns does (``server.baseUrlPath``, e.g. ``kotor``).
     """
 
     def __init__(
-        self, data_folder: Path, startup_timeout_s: float = 60, *, root: Path = ROOT
+        self,
+        data_folder: Path,
+        startup_timeout_s: float = 60,
+        *,
+        root: Path = ROOT,
+        base_path: str = "",
     ) -> None:
         self.data_folder = Path(data_folder)
         self.root = Path(root)
         self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
+        self.base_path = base_path.strip("/")
+        prefix = f"{self.base_path}/" if self.base_path else ""
+        self.url = f"http://127.0.0.1:{self.port}/{prefix}"
         self.startup_timeout_s = startup_timeout_s
         self.process: subprocess.Popen | None = None
 
@@ -194,6 +202,7 @@ class StreamlitServer:
                 "true",
                 "--browser.gatherUsageStats",
                 "false",
+                *(["--server.baseUrlPath", self.base_path] if self.base_path else []),
             ],
             cwd=self.root,
             env=env,
