@@ -45,6 +45,12 @@ STATUS_COLOURS = {"covered": "#117733", "possible": "#DDAA33", "not": "#CC3311"}
 REACH_COLOUR = "#0077BB"
 REPORT_MAX_ZOOM = 15
 """The report's map never zooms in further to fit its settlements (a town of one)."""
+LABEL_ROOM = 110
+"""Pixels kept free right of the easternmost settlement when fitting: its name is drawn
+to the right of its point and was cut off at the map's edge."""
+REPORT_ZOOM_SNAP = 0.25
+"""The report's map fits its settlements in quarter zoom steps: whole steps left half of
+the printed map empty."""
 
 _DRAW = """(function (g, d) {
   d.reach.forEach(function (a) {
@@ -219,7 +225,8 @@ def fit_settlements(fmap: folium.Map, plan: Plan) -> folium.Map:
                 [float(places["lat"].min()), float(places["lon"].min())],
                 [float(places["lat"].max()), float(places["lon"].max())],
             ],
-            padding=(20, 20),
+            padding_top_left=(20, 20),
+            padding_bottom_right=(LABEL_ROOM, 20),
             max_zoom=REPORT_MAX_ZOOM,
         )
     return fmap
@@ -235,5 +242,6 @@ def report_map(city: CityProfile, layer: CoverageLayer, plan: Plan) -> folium.Ma
     """The town's base map with every asset inlined and ``layer`` on it, fitted to the
     settlements: the printable report's map (only the tiles need the network)."""
     fmap = base_map(city, asset_base=INLINE)
+    fmap.options["zoom_snap"] = REPORT_ZOOM_SNAP
     layer.add_to(fmap)
     return fit_settlements(fmap, plan)
