@@ -145,6 +145,9 @@ EVENT_COLOURS = ("#0077BB", "#BBBBBB")
 HEADROOM = 1.2
 """The value axis runs this far above the tallest bar, so its label is never cut off."""
 CHART_HEIGHT = 240
+LEGEND_COLUMNS = 3
+"""Legend entries per row: on one row, the seven category groups ran past the chart's
+right edge."""
 
 
 def vega_number_locale(lang: str) -> dict[str, object]:
@@ -190,7 +193,12 @@ def _stacked_chart(
         "config": {
             "locale": {"number": vega_number_locale(lang)},
             "axis": {"aria": False},
-            "legend": {"aria": False, "orient": "bottom", "labelLimit": 400},
+            "legend": {
+                "aria": False,
+                "orient": "bottom",
+                "labelLimit": 400,
+                "columns": LEGEND_COLUMNS,
+            },
         },
         "datasets": {
             "bars": bars,

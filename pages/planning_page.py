@@ -40,6 +40,9 @@ PROPOSALS = "pv"
 GAPS_CSV = "gaps.csv"  # the gap list's file name: the CSV download and the report's annex
 CLICKED = "_planning_click"
 NO_POINT = "_planning_no_point"  # "Add" was pressed before a map click: say so once
+CHART_BOX = seasonality.CHART_HEIGHT + 180
+"""A chart's whole box: Streamlit fits plot, axes and legend into it, and with the box
+of the plot's height alone the plot shrank to a strip and its axis title was cut."""
 
 
 def add_proposal() -> None:
@@ -121,7 +124,8 @@ sync_url("pm", planning.OFF_SEASON)
 sync_url("pcat", category_ids)
 
 months = tuple(planning.selected_months(month_value, data))
-chosen_categories = tuple(picked) if picked else None
+# every category picked (the default) is "all categories", as in the files and commands
+chosen_categories = tuple(picked) if picked and set(picked) != set(category_ids) else None
 proposals = params.proposals(st.session_state["pv_list"], categories.index, city.bbox).value
 selection = planning.Selection(months, minutes, chosen_categories)
 fig = planning.figures(data, selection, tuple(proposals))  # today's; scenario apart
@@ -221,7 +225,10 @@ st.subheader(tr("planning.seasonality"))
 season = fig.season
 groups = columns.group_names(data.categories, lang, city.languages)
 st.vega_lite_chart(
-    seasonality.hours_chart(season, groups, lang), width="stretch", key="hours_chart"
+    seasonality.hours_chart(season, groups, lang),
+    width="stretch",
+    height=CHART_BOX,
+    key="hours_chart",
 )
 st.dataframe(
     columns.shown_table(seasonality.per_month(season), lang, data.categories, city.languages),
@@ -238,6 +245,7 @@ st.markdown(f"**{tr('planning.events')}**")
 st.vega_lite_chart(
     seasonality.events_chart(seasonality.events_per_month(data, year), year, lang),
     width="stretch",
+    height=CHART_BOX,
     key="events_chart",
 )
 

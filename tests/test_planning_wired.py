@@ -15,6 +15,7 @@ from mapping import planning_columns as pc
 from mapping.hours import MONTH_STATE_COLUMNS, UNKNOWN
 from mapping.params import Proposal
 from mapping.query import visitable
+from mapping.render import coverage as coverage_render
 from mapping.seasonality import RatioBasis, ratio_basis
 from tests.conftest import REPO_DATA, open_app_page
 
@@ -132,3 +133,13 @@ def test_gaps_table_in_the_terminal_is_in_the_language(capsys, lang, header, fla
     text = "\n".join(rows)
     assert "True" not in text and "2048" not in text and "2.048" in text
     assert i18n.month_name(1, lang, long=True) in text
+
+
+def test_the_page_map_fits_again_once_it_has_a_size(kotor):
+    """streamlit-folium draws the map in a frame not yet laid out (0 × 0 px): the first
+    fit picks the highest zoom, so the map fits again once its box has a size."""
+    plan = cov.build_plan(kotor)
+    html = coverage_render.coverage_map(kotor.city, plan).get_root().render()
+    assert "new ResizeObserver(" in html and "map.fitBounds(fit.bounds, fit.options)" in html
+    s = plan.settlements
+    assert f'"bounds":[[{float(s["lat"].min())},{float(s["lon"].min())}]' in html
