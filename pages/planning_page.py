@@ -40,9 +40,9 @@ PROPOSALS = "pv"
 GAPS_CSV = "gaps.csv"  # the gap list's file name: the CSV download and the report's annex
 CLICKED = "_planning_click"
 NO_POINT = "_planning_no_point"  # "Add" was pressed before a map click: say so once
+# A chart's whole box: Streamlit fits plot, axes and legend into it; with the box of
+# the plot's height alone the plot shrank to a strip and its axis title was cut.
 CHART_BOX = seasonality.CHART_HEIGHT + 180
-"""A chart's whole box: Streamlit fits plot, axes and legend into it, and with the box
-of the plot's height alone the plot shrank to a strip and its axis title was cut."""
 
 
 def add_proposal() -> None:
