@@ -206,9 +206,14 @@ def scope_text(dataset: Dataset, selection: Selection, lang: str) -> str:
         "planning.scope",
         lang,
         months=", ".join(month_name(m, lang) for m in selection.months),
-        minutes=f"{selection.minutes:g}",
+        minutes=minutes_text(selection.minutes, lang),
         categories=category_names(dataset, selection.categories, lang),
     )
+
+
+def minutes_text(minutes: float, lang: str) -> str:
+    """Walking minutes as ``lang`` writes them: "15", or "12,5" in ``me``/``de``."""
+    return number(minutes, lang, digits=0 if float(minutes).is_integer() else 1)
 
 
 def scope_values(selection: Selection, groups: Sequence[str] | None = None) -> dict[str, str]:

@@ -125,7 +125,7 @@ def _data_as_of(dataset: Dataset, lang: str) -> str:
 
 
 def _annex_text(fig: Figures, annex: str, lang: str) -> str:
-    rows = len(fig.gap_list)
+    rows = number(len(fig.gap_list), lang)
     if annex:
         return t("planning.annex_text", lang, rows=rows, file=annex)
     return t("planning.annex_page", lang, rows=rows)
@@ -186,12 +186,13 @@ def scenario_section(fig: Figures, lang: str) -> str:
     table = what_if_table(result.before, result.after, lang)
     rows = [[str(v) for v in row] for row in table.to_numpy()]
     change = scenario_change(result.before[-1], result.after[-1], lang)
+    closed = number(len(result.closed), lang)
     return (
         f"<section class=scenario><h2>{escape(scenario_title(result.proposals, lang))}</h2>"
         f"<p>{escape(t('planning.scenario_note', lang))}</p>"
         + _table([str(c) for c in table.columns], rows, lang)
         + f"<p>{escape(_first_upper(t('planning.every_month', lang)))}: {escape(change)}</p>"
-        + f"<p>{escape(t('planning.gaps_closed', lang, count=len(result.closed)))}</p></section>"
+        + f"<p>{escape(t('planning.gaps_closed', lang, count=closed))}</p></section>"
     )
 
 

@@ -203,7 +203,7 @@ if fig.scenario is not None:
         )
         change = planning.scenario_change(result.before[-1], result.after[-1], lang)
         st.write(f"{tr('planning.every_month')}: {change}")
-        st.write(tr("planning.gaps_closed", count=len(result.closed)))
+        st.write(tr("planning.gaps_closed", count=i18n.number(len(result.closed), lang)))
 
 # ------------------------------------------------------------------ coverage range (today)
 st.subheader(tr("planning.coverage"))
@@ -297,4 +297,4 @@ d3.download_button(
     mime="text/html",
     key="dl_report",
 )
-d3.caption(tr("planning.annex_page", rows=len(fig.gap_list)))
+d3.caption(tr("planning.annex_page", rows=i18n.number(len(fig.gap_list), lang)))

@@ -74,6 +74,7 @@ def test_ratio_and_share_words_come_from_i18n():
     assert planning.ratio_text(0.8666, "en") == "0.87" and planning.ratio_text(None, "de") == "–"
     assert planning.share_text(0.5, "de") == i18n.percent(0.5, "de") == "50\xa0%"
     assert planning.share_text(None, "en") == i18n.t("planning.no_population", "en")
+    assert planning.minutes_text(12.5, "de") == "12,5" and planning.minutes_text(15.0, "me") == "15"
 
 
 def test_planning_modules_leave_numbers_to_i18n():
