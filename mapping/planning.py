@@ -24,16 +24,16 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from babel.numbers import format_decimal
 
 from mapping import coverage as cov
 from mapping import months
-from mapping.i18n import locale, localized_column, month_name, plural, t
+from mapping.i18n import localized_column, month_name, number, percent, plural, t
 from mapping.io import Dataset
 from mapping.memo import per_dataset
 from mapping.params import Proposal
+from mapping.planning_columns import shown_table
 from mapping.population_basis import PopulationBasis, basis_text, population_basis
-from mapping.seasonality import off_peak_ratio, seasonality
+from mapping.seasonality import RatioBasis, off_peak_ratio, ratio_basis, seasonality
 from mapping.what_if import WhatIf, what_if, with_proposals
 
 OFF_SEASON = "off-season"
@@ -84,6 +84,7 @@ class Figures:
     basis: PopulationBasis
     season: pd.DataFrame
     ratio: float | None
+    ratio_basis: RatioBasis  # the venues the ratio rests on
     proposals: tuple[Proposal, ...] = ()
     scenario: WhatIf | None = None  # only with proposals
 
@@ -93,6 +94,14 @@ def season_of(dataset: Dataset) -> pd.DataFrame:
     """:func:`mapping.seasonality.seasonality`, remembered per dataset (it reads every
     venue's monthly hours: the slowest step of a Planning rerun when asked each time)."""
     return seasonality(dataset)
+
+
+@per_dataset
+def ratio_basis_of(dataset: Dataset) -> RatioBasis:
+    """:func:`mapping.seasonality.ratio_basis` over the town's off-season and peak months,
+    remembered per dataset like :func:`season_of`."""
+    city = dataset.city
+    return ratio_basis(dataset, city.off_season_months, city.peak_months)
 
 
 @per_dataset
@@ -119,6 +128,7 @@ def figures(
         population_basis(plan),
         season,
         off_peak_ratio(season, city.off_season_months, city.peak_months),
+        ratio_basis_of(dataset),
         proposals,
         what_if(plan, proposals, chosen, minutes, cats) if proposals else None,
     )
@@ -143,21 +153,28 @@ def drawn(fig: Figures, lang: str) -> tuple[cov.Plan, pd.Series]:
 # --------------------------------------------------------------------------- words
 
 
-def number(value: float, lang: str) -> str:
-    """A whole number in the language's form (2,322 / 2.322)."""
-    return str(format_decimal(round(value), format="#,##0", locale=locale(lang)))
-
-
-def percent(share: float | None, lang: str) -> str:
-    """A share as "42 %", or the words for "population unknown"."""
-    return t("planning.no_population", lang) if share is None else f"{share * 100:.0f} %"
+def share_text(share: float | None, lang: str) -> str:
+    """A share of residents as ``lang`` writes a percentage (:func:`mapping.i18n.percent`:
+    "42 %" in ``de``), or the words for "population unknown" when no population is known."""
+    return t("planning.no_population", lang) if share is None else percent(share, lang)
 
 
 def ratio_text(ratio: float | None, lang: str) -> str:
-    """The off-season ÷ peak ratio with the language's decimal sign ("0,87")."""
-    if ratio is None:
-        return "–"
-    return str(format_decimal(ratio, format="0.00", locale=locale(lang)))
+    """The off-season ÷ peak ratio with two decimals in ``lang``'s form ("0,87" in ``me``
+    and ``de``, :func:`mapping.i18n.number`); "–" when the peak has no known hours."""
+    return "–" if ratio is None else number(ratio, lang, digits=2)
+
+
+def ratio_basis_text(fig: Figures, lang: str) -> str:
+    """What the ratio rests on: "rests on 3 venues with known hours of 49" (item 4 of
+    issue 22: a ratio of a handful of venues must say so beside it)."""
+    basis = fig.ratio_basis
+    return t(
+        "planning.ratio_basis",
+        lang,
+        known=number(basis.with_hours, lang),
+        total=number(basis.venues, lang),
+    )
 
 
 def range_text(r: cov.Range, lang: str) -> str:
@@ -165,18 +182,13 @@ def range_text(r: cov.Range, lang: str) -> str:
     return t(
         "planning.range_line",
         lang,
-        residents_known=percent(r.share_residents_known, lang),
-        residents_possible=percent(r.share_residents_possible, lang),
+        residents_known=share_text(r.share_residents_known, lang),
+        residents_possible=share_text(r.share_residents_possible, lang),
         known=r.settlements_known,
         possible=r.settlements_possible,
         total=r.settlements_total,
         unknown=r.population_unknown,
     )
-
-
-def month_label(month: int | None, lang: str) -> str:
-    """A month's name, or "every month" for the all-months row of :func:`cov.ranges`."""
-    return t("planning.every_month", lang) if month is None else month_name(month, lang, long=True)
 
 
 def category_names(dataset: Dataset, categories: Sequence[str] | None, lang: str) -> str:
@@ -194,9 +206,14 @@ def scope_text(dataset: Dataset, selection: Selection, lang: str) -> str:
         "planning.scope",
         lang,
         months=", ".join(month_name(m, lang) for m in selection.months),
-        minutes=f"{selection.minutes:g}",
+        minutes=minutes_text(selection.minutes, lang),
         categories=category_names(dataset, selection.categories, lang),
     )
+
+
+def minutes_text(minutes: float, lang: str) -> str:
+    """Walking minutes as ``lang`` writes them: "15", or "12,5" in ``me``/``de``."""
+    return number(minutes, lang, digits=0 if float(minutes).is_integer() else 1)
 
 
 def scope_values(selection: Selection, groups: Sequence[str] | None = None) -> dict[str, str]:
@@ -235,8 +252,8 @@ def scenario_change(before: cov.Range, after: cov.Range, lang: str) -> str:
         before=number(before.residents_known, lang),
         after=number(after.residents_known, lang),
         change=_signed(after.residents_known - before.residents_known, lang),
-        share_before=percent(before.share_residents_known, lang),
-        share_after=percent(after.share_residents_known, lang),
+        share_before=share_text(before.share_residents_known, lang),
+        share_after=share_text(after.share_residents_known, lang),
         s_before=before.settlements_known,
         s_after=after.settlements_known,
         s_change=_signed(after.settlements_known - before.settlements_known, lang),
@@ -260,31 +277,22 @@ def ask_reason(row: pd.Series, lang: str) -> str:
     )
 
 
-def gaps_table(gap_list: pd.DataFrame, lang: str) -> str:
-    """The gap list as terminal text (callers pass it through ``terminal_text``)."""
-    unknown = t("planning.population_unknown", lang)
-    lines = [
-        f"{'#':>4}  {'settlement':<20} {'population':>18}  {'month':<10} {'group':<14} possible"
-    ]
-    for row in gap_list.to_dict("records"):
-        rank = "" if pd.isna(row["rank"]) else str(row["rank"])
-        pop = unknown if pd.isna(row["population"]) else f"{row['population']:.0f}"
-        lines.append(
-            f"{rank:>4}  {row['settlement']:<20} {pop:>18}  "
-            f"{month_name(int(row['month']), lang):<10} {row['group']:<14} "
-            f"{'yes' if row['possible'] else 'no'}"
-        )
-    return "\n".join(lines)
+def gaps_table(gap_list: pd.DataFrame, dataset: Dataset, lang: str) -> str:
+    """The gap list as terminal text in ``lang`` (callers pass it through ``terminal_text``):
+    the headers and values of :func:`mapping.planning_columns.shown_table`, the rank and
+    the residents right-aligned."""
+    shown = shown_table(gap_list, lang, dataset.categories, dataset.city.languages)
+    right = {t("planning.column.rank", lang), t("planning.column.population", lang)}
+    widths = {c: max([len(c), *(len(v) for v in shown[c])]) for c in shown.columns}
 
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            v.rjust(widths[c]) if c in right else v.ljust(widths[c])
+            for c, v in zip(shown.columns, cells, strict=True)
+        ).rstrip()
 
-def shown_gaps(gap_list: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The gap list as people read it: month names, "population unknown" spelled out."""
-    shown = gap_list.drop(columns=["lon", "lat", "settlement_id"]).copy()
-    shown["month"] = [month_name(int(m), lang) for m in shown["month"]]
-    unknown = t("planning.population_unknown", lang)
-    shown["population"] = [unknown if pd.isna(p) else number(p, lang) for p in shown["population"]]
-    shown["rank"] = ["" if pd.isna(r) else str(r) for r in shown["rank"]]
-    return shown
+    rows = [line([str(v) for v in row]) for row in shown.to_numpy()]
+    return "\n".join([line(list(shown.columns)), *rows])
 
 
 def data_as_of(dataset: Dataset) -> str:

@@ -148,7 +148,7 @@ def run(
         fig = figures(dataset, selection)
         text = (
             f"{scope_text(dataset, selection, lang)}\n{basis_line(fig, lang)}\n"
-            f"{gaps_table(gap_list, lang)}\n"
+            f"{gaps_table(gap_list, dataset, lang)}\n"
         )
         payload = terminal_text(text).encode("utf-8")
     write(args.out, payload)

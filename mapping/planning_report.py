@@ -29,7 +29,7 @@ from babel.dates import format_date
 from branca.element import Element, Figure
 
 from mapping import clock
-from mapping.i18n import locale, localized_column, month_name, t
+from mapping.i18n import locale, localized, month_name, number, t
 from mapping.io import Dataset
 from mapping.planning import (
     Figures,
@@ -37,26 +37,22 @@ from mapping.planning import (
     basis_line,
     data_as_of,
     headline,
-    month_label,
-    number,
-    percent,
+    ratio_basis_text,
     ratio_text,
     scenario_change,
     scenario_title,
     scope_text,
 )
+from mapping.planning_columns import STATUS_KEYS, shown_table, what_if_table
 from mapping.render import Verbatim
-from mapping.render.coverage import coverage_layer, report_map
-from mapping.seasonality import per_month
+from mapping.render.coverage import coverage_layer, legend_html, report_map
+from mapping.seasonality import hours_chart_svg, per_month
 from mapping.text import escape
 
 SYMBOLS = {"covered": "●", "possible": "◐", "not": "○"}
 """The summary table's mark per month: covered, possibly covered, not covered."""
-STATE_KEYS = {
-    "covered": "planning.status.covered",
-    "possible": "planning.status.possible",
-    "not": "planning.status.not",
-}
+ASK_SHOWN = ("rank", "venue", "category")
+"""The columns of "ask these first" the report shows; the reason says the rest in words."""
 
 
 def report_html(dataset: Dataset, fig: Figures, lang: str, annex: str = "") -> str:
@@ -82,7 +78,8 @@ def report_html(dataset: Dataset, fig: Figures, lang: str, annex: str = "") -> s
         f"<p class=scope>{e(scope_text(dataset, fig.selection, lang))}</p>"
         f"<p><b>{e(headline(fig, lang))}</b></p>"
         f"<p>{e(basis_line(fig, lang))}</p>"
-        f"<p>{e(t('planning.ratio', lang))}: <b>{e(ratio_text(fig.ratio, lang))}</b></p></section>"
+        f"<p>{e(t('planning.ratio', lang))}: <b>{e(ratio_text(fig.ratio, lang))}</b>. "
+        f"{e(ratio_basis_text(fig, lang))}</p></section>"
     )
     before_map = "".join(
         [
@@ -97,8 +94,9 @@ def report_html(dataset: Dataset, fig: Figures, lang: str, annex: str = "") -> s
     )
     after_map = "".join(
         [
+            f"<div class=map-key>{legend_html(lang)}</div>",  # escaped there
             f"<h2>{e(t('planning.seasonality', lang))}</h2>",
-            month_chart_svg(per_month(fig.season), lang),
+            hours_chart_svg(per_month(fig.season), lang),
             f"<h2>{e(t('planning.ask_first', lang))}</h2>",
             f"<p>{e(t('planning.ask_help_report', lang))}</p>",
             ask_table(dataset, fig, lang),
@@ -127,7 +125,7 @@ def _data_as_of(dataset: Dataset, lang: str) -> str:
 
 
 def _annex_text(fig: Figures, annex: str, lang: str) -> str:
-    rows = len(fig.gap_list)
+    rows = number(len(fig.gap_list), lang)
     if annex:
         return t("planning.annex_text", lang, rows=rows, file=annex)
     return t("planning.annex_page", lang, rows=rows)
@@ -154,101 +152,53 @@ def settlement_table(fig: Figures, lang: str) -> str:
             SYMBOLS["covered" if fig.known[i, j] else "possible" if fig.maybe[i, j] else "not"]
             for j in range(len(chosen))
         ]
-        rows.append([str(place["name"]), unknown if pd.isna(pop) else number(pop, lang), *marks])
+        residents = unknown if pd.isna(pop) else number(pop, lang)
+        rows.append([localized(place, "name", lang, ()), residents, *marks])
     headers = [
         t("planning.col_settlement", lang),
         t("planning.col_residents", lang),
         *(month_name(m, lang) for m in chosen),
     ]
-    legend = " · ".join(f"{SYMBOLS[k]} {t(STATE_KEYS[k], lang)}" for k in SYMBOLS)
-    return _table(headers, rows, lang, "grid") + f"<p class=legend>{escape(legend)}</p>"
+    legend = " · ".join(f"{SYMBOLS[k]} {t(STATUS_KEYS[k], lang)}" for k in SYMBOLS)
+    # the legend above the table: below it, a full page pushed it alone onto the next one
+    return f"<p class=legend>{escape(legend)}</p>" + _table(headers, rows, lang, "grid")
 
 
 def ask_table(dataset: Dataset, fig: Figures, lang: str) -> str:
-    """ "Ask these first": rank, venue, category (in ``lang``) and why."""
-    labels = localized_column(
-        dataset.categories.set_index("id"), "label", lang, dataset.city.languages
-    )
-    rows = [
-        [
-            str(row["rank"]),
-            str(row["venue"]),
-            str(labels.get(row["category"], row["category"])),
-            ask_reason(row, lang),
-        ]
-        for _, row in fig.asks.iterrows()
-    ]
-    headers = [
-        "#",
-        t("planning.col_venue", lang),
-        t("planning.col_category", lang),
-        t("planning.col_reason", lang),
-    ]
+    """ "Ask these first": rank, venue and category as :func:`shown_table` writes them
+    (catalogue headers, the category's label in ``lang``), and why, in words."""
+    if fig.asks.empty:
+        return _table([], [], lang)
+    shown = shown_table(fig.asks[list(ASK_SHOWN)], lang, dataset.categories, dataset.city.languages)
+    reasons = [ask_reason(row, lang) for _, row in fig.asks.iterrows()]
+    headers = [*shown.columns, t("planning.col_reason", lang)]
+    rows = [[*cells, reason] for cells, reason in zip(shown.to_numpy(), reasons, strict=True)]
     return _table(headers, rows, lang)
 
 
 def scenario_section(fig: Figures, lang: str) -> str:
-    """The proposals' scenario, apart and labelled; "" without proposals."""
+    """The proposals' scenario, apart and labelled; "" without proposals. The table is the
+    page's (:func:`mapping.planning_columns.what_if_table`: the measures that changed
+    first), then the change over every selected month in words."""
     result = fig.scenario
     if result is None:
         return ""
-    rows = [
-        [
-            month_label(b.month, lang),
-            percent(b.share_residents_known, lang),
-            percent(a.share_residents_known, lang),
-            scenario_change(b, a, lang),
-        ]
-        for b, a in zip(result.before, result.after, strict=True)
-    ]
-    headers = [
-        t("planning.col_month", lang),
-        t("planning.before", lang),
-        t("planning.after", lang),
-        t("planning.col_change", lang),
-    ]
+    table = what_if_table(result.before, result.after, lang)
+    rows = [[str(v) for v in row] for row in table.to_numpy()]
+    change = scenario_change(result.before[-1], result.after[-1], lang)
+    closed = number(len(result.closed), lang)
     return (
         f"<section class=scenario><h2>{escape(scenario_title(result.proposals, lang))}</h2>"
         f"<p>{escape(t('planning.scenario_note', lang))}</p>"
-        + _table(headers, rows, lang)
-        + f"<p>{escape(t('planning.gaps_closed', lang, count=len(result.closed)))}</p></section>"
+        + _table([str(c) for c in table.columns], rows, lang)
+        + f"<p>{escape(_first_upper(t('planning.every_month', lang)))}: {escape(change)}</p>"
+        + f"<p>{escape(t('planning.gaps_closed', lang, count=closed))}</p></section>"
     )
 
 
-def month_chart_svg(months: pd.DataFrame, lang: str) -> str:
-    """Open venue-hours per week (bars) and hours-unknown venues (labels), as inline SVG.
-
-    Every month has a bar (a month with nothing open is a bar of height 0 with its
-    label), and the tallest bar leaves room above it for its number."""
-    width, top_pad, height, bar = 720, 18, 200, 50
-    found = months.set_index("month")
-    every = found.reindex(range(1, 13), fill_value=0)
-    top = float(every["hours"].max() or 1.0)
-    parts = [
-        f'<svg class=chart viewBox="0 0 {width} {top_pad + height + 60}" role="img" '
-        f'aria-label="{escape(t("planning.chart_hours", lang))}">'
-    ]
-    for i, (month, row) in enumerate(every.iterrows()):
-        hours, unknown = float(row["hours"]), int(row["unknown"])
-        h = hours / top * height
-        x = 20 + i * (bar + 8)
-        y = top_pad + height - h
-        base = top_pad + height
-        parts.append(
-            f'<rect x="{x}" y="{y:.1f}" width="{bar}" height="{h:.1f}" fill="#0077BB"></rect>'
-            f'<text x="{x + bar / 2}" y="{y - 4:.1f}" text-anchor="middle">'
-            f"{escape(number(hours, lang))}</text>"
-            f'<text x="{x + bar / 2}" y="{base + 16}" text-anchor="middle">'
-            f"{escape(month_name(int(str(month)), lang))}</text>"
-            f'<text x="{x + bar / 2}" y="{base + 34}" text-anchor="middle" '
-            f"class=unknown>?{unknown}</text>"
-        )
-    parts.append(
-        f'<text x="20" y="{top_pad + height + 54}">'
-        f"{escape(t('planning.chart_hours', lang))}; "
-        f"?: {escape(t('planning.chart_unknown', lang))}</text></svg>"
-    )
-    return "".join(parts)
+def _first_upper(text: str) -> str:
+    """ "every month" opening a sentence: "Every month" (the rest as written)."""
+    return text[:1].upper() + text[1:]
 
 
 REPORT_STYLE = (
@@ -262,13 +212,16 @@ REPORT_STYLE = (
     "td,th{border:1px solid #bbb;padding:2px 6px;text-align:left;vertical-align:top}"
     "thead{display:table-header-group}"
     ".grid td:nth-child(n+3),.grid th:nth-child(n+3){text-align:center}"
-    ".folium-map{height:420px!important;border:1px solid #999}"
+    ".folium-map{width:180mm!important;max-width:100%;height:150mm!important;"
+    "border:1px solid #999}"
     ".leaflet-control-layers,.map-legend{display:none}"  # the venue runtime's, empty here
+    ".coverage-legend{display:none}.map-key{margin:.3rem 0}"  # below the map, never over it
     ".chart{width:100%;max-width:720px}.chart text{font-size:11px}.chart .unknown{fill:#666}"
     "@page{size:A4;margin:15mm}"
+    "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"  # the legend's swatches
     "@media print{html body{margin:0}h2{break-after:avoid}tr,.box,.scenario,.chart,"
     "p{break-inside:avoid}.map-title{break-before:page}"
-    ".folium-map{height:150mm!important;break-inside:avoid}}"
+    ".folium-map{break-inside:avoid}.leaflet-control-zoom{display:none}}"
 )
 """The report's own look, over the map page's (``html body`` outranks its ``body`` rule).
 

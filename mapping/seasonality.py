@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
 
@@ -95,6 +95,26 @@ def off_peak_ratio(
     return float(months.loc[list(off_season)].mean()) / peak_hours
 
 
+class RatioBasis(NamedTuple):
+    """What :func:`off_peak_ratio` rests on: the venues it can see, of those it counts."""
+
+    with_hours: int  # venues with known hours in at least one off-season or peak month
+    venues: int  # venues a visitor can go to (the ratio's whole basis)
+
+
+def ratio_basis(dataset: Dataset, off_season: Sequence[int], peak: Sequence[int]) -> RatioBasis:
+    """How many venues the off-season ÷ peak ratio rests on: those whose hours are known
+    (open or closed, not unknown) in some month it compares, of the venues a visitor can
+    go to. Venues with unknown hours add nothing to either side of the ratio, so a ratio
+    of a handful of venues must say so (issue 22, item 4)."""
+    venues = dataset.venues[visitable(dataset.venues)]
+    columns = [MONTH_STATE_COLUMNS[m - 1] for m in sorted({*off_season, *peak})]
+    if venues.empty or not columns:
+        return RatioBasis(0, len(venues))
+    known = (venues[columns] != UNKNOWN).any(axis=1)
+    return RatioBasis(int(known.sum()), len(venues))
+
+
 def events_per_month(dataset: Dataset, year: int) -> pd.DataFrame:
     """Event occurrences starting in each month of ``year`` by category, confirmed apart.
 
@@ -125,6 +145,9 @@ EVENT_COLOURS = ("#0077BB", "#BBBBBB")
 HEADROOM = 1.2
 """The value axis runs this far above the tallest bar, so its label is never cut off."""
 CHART_HEIGHT = 240
+LEGEND_COLUMNS = 3
+"""Legend entries per row: on one row, the seven category groups ran past the chart's
+right edge."""
 
 
 def vega_number_locale(lang: str) -> dict[str, object]:
@@ -170,7 +193,12 @@ def _stacked_chart(
         "config": {
             "locale": {"number": vega_number_locale(lang)},
             "axis": {"aria": False},
-            "legend": {"aria": False, "orient": "bottom", "labelLimit": 400},
+            "legend": {
+                "aria": False,
+                "orient": "bottom",
+                "labelLimit": 400,
+                "columns": LEGEND_COLUMNS,
+            },
         },
         "datasets": {
             "bars": bars,

@@ -19,13 +19,13 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mapping import clock, i18n, params, planning, render
+from mapping import clock, i18n, params, planning, seasonality
 from mapping import coverage as cov
+from mapping import planning_columns as columns
 from mapping.gap_files import gaps_csv_bytes, gaps_geojson_bytes
 from mapping.months import season_order
 from mapping.planning_report import report_html
-from mapping.render.coverage import coverage_layer
-from mapping.seasonality import by_group, events_per_month, per_month
+from mapping.render.coverage import coverage_layer, coverage_map
 from pages.shared import (
     asset_base,
     current_language,
@@ -41,6 +41,9 @@ PROPOSALS = "pv"
 GAPS_CSV = "gaps.csv"  # the gap list's file name: the CSV download and the report's annex
 CLICKED = "_planning_click"
 NO_POINT = "_planning_no_point"  # "Add" was pressed before a map click: say so once
+# A chart's whole box: Streamlit fits plot, axes and legend into it; with the box of
+# the plot's height alone the plot shrank to a strip and its axis title was cut.
+CHART_BOX = seasonality.CHART_HEIGHT + 180
 
 
 def add_proposal() -> None:
@@ -122,7 +125,8 @@ sync_url("pm", planning.OFF_SEASON)
 sync_url("pcat", category_ids)
 
 months = tuple(planning.selected_months(month_value, data))
-chosen_categories = tuple(picked) if picked else None
+# every category picked (the default) is "all categories", as in the files and commands
+chosen_categories = tuple(picked) if picked and set(picked) != set(category_ids) else None
 proposals = params.proposals(st.session_state["pv_list"], categories.index, city.bbox).value
 selection = planning.Selection(months, minutes, chosen_categories)
 fig = planning.figures(data, selection, tuple(proposals))  # today's; scenario apart
@@ -133,20 +137,26 @@ st.subheader(tr("planning.headline"))
 overall = fig.ranges[-1]
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(tr("planning.ratio"), planning.ratio_text(fig.ratio, lang))
-c2.metric(tr("planning.known_share"), planning.percent(overall.share_residents_known, lang))
-c3.metric(tr("planning.possible_share"), planning.percent(overall.share_residents_possible, lang))
+c2.metric(tr("planning.known_share"), planning.share_text(overall.share_residents_known, lang))
+c3.metric(
+    tr("planning.possible_share"), planning.share_text(overall.share_residents_possible, lang)
+)
 c4.metric(
     tr("planning.settlements_share"),
-    f"{overall.settlements_known}–{overall.settlements_possible} / {overall.settlements_total}",
+    f"{i18n.number(overall.settlements_known, lang)}–"
+    f"{i18n.number(overall.settlements_possible, lang)} / "
+    f"{i18n.number(overall.settlements_total, lang)}",
 )
 st.caption(scope)
 st.caption(planning.basis_line(fig, lang))
+st.caption(planning.ratio_basis_text(fig, lang))
 
 # ------------------------------------------------------------------ map (today) and what-if
 st.subheader(tr("planning.map"))
 map_plan, map_venues = planning.drawn(fig, lang)
 out = st_folium(
-    render.base_map(city, asset_base=asset_base()),
+    # today's settlements: the mounted map stays the same
+    coverage_map(city, fig.plan, asset_base=asset_base()),
     key="planning-map",
     height=460,
     use_container_width=True,
@@ -189,26 +199,23 @@ if fig.scenario is not None:
         st.caption(f"{tr('planning.scenario_note')} {tr('planning.scenario_table_help')} {scope}")
         st.write(tr("planning.whatif_count", count=result.proposals))
         st.dataframe(
-            [
-                {
-                    tr("planning.col_month"): planning.month_label(b.month, lang),
-                    tr("planning.before"): planning.percent(b.share_residents_known, lang),
-                    tr("planning.after"): planning.percent(a.share_residents_known, lang),
-                    tr("planning.col_change"): planning.scenario_change(b, a, lang),
-                }
-                for b, a in zip(result.before, result.after, strict=True)
-            ],
+            columns.what_if_table(result.before, result.after, lang),
             hide_index=True,
             key="pv_table",
         )
-        st.write(tr("planning.gaps_closed", count=len(result.closed)))
+        change = planning.scenario_change(result.before[-1], result.after[-1], lang)
+        st.write(f"{tr('planning.every_month')}: {change}")
+        st.write(tr("planning.gaps_closed", count=i18n.number(len(result.closed), lang)))
 
 # ------------------------------------------------------------------ coverage range (today)
 st.subheader(tr("planning.coverage"))
 st.caption(scope)
 st.dataframe(
     [
-        {"": planning.month_label(r.month, lang), " ": planning.range_text(r, lang)}
+        {
+            tr("planning.column.month"): columns.month_label(r.month, lang),
+            tr("planning.coverage"): planning.range_text(r, lang),
+        }
         for r in fig.ranges
     ],
     hide_index=True,
@@ -218,24 +225,15 @@ st.dataframe(
 # ------------------------------------------------------------------ seasonality
 st.subheader(tr("planning.seasonality"))
 season = fig.season
-monthly = by_group(season)
-monthly["month_name"] = [f"{m:02d} {i18n.month_name(m, lang)}" for m in monthly["month"]]
-st.bar_chart(
-    monthly,
-    x="month_name",
-    y="hours",
-    color="group",
-    x_label="",
-    y_label=tr("planning.chart_hours"),
+groups = columns.group_names(data.categories, lang, city.languages)
+st.vega_lite_chart(
+    seasonality.hours_chart(season, groups, lang),
+    width="stretch",
+    height=CHART_BOX,
+    key="hours_chart",
 )
-totals = per_month(season)
 st.dataframe(
-    {
-        "": [i18n.month_name(m, lang) for m in totals["month"]],
-        tr("planning.chart_open"): totals["open"],
-        tr("planning.chart_hours"): totals["hours"].round(0),
-        tr("planning.chart_unknown"): totals["unknown"],
-    },
+    columns.shown_table(seasonality.per_month(season), lang, data.categories, city.languages),
     hide_index=True,
     key="season_table",
 )
@@ -243,22 +241,15 @@ by_category = season.pivot_table(index="category", columns="month", values="open
 by_category.index = [str(labels.get(c, c)) for c in by_category.index]
 by_category.columns = [i18n.month_name(int(m), lang) for m in by_category.columns]
 st.caption(tr("planning.chart_open"))
-st.dataframe(by_category, key="season_by_category")
-events = events_per_month(data, clock.now(city.timezone).year)
-if not events.empty:
-    st.markdown(f"**{tr('planning.events')}**")
-    events["status"] = [
-        tr("planning.confirmed") if c else tr("planning.unconfirmed") for c in events["confirmed"]
-    ]
-    events["month_name"] = [f"{m:02d} {i18n.month_name(m, lang)}" for m in events["month"]]
-    st.bar_chart(
-        events,
-        x="month_name",
-        y="events",
-        color="status",
-        x_label="",
-        y_label=tr("planning.events"),
-    )
+st.dataframe(by_category.map(lambda v: i18n.number(v, lang)), key="season_by_category")
+year = clock.now(city.timezone).year
+st.markdown(f"**{tr('planning.events')}**")
+st.vega_lite_chart(
+    seasonality.events_chart(seasonality.events_per_month(data, year), year, lang),
+    width="stretch",
+    height=CHART_BOX,
+    key="events_chart",
+)
 
 # ------------------------------------------------------------------ ask these first
 st.subheader(tr("planning.ask_first"))
@@ -268,18 +259,23 @@ if fig.asks.empty:
     st.write(tr("planning.none"))
 else:
     asks = fig.asks.copy()  # fig is shared by every session: never modified
-    asks["link"] = [f"/members?venue={v}&lang={lang.upper()}" for v in asks["venue_id"]]
+    in_url = params.language_in_url(lang)
+    asks["link"] = [f"/members?venue={v}&lang={in_url}" for v in asks["venue_id"]]
     st.dataframe(
-        asks,
+        columns.shown_table(asks, lang, data.categories, city.languages),
         hide_index=True,
         key="ask_table",
-        column_config={"link": st.column_config.LinkColumn(display_text="↗")},
+        column_config={tr("planning.column.link"): st.column_config.LinkColumn(display_text="↗")},
     )
 
 # ------------------------------------------------------------------ gaps (today)
 st.subheader(tr("planning.gaps"))
 st.caption(scope)
-st.dataframe(planning.shown_gaps(fig.gap_list, lang), hide_index=True, key="gap_table")
+st.dataframe(
+    columns.shown_table(fig.gap_list, lang, data.categories, city.languages),
+    hide_index=True,
+    key="gap_table",
+)
 file_scope = planning.scope_values(selection)
 d1, d2, d3 = st.columns(3)
 d1.download_button(
@@ -303,4 +299,4 @@ d3.download_button(
     mime="text/html",
     key="dl_report",
 )
-d3.caption(tr("planning.annex_page", rows=len(fig.gap_list)))
+d3.caption(tr("planning.annex_page", rows=i18n.number(len(fig.gap_list), lang)))

@@ -77,14 +77,29 @@ def test_population_basis_counts_years_and_names_the_unknown():
     assert "Left out, outside the municipality: Budva." in text
 
 
+def _municipal_places() -> list[dict]:
+    """The shipped settlements of the municipality, read (the data gains figures)."""
+    doc = json.loads((REPO_DATA / "places.geojson").read_text(encoding="utf-8"))
+    props = [f["properties"] for f in doc["features"]]
+    return [p for p in props if p["kind"] == "settlement" and not p.get("outside_municipality")]
+
+
 def test_kotor_basis_as_the_page_and_report_say_it(kotor):
+    places = _municipal_places()
+    known = [p for p in places if p["population"] is not None]
+    years: dict[int, int] = {}
+    for p in known:
+        years[p["population_year"]] = years.get(p["population_year"], 0) + 1
+    residents = float(sum(p["population"] for p in known))
     fig = planning.figures(kotor, planning.Selection((1,)))
-    assert fig.basis.with_population == 2 and fig.basis.by_year == ((2011, 2),)
-    assert fig.basis.residents == 2322.0
+    assert fig.basis.with_population == len(known) and dict(fig.basis.by_year) == years
+    assert fig.basis.residents == residents
     line = planning.basis_line(fig, "en")
-    assert "Population known for 2 of" in line and "2,322 residents" in line
-    assert "Kotor" in line  # Kotor town has no population: named, not dropped
-    assert "2.322" in planning.basis_line(fig, "de")
+    assert f"Population known for {len(known)} of {len(places)}" in line
+    assert f"{residents:,.0f} residents" in line
+    unknown = next(p["name"] for p in places if p["population"] is None)
+    assert unknown in line  # a settlement without a population: named, not dropped
+    assert f"{residents:,.0f}".replace(",", ".") in planning.basis_line(fig, "de")
 
 
 def test_outside_municipality_is_left_out_unless_the_town_counts_it(tmp_path):
@@ -101,8 +116,15 @@ def test_outside_municipality_is_left_out_unless_the_town_counts_it(tmp_path):
     assert "Budva" in set(fig.gap_list["settlement"])
 
 
-def test_a_missing_outside_property_is_false(kotor):
-    plan = cov.build_plan(kotor)
+def test_a_missing_outside_property_is_false(tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(REPO_DATA, folder)
+    path = folder / "places.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    for feature in doc["features"]:
+        feature["properties"].pop("outside_municipality", None)
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+    plan = cov.build_plan(load_dataset(folder, year=YEAR))
     assert plan.outside == () and "budva" in set(plan.settlements["id"])
 
 
@@ -181,13 +203,16 @@ def test_report_sections_and_localised_headers(kotor, lang):
         "planning.annex",
         "planning.col_settlement",
         "planning.col_residents",
-        "planning.col_venue",
+        "planning.column.venue",
+        "planning.column.category",
         "planning.col_reason",
-        "planning.col_change",
+        "planning.column.month",
+        "planning.table.known_share",
         "planning.method_known",
     ):
         assert t(key, lang).replace('"', "&quot;") in html, key
     assert planning.scope_text(kotor, fig.selection, lang) in html
+    assert planning.ratio_basis_text(fig, lang) in html  # what the ratio rests on
     assert month_name(10, lang) in html and "gaps.csv" in html
     assert "7" in html and ("Dezember" in html if lang == "de" else True)  # the date
     for raw in ("venue_id", "settlements_unknown_population", ">True<", ">False<", "2048.0"):

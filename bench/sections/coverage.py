@@ -22,8 +22,9 @@ import pandas as pd
 import shapely
 
 from bench.common import DATA, ROOT, forget, median_time, ms
+from mapping import clock, months, planning, planning_report, seasonality, synthetic
 from mapping import coverage as cov
-from mapping import months, planning, planning_report, synthetic
+from mapping import planning_columns as columns
 from mapping import what_if as wi
 from mapping.distance import ReachCircle
 from mapping.gap_files import gaps_csv_bytes, gaps_geojson_bytes
@@ -31,7 +32,7 @@ from mapping.hours import STATE_OPEN, STATE_UNKNOWN
 from mapping.io import Dataset, enrich_dataset, load_dataset
 from mapping.params import Proposal
 from mapping.render.coverage import coverage_layer, report_map
-from mapping.seasonality import by_group, off_peak_ratio, per_month, seasonality
+from mapping.seasonality import by_group, off_peak_ratio, per_month
 
 
 def reach_radius_m(plan: cov.Plan, minutes: float) -> float:
@@ -138,7 +139,7 @@ def previous_rerun(data: Dataset, selection: planning.Selection, pv: list[Propos
     plan = cov.build_plan(data)
     sel_months, minutes, cats = selection.months, selection.minutes, selection.categories
     changed = wi.with_proposals(plan, pv)
-    season = seasonality(data)
+    season = seasonality.seasonality(data)
     off_peak_ratio(season, data.city.off_season_months, data.city.peak_months)
     cov.ranges(changed, sel_months, minutes, cats)
     status = cov.settlement_status(changed, sel_months, minutes, cats)
@@ -149,7 +150,7 @@ def previous_rerun(data: Dataset, selection: planning.Selection, pv: list[Propos
     _page_charts(season)
     cov.ask_first(plan, sel_months, minutes, cats)
     gap_list = cov.gaps(changed, sel_months, minutes)
-    planning.shown_gaps(gap_list, "en")
+    _shown(data, gap_list)
     gaps_csv_bytes(gap_list)
     gaps_geojson_bytes(gap_list)
     return len(_previous_report(data, changed, selection))
@@ -159,7 +160,7 @@ def _previous_report(data: Dataset, plan: cov.Plan, selection: planning.Selectio
     """201f1d6's ``report_html``: the same calls (seasonality again, every gap row as a
     table row, the map page with every asset inlined), its HTML layout aside."""
     sel_months, minutes, cats = selection.months, selection.minutes, selection.categories
-    season = seasonality(data)
+    season = seasonality.seasonality(data)
     off_peak_ratio(season, data.city.off_season_months, data.city.peak_months)
     cov.ranges(plan, sel_months, minutes, cats)
     gap_list = cov.gaps(plan, sel_months, minutes)
@@ -167,10 +168,10 @@ def _previous_report(data: Dataset, plan: cov.Plan, selection: planning.Selectio
     status = cov.settlement_status(plan, sel_months, minutes, cats)
     rows = [
         "<tr>" + "".join(f"<td>{v}</td>" for v in row) + "</tr>"
-        for frame in (asks, planning.shown_gaps(gap_list, "en"))
+        for frame in (asks, _shown(data, gap_list))
         for row in frame.itertuples(index=False)
     ]
-    chart = planning_report.month_chart_svg(per_month(season), "en")
+    chart = seasonality.hours_chart_svg(per_month(season), "en")
     layer = coverage_layer(
         plan, status, minutes, "en", pd.Series(cov.open_venues(plan, sel_months))
     )
@@ -180,13 +181,25 @@ def _previous_report(data: Dataset, plan: cov.Plan, selection: planning.Selectio
 
 def current_rerun(data: Dataset, selection: planning.Selection, pv: list[Proposal]) -> None:
     """One rerun of today's Planning page: the remembered figures, the map layer, the
-    seasonality tables and the gap table shown; no file is built until downloaded."""
+    seasonality charts and tables in the reader's language and the gap table shown; no
+    file is built until downloaded."""
     fig = planning.figures(data, selection, tuple(pv))
     coverage_layer(
         fig.plan, fig.status, selection.minutes, "en", pd.Series(fig.open_venues)
     ).script_js()
-    _page_charts(fig.season)
-    planning.shown_gaps(fig.gap_list, "en")
+    groups = columns.group_names(data.categories, "en", data.city.languages)
+    seasonality.hours_chart(fig.season, groups, "en")
+    _shown(data, per_month(fig.season))
+    fig.season.pivot_table(index="category", columns="month", values="open", aggfunc="sum")
+    year = clock.now(data.city.timezone).year
+    seasonality.events_chart(seasonality.events_per_month(data, year), year, "en")
+    _shown(data, fig.asks)
+    _shown(data, fig.gap_list)
+
+
+def _shown(data: Dataset, frame: pd.DataFrame) -> pd.DataFrame:
+    """A planning frame as the page shows it (both builds show their tables in words)."""
+    return columns.shown_table(frame, "en", data.categories, data.city.languages)
 
 
 def bench_planning_interactions(data: Dataset) -> None:

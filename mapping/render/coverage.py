@@ -36,7 +36,7 @@ from mapping.planning_columns import STATUS_KEYS
 from mapping.render.build import base_map
 from mapping.render.elements import Verbatim
 from mapping.render.inline import INLINE
-from mapping.render.payload import embed_json
+from mapping.render.payload import ASSET_BASE, embed_json
 from mapping.settings import CityProfile
 from mapping.text import escape
 
@@ -45,6 +45,16 @@ STATUS_COLOURS = {"covered": "#117733", "possible": "#DDAA33", "not": "#CC3311"}
 REACH_COLOUR = "#0077BB"
 REPORT_MAX_ZOOM = 15
 """The report's map never zooms in further to fit its settlements (a town of one)."""
+LABEL_ROOM = 110
+"""Pixels kept free right of the easternmost settlement when fitting: its name is drawn
+to the right of its point and was cut off at the map's edge."""
+LEGEND_ROOM = 340
+"""The page's map keeps this much free on the right instead: its legend sits in the
+bottom-right corner (up to 320 px wide) and covered the southern settlements. The
+report prints its legend below the map and keeps :data:`LABEL_ROOM` only."""
+REPORT_ZOOM_SNAP = 0.25
+"""The report's map fits its settlements in quarter zoom steps: whole steps left half of
+the printed map empty."""
 
 _DRAW = """(function (g, d) {
   d.reach.forEach(function (a) {
@@ -209,31 +219,99 @@ def _shape(area: ReachArea) -> dict[str, object]:
     return {"p": [list(corner) for corner in area.ring]}
 
 
-def fit_settlements(fmap: folium.Map, plan: Plan) -> folium.Map:
-    """Open ``fmap`` on every settlement of the analysis, not the town's default view
-    (a town of one settlement: no closer than :data:`REPORT_MAX_ZOOM`)."""
+def _settlement_bounds(plan: Plan) -> list[list[float]] | None:
     places = plan.settlements
-    if len(places):
+    if not len(places):
+        return None
+    return [
+        [float(places["lat"].min()), float(places["lon"].min())],
+        [float(places["lat"].max()), float(places["lon"].max())],
+    ]
+
+
+_REFIT = """(function (map, fit) {
+  var size = map.getSize();
+  if (size.x > 0 && size.y > 0) { return; }
+  var box = map.getContainer();
+  var watch = new ResizeObserver(function () {
+    if (box.clientWidth > 0 && box.clientHeight > 0) {
+      watch.disconnect();
+      map.invalidateSize();
+      map.fitBounds(fit.bounds, fit.options);
+    }
+  });
+  watch.observe(box);
+})"""
+"""Fits the map again once its box has a size: a map drawn in a frame not yet laid out
+(the page's streamlit-folium iframe) is 0 × 0 px when ``fitBounds`` first runs, which
+then picks the highest zoom and showed an empty corner of the bay. Leaflet does not
+notice the box growing unless the window resizes, hence the ``ResizeObserver``."""
+
+
+class RefitWhenSized(folium.MacroElement):
+    """:data:`_REFIT` for its parent map, with the bounds and options as JSON data."""
+
+    _template = Template(
+        "{% macro header(this, kwargs) %}{% endmacro %}"
+        "{% macro script(this, kwargs) %}{{ this.script_js() }}{% endmacro %}"
+    )
+
+    def __init__(self, bounds: list[list[float]], options: dict[str, object]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "RefitWhenSized"
+        self._document = embed_json({"bounds": bounds, "options": options})
+
+    def script_js(self) -> str:
+        """The refit for the parent map (numbers only: nothing to escape)."""
+        if self._parent is None:
+            msg = "RefitWhenSized must be added to a map"
+            raise TypeError(msg)
+        return f"{_REFIT}({self._parent.get_name()}, {self._document});"
+
+    def render(self, **kwargs: object) -> str:
+        """Add the script to the page verbatim (never re-read as a template); returns ``""``."""
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            msg = "RefitWhenSized must be inside a Figure to render"
+            raise TypeError(msg)
+        figure.script.add_child(Verbatim(self.script_js()), name=self.get_name())
+        return ""
+
+
+def fit_settlements(fmap: folium.Map, plan: Plan, right: int = LABEL_ROOM) -> folium.Map:
+    """Open ``fmap`` on every settlement of the analysis, not the town's default view
+    (a town of one settlement: no closer than :data:`REPORT_MAX_ZOOM`), ``right`` pixels
+    kept free for names (and legend); again once the map has a size if it had none
+    (:data:`_REFIT`)."""
+    bounds = _settlement_bounds(plan)
+    if bounds is not None:
+        top_left, bottom_right = (20, 20), (right, 20)
         fmap.fit_bounds(
-            [
-                [float(places["lat"].min()), float(places["lon"].min())],
-                [float(places["lat"].max()), float(places["lon"].max())],
-            ],
-            padding=(20, 20),
+            bounds,
+            padding_top_left=top_left,
+            padding_bottom_right=bottom_right,
             max_zoom=REPORT_MAX_ZOOM,
         )
+        options: dict[str, object] = {
+            "paddingTopLeft": top_left,
+            "paddingBottomRight": bottom_right,
+            "maxZoom": REPORT_MAX_ZOOM,
+        }
+        RefitWhenSized(bounds, options).add_to(fmap)
     return fmap
 
 
-def coverage_map(city: CityProfile, plan: Plan) -> folium.Map:
+def coverage_map(city: CityProfile, plan: Plan, *, asset_base: str = ASSET_BASE) -> folium.Map:
     """The Planning page's base map, opening on all the settlements: mount it once with
-    streamlit-folium and send :func:`coverage_layer` as ``feature_group_to_add``."""
-    return fit_settlements(base_map(city), plan)
+    streamlit-folium and send :func:`coverage_layer` as ``feature_group_to_add``.
+    ``asset_base`` is where the browser finds Leaflet (a town served under a path)."""
+    return fit_settlements(base_map(city, asset_base=asset_base), plan, LEGEND_ROOM)
 
 
 def report_map(city: CityProfile, layer: CoverageLayer, plan: Plan) -> folium.Map:
     """The town's base map with every asset inlined and ``layer`` on it, fitted to the
     settlements: the printable report's map (only the tiles need the network)."""
     fmap = base_map(city, asset_base=INLINE)
+    fmap.options["zoom_snap"] = REPORT_ZOOM_SNAP
     layer.add_to(fmap)
     return fit_settlements(fmap, plan)

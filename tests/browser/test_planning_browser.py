@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import Browser, Page
 
-from mapping import cli
+from mapping import cli, i18n
+from mapping import coverage as cov
 from tests.browser.harness import app_run, wait_idle
 from tests.conftest import REPO_DATA
 
@@ -15,17 +17,32 @@ KNOWN = "Residents covered (known)"
 
 def known_share(page: Page) -> int:
     metric = page.locator('[data-testid="stMetric"]', has_text=KNOWN)
-    match = re.search(r"(\d+) %", metric.inner_text())
+    match = re.search(r"(\d+)\s?%", metric.inner_text())  # "51%" in en, "51 %" in de
     assert match, metric.inner_text()
     return int(match.group(1))
 
 
-def test_click_adds_a_hypothetical_venue_as_a_scenario_apart(watched, kotor_server):
+def test_click_adds_a_hypothetical_venue_as_a_scenario_apart(watched, kotor_server, kotor):
     page = watched.page
     page.goto(kotor_server.url + "planning?lang=EN")
     wait_idle(page)
     frame = kotor_server.map_frame(page)
     frame.wait_for_function("() => window.kcmVenueMap !== undefined", timeout=30000)
+    # the map opens on every settlement, even though its frame had no size when drawn
+    places = cov.build_plan(kotor).settlements
+    frame.wait_for_function(
+        """([s, w, n, e]) => {
+          const b = kcmVenueMap.map.getBounds();
+          return b.getSouth() < s && b.getWest() < w && b.getNorth() > n && b.getEast() > e;
+        }""",
+        arg=[
+            float(places["lat"].min()),
+            float(places["lon"].min()),
+            float(places["lat"].max()),
+            float(places["lon"].max()),
+        ],
+        timeout=30000,
+    )
     before = known_share(page)
     assert before < 100  # Risan (2,048 residents) has nothing known open in the off-season
     # The planning map draws no venue payload, so the harness's map_settled() (which
@@ -45,9 +62,29 @@ def test_click_adds_a_hypothetical_venue_as_a_scenario_apart(watched, kotor_serv
     assert [u for u in watched.outside_requests() if "tile.openstreetmap.org" not in u] == []
 
 
-def test_report_opens_offline_and_prints_to_pdf(browser: Browser, tmp_path):
+SECTIONS = (
+    "planning.method",
+    "planning.headline",
+    "planning.summary_table",
+    "planning.map",
+    "planning.seasonality",
+    "planning.ask_first",
+    "planning.annex",
+)
+"""The report's headings, each of which must be in the printed page."""
+MAX_PAGES = 6
+"""A4 pages a council gets at most (the issue's report had 12, 10 of them raw rows)."""
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """Pages of a PDF Chromium printed (its page objects are written uncompressed)."""
+    return len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
+
+
+@pytest.mark.parametrize("lang", ["me", "en", "de"])
+def test_report_opens_offline_and_prints_to_a_few_a4_pages(browser: Browser, tmp_path, lang):
     out = tmp_path / "report.html"
-    assert cli.main(["report", str(REPO_DATA), "--out", str(out), "--lang", "en"]) == 0
+    assert cli.main(["report", str(REPO_DATA), "--out", str(out), "--lang", lang]) == 0
     outside: list[str] = []
     context = browser.new_context()
     page = context.new_page()
@@ -66,7 +103,26 @@ def test_report_opens_offline_and_prints_to_pdf(browser: Browser, tmp_path):
     page.wait_for_function("window.reportReady === true", timeout=20000)
     assert page.locator(".leaflet-interactive").count() > 0
     assert page.locator("svg.chart rect").count() == 12
+    # every settlement is named on the map and inside it (the map is as wide as the
+    # printed page, so what fits on screen fits on paper), the legend below the map
+    names = page.locator(".settlement-name")
+    count = names.count()
+    assert count >= 10
+    box = page.locator(".folium-map").bounding_box()
+    assert box is not None and box["width"] <= 181 / 25.4 * 96
+    for i in range(count):
+        label = names.nth(i).bounding_box()
+        assert label is not None
+        assert box["x"] <= label["x"] and label["x"] + label["width"] <= box["x"] + box["width"]
+        assert box["y"] <= label["y"] and label["y"] + label["height"] <= box["y"] + box["height"]
+    key = page.locator(".map-key").bounding_box()
+    assert key is not None and key["y"] >= box["y"] + box["height"]
+    text = page.inner_text("body")
+    for section in SECTIONS:
+        assert i18n.t(section, lang) in text, section
+    assert i18n.t("planning.legend.title", lang) in text
     pdf = page.pdf(format="A4")
     context.close()
-    assert pdf.startswith(b"%PDF") and len(pdf) > 10000
+    assert pdf.startswith(b"%PDF")
+    assert 2 <= pdf_pages(pdf) <= MAX_PAGES
     assert outside == []
