@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -48,8 +49,16 @@ def connect(guard: ModuleType, headers: dict[str, str], hosts: Any) -> list[dict
         "path": "/_stcore/stream",
         "headers": [(k.encode(), v.encode()) for k, v in headers.items()],
     }
-    asyncio.run(guard.OriginGuard(app, hosts=lambda: hosts)(scope, receive, send))
+    run_alone(guard.OriginGuard(app, hosts=lambda: hosts)(scope, receive, send))
     return events
+
+
+def run_alone(coroutine: Any) -> None:
+    """Run ``coroutine`` on a new event loop in its own thread: in a whole-suite run the
+    browser tests' Playwright keeps a loop running in this thread, where ``asyncio.run``
+    refuses to start."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
 
 
 HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "map.example.org"})
@@ -84,7 +93,7 @@ def test_http_requests_pass(guard):
         return None
 
     scope = {"type": "http", "headers": [(b"origin", b"https://elsewhere.example")]}
-    asyncio.run(guard.OriginGuard(app, hosts=lambda: HOSTS)(scope, nothing, nothing))
+    run_alone(guard.OriginGuard(app, hosts=lambda: HOSTS)(scope, nothing, nothing))
     assert events == ["http"]
 
 
