@@ -24,6 +24,7 @@ from typing import Any, Final
 from mapping import setting_parsers as parsers
 from mapping.distance import DEFAULT_WALK_MODEL
 from mapping.errors import DataError, Problem
+from mapping.i18n import TownLanguages
 from mapping.schema import inside_bbox
 
 REPO_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -86,6 +87,15 @@ class CityProfile:
     max_pending_per_venue_per_hour: int = _declared("members", "max_pending_per_venue_per_hour")
     walking_model: str = _declared("walking", "model")  # a key of mapping.distance.WALK_MODELS
     count_outside_municipality: bool = _declared("planning", "count_outside_municipality")
+    language_fallback: dict[str, tuple[str, ...]] = field(  # a dict: kept out of the hash
+        default_factory=lambda: declared_default("languages", "fallback"), hash=False
+    )
+
+    def __post_init__(self) -> None:
+        """``languages`` carries the default and the text fallback (the order
+        :func:`mapping.i18n.localized` follows for every caller passing them)."""
+        codes = TownLanguages(self.languages, self.default_language, self.language_fallback)
+        object.__setattr__(self, "languages", codes)
 
     @property
     def max_file_bytes(self) -> int:
@@ -343,6 +353,16 @@ SETTINGS: tuple[Setting, ...] = (
         "kept for walking context) count in Planning's shares of residents and settlements, its "
         "gap list and its report; `false`: they are left out and named as left out.",
         parsers.flag,
+    ),
+    Setting(
+        "languages",
+        "fallback",
+        {},
+        "Per language, the languages whose record text (names, descriptions, event titles) "
+        'shows where its own is missing, best first, e.g. `fallback.de = ["en", "me"]`; '
+        "after them come `default_language` and the other `languages`.",
+        parsers.fallback,
+        "language_fallback",
     ),
 )
 
