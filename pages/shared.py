@@ -5,6 +5,7 @@ Only layout-level code lives here; everything else is in ``mapping``.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Iterable
@@ -294,16 +295,28 @@ def set_url(key: str, value: str | list[str] | None) -> None:
         st.query_params.pop(key, None)
 
 
-def page_style(filters_label: str) -> None:
+def page_style(filters_label: str, lang: str) -> None:
     """Page chrome for small screens, as CSS: the map takes the height the screen
     allows, and the sidebar's bare arrow button says what it opens (``filters_label``).
     Wide screens keep the page's fixed map height, which fits below the title.
 
     Streamlit cannot open its sidebar from Python, so the existing toggle gets a
     visible, translated label rather than a second control that would not work.
+
+    Accessibility (axe-core, ``tests/browser/test_axe_browser.py``): ``<html lang>`` is
+    the page's language as a BCP 47 tag of its Babel locale (``sr-Latn-ME`` for ``me``;
+    Streamlit's page says ``en`` whatever it shows), and captions are a darker grey
+    than Streamlit's faded text (its opacity 0.6 gives 3.8:1 on white; WCAG AA asks 4.5:1).
     """
+    tag = str(i18n.locale(lang)).replace("_", "-")
+    st.html(
+        f"<script>document.documentElement.lang={json.dumps(tag)}</script>",
+        unsafe_allow_javascript=True,
+    )
     st.html(
         "<style>"
+        "[data-testid=stCaptionContainer],[data-testid=stCaptionContainer] p"
+        "{color:#5c5e66!important;opacity:1!important}"
         "@media (max-width:640px){"
         ".st-key-venue-map iframe{height:clamp(320px,calc(100dvh - 190px),760px)!important}"
         "[data-testid=stExpandSidebarButton]::after,[data-testid=stSidebarCollapsedControl]"
