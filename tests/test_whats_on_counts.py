@@ -135,3 +135,11 @@ def test_the_count_reads_in_every_language(monkeypatch, lang, expected):
     texts = [m.value.replace("\\", "") for m in at.markdown]
     assert any(t.startswith(f"**{expected}") for t in texts), texts
     assert expected_counts(date(2026, 12, 12), date(2026, 12, 13))[::2] == (0, 6)
+
+
+def test_the_month_strip_leaves_its_bars_room():
+    """Streamlit fits the whole chart (bars, both axes, legend) into the spec's height:
+    at 140 px the bars had 13 px. Seen at 1366 and 390 px wide, 260 px leave them ~110."""
+    spec = whats_on.month_strip_spec("en")
+    assert spec["height"] >= 240
+    assert spec["encoding"]["x"]["axis"]["labelAngle"] == 0  # month names stay level
