@@ -37,7 +37,9 @@ What each page shows, as plain values
 Drawing and output
     ``render`` (the one map builder), ``components`` (Explore's custom components; the
     only Streamlit imports, made when a page mounts one), ``exporting`` (the standalone
-    HTML map), ``i18n`` (catalogues: a language is a folder).
+    HTML map), ``i18n`` (catalogues: a language is a folder), ``text_fallback`` (which
+    language's record text a visitor sees), ``accept_language`` (the town language a
+    browser asks for on a first visit).
 Members' data, imports and commands
     ``store`` (the members' database, SQLite or PostgreSQL, and its one transaction),
     ``backup`` (backing it up and restoring it), ``usage``
@@ -52,6 +54,7 @@ Modules starting with ``_`` are private helpers; nothing outside their package u
 from __future__ import annotations
 
 __all__ = [
+    "accept_language",
     "backup",
     "calendar",
     "checked_write",
@@ -95,6 +98,7 @@ __all__ = [
     "submissions",
     "synthetic",
     "text",
+    "text_fallback",
     "usage",
     "validate",
     "what_if",

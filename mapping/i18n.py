@@ -50,15 +50,11 @@ A town's own languages
 
 Data fields (the fallback rule)
     A text field of the data (``name``, ``title``, ``description``, ``label``) is looked
-    up by :func:`localized` (one record) or :func:`localized_column` (a whole frame),
-    the ONE per-language lookup, in this order:
-
-    1. ``<field>_<lang>``, the translation into the visitor's language;
-    2. ``<field>``, the original text (venue names, event titles);
-    3. ``<field>_<other>`` for the town's other languages, in ``city.toml`` order.
-
-    Empty strings and missing values count as missing, so a language without
-    translations (German descriptions, say) shows the original or another language.
+    up by :func:`localized` (one record) or :func:`localized_column` (a whole frame), the
+    ONE per-language lookup, following the town's text order (visitor's language, the
+    ``[languages] fallback`` of ``city.toml``, the default language, the others): see
+    :mod:`mapping.text_fallback`, re-exported here. :func:`text_note` says when a shown
+    text is in another language than the page's.
 """
 
 from __future__ import annotations
@@ -70,13 +66,54 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol, TypeAlias
+from typing import TypeAlias
 
-import numpy as np
 import pandas as pd
 from babel import Locale
 from babel.dates import format_skeleton
 from babel.numbers import format_decimal, format_percent
+
+from mapping.text_fallback import (
+    TownLanguages,
+    column_language,
+    localized,
+    localized_column,
+    text_language,
+    text_order,
+)
+
+__all__ = [
+    "LOCALES_DIR",
+    "LOCALE_KEY",
+    "PLURAL_CATEGORIES",
+    "REFERENCE_LANGUAGE",
+    "TOWN_LOCALES",
+    "PluralTable",
+    "Text",
+    "TownLanguages",
+    "available_languages",
+    "catalogue",
+    "catalogue_problems",
+    "column_language",
+    "in_every_language",
+    "locale",
+    "localized",
+    "localized_column",
+    "month_name",
+    "month_year",
+    "noted_column",
+    "number",
+    "percent",
+    "plural",
+    "plural_forms",
+    "register_town_locales",
+    "t",
+    "text_language",
+    "text_note",
+    "text_order",
+    "town_languages",
+    "weekday_name",
+]
 
 LOCALES_DIR = Path(__file__).with_name("locales")
 LOCALE_KEY = "app.locale"
@@ -367,53 +404,20 @@ def _decimals(pattern: str, digits: int) -> str:
 _FRACTION = re.compile(r"0(?:\.[0#]+)?")
 
 
-def _lookup_order(field: str, lang: str, languages: Sequence[str]) -> list[str]:
-    """Column names to try, best first (see the module docstring)."""
-    return [f"{field}_{lang}", field, *(f"{field}_{o}" for o in languages if o != lang)]
+def text_note(source: str, lang: str) -> str:
+    """The note for record text in language ``source`` on a ``lang`` page: "" when they
+    agree (or there is no text), else "Text in English" in ``lang``."""
+    if source in ("", lang):
+        return ""
+    key = f"record.text_in.{source}"
+    return t(key if key in catalogue(lang) else "record.text_other", lang)
 
 
-def localized_column(
-    frame: pd.DataFrame, field: str, lang: str, languages: Sequence[str]
-) -> pd.Series:
-    """A data field in ``lang`` for every row, vectorised, with the fallback rule.
-
-    Order: ``<field>_<lang>``, then ``<field>`` (the original), then the other
-    languages' ``<field>_<other>``. Empty strings and missing values count as missing.
-    """
-    result = np.full(len(frame), "", dtype=object)
-    missing = np.ones(len(frame), dtype=bool)
-    for column in _lookup_order(field, lang, languages):
-        if column not in frame.columns or not missing.any():
-            continue
-        rows = np.flatnonzero(missing)  # only rows still without text look further
-        found = _stripped_texts(frame[column].iloc[rows])
-        result[rows] = found
-        missing[rows] = found == ""
-    return pd.Series(result, index=frame.index, dtype=object)
-
-
-def _stripped_texts(values: pd.Series) -> np.ndarray:
-    """The column as stripped Python strings, "" for missing (object array, no Arrow)."""
-    array = values.to_numpy(dtype=object, na_value="")
-    return np.array(
-        [v.strip() if isinstance(v, str) else str(v).strip() for v in array], dtype=object
-    )
-
-
-class Record(Protocol):
-    """A row with ``.get(key, default)``: a ``dict``, or a ``pandas.Series`` row."""
-
-    def get(self, key: str, default: Any, /) -> Any: ...
-
-
-def localized(record: Record, field: str, lang: str, languages: Sequence[str]) -> str:
-    """One record's field in ``lang``, with the same fallback as :func:`localized_column`:
-    ``field_<lang>``, then ``field`` (the original), then ``field_<other>``; else ""."""
-    for key in _lookup_order(field, lang, languages):
-        value = record.get(key, "")
-        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-            continue
-        text = str(value).strip()
-        if text:
-            return text
-    return ""
+def noted_column(frame: pd.DataFrame, field: str, lang: str, languages: Sequence[str]) -> pd.Series:
+    """:func:`localized_column` with :func:`text_note` after each text that is in another
+    language than ``lang``: "An atelier … (Text auf Englisch)" on a German page for a
+    record without German text. Plain text: the caller escapes it."""
+    texts = localized_column(frame, field, lang, languages)
+    notes = column_language(frame, field, lang, languages).map(lambda code: text_note(code, lang))
+    shown = (texts != "") & (notes != "")
+    return texts.where(~shown, texts + " (" + notes + ")")

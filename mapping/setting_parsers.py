@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from mapping import i18n
 from mapping.distance import WALK_MODELS
 from mapping.errors import DataError, Problem
-from mapping.schema import is_web_url
+from mapping.schema import inside_bbox, is_web_url
 from mapping.text import link_only_html
 
 CITY_TOML_MAX_BYTES: Final = 1024 * 1024
@@ -275,6 +275,19 @@ def flag(value: object) -> bool:
     return value
 
 
+def fallback(value: object) -> dict[str, tuple[str, ...]]:
+    """Per language code, a list of language codes: ``{de = ["en", "me"]}``."""
+    if not isinstance(value, dict) or not all(
+        isinstance(v, list) and all(isinstance(c, str) and c.strip() for c in v)
+        for v in value.values()
+    ):
+        msg = (
+            f'expected a table of language lists such as fallback.de = ["en", "me"], {_got(value)}'
+        )
+        raise ValueError(msg)
+    return {str(k): tuple(str(c) for c in v) for k, v in value.items()}
+
+
 def check_languages(name: str, values: dict[str, Any], folder: Path) -> list[Problem]:
     """Rules between settings: the default language is a town language with a catalogue
     (built in, or the town's own in ``folder``)."""
@@ -298,6 +311,14 @@ def check_languages(name: str, values: dict[str, Any], folder: Path) -> list[Pro
         Problem(text.split(":")[0], "-", "-", text.split(": ", 1)[1])
         for text in i18n.register_town_locales(folder, languages)
     ]
+    problems += [
+        Problem(
+            name, "languages", "fallback", f"{code!r} is not one of languages {list(languages)}"
+        )
+        for lang, order in values.get("language_fallback", {}).items()
+        for code in (lang, *order)
+        if code not in languages
+    ]
     default = values.get("default_language")
     if default is not None and default not in languages:
         problems.append(
@@ -309,3 +330,22 @@ def check_languages(name: str, values: dict[str, Any], folder: Path) -> list[Pro
             )
         )
     return problems
+
+
+def check_view(name: str, values: dict[str, Any]) -> list[Problem]:
+    """The initial map centre lies inside the study area."""
+    bbox, center = values.get("bbox"), values.get("map_center")
+    if bbox is None or center is None:
+        return []
+    lat, lon = center
+    if inside_bbox(lon, lat, bbox):
+        return []
+    return [
+        Problem(
+            name,
+            "map",
+            "center",
+            f"[{lat}, {lon}] (latitude, longitude) is outside the study area "
+            f"bbox {list(bbox)}; expected a point inside it",
+        )
+    ]

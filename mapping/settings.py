@@ -24,7 +24,7 @@ from typing import Any, Final
 from mapping import setting_parsers as parsers
 from mapping.distance import DEFAULT_WALK_MODEL
 from mapping.errors import DataError, Problem
-from mapping.schema import inside_bbox
+from mapping.i18n import TownLanguages
 
 REPO_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DATA_ENV_VAR = "CREATIVE_MAP_DATA"
@@ -87,6 +87,15 @@ class CityProfile:
     max_pending_per_venue_per_hour: int = _declared("members", "max_pending_per_venue_per_hour")
     walking_model: str = _declared("walking", "model")  # a key of mapping.distance.WALK_MODELS
     count_outside_municipality: bool = _declared("planning", "count_outside_municipality")
+    language_fallback: dict[str, tuple[str, ...]] = field(  # a dict: kept out of the hash
+        default_factory=lambda: declared_default("languages", "fallback"), hash=False
+    )
+
+    def __post_init__(self) -> None:
+        """``languages`` carries the default and the text fallback (the order
+        :func:`mapping.i18n.localized` follows for every caller passing them)."""
+        codes = TownLanguages(self.languages, self.default_language, self.language_fallback)
+        object.__setattr__(self, "languages", codes)
 
     @property
     def max_file_bytes(self) -> int:
@@ -355,6 +364,16 @@ SETTINGS: tuple[Setting, ...] = (
         "gap list and its report; `false`: they are left out and named as left out.",
         parsers.flag,
     ),
+    Setting(
+        "languages",
+        "fallback",
+        {},
+        "Per language, the languages whose record text (names, descriptions, event titles) "
+        'shows where its own is missing, best first, e.g. `fallback.de = ["en", "me"]`; '
+        "after them come `default_language` and the other `languages`.",
+        parsers.fallback,
+        "language_fallback",
+    ),
 )
 
 
@@ -393,7 +412,7 @@ def load_city(path: Path) -> CityProfile:
         except ValueError as exc:
             problems.append(Problem(name, setting.section, setting.name, str(exc)))
     problems += parsers.check_languages(name, values, path.parent)
-    problems += _check_view(name, values)
+    problems += parsers.check_view(name, values)
     if problems:
         raise DataError(problems)
     return CityProfile(**values)
@@ -416,22 +435,3 @@ def _unknown_keys(name: str, raw: dict[str, Any]) -> list[Problem]:
                 if (section, key) not in declared
             ]
     return problems
-
-
-def _check_view(name: str, values: dict[str, Any]) -> list[Problem]:
-    """The initial map centre lies inside the study area."""
-    bbox, center = values.get("bbox"), values.get("map_center")
-    if bbox is None or center is None:
-        return []
-    lat, lon = center
-    if inside_bbox(lon, lat, bbox):
-        return []
-    return [
-        Problem(
-            name,
-            "map",
-            "center",
-            f"[{lat}, {lon}] (latitude, longitude) is outside the study area "
-            f"bbox {list(bbox)}; expected a point inside it",
-        )
-    ]

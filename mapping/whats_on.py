@@ -11,6 +11,9 @@ Decisions:
   ("expected in December 2026 - dates to be confirmed"), never among the days.
 - **The month strip** counts events per month for 12 months; clicking a month makes
   the range that whole month (:mod:`mapping.whats_on_strip`).
+- **The count says what it counts**: events with confirmed dates on the chosen days,
+  then "N more in <month> with dates to be confirmed" (:func:`count_text`). An event whose
+  dates are not confirmed is never counted as happening on a day, only in its month.
 - An empty category choice means "all categories"; "members only" keeps events held at
   venues of cluster members and prospective members.
 
@@ -31,7 +34,7 @@ from mapping import events as ev
 from mapping import render
 from mapping.calendar import IcsExport, to_ics
 from mapping.events.text import Row
-from mapping.i18n import localized, localized_column, t
+from mapping.i18n import localized, localized_column, plural, t, text_language, text_note
 from mapping.io import Dataset
 from mapping.memo import per_dataset
 from mapping.schema import in_cluster, is_web_url
@@ -73,10 +76,12 @@ __all__ = [  # with the names of whats_on_ranges and whats_on_strip, offered for
     "calendar_file",
     "calendar_of_view",
     "category_labels",
+    "count_text",
     "day_choices",
     "event_details",
     "event_link",
     "event_title",
+    "event_title_note",
     "list_page",
     "map_payload",
     "matching_preset",
@@ -257,12 +262,37 @@ def event_title(row: Row, lang: str, languages: Sequence[str]) -> str:
     return localized(_record(row), "title", lang, languages)
 
 
+def event_title_note(row: Row, lang: str, languages: Sequence[str]) -> str:
+    """ "Text in English" when the title shown on a ``lang`` page is another language's
+    (:func:`mapping.i18n.text_note`), else ""."""
+    return text_note(text_language(_record(row), "title", lang, languages)[1], lang)
+
+
+def count_text(view: WhatsOn, first: date, last: date, lang: str) -> str:
+    """What the list holds, said as what it is: "2 events on these days; 5 more in
+    December 2026 with dates to be confirmed". The first part counts occurrences with
+    confirmed dates (what the day list and the running-through list show); the second
+    the to-be-confirmed entries (once per event and expected month), which no day counts."""
+    dated = plural(
+        "whats_on.count_day" if first == last else "whats_on.count", lang, view.in_calendar
+    )
+    undated = sum(len(group) for _, group in view.unconfirmed)
+    if not undated:
+        return dated
+    months = ", ".join(ev.month_label(year, month, lang) for (year, month), _ in view.unconfirmed)
+    tbc = plural("whats_on.count_tbc", lang, undated, months=months)
+    return t("whats_on.count_both", lang, dated=dated, undated=tbc)
+
+
 def event_details(row: Row, lang: str, languages: Sequence[str]) -> list[str]:
-    """Plain-text detail lines for one occurrence: description, price or free, organiser."""
+    """Plain-text detail lines for one occurrence: description (with "Text in English"
+    when it is another language's), price or free, organiser."""
     record = _record(row)
     organiser = str(record.get("organiser", "") or "").strip()
+    description, source = text_language(record, "description", lang, languages)
+    note = text_note(source, lang)
     details = [
-        localized(record, "description", lang, languages),
+        f"{description} ({note})" if description and note else description,
         ev.price_text(record, lang),
         t("events.organiser", lang, name=organiser) if organiser else "",
     ]

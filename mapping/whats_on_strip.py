@@ -23,6 +23,8 @@ from mapping.whats_on_ranges import STRIP_MONTHS, month_range
 
 STRIP_SELECTION = "month_pick"
 """Name of the month strip's point selection (what a click on a month reports)."""
+STRIP_HEIGHT = 260
+"""The month strip's height in pixels, axes and legend included."""
 STRIP_COLOURS = ("#0077BB", "#BBBBBB")
 """Confirmed, unconfirmed (Paul Tol's bright blue and grey: colour-blind safe)."""
 
@@ -119,7 +121,9 @@ def month_strip_spec(lang: str) -> dict[str, Any]:
     statuses = [t("whats_on.confirmed", lang), t("whats_on.unconfirmed", lang)]
     return {
         "description": t("whats_on.strip", lang),
-        "height": 140,
+        # The height holds the bars, both axes and the legend (Streamlit fits the chart
+        # to its box): at 140 px the bars had 13 px left and the axis title was cut.
+        "height": STRIP_HEIGHT,
         "config": {"axis": {"aria": False}, "legend": {"aria": False}},
         "encoding": {
             "x": {

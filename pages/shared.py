@@ -5,6 +5,7 @@ Only layout-level code lives here; everything else is in ``mapping``.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Iterable
@@ -22,9 +23,10 @@ from mapping.serving import load_served
 from mapping.settings import DATA_ENV_VAR, CityProfile, data_dir, load_city
 from mapping.text import css_string
 from mapping.text import markdown_literal as md
+from pages._language import LANG_KEY, language_selector
 
-LANG_KEY = "lang"
-LANG_URL_FIX = "_lang_url_fix"  # a language taken from ?lang=en, set again on the next run
+__all__ = ["LANG_KEY", "language_selector"]  # the language switch lives in pages._language
+
 USAGE_SHOWN = "_usage_shown_"  # + list name: (day, venue ids) this session last counted
 USAGE_OPENED = "_usage_opened"  # the selected venue id this session last saw ("" = none)
 URL_SEEN = "_url_seen_"  # + key: the key's URL values as this session last read or wrote them
@@ -225,51 +227,6 @@ def tr(key: str, /, **values: object) -> str:
     return i18n.t(key, current_language(), **values)
 
 
-def language_selector(languages: tuple[str, ...], default: str) -> str:
-    """The language switch shown on every page; its value lives in the URL (``?lang=``).
-
-    Its label is the word "Language" in every town language ("Jezik · Language"): a
-    label that changed with the language would make Streamlit see a new widget and drop
-    its state.
-    """
-    ordered = [default, *[lang for lang in languages if lang != default]]
-    label = i18n.in_every_language("app.language", ordered)
-    preset = _language_from_link(ordered)
-    chosen = st.sidebar.segmented_control(
-        label,
-        ordered,
-        default=None if preset else default,  # a preset state and a default: Streamlit warns
-        key=LANG_KEY,
-        bind="query-params",
-        format_func=params.language_in_url,
-        required=True,
-    )
-    return chosen or default
-
-
-def _language_from_link(languages: list[str]) -> bool:
-    """Set the switch to the link's ``?lang=`` when it names a language in another case
-    than the switch binds (``en``, ``En`` for ``EN``): Streamlit's binding knows only
-    ``EN``, would drop the others and open the page in the town's language.
-
-    Returns True when it set the switch: from the link, or on the next run once more,
-    since Streamlit writes a value set in code to the URL (``?lang=EN``) only once the
-    switch exists.
-    """
-    pending = st.session_state.pop(LANG_URL_FIX, None)
-    if pending in languages and st.session_state.get(LANG_KEY) == pending:  # not switched
-        st.session_state[LANG_KEY] = pending
-        return True
-    raw = st.query_params.get_all(LANG_KEY)
-    if not raw or raw[-1] in {params.language_in_url(lang) for lang in languages}:
-        return False
-    found = params.language(raw, languages, "")
-    if found.refused or found.value == st.session_state.get(LANG_KEY):
-        return False
-    st.session_state[LANG_KEY] = st.session_state[LANG_URL_FIX] = found.value
-    return True
-
-
 def url_choice(
     key: str, options: list[str], default: str | list[str], *, multi: bool = False
 ) -> bool:
@@ -339,16 +296,28 @@ def set_url(key: str, value: str | list[str] | None) -> None:
         st.query_params.pop(key, None)
 
 
-def page_style(filters_label: str) -> None:
+def page_style(filters_label: str, lang: str) -> None:
     """Page chrome for small screens, as CSS: the map takes the height the screen
     allows, and the sidebar's bare arrow button says what it opens (``filters_label``).
     Wide screens keep the page's fixed map height, which fits below the title.
 
     Streamlit cannot open its sidebar from Python, so the existing toggle gets a
     visible, translated label rather than a second control that would not work.
+
+    Accessibility (axe-core, ``tests/browser/test_axe_browser.py``): ``<html lang>`` is
+    the page's language as a BCP 47 tag of its Babel locale (``sr-Latn-ME`` for ``me``;
+    Streamlit's page says ``en`` whatever it shows), and captions are a darker grey
+    than Streamlit's faded text (its opacity 0.6 gives 3.8:1 on white; WCAG AA asks 4.5:1).
     """
+    tag = str(i18n.locale(lang)).replace("_", "-")
+    st.html(
+        f"<script>document.documentElement.lang={json.dumps(tag)}</script>",
+        unsafe_allow_javascript=True,
+    )
     st.html(
         "<style>"
+        "[data-testid=stCaptionContainer],[data-testid=stCaptionContainer] p"
+        "{color:#5c5e66!important;opacity:1!important}"
         "@media (max-width:640px){"
         ".st-key-venue-map iframe{height:clamp(320px,calc(100dvh - 190px),760px)!important}"
         "[data-testid=stExpandSidebarButton]::after,[data-testid=stSidebarCollapsedControl]"

@@ -169,10 +169,12 @@ def explore_link(venue_id: str) -> None:
 def show_event(row: pd.Series, key: str, *, downloadable: bool, year: bool = False) -> None:
     """One event: when, title, venue link, category, details, link, .ics."""
     title = whats_on.event_title(row, lang, city.languages)
+    note = whats_on.event_title_note(row, lang, city.languages)
     category = category_labels.get(row["category"], row["category"])
     with st.container(border=True, key=f"event-{key}"):
         st.markdown(
-            f"**{md(title)}**  \n{md(occurrence_label(row, lang, year=year))} · {md(category)}"
+            f"**{md(title)}**{f' _({md(note)})_' if note else ''}  \n"
+            f"{md(occurrence_label(row, lang, year=year))} · {md(category)}"
         )
         explore_link(row["venue_id"])
         details = whats_on.event_details(row, lang, city.languages)
@@ -211,7 +213,7 @@ with listing:
     if view.occurrences.empty:
         st.info(tr("events.none"))
     else:
-        st.markdown(f"**{md(plural('whats_on.count', lang, len(view.occurrences)))}**")
+        st.markdown(f"**{md(whats_on.count_text(view, first, last, lang))}**")
         # The whole list's file is made with the page (one file, a plain download link);
         # each event's own file only when its button is clicked. No button offers 0 events.
         if view.in_calendar:

@@ -220,6 +220,7 @@ LITERAL = None
 DYNAMIC_PREFIXES: dict[str, str | None] = {
     "date.month": r"(_long)?\.([1-9]|1[0-2])",  # i18n.month_name
     "date.weekday": r"(_long)?\.[0-6]",  # i18n.weekday_name
+    "record.text_in.": r"[a-z]{2,3}",  # i18n.text_note: a town language's code
     "filters.when_": LITERAL,  # explore page: the WHEN options
     "map.": LITERAL,  # render's _labels: the card's labels ("wheelchair.yes", ...)
     "events.column.": LITERAL,  # events' events_table: the CLI table's header

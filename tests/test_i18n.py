@@ -122,15 +122,15 @@ def test_every_folder_names_a_babel_locale(lang):
 @pytest.mark.parametrize(
     ("count", "expected"),
     [
-        (1, "1 događaj u ovom periodu"),
-        (2, "2 događaja u ovom periodu"),
-        (4, "4 događaja u ovom periodu"),
-        (5, "5 događaja u ovom periodu"),
-        (11, "11 događaja u ovom periodu"),
-        (12, "12 događaja u ovom periodu"),
-        (21, "21 događaj u ovom periodu"),
-        (22, "22 događaja u ovom periodu"),
-        (0, "0 događaja u ovom periodu"),
+        (1, "1 događaj u izabranim danima"),
+        (2, "2 događaja u izabranim danima"),
+        (4, "4 događaja u izabranim danima"),
+        (5, "5 događaja u izabranim danima"),
+        (11, "11 događaja u izabranim danima"),
+        (12, "12 događaja u izabranim danima"),
+        (21, "21 događaj u izabranim danima"),
+        (22, "22 događaja u izabranim danima"),
+        (0, "0 događaja u izabranim danima"),
     ],
 )
 def test_montenegrin_plurals_follow_cldr(count, expected):
@@ -147,8 +147,8 @@ def test_montenegrin_few_and_other_differ_where_the_grammar_does():
 @pytest.mark.parametrize(
     ("lang", "one", "many"),
     [
-        ("en", "1 event in this range", "21 events in this range"),
-        ("de", "1 Veranstaltung in diesem Zeitraum", "21 Veranstaltungen in diesem Zeitraum"),
+        ("en", "1 event on these days", "21 events on these days"),
+        ("de", "1 Veranstaltung an diesen Tagen", "21 Veranstaltungen an diesen Tagen"),
     ],
 )
 def test_english_and_german_plurals(lang, one, many):

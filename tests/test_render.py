@@ -303,7 +303,8 @@ def test_escaped_forms_are_what_the_payload_carries(payload_en: dict) -> None:
         layer, i = rows[vid]
         assert layer["n"][i] == escape(name)
     layer, i = rows["xss-img"]
-    assert layer["d"][i] == escape(SCRIPT_DESC)
+    # no English description: the Montenegrin one, with the note saying so (escaped whole)
+    assert layer["d"][i] == escape(f"{SCRIPT_DESC} (Text in Montenegrin)")
     assert payload_en["start"] == [42.4245, 18.771, escape("Sea <Gate>")]
 
 
@@ -544,7 +545,8 @@ def test_options_hash_without_extra_lines() -> None:
 def test_description_and_name_fall_back_between_languages(payload_en: dict) -> None:
     rows = _rows(payload_en)
     layer, i = rows["xss-slash"]
-    assert layer["d"][i] == "Samo crnogorski opis."  # no English text: Montenegrin shown
+    # no English text: Montenegrin shown, and the card says so
+    assert layer["d"][i] == "Samo crnogorski opis. (Text in Montenegrin)"
     layer, i = rows["gal"]
     assert layer["n"][i] == "Đurković Gallery"
     payload_me = _payload(_build("me"))
@@ -552,7 +554,7 @@ def test_description_and_name_fall_back_between_languages(payload_en: dict) -> N
     assert layer["n"][i] == "Galerija Đurković"
     assert layer["d"][i] == "Savremena umjetnost."
     layer, i = _rows(payload_me)["xss-tpl"]
-    assert layer["d"][i] == escape(JINJA_DESC)  # only English exists
+    assert layer["d"][i] == escape(f"{JINJA_DESC} (Tekst na engleskom)")  # only English exists
 
 
 def test_cluster_badge_says_what_the_source_says(payload_en: dict) -> None:

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from mapping import schema, seasons
-from mapping.i18n import localized_column, t
+from mapping.i18n import localized_column, noted_column, t
 from mapping.render.contract import Category, HoursRow
 from mapping.settings import CityProfile
 from mapping.text import escape
@@ -74,7 +74,7 @@ def texts(frame: pd.DataFrame, lang: str, languages: Sequence[str]) -> dict[str,
     return {
         "id": column(frame, "id"),
         "n": localized_column(frame, "name", lang, languages),
-        "d": localized_column(frame, "description", lang, languages),
+        "d": noted_column(frame, "description", lang, languages),  # says another language
         "ad": column(frame, "address"),
         "ph": column(frame, "phone"),
         "em": _keep(column(frame, "email").str.strip(), schema.is_email),

@@ -15,6 +15,10 @@ from tests.conftest import BROKEN, MINI, REPO_DATA
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+# A browser that prefers the town's default language (Montenegrin): a page opened without
+# ?lang= shows that language, as the tests expect, and not the language of the machine's
+# locale (a first visit follows the browser: tests/browser/test_first_language_browser.py).
+TOWN_BROWSER_LOCALE = "sr-Latn-ME"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -79,6 +83,7 @@ class Watched:
 
 def _watched_context(browser: Browser, **options: object) -> Iterator[Watched]:
     """A fresh browser context on the closed network; closed however the test ends."""
+    options.setdefault("locale", TOWN_BROWSER_LOCALE)
     context = browser.new_context(**options)  # type: ignore[arg-type]  # Playwright's options
     try:
         yield Watched(context.new_page())

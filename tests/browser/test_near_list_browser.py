@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from mapping import explore
 from mapping.io import load_dataset
-from tests.browser.conftest import Watched
+from tests.browser.conftest import TOWN_BROWSER_LOCALE, Watched
 from tests.browser.harness import app_run, open_map, wait_idle
 from tests.conftest import REPO_DATA
 
@@ -143,6 +143,7 @@ def located(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Watche
         viewport={"width": 1280, "height": 900},
         geolocation={"latitude": lat, "longitude": lon},
         permissions=["geolocation"],
+        locale=TOWN_BROWSER_LOCALE,
     )
     try:
         yield Watched(context.new_page())
