@@ -234,7 +234,7 @@ def language_selector(languages: tuple[str, ...], default: str) -> str:
     ordered = [default, *[lang for lang in languages if lang != default]]
     label = i18n.in_every_language("app.language", ordered)
     preset = _language_from_link(ordered)
-    chosen = st.sidebar.segmented_control(
+    chosen = st.segmented_control(
         label,
         ordered,
         default=None if preset else default,  # a preset state and a default: Streamlit warns
@@ -349,7 +349,7 @@ def page_style(filters_label: str) -> None:
     st.html(
         "<style>"
         "@media (max-width:640px){"
-        ".st-key-venue-map iframe{height:clamp(320px,calc(100dvh - 190px),760px)!important}"
+        ".st-key-venue-map iframe{height:clamp(320px,calc(100dvh - 400px),760px)!important}"
         "[data-testid=stExpandSidebarButton]::after,[data-testid=stSidebarCollapsedControl]"
         f" button::after{{content:{css_string(filters_label)};margin-left:.35rem;"
         "font-weight:600;font-size:.95rem}"
