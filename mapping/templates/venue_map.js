@@ -325,7 +325,8 @@
     L.DomUtil[small ? "addClass" : "removeClass"](map.getContainer(), "kcm-narrow");
     if (small) { // the sheet: full width, above the attribution
       var attribution = map.attributionControl ? map.attributionControl.getContainer() : null;
-      var bottom = Math.max(attribution ? attribution.offsetHeight : 0, ATTRIBUTION);
+      var bottom = Math.ceil(Math.max(attribution ? attribution.offsetHeight : 0, ATTRIBUTION,
+        cornerDepth(".leaflet-bottom.leaflet-right .leaflet-control", true))) + 1;
       s.left = "0px"; s.right = "0px"; s.top = "auto"; s.width = "auto";
       s.bottom = bottom + "px";
       s.maxHeight = "calc(" + Math.round(SHEET_SHARE * 100) + "% - " + bottom + "px)";
