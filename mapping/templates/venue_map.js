@@ -319,7 +319,7 @@
   /* Heights are shares of the map box (CSS percentages), so a map that is resized
      later (the page sizes its frame after the first draw) keeps the card inside; the
      offsets from the controls are measured again on every move and resize. */
-  var ATTRIBUTION = 20; // px: the attribution's height before it is laid out
+  var ATTRIBUTION = 24; // px: at least the attribution line (22.4 px once laid out)
   function layoutPanel() {
     var size = map.getSize(), small = narrow(), s = panel.style;
     L.DomUtil[small ? "addClass" : "removeClass"](map.getContainer(), "kcm-narrow");
