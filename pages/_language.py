@@ -25,7 +25,7 @@ def language_selector(languages: tuple[str, ...], default: str) -> str:
     ordered = [default, *[lang for lang in languages if lang != default]]
     label = i18n.in_every_language("app.language", ordered)
     preset = _language_from_link(ordered) or _language_from_browser(ordered, default)
-    chosen = st.sidebar.segmented_control(
+    chosen = st.segmented_control(
         label,
         ordered,
         default=None if preset else default,  # a preset state and a default: Streamlit warns

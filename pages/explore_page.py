@@ -4,8 +4,13 @@ Every widget's value lives in the URL (``bind="query-params"``, or ids through
 ``url_choice``/``sync_url`` for choices), so a copied URL restores the view: language,
 categories, time, filters, start point and selected venue.
 
-Below the map, the nearest-first list (``mapping.components.near_list``) selects a venue
-(``st.session_state["venue"]``, mirrored to ``?venue=``) and follows the map's card.
+Beside the map (below it on a phone), the nearest-first list
+(``mapping.components.near_list``) selects a venue (``st.session_state["venue"]``,
+mirrored to ``?venue=``) and follows the map's card; it also carries the map's "Start
+here" to Python. A click on the map only closes a card: the start point moves when the
+visitor says so ("Start here" on a card or a long press, "Near me", the start picker).
+"Near me" and the result count sit above the map, so a phone reaches them without
+opening the filters.
 Organisations without a place to visit are left out of the list and of the "open"
 results unless the visitor ticks "include organisations" or searches by text; with a
 time filter, venues whose hours are unknown are counted and can be included.
@@ -39,8 +44,6 @@ from pages.shared import (
     url_choice,
 )
 
-PENDING_START = "_pending_start"
-SEEN_CLICK = "_seen_click"
 NEAR_SHOWN = "_near_shown"  # entries the list shows ("show more" adds a page)
 LOCATED = "_located"  # the "lat,lon" that "Near me" last set as the start point
 LOCATE_NOTE = "_locate_note"  # (level, text, start, pt) of the last "Near me" answer
@@ -51,12 +54,6 @@ data = dataset()
 city = data.city
 lang = current_language()
 now = clock.now(city.timezone)
-
-# A map click from the previous run becomes the start point before widgets are drawn.
-if PENDING_START in st.session_state:
-    lat, lon = st.session_state.pop(PENDING_START)
-    st.session_state["start"] = CLICK
-    st.session_state["pt"] = f"{lat:.5f},{lon:.5f}"
 
 categories = data.categories.set_index("id")
 category_label = i18n.localized_column(categories, "label", lang, city.languages)
@@ -156,19 +153,6 @@ with st.sidebar:
         help=tr("near.click_hint"),
         max_chars=params.MAX_POINT_TEXT,
     )
-    locate.locate(
-        locate.data(tr("near.locate"), tr("near.locating"), asset_base()),
-        key="locate",
-        on_position=_located,
-    )
-    note = st.session_state.get(LOCATE_NOTE)
-    if note and (note[2], note[3] if note[2] == CLICK else "") == (
-        start_key,
-        point if start_key == CLICK else "",
-    ):
-        (st.success if note[0] == "success" else st.warning)(note[1])
-    elif note:  # the start point has moved on since: the answer no longer applies
-        del st.session_state[LOCATE_NOTE]
 
 timed = when in ("now", "at")
 moment = explore.moment(when, now, on_day, at_time, city.timezone)
@@ -203,7 +187,23 @@ model = walk_model(data)
 
 st.title(tr("app.title", city=city.name))
 st.caption(tr("app.tagline", city=city.name))
-st.sidebar.markdown(f"**{tr('filters.count', shown=len(shown), total=len(data.venues))}**")
+with st.container(horizontal=True, vertical_alignment="center", key="explore-bar"):
+    locate.locate(
+        locate.data(tr("near.locate"), tr("near.locating"), asset_base()),
+        key="locate",
+        on_position=_located,
+    )
+    st.markdown(
+        f"**{tr('filters.count', shown=len(shown), total=len(data.venues))}**", width="content"
+    )
+note = st.session_state.get(LOCATE_NOTE)
+if note and (note[2], note[3] if note[2] == CLICK else "") == (
+    start_key,
+    point if start_key == CLICK else "",
+):
+    (st.success if note[0] == "success" else st.warning)(note[1])
+elif note:  # the start point has moved on since: the answer no longer applies
+    del st.session_state[LOCATE_NOTE]
 if timed:
     st.caption(tr("explore.unknown_hours_note"))
 
@@ -221,12 +221,9 @@ payload = render.with_view(
     start,
     selected,
 )
-out = show_map(payload, city, key="explore-map", height=520, returned_objects=["last_clicked"])
-clicked = (out or {}).get("last_clicked")
-if clicked and clicked != st.session_state.get(SEEN_CLICK):
-    st.session_state[SEEN_CLICK] = clicked
-    st.session_state[PENDING_START] = (clicked["lat"], clicked["lng"])
-    st.rerun()
+map_column, list_column = st.columns([3, 2], gap="medium")
+with map_column:
+    show_map(payload, city, key="explore-map", height=520)
 
 
 def _pick(venue_id: str) -> None:
@@ -242,25 +239,33 @@ def _include_unknown() -> None:
     st.session_state["unknown"] = True
 
 
+def _start_here(value: str) -> None:
+    """ "Start here" on a card or a long press: that point, if inside the study area."""
+    if params.coordinate(value, city.bbox).value is not None:
+        st.session_state.update({"start": CLICK, "pt": value})
+
+
 listed, left_out = explore.nearest_first(data, venue_filter, lang, start, hide_orgs)
 offer_unknown = timed and unknown_hours > 0 and not include_unknown
-if listed.empty:
-    count_shown(data, "explore", (), now.date())
-    st.info(
-        tr("filters.none_unknown_hours", count=unknown_hours)
-        if offer_unknown
-        else tr("filters.none")
-    )
-else:
-    st.subheader(tr("near.heading", start=start[2]))
-    st.caption(tr("near.pick_hint"))
-    limit = explore.page_limit(
-        st.session_state.get(NEAR_SHOWN, explore.NEAR_LIMIT), listed["id"], selected
-    )
-    entries = explore.nearest_entries(
-        data, venue_filter, lang, start, hide_orgs, limit, moment, timed
-    )
+entries: list[explore.NearEntry] = []
+with list_column:
+    if listed.empty:
+        st.info(
+            tr("filters.none_unknown_hours", count=unknown_hours)
+            if offer_unknown
+            else tr("filters.none")
+        )
+    else:
+        st.subheader(tr("near.heading", start=start[2]))
+        st.caption(tr("near.pick_hint"))
+        limit = explore.page_limit(
+            st.session_state.get(NEAR_SHOWN, explore.NEAR_LIMIT), listed["id"], selected
+        )
+        entries = explore.nearest_entries(
+            data, venue_filter, lang, start, hide_orgs, limit, moment, timed
+        )
     count_shown(data, "explore", [e["id"] for e in entries], now.date())
+    # mounted even when empty: it carries the map's "Start here" to Python
     near_list.near_list(
         near_list.data(
             entries,
@@ -274,14 +279,17 @@ else:
         key="near-list",
         on_pick=_pick,
         on_more=_more,
+        on_start=_start_here,
     )
-    if offer_unknown:
+    if offer_unknown and not listed.empty:
         st.caption(tr("filters.unknown_count", count=unknown_hours))
-if offer_unknown:
-    st.button(tr("near.include_unknown_button"), key="include-unknown", on_click=_include_unknown)
-if left_out:
-    st.caption(tr("near.orgs_left_out", count=left_out))
-if not listed.empty:
-    st.caption(model.describe(lang))
+    if offer_unknown:
+        st.button(
+            tr("near.include_unknown_button"), key="include-unknown", on_click=_include_unknown
+        )
+    if left_out:
+        st.caption(tr("near.orgs_left_out", count=left_out))
+    if not listed.empty:
+        st.caption(model.describe(lang))
 
 sync_url("venue", "")

@@ -319,7 +319,7 @@ def page_style(filters_label: str, lang: str) -> None:
         "[data-testid=stCaptionContainer],[data-testid=stCaptionContainer] p"
         "{color:#5c5e66!important;opacity:1!important}"
         "@media (max-width:640px){"
-        ".st-key-venue-map iframe{height:clamp(320px,calc(100dvh - 190px),760px)!important}"
+        ".st-key-venue-map iframe{height:clamp(320px,calc(100dvh - 400px),760px)!important}"
         "[data-testid=stExpandSidebarButton]::after,[data-testid=stSidebarCollapsedControl]"
         f" button::after{{content:{css_string(filters_label)};margin-left:.35rem;"
         "font-weight:600;font-size:.95rem}"

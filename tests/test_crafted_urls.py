@@ -170,7 +170,7 @@ def test_repeated_parameters_take_one_value_the_last(monkeypatch):
     assert "start point could not be read" in notices(clicked)
     last_good = make_app(monkeypatch, lang="en", start="click", pt=["NaN,NaN", "42.4866,18.6986"])
     assert "could not" not in notices(last_good)
-    assert last_good.subheader[0].value == "Near Point clicked on the map"
+    assert last_good.subheader[0].value == "Near Point chosen on the map"
 
 
 def test_a_good_link_says_nothing(monkeypatch):

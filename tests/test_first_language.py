@@ -67,7 +67,7 @@ def open_app(monkeypatch, browser_locale: str | None, **params: str) -> AppTest:
 
 
 def switch_value(at: AppTest) -> str:
-    return str(at.sidebar.get("button_group")[0].value)
+    return str(at.get("button_group")[0].value)
 
 
 @pytest.mark.parametrize(
@@ -91,7 +91,7 @@ def test_the_link_language_wins_in_any_case(monkeypatch, link):
 def test_a_later_switch_wins_over_the_browser(monkeypatch):
     at = open_app(monkeypatch, "de-DE")
     at.run()
-    at.sidebar.get("button_group")[0].set_value("en").run()
+    at.get("button_group")[0].set_value("en").run()
     assert at.session_state["lang"] == "en"
     at.run()
     at.switch_page("pages/whats_on_page.py").run()

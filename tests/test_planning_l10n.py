@@ -70,7 +70,7 @@ def test_the_switch_wins_over_a_lowercase_link(monkeypatch):
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["lang"] = "en"
     at.run()
-    switch = [e for e in at.sidebar if type(e).__name__ == "ButtonGroup"][0]
+    switch = at.get("button_group")[0]
     switch.set_value("me").run()
     assert not at.exception, at.exception
     assert at.session_state["lang"] == "me"

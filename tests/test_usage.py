@@ -490,7 +490,7 @@ def test_explore_show_more_counts_only_the_added_entries(monkeypatch, page_db):
     at.run()
     counted = flushed_totals(page_db)
     assert len(counted) == 60 and {i for i, _ in counted.values()} == {1}
-    at.sidebar.button_group(key="lang").set_value("me").run()  # same entries, new words
+    at.button_group(key="lang").set_value("me").run()  # same entries, new words
     assert flushed_totals(page_db) == counted
 
 

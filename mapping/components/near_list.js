@@ -6,7 +6,14 @@
 //   list -> map  "kcm:highlight"    {detail: {id}} on hover / focus, {id: ""} on leave / blur
 //   map -> list  "kcm:venue-open"   {detail: {id}} a card opened by clicking its marker
 //                "kcm:venue-close"  {detail: {id}} the card closed
-// To Python: trigger "pick" (venue id, "" for none) and trigger "more" (entries shown).
+//                "kcm:start-here"   {detail: {lat, lon}} "Start here" on a card or a long press
+//                "kcm:marker-highlight" {detail: {id}} pointer / focus on a marker: light its entry
+//   list -> map  "kcm:close-card"   Escape in the list closes the open card
+// To Python: trigger "pick" (venue id, "" for none), trigger "more" (entries shown) and
+// trigger "start" ("lat,lon" to start from).
+//
+// Nothing here scrolls the page away from the map: the list scrolls inside its own box,
+// and a pick brings the map (where its card opens) into view when it is not.
 
 const STORE = new WeakMap(); // parentElement -> this mount's state (the module is called per run)
 
@@ -47,11 +54,28 @@ function markCurrent(state, id, scroll) {
     const current = button.dataset.venueId === id;
     if (current) {
       button.setAttribute("aria-current", "true");
-      if (scroll) button.scrollIntoView({block: "nearest"});
+      if (scroll) scrollInList(state.list, button);
     } else {
       button.removeAttribute("aria-current");
     }
   }
+}
+
+// Scroll the list's own box to show button; the page itself never moves.
+function scrollInList(list, button) {
+  const box = list.getBoundingClientRect();
+  const r = button.getBoundingClientRect();
+  if (r.top < box.top) list.scrollTop -= box.top - r.top;
+  else if (r.bottom > box.bottom) list.scrollTop += r.bottom - box.bottom;
+}
+
+// The map's frame, brought wholly into view (a pick opens its card there).
+function showMap() {
+  const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+  if (!frame) return;
+  const r = frame.getBoundingClientRect();
+  const high = window.innerHeight || document.documentElement.clientHeight;
+  if (r.top < 0 || r.bottom > high) frame.scrollIntoView({block: r.height > high ? "end" : "nearest"});
 }
 
 // Report a selection to Python unless it is the one Python already has or was just sent.
@@ -85,6 +109,7 @@ function entryButton(state, entry) {
   button.addEventListener("click", () => {
     markCurrent(state, entry.id, false);
     report(state, entry.id);
+    showMap();
   });
   button.addEventListener("mouseenter", () => highlight(state, entry.id));
   button.addEventListener("mouseleave", () => highlight(state, ""));
@@ -121,8 +146,27 @@ function build(parentElement, setTriggerValue) {
     markCurrent(state, "", false);
     report(state, "");
   };
+  state.onStart = (event) => {
+    const d = event.detail || {};
+    if (Number.isFinite(d.lat) && Number.isFinite(d.lon)) {
+      state.setTriggerValue("start", `${d.lat.toFixed(5)},${d.lon.toFixed(5)}`);
+    }
+  };
+  root.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && state.data && state.data.selected) {
+      state.top.dispatchEvent(new CustomEvent("kcm:close-card", {detail: {}}));
+    }
+  });
   state.top.addEventListener("kcm:venue-open", state.onOpen);
   state.top.addEventListener("kcm:venue-close", state.onClose);
+  state.onMarker = (event) => {
+    const id = String((event.detail && event.detail.id) || "");
+    for (const button of state.list.querySelectorAll("button[data-venue-id]")) {
+      button.classList.toggle("kcm-near-lit", button.dataset.venueId === id);
+    }
+  };
+  state.top.addEventListener("kcm:start-here", state.onStart);
+  state.top.addEventListener("kcm:marker-highlight", state.onMarker);
   return state;
 }
 
@@ -152,6 +196,7 @@ function draw(state) {
   state.count.textContent = data.shown;
   state.more.textContent = data.more;
   state.more.hidden = data.entries.length >= data.total;
+  state.count.hidden = data.total === 0;
   if (state.more.hidden && state.focusIndex !== null) state.focusIndex = null;
   markCurrent(state, data.selected || "", false);
 }
@@ -173,6 +218,8 @@ export default function (component) {
   return () => {
     state.top.removeEventListener("kcm:venue-open", state.onOpen);
     state.top.removeEventListener("kcm:venue-close", state.onClose);
+    state.top.removeEventListener("kcm:start-here", state.onStart);
+    state.top.removeEventListener("kcm:marker-highlight", state.onMarker);
     STORE.delete(parentElement);
     state.root.remove();
   };

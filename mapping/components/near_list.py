@@ -7,11 +7,16 @@ with "show more" and keeps them in step with the map through events on ``window.
 - it dispatches ``kcm:highlight`` with ``{detail: {id}}`` when an entry is hovered or
   focused, and ``{id: ""}`` on mouseleave / blur;
 - it listens for the map's ``kcm:venue-open`` / ``kcm:venue-close`` (``{detail: {id}}``):
-  it highlights that entry and reports the id (or ``""``) to Python as the selection.
+  it highlights that entry and reports the id (or ``""``) to Python as the selection;
+- it listens for the map's ``kcm:start-here`` (``{detail: {lat, lon}}``, the card's
+  "Start here" or a long press on the map) and reports the point to Python;
+- Escape in the list dispatches ``kcm:close-card``: the map closes its card.
 
-To Python it sends two trigger values: ``pick`` (a venue id, ``""`` for none) and
-``more`` (the number of entries it showed). An id already selected is never reported
-again, so a map event for the selected venue cannot start a stream of reruns.
+To Python it sends three trigger values: ``pick`` (a venue id, ``""`` for none),
+``more`` (the number of entries it showed) and ``start`` (``"lat,lon"``). The page keeps
+it mounted even when no entry matches, so "Start here" always reaches Python. An id
+already selected is never reported again, so a map event for the selected venue cannot
+start a stream of reruns.
 """
 
 from __future__ import annotations
@@ -97,10 +102,12 @@ def near_list(
     key: str,
     on_pick: Callable[[str], None],
     on_more: Callable[[int], None],
+    on_start: Callable[[str], None],
 ) -> None:
     """Mount the list. ``on_pick(id)`` runs before the next run when an entry is chosen
     (or the map opens or closes a card, ``""``); ``on_more(shown)`` when "show more" is
-    pressed with ``shown`` entries on screen."""
+    pressed with ``shown`` entries on screen; ``on_start("lat,lon")`` when the visitor
+    asks to start from a point of the map."""
     import streamlit as st
 
     def picked() -> None:
@@ -113,7 +120,18 @@ def near_list(
         if isinstance(value, int | float):
             on_more(int(value))
 
-    _component()(key=key, data=payload, on_pick_change=picked, on_more_change=more)
+    def start() -> None:
+        value = _trigger(st.session_state, key, "start")
+        if isinstance(value, str):
+            on_start(value)
+
+    _component()(
+        key=key,
+        data=payload,
+        on_pick_change=picked,
+        on_more_change=more,
+        on_start_change=start,
+    )
 
 
 def _trigger(state: Any, key: str, name: str) -> object:

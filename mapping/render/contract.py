@@ -120,6 +120,10 @@ class Labels(TypedDict):
     zoom_in: str
     zoom_out: str
     close: str
+    start_here: str
+    """The card's and the long press's button that makes a point the start point."""
+    same_place: str
+    """Heading of the card's list of the other venues at the very same point."""
     wheelchair: str
     wheelchair_yes: str
     wheelchair_limited: str

@@ -52,6 +52,8 @@ def labels(city: CityProfile, lang: str, moment: datetime, now: datetime) -> Lab
         "zoom_in": text("zoom_in"),
         "zoom_out": text("zoom_out"),
         "close": text("close"),
+        "start_here": text("start_here"),
+        "same_place": text("same_place"),
         "wheelchair": text("wheelchair.label"),
         "wheelchair_yes": text("wheelchair.yes"),
         "wheelchair_limited": text("wheelchair.limited"),

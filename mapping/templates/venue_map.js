@@ -19,8 +19,11 @@
 
      Events (on window.top, the Streamlit page, so the near list can follow the map):
        kcm:venue-open  {id}  the visitor opened a venue's card (marker click or Enter)
-       kcm:venue-close {id}  the visitor closed it
+       kcm:venue-close {id}  the visitor closed it (close button, Escape, map click)
+       kcm:start-here  {lat, lon}  the visitor asked to start from there ("Start here")
+       kcm:marker-highlight {id}  the pointer or the focus is on that marker ("" = left)
        kcm:highlight   {id}  listened for: highlight that venue's marker ("" = none)
+       kcm:close-card  {}    listened for: close the open card (Escape in the page)
 
      Test hook: window.kcmVenueMap, see the end of this file. */
   "use strict";
@@ -51,12 +54,13 @@
   function fixed(v) { return v.toFixed(5); }
   var topWindow = null;
   try { topWindow = window.top; topWindow.addEventListener; } catch (e) { topWindow = null; }
-  function emit(name, id) {
+  function emitDetail(name, detail) {
     if (!topWindow) { return; }
     try {
-      topWindow.dispatchEvent(new topWindow.CustomEvent(name, { detail: { id: plain(id) } }));
+      topWindow.dispatchEvent(new topWindow.CustomEvent(name, { detail: detail }));
     } catch (e) { /* a page that does not listen is fine */ }
   }
+  function emit(name, id) { emitDetail(name, { id: plain(id) }); }
 
   // ---------------------------------------------------------------- markers
   var icons = {};
@@ -89,10 +93,22 @@
         el.focus({ preventScroll: true });
       });
       if (this === openMarker) { L.DomUtil.addClass(this.getElement(), "is-selected"); }
+      // the near list lights the entry of the marker under the pointer or the focus
+      var id = layer.id[i];
+      L.DomEvent.on(el, "mouseenter focus", function () { emit("kcm:marker-highlight", id); });
+      L.DomEvent.on(el, "mouseleave blur", function () { emit("kcm:marker-highlight", ""); });
       return this;
     }
   });
 
+  // a cluster is a focusable button too: it is named by its count and what it does
+  var ClusterIcon = L.DivIcon.extend({
+    createIcon: function (old) {
+      var el = L.DivIcon.prototype.createIcon.call(this, old);
+      el.setAttribute("aria-label", this.options.label);
+      return el;
+    }
+  });
   var loading = 0; // cluster.addLayers calls still adding markers in chunks
   var cluster = L.markerClusterGroup({
     chunkedLoading: true,
@@ -101,9 +117,9 @@
     spiderfyOnMaxZoom: true,
     iconCreateFunction: function (c) {
       var n = c.getChildCount(), size = n < 10 ? 34 : n < 100 ? 40 : n < 1000 ? 46 : 52;
-      return L.divIcon({
+      return new ClusterIcon({
         className: "marker-cluster venue-cluster", iconSize: [size, size],
-        html: "<span>" + n + "</span>"
+        html: '<span aria-hidden="true">' + n + "</span>", label: n + " · " + plain(Lb.zoom_in)
       });
     },
     chunkProgress: function (processed, total) {
@@ -120,6 +136,7 @@
     onRemove: function () { if (!rebuilding) { cluster.removeLayers(this.markers); } }
   });
 
+  var atPoint = {}; // "lat:lon" in 1e-5 degrees -> the markers at that very point
   var byId = {}, overlays = [], hidden = {}; // hidden: category ids the visitor switched off
   var control = L.control.layers(null, null, { collapsed: true, position: "topright" });
   control.addTo(map);
@@ -136,12 +153,15 @@
     icons = {};
     overlays = [];
     byId = {};
+    atPoint = {};
     P.layers.forEach(function (layer) {
       var markers = new Array(layer.id.length), la0 = layer.la0, lo0 = layer.lo0;
       for (var i = 0; i < markers.length; i++) {
+        var pk = (la0 + layer.la[i]) + ":" + (lo0 + layer.lo[i]);
         var m = new VenueMarker([(la0 + layer.la[i]) / 1e5, (lo0 + layer.lo[i]) / 1e5], {
-          icon: iconFor(layer.c, layer.f[i]), layer: layer, ri: i, riseOnHover: true
+          icon: iconFor(layer.c, layer.f[i]), layer: layer, ri: i, riseOnHover: true, pk: pk
         });
+        (atPoint[pk] = atPoint[pk] || []).push(m);
         markers[i] = m;
         byId[layer.id[i]] = m;
       }
@@ -247,13 +267,28 @@
     return out.join("");
   }
 
-  // ---------------------------------------------------------------- card placement
-  /* An open card is wholly visible: Leaflet's auto-pan keeps it clear of the controls
-     in the top corners and of the legend, scale and attribution at the bottom; a card
-     taller than the room left scrolls inside. Where the open legend would leave too
-     little room (phones, short maps), the legend folds while the card is open. */
-  var ROOM = 360; // px a card needs before the legend has to fold
+  // ---------------------------------------------------------------- card panel
+  /* The open card is a panel inside the map box, never a popup hanging off its marker,
+     so it lies wholly inside the map wherever the marker is: on a narrow map (a phone)
+     a bottom sheet over the lower part of the map (at most SHEET_SHARE of its height,
+     scrolling inside, the upper part left free), on a wide map a panel at the left,
+     right of the zoom buttons and above the scale and the legend, which folds while a
+     card is open. The map pans, without animation, so the marker stays in view beside
+     or above the card. Closing a card (its button, Escape, a click on the map) changes
+     nothing but the card: the start point moves only by "Start here". */
+  var SHEET_SHARE = 0.55, PANEL_WIDTH = 340;
   var legendFolded = false;
+  var panel = L.DomUtil.create("section", "kcm-card", map.getContainer());
+  panel.hidden = true;
+  panel.setAttribute("role", "dialog");
+  panel.tabIndex = -1;
+  var closeButton = L.DomUtil.create("button", "kcm-card-close", panel);
+  closeButton.type = "button";
+  closeButton.innerHTML = '<span aria-hidden="true">&times;</span>';
+  var panelBody = L.DomUtil.create("div", "kcm-card-body", panel);
+  L.DomEvent.disableClickPropagation(panel);
+  L.DomEvent.disableScrollPropagation(panel);
+
   function cornerDepth(selector, fromBottom) {
     var box = map.getContainer().getBoundingClientRect(), depth = 0;
     map.getContainer().querySelectorAll(selector).forEach(function (el) {
@@ -263,82 +298,171 @@
     });
     return depth;
   }
+  function cornerWidth(selector) {
+    var box = map.getContainer().getBoundingClientRect(), width = 0;
+    map.getContainer().querySelectorAll(selector).forEach(function (el) {
+      var r = el.getBoundingClientRect();
+      if (r.width > 0) { width = Math.max(width, r.right - box.left); }
+    });
+    return width;
+  }
   function legendDetails() { return legendBox ? legendBox.querySelector("details") : null; }
-  function placement() {
-    var size = map.getSize(), details = legendDetails();
-    var top = cornerDepth(".leaflet-top .leaflet-control", false);
-    var bottom = cornerDepth(".leaflet-bottom .leaflet-control", true);
-    if (details && details.open && (narrow() || size.y - top - bottom < ROOM)) {
-      details.open = false;
-      legendFolded = true;
-      bottom = cornerDepth(".leaflet-bottom .leaflet-control", true);
-    }
-    return {
-      top: top + 8, bottom: bottom + 8,
-      // the popup's tip (~20 px) and the marker's anchor offset sit under the card
-      maxHeight: Math.max(140, size.y - top - bottom - 16 - 34)
-    };
+  function foldLegend() {
+    var details = legendDetails();
+    if (details && details.open) { details.open = false; legendFolded = true; }
   }
   function unfoldLegend() {
     var details = legendDetails();
     if (legendFolded && details) { details.open = true; }
     legendFolded = false;
   }
+  /* Heights are shares of the map box (CSS percentages), so a map that is resized
+     later (the page sizes its frame after the first draw) keeps the card inside; the
+     offsets from the controls are measured again on every move and resize. */
+  var ATTRIBUTION = 24; // px: at least the attribution line (22.4 px once laid out)
+  function layoutPanel() {
+    var size = map.getSize(), small = narrow(), s = panel.style;
+    L.DomUtil[small ? "addClass" : "removeClass"](map.getContainer(), "kcm-narrow");
+    if (small) { // the sheet: full width, above the attribution
+      var attribution = map.attributionControl ? map.attributionControl.getContainer() : null;
+      var bottom = Math.ceil(Math.max(attribution ? attribution.offsetHeight : 0, ATTRIBUTION,
+        cornerDepth(".leaflet-bottom.leaflet-right .leaflet-control", true))) + 1;
+      s.left = "0px"; s.right = "0px"; s.top = "auto"; s.width = "auto";
+      s.bottom = bottom + "px";
+      s.maxHeight = "calc(" + Math.round(SHEET_SHARE * 100) + "% - " + bottom + "px)";
+    } else {
+      var left = cornerWidth(".leaflet-top.leaflet-left .leaflet-control") + 10;
+      var below = cornerDepth(".leaflet-bottom.leaflet-left .leaflet-control", true) + 10;
+      s.left = left + "px"; s.right = "auto"; s.top = "10px"; s.bottom = "auto";
+      s.width = Math.min(PANEL_WIDTH, size.x - left - 70) + "px";
+      s.maxHeight = "calc(100% - " + (10 + below) + "px)";
+    }
+  }
+  function reveal(m) { // pan the marker out from under the card
+    var box = map.getContainer().getBoundingClientRect(), r = panel.getBoundingClientRect();
+    var room = narrow()
+      ? { paddingTopLeft: [30, 30], paddingBottomRight: [30, box.bottom - r.top + 30] }
+      : { paddingTopLeft: [r.right - box.left + 30, 30], paddingBottomRight: [60, 30] };
+    room.animate = false;
+    map.panInside(m.getLatLng(), room);
+  }
 
-  var openMarker = null, userOpen = false;
-  function openCard(m, byVisitor) {
-    if (openMarker === m && m.isPopupOpen()) {
-      if (byVisitor) { emit("kcm:venue-open", openId()); }
-      return;
-    }
-    var room = placement();
-    m.unbindPopup();
-    m.bindPopup(cardHtml(m.options.layer, m.options.ri), {
-      className: "venue-popup", maxWidth: 320, minWidth: 200, maxHeight: room.maxHeight,
-      autoPanPaddingTopLeft: [12, room.top], autoPanPaddingBottomRight: [12, room.bottom]
+  var openMarker = null, opener = null, here = [];
+  function markerId(m) { return m.options.layer.id[m.options.ri]; }
+  function samePlace(m) { // the other venues at this very point, each one button away
+    here = (atPoint[m.options.pk] || []).filter(function (o) {
+      return o !== m && cluster.hasLayer(o);
     });
-    userOpen = !!byVisitor;
-    m.openPopup();
+    if (!here.length) { return ""; }
+    return '<section class="vc-here"><h4>' + Lb.same_place + "</h4><ul>" +
+      here.map(function (o, j) {
+        return '<li><button type="button" class="vc-here-venue" data-open="' + j + '">' +
+          swatch(P.cats[o.options.layer.c]) + "<span>" + o.options.layer.n[o.options.ri] +
+          "</span></button></li>";
+      }).join("") + "</ul></section>";
   }
-  function closeCard() {
-    if (openMarker) {
-      var m = openMarker;
-      openMarker = null;
-      m.closePopup();
+  function startButton(lat, lon) {
+    return '<button type="button" class="vc-start" data-lat="' + fixed(lat) + '" data-lon="' +
+      fixed(lon) + '">' + fa("person-walking") + Lb.start_here + "</button>";
+  }
+  function openCard(m, byVisitor) {
+    if (openMarker !== m) {
+      if (openMarker && openMarker.getElement()) {
+        L.DomUtil.removeClass(openMarker.getElement(), "is-selected");
+      }
+      openMarker = m;
+      var ll = m.getLatLng();
+      panelBody.innerHTML = cardHtml(m.options.layer, m.options.ri) + samePlace(m) +
+        startButton(ll.lat, ll.lng);
+      panel.setAttribute("aria-label", plain(m.options.layer.n[m.options.ri]));
+      closeButton.setAttribute("aria-label", plain(Lb.close));
+      closeButton.title = plain(Lb.close);
+      L.DomUtil.addClass(map.getContainer(), "kcm-card-open");
+      foldLegend();
+      layoutPanel();
+      panel.hidden = false;
+      panel.scrollTop = 0;
+      if (m.getElement()) { L.DomUtil.addClass(m.getElement(), "is-selected"); }
+      reveal(m);
+    }
+    if (byVisitor) {
+      opener = m;
+      emit("kcm:venue-open", markerId(m));
+      panel.focus({ preventScroll: true });
     }
   }
+  /* byVisitor: the visitor closed it (the page hears of it); restore: focus goes back
+     to the marker that opened the card (Escape, the close button). */
+  function closeCard(byVisitor, restore) {
+    var m = openMarker;
+    if (!m) { return; }
+    var hadFocus = panel.contains(document.activeElement);
+    openMarker = null;
+    panel.hidden = true;
+    panelBody.innerHTML = "";
+    L.DomUtil.removeClass(map.getContainer(), "kcm-card-open");
+    unfoldLegend();
+    if (m.getElement()) { L.DomUtil.removeClass(m.getElement(), "is-selected"); }
+    if (byVisitor) { emit("kcm:venue-close", markerId(m)); }
+    var back = opener || m;
+    opener = null;
+    if ((restore || hadFocus) && back.getElement()) {
+      back.getElement().focus({ preventScroll: true });
+    }
+  }
+  function openVisitor(m) { // as a click on the marker would, out of its cluster first
+    if (!m) { return; }
+    if (cluster.getVisibleParent(m) === m) { openCard(m, true); return; }
+    opening = m;
+    cluster.zoomToShowLayer(m, function () {
+      if (opening === m) { opening = null; }
+      openCard(m, true);
+    });
+  }
+  function startHere(lat, lon) {
+    map.closePopup();
+    emitDetail("kcm:start-here", { lat: lat, lon: lon });
+  }
+  /* A click inside the card never reaches the map: the map would take it for a click on
+     the bare map (the button that was clicked is gone once the card is redrawn, so
+     Leaflet cannot see that it was inside the card) and close the card. */
+  L.DomEvent.on(panel, "click", L.DomEvent.stopPropagation);
+  L.DomEvent.on(closeButton, "click", function () { closeCard(true, true); });
+  L.DomEvent.on(panelBody, "click", function (e) {
+    var b = e.target.closest ? e.target.closest("button") : null;
+    if (!b) { return; }
+    if (b.hasAttribute("data-open")) { openVisitor(here[+b.getAttribute("data-open")]); }
+    if (L.DomUtil.hasClass(b, "vc-start")) {
+      startHere(+b.getAttribute("data-lat"), +b.getAttribute("data-lon"));
+    }
+  });
+  L.DomEvent.on(document, "keydown", function (e) {
+    if (e.key === "Escape" && openMarker) { closeCard(true, true); }
+  });
+  if (topWindow) { // Escape in the page (the near list) closes the card too
+    topWindow.addEventListener("kcm:close-card", function () { closeCard(true, false); });
+  }
+  map.on("click", function () { if (openMarker) { closeCard(true, false); } });
+  map.on("resize moveend", function () { if (openMarker) { layoutPanel(); } });
+  // a long press (a right click on a computer) offers "Start here" at that point
+  map.on("contextmenu", function (e) {
+    var holder = L.DomUtil.create("div", "kcm-start-here");
+    holder.innerHTML = startButton(e.latlng.lat, e.latlng.lng);
+    L.DomEvent.on(holder, "click", function (ev) {
+      L.DomEvent.stopPropagation(ev);
+      var b = ev.target.closest ? ev.target.closest("button") : null;
+      if (b) { startHere(+b.getAttribute("data-lat"), +b.getAttribute("data-lon")); }
+    });
+    L.popup({ className: "kcm-start-popup", autoPanPadding: [12, 12] })
+      .setLatLng(e.latlng).setContent(holder).openOn(map);
+  });
   map.on("popupopen", function (e) {
-    var m = e.popup._source;
-    if (!(m instanceof VenueMarker)) { return; }
-    if (openMarker && openMarker !== m && openMarker.getElement()) {
-      L.DomUtil.removeClass(openMarker.getElement(), "is-selected");
-    }
-    openMarker = m;
-    if (m.getElement()) { L.DomUtil.addClass(m.getElement(), "is-selected"); }
     var close = e.popup.getElement().querySelector(".leaflet-popup-close-button");
     if (close) { close.setAttribute("aria-label", plain(Lb.close)); close.title = plain(Lb.close); }
-    if (userOpen) { emit("kcm:venue-open", m.options.layer.id[m.options.ri]); }
-    userOpen = false;
-  });
-  map.on("popupclose", function (e) {
-    var m = e.popup._source;
-    if (!(m instanceof VenueMarker)) { return; }
-    if (m.getElement()) { L.DomUtil.removeClass(m.getElement(), "is-selected"); }
-    var id = m.options.layer.id[m.options.ri], ours = rebuilding || openMarker !== m;
-    if (openMarker === m) { openMarker = null; }
-    // another card opening closes this one first: only a close with nothing after it counts
-    Promise.resolve().then(function () {
-      // unbound, so the next click on the marker goes through openCard (fresh card, event)
-      if (openMarker !== m) { m.unbindPopup(); }
-      if (openMarker === null) {
-        unfoldLegend();
-        if (!ours) { emit("kcm:venue-close", id); }
-      }
-    });
   });
   // a marker click opens its card; markercluster forwards the marker's events
   cluster.on("click", function (e) { openCard(e.layer, true); });
-  cluster.on("keypress", function (e) { // Enter on a focused marker, as Leaflet popups do
+  cluster.on("keypress", function (e) { // Enter on a focused marker
     if (e.originalEvent && e.originalEvent.keyCode === 13) { openCard(e.layer, true); }
   });
 
@@ -563,7 +687,7 @@
     selectVenue: function (id) { select(id || null); return settled(); },
     openCard: function (id) {
       var m = byId[id];
-      cluster.zoomToShowLayer(m, function () { openCard(m, true); });
+      openVisitor(m);
       return settled();
     }
   };

@@ -149,7 +149,7 @@ _BARE_MAP_AT = """([x, y]) => {
     const box = kcmVenueMap.map.getContainer(), r = box.getBoundingClientRect();
     const hit = document.elementFromPoint(r.left + x, r.top + y);
     return !!hit && box.contains(hit) && !hit.closest(
-        ".leaflet-marker-pane, .leaflet-popup-pane, .leaflet-control-container");
+        ".leaflet-marker-pane, .leaflet-popup-pane, .leaflet-control-container, .kcm-card");
 }"""
 
 

@@ -18,7 +18,7 @@ from mapping.distance import walk_model
 from mapping.io import load_dataset
 from mapping.query import nearest, visitable
 from tests.browser.harness import (
-    click_map_at,
+    app_run,
     click_widget,
     open_map,
     show_all,
@@ -107,14 +107,19 @@ def test_clicking_a_marker_opens_its_card(watched, kotor_server):
     expect(card).to_contain_text(name["name_en"] or name["name"])
 
 
-def test_clicking_the_map_moves_start_and_reorders_list(watched, kotor_server):
+def test_start_here_on_the_map_moves_start_and_reorders_list(watched, kotor_server):
+    """A right click (a long press on a phone) offers "Start here"; a plain click does not
+    move the start (tests/browser/test_venue_card_browser.py)."""
     page = watched.page
     frame = open_map(page, kotor_server, "?lang=EN")
     before = near_list(page)
-    click_map_at(page, frame, *EMPTY_SPOT)
-    expect(page.get_by_role("heading", name=re.compile("Near Point clicked"))).to_be_visible()
+    point = frame.evaluate("([a, b]) => kcmVenueMap.containerPoint(a, b)", list(EMPTY_SPOT))
+    frame.locator(".leaflet-container").click(position=point, button="right")
+    with app_run(page):
+        frame.locator(".kcm-start-popup .vc-start").click()
+    expect(page.get_by_role("heading", name=re.compile("Near Point chosen"))).to_be_visible()
     lat, lon = (float(v) for v in parse_qs(urlparse(page.url).query)["pt"][0].split(","))
-    # the click landed where it was aimed (one pixel is ~7 m at zoom 14)
+    # the start is where the click was aimed (one pixel is ~7 m at zoom 14)
     assert (lat, lon) == (
         pytest.approx(EMPTY_SPOT[0], abs=2e-4),
         pytest.approx(EMPTY_SPOT[1], abs=2e-4),
@@ -145,12 +150,20 @@ def test_phone_viewport(phone, kotor_server, artifacts):
     page.screenshot(path=str(artifacts / "explore-390x844.png"))
     sidebar = page.locator('[data-testid="stSidebar"]')
     expect(sidebar).not_to_be_in_viewport()  # filters folded away on a phone
+    total = len(load_dataset(REPO_DATA, enrich=False).venues)
+    # the language switch, "Near me" and the count are on screen without the drawer
+    main = page.locator('[data-testid="stMain"]')
+    count = main.locator("strong", has_text="venues shown")
+    for reachable in (
+        page.locator('[class*="st-key-lang"]'),
+        page.locator(".kcm-locate-button"),
+        count,
+    ):
+        expect(reachable).to_be_in_viewport(ratio=1)
+    expect(count).to_have_text(f"{total} of {total} venues shown")
     expand = '[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"]'
     page.locator(expand).first.click()
     expect(sidebar).to_be_in_viewport()
-    total = len(load_dataset(REPO_DATA, enrich=False).venues)
-    count = sidebar.locator("strong", has_text="venues shown")
-    expect(count).to_have_text(f"{total} of {total} venues shown")
     # a filter works by touch
     click_widget(page, sidebar.get_by_text("Cluster members and prospective members only"))
     expect(count).to_have_text(re.compile(rf"^\d+ of {total} venues shown$"))

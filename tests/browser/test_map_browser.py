@@ -20,23 +20,23 @@ from tests.browser.harness import (
 )
 from tests.conftest import REPO_DATA
 
-# Where the open card is, and whether a map control (legend, zoom, layers, scale,
+# Where the open card is (the panel inside the map: a bottom sheet on a narrow map, a
+# side panel on a wide one), and whether a map control (legend, zoom, layers, scale,
 # attribution) covers part of it; null when no card is open.
 CARD_BOX = """() => {
   const box = kcmVenueMap.map.getContainer().getBoundingClientRect();
-  // a closed card fades out for 200 ms before it leaves the page: skip it
-  const popup = [...document.querySelectorAll('.leaflet-popup')]
-    .find(p => p.style.opacity !== '0');
-  if (!popup) { return null; }
-  const r = popup.getBoundingClientRect();
+  const panel = document.querySelector('.kcm-card:not([hidden])');
+  if (!panel) { return null; }
+  const r = panel.getBoundingClientRect();
   const covering = [...document.querySelectorAll('.leaflet-control')].filter(c => {
     const q = c.getBoundingClientRect();
     return q.width > 0 && !(q.right <= r.left || q.left >= r.right ||
                             q.bottom <= r.top || q.top >= r.bottom);
   }).map(c => c.className);
   return {
-    id: popup.querySelector('.venue-card').dataset.venueId,
-    inside: r.left >= box.left - 0.5 && r.top >= box.top - 0.5 &&
+    id: panel.querySelector('.venue-card').dataset.venueId,
+    inside: r.width > 0 && r.height > 0 &&
+            r.left >= box.left - 0.5 && r.top >= box.top - 0.5 &&
             r.right <= box.right + 0.5 && r.bottom <= box.bottom + 0.5,
     covering: covering,
   };
@@ -113,7 +113,7 @@ def test_marker_click_tells_the_page_and_the_list_highlights_a_marker(watched, k
     wait_idle(page)
     map_settled(frame)
     assert (card_box(frame) or {}).get("id") == "cats-museum"  # still open after the rerun
-    frame.locator(".leaflet-popup-close-button").click()
+    frame.locator(".kcm-card-close").click()
     page.wait_for_url(lambda url: "venue=" not in url)
 
     page.evaluate("""() => window.dispatchEvent(
