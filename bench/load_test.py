@@ -3,11 +3,27 @@
 Usage::
 
     .venv/bin/python bench/load_test.py [DATA] [--sessions 60] [--duration 60]
-        [--think 5] [--baseline c8e62b1 | --no-baseline] [--seed 1]
+        [--think 5] [--mode direct|proxy|replicas ...] [--baseline c8e62b1 | --no-baseline]
+        [--seed 1]
 
 It starts the app itself (``scripts/serve.py``, the launcher the browser tests use, on a
 free local port, data folder ``DATA``, default ``data/``) and runs ``--sessions``
-simulated visitors for ``--duration`` seconds. Each visitor is a websocket client of
+simulated visitors for ``--duration`` seconds. ``--mode`` (repeatable; default
+``direct``) says what the visitors reach:
+
+- ``direct``: the one app server, as before;
+- ``proxy``: Debian's nginx with the deployment's configuration in front of it
+  (``tests/proxy.py``, the proxy the tests run), the members' database a SQLite file;
+- ``replicas``: two app servers sharing one PostgreSQL database (a throw-away server,
+  ``tests/postgres.py``) behind that nginx, sticky by the client's address (``ip_hash``),
+  as ``deploy/compose.yaml`` runs them with its second replica switched on.
+
+Every visitor connects from a loopback address of its own (``127.0.<n>.1``), so through
+the proxy each is one client, as visitors are: the proxy's per-client limits (40
+connections, 10 requests per second with bursts of 50) apply to each as they would to a
+real visitor and need no raising, and ``ip_hash`` (which hashes the first three octets
+of an IPv4 address) spreads them over the replicas; the report says how many sessions
+each replica served. Each visitor is a websocket client of
 ``/_stcore/stream`` that speaks what the browser speaks: protobuf ``BackMsg`` with
 ``rerun_script`` (the query string, the page, the widget states of the widgets the last
 run drew, the hashes of the cached elements it holds) and reads ``ForwardMsg`` until
@@ -34,7 +50,8 @@ peak resident memory (``VmHWM`` of its process) and memory per extra session
 
 The baseline build (``--baseline``, a git revision, default ``c8e62b1``) is checked out
 with ``git worktree add --detach`` into a temporary folder, served from there with this
-``.venv``, measured with the same scenario and seed, and the worktree removed again.
+``.venv``, measured with the same scenario and seed (``direct`` only), and the worktree
+removed again. With two replicas, CPU and memory are the sums over both processes.
 
 Not part of the default test run; ``tests/test_load.py`` runs a short version (5
 sessions) that asserts 0 errors. The machine's cores are shared with the load
@@ -54,7 +71,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from functools import partial
 from pathlib import Path
 
@@ -65,9 +82,21 @@ sys.path.insert(0, str(ROOT))  # run as a script
 
 from bench.load_visitor import Results, RunError, Visitor  # noqa: E402
 from mapping.store import DB_ENV_VAR  # noqa: E402
+from mapping.submissions.clients import TRUSTED_PROXY_ENV  # noqa: E402
 from tests.browser.harness import StreamlitServer  # noqa: E402
+from tests.postgres import running_server  # noqa: E402
+from tests.proxy import NginxProxy  # noqa: E402
 
 BASELINE = "c8e62b1"
+MODES = ("direct", "proxy", "replicas")
+STREAM = "/_stcore/stream"
+
+
+def source_address(number: int) -> str:
+    """Visitor ``number``'s own loopback address, ``127.0.<number + 1>.1``: a client of
+    its own for the proxy, and a /24 of its own for ``ip_hash``."""
+    n = number + 1
+    return f"127.{n // 256}.{n % 256}.1"
 
 
 async def _visit(
@@ -78,10 +107,11 @@ async def _visit(
     end: float,
     think: float,
     connected: list[Visitor],
+    source: str | None = None,
 ) -> None:
     rng = random.Random(seed)
     await asyncio.sleep(delay)
-    visitor = Visitor(url, rng, results)
+    visitor = Visitor(url, rng, results, source)
     try:
         await visitor.connect()
         connected.append(visitor)
@@ -113,51 +143,125 @@ def _rss_kb(pid: int, field_name: str = "VmRSS") -> int:
 
 
 async def _load(
-    url: str, pid: int, sessions: int, duration: float, think: float, ramp: float, seed: int
+    url: str,
+    pids: list[int],
+    warm_urls: list[str],
+    sessions: int,
+    duration: float,
+    think: float,
+    ramp: float,
+    seed: int,
 ) -> Results:
     results = Results(sessions=sessions)
     warm = Results()
-    one = Visitor(url, random.Random(seed), warm)  # warms the caches; memory with 1 session
-    await one.connect()
-    await one.open_explore()
-    await one.whats_on()
-    await one.open_explore()
-    results.rss_one_kb = _rss_kb(pid)
-    await one.close()
+    for warm_url in warm_urls:  # warms each server's caches; memory with 1 session each
+        one = Visitor(warm_url, random.Random(seed), warm)
+        await one.connect()
+        await one.open_explore()
+        await one.whats_on()
+        await one.open_explore()
+        await one.close()
+    results.rss_one_kb = sum(_rss_kb(pid) for pid in pids)
     start = time.monotonic()
-    cpu_start = _cpu_s(pid)
+    cpu_start = sum(_cpu_s(pid) for pid in pids)
     end = start + duration
     connected: list[Visitor] = []
     tasks = [
         asyncio.create_task(
-            _visit(url, seed * 1000 + i, results, ramp * i / sessions, end, think, connected)
+            _visit(
+                url,
+                seed * 1000 + i,
+                results,
+                ramp * i / sessions,
+                end,
+                think,
+                connected,
+                source_address(i),
+            )
         )
         for i in range(sessions)
     ]
     await asyncio.gather(*tasks)
     results.window_s = time.monotonic() - start
-    results.cpu_s = _cpu_s(pid) - cpu_start
-    results.rss_all_kb = _rss_kb(pid)
+    results.cpu_s = sum(_cpu_s(pid) for pid in pids) - cpu_start
+    results.rss_all_kb = sum(_rss_kb(pid) for pid in pids)
     for visitor in connected:
         await visitor.close()
-    results.peak_kb = _rss_kb(pid, "VmHWM")
+    results.peak_kb = sum(_rss_kb(pid, "VmHWM") for pid in pids)
     return results
 
 
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    """``os.environ`` with ``values`` set (what a server started inside inherits)."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, old in saved.items():
+            if old is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = old
+
+
+def _serve(
+    stack: ExitStack, root: Path, data: Path, mode: str
+) -> tuple[list[StreamlitServer], NginxProxy | None]:
+    """The servers of ``mode`` (:data:`MODES`), stopped when ``stack`` closes."""
+    env: dict[str, str] = {}
+    if mode != "direct":
+        env[TRUSTED_PROXY_ENV] = "1"  # as deploy/compose.yaml runs the app behind nginx
+    if mode == "replicas":
+        env[DB_ENV_VAR] = stack.enter_context(running_server()).new_database()
+        env["STREAMLIT_SERVER_COOKIE_SECRET"] = "one-secret-for-every-replica"
+    with _environment(env):
+        servers = [
+            stack.enter_context(StreamlitServer(data, root=root))
+            for _ in range(2 if mode == "replicas" else 1)
+        ]
+    if mode == "direct":
+        return servers, None
+    proxy = NginxProxy([f"127.0.0.1:{server.port}" for server in servers])
+    return servers, stack.enter_context(proxy)
+
+
+def _sessions_per_replica(proxy: NginxProxy, expected: int) -> dict[str, int]:
+    """How many websocket sessions nginx sent to each replica. nginx logs a websocket
+    when it closes: wait (bounded) until the closed visitors' lines are all there."""
+    deadline = time.monotonic() + 10
+    while True:
+        rows = [upstream for _c, upstream, request in proxy.served_by() if STREAM in request]
+        if len(rows) >= expected or time.monotonic() > deadline:
+            return _count(rows)
+        time.sleep(0.1)  # nginx finishing the log lines of sockets just closed
+
+
 def measure(
-    root: Path, data: Path, *, sessions: int, duration: float, think: float, ramp: float, seed: int
+    root: Path,
+    data: Path,
+    *,
+    sessions: int,
+    duration: float,
+    think: float,
+    ramp: float,
+    seed: int,
+    mode: str = "direct",
 ) -> Results:
-    """Serve ``root``'s app on ``data`` and run the visitors against it."""
-    with StreamlitServer(data, root=root) as server:
-        assert server.process is not None
-        pid = server.process.pid
+    """Serve ``root``'s app on ``data`` as ``mode`` says and run the visitors against it."""
+    with ExitStack() as stack:
+        servers, proxy = _serve(stack, root, data, mode)
+        pids = [server.process.pid for server in servers if server.process is not None]
+        url = servers[0].url if proxy is None else proxy.url
+        warm_urls = [server.url for server in servers]
         out: list[Results] = []
         failed: list[BaseException] = []
 
         def run() -> None:  # a thread of its own: the caller may be inside an event loop
             try:  # (pytest with Playwright's sync API running)
                 out.append(
-                    asyncio.run(_load(server.url, pid, sessions, duration, think, ramp, seed))
+                    asyncio.run(_load(url, pids, warm_urls, sessions, duration, think, ramp, seed))
                 )
             except BaseException as exc:  # handed to the caller below
                 failed.append(exc)
@@ -167,6 +271,8 @@ def measure(
         worker.join()
         if failed:
             raise failed[0]
+        if proxy is not None:
+            out[0].per_replica = _sessions_per_replica(proxy, sessions)
         return out[0]
 
 
@@ -212,6 +318,11 @@ def report(name: str, r: Results) -> list[str]:
         f" {r.sessions} sessions {r.rss_all_kb / 1024:.0f} MB, per extra session "
         f"{per_session:.2f} MB",
     ]
+    if r.per_replica:
+        lines.append(
+            "  sessions per app server behind the proxy: "
+            + ", ".join(f"{upstream} {n}" for upstream, n in sorted(r.per_replica.items()))
+        )
     for action, unsorted in sorted(r.latencies.items()):
         values = sorted(unsorted)
         lines.append(
@@ -251,7 +362,17 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds over which visitors arrive (default: duration / 4)",
     )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--baseline", default=BASELINE, help="git revision to compare with")
+    parser.add_argument(
+        "--mode",
+        action="append",
+        choices=MODES,
+        help="what the visitors reach: one app server (direct, the default), nginx in front "
+        "of it (proxy), two replicas on PostgreSQL behind nginx (replicas); repeat to run "
+        "several in a row",
+    )
+    parser.add_argument(
+        "--baseline", default=BASELINE, help="git revision to compare with (direct only)"
+    )
     parser.add_argument("--no-baseline", action="store_true")
     args = parser.parse_args(argv)
     args.data = args.data.resolve()  # the baseline is served from another folder
@@ -271,14 +392,17 @@ def main(argv: list[str] | None = None) -> int:
         f"data {args.data}, seed {args.seed}",
         flush=True,
     )
-    current = on_build(ROOT)
-    lines = report("this build (" + _describe(ROOT) + ")", current)
-    if not args.no_baseline:
+    modes = args.mode or ["direct"]
+    errors = 0
+    for mode in modes:  # each printed as soon as it is measured
+        current = on_build(ROOT, mode=mode)
+        errors += len(current.errors)
+        print("\n".join(report(f"this build ({_describe(ROOT)}), {mode}", current)), flush=True)
+    if "direct" in modes and not args.no_baseline:
         with checkout(args.baseline) as tree:
             base = on_build(tree)
-        lines += report(f"baseline ({_describe(ROOT, args.baseline)})", base)
-    print("\n".join(lines))
-    return 1 if current.errors else 0
+        print("\n".join(report(f"baseline ({_describe(ROOT, args.baseline)}), direct", base)))
+    return 1 if errors else 0
 
 
 def _describe(root: Path, revision: str = "HEAD") -> str:

@@ -57,7 +57,8 @@ class Results:
     rss_all_kb: int = 0
     peak_kb: int = 0
     sessions: int = 0
-    cpu_s: float = 0.0  # the server process's CPU time (user + system) during the window
+    cpu_s: float = 0.0  # the server processes' CPU time (user + system) during the window
+    per_replica: dict[str, int] = field(default_factory=dict)  # sessions each replica served
 
     def all_latencies(self) -> list[float]:
         return sorted(x for values in self.latencies.values() for x in values)
@@ -72,7 +73,10 @@ def _key(widget_id: str) -> str:
 class Visitor:
     """One browser tab, as the server sees it: a websocket session of the app."""
 
-    def __init__(self, url: str, rng: random.Random, results: Results) -> None:
+    def __init__(
+        self, url: str, rng: random.Random, results: Results, source: str | None = None
+    ) -> None:
+        self.source = source  # the local address to connect from (None: the system's)
         self.ws_url = url.replace("http://", "ws://") + "_stcore/stream"
         self.origin = Origin(url.rstrip("/"))
         self.rng = rng
@@ -87,6 +91,7 @@ class Visitor:
         self.cached: set[str] = set()
 
     async def connect(self) -> None:
+        source: dict[str, Any] = {"local_addr": (self.source, 0)} if self.source else {}
         self.ws = await websockets.connect(
             self.ws_url,
             subprotocols=[Subprotocol("streamlit")],
@@ -94,6 +99,7 @@ class Visitor:
             ping_interval=None,
             origin=self.origin,
             open_timeout=RUN_TIMEOUT_S,
+            **source,  # handed to the event loop's create_connection
         )
 
     def _socket(self) -> ClientConnection:

@@ -2,7 +2,9 @@
 
 The proxy's configuration is the deployment's own: a small ``nginx.conf`` written into
 a temporary folder (pid file, logs and nginx's temp folders there, one upstream for the
-app under test, the tile host for the CSP) includes ``deploy/nginx/http.conf`` and
+app under test — or for its replicas, sticky by the client's address with ``ip_hash``
+as in ``deploy/nginx/nginx.conf`` — the tile host for the CSP) includes
+``deploy/nginx/http.conf`` and
 ``deploy/nginx/app.conf``, linked beside it so that their relative ``include`` lines
 resolve as they do in the compose deployment. nginx runs in the foreground as the
 current user (``daemon off``); the context manager stops it however the test ends.
@@ -19,6 +21,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -42,8 +45,19 @@ def free_port() -> int:
         return port
 
 
-def main_conf(folder: Path, port: int, upstream: str, tiles: str = TILES) -> str:
-    """The test's ``nginx.conf``: everything in *folder*, the deployment's includes."""
+def upstream_block(servers: Sequence[str]) -> str:
+    """``upstream kcm_town``: one server, or replicas picked by the client's address
+    (``ip_hash``, the choice ``deploy/nginx/nginx.conf`` documents: a Streamlit session
+    lives in one process, so a visitor's page and websocket must reach the same one)."""
+    sticky = ["ip_hash;"] if len(servers) > 1 else []
+    lines = [*sticky, *(f"server {address};" for address in servers)]
+    return "upstream kcm_town { " + " ".join(lines) + " }"
+
+
+def main_conf(folder: Path, port: int, upstream: str | Sequence[str], tiles: str = TILES) -> str:
+    """The test's ``nginx.conf``: everything in *folder*, the deployment's includes.
+    The access log names the replica that served each request (``$upstream_addr``)."""
+    servers = [upstream] if isinstance(upstream, str) else list(upstream)
     user = "user root root;\n" if os.geteuid() == 0 else ""  # workers as the current user
     temp = "\n".join(f"    {name}_temp_path {folder / name};" for name in ("client_body", "proxy"))
     return f"""{user}worker_processes 1;
@@ -51,13 +65,14 @@ pid {folder / "nginx.pid"};
 error_log {folder / "error.log"} warn;
 events {{ worker_connections 512; }}
 http {{
-    access_log {folder / "access.log"};
+    log_format kcm_upstream '$remote_addr $upstream_addr $status "$request"';
+    access_log {folder / "access.log"} kcm_upstream;
 {temp}
     fastcgi_temp_path {folder / "fastcgi"};
     uwsgi_temp_path {folder / "uwsgi"};
     scgi_temp_path {folder / "scgi"};
     include http.conf;
-    upstream kcm_town {{ server {upstream}; }}
+    {upstream_block(servers)}
     map $uri $kcm_app {{ default kcm_town; }}
     map $kcm_app $kcm_tiles {{ default "{tiles}"; }}
     server {{
@@ -69,10 +84,15 @@ http {{
 
 
 class NginxProxy:
-    """nginx on ``127.0.0.1:<free port>`` forwarding to *upstream* (``host:port``)."""
+    """nginx on ``127.0.0.1:<free port>`` forwarding to *upstream* (``host:port``, or
+    several: replicas behind ``ip_hash``)."""
 
     def __init__(
-        self, upstream: str, startup_timeout_s: float = 20, *, conf_dir: Path = CONF_DIR
+        self,
+        upstream: str | Sequence[str],
+        startup_timeout_s: float = 20,
+        *,
+        conf_dir: Path = CONF_DIR,
     ) -> None:
         self.upstream = upstream
         self.conf_dir = conf_dir
@@ -110,6 +130,19 @@ class NginxProxy:
         self.__exit__(None, None, None)
         msg = f"nginx did not listen within {self.startup_timeout_s} s"
         raise RuntimeError(msg)
+
+    def served_by(self) -> list[tuple[str, str, str]]:
+        """(client address, upstream address, request line) of each request logged so far
+        (nginx writes its access log line when a request ends; a websocket's when it closes)."""
+        log = self.folder / "access.log"
+        if not log.exists():
+            return []
+        rows = []
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+        for line in lines:
+            client, upstream, _status, request = line.split(" ", 3)
+            rows.append((client, upstream, request.strip('"')))
+        return rows
 
     def error_log(self) -> str:
         """nginx's error log so far (for failure messages)."""

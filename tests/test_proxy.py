@@ -29,7 +29,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from tests.browser.harness import StreamlitServer
 from tests.conftest import MINI
-from tests.proxy import CONF_DIR, NGINX, EchoUpstream, NginxProxy, nginx_available
+from tests.proxy import CONF_DIR, NGINX, ROOT, EchoUpstream, NginxProxy, nginx_available
 
 pytestmark = [
     pytest.mark.proxy,
@@ -212,9 +212,11 @@ def test_requests_per_client_are_limited_but_static_files_are_not():
     assert files == [200] * 300
 
 
-def test_the_compose_configuration_is_accepted_by_nginx(tmp_path):
+@pytest.mark.parametrize("replicas", [1, 2])
+def test_the_compose_configuration_is_accepted_by_nginx(tmp_path, replicas):
     """``deploy/nginx/nginx.conf`` as compose runs it, checked by ``nginx -t`` with the
-    services' names as loopback, a throwaway certificate and the paths in *tmp_path*."""
+    services' names as loopback, a throwaway certificate and the paths in *tmp_path*;
+    with two replicas, its commented lines for the second replica switched on."""
     conf_dir = tmp_path / "conf"
     shutil.copytree(CONF_DIR, conf_dir)
     subprocess.run(
@@ -231,6 +233,11 @@ def test_the_compose_configuration_is_accepted_by_nginx(tmp_path):
         "/run/nginx.pid": str(tmp_path / "nginx.pid"),
         "server kotor:8501": "server 127.0.0.1:1",
         "server other:8501": "server 127.0.0.1:2",
+        **(
+            {"# ip_hash;": "ip_hash;", "# server kotor-2:8501;": "server 127.0.0.3:1;"}
+            if replicas == 2
+            else {}
+        ),
     }.items():
         assert original in text
         text = text.replace(original, replaced)
@@ -244,6 +251,21 @@ def test_the_compose_configuration_is_accepted_by_nginx(tmp_path):
         check=False,
     )
     assert checked.returncode == 0, checked.stderr
+
+
+def test_the_compose_file_and_the_proxy_agree_on_the_second_replica():
+    """The commented second replica of ``deploy/compose.yaml`` is the service nginx.conf's
+    commented upstream line names, and both replicas name one database and one secret."""
+    compose = (ROOT / "deploy" / "compose.yaml").read_text(encoding="utf-8")
+    nginx = (CONF_DIR / "nginx.conf").read_text(encoding="utf-8")
+    assert "# server kotor-2:8501;" in nginx
+    assert "# ip_hash;" in nginx
+    assert "  # kotor-2:\n" in compose
+    assert "  # db:\n" in compose
+    database = re.findall(r"# +CREATIVE_MAP_DB: (postgresql://\S+)", compose)
+    secret = re.findall(r"# +STREAMLIT_SERVER_COOKIE_SECRET: \$\{(KCM_COOKIE_SECRET)", compose)
+    assert len(database) == 2 and len(set(database)) == 1, database
+    assert len(secret) == 2, secret
 
 
 def test_the_app_itself_refuses_another_sites_websocket_without_looking_itself_up(proxied):
