@@ -49,6 +49,9 @@ LABEL_ROOM = 110
 """Pixels kept free right of the easternmost settlement when fitting: its name is drawn
 to the right of its point and was cut off at the map's edge."""
 LEGEND_ROOM = 340
+LABEL_MARGIN = 40
+"""Pixels kept free above and below the settlements: a name beside the top or bottom one
+(centred on its point, one or two lines) stays inside the map."""
 """The page's map keeps this much free on the right instead: its legend sits in the
 bottom-right corner (up to 320 px wide) and covered the southern settlements. The
 report prints its legend below the map and keeps :data:`LABEL_ROOM` only."""
@@ -285,7 +288,7 @@ def fit_settlements(fmap: folium.Map, plan: Plan, right: int = LABEL_ROOM) -> fo
     (:data:`_REFIT`)."""
     bounds = _settlement_bounds(plan)
     if bounds is not None:
-        top_left, bottom_right = (20, 20), (right, 20)
+        top_left, bottom_right = (20, LABEL_MARGIN), (right, LABEL_MARGIN)
         fmap.fit_bounds(
             bounds,
             padding_top_left=top_left,

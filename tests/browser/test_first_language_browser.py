@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page
 
 from tests.browser.harness import wait_idle
 
-SELECTED = '[data-testid="stSidebar"] [data-variant="segmented_control"][data-selected="true"]'
+SELECTED = '[class*="st-key-lang"] [data-variant="segmented_control"][data-selected="true"]'
 
 
 def _page(browser: Browser, **options: object) -> Iterator[Page]:
