@@ -346,7 +346,14 @@ def main(argv: list[str] | None = None) -> int:
     # impressions into a throw-away database, not the town's (mapping.store).
     os.environ[DB_ENV_VAR] = str(Path(tempfile.mkdtemp(prefix="kcm-bench-")) / "usage.sqlite")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("data", nargs="?", type=Path, default=ROOT / "data")
+    parser.add_argument(
+        "data",
+        nargs="?",
+        type=Path,
+        default=None,
+        help="data folder (default: each build's own data/, so an older baseline reads "
+        "the data its code was written for)",
+    )
     parser.add_argument("--sessions", type=int, default=60)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
     parser.add_argument(
@@ -375,11 +382,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-baseline", action="store_true")
     args = parser.parse_args(argv)
-    args.data = args.data.resolve()  # the baseline is served from another folder
+    args.data = args.data and args.data.resolve()  # the baseline is served elsewhere
     ramp = args.duration / 4 if args.ramp is None else args.ramp
     on_build = partial(
         measure,
-        data=args.data,
         sessions=args.sessions,
         duration=args.duration,
         think=args.think,
@@ -389,18 +395,18 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"load test: {args.sessions} sessions x {args.duration:.0f} s, think "
         f"{args.think / 2:.1f}-{args.think * 1.5:.1f} s, arrivals over {ramp:.0f} s, "
-        f"data {args.data}, seed {args.seed}",
+        f"data {args.data or 'each build’s own data/'}, seed {args.seed}",
         flush=True,
     )
     modes = args.mode or ["direct"]
     errors = 0
     for mode in modes:  # each printed as soon as it is measured
-        current = on_build(ROOT, mode=mode)
+        current = on_build(ROOT, data=args.data or ROOT / "data", mode=mode)
         errors += len(current.errors)
         print("\n".join(report(f"this build ({_describe(ROOT)}), {mode}", current)), flush=True)
     if "direct" in modes and not args.no_baseline:
         with checkout(args.baseline) as tree:
-            base = on_build(tree)
+            base = on_build(tree, data=args.data or tree / "data")
         print("\n".join(report(f"baseline ({_describe(ROOT, args.baseline)}), direct", base)))
     return 1 if errors else 0
 
