@@ -6,9 +6,10 @@ the stack up: a module imports only modules listed before it or beside it.
 
 Town, data and its rules
     ``settings`` (the town profile ``city.toml`` as declared settings; its value parsers
-    in ``setting_parsers``), ``errors`` (``Problem`` and ``DataError``: every problem
-    named by file, record and field), ``schema`` (the one home of each value rule and
-    vocabulary: URL, e-mail, colour, icon, yes/no flags, the study-area box),
+    in ``setting_parsers``, its declared keys in ``setting_table``), ``errors``
+    (``Problem`` and ``DataError``: every problem named by file, record and field),
+    ``schema`` (the one home of each value rule and vocabulary: URL, e-mail, colour,
+    icon, yes/no flags, the study-area box),
     ``geodata`` (reading GeoJSON/GeoPackage files safely), ``cited`` (a venue's cited
     coordinates as two numbers, the old array form read), ``io`` (the one data loader),
     ``validate`` and ``record_checks`` (every problem of a folder), ``serving`` (what
@@ -93,6 +94,7 @@ __all__ = [
     "seasons",
     "serving",
     "setting_parsers",
+    "setting_table",
     "settings",
     "store",
     "submissions",

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from mapping import i18n
-from mapping.settings import SETTINGS, settings_table
+from mapping.setting_table import SETTINGS, settings_table
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -42,7 +42,7 @@ def test_data_readme_carries_the_settings_table():
     assert found, "data/README.md has no settings table between its markers"
     assert found.group(1).strip() == settings_table(), (
         "data/README.md's settings table is stale; paste "
-        "`python -c 'from mapping.settings import settings_table; print(settings_table())'`"
+        "`python -c 'from mapping.setting_table import settings_table; print(settings_table())'`"
     )
     for s in SETTINGS:
         assert f"`{s.name}`" in found.group(1), s.key

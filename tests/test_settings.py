@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from mapping import setting_parsers, settings
+from mapping import setting_parsers, setting_table
 from mapping.errors import DataError
-from mapping.settings import REQUIRED, SETTINGS, CityProfile, load_city
+from mapping.setting_table import REQUIRED, SETTINGS
+from mapping.settings import CityProfile, load_city
 
 from .conftest import MINI, REPO_DATA
 
@@ -218,7 +219,7 @@ def test_unreadable_file_is_one_problem(tmp_path):
 
 
 def test_settings_table_lists_every_setting():
-    table = settings.settings_table()
+    table = setting_table.settings_table()
     for s in SETTINGS:
         assert f"| `[{s.section}]` | `{s.name}` |" in table
 
