@@ -19,7 +19,10 @@ Town, data and its rules
 Time, hours and walking
     ``clock`` (the one source of "now", town-local time), ``months`` (seasons across the
     year end), ``hours`` (evaluating ``opening_hours``; its engine is the private
-    ``_hours_engine``), ``seasons`` (hours and seasons in words), ``query`` (filters),
+    ``_hours_engine``), ``hours_tolerant`` (hours as people type them, read into the
+    strict value; its word tables are the private ``_hours_words``), ``hours_week``
+    (the week editor's grid and its value), ``seasons`` (hours and seasons in words),
+    ``query`` (filters),
     ``distance`` (the walking model: the only home of distance → minutes → reach),
     ``memo`` (answers remembered per loaded dataset).
 Events and calendars
@@ -73,6 +76,8 @@ __all__ = [
     "gap_files",
     "geodata",
     "hours",
+    "hours_tolerant",
+    "hours_week",
     "i18n",
     "imports",
     "io",

@@ -1,0 +1,108 @@
+"""The week editor's model (mapping.hours_week): grid → value → grid."""
+
+from __future__ import annotations
+
+import pytest
+
+from mapping import hours
+from mapping.hours_week import CLOSED, Week, from_value, same_as_monday, to_value
+
+NINE_FIVE = ((9 * 60, 17 * 60),)
+SPLIT = ((10 * 60, 14 * 60), (17 * 60, 22 * 60))
+SHORT = ((10 * 60, 14 * 60),)
+
+
+def test_a_plain_week() -> None:
+    week = Week(days=(NINE_FIVE,) * 5 + (SHORT, CLOSED))
+    assert to_value(week) == "Mo-Fr 09:00-17:00; Sa 10:00-14:00"
+
+
+def test_two_intervals_and_a_gap_in_the_week() -> None:
+    week = Week(days=(SPLIT, CLOSED, SPLIT, SPLIT, NINE_FIVE, NINE_FIVE, CLOSED))
+    assert to_value(week) == "Mo,We,Th 10:00-14:00,17:00-22:00; Fr,Sa 09:00-17:00"
+
+
+def test_past_midnight() -> None:
+    week = Week(days=(CLOSED,) * 4 + (((20 * 60, 26 * 60),),) * 2 + (CLOSED,))
+    assert to_value(week) == "Fr,Sa 20:00-02:00".replace("02:00", "26:00")
+
+
+def test_all_closed_is_off_not_unknown() -> None:
+    assert to_value(Week()) == "off"
+
+
+def test_holidays() -> None:
+    base = (NINE_FIVE,) * 5 + (SHORT, SHORT)
+    assert to_value(Week(days=base, holidays="closed")).endswith("; PH off")
+    assert to_value(Week(days=base, holidays="as_sunday")) == (
+        "Mo-Fr 09:00-17:00; Sa,Su,PH 10:00-14:00"
+    )
+
+
+def test_off_season() -> None:
+    week = Week(
+        days=(NINE_FIVE,) * 7,
+        season=(4, 10),
+        off_days=(CLOSED,) * 5 + (SHORT, SHORT),
+    )
+    value = to_value(week)
+    assert value == "Apr-Oct Mo-Su 09:00-17:00; Nov-Mar Sa,Su 10:00-14:00"
+    assert hours.check(value) is None
+
+
+def test_same_as_monday() -> None:
+    week = same_as_monday(Week(days=(SPLIT,) + (CLOSED,) * 6))
+    assert week.days == (SPLIT,) * 7
+    assert to_value(week) == "Mo-Su 10:00-14:00,17:00-22:00"
+
+
+@pytest.mark.parametrize(
+    "week",
+    [
+        Week(days=(NINE_FIVE,) * 5 + (SHORT, CLOSED)),
+        Week(days=(SPLIT, CLOSED, SPLIT, SPLIT, NINE_FIVE, NINE_FIVE, CLOSED), holidays="closed"),
+        Week(days=(NINE_FIVE,) * 5 + (SHORT, SHORT), holidays="as_sunday"),
+        Week(days=(NINE_FIVE,) * 7, season=(4, 10), off_days=(CLOSED,) * 5 + (SHORT, SHORT)),
+        Week(days=(SHORT,) * 7, season=(11, 3), off_days=(SPLIT,) * 7, holidays="closed"),
+        Week(days=(CLOSED,) * 4 + (((20 * 60, 26 * 60),),) * 2 + (CLOSED,)),
+    ],
+)
+def test_round_trip(week: Week) -> None:
+    assert from_value(to_value(week)) == week
+
+
+@pytest.mark.parametrize(
+    ("value", "monday", "sunday"),
+    [
+        ("Mo-Fr 10:00-18:00", ((600, 1080),), CLOSED),
+        ("Mo-Su 08:00-12:00,16:00-20:00", ((480, 720), (960, 1200)), ((480, 720), (960, 1200))),
+        ("10:00-18:00", ((600, 1080),), ((600, 1080),)),
+        ("Mo-Su 10:00-18:00; Su off", ((600, 1080),), CLOSED),
+    ],
+)
+def test_existing_simple_values_are_read(value: str, monday: object, sunday: object) -> None:
+    week = from_value(value)
+    assert week is not None
+    assert week.days[0] == monday and week.days[6] == sunday
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "Mo-Fr 10-18",  # not strict
+        'Mo-Fr 10:00-18:00 "call first"',
+        "Mo 08:00-10:00,12:00-14:00,16:00-18:00",
+        "week 01-10 Mo 10:00-12:00",
+        "Dec 24 off",
+        "24/7",
+        "Mo-Fr sunrise-sunset",
+    ],
+)
+def test_values_the_grid_cannot_hold(value: str) -> None:
+    assert from_value(value) is None
+
+
+def test_a_grid_that_is_too_big_is_refused() -> None:
+    with pytest.raises(ValueError, match="7 days"):
+        Week(days=(SPLIT + SHORT,) * 7)
