@@ -21,8 +21,9 @@ from functools import lru_cache, partial
 
 from mapping import _hours_words as words
 from mapping import hours
+from mapping._hours_engine import time_range_problem
 
-__all__ = ["PROBLEM_KINDS", "problem_kind", "propose"]
+__all__ = ["PROBLEM_KINDS", "check_with_proposal", "problem_kind", "propose"]
 
 _QUOTES = (("„", "“"), ("„", '"'), ("“", "”"), ("«", "»"), ("「", "」"), ("『", "』"))
 _SINGLE_QUOTES = (("‚", "‘"), ("‘", "‘"), ("’", "’"), ("'", "'"))
@@ -62,7 +63,11 @@ _PHRASES = tuple(
     for pattern, repl in words.PHRASES
 )
 
-PROBLEM_KINDS = ("times", "days", "separators", "comment", "other")
+_TOKENS = frozenset(
+    (*words.DAYS, *words.MONTHS, "PH", "SH", "off", "open", "closed", "unknown", "week")
+)
+_TOKENS |= {"sunrise", "sunset", "dawn", "dusk", "easter", "day", "days"}
+PROBLEM_KINDS = ("times", "days", "separators", "comment", "range", "other")
 """What :func:`problem_kind` can say is wrong; each has a catalogue sentence
 ``hours_fix.problem.<kind>``."""
 
@@ -271,6 +276,16 @@ def _tidy(text: str) -> str:
     return text.strip(" ,;|")
 
 
+def check_with_proposal(value: str) -> str | None:
+    """:func:`mapping.hours.check`'s one-line message, ending "did you mean '…'?" when a
+    strict value can be read from ``value`` (``validate`` and the imports print it)."""
+    message = hours.check(value)
+    if message is None:
+        return None
+    proposal = propose(value)
+    return f"{message}; did you mean {proposal!r}?" if proposal else message
+
+
 def problem_kind(value: str) -> str:
     """What is most likely wrong with a refused ``value``, one of :data:`PROBLEM_KINDS`.
 
@@ -280,13 +295,14 @@ def problem_kind(value: str) -> str:
     text = _COMMENT.sub("", value)
     if value.count('"') % 2:
         return "comment"
+    if time_range_problem(value):
+        return "range"
     if re.search(r"\d\s*(?:am|pm|a\.m|p\.m|h\b|uhr)|\d\.\d|(?<![\d:])\d{1,2}\s*[-–—]", text, re.I):
         return "times"
     if re.search(r"(?<![\d:])\d{1,2}(?![\d:])", text) and not re.search(r"\d\d:\d\d", text):
         return "times"
     for match in _WORD.finditer(text):
-        word = match.group(0)
-        if word not in words.DAYS and _kind(word) == "day":
+        if match.group(0) not in _TOKENS:
             return "days"
     if re.search(r"[–—]|\s[,;]|[,;]\s*$|^\s*[,;]", value):
         return "separators"

@@ -221,8 +221,11 @@ def _week_of(grids: dict[str, list[DayHours]], holidays: str) -> Week | None:
     if set(grids) == {""}:
         return Week(days=tuple(grids[""]), holidays=holidays)
     seasons = [key for key in grids if key]
-    if "" in grids or len(seasons) != 2:
+    if "" in grids or len(seasons) not in (1, 2):
         return None
+    if len(seasons) == 1:  # "May-Sep …": closed the rest of the year
+        season = _season_of(seasons[0])
+        return Week(days=tuple(grids[seasons[0]]), season=season, holidays=holidays)
     first, second = (_season_of(key) for key in seasons)
     if second[0] != first[1] % 12 + 1 or first[0] != second[1] % 12 + 1:
         return None

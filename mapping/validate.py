@@ -21,7 +21,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from mapping import hours
+from mapping import hours_tolerant
 from mapping.cited import check_cited
 from mapping.errors import WARNING, DataError, Problem
 from mapping.events import check_references, read_events
@@ -142,7 +142,7 @@ def check_venues(
 
     oh = column(venues, "opening_hours")
     for value in oh[~blank(oh)].astype(str).unique():
-        message = hours.check(value)
+        message = hours_tolerant.check_with_proposal(value)
         if message:
             add((oh == value).to_numpy(), "opening_hours", message)
 

@@ -12,10 +12,11 @@ import sqlite3
 
 import streamlit as st
 
-from mapping import explore, hours, i18n, params, render, submissions
+from mapping import explore, i18n, params, render, submissions
 from mapping.query import VenueFilter
 from mapping.schema import VISIT_VALUES
 from mapping.text import markdown_literal as md
+from pages import _hours_editor
 from pages._members_common import NEIGHBOURS_ZOOM, MembersRun
 from pages.shared import show_map, tr
 
@@ -59,36 +60,6 @@ def location_picker(
     c1.text_input(tr("mpage.lat"), key=f"{prefix}_lat", max_chars=32)
     c2.text_input(tr("mpage.lon"), key=f"{prefix}_lon", max_chars=32)
     st.caption(tr("mpage.location_help"))
-
-
-def hours_field(run: MembersRun, prefix: str, venue: str | None = None) -> None:
-    """``opening_hours`` with its check and its meaning in plain words, on every change;
-    for an existing ``venue``, its card as it would read with these hours."""
-    value = st.text_input(
-        tr("mpage.hours"),
-        key=f"{prefix}_opening_hours",
-        placeholder=hours.EXAMPLE,
-        help=tr("mpage.hours_help"),
-        max_chars=run.limits["opening_hours"],
-    )
-    if not (value or "").strip():
-        return
-    problem, lines = submissions.describe_hours(value, run.lang, run.city, year=run.today.year)
-    if problem is not None:
-        st.error(md(problem.text(run.lang)))
-        return
-    st.success(md(tr("mpage.hours_read", hours="; ".join(lines))))
-    if venue is not None:
-        st.caption(tr("mpage.preview"))
-        show_map(
-            explore.card_preview(run.data, venue, value, run.lang, run.minute),
-            run.city,
-            key=f"{prefix}-preview",
-            height=480,
-            container=f"{prefix}-preview",
-            center=run.at(venue),
-            zoom=NEIGHBOURS_ZOOM,
-        )
 
 
 def text_fields(run: MembersRun, prefix: str, names: list[str]) -> None:
@@ -189,7 +160,13 @@ def update_part(run: MembersRun, venue: str) -> None:
     st.caption(tr("mpage.update_help"))
     current = str(row.get("opening_hours") or "") or tr("mpage.unknown")
     st.markdown(md(tr("mpage.hours_now", hours=current)))
-    hours_field(run, "upd", venue)
+    _hours_editor.hours_field(
+        "upd_opening_hours",
+        str(row.get("opening_hours") or ""),
+        run.lang,
+        run.city,
+        max_chars=run.limits["opening_hours"],
+    )
     text_fields(run, "upd", [f"description_{code}" for code in run.city.languages])
     text_fields(run, "upd", ["website", "phone", "email"])
     choice_field(run, "upd", "visit", VISIT_VALUES, empty=True)
@@ -272,5 +249,7 @@ def new_venue_part(run: MembersRun) -> None:
         tr("mpage.new_location"),
     )
     text_fields(run, "new", ["note", "website", "phone", "email"])
-    hours_field(run, "new")
+    _hours_editor.hours_field(
+        "new_opening_hours", "", run.lang, run.city, max_chars=run.limits["opening_hours"]
+    )
     send_button(run, "venue", "new", None)

@@ -106,3 +106,10 @@ def test_values_the_grid_cannot_hold(value: str) -> None:
 def test_a_grid_that_is_too_big_is_refused() -> None:
     with pytest.raises(ValueError, match="7 days"):
         Week(days=(SPLIT + SHORT,) * 7)
+
+
+def test_one_season_is_closed_the_rest_of_the_year() -> None:
+    week = from_value("May-Sep Tu-Su 09:00-20:00")
+    assert week is not None and week.season == (5, 9)
+    assert week.days[0] == CLOSED and week.off_days == (CLOSED,) * 7
+    assert to_value(week) == "May-Sep Tu-Su 09:00-20:00; Oct-Apr off"

@@ -29,8 +29,10 @@ Decisions:
   not kept (the app shows only the town's languages). Without ``name``, the first of
   ``name:<town language>`` is the original. No name at all: skipped.
 - **opening_hours that do not parse** (:func:`mapping.hours.check`) are **dropped with
-  a warning** in the report, and the venue is imported with hours unknown: the rest of
-  the record is good, and unknown hours are never shown as closed.
+  a warning** in the report, which proposes the strict value they likely mean
+  (:func:`mapping.hours_tolerant.propose`; the maintainer decides), and the venue is
+  imported with hours unknown: the rest of the record is good, and unknown hours are
+  never shown as closed.
 - ``wheelchair`` is kept when ``yes``/``limited``/``no``; ``website`` (or
   ``contact:website``, ``url``) when it is an ``http(s)`` address; ``phone``/
   ``contact:phone``, ``email``/``contact:email``; social links from ``contact:facebook``,
@@ -53,7 +55,7 @@ import orjson
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from mapping import hours, schema
+from mapping import hours_tolerant, schema
 
 OSM_URL = "https://www.openstreetmap.org/"
 
@@ -170,8 +172,8 @@ def venue_fields(
 @lru_cache(maxsize=4096)
 def _hours_problem(value: str) -> str | None:
     """:func:`mapping.hours.check`, once per distinct string (a region repeats a few
-    hundred)."""
-    return hours.check(value)
+    hundred), with the strict value it likely means ("did you mean …") for the report."""
+    return hours_tolerant.check_with_proposal(value)
 
 
 def clean_fields(fields: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:

@@ -31,7 +31,7 @@ from dataclasses import field as default
 from datetime import datetime
 from typing import Any
 
-from mapping import hours, i18n
+from mapping import hours, hours_tolerant, i18n
 from mapping.events.read import YEARS
 from mapping.io import Dataset
 from mapping.schema import VISIT_VALUES, inside_bbox, is_email, is_phone, is_web_url
@@ -100,11 +100,13 @@ class Refused(ValueError):  # noqa: N818  # the name the form pages catch: a ref
 
     def __init__(self, problems: Sequence[FieldProblem]) -> None:
         self.problems = list(problems)
-        super().__init__("\n".join(self.messages("en")))
+        super().__init__("\n".join((p.field and f"{p.field}: ") + p.text("en") for p in problems))
 
     def messages(self, lang: str) -> list[str]:
-        """``field: message`` per problem in ``lang`` (no field: the message alone)."""
-        return [f"{p.field}: {p.text(lang)}" if p.field else p.text(lang) for p in self.problems]
+        """``Label: message`` per problem in ``lang``, the field by its label, never its
+        column name (no field: the message alone)."""
+        problems = self.problems
+        return [(p.field and f"{field_label(p.field, lang)}: ") + p.text(lang) for p in problems]
 
 
 class TooMany(Refused):
@@ -240,7 +242,7 @@ def field_label(name: str, lang: str) -> str:
                 lang,
                 language=name.removeprefix(f"{prefix}_").upper(),
             )
-    return i18n.t(FIELD_LABELS[name], lang)
+    return i18n.t(FIELD_LABELS[name], lang) if name in FIELD_LABELS else name
 
 
 def choice_label(name: str, value: str, lang: str) -> str:
@@ -362,14 +364,12 @@ def _rule(data: Dataset, kind: str, name: str, value: str) -> FieldProblem | Non
 
 
 def hours_problem(value: str) -> FieldProblem | None:
-    """``opening_hours`` refused by :func:`mapping.hours.check`, with its own words as
-    ``detail`` (the parser speaks English; the sentence around it is translated)."""
-    detail = hours.check(value)
-    if detail is None:
+    """``opening_hours`` the strict parser refuses, as a sentence that says what to
+    change (:func:`mapping.hours_tolerant.problem_kind`), never the parser's tokens."""
+    if hours.check(value) is None:
         return None
-    return FieldProblem(
-        "opening_hours", "submissions.refused.hours", {"example": hours.EXAMPLE, "detail": detail}
-    )
+    kind = hours_tolerant.problem_kind(value)
+    return FieldProblem("opening_hours", f"hours_fix.problem.{kind}", {"example": hours.EXAMPLE})
 
 
 def _event_times(values: Mapping[str, Any]) -> list[FieldProblem]:
