@@ -4,7 +4,7 @@ Usage::
 
     .venv/bin/python bench/benchmark.py                 # everything
     .venv/bin/python bench/benchmark.py data map        # chosen sections
-    sections: data, map, rerun, browser, events, imports, coverage, usage, members
+    sections: data, map, rerun, browser, events, imports, coverage, usage, members, hours
     BENCH_BROWSER_DATA=kotor (or 10k) runs the browser section on one dataset only
 
 Each section is a module of :mod:`bench.sections`. Synthetic venues and events come from
@@ -28,6 +28,7 @@ from bench.sections import (
     coverage,
     data,
     events,
+    hours_proposal,
     imports,
     map_build,
     members,
@@ -47,6 +48,7 @@ SECTIONS: dict[str, Callable[[], None]] = {
     "coverage": coverage.bench_coverage,
     "usage": usage.bench_usage,
     "members": members.bench_members,
+    "hours": hours_proposal.bench_hours,
 }
 
 

@@ -27,6 +27,10 @@ __all__ = ["PROBLEM_KINDS", "check_with_proposal", "problem_kind", "propose"]
 
 _QUOTES = (("„", "“"), ("„", '"'), ("“", "”"), ("«", "»"), ("「", "」"), ("『", "』"))
 _SINGLE_QUOTES = (("‚", "‘"), ("‘", "‘"), ("’", "’"), ("'", "'"))
+_QUOTED = tuple(
+    re.compile(re.escape(left) + r"([^\"“”„«»「」『』‚‘’']*)" + re.escape(right))
+    for left, right in _QUOTES + _SINGLE_QUOTES
+)
 _CHARS = str.maketrans(
     {
         **{c: str(i) for i, c in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")},
@@ -134,10 +138,9 @@ def _keep_phrase(match: re.Match[str], repl: str, comments: list[str]) -> str:
 
 
 def _straighten_quotes(text: str) -> str:
-    for left, right in _QUOTES + _SINGLE_QUOTES:
-        text = re.sub(
-            re.escape(left) + r"([^\"“”„«»「」『』‚‘’']*)" + re.escape(right), r'"\1"', text
-        )
+    """Typographic and single quotes around a note as the syntax's double quotes."""
+    for pattern in _QUOTED:
+        text = pattern.sub(r'"\1"', text)
     return text
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from mapping import hours
-from mapping.hours_tolerant import problem_kind, propose
+from mapping.hours_tolerant import check_with_proposal, problem_kind, propose
+from mapping.imports.osm import clean_fields
 
 FIXTURE = Path(__file__).parent / "data" / "opening_hours_js_tolerant.json"
 MATCHED_AT_LEAST = 184
@@ -113,3 +114,16 @@ def test_nothing_is_proposed_when_nothing_can_be_read(value: str) -> None:
 )
 def test_the_problem_is_named(value: str, kind: str) -> None:
     assert problem_kind(value) == kind
+
+
+def test_validate_and_the_imports_say_did_you_mean() -> None:
+    assert check_with_proposal("Mo-Fr 10:00-18:00") is None
+    message = check_with_proposal("pon-pet 10-18h")
+    assert message is not None and message.endswith("did you mean 'Mo-Fr 10:00-18:00'?")
+    kept, warnings = clean_fields({"name": "Galerija", "opening_hours": "Mo-Fr 10-18h"})
+    assert "opening_hours" not in kept  # the maintainer decides: nothing is changed silently
+    assert warnings == [
+        "opening_hours 'Mo-Fr 10-18h' dropped: "
+        + str(hours.check("Mo-Fr 10-18h"))
+        + "; did you mean 'Mo-Fr 10:00-18:00'?"
+    ]
