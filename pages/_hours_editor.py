@@ -16,6 +16,7 @@ The model is :mod:`mapping.hours_week`, the proposal :mod:`mapping.hours_toleran
 from __future__ import annotations
 
 from datetime import time
+from typing import Literal
 
 import streamlit as st
 
@@ -109,20 +110,30 @@ def _take(key: str, proposal: str) -> None:
 
 
 def _day_rows(key: str, grid: int, lang: str, *, disabled: bool) -> None:
-    """Seven rows of the same widgets, whatever is ticked (ticks only disable)."""
+    """Seven rows of the same widgets, whatever is ticked (ticks only disable); the
+    column heads are shown once, on Monday's row."""
     t = i18n.t
     for day in range(7):
         cols = st.columns([1.3, 1, 1.2, 1.2, 1, 1.2, 1.2], vertical_alignment="bottom")
+        shown: Literal["visible", "collapsed"] = "visible" if day == 0 else "collapsed"
         cols[0].markdown(f"**{md(i18n.weekday_name(day, lang, long=True))}**")
         closed = cols[1].checkbox(
             t("hours_edit.closed", lang), key=_k(key, grid, day, "closed"), disabled=disabled
         )
         off = disabled or closed
         cols[2].time_input(
-            t("hours_edit.opens", lang), key=_k(key, grid, day, "o1"), disabled=off, step=900
+            t("hours_edit.opens", lang),
+            key=_k(key, grid, day, "o1"),
+            disabled=off,
+            step=900,
+            label_visibility=shown,
         )
         cols[3].time_input(
-            t("hours_edit.closes", lang), key=_k(key, grid, day, "c1"), disabled=off, step=900
+            t("hours_edit.closes", lang),
+            key=_k(key, grid, day, "c1"),
+            disabled=off,
+            step=900,
+            label_visibility=shown,
         )
         two = cols[4].checkbox(
             t("hours_edit.second", lang), key=_k(key, grid, day, "two"), disabled=off
@@ -132,12 +143,14 @@ def _day_rows(key: str, grid: int, lang: str, *, disabled: bool) -> None:
             key=_k(key, grid, day, "o2"),
             disabled=off or not two,
             step=900,
+            label_visibility=shown,
         )
         cols[6].time_input(
             t("hours_edit.closes_again", lang),
             key=_k(key, grid, day, "c2"),
             disabled=off or not two,
             step=900,
+            label_visibility=shown,
         )
     st.button(
         t("hours_edit.same_as_monday", lang),
@@ -206,9 +219,10 @@ def hours_field(
     fits = _seed(key, current)
     _editor(key, lang, fits)
     value = st.text_input(
-        i18n.t("hours_edit.box", lang),
+        i18n.t("mpage.hours", lang),
         key=key,
         placeholder=hours.EXAMPLE,
+        help=i18n.t("mpage.hours_help", lang),
         max_chars=max_chars,
     )
     problem_slot, proposal_slot, use_slot, reading_slot = (st.empty() for _ in range(4))
