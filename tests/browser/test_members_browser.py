@@ -115,6 +115,7 @@ def test_hostile_text_in_every_field_is_shown_inert(watched, writable_server):
     with app_run(page):
         page.get_by_role("button", name="Send suggestion").click()
     # no location and no category: refused, naming the fields; nothing ran
-    expect(page.locator('[data-testid="stAlertContentError"]')).to_contain_text("category")
+    # by their labels, never the column names
+    expect(page.locator('[data-testid="stAlertContentError"]')).to_contain_text("Category")
     assert page.evaluate("() => window.__pwned") is None
     assert venues.read_bytes() == before
