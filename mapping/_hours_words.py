@@ -126,10 +126,13 @@ PREFIX = (
 """A label typed before the value ("opening_hours=", "Öffnungszeiten:", "Radno vrijeme:")."""
 
 PHRASES: tuple[tuple[str, str], ...] = (
-    (r"24\s*hours\s*7\s*days\s*a\s*week|24\s*h?\s*[x/]\s*7|non-stop|nonstop\s+geöffnet", "24/7"),
+    (
+        r"24\s*hours\s*7\s*days\s*a\s*week|24\s*h?\s*[x/]\s*7|non[\s-]stop|nonstop\s+geöffnet",
+        "24/7",
+    ),
     (r"always\s+open|all\s+day\s+every\s+day|all\s+day", "24/7"),
     (r"always\s+closed", "closed"),
-    (r"24\s*hours|24\s*sata|0-24\s*h", "00:00-24:00"),
+    (r"24\s*hours|24\s*sata|0-24\s*h|24\s*h", "00:00-24:00"),
     (r"(?:one\s+)?day\s+after\s+(?:public\s+)?holidays?", "PH +1 day"),
     (r"(?:one\s+)?day\s+before\s+(?:public\s+)?holidays?", "PH -1 day"),
     (r"\bPH\s*([+-])\s*1\s*days?\b", r"PH \g<1>1 day"),

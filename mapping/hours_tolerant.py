@@ -57,6 +57,9 @@ _BARE_RANGE = re.compile(
 _TIMES_FIRST = re.compile(
     r"^((?:\d\d:\d\d-\d\d:\d\d\+?,?)+) ((?:(?:Mo|Tu|We|Th|Fr|Sa|Su|PH|SH)[-,]?)+)$"
 )
+_FOUR_DIGITS = re.compile(  # 0900-1700 (a year range such as 2024-2026 starts at 19xx+)
+    r"(?<![\d:])(0\d|1[0-8])([0-5]\d)\s*-\s*(0\d|1\d|2[0-4])([0-5]\d)(?![\d:])"
+)
 _BEFORE_NUMBERS = re.compile(r"([^\W\d_]+):?\s+[\d,/\-]*$")
 _OPEN_END = re.compile(
     r"(\d)\s*(?:-\s*|(?:til|till|bis|to|until|do)\s+)?(?:late|open\s*end|openend|kasno)\b",
@@ -212,6 +215,8 @@ def _token(text: str, found: list[re.Match[str]], kinds: list[str], i: int) -> s
         return "-"
     if key in ("am", "a.m", "pm", "p.m") and before == "digit":
         return f"\x01{key[0]}"
+    if key == "h" and before == "digit" and text[found[i].end() : found[i].end() + 1].isdigit():
+        return ":"  # 8h30
     if key in words.HOUR_SUFFIXES and before == "digit":
         return "\x02"
     if key in words.AND_WORDS:
@@ -241,6 +246,7 @@ def _times(text: str) -> str:
     text = re.sub(r"(?<=\d)\.(?=\s*[-,:;]|\s*$)", "", text)
     text = re.sub(r"(?<![\d:])([01]\d|2[0-4])([0-5]\d)(?=-\d{1,2}:\d\d)", r"\1:\2", text)
     text = re.sub(r"(?<=\d:\d\d-)([01]\d|2[0-4])([0-5]\d)(?![\d:])", r"\1:\2", text)
+    text = _FOUR_DIGITS.sub(r"\1:\2-\3:\4", text)
     return _BARE_RANGE.sub(lambda m: _bare_range(text, m), text)
 
 
@@ -256,6 +262,8 @@ def _bare_range(text: str, m: re.Match[str]) -> str:
     start_h, end_h = int(m.group(1)), int(m.group(3))
     if start_h > 24 or end_h > 48:
         return m.group(0)
+    if m.group(2) is None and m.group(4) is None and end_h < start_h < end_h + 12 <= 24:
+        end_h += 12  # "9-5" is a working day, not a night: 22-5 stays a night
     return f"{_hhmm(start_h, int(m.group(2) or 0))}-{_hhmm(end_h, int(m.group(4) or 0))}"
 
 
@@ -276,6 +284,7 @@ def _tidy(text: str) -> str:
     text = re.sub(r"\boff\b", "off", text, flags=re.IGNORECASE)
     text = re.sub(r"\bopen\b", "open", text, flags=re.IGNORECASE)
     text = re.sub(r"(\d\d:\d\d)\s+(?=\d\d:\d\d)", r"\1,", text)
+    text = re.sub(r"(\d\d:\d\d)\s*/\s*(?=\d\d:\d\d-)", r"\1,", text)
     return text.strip(" ,;|")
 
 

@@ -8,16 +8,18 @@ refuses, with the value opening_hours.js's ``prettifyValue`` makes of it.
 from __future__ import annotations
 
 import json
+import random
+import string
 from pathlib import Path
 
 import pytest
 
 from mapping import hours
-from mapping.hours_tolerant import check_with_proposal, problem_kind, propose
+from mapping.hours_tolerant import PROBLEM_KINDS, check_with_proposal, problem_kind, propose
 from mapping.imports.osm import clean_fields
 
 FIXTURE = Path(__file__).parent / "data" / "opening_hours_js_tolerant.json"
-MATCHED_AT_LEAST = 184
+MATCHED_AT_LEAST = 185
 """How many of the fixture's tolerant forms get exactly opening_hours.js's correction
 (of 202); the closing note of issue 20 quotes it. It may rise, never fall."""
 
@@ -86,6 +88,17 @@ def test_the_issues_own_strings(typed: str, proposal: str) -> None:
         # English
         ("Monday-Friday 9am to 5pm", "Mo-Fr 09:00-17:00"),
         ("every day 10-18", "Mo-Su 10:00-18:00"),
+        ("weekdays 9-5", "Mo-Fr 09:00-17:00"),  # a working day, not a night
+        ("Mo-Fr 0900-1700", "Mo-Fr 09:00-17:00"),
+        ("8h30-16h30", "08:30-16:30"),
+        ("10-14 / 17-21", "10:00-14:00,17:00-21:00"),
+        ("24h", "00:00-24:00"),
+        ("non stop", "24/7"),
+        # Montenegrin nights stay nights
+        ("Pet-Sub 22-05", "Fr-Sa 22:00-05:00"),
+        ("radnim danima 8-16, subotom 9-13", "Mo-Fr 08:00-16:00, Sa 09:00-13:00"),
+        ("uto-ned 10-18h", "Tu-Su 10:00-18:00"),
+        ("Di–So 10–18 Uhr", "Tu-Su 10:00-18:00"),
     ],
 )
 def test_the_town_languages(typed: str, proposal: str) -> None:
@@ -97,7 +110,7 @@ def test_nothing_is_proposed_for_a_valid_or_empty_value(value: str) -> None:
     assert propose(value) is None
 
 
-@pytest.mark.parametrize("value", ["call us", "by appointment only please", "xyz 99"])
+@pytest.mark.parametrize("value", ["call us", "by appointment only please", "xyz 99", "2024-2026"])
 def test_nothing_is_proposed_when_nothing_can_be_read(value: str) -> None:
     assert propose(value) is None
 
@@ -127,3 +140,15 @@ def test_validate_and_the_imports_say_did_you_mean() -> None:
         + str(hours.check("Mo-Fr 10-18h"))
         + "; did you mean 'Mo-Fr 10:00-18:00'?"
     ]
+
+
+def test_any_text_gets_a_valid_proposal_or_none() -> None:
+    """Whatever is typed (a fixed sample of random text), ``propose`` never raises and
+    never proposes a value the strict parser refuses."""
+    rng = random.Random(20)
+    alphabet = string.ascii_letters + string.digits + " -–:;,.+/\"'()[]hčćžšđпонетсуб"
+    for _ in range(3000):
+        typed = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        proposal = propose(typed)
+        assert proposal is None or hours.check(proposal) is None, typed
+        assert problem_kind(typed) in PROBLEM_KINDS
