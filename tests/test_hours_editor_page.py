@@ -117,3 +117,12 @@ def test_a_one_season_value_is_read_with_its_months(monkeypatch: pytest.MonkeyPa
     assert not at.exception
     assert not any("more than the week grid" in w.value for w in at.warning)  # one season fits
     assert at.toggle(key=f"{BOX}__season").value is True
+
+
+def test_the_new_venue_form_has_the_same_field(monkeypatch: pytest.MonkeyPatch) -> None:
+    at = open_app_page(monkeypatch, PAGE, FIXTURE, "en", part="new")
+    at.text_input(key="new_opening_hours").input("Mon–Sat 10am-6pm").run()
+    assert "Did you mean `Mo-Sa 10:00-18:00`?" in shown(at)
+    at.button(key="new_opening_hours__use").click().run()
+    assert at.text_input(key="new_opening_hours").value == "Mo-Sa 10:00-18:00"
+    assert not at.error
