@@ -109,46 +109,38 @@ def _take(key: str, proposal: str) -> None:
     st.session_state[key] = proposal
 
 
-def _day_rows(key: str, grid: int, lang: str, *, disabled: bool) -> None:
-    """Seven rows of the same widgets, whatever is ticked (ticks only disable); the
-    column heads are shown once, on Monday's row."""
+def _day_rows(key: str, grid: int, lang: str) -> None:
+    """Seven rows of the same widgets, whatever is ticked: a closed day's times and an
+    unticked second opening are kept but not written (never disabled: a greyed label
+    fails the contrast check). The column heads are shown once, on Monday's row."""
     t = i18n.t
     for day in range(7):
         cols = st.columns([1.3, 1, 1.2, 1.2, 1, 1.2, 1.2], vertical_alignment="bottom")
         shown: Literal["visible", "collapsed"] = "visible" if day == 0 else "collapsed"
         cols[0].markdown(f"**{md(i18n.weekday_name(day, lang, long=True))}**")
-        closed = cols[1].checkbox(
-            t("hours_edit.closed", lang), key=_k(key, grid, day, "closed"), disabled=disabled
-        )
-        off = disabled or closed
+        cols[1].checkbox(t("hours_edit.closed", lang), key=_k(key, grid, day, "closed"))
         cols[2].time_input(
             t("hours_edit.opens", lang),
             key=_k(key, grid, day, "o1"),
-            disabled=off,
             step=900,
             label_visibility=shown,
         )
         cols[3].time_input(
             t("hours_edit.closes", lang),
             key=_k(key, grid, day, "c1"),
-            disabled=off,
             step=900,
             label_visibility=shown,
         )
-        two = cols[4].checkbox(
-            t("hours_edit.second", lang), key=_k(key, grid, day, "two"), disabled=off
-        )
+        cols[4].checkbox(t("hours_edit.second", lang), key=_k(key, grid, day, "two"))
         cols[5].time_input(
             t("hours_edit.opens_again", lang),
             key=_k(key, grid, day, "o2"),
-            disabled=off or not two,
             step=900,
             label_visibility=shown,
         )
         cols[6].time_input(
             t("hours_edit.closes_again", lang),
             key=_k(key, grid, day, "c2"),
-            disabled=off or not two,
             step=900,
             label_visibility=shown,
         )
@@ -157,7 +149,6 @@ def _day_rows(key: str, grid: int, lang: str, *, disabled: bool) -> None:
         key=f"{key}__same{grid}",
         on_click=_same_as_monday,
         args=(key, grid),
-        disabled=disabled,
     )
 
 
@@ -170,21 +161,19 @@ def _editor(key: str, lang: str, fits: bool) -> None:
             note.warning(t("hours_edit.not_in_grid", lang))
         months = list(range(1, 13))
         c1, c2, c3 = st.columns([2, 1, 1])
-        season = c1.toggle(t("hours_edit.off_season", lang), key=f"{key}__season")
+        c1.toggle(t("hours_edit.off_season", lang), key=f"{key}__season")
         month = lambda m: i18n.month_name(m, lang, long=True)  # noqa: E731  # a label only
         c2.selectbox(
             t("hours_edit.season_from", lang),
             months,
             key=f"{key}__from",
             format_func=month,
-            disabled=not season,
         )
         c3.selectbox(
             t("hours_edit.season_to", lang),
             months,
             key=f"{key}__to",
             format_func=month,
-            disabled=not season,
         )
         first, last = int(st.session_state[f"{key}__from"]), int(st.session_state[f"{key}__to"])
         span = f"{i18n.month_name(first, lang)}–{i18n.month_name(last, lang)}"
@@ -198,9 +187,9 @@ def _editor(key: str, lang: str, fits: bool) -> None:
             ]
         )
         with main:
-            _day_rows(key, _MAIN, lang, disabled=False)
+            _day_rows(key, _MAIN, lang)
         with off:
-            _day_rows(key, _OFF, lang, disabled=not season)
+            _day_rows(key, _OFF, lang)
         st.selectbox(
             t("hours_edit.holidays", lang),
             list(hours_week.HOLIDAY_CHOICES),

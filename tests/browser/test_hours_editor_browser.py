@@ -18,6 +18,7 @@ from mapping import i18n
 from mapping.store import DB_ENV_VAR
 from tests.browser.conftest import Watched
 from tests.browser.harness import StreamlitServer, app_run, wait_idle
+from tests.browser.test_axe_browser import serious_violations
 from tests.conftest import MINI
 
 VENUE = "gal-durkovic"  # open Mo-Sa 09:00-15:00 in the fixture: the week grid can hold it
@@ -83,3 +84,18 @@ def test_the_week_editor_writes_the_value(watched: Watched, server, artifacts):
     page.set_viewport_size({"width": 390, "height": 844})
     page.get_by_text(i18n.t("hours_edit.title", "me")).scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "hours-week-390.png"))
+
+
+def test_the_field_has_no_serious_accessibility_violation(watched: Watched, server):
+    """axe-core on the update form with the week editor open and a proposal shown."""
+    page = watched.page
+    page.goto(server.url + f"members?lang=EN&part=update&venue={VENUE}")
+    wait_idle(page)
+    box = page.get_by_label(i18n.t("mpage.hours", "en"), exact=True)
+    box.fill("Mon-Fri 10-18h")
+    with app_run(page):
+        box.press("Enter")
+    page.get_by_text(i18n.t("hours_edit.title", "en")).click()
+    expect(page.get_by_role("button", name=i18n.t("hours_fix.use", "en"))).to_be_visible()
+    found = [f for f in serious_violations(page) if "opening_hours" in f]  # this part's
+    assert found == [], "\n".join(found)
