@@ -95,7 +95,6 @@ def _week(key: str) -> Week:
 def _write(key: str) -> None:
     """The "write" button: the grid's value into the box (before the box is drawn)."""
     st.session_state[key] = hours_week.to_value(_week(key))
-    st.session_state[f"{key}__seeded"] = st.session_state[key]
 
 
 def _same_as_monday(key: str, grid: int) -> None:

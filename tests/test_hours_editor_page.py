@@ -92,6 +92,9 @@ def test_the_week_editor_writes_the_value(monkeypatch: pytest.MonkeyPatch) -> No
     value = at.text_input(key=BOX).value
     assert value == "Mo 09:00-17:00,17:00-22:00; Tu-Sa 09:00-17:00"
     assert "That reads" in " ".join(s.value for s in at.success)
+    # the grid keeps what was set (it is not read back from the venue's hours again)
+    assert at.checkbox(key=f"{BOX}__w0_5_closed").value is False
+    assert at.checkbox(key=f"{BOX}__w0_0_two").value is True
 
 
 def test_same_as_monday_and_holidays(monkeypatch: pytest.MonkeyPatch) -> None:

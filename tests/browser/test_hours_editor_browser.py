@@ -75,6 +75,8 @@ def test_the_week_editor_writes_the_value(watched: Watched, server, artifacts):
     click(page, i18n.t("hours_edit.write", "me"))
     box = page.get_by_label(BOX, exact=True)
     expect(box).to_have_value("Mo-Su 09:00-15:00")
+    sunday = page.locator(".st-key-upd_opening_hours__w0_6_closed input[type=checkbox]")
+    expect(sunday).not_to_be_checked()  # the grid shows what it wrote
     expect(page.locator('[data-testid="stAlertContentSuccess"]')).to_contain_text("To znači")
     page.set_viewport_size({"width": 1366, "height": 900})
     page.get_by_role(
