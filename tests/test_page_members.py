@@ -168,7 +168,7 @@ def test_bad_hours_are_refused_as_typed_and_nothing_is_stored(monkeypatch, datab
     at.text_input(key="upd_opening_hours").input("Mo-Fr 25:00-26:00").run()
     assert at.error and "OpenStreetMap" in at.error[0].value
     at.button(key="upd_send").click().run()
-    assert "opening_hours: expected opening hours" in texts(at)  # names the field
+    assert "Opening hours: expected opening hours" in texts(at)  # names the field by its label
     assert submissions.listed(FIXTURE, db=database) == []
 
 
