@@ -20,7 +20,7 @@ from mapping.submissions import event_when
 from mapping.submissions.forms import ANNUAL_TBC, WEEKLY
 from mapping.text import markdown_literal as md
 from pages._members_common import MembersRun, refusal_lines
-from pages._members_forms import choice_field, pending_note, send_button, text_fields
+from pages._members_forms import DROP, choice_field, pending_note, send_button, text_fields
 from pages.shared import tr
 
 PREFIX = "evt"
@@ -157,6 +157,10 @@ def event_part(run: MembersRun, venue: str) -> None:
         PREFIX,
         venue,
         when=picked_when,
-        more_keys=[_key(name) for name in PICKERS],
+        resets={
+            _key("timing"): submissions.TIMINGS[0],
+            **{_key(name): None for name in PICKERS[:4]},
+            **{_key(name): DROP for name in PICKERS[4:]},  # drawn again only for a window
+        },
     )
     pending_note(run, venue)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import streamlit as st
 
@@ -27,10 +27,12 @@ from mapping.query import VenueFilter
 from mapping.schema import VISIT_VALUES
 from mapping.text import markdown_literal as md
 from pages._members_common import NEIGHBOURS_ZOOM, MembersRun, refusal_lines
-from pages._members_location import location_picker, picker_state_keys
+from pages._members_location import location_picker, picker_resets
 from pages.shared import show_map, tr
 
 _LOG = logging.getLogger(__name__)
+DROP = object()
+"""In :func:`empty_form`'s ``resets``: forget the key instead of setting it."""
 
 
 def hours_field(run: MembersRun, prefix: str, venue: str | None = None) -> None:
@@ -103,13 +105,13 @@ def send(
     prefix: str,
     venue: str | None,
     when: Callable[[], dict[str, str]] | None = None,
-    more_keys: Sequence[str] = (),
+    resets: Mapping[str, object] | None = None,
 ) -> None:
     """Store the filled fields as a pending suggestion and say its reference, or say
     what each refused field needs (nothing is stored then). A callback: it runs before
     the widgets, so a stored (or already pending) suggestion empties the form.
     ``when`` adds the fields the pickers make (an event's ``start``/``end``);
-    ``more_keys`` are widgets a send empties besides the fields."""
+    ``resets`` gives widgets their empty value (a field's is "", see :func:`empty_form`)."""
     names = submissions.field_names(kind, run.city.languages)
     fields = {name: st.session_state.get(f"{prefix}_{name}", "") for name in names}
     if when is not None:
@@ -130,8 +132,23 @@ def send(
     else:
         answer = ("success", [submissions.thanks(number, run.lang)])
     st.session_state[f"_{prefix}_result"] = answer
-    for key in [*(f"{prefix}_{name}" for name in names), *more_keys, *picker_state_keys(prefix)]:
-        st.session_state.pop(key, None)
+    empty_form(prefix, names, {**picker_resets(prefix), **(resets or {})})
+
+
+def empty_form(prefix: str, names: Sequence[str], resets: Mapping[str, object]) -> None:
+    """Give every widget of the form its empty value (a field ``""``, or its value in
+    ``resets``; ``DROP``: forget the key, for a widget the next run does not draw).
+
+    Set, not deleted: a widget drawn again with the same default keeps, in the
+    browser, what was typed into it when its key is only deleted (issue 20: "the form
+    keeps the sent values"); a value set in Session State is sent to the browser.
+    """
+    wanted = {f"{prefix}_{name}": "" for name in names} | dict(resets)
+    for key, value in wanted.items():
+        if value is DROP:
+            st.session_state.pop(key, None)
+        else:
+            st.session_state[key] = value
 
 
 def send_button(
@@ -141,7 +158,7 @@ def send_button(
     venue: str | None,
     *,
     when: Callable[[], dict[str, str]] | None = None,
-    more_keys: Sequence[str] = (),
+    resets: Mapping[str, object] | None = None,
 ) -> None:
     """The form's send button, then the last send's answer under it (a receipt, the
     first number of a suggestion already received, or what to change)."""
@@ -150,7 +167,7 @@ def send_button(
         key=f"{prefix}_send",
         type="primary",
         on_click=send,
-        args=(run, kind, prefix, venue, when, tuple(more_keys)),
+        args=(run, kind, prefix, venue, when, resets),
     )
     answer = st.session_state.get(f"_{prefix}_result")
     if answer:

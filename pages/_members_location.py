@@ -19,13 +19,16 @@ from mapping.text import markdown_literal as md
 from pages._members_common import NEIGHBOURS_ZOOM, MembersRun
 from pages.shared import show_map, tr
 
-PICKER_KEYS = ("lat", "lon", "paste")
-"""The picker's widgets (``<prefix>_<name>``): a send empties them."""
 
-
-def picker_state_keys(prefix: str) -> list[str]:
-    """Every session key the picker of form ``prefix`` fills (a send pops them)."""
-    return [*(f"{prefix}_{name}" for name in PICKER_KEYS), f"_{prefix}_paste_read"]
+def picker_resets(prefix: str) -> dict[str, object]:
+    """The picker's empty state for form ``prefix`` (a send sets it): no numbers, no
+    pasted text, no answer about it."""
+    return {
+        f"{prefix}_lat": "",
+        f"{prefix}_lon": "",
+        f"{prefix}_paste": "",
+        f"_{prefix}_paste_read": None,
+    }
 
 
 def _read_paste(run: MembersRun, prefix: str) -> None:

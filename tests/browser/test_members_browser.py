@@ -93,7 +93,9 @@ def test_suggested_event_reaches_whats_on(watched, writable_server, capsys):
     with app_run(page):
         page.get_by_label("Category").click()
         page.get_by_role("option", name="Concerts").click()
-    typed(page, "Start", "2026-12-12T19:00")
+    page.get_by_label("Start date", exact=True).click()  # the calendar opens at the month
+    with app_run(page):  # of "now" (the suite's clock: December 2026)
+        page.get_by_role("gridcell").get_by_text("12", exact=True).click()
     number = sent_reference(page)
 
     review(writable_server, number, capsys)
@@ -115,6 +117,6 @@ def test_hostile_text_in_every_field_is_shown_inert(watched, writable_server):
     with app_run(page):
         page.get_by_role("button", name="Send suggestion").click()
     # no location and no category: refused, naming the fields; nothing ran
-    expect(page.locator('[data-testid="stAlertContentError"]')).to_contain_text("category")
+    expect(page.locator('[data-testid="stAlertContentError"]')).to_contain_text("Category")
     assert page.evaluate("() => window.__pwned") is None
     assert venues.read_bytes() == before
