@@ -16,7 +16,14 @@ from playwright.sync_api import Browser, Frame, Page, expect
 from mapping import clock, submissions
 from mapping.io import load_dataset
 from mapping.store import DB_ENV_VAR
-from tests.browser.harness import TIMEOUT_MS, StreamlitServer, app_run, map_settled, wait_idle
+from tests.browser.harness import (
+    TIMEOUT_MS,
+    StreamlitServer,
+    app_run,
+    click_map_at,
+    map_settled,
+    wait_idle,
+)
 from tests.conftest import MINI
 
 VENUE = "gal-durkovic"
@@ -89,6 +96,12 @@ def test_the_picker_keeps_the_venue_marker_and_a_double_send_is_stored_once(
     marker = frame.locator(f'.venue-marker[data-venue-id="{VENUE}"]')
     expect(marker).to_be_visible()
     frame.evaluate("() => { window.__kcmSameMap = true; }")  # gone if the map remounts
+    venue = load_dataset(server.data_folder).venues.set_index("id").loc[VENUE].geometry
+    click_map_at(page, frame, venue.y + 0.0006, venue.x)  # a click first: then the old
+    clicked = float(page.get_by_label("Latitude", exact=True).input_value() or "nan")
+    assert abs(clicked - (venue.y + 0.0006)) < 0.00005  # a pixel's rounding
+    frame = picker(page, "upd")  # page's map went blank when the preview came
+    expect(frame.locator(".leaflet-marker-icon")).to_have_count(2)  # the venue and the pin
 
     wide = bool(page.viewport_size and page.viewport_size["width"] > 500)
     # each viewport its own content: the same one twice would be "already received"
@@ -97,6 +110,7 @@ def test_the_picker_keeps_the_venue_marker_and_a_double_send_is_stored_once(
     frame = picker(page, "upd")
     assert frame.evaluate("() => window.__kcmSameMap === true"), "the picker was remounted"
     expect(frame.locator(f'.venue-marker[data-venue-id="{VENUE}"]')).to_be_visible()
+    expect(frame.locator(".leaflet-marker-icon")).to_have_count(2)
     shot(page, artifacts, "preview", "upd-location")
 
     send(page)
