@@ -19,7 +19,8 @@ The submission model
         id), ``venue_id``, ``timing`` (``dated``; ``annual_tbc``: every year, dates
         to be confirmed, ``start``/``end`` the usual window; ``weekly``: ``start`` is
         the first time), ``start`` and ``end`` (``YYYY-MM-DD`` or
-        ``YYYY-MM-DDTHH:MM``, both alike, the end not before the start), ``price``,
+        ``YYYY-MM-DDTHH:MM``, both alike, the end not before the start; the form's
+        pickers make them with :mod:`~mapping.submissions.event_when`), ``price``,
         ``free`` (``yes`` / ``no``), ``url``, ``organiser``, ``note``.
     ``venue`` (a new one)
         ``name``, ``category`` (a ``categories.csv`` id), ``lat`` + ``lon`` (all
