@@ -59,6 +59,8 @@ def test_month_window(first, last, expected):
 
 def test_an_unpicked_window_is_empty():
     assert event_when.when_fields(ANNUAL_TBC, {"first_month": None}) == {}
+    half = {"first_month": (None, None), "last_month": (2027, 13)}
+    assert event_when.when_fields(ANNUAL_TBC, half) == {}
 
 
 @pytest.mark.parametrize(

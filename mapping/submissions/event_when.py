@@ -79,13 +79,21 @@ def when_fields(timing: str, picked: Mapping[str, object]) -> dict[str, str]:
         return value if isinstance(value, time) else None
 
     if timing == ANNUAL_TBC:
-        first, last = picked.get("first_month"), picked.get("last_month")
-        if not (isinstance(first, tuple) and isinstance(last, tuple)):
-            return {}
-        return month_window(first, last)
+        first, last = _month(picked.get("first_month")), _month(picked.get("last_month"))
+        return {} if first is None or last is None else month_window(first, last)
     if timing == WEEKLY:
         return weekly(day("start_day"), clock("start_time"), clock("end_time"))
     return dated(day("start_day"), clock("start_time"), day("end_day"), clock("end_time"))
+
+
+def _month(value: object) -> Month | None:
+    """A picked (year, month), or ``None`` for anything else (a picker not drawn yet)."""
+    if not (isinstance(value, tuple) and len(value) == 2):
+        return None
+    year, month = value
+    if isinstance(year, int) and isinstance(month, int) and 1 <= month <= 12:
+        return year, month
+    return None
 
 
 def when_problems(fields: Mapping[str, str]) -> list[FieldProblem]:
