@@ -44,6 +44,7 @@ _ANGLE = r"""(\d{1,3}(?:[.,]\d+)?)\s*°?\s*
 _PREFIXED = re.compile(rf"([NSEW])\s*{_ANGLE}", re.VERBOSE | re.IGNORECASE)
 _SUFFIXED = re.compile(rf"{_ANGLE}([NSEW])?", re.VERBOSE | re.IGNORECASE)
 _SHORT_HOSTS = ("maps.app.goo.gl", "goo.gl", "g.co", "osm.org", "osm.to")
+_BARE_HOST = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/")  # a link without https://
 _OSM_OBJECT = re.compile(r"/(node|way|relation)/(\d+)")
 _GOOGLE_PLACE = re.compile(rf"!3d({_NUM})!4d({_NUM})")
 _GOOGLE_AT = re.compile(rf"/@({_NUM}),({_NUM})")
@@ -96,9 +97,7 @@ def parse_location(text: str, bbox: BBox | None = None) -> tuple[float, float]:
 
 def _is_link(raw: str) -> bool:
     lowered = raw.lower()
-    return lowered.startswith(("http://", "https://", "www.", "geo:")) or any(
-        lowered.startswith(f"{host}/") for host in _SHORT_HOSTS
-    )
+    return lowered.startswith(("http://", "https://", "geo:")) or bool(_BARE_HOST.match(lowered))
 
 
 def _from_link(raw: str) -> tuple[float, float]:
