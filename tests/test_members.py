@@ -598,7 +598,8 @@ def test_overview_members_with_usage(data):
     assert list(table["opens"]) == [0, 0, 0, 2]
     assert table.loc[3, "missing"] == ""
     assert table.loc[2, "missing"] == (
-        "Description in the visitors' language (EN); Checked in the last year; Events listed"
+        "Description in the visitors' language (EN); Checked in the last year; "
+        "Events in the next 12 months"
     )  # an office: wheelchair access does not apply
     assert list(table["category"]) == ["Galleries", "Galleries", "Ateliers and crafts", "Galleries"]
 
