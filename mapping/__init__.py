@@ -28,7 +28,8 @@ Time, hours and walking
 Events and calendars
     ``events`` (reading, occurrences, grouping, labels), ``calendar`` (.ics).
 What each page shows, as plain values
-    ``params`` (every URL parameter read and checked), ``explore``; ``whats_on`` with
+    ``params`` (every URL parameter read and checked), ``location_text`` (a pasted
+    point or map link read as lat, lon), ``explore``; ``whats_on`` with
     ``whats_on_ranges`` (date presets) and ``whats_on_strip`` (the month strip);
     ``members`` (the "For members" analysis: checks, visibility, reach, nearby, cluster)
     and ``member_charts``; ``coverage`` (who is within reach, month by month),
@@ -81,6 +82,7 @@ __all__ = [
     "i18n",
     "imports",
     "io",
+    "location_text",
     "member_charts",
     "members",
     "memo",

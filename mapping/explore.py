@@ -352,40 +352,6 @@ def map_payload(
     return render.build_payload(shown, data.categories, data.city, lang, options)
 
 
-def card_preview(
-    data: Dataset, venue_id: str, opening_hours: str, lang: str, now: datetime
-) -> render.MapPayload:
-    """The venue's card as it will read with ``opening_hours`` (a member's suggestion
-    before review): the same builder as Explore, on a copy of the one record whose
-    derived monthly hours are computed again, with the card open.
-
-    Nothing is stored and the dataset is not touched: the preview only shows what the
-    suggestion would change (today's hours, the season summary, the month states).
-    """
-    row = data.venues[data.venues["id"] == venue_id].drop(
-        columns=[c for c in hours.DERIVED_COLUMNS if c in data.venues.columns]
-    )
-    row = row.assign(opening_hours=opening_hours)
-    city = data.city
-    enriched = hours.enrich_hours(row, now.year, city.timezone, country=city.country or None)
-    lines = upcoming_lines(data, {venue_id}, lang, now)
-    options = render.MapOptions(
-        now=now,
-        when=now,
-        extra_lines=lines,
-        landmarks=render.landmark_points(data.places, lang, city.languages),
-        extra_title=t("explore.upcoming", lang) if lines else "",
-    )
-    payload = render.build_payload(
-        gpd.GeoDataFrame(enriched, geometry="geometry", crs=data.venues.crs),
-        data.categories,
-        city,
-        lang,
-        options,
-    )
-    return render.with_view(payload, None, venue_id)
-
-
 def warm_default_view(data: Dataset, now: datetime) -> None:
     """Compute what Explore's first visit asks for, in every town language, before any
     visitor does: the landing map's payload and its nearest-first list from the default

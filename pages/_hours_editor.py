@@ -37,10 +37,16 @@ def _clock(value: int) -> time:
     return time((value // 60) % 24, value % 60)
 
 
+def seeded_key(key: str) -> str:
+    """The Session State key that remembers which value the grid was filled from: a form
+    that forgets it after a send gets the grid filled afresh (the form empties)."""
+    return f"{key}__seeded"
+
+
 def _seed(key: str, current: str) -> bool:
     """Fill the editor's widgets from ``current`` once (per value): ``False`` when the grid
     cannot hold ``current`` (the box stays the truth)."""
-    marker = f"{key}__seeded"
+    marker = seeded_key(key)
     read = hours_week.from_value(current) if current.strip() else None
     if st.session_state.get(marker) == current:
         return read is not None or not current.strip()

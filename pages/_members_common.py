@@ -2,7 +2,8 @@
 
 Not a page (``app.py``'s ``st.navigation`` lists the pages): ``members_page.py`` builds
 one :class:`MembersRun` per script run and hands it to the part it shows
-(``_members_listing``, ``_members_forms``, ``_members_overview``).
+(``_members_listing``, ``_members_forms`` with ``_members_event_form`` and
+``_members_location``, ``_members_overview``).
 """
 
 from __future__ import annotations
@@ -44,6 +45,22 @@ class MembersRun:
         """The venue's point as (lat, lon), to start a map about it there."""
         point = self.venues.loc[venue].geometry
         return float(point.y), float(point.x)
+
+
+def refusal_lines(refused: submissions.Refused, lang: str) -> list[str]:
+    """A refusal as sentences in ``lang``, each naming its field by the form's label
+    ("End: the end … is before the start …"), never by the stored name."""
+    lines = []
+    for problem in refused.problems:
+        if not problem.field:
+            lines.append(problem.text(lang))
+            continue
+        try:
+            label = submissions.field_label(problem.field, lang)
+        except KeyError:  # a field no form shows (an API caller's): its own name
+            label = problem.field
+        lines.append(f"{label}: {problem.text(lang)}")
+    return lines
 
 
 def members_run(data: Dataset, lang: str) -> MembersRun:

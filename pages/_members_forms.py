@@ -1,65 +1,39 @@
-"""The For members page's suggestion forms: update a venue, add an event, a new venue.
+"""The For members page's suggestion forms: update a venue, a new venue, and what every
+form shares (fields, the send button and its receipt); the event form is
+``_members_event_form``, the location picker ``_members_location``.
 
 Layout only: each field's check, label and limit come from :mod:`mapping.submissions`,
 which also stores a suggestion as pending; nothing reaches the map before the
 coordinator applies it from the command line.
+
+A send is a button callback: it runs before the widgets of the next run are drawn, so
+a stored suggestion empties the form by popping its widgets' keys (Streamlit's way to
+reset a widget). The same suggestion already pending is not stored twice: the receipt
+then names the first number (:class:`mapping.submissions.AlreadyPending`). Parts that
+appear and disappear (the hours preview, the answers) sit inside fixed containers, so
+the location map below them keeps its place in the page and is never redrawn blank.
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Callable, Mapping, Sequence
 
 import streamlit as st
 
-from mapping import explore, i18n, params, render, submissions
+from mapping import explore, i18n, submissions
 from mapping.query import VenueFilter
 from mapping.schema import VISIT_VALUES
 from mapping.text import markdown_literal as md
 from pages import _hours_editor
-from pages._members_common import NEIGHBOURS_ZOOM, MembersRun
-from pages.shared import show_map, tr
+from pages._members_common import MembersRun, refusal_lines
+from pages._members_location import location_picker, picker_resets
+from pages.shared import tr
 
 _LOG = logging.getLogger(__name__)
-
-
-def location_picker(
-    run: MembersRun,
-    prefix: str,
-    payload: render.MapPayload,
-    label: str,
-    center: tuple[float, float] | None = None,
-) -> None:
-    """A map whose click fills ``<prefix>_lat``/``<prefix>_lon`` (shown as a pin)."""
-    pending = f"_{prefix}_clicked"
-    if pending in st.session_state:  # a click of the previous run, before the inputs
-        st.session_state[f"{prefix}_lat"], st.session_state[f"{prefix}_lon"] = st.session_state.pop(
-            pending
-        )
-    lat = st.session_state.get(f"{prefix}_lat", "")
-    lon = st.session_state.get(f"{prefix}_lon", "")
-    point = params.coordinate(f"{lat},{lon}", run.city.bbox).value if lat and lon else None
-    start = (point[0], point[1], label) if point is not None else None
-    out = show_map(
-        render.with_view(payload, start, None),
-        run.city,
-        key=f"{prefix}-map",
-        height=380,
-        container=f"{prefix}-map",
-        returned_objects=["last_clicked"],
-        center=center,
-        zoom=NEIGHBOURS_ZOOM if center else None,
-    )
-    clicked = (out or {}).get("last_clicked")
-    seen = f"_{prefix}_seen"
-    if clicked and clicked != st.session_state.get(seen):
-        st.session_state[seen] = clicked
-        st.session_state[pending] = (f"{clicked['lat']:.5f}", f"{clicked['lng']:.5f}")
-        st.rerun()
-    c1, c2 = st.columns(2)
-    c1.text_input(tr("mpage.lat"), key=f"{prefix}_lat", max_chars=32)
-    c2.text_input(tr("mpage.lon"), key=f"{prefix}_lon", max_chars=32)
-    st.caption(tr("mpage.location_help"))
+DROP = object()
+"""In :func:`empty_form`'s ``resets``: forget the key instead of setting it."""
 
 
 def text_fields(run: MembersRun, prefix: str, names: list[str]) -> None:
@@ -96,42 +70,80 @@ def client() -> str:
     return submissions.client_key(address)
 
 
-def send(run: MembersRun, kind: str, prefix: str, venue: str | None) -> None:
+def send(
+    run: MembersRun,
+    kind: str,
+    prefix: str,
+    venue: str | None,
+    when: Callable[[], dict[str, str]] | None = None,
+    resets: Mapping[str, object] | None = None,
+) -> None:
     """Store the filled fields as a pending suggestion and say its reference, or say
     what each refused field needs (nothing is stored then). A callback: it runs before
-    the widgets, so a stored suggestion empties the form."""
+    the widgets, so a stored (or already pending) suggestion empties the form.
+    ``when`` adds the fields the pickers make (an event's ``start``/``end``);
+    ``resets`` gives widgets their empty value (a field's is "", see :func:`empty_form`)."""
     names = submissions.field_names(kind, run.city.languages)
     fields = {name: st.session_state.get(f"{prefix}_{name}", "") for name in names}
+    if when is not None:
+        fields.update(when())
     if venue is not None:
         fields["venue_id"] = venue
     try:
         number = submissions.submit(run.data, kind, fields, db=run.db_path, client=client())
+    except submissions.AlreadyPending as twin:  # a second send of the same: one row
+        answer = ("info", refusal_lines(twin, run.lang))
     except submissions.Refused as refused:
-        st.session_state[f"_{prefix}_result"] = ("error", refused.messages(run.lang))
+        st.session_state[f"_{prefix}_result"] = ("error", refusal_lines(refused, run.lang))
         return
     except (sqlite3.Error, OSError):  # the store is unavailable: say so, keep the form
         _LOG.exception("suggestion not stored in %s", run.db_path)
         st.session_state[f"_{prefix}_result"] = ("error", [tr("mpage.store_unavailable")])
         return
-    st.session_state[f"_{prefix}_result"] = ("success", [submissions.thanks(number, run.lang)])
-    for name in names:
-        st.session_state.pop(f"{prefix}_{name}", None)
+    else:
+        answer = ("success", [submissions.thanks(number, run.lang)])
+    st.session_state[f"_{prefix}_result"] = answer
+    empty_form(prefix, names, {**picker_resets(prefix), **(resets or {})})
 
 
-def send_button(run: MembersRun, kind: str, prefix: str, venue: str | None) -> None:
-    """The form's send button, then the last send's answer under it."""
+def empty_form(prefix: str, names: Sequence[str], resets: Mapping[str, object]) -> None:
+    """Give every widget of the form its empty value (a field ``""``, or its value in
+    ``resets``; ``DROP``: forget the key, for a widget the next run does not draw).
+
+    Set, not deleted: a widget drawn again with the same default keeps, in the
+    browser, what was typed into it when its key is only deleted (issue 20: "the form
+    keeps the sent values"); a value set in Session State is sent to the browser.
+    """
+    wanted = {f"{prefix}_{name}": "" for name in names} | dict(resets)
+    for key, value in wanted.items():
+        if value is DROP:
+            st.session_state.pop(key, None)
+        else:
+            st.session_state[key] = value
+
+
+def send_button(
+    run: MembersRun,
+    kind: str,
+    prefix: str,
+    venue: str | None,
+    *,
+    when: Callable[[], dict[str, str]] | None = None,
+    resets: Mapping[str, object] | None = None,
+) -> None:
+    """The form's send button, then the last send's answer under it (a receipt, the
+    first number of a suggestion already received, or what to change)."""
     st.button(
         tr("mpage.send"),
         key=f"{prefix}_send",
         type="primary",
         on_click=send,
-        args=(run, kind, prefix, venue),
+        args=(run, kind, prefix, venue, when, resets),
     )
     answer = st.session_state.get(f"_{prefix}_result")
     if answer:
-        (st.success if answer[0] == "success" else st.error)(
-            "\n\n".join(md(line) for line in answer[1])
-        )
+        show = {"success": st.success, "info": st.info}.get(answer[0], st.error)
+        show("\n\n".join(md(line) for line in answer[1]))
 
 
 def pending_note(run: MembersRun, venue: str) -> None:
@@ -160,13 +172,14 @@ def update_part(run: MembersRun, venue: str) -> None:
     st.caption(tr("mpage.update_help"))
     current = str(row.get("opening_hours") or "") or tr("mpage.unknown")
     st.markdown(md(tr("mpage.hours_now", hours=current)))
-    _hours_editor.hours_field(
-        "upd_opening_hours",
-        str(row.get("opening_hours") or ""),
-        run.lang,
-        run.city,
-        max_chars=run.limits["opening_hours"],
-    )
+    with st.container(key="upd-hours"):  # fixed: its preview must not move the map below
+        _hours_editor.hours_field(
+            "upd_opening_hours",
+            str(row.get("opening_hours") or ""),
+            run.lang,
+            run.city,
+            max_chars=run.limits["opening_hours"],
+        )
     text_fields(run, "upd", [f"description_{code}" for code in run.city.languages])
     text_fields(run, "upd", ["website", "phone", "email"])
     choice_field(run, "upd", "visit", VISIT_VALUES, empty=True)
@@ -179,52 +192,9 @@ def update_part(run: MembersRun, venue: str) -> None:
         center=run.at(venue),
     )
     text_fields(run, "upd", ["note"])
-    send_button(run, "update", "upd", venue)
-    pending_note(run, venue)
-
-
-def event_part(run: MembersRun, venue: str) -> None:
-    """Suggest an event at the chosen venue."""
-    lang = run.lang
-    st.subheader(tr("mpage.event_heading", name=run.names[venue]))
-    st.caption(tr("mpage.event_help"))
-    text_fields(run, "evt", [f"title_{code}" for code in run.city.languages])
-    event_labels = i18n.localized_column(
-        run.data.event_categories.set_index("id"), "label", lang, run.city.languages
+    send_button(
+        run, "update", "upd", venue, resets={_hours_editor.seeded_key("upd_opening_hours"): DROP}
     )
-    choices = {"": tr("mpage.choose"), **{str(k): str(v) for k, v in event_labels.items()}}
-    st.selectbox(
-        submissions.field_label("category", lang),
-        list(choices),
-        key="evt_category",
-        format_func=choices.__getitem__,
-    )
-    timings = {v: submissions.choice_label("timing", v, lang) for v in submissions.TIMINGS}
-    st.radio(
-        submissions.field_label("timing", lang),
-        list(timings),
-        key="evt_timing",
-        horizontal=True,
-        format_func=timings.__getitem__,
-    )
-    c1, c2 = st.columns(2)
-    c1.text_input(
-        submissions.field_label("start", lang),
-        key="evt_start",
-        placeholder="2026-12-24T19:30",
-        help=tr("mpage.when_help"),
-        max_chars=run.limits["start"],
-    )
-    c2.text_input(
-        submissions.field_label("end", lang),
-        key="evt_end",
-        placeholder="2026-12-24T21:00",
-        help=tr("mpage.when_help"),
-        max_chars=run.limits["end"],
-    )
-    choice_field(run, "evt", "free", submissions.FREE_VALUES, empty=True)
-    text_fields(run, "evt", ["price", "url", "organiser", "note"])
-    send_button(run, "event", "evt", venue)
     pending_note(run, venue)
 
 
@@ -249,7 +219,10 @@ def new_venue_part(run: MembersRun) -> None:
         tr("mpage.new_location"),
     )
     text_fields(run, "new", ["note", "website", "phone", "email"])
-    _hours_editor.hours_field(
-        "new_opening_hours", "", run.lang, run.city, max_chars=run.limits["opening_hours"]
+    with st.container(key="new-hours"):
+        _hours_editor.hours_field(
+            "new_opening_hours", "", run.lang, run.city, max_chars=run.limits["opening_hours"]
+        )
+    send_button(
+        run, "venue", "new", None, resets={_hours_editor.seeded_key("new_opening_hours"): DROP}
     )
-    send_button(run, "venue", "new", None)

@@ -59,8 +59,15 @@ def completeness_section(run: MembersRun, venue: str) -> None:
     found = members.completeness(run.data, venue, run.today)
     st.metric(tr("mpage.score"), f"{found.score} / 100")
     st.progress(found.score / 100)
-    for check in sorted(found.checks, key=lambda c: (c.passed, -c.weight)):
+    applicable = found.applicable
+    if len(applicable) < len(found.checks):  # the score is over these checks only
+        points = sum(c.weight for c in applicable)
+        st.caption(i18n.plural("members.score_over", run.lang, len(applicable), points=points))
+    for check in sorted(found.checks, key=lambda c: (not c.applies, c.passed, -c.weight)):
         label, why = members.check_texts(check.key, run.lang, run.city)
+        if not check.applies:
+            st.markdown(f":material/remove: {md(label)}: {md(tr(check.why_not))}")
+            continue
         mark = ":material/check_circle:" if check.passed else ":material/cancel:"
         weight = tr("mpage.points", points=check.weight)
         text = f"{mark} **{md(label)}** ({weight})"

@@ -5,8 +5,9 @@ Layout only: the figures come from :mod:`mapping.members`, the usage counts from
 cards from the one map builder (:mod:`mapping.render`), exactly as Explore draws them.
 Each part of the page is laid out by a module of its own, imported here (they are not
 pages: ``app.py``'s ``st.navigation`` lists the pages): ``_members_listing`` (your
-listing), ``_members_forms`` (the three suggestion forms), ``_members_overview`` (the
-cluster overview).
+listing), ``_members_forms`` (the update and new-venue forms, with ``_members_location``,
+the location picker), ``_members_event_form`` (the event form), ``_members_overview``
+(the cluster overview).
 
 The venue lives in the URL (``?venue=<id>``) and so does the part of the page shown
 (``?part=listing|update|event|new|overview``): one part is computed per run, so a
@@ -20,7 +21,8 @@ import streamlit as st
 
 from mapping.text import fold
 from pages._members_common import members_run
-from pages._members_forms import event_part, new_venue_part, update_part
+from pages._members_event_form import event_part
+from pages._members_forms import new_venue_part, update_part
 from pages._members_listing import listing_part
 from pages._members_overview import overview_part
 from pages.shared import current_language, dataset, link_notice, sync_url, tr, url_choice

@@ -201,21 +201,6 @@ def test_near_me_answers_are_read_safely():
     assert locate.position("nonsense") == "unavailable"
 
 
-def test_card_preview_shows_suggested_hours_without_touching_the_data():
-    """The members' page previews a card with suggested hours: same builder, one record."""
-    data = load_dataset(TESTS / "fixtures" / "members")
-    now = datetime(2026, 12, 2, 11, 0, tzinfo=ZoneInfo(data.city.timezone))
-    before = data.venues.copy()
-    preview = explore.card_preview(data, "gal-b", "Mo-Su 10:00-18:00", "en", now)
-    assert '"sel":"gal-b"' in preview.json  # the card opens
-    assert "10:00–18:00" in preview.json and "10–18" in preview.json  # today, the season
-    assert list(preview.positions) == ["gal-b"]  # only this venue is drawn
-    assert data.venues.equals(before)  # the dataset is not touched
-    assert (
-        "10:00" not in explore.map_payload(data, VenueFilter(ids=("gal-b",)), "en", now, now).json
-    )  # hours unknown today
-
-
 def test_warm_default_view_builds_what_the_landing_page_asks_for(monkeypatch):
     """After the launcher's warm-up, Explore's default view in any language is a memo hit
     (the page's own default filter: every category, nothing else)."""

@@ -86,7 +86,9 @@ EXPECTED_FAILED = {
         },
     ),
     "mus-c": (75, {"off_season_hours", "events"}),  # checked 2025-03-02: exactly 365 days
-    "org-d": (60, {"visitor_description", "recently_checked", "events", "wheelchair"}),
+    # an office (visit = no): hours, off-season hours and wheelchair do not apply, so
+    # the score is over 60 points, of which it earns contact 15 + exact location 10
+    "org-d": (42, {"visitor_description", "recently_checked", "events"}),
     "atl-e": (50, {"contact", "exact_location", "recently_checked", "events", "wheelchair"}),
     "mus-f": (60, {"visitor_description", "recently_checked", "events", "wheelchair"}),
     "gal-g": (
@@ -108,7 +110,7 @@ def test_completeness_by_hand(data, venue_id):
     score, failed = EXPECTED_FAILED[venue_id]
     found = members.completeness(data, venue_id, TODAY)
     assert found.score == score
-    assert {c.key for c in found.checks if not c.passed} == failed
+    assert {c.key for c in found.missing} == failed
     assert [c.key for c in found.checks] == list(members.CHECK_KEYS)
     weights = [c.weight for c in found.missing]
     assert weights == sorted(weights, reverse=True)
@@ -116,13 +118,80 @@ def test_completeness_by_hand(data, venue_id):
 
 def test_completeness_table_agrees_with_the_scalar_answer(data):
     table = members.completeness_table(data, TODAY)
-    assert list(table.columns) == ["id", "score", *members.CHECK_KEYS]
+    applies = [members.applies_column(key) for key in members.CHECK_KEYS]
+    assert list(table.columns) == ["id", "score", *members.CHECK_KEYS, *applies]
     assert dict(zip(table["id"], table["score"], strict=True)) == {
         k: v[0] for k, v in EXPECTED_FAILED.items()
     }
     for row in table.itertuples(index=False):
-        failed = {key for key in members.CHECK_KEYS if not getattr(row, key)}
+        failed = {
+            key
+            for key in members.CHECK_KEYS
+            if not getattr(row, key) and getattr(row, members.applies_column(key))
+        }
         assert failed == EXPECTED_FAILED[row.id][1]
+        scalar = members.completeness(data, row.id, TODAY)
+        assert {c.key for c in scalar.checks if not c.applies} == {
+            key for key in members.CHECK_KEYS if not getattr(row, members.applies_column(key))
+        }
+
+
+def test_checks_about_a_visit_do_not_apply_to_a_place_visitors_cannot_visit(data):
+    """Issue 20 item 7: ``visit = no`` neither earns nor loses the hours points."""
+    found = members.completeness(data, "org-d", TODAY)
+    skipped = {c.key: c.why_not for c in found.checks if not c.applies}
+    assert skipped == dict.fromkeys(
+        ("opening_hours", "off_season_hours", "wheelchair"), "members.not_applicable.visit_no"
+    )
+    assert {rule.key for rule in members.CHECKS if rule.visitors_only} == set(skipped)
+    assert sum(c.weight for c in found.applicable) == 60
+    for lang in i18n.available_languages():
+        assert i18n.t(skipped["wheelchair"], lang)
+        assert "60" in i18n.plural("members.score_over", lang, 5, points=60)
+
+
+def test_a_town_without_off_season_does_not_ask_for_off_season_hours(data):
+    town = replace(data, city=replace(data.city, off_season_months=()))
+    found = members.completeness(town, "mus-c", TODAY)
+    [skipped] = [c for c in found.checks if not c.applies]
+    assert (skipped.key, skipped.why_not) == (
+        "off_season_hours",
+        "members.not_applicable.no_off_season",
+    )
+    assert found.score == 88  # 75 of 85: only "events" (10) missing now
+    table = members.completeness_table(town, TODAY).set_index("id")
+    assert table.loc["mus-c", "score"] == 88
+    assert not table[members.applies_column("off_season_hours")].any()
+
+
+def test_score_of_rounds_half_up_and_nothing_applicable_is_complete():
+    assert list(members.score_of([25, 0, 85, 0], [60, 100, 100, 0])) == [42, 0, 85, 100]
+    assert list(members.score_of([1], [8])) == [13]  # 12.5 → 13
+
+
+EVENT_ROWS = """\
+old-show,Stara izložba,,,,exhibition,mus-c,2022-05-01,2022-05-20,true,,,,,,fixture
+weekly-talk,Razgovor,,,,exhibition,gal-b,2020-01-06T18:00,2020-01-06T19:00,true,weekly,,,,,fixture
+fest-tbc,Festival,,,,exhibition,gal-g,2025-07-01,2025-07-31,false,annual,,,,,fixture
+too-far,Daleko,,,,exhibition,mus-f,2027-04-01,2027-04-02,true,,,,,,fixture
+in-time,Na vrijeme,,,,exhibition,atl-e,2027-02-28,2027-02-28,true,,,,,,fixture
+"""
+
+
+def test_events_listed_means_an_event_in_the_next_12_months(tmp_path):
+    """Issue 20 item 7: the calendar's own expansion decides; a one-off from 2022 or one
+    13 months ahead does not count, a weekly series or an annual window does."""
+    folder = writable_copy(FOLDER, tmp_path / "town")
+    with (folder / "events.csv").open("a", encoding="utf-8") as out:
+        out.write(EVENT_ROWS)
+    town = load_dataset(folder, year=YEAR)
+    assert members.event_venue_ids(town, TODAY) == {"gal-a", "gal-b", "gal-g", "atl-e"}
+    table = members.completeness_table(town, TODAY).set_index("id")
+    assert set(table.index[table["events"]]) == {"gal-a", "gal-b", "gal-g", "atl-e"}
+    assert not members.completeness(town, "mus-c", TODAY).checks[6].passed
+    # a year later the spring show of 2026 is past, the series and the window go on
+    later = members.event_venue_ids(town, date(2027, 3, 1))
+    assert later == {"gal-b", "gal-g", "mus-f"}
 
 
 def test_a_check_a_day_too_old_fails(data):
@@ -523,15 +592,15 @@ def test_overview_members_with_usage(data):
     table = members.overview(data, usage, TODAY, "en")
     assert list(table.columns) == list(members.OVERVIEW_COLUMNS)
     assert list(table["id"]) == ["gal-b", "gal-g", "org-d", "gal-a"]  # weakest first
-    assert list(table["score"]) == [5, 35, 60, 100]
+    assert list(table["score"]) == [5, 35, 42, 100]
     assert list(table["status"]) == ["prospective", "prospective", "member", "member"]
     assert list(table["impressions"]) == [0, 0, 3, 10]
     assert list(table["opens"]) == [0, 0, 0, 2]
     assert table.loc[3, "missing"] == ""
     assert table.loc[2, "missing"] == (
-        "Description in the visitors' language (EN); Checked in the last year; Events listed; "
-        "Wheelchair access stated"
-    )
+        "Description in the visitors' language (EN); Checked in the last year; "
+        "Events in the next 12 months"
+    )  # an office: wheelchair access does not apply
     assert list(table["category"]) == ["Galleries", "Galleries", "Ateliers and crafts", "Galleries"]
 
 

@@ -157,8 +157,14 @@ def test_hourly_limits_refuse_and_store_nothing(data, db, limit_name, fields):
     )
     small = dataclasses.replace(small, **{limit_name: 2})
     town = dataclasses.replace(data, city=small)
-    for minutes in (0, 1):
-        sub.submit(town, sub.UPDATE, fields, db=db, now=NOW + timedelta(minutes=minutes))
+    for minutes in (0, 1):  # two different notes: not the same suggestion twice
+        sub.submit(
+            town,
+            sub.UPDATE,
+            {**fields, "note": f"{minutes}"},
+            db=db,
+            now=NOW + timedelta(minutes=minutes),
+        )
     with pytest.raises(sub.TooMany) as caught:
         sub.submit(town, sub.UPDATE, fields, db=db, now=NOW + timedelta(minutes=2))
     assert _rows(db) == 2
@@ -221,7 +227,14 @@ def test_the_per_venue_limit_holds_across_clients(data, db):
     )
     fields = {"venue_id": "gal-durkovic", "visit": "yes"}
     for i in range(3):
-        sub.submit(town, sub.UPDATE, fields, db=db, now=NOW, client=sub.client_key(f"10.0.0.{i}"))
+        sub.submit(
+            town,
+            sub.UPDATE,
+            {**fields, "note": f"{i}"},
+            db=db,
+            now=NOW,
+            client=sub.client_key(f"10.0.0.{i}"),
+        )
     with pytest.raises(sub.TooMany) as caught:
         sub.submit(town, sub.UPDATE, fields, db=db, now=NOW, client=MEMBER)
     assert caught.value.problems[0].field == "venue_id"
@@ -889,7 +902,7 @@ def test_a_new_database_opened_by_many_threads_at_once(data, db):
         return sub.submit(
             data,
             sub.UPDATE,
-            {"venue_id": MINI_VENUES[i % 4], "visit": "no"},
+            {"venue_id": MINI_VENUES[i % 4], "visit": "no", "note": f"{i}"},
             db=db,
             now=NOW,
             client=sub.client_key(f"192.0.2.{i}"),
@@ -898,3 +911,40 @@ def test_a_new_database_opened_by_many_threads_at_once(data, db):
     with ThreadPoolExecutor(max_workers=8) as pool:
         numbers = list(pool.map(post, range(16)))
     assert sorted(numbers) == list(range(1, 17))
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+def test_the_same_suggestion_twice_is_stored_once(data, db):
+    """Issue 20 item 4: a second send of the same content for the same venue answers
+    with the first number; white space does not make it new, another field does."""
+    fields = {"venue_id": "gal-durkovic", "phone": "+382 32 304 720", "note": "New  phone"}
+    first = sub.submit(data, sub.UPDATE, fields, db=db, now=NOW)
+    again = {**fields, "phone": " +382 32  304 720 ", "note": "New phone\n"}
+    with pytest.raises(sub.AlreadyPending) as caught:
+        sub.submit(data, sub.UPDATE, again, db=db, now=NOW + timedelta(minutes=1))
+    assert caught.value.number == first
+    assert isinstance(caught.value, sub.Refused)
+    assert f"already received as #{first}" in str(caught.value)
+    assert f"#{first}" in caught.value.messages("me")[0]
+    assert _rows(db) == 1
+    # other content, another venue, or another kind is a new suggestion
+    sub.submit(data, sub.UPDATE, {**fields, "note": "Another"}, db=db, now=NOW)
+    sub.submit(data, sub.UPDATE, {**fields, "venue_id": "museum-sea"}, db=db, now=NOW)
+    assert _rows(db) == 3
+
+
+def test_a_decided_suggestion_may_be_sent_again(data, db, mini_copy):
+    fields = {"venue_id": "museum-sea", "visit": "no"}
+    first = sub.submit(data, sub.UPDATE, fields, db=db, now=NOW)
+    sub.reject(mini_copy, first, "not now", db=db)
+    assert sub.submit(data, sub.UPDATE, fields, db=db, now=NOW) != first
+
+
+def test_a_new_venue_twice_is_stored_once(data, db):
+    first = sub.submit(data, sub.VENUE, _venue(), db=db, now=NOW)
+    with pytest.raises(sub.AlreadyPending) as caught:
+        sub.submit(data, sub.VENUE, _venue(), db=db, now=NOW)
+    assert caught.value.number == first
+    assert _rows(db) == 1

@@ -1,7 +1,13 @@
 """How complete is my record? The completeness checks, their weights, and the score.
 
 :func:`completeness` answers for one venue and :func:`completeness_table` for every venue
-at once (vectorised); both run :func:`check_columns`, so they agree by construction.
+at once (vectorised); both run :func:`check_columns` and :func:`applies_columns`, so
+they agree by construction.
+
+The score is fair: a check that cannot apply to a record (hours, off-season hours and
+wheelchair access of a place visitors cannot come to, ``visit = no``; off-season hours
+in a town without an off-season) counts neither for nor against it. The score is the
+share of the *applicable* weight the record earns, 0–100 (:func:`score_of`).
 """
 
 from __future__ import annotations
@@ -12,11 +18,13 @@ from datetime import date, timedelta
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from dateutil.relativedelta import relativedelta
 
-from mapping import hours
+from mapping import events, hours
 from mapping.i18n import t
 from mapping.io import Dataset
 from mapping.memo import per_dataset
+from mapping.query import visitable
 from mapping.schema import WHEELCHAIR_VALUES, as_text
 from mapping.settings import CityProfile
 
@@ -27,12 +35,15 @@ class CheckRule:
 
     ``key`` names the catalogue texts ``members.check.<key>`` (what is checked) and
     ``members.why.<key>`` (what a visitor misses without it). ``reason`` is for the
-    people who tune the weights, not for the page.
+    people who tune the weights, not for the page. ``visitors_only``: the check asks
+    about a visit, so it does not apply to a place visitors cannot come to
+    (``visit = no``).
     """
 
     key: str
     weight: int
     reason: str
+    visitors_only: bool = False
 
 
 CHECKS: tuple[CheckRule, ...] = (
@@ -41,6 +52,7 @@ CHECKS: tuple[CheckRule, ...] = (
         20,
         "Without hours a venue is never in 'open now' results: the most used "
         "filter, so the heaviest check.",
+        visitors_only=True,
     ),
     CheckRule(
         "visitor_description",
@@ -54,6 +66,7 @@ CHECKS: tuple[CheckRule, ...] = (
         15,
         "The cluster's aim is a town alive between October and April; a venue "
         "not known open then is invisible to off-season visitors.",
+        visitors_only=True,
     ),
     CheckRule(
         "contact", 15, "A website, phone or e-mail is how a visitor confirms a visit or books one."
@@ -70,12 +83,18 @@ CHECKS: tuple[CheckRule, ...] = (
         "Facts older than a year are often stale (hours, phones); visitors trust a "
         "record that was checked.",
     ),
-    CheckRule("events", 10, "Events put a venue on the What's on page and its card."),
+    CheckRule(
+        "events",
+        10,
+        "Events put a venue on the What's on page and its card; only an event in the "
+        "next 12 months (EVENTS_MONTHS) counts, a one-off from years ago does not.",
+    ),
     CheckRule(
         "wheelchair",
         5,
         "The wheelchair filter shows only venues that say so; few visitors use it, "
         "but for them it decides.",
+        visitors_only=True,
     ),
 )
 """The completeness checks and their weights (summing to 100): the ONE place to tune them.
@@ -85,6 +104,10 @@ named in code, so a town without English scores it with its own visitors' langua
 """
 
 CHECK_KEYS: tuple[str, ...] = tuple(rule.key for rule in CHECKS)
+EVENTS_MONTHS = 12
+"""``events`` passes with an occurrence from today to this many months ahead."""
+NOT_VISITABLE_REASON = "members.not_applicable.visit_no"
+NO_OFF_SEASON_REASON = "members.not_applicable.no_off_season"
 FRESH_DAYS = 365
 """A record counts as checked when its ``checked`` date is at most this many days old."""
 CONTACT_FIELDS: tuple[str, ...] = ("website", "phone", "email")
@@ -104,24 +127,45 @@ def visitor_language(city: CityProfile) -> str:
 
 @dataclass(frozen=True)
 class Check:
-    """One check of one venue: ``passed`` when the record has what ``key`` asks for."""
+    """One check of one venue: ``passed`` when the record has what ``key`` asks for;
+    ``applies`` false (with the catalogue key ``why_not`` that says why) when it cannot
+    ask it of this record, and then it counts neither way."""
 
     key: str
     weight: int
     passed: bool
+    applies: bool = True
+    why_not: str = ""
 
 
 @dataclass(frozen=True)
 class Completeness:
-    """A venue's score (0–100, the weights of the passed checks) and every check."""
+    """A venue's score (0–100: the share of the applicable checks' weight it earns)
+    and every check."""
 
     score: int
     checks: tuple[Check, ...]
 
     @property
     def missing(self) -> tuple[Check, ...]:
-        """The checks not passed, heaviest first (what to fix first)."""
-        return tuple(sorted((c for c in self.checks if not c.passed), key=lambda c: -c.weight))
+        """The applicable checks not passed, heaviest first (what to fix first)."""
+        failed = (c for c in self.checks if c.applies and not c.passed)
+        return tuple(sorted(failed, key=lambda c: -c.weight))
+
+    @property
+    def applicable(self) -> tuple[Check, ...]:
+        """The checks the score is over."""
+        return tuple(c for c in self.checks if c.applies)
+
+
+def score_of(earned: npt.ArrayLike, possible: npt.ArrayLike) -> npt.NDArray[np.int64]:
+    """Scores 0–100: ``earned`` points over ``possible`` (the applicable weight),
+    rounded half up; a record to which nothing applies scores 100 (nothing is missing)."""
+    got = np.asarray(earned, dtype=float)
+    out_of = np.asarray(possible, dtype=float)
+    share = np.divide(got * 100, out_of, out=np.full(got.shape, 100.0), where=out_of > 0)
+    rounded: npt.NDArray[np.int64] = np.floor(share + 0.5).astype(np.int64)
+    return rounded
 
 
 class UnknownVenueError(KeyError):
@@ -145,6 +189,32 @@ def _among(values: pd.Series, allowed: frozenset[str]) -> npt.NDArray[np.bool_]:
     return verdicts[codes] if len(uniques) else np.zeros(len(values), dtype=bool)
 
 
+def applies_columns(venues: pd.DataFrame, city: CityProfile) -> dict[str, npt.NDArray[np.bool_]]:
+    """For every check of :data:`CHECKS`, whether it applies to each row: a
+    ``visitors_only`` check not to ``visit = no``, off-season hours not in a town
+    without off-season months."""
+    visitors = np.asarray(visitable(venues), dtype=bool)
+    every = np.ones(len(venues), dtype=bool)
+    columns = {rule.key: visitors if rule.visitors_only else every for rule in CHECKS}
+    if not city.off_season_months:
+        columns["off_season_hours"] = np.zeros(len(venues), dtype=bool)
+    return columns
+
+
+def why_not(rule: CheckRule, visitors: bool, city: CityProfile) -> str:
+    """The catalogue key saying why ``rule`` does not apply ("" when it does)."""
+    if rule.visitors_only and not visitors:
+        return NOT_VISITABLE_REASON
+    if rule.key == "off_season_hours" and not city.off_season_months:
+        return NO_OFF_SEASON_REASON
+    return ""
+
+
+def applies_column(key: str) -> str:
+    """The column of :func:`completeness_table` saying whether check ``key`` applies."""
+    return f"applies_{key}"
+
+
 def check_columns(
     venues: pd.DataFrame,
     event_venue_ids: frozenset[str],
@@ -153,7 +223,8 @@ def check_columns(
 ) -> dict[str, npt.NDArray[np.bool_]]:
     """Every check of :data:`CHECKS` for every row of an enriched venues frame, vectorised.
 
-    ``event_venue_ids`` are the venues the events file names; ``city`` gives the
+    ``event_venue_ids`` are the venues with an event in the next :data:`EVENTS_MONTHS`
+    months (:func:`event_venue_ids`); ``city`` gives the
     off-season months and the visitors' language. Hours come from the enriched month
     states (``m01``..``m12``), so an unparsable string counts as unknown, exactly as the
     map treats it.
@@ -186,28 +257,38 @@ def check_columns(
 
 
 @per_dataset
-def _event_venue_ids(data: Dataset) -> frozenset[str]:
-    """The venues at which the events file lists an event (remembered per dataset)."""
+def event_venue_ids(data: Dataset, today: date) -> frozenset[str]:
+    """The venues with an event from ``today`` to :data:`EVENTS_MONTHS` months ahead,
+    recurrences expanded by :func:`mapping.events.occurrences` (What's on's own: a
+    weekly or annual event counts, a one-off from 2022 does not; remembered)."""
     if data.events.empty or "venue_id" not in data.events.columns:
         return frozenset()
-    return frozenset(as_text(data.events["venue_id"]).str.strip())
+    last = today + relativedelta(months=EVENTS_MONTHS) - timedelta(days=1)
+    found = events.occurrences(data.events, today, last, data.city.timezone)
+    return frozenset(as_text(found["venue_id"]).str.strip()) if len(found) else frozenset()
+
+
+def _matrix(columns: dict[str, npt.NDArray[np.bool_]], rows: int) -> npt.NDArray[np.bool_]:
+    if not rows:
+        return np.zeros((0, len(CHECKS)), dtype=bool)
+    return np.column_stack([columns[key] for key in CHECK_KEYS])
 
 
 @per_dataset
 def completeness_table(data: Dataset, today: date) -> pd.DataFrame:
-    """Every venue's score and checks: ``id``, ``score`` and one bool column per check
-    (named by :data:`CHECK_KEYS`), in the venues' order (remembered per dataset)."""
-    passed = check_columns(data.venues, _event_venue_ids(data), data.city, today)
+    """Every venue's score and checks: ``id``, ``score``, one bool column per check
+    (named by :data:`CHECK_KEYS`: passed) and one per check saying whether it applies
+    (:func:`applies_column`), in the venues' order (remembered per dataset)."""
+    venues = data.venues
+    passed = check_columns(venues, event_venue_ids(data, today), data.city, today)
+    applies = applies_columns(venues, data.city)
     weights = np.array([rule.weight for rule in CHECKS])
-    matrix = (
-        np.column_stack([passed[key] for key in CHECK_KEYS])
-        if len(data.venues)
-        else (np.zeros((0, len(CHECKS)), dtype=bool))
-    )
+    counted = _matrix(applies, len(venues))
+    earned = (_matrix(passed, len(venues)) & counted) @ weights
     frame = pd.DataFrame(
-        {"id": data.venues["id"].to_numpy(), "score": (matrix @ weights).astype(int)}
+        {"id": venues["id"].to_numpy(), "score": score_of(earned, counted @ weights)}
     )
-    return frame.assign(**passed)
+    return frame.assign(**passed, **{applies_column(k): v for k, v in applies.items()})
 
 
 @per_dataset
@@ -234,9 +315,20 @@ def completeness(data: Dataset, venue_id: str, today: date) -> Completeness:
     """One venue's score and checks: :func:`check_columns` on its row alone, so it costs
     no more than the venue (and agrees with :func:`completeness_table` by construction)."""
     row = venue_row(data, venue_id)
-    passed = check_columns(row, _event_venue_ids(data), data.city, today)
-    checks = tuple(Check(rule.key, rule.weight, bool(passed[rule.key][0])) for rule in CHECKS)
-    return Completeness(sum(c.weight for c in checks if c.passed), checks)
+    passed = check_columns(row, event_venue_ids(data, today), data.city, today)
+    visitors = bool(visitable(row)[0])
+    checks = tuple(
+        Check(
+            rule.key,
+            rule.weight,
+            bool(passed[rule.key][0]),
+            not why_not(rule, visitors, data.city),
+            why_not(rule, visitors, data.city),
+        )
+        for rule in CHECKS
+    )
+    earned = sum(c.weight for c in checks if c.passed and c.applies)
+    return Completeness(int(score_of(earned, sum(c.weight for c in checks if c.applies))), checks)
 
 
 def check_texts(key: str, lang: str, city: CityProfile) -> tuple[str, str]:

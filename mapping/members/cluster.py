@@ -10,7 +10,7 @@ import pandas as pd
 
 from mapping.i18n import localized_column
 from mapping.io import Dataset
-from mapping.members.checks import CHECKS, check_texts, completeness_table
+from mapping.members.checks import CHECKS, applies_column, check_texts, completeness_table
 from mapping.memo import per_dataset
 from mapping.schema import as_text, in_cluster
 
@@ -29,7 +29,7 @@ OVERVIEW_COLUMNS: tuple[str, ...] = (
 @per_dataset
 def _cluster_rows(data: Dataset, today: date, lang: str) -> pd.DataFrame:
     """The overview without usage: members and prospective members, their score and
-    the labels of the checks they miss (heaviest first)."""
+    the labels of the applicable checks they miss (heaviest first)."""
     venues = data.venues
     listed = in_cluster(venues["cluster"])
     table = completeness_table(data, today)[listed].reset_index(drop=True)
@@ -40,7 +40,9 @@ def _cluster_rows(data: Dataset, today: date, lang: str) -> pd.DataFrame:
     missing = np.full(len(chosen), "", dtype=object)
     for rule in sorted(CHECKS, key=lambda r: -r.weight):
         label = check_texts(rule.key, lang, data.city)[0]
-        failed = ~table[rule.key].to_numpy(dtype=bool)
+        failed = ~table[rule.key].to_numpy(dtype=bool) & table[applies_column(rule.key)].to_numpy(
+            dtype=bool
+        )
         missing[failed] = np.where(missing[failed] == "", label, missing[failed] + "; " + label)
     return pd.DataFrame(
         {

@@ -19,7 +19,8 @@ The submission model
         id), ``venue_id``, ``timing`` (``dated``; ``annual_tbc``: every year, dates
         to be confirmed, ``start``/``end`` the usual window; ``weekly``: ``start`` is
         the first time), ``start`` and ``end`` (``YYYY-MM-DD`` or
-        ``YYYY-MM-DDTHH:MM``, both alike, the end not before the start), ``price``,
+        ``YYYY-MM-DDTHH:MM``, both alike, the end not before the start; the form's
+        pickers make them with :mod:`~mapping.submissions.event_when`), ``price``,
         ``free`` (``yes`` / ``no``), ``url``, ``organiser``, ``note``.
     ``venue`` (a new one)
         ``name``, ``category`` (a ``categories.csv`` id), ``lat`` + ``lon`` (all
@@ -68,7 +69,10 @@ Refusals
     :class:`~mapping.submissions.forms.Refused` carries one
     :class:`~mapping.submissions.forms.FieldProblem` per wrong field (``field``, a
     ``submissions.refused.*`` catalogue key, its ``params``); the page shows
-    ``problem.text(lang)``, the CLI the English ``str(exc)``.
+    ``problem.text(lang)``, the CLI the English ``str(exc)``. A suggestion already
+    pending with the same kind, venue and fields (white space aside) is not stored
+    twice: :class:`~mapping.submissions.ledger.AlreadyPending` (a ``Refused``) carries
+    the existing ``number`` ("already received as #12").
 
 Applying (:func:`~mapping.submissions.review.apply`)
     - ``source`` gets "submitted by the venue, <date>, reviewed" *appended* to an
@@ -109,7 +113,7 @@ from mapping.submissions.forms import (
     limits,
 )
 from mapping.submissions.hours_preview import describe_hours
-from mapping.submissions.ledger import STATUSES, Burst, Submission, reference
+from mapping.submissions.ledger import STATUSES, AlreadyPending, Burst, Submission, reference
 from mapping.submissions.review import (
     ReviewError,
     apply,
@@ -129,6 +133,7 @@ __all__ = [
     "TIMINGS",
     "UPDATE",
     "VENUE",
+    "AlreadyPending",
     "Burst",
     "FieldProblem",
     "Refused",

@@ -337,7 +337,7 @@ def _rules(data: Dataset, kind: str, values: Mapping[str, Any]) -> list[FieldPro
         if problem is not None:
             problems.append(problem)
     if kind == EVENT:
-        problems += _event_times(values)
+        problems += event_time_problems(values)
     return problems
 
 
@@ -372,9 +372,9 @@ def hours_problem(value: str) -> FieldProblem | None:
     return FieldProblem("opening_hours", f"hours_fix.problem.{kind}", {"example": hours.EXAMPLE})
 
 
-def _event_times(values: Mapping[str, Any]) -> list[FieldProblem]:
-    """``start``/``end`` as ``events.csv`` writes them; both dates or both times;
-    the end not before the start."""
+def event_time_problems(values: Mapping[str, Any]) -> list[FieldProblem]:
+    """``start``/``end`` as ``events.csv`` writes them; both dates or both times; the end
+    not before the start (the form's date pickers ask here too, before a send)."""
     problems = []
     kinds = {}
     for name in ("start", "end"):

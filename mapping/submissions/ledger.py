@@ -37,7 +37,7 @@ import orjson
 from mapping import clock, store
 from mapping.settings import CityProfile
 from mapping.submissions.clients import LOCAL, client_key
-from mapping.submissions.forms import FieldProblem, TooMany
+from mapping.submissions.forms import FieldProblem, Refused, TooMany
 
 PENDING, APPLIED, REJECTED = "pending", "applied", "rejected"
 STATUSES: tuple[str, ...] = (PENDING, APPLIED, REJECTED)
@@ -166,6 +166,40 @@ def _too_many(field: str, key: str, count: int) -> TooMany:
     return TooMany([FieldProblem(field, key, {"count": count})])
 
 
+class AlreadyPending(Refused):  # a refusal the page words as a receipt
+    """The same suggestion is already pending as ``number``: nothing new was stored.
+
+    Same kind, same venue, same fields once runs of white space are one space (a double
+    click, a reload that sends the form again, a member who did not see the receipt).
+    """
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+        super().__init__(
+            [FieldProblem("", "submissions.already_received", {"reference": reference(number)})]
+        )
+
+
+def _normalised(fields: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: " ".join(v.split()) if isinstance(v, str) else v for k, v in fields.items()}
+
+
+def pending_twin(
+    conn: store.Connection, kind: str, venue_id: str | None, fields: Mapping[str, Any]
+) -> int | None:
+    """The number of a pending suggestion with the same kind, venue and fields (white
+    space aside), or ``None``."""
+    where, args = ("venue_id IS NULL", ()) if venue_id is None else ("venue_id = ?", (venue_id,))
+    wanted = _normalised(fields)
+    for number, stored in conn.execute(
+        f"SELECT id, fields FROM submissions WHERE status = ? AND kind = ? AND {where} ORDER BY id",
+        (PENDING, kind, *args),
+    ):
+        if _normalised(orjson.loads(stored)) == wanted:
+            return int(number)
+    return None
+
+
 def insert(
     conn: store.Connection,
     kind: str,
@@ -178,13 +212,17 @@ def insert(
     """Store a checked suggestion as pending and return its number.
 
     ``client`` is the sender's key (:func:`mapping.submissions.clients.client_key`;
-    empty: the local client). Raises :class:`~mapping.submissions.forms.TooMany`
+    empty: the local client). Raises :class:`AlreadyPending` when :func:`pending_twin`
+    finds the same suggestion, and :class:`~mapping.submissions.forms.TooMany`
     (storing nothing) when the last hour already holds ``limits.per_client``
     suggestions of this client, or ``limits.per_venue`` for ``venue_id``. The total of
     all clients is only logged, at each multiple of ``limits.unusual``.
     """
     since = stamp(now - HOUR)
     with store.transaction(conn):
+        twin = pending_twin(conn, kind, venue_id, fields)
+        if twin is not None:
+            raise AlreadyPending(twin)
         sender = client_hash(conn, client or client_key(LOCAL))
         conn.execute(  # a sender's hash is kept only for the hour the limits count it
             "UPDATE submissions SET client = NULL WHERE client IS NOT NULL AND created <= ?",

@@ -94,7 +94,9 @@ def submit(
     ``client``: the sender's :func:`~mapping.submissions.clients.client_key` (empty: the
     local client). Raises :class:`~mapping.submissions.forms.Refused` naming every wrong
     field, or :class:`~mapping.submissions.forms.TooMany` past the hourly limits per
-    client or venue (``[members]``); either way nothing is stored.
+    client or venue (``[members]``), or
+    :class:`~mapping.submissions.ledger.AlreadyPending` with the number of the same
+    suggestion already waiting; either way nothing is stored.
     """
     clean = forms.check(data, kind, fields)
     venue_id = str(clean["venue_id"]).strip() if "venue_id" in clean else None

@@ -93,7 +93,9 @@ def test_suggested_event_reaches_whats_on(watched, writable_server, capsys):
     with app_run(page):
         page.get_by_label("Category").click()
         page.get_by_role("option", name="Concerts").click()
-    typed(page, "Start", "2026-12-12T19:00")
+    page.get_by_label("Start date", exact=True).click()  # the calendar opens at the month
+    with app_run(page):  # of "now" (the suite's clock: December 2026)
+        page.get_by_role("gridcell").get_by_text("12", exact=True).click()
     number = sent_reference(page)
 
     review(writable_server, number, capsys)
