@@ -17,6 +17,7 @@ from mapping.query import VenueFilter
 from mapping.schema import VISIT_VALUES
 from mapping.text import markdown_literal as md
 from pages._members_common import NEIGHBOURS_ZOOM, MembersRun
+from pages._members_link import link_sent, link_token
 from pages.shared import show_map, tr
 
 _LOG = logging.getLogger(__name__)
@@ -122,7 +123,7 @@ def client() -> str:
     forwarded = [v for v in st.context.headers.get_all("X-Forwarded-For") if isinstance(v, str)]
     remote = st.context.ip_address
     address = submissions.client_address(remote if isinstance(remote, str) else None, forwarded)
-    return submissions.client_key(address)
+    return submissions.client_key(address, link_token())  # a personal link: its own client
 
 
 def send(run: MembersRun, kind: str, prefix: str, venue: str | None) -> None:
@@ -142,6 +143,10 @@ def send(run: MembersRun, kind: str, prefix: str, venue: str | None) -> None:
         _LOG.exception("suggestion not stored in %s", run.db_path)
         st.session_state[f"_{prefix}_result"] = ("error", [tr("mpage.store_unavailable")])
         return
+    try:
+        link_sent(run.db_path, number)  # sent with a personal link: "from the venue"
+    except (sqlite3.Error, OSError):  # stored all the same; only the mark is missing
+        _LOG.exception("suggestion %d not marked as sent with a personal link", number)
     st.session_state[f"_{prefix}_result"] = ("success", [submissions.thanks(number, run.lang)])
     for name in names:
         st.session_state.pop(f"{prefix}_{name}", None)
