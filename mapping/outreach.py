@@ -31,6 +31,19 @@ from mapping.io import Dataset
 from mapping.submissions.hours_preview import describe_hours
 from mapping.text import escape
 
+_CSV_HEADER = (
+    "outreach.col_venue",
+    "outreach.col_email",
+    "outreach.col_link",
+    "outreach.col_missing",
+)
+_CARD_ROWS = {
+    "address": "outreach.address",
+    "phone": "outreach.phone",
+    "email": "outreach.email",
+    "website": "outreach.website",
+}
+
 
 @dataclass(frozen=True)
 class OutreachRow:
@@ -96,7 +109,7 @@ def rows(
 
 def csv_bytes(found: Iterable[OutreachRow], lang: str) -> bytes:
     """The mail-merge CSV: one line per venue; what is missing joined with ``; ``."""
-    header = [t(f"outreach.col_{name}", lang) for name in ("venue", "email", "link", "missing")]
+    header = [t(key, lang) for key in _CSV_HEADER]
     lines = [(r.name, r.email, r.link, "; ".join(r.missing), r.venue_id) for r in found]
     return csv_rows_bytes([*header, "id"], lines)
 
@@ -143,10 +156,10 @@ def _card(data: Dataset, venue_id: str, lang: str, today: date) -> str:
     value = str(venue.get("opening_hours") or "")
     _, hours = describe_hours(value, lang, data.city, year=today.year)
     rows = [(t("outreach.hours", lang), "; ".join(hours))]
-    for field in ("address", "phone", "email", "website"):
+    for field, key in _CARD_ROWS.items():
         value = str(venue.get(field) or "")
         if value:
-            rows.append((t(f"outreach.{field}", lang), value))
+            rows.append((t(key, lang), value))
     description = localized(venue, "description", lang, languages)
     return (
         f'<article class="venue-card"><div class="vc-cat">{escape(label)}</div>'

@@ -23,6 +23,16 @@ from mapping.text import markdown_literal as md
 from pages._members_common import MembersRun
 from pages.shared import tr
 
+STATUS_KEYS = {
+    "pending": "mlink.status_pending",
+    "applied": "mlink.status_applied",
+    "rejected": "mlink.status_rejected",
+}
+KIND_KEYS = {
+    "update": "mlink.kind_update",
+    "event": "mlink.kind_event",
+    "venue": "mlink.kind_venue",
+}
 KEY_PARAM = "key"  # mapping.links.PARAM, written here for the README's URL table check
 TOKEN_STATE = "_link_token"  # the valid token of this session's URL ("" = none)
 _LOG = logging.getLogger(__name__)
@@ -93,8 +103,8 @@ def suggestions_section(run: MembersRun, owner: Owner) -> None:
             tr("mlink.col_sent"): [
                 f"{clock.local(s.created, run.city.timezone):%Y-%m-%d %H:%M}" for s in sent
             ],
-            tr("mlink.col_kind"): [tr(f"mlink.kind_{s.kind}") for s in sent],
-            tr("mlink.col_status"): [tr(f"mlink.status_{s.status}") for s in sent],
+            tr("mlink.col_kind"): [tr(KIND_KEYS[s.kind]) for s in sent],
+            tr("mlink.col_status"): [tr(STATUS_KEYS[s.status]) for s in sent],
             tr("mlink.col_reason"): [s.reason for s in sent],
         }
     )
