@@ -132,12 +132,13 @@ h1 { font-size: 20pt; margin: 0 0 2mm; } h2 { font-size: 13pt; margin: 6mm 0 2mm
 .venue-card { border: 1px solid #c5ccd3; border-radius: 3mm; padding: 4mm 5mm; }
 .vc-cat { color: #55606a; font-size: 10pt; } .vc-name { font-size: 15pt; margin: 1mm 0 2mm; }
 .vc-rows { list-style: none; padding: 0; margin: 2mm 0 0; } .vc-rows li { margin: 1mm 0; }
-.missing li { margin: 1.5mm 0; } .why { color: #55606a; }
+.missing li { margin: 1.5mm 0; } .why { color: #55606a; display: block; }
 .link { display: flex; gap: 6mm; align-items: center; margin-top: 4mm; }
 .link svg { width: 42mm; height: 42mm; flex: none; }
 .link code { word-break: break-all; font-size: 9pt; }
 @media screen { body { background: #eef1f4; padding: 8mm; }
   .sheet { background: #fff; padding: 12mm; box-shadow: 0 1px 4px rgba(0,0,0,.2); } }
+@media screen and (max-width: 600px) { body { padding: 2mm; } .sheet { padding: 5mm; } }
 """
 
 
@@ -201,6 +202,7 @@ def sheets_html(data: Dataset, found: Iterable[OutreachRow], lang: str, today: d
     title = escape(t("outreach.title", lang, town=data.city.name))
     return (
         f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta name="referrer" content="no-referrer"><title>{title}</title>'
         f"<style>{_STYLE}</style></head><body>{''.join(pages)}</body></html>"
     )

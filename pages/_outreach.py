@@ -14,6 +14,7 @@ import logging
 import streamlit as st
 
 from mapping import clock, outreach, store
+from mapping.text import markdown_literal as md
 from pages._members_common import MembersRun
 from pages.shared import tr
 
@@ -48,7 +49,7 @@ def outreach_part(run: MembersRun, venue_ids: list[str], base_url: str, where: s
     chosen = [
         venue
         for venue in known
-        if st.checkbox(str(run.names[venue]), value=True, key=f"outreach_{venue}")
+        if st.checkbox(md(str(run.names[venue])), value=True, key=f"outreach_{venue}")
     ]
     if st.button(tr("outreach.issue"), key="outreach_issue", help=tr("outreach.issue_help")):
         if chosen:
