@@ -5,6 +5,7 @@ venue; one owner's link shows nothing of another venue; a send with the link is 
 
 from __future__ import annotations
 
+import logging
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from mapping import clock, i18n, links, store, submissions
+from mapping.store import DB_ENV_VAR
 from mapping.submissions import ledger
 from pages import _members_link
 from tests.test_page_members import FIXTURE, database, open_members, texts
@@ -130,3 +132,45 @@ def test_the_link_is_a_client_of_its_own(monkeypatch, database, tmp_path):
     owner.button(key="upd_send").click().run()
     assert "You have sent 1" in " ".join(e.value for e in owner.error)
     assert len(submissions.listed(folder, db=database)) == 2
+
+
+def test_the_public_overview_shows_no_usage_counts(monkeypatch, database):
+    at = open_members(monkeypatch, "en", part="overview")
+    columns = list(at.dataframe[0].value.columns)
+    assert "Completeness" in columns
+    assert not {"Shown in a list", "Card opened"} & set(columns)
+
+
+def coordinator_overview() -> None:
+    """The overview as the coordinator's console shows it (with usage counts)."""
+    from pages._members_common import members_run
+    from pages._members_overview import overview_part
+    from pages.shared import current_language, dataset
+
+    overview_part(members_run(dataset(), current_language()), show_usage=True)
+
+
+def test_the_coordinators_overview_shows_the_usage_counts(monkeypatch, database):
+    monkeypatch.setenv("CREATIVE_MAP_DATA", str(FIXTURE))
+    at = AppTest.from_function(coordinator_overview, default_timeout=60)
+    at.query_params["lang"] = "EN"
+    at.run()
+    assert not at.exception, at.exception
+    assert {"Shown in a list", "Card opened"} <= set(at.dataframe[0].value.columns)
+
+
+def test_the_token_never_reaches_the_log(monkeypatch, database, tmp_path, caplog):
+    caplog.set_level(logging.DEBUG)
+    token = issued(database)
+    at = open_members(monkeypatch, "en", key=token, part="update")
+    at.text_input(key="upd_website").input("https://example.me/").run()
+    at.button(key="upd_send").click().run()
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv(DB_ENV_VAR, str(blocker / "members.sqlite"))
+    at = open_members(monkeypatch, "en", key=token)
+    assert [e.value for e in at.error] == [
+        "Your personal link cannot be checked just now. Please try again later."
+    ]
+    assert "personal link not checked" in caplog.text
+    assert token not in caplog.text

@@ -9,6 +9,7 @@ no-referrer`` (``scripts/no_referrer.py``), so the token never leaves as a Refer
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 
@@ -97,6 +98,9 @@ def test_the_owner_follows_a_suggestion_sent_with_the_link(
     expect(status_table(page)).to_contain_text("Please send the gallery's own site")
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=artifacts / "personal-link-390.png", full_page=True)
+    token = path.split("key=", 1)[1]
+    server_log = os.pread(linked_server.log.fileno(), 50_000_000, 0)  # keeps the file offset
+    assert token.encode() not in server_log
 
 
 def test_a_revoked_link_shows_the_refusal_and_no_venue(watched, linked_server, capsys):
