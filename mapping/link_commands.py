@@ -114,6 +114,11 @@ def run(args: argparse.Namespace, say: Say) -> int:
         data = _checked(args.folder, venues, say)
         if data is None:
             return 1
+        lang = getattr(args, "lang", None) or data.city.default_language
+        if lang not in data.city.languages:  # checked before any link is issued
+            codes = ", ".join(data.city.languages)
+            say(f"error: --lang {lang!r} is not one of the town's languages ({codes})", sys.stderr)
+            return 1
         days = args.days or load_city(data_dir(args.folder) / "city.toml").link_days
         issued = outreach.issue_links(
             where, venues, args.base_url, now=now, days=days, replace=args.replace
@@ -122,7 +127,6 @@ def run(args: argparse.Namespace, say: Say) -> int:
             say(issued[args.venue])
             say(f"valid for {days} days; shown once, stored only as a hash", sys.stderr)
             return 0
-        lang = args.lang or data.city.default_language
         today = clock.today(data.city.timezone)
         found = outreach.rows(data, issued, lang, today)
         payload = (

@@ -192,3 +192,11 @@ def test_no_token_in_the_table(members_db):
     with closing(store.connect(members_db)) as conn:
         rows = conn.execute("SELECT * FROM links").fetchall()
     assert token not in repr(rows) and links.token_hash(token) in repr(rows)
+
+
+def test_an_unknown_language_issues_nothing(mini_copy, members_db, tmp_path, capsys):
+    out = tmp_path / "links.csv"
+    args = ["links", "csv", "gal-durkovic", "--data", str(mini_copy), "--base-url", "x"]
+    assert cli.main([*args, "-o", str(out), "--lang", "xx"]) == 1
+    assert "--lang 'xx' is not one of the town's languages (me, en)" in capsys.readouterr().err
+    assert links.listed(members_db) == [] and not out.exists()
