@@ -300,3 +300,5 @@ def test_a_personal_links_token_never_reaches_the_access_log(proxied):
     assert f'"GET /{TOWN}/members HTTP/1.1"' in log
     assert f'"{url.split("?")[0]}" "kcm-test"' in log  # the Referer, cut at its query
     assert token not in log and "key=" not in log
+    served = [request for _client, _upstream, request in proxy.served_by()]
+    assert f"GET /{TOWN}/members HTTP/1.1" in served  # the replicas test reads these
