@@ -37,11 +37,23 @@ _CSV_HEADER = (
     "outreach.col_link",
     "outreach.col_missing",
 )
+# The card's rows and badges, with the map card's own labels (map.toml; venue_map.js).
 _CARD_ROWS = {
-    "address": "outreach.address",
-    "phone": "outreach.phone",
-    "email": "outreach.email",
-    "website": "outreach.website",
+    "address": "map.address",
+    "phone": "map.phone",
+    "email": "map.email",
+    "website": "map.website",
+}
+_BADGES = {
+    ("location_precision", "approximate"): "map.approximate",
+    ("location_precision", "settlement"): "map.settlement_level",
+    ("visit", "appointment"): "map.visit_appointment",
+    ("visit", "no"): "map.visit_no",
+}
+_WHEELCHAIR = {
+    "yes": "map.wheelchair.yes",
+    "limited": "map.wheelchair.limited",
+    "no": "map.wheelchair.no",
 }
 
 
@@ -124,13 +136,18 @@ def qr_svg(text: str) -> str:
 
 
 _STYLE = """
-@page { size: A4; margin: 16mm; }
+@page { size: A4; margin: 14mm; }
+@media print { body { font-size: 10pt; } h1 { font-size: 16pt; } h2 { font-size: 11.5pt; }
+  .vc-name { font-size: 13pt; } .link svg { width: 34mm; height: 34mm; }
+  .missing li, .vc-rows li { margin: 0.6mm 0; } .sheet { margin: 0; } }
 body { font-family: system-ui, "Segoe UI", Roboto, Arial, sans-serif; color: #1d2327; margin: 0; }
 .sheet { page-break-after: always; break-after: page; max-width: 178mm; margin: 0 auto 12mm; }
 .sheet:last-child { page-break-after: auto; break-after: auto; }
 h1 { font-size: 20pt; margin: 0 0 2mm; } h2 { font-size: 13pt; margin: 6mm 0 2mm; }
 .venue-card { border: 1px solid #c5ccd3; border-radius: 3mm; padding: 4mm 5mm; }
 .vc-cat { color: #55606a; font-size: 10pt; } .vc-name { font-size: 15pt; margin: 1mm 0 2mm; }
+.vc-badge { display: inline-block; border: 1px solid #c5ccd3; border-radius: 2mm;
+  padding: 0.5mm 2mm; margin: 0 2mm 1mm 0; font-size: 9.5pt; }
 .vc-rows { list-style: none; padding: 0; margin: 2mm 0 0; } .vc-rows li { margin: 1mm 0; }
 .missing li { margin: 1.5mm 0; } .why { color: #55606a; display: block; }
 .link { display: flex; gap: 6mm; align-items: center; margin-top: 4mm; }
@@ -143,8 +160,11 @@ h1 { font-size: 20pt; margin: 0 0 2mm; } h2 { font-size: 13pt; margin: 6mm 0 2mm
 
 
 def _card(data: Dataset, venue_id: str, lang: str, today: date) -> str:
-    """The card's facts as visitors read them: category, name, description, hours in
-    plain words, address, phone, e-mail, website (only those the record has)."""
+    """The card's facts as visitors read them, with the map card's labels and in its
+    order: category, name, badges (approximate location, visits), description, hours in
+    plain words (the card's season summary), address, phone, e-mail, website, wheelchair
+    access. The map's card is drawn by its script inside Leaflet, which a printed page
+    does not run; this is the same record read by the same rules."""
     venue = data.venues.set_index("id").loc[venue_id]
     languages = data.city.languages
     categories = data.categories.set_index("id")
@@ -161,13 +181,20 @@ def _card(data: Dataset, venue_id: str, lang: str, today: date) -> str:
         value = str(venue.get(field) or "")
         if value:
             rows.append((t(key, lang), value))
+    wheel = _WHEELCHAIR.get(str(venue.get("wheelchair") or ""), "map.wheelchair.unknown")
+    rows.append(("", t(wheel, lang)))  # says its subject itself, as on the map
+    badges = [t(key, lang) for (field, value), key in _BADGES.items() if venue.get(field) == value]
     description = localized(venue, "description", lang, languages)
     return (
         f'<article class="venue-card"><div class="vc-cat">{escape(label)}</div>'
         f'<h3 class="vc-name">{escape(localized(venue, "name", lang, languages))}</h3>'
+        + "".join(f'<span class="vc-badge">{escape(b)}</span>' for b in badges)
         + (f'<p class="vc-desc">{escape(description)}</p>' if description else "")
         + '<ul class="vc-rows">'
-        + "".join(f"<li><b>{escape(k)}:</b> {escape(v)}</li>" for k, v in rows)
+        + "".join(
+            f"<li><b>{escape(k)}:</b> {escape(v)}</li>" if k else f"<li>{escape(v)}</li>"
+            for k, v in rows
+        )
         + "</ul></article>"
     )
 

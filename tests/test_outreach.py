@@ -70,6 +70,7 @@ def test_the_sheets_escape_text_and_carry_a_qr_code_per_venue(data):
     assert "src=" not in html and "href=" not in html and "<script" not in html
     assert "@page { size: A4" in html and "break-after: page" in html
     assert 'name="referrer" content="no-referrer"' in html
+    assert "Limited wheelchair access" in html and "Approximate location" in html  # map labels
     for label, _why in outreach.missing(data, "gal-b", "en", today(data)):
         assert escape(label) in html
 
