@@ -101,6 +101,9 @@ def test_the_owner_follows_a_suggestion_sent_with_the_link(
     token = path.split("key=", 1)[1]
     server_log = os.pread(linked_server.log.fileno(), 50_000_000, 0)  # keeps the file offset
     assert token.encode() not in server_log
+    carried = sorted({u.split("?")[0] for u in watched.requests if token in u})
+    print("requests carrying the token:", carried)
+    assert all(u.startswith(linked_server.url) for u in carried)  # never another site
 
 
 def test_a_revoked_link_shows_the_refusal_and_no_venue(watched, linked_server, capsys):
