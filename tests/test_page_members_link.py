@@ -174,3 +174,13 @@ def test_the_token_never_reaches_the_log(monkeypatch, database, tmp_path, caplog
     ]
     assert "personal link not checked" in caplog.text
     assert token not in caplog.text
+
+
+@pytest.mark.parametrize("key", ["a" * 5000, "<script>", "%00", " "])
+def test_a_crafted_key_is_refused_without_an_error(monkeypatch, database, key):
+    issued(database)
+    at = open_members(monkeypatch, "en", key=key)
+    if key.strip():
+        assert [e.value for e in at.error] == [i18n.t("mlink.refused", "en")]
+    else:  # an empty key is no key: the public page
+        assert not at.error and "Your suggestions" not in headings(at)
