@@ -49,9 +49,11 @@ Members' data, imports and commands
     ``store`` (the members' database, SQLite or PostgreSQL, and its one transaction),
     ``backup`` (backing it up and restoring it), ``usage``
     (per-venue counts of the visitor pages), ``submissions`` (members' suggestions and
-    their review), ``imports`` (venues from OSM/GIS files, events from iCalendar and
-    CSV), ``synthetic`` (test and benchmark data only, never shipped), ``cli``
-    (``python -m mapping``).
+    their review), ``links`` (members' personal links, kept as hashes),
+    ``outreach`` (links with what each venue is missing: mail-merge CSV, printable
+    sheets), ``link_commands`` (``links …``), ``imports`` (venues from OSM/GIS
+    files, events from iCalendar and CSV), ``synthetic`` (test and benchmark data
+    only, never shipped), ``cli`` (``python -m mapping``).
 
 Modules starting with ``_`` are private helpers; nothing outside their package uses them.
 """
@@ -82,11 +84,14 @@ __all__ = [
     "i18n",
     "imports",
     "io",
+    "link_commands",
+    "links",
     "location_text",
     "member_charts",
     "members",
     "memo",
     "months",
+    "outreach",
     "params",
     "planning",
     "planning_cli",

@@ -2,7 +2,8 @@
 and ``import FILE --into DIR``, ``import-events FILE --into DIR``
 (:mod:`mapping.imports.commands`), ``submissions list|show|apply|reject …``
 (:mod:`mapping.submissions.commands`), ``backup [DIR] --out FILE`` and
-``restore FILE [DIR]`` (:mod:`mapping.backup`).
+``restore FILE [DIR]`` (:mod:`mapping.backup`), ``links issue|revoke|list|csv|sheets``
+(:mod:`mapping.link_commands`).
 
 Exit codes: 0 success, 1 the data has problems (one line each,
 ``file:record:field: message``) or a file cannot be written, 2 bad arguments (argparse
@@ -39,7 +40,7 @@ from typing import TextIO
 
 import pandas as pd
 
-from mapping import backup, planning_cli
+from mapping import backup, link_commands, planning_cli
 from mapping import events as ev
 from mapping.calendar import to_ics
 from mapping.errors import DataError
@@ -114,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     planning_cli.add_parsers(sub, folder_arg, _out_path)
     submission_commands.add_parsers(sub, folder_arg)
     backup.add_parsers(sub, folder_arg)
+    link_commands.add_parsers(sub, folder_arg)
     return parser
 
 
@@ -150,6 +152,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             return submission_commands.run(args, _say)
         if args.command in backup.COMMANDS:
             return backup.run(args, _say)
+        if args.command == link_commands.COMMAND:
+            return link_commands.run(args, _say)
         dataset = load_dataset(args.folder)
         if args.command == "info":
             _say(info_text(dataset, args.lang))

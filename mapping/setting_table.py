@@ -266,6 +266,15 @@ SETTINGS: tuple[Setting, ...] = (
         parsers.count,
     ),
     Setting(
+        "members",
+        "link_days",
+        365,
+        "Days a member's personal link stays valid after it is issued (`python -m mapping "
+        "links issue`, `--days` overrides it); then the link is refused and a new one must be "
+        "issued.",
+        parsers.count,
+    ),
+    Setting(
         "planning",
         "count_outside_municipality",
         False,

@@ -85,6 +85,7 @@ class CityProfile:
     max_pending_per_client_per_hour: int = _declared("members", "max_pending_per_client_per_hour")
     unusual_per_hour: int = _declared("members", "unusual_per_hour")
     max_pending_per_venue_per_hour: int = _declared("members", "max_pending_per_venue_per_hour")
+    link_days: int = _declared("members", "link_days")
     walking_model: str = _declared("walking", "model")  # a key of mapping.distance.WALK_MODELS
     count_outside_municipality: bool = _declared("planning", "count_outside_municipality")
     language_fallback: dict[str, tuple[str, ...]] = field(  # a dict: kept out of the hash

@@ -28,6 +28,7 @@ from mapping.schema import VISIT_VALUES
 from mapping.text import markdown_literal as md
 from pages import _hours_editor
 from pages._members_common import MembersRun, refusal_lines
+from pages._members_link import link_sent, link_token
 from pages._members_location import location_picker, picker_resets
 from pages.shared import tr
 
@@ -67,7 +68,7 @@ def client() -> str:
     forwarded = [v for v in st.context.headers.get_all("X-Forwarded-For") if isinstance(v, str)]
     remote = st.context.ip_address
     address = submissions.client_address(remote if isinstance(remote, str) else None, forwarded)
-    return submissions.client_key(address)
+    return submissions.client_key(address, link_token())  # a personal link: its own client
 
 
 def send(
@@ -102,6 +103,10 @@ def send(
         return
     else:
         answer = ("success", [submissions.thanks(number, run.lang)])
+        try:
+            link_sent(run.db_path, number)  # sent with a personal link: "from the venue"
+        except (sqlite3.Error, OSError):  # stored all the same; only the mark is missing
+            _LOG.exception("suggestion %d not marked as sent with a personal link", number)
     st.session_state[f"_{prefix}_result"] = answer
     empty_form(prefix, names, {**picker_resets(prefix), **(resets or {})})
 

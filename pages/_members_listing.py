@@ -19,14 +19,16 @@ from pages._members_common import NEIGHBOURS_ZOOM, MembersRun
 from pages.shared import show_map, tr
 
 
-def listing_part(run: MembersRun, venue: str) -> None:
-    """Everything about one venue's visibility, top to bottom."""
+def listing_part(run: MembersRun, venue: str, *, show_usage: bool = False) -> None:
+    """Everything about one venue's visibility, top to bottom; its usage counts only
+    when ``show_usage`` (the owner's personal link, the coordinator): they are not public."""
     visitor_cards(run, venue)
     completeness_section(run, venue)
     findability_section(run, venue)
     reach_section(run, venue)
     proximity_section(run, venue)
-    usage_section(run, venue)
+    if show_usage:
+        usage_section(run, venue)
 
 
 def visitor_cards(run: MembersRun, venue: str) -> None:

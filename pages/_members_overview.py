@@ -19,22 +19,28 @@ from pages._members_common import MembersRun
 from pages.shared import tr
 
 
-def overview_part(run: MembersRun) -> None:
-    """Every member's and prospective member's completeness and usage: the
+def overview_part(run: MembersRun, *, show_usage: bool = False) -> None:
+    """Every member's and prospective member's completeness (and usage, when
+    ``show_usage``: the coordinator's console; the counts are not public): the
     coordinator's to-do list, weakest first, sortable, as CSV."""
     st.subheader(tr("mpage.overview"))
     st.caption(tr("mpage.overview_help"))
     volume_notice(run)
-    table = members.overview(run.data, usage.totals(run.db_path), run.today, run.lang)
+    counts = usage.totals(run.db_path) if show_usage else None
+    table = members.overview(run.data, counts, run.today, run.lang)
     status = {s: tr(f"mpage.status_{s}") for s in CLUSTER_STATUSES}
+    usage_columns = (
+        {tr("mpage.col_shown_count"): table["impressions"], tr("mpage.col_opens"): table["opens"]}
+        if show_usage
+        else {}
+    )
     shown = pd.DataFrame(
         {
             tr("mpage.col_name"): table["name"],
             tr("mpage.col_status"): table["status"].map(status).fillna(table["status"]),
             tr("mpage.col_category"): table["category"],
             tr("mpage.col_score"): table["score"],
-            tr("mpage.col_shown_count"): table["impressions"],
-            tr("mpage.col_opens"): table["opens"],
+            **usage_columns,
             tr("mpage.col_missing"): table["missing"],
             "id": table["id"],
         }

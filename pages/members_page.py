@@ -10,9 +10,11 @@ the location picker), ``_members_event_form`` (the event form), ``_members_overv
 (the cluster overview).
 
 The venue lives in the URL (``?venue=<id>``) and so does the part of the page shown
-(``?part=listing|update|event|new|overview``): one part is computed per run, so a
-member reading their listing does not pay for the cluster table, and a map in a part
-is never drawn hidden (Leaflet cannot size itself in a hidden tab).
+(``?part=listing|update|event|new|overview``), and so does a member's personal link
+(``?key=<token>``, ``_members_link``: it fixes the venue to the link's and adds the
+owner's suggestions and usage counts; a refused key stops the page). One part is
+computed per run, so a member reading their listing does not pay for the cluster
+table, and a map in a part is never drawn hidden (Leaflet cannot size itself in a hidden tab).
 """
 
 from __future__ import annotations
@@ -23,9 +25,18 @@ from mapping.text import fold
 from pages._members_common import members_run
 from pages._members_event_form import event_part
 from pages._members_forms import new_venue_part, update_part
+from pages._members_link import owner_link, suggestions_section, your_venue
 from pages._members_listing import listing_part
 from pages._members_overview import overview_part
-from pages.shared import current_language, dataset, link_notice, sync_url, tr, url_choice
+from pages.shared import (
+    current_language,
+    dataset,
+    link_notice,
+    set_url,
+    sync_url,
+    tr,
+    url_choice,
+)
 
 PARTS = ["listing", "update", "event", "new", "overview"]
 # The parts about one chosen venue, and what lays each out. (A comment, not a string:
@@ -36,6 +47,7 @@ run = members_run(dataset(), current_language())
 
 st.title(tr("mpage.title"))
 st.caption(tr("mpage.intro"))
+owner = owner_link(run)
 
 refused: list[str] = []
 if url_choice("part", PARTS, "listing"):
@@ -48,7 +60,9 @@ part = st.segmented_control(
 )
 sync_url("part", "listing")
 
-if part in VENUE_PARTS:
+if part in VENUE_PARTS and owner is not None:
+    your_venue(run, owner)
+elif part in VENUE_PARTS:
     ordered = sorted(run.venues.index, key=lambda v: fold(run.names[v]))
     if url_choice("venue", ["", *ordered], ""):
         refused.append(tr("params.venue"))
@@ -64,13 +78,19 @@ if part in VENUE_PARTS:
         format_func=picks.__getitem__,
         help=tr("mpage.pick_help"),
     )
-sync_url("venue", "")
+if owner is None:
+    sync_url("venue", "")
+else:  # the link's venue, whatever ?venue= said
+    set_url("venue", None)
 link_notice(refused)
-venue_id = st.session_state.get("venue") or None
+venue_id = owner.venue if owner is not None else st.session_state.get("venue") or None
 
 if part in VENUE_PARTS:
     if venue_id is None:
         st.info(tr("mpage.pick_first"))
+    elif part == "listing" and owner is not None:
+        suggestions_section(run, owner)
+        listing_part(run, venue_id, show_usage=True)
     else:
         VENUE_PARTS[part](run, venue_id)
 elif part == "new":

@@ -130,9 +130,10 @@ def warm_up_app(app_folder: Path) -> None:
 
 
 def serve_app(script: str, args: list[str], config: dict[str, Any]) -> None:
-    """Serve *script* through ``st.App`` with :class:`page_base.PageBaseMiddleware` and
-    :class:`origin_guard.OriginGuard`."""
+    """Serve *script* through ``st.App`` with :class:`page_base.PageBaseMiddleware`,
+    :class:`origin_guard.OriginGuard` and :class:`no_referrer.NoReferrer`."""
     import streamlit as st
+    from no_referrer import NoReferrer
     from origin_guard import OriginGuard, allowed_hosts
     from page_base import PageBaseMiddleware
     from starlette.middleware import Middleware
@@ -149,6 +150,7 @@ def serve_app(script: str, args: list[str], config: dict[str, Any]) -> None:
     app = st.App(
         path,
         middleware=[
+            Middleware(NoReferrer),
             Middleware(OriginGuard, hosts=hosts),
             Middleware(
                 PageBaseMiddleware, base_url_path=lambda: st.get_option("server.baseUrlPath")

@@ -56,7 +56,8 @@ def upstream_block(servers: Sequence[str]) -> str:
 
 def main_conf(folder: Path, port: int, upstream: str | Sequence[str], tiles: str = TILES) -> str:
     """The test's ``nginx.conf``: everything in *folder*, the deployment's includes.
-    The access log names the replica that served each request (``$upstream_addr``)."""
+    The access log is the deployment's (``kcm_private``: no query strings), which names
+    the replica that served each request (``$upstream_addr``)."""
     servers = [upstream] if isinstance(upstream, str) else list(upstream)
     user = "user root root;\n" if os.geteuid() == 0 else ""  # workers as the current user
     temp = "\n".join(f"    {name}_temp_path {folder / name};" for name in ("client_body", "proxy"))
@@ -65,13 +66,12 @@ pid {folder / "nginx.pid"};
 error_log {folder / "error.log"} warn;
 events {{ worker_connections 512; }}
 http {{
-    log_format kcm_upstream '$remote_addr $upstream_addr $status "$request"';
-    access_log {folder / "access.log"} kcm_upstream;
 {temp}
     fastcgi_temp_path {folder / "fastcgi"};
     uwsgi_temp_path {folder / "uwsgi"};
     scgi_temp_path {folder / "scgi"};
     include http.conf;
+    access_log {folder / "access.log"} kcm_private;
     {upstream_block(servers)}
     map $uri $kcm_app {{ default kcm_town; }}
     map $kcm_app $kcm_tiles {{ default "{tiles}"; }}
@@ -132,17 +132,19 @@ class NginxProxy:
         raise RuntimeError(msg)
 
     def served_by(self) -> list[tuple[str, str, str]]:
-        """(client address, upstream address, request line) of each request logged so far
-        (nginx writes its access log line when a request ends; a websocket's when it closes)."""
-        log = self.folder / "access.log"
-        if not log.exists():
-            return []
+        """(client address, upstream address, request line without its query) of each
+        request logged so far (nginx writes its access log line when a request ends; a
+        websocket's when it closes)."""
         rows = []
-        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
-        for line in lines:
-            client, upstream, _status, request = line.split(" ", 3)
-            rows.append((client, upstream, request.strip('"')))
+        for line in self.access_log().splitlines():
+            client, upstream, _status, rest = line.split(" ", 3)
+            rows.append((client, upstream, rest.split('"')[1]))
         return rows
+
+    def access_log(self) -> str:
+        """nginx's access log so far, as written."""
+        log = self.folder / "access.log"
+        return log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
 
     def error_log(self) -> str:
         """nginx's error log so far (for failure messages)."""

@@ -281,3 +281,24 @@ def test_the_app_itself_refuses_another_sites_websocket_without_looking_itself_u
         socket.ping().wait(10)
     app.log.seek(0)
     assert b"external IP" not in app.log.read()
+
+
+def test_a_personal_links_token_never_reaches_the_access_log(proxied):
+    """The log holds paths without query strings, and Referers without theirs."""
+    _app, proxy = proxied
+    token = "Tok3n-" + "s" * 37
+    url = proxy.url + TOWN + "/members?key=" + token
+    status, headers, _ = fetch(url)
+    assert status == 200 and headers.get("Referrer-Policy") == "no-referrer"
+    request = urllib.request.Request(
+        proxy.url + TOWN + "/_stcore/health?key=" + token,
+        headers={"Referer": url, "User-Agent": "kcm-test"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        assert answer.status == 200
+    log = proxy.access_log()
+    assert f'"GET /{TOWN}/members HTTP/1.1"' in log
+    assert f'"{url.split("?")[0]}" "kcm-test"' in log  # the Referer, cut at its query
+    assert token not in log and "key=" not in log
+    served = [request for _client, _upstream, request in proxy.served_by()]
+    assert f"GET /{TOWN}/members HTTP/1.1" in served  # the replicas test reads these

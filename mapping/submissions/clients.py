@@ -14,9 +14,12 @@ A client is
   IPv4-mapped IPv6 address as the IPv4 address;
 - no address (a local connection, a test) is the one client :data:`LOCAL`.
 
-:func:`client_key` is the hook for the members' personal links (a later issue): a link
-token makes its holder a client of their own, wherever they connect from. The token is
-hashed here and never kept in clear. The ledger stores only a salted hash of the key
+:func:`client_key` also takes a member's personal link (:mod:`mapping.links`): the For
+members page passes the valid token of its ``?key=``, which makes its holder a client of
+their own wherever they connect from (a venue's owner behind a shared office address is
+not counted with their neighbours, and one link cannot exhaust everyone's limit). The
+token is hashed here (SHA-256, as :func:`mapping.links.token_hash` stores it) and never
+kept in clear. The ledger stores only a salted hash of the key
 (:func:`mapping.submissions.ledger.client_hash`), never an address.
 """
 
@@ -74,7 +77,8 @@ def network(address: str) -> str:
 
 def client_key(address: str, link_token: str | None = None) -> str:
     """The key the limits count by: ``link:<sha256 of the token>`` for a personal link
-    (its holder is one client wherever they connect from), else ``ip:<network>``.
+    (its holder is one client wherever they connect from; pass only a token the page
+    found valid), else ``ip:<network>``.
 
     Not stored as such: the ledger keeps a hash of it salted with its database's secret.
     """
