@@ -45,7 +45,9 @@ Members' data, imports and commands
     ``store`` (the members' database, SQLite or PostgreSQL, and its one transaction),
     ``backup`` (backing it up and restoring it), ``usage``
     (per-venue counts of the visitor pages), ``submissions`` (members' suggestions and
-    their review), ``imports`` (venues from OSM/GIS files, events from iCalendar and
+    their review), ``accounts`` (the review console's coordinator accounts, slowed logins
+    and sessions), ``console`` (the review console's list, before/after and decisions),
+    ``imports`` (venues from OSM/GIS files, events from iCalendar and
     CSV), ``synthetic`` (test and benchmark data only, never shipped), ``cli``
     (``python -m mapping``).
 
@@ -56,6 +58,7 @@ from __future__ import annotations
 
 __all__ = [
     "accept_language",
+    "accounts",
     "backup",
     "calendar",
     "checked_write",
@@ -63,6 +66,7 @@ __all__ = [
     "cli",
     "clock",
     "components",
+    "console",
     "coverage",
     "distance",
     "errors",

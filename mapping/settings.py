@@ -87,6 +87,7 @@ class CityProfile:
     max_pending_per_venue_per_hour: int = _declared("members", "max_pending_per_venue_per_hour")
     walking_model: str = _declared("walking", "model")  # a key of mapping.distance.WALK_MODELS
     count_outside_municipality: bool = _declared("planning", "count_outside_municipality")
+    console_session_minutes: int = _declared("console", "session_minutes")
     language_fallback: dict[str, tuple[str, ...]] = field(  # a dict: kept out of the hash
         default_factory=lambda: declared_default("languages", "fallback"), hash=False
     )
