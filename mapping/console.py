@@ -22,12 +22,14 @@ from typing import Any
 
 import pandas as pd
 
-from mapping import store
+from mapping import events as ev
+from mapping import explore, render, store
 from mapping.errors import DataError
+from mapping.i18n import t
 from mapping.io import Dataset, load_dataset
 from mapping.settings import data_dir
 from mapping.submissions import audit, forms, ledger, review
-from mapping.submissions.forms import UPDATE, Refused
+from mapping.submissions.forms import EVENT, UPDATE, Refused
 from mapping.submissions.ledger import PENDING, Submission
 from mapping.submissions.review import ReviewError
 
@@ -133,7 +135,7 @@ def preview(
     clean = forms.check(data, item.kind, {**item.fields, **(corrections or {})})
     change = review.merged(root, data, item, clean)
     after = _loaded_with(root, {change.file: change.after}, year)
-    venue_id = change.record if item.kind != "event" else str(clean.get("venue_id", ""))
+    venue_id = change.record if item.kind != EVENT else str(clean.get("venue_id", ""))
     return Preview(item, _rows(data, item, clean), after, change.record, venue_id)
 
 
@@ -169,6 +171,32 @@ def _rows(data: Dataset, item: Submission, clean: Mapping[str, Any]) -> pd.DataF
             "changed": [a != b for a, b in zip(now, suggested, strict=True)],
         }
     )
+
+
+def card(built: Preview, served: Dataset, lang: str, now: datetime) -> render.MapPayload:
+    """The "after" card: the venue's record in ``built.after`` drawn by the one map
+    builder as Explore draws it (its next events, the landmarks), opened.
+
+    Built directly, not through Explore's remembered answers: a preview's dataset is
+    used once, and remembering it would keep it alive.
+    """
+    venues = built.after.venues
+    shown = venues[venues["id"] == built.venue_id]
+    city = served.city
+    after = built.after
+    occ = ev.upcoming(
+        after.events, {built.venue_id}, now, city.timezone, explore.UPCOMING_PER_VENUE
+    )
+    lines = ev.card_lines(occ, lang, city.languages)
+    options = render.MapOptions(
+        now=now,
+        when=now,
+        extra_lines=lines,
+        landmarks=render.landmark_points(served.places, lang, city.languages),
+        extra_title=t("explore.upcoming", lang) if lines else "",
+    )
+    payload = render.build_payload(shown, served.categories, city, lang, options)
+    return render.with_view(payload, None, built.venue_id)
 
 
 def _text(value: object) -> str:
