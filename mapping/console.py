@@ -72,7 +72,7 @@ def pending(
             PENDING,
             venue_id=venue_id,
             kind=kind,
-            received_before=before,
+            received_by=before,
             limit=limit,
             offset=0 if limit is None else max(page, 0) * limit,
         )

@@ -299,18 +299,18 @@ def page(
     *,
     venue_id: str | None = None,
     kind: str | None = None,
-    received_before: datetime | None = None,
+    received_by: datetime | None = None,
     limit: int | None = None,
     offset: int = 0,
 ) -> tuple[list[Submission], int]:
     """One page of the suggestions with ``status``, oldest first, and how many match in
-    all: only ``venue_id``'s, of ``kind``, or received before ``received_before`` when
+    all: only ``venue_id``'s, of ``kind``, or received at or before ``received_by`` when
     given (the filters and the page are the database's work, not Python's)."""
     where, params = ["status = ?"], [status]
     for clause, value in (
         ("venue_id = ?", venue_id),
         ("kind = ?", kind),
-        ("created < ?", None if received_before is None else stamp(received_before)),
+        ("created <= ?", None if received_by is None else stamp(received_by)),
     ):
         if value is not None:
             where.append(clause)
