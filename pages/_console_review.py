@@ -73,11 +73,13 @@ def results() -> None:
         (st.success if ok else st.error)("  \n".join([head, *(inert(line) for line in rest)]))
 
 
-def _record(outcomes: list[console.Outcome], verb: str) -> None:
+def _record(outcomes: list[console.Outcome], done: str, not_done: str) -> None:
+    """Keep what each decision did for the next run to show (``done``/``not_done``: the
+    catalogue keys of its first line)."""
     shown = []
     for outcome in outcomes:
         reference = submissions.reference(outcome.number)
-        head = tr(f"console.{verb}" if outcome.ok else f"console.not_{verb}", reference=reference)
+        head = tr(done if outcome.ok else not_done, reference=reference)
         shown.append((outcome.ok, [head, *outcome.lines]))
     st.session_state[RESULT_KEY] = shown
     st.session_state.pop(PREVIEW_KEY, None)
@@ -185,7 +187,7 @@ def _apply_many(run: Review, picked: list[int]) -> None:
         db=database(run.data),
         now=clock.utc_now(),
     )
-    _record(outcomes, "applied")
+    _record(outcomes, "console.applied", "console.not_applied")
 
 
 def _reject_many(run: Review, picked: list[int]) -> None:
@@ -201,7 +203,7 @@ def _reject_many(run: Review, picked: list[int]) -> None:
         db=database(run.data),
         now=clock.utc_now(),
     )
-    _record(outcomes, "rejected")
+    _record(outcomes, "console.rejected", "console.not_rejected")
     st.session_state["console_bulk_reason"] = ""
 
 
@@ -348,7 +350,7 @@ def _apply_one(run: Review, number: int, corrections: dict[str, str]) -> None:
         db=database(run.data),
         now=clock.utc_now(),
     )
-    _record([outcome], "applied")
+    _record([outcome], "console.applied", "console.not_applied")
 
 
 def _reject_one(run: Review, number: int) -> None:
@@ -364,7 +366,7 @@ def _reject_one(run: Review, number: int) -> None:
         db=database(run.data),
         now=clock.utc_now(),
     )
-    _record([outcome], "rejected")
+    _record([outcome], "console.rejected", "console.not_rejected")
     st.session_state["console_reason"] = ""
 
 

@@ -68,6 +68,7 @@ def _submitted(data: Dataset) -> None:
     """Check the form's name and password (a callback: the form clears after it)."""
     name = str(st.session_state.get("console_name") or "").strip()
     password = str(st.session_state.get("console_password") or "")
+    st.session_state["console_password"] = ""  # not kept in the session past this check
     try:
         found = accounts.sign_in(
             database(data),
