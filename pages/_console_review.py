@@ -21,12 +21,12 @@ from mapping import clock, console, explore, i18n, render, submissions
 from mapping.errors import DataError
 from mapping.io import Dataset
 from mapping.query import VenueFilter
-from mapping.text import markdown_literal, terminal_text
+from mapping.text import fold, markdown_literal, terminal_text
 from pages._console_session import database
 from pages.shared import show_map, tr
 
 CARD_ZOOM = 16
-CARD_HEIGHT = 480
+CARD_HEIGHT = 560  # the card open inside the map, as on the members page
 PREVIEW_KEY = "_console_preview"  # (what it was built from, the preview or the refusal)
 RESULT_KEY = "_console_result"  # [(ok, lines)] of the last decisions, shown once
 
@@ -41,23 +41,27 @@ def plain(value: object) -> str:
     return terminal_text(str(value), keep_newlines=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Review:
-    """One run of the signed-in console: the served data, the reviewer, the language."""
+    """One run of the signed-in console: the served data, the reviewer, the language,
+    the venues' names in it (by id, looked up once per run)."""
 
     data: Dataset
     reviewer: str
     lang: str
     now: datetime
+    names: pd.Series
+
+    @classmethod
+    def of(cls, data: Dataset, reviewer: str, lang: str, now: datetime) -> Review:
+        """This run's :class:`Review`."""
+        venues = data.venues.set_index("id", drop=False)
+        names = i18n.localized_column(venues, "name", lang, data.city.languages)
+        return cls(data, reviewer, lang, now, names)
 
     def venue_name(self, venue_id: str) -> str:
         """A venue's name in the page's language (its id when it is not in the data)."""
-        venues = self.data.venues
-        found = venues[venues["id"] == venue_id]
-        if not len(found):
-            return venue_id
-        names = i18n.localized_column(found, "name", self.lang, self.data.city.languages)
-        return str(names.iloc[0])
+        return str(self.names.get(venue_id, venue_id))
 
     def about(self, row: pd.Series) -> str:
         """What a listed suggestion concerns: its venue, or the new venue's name."""
@@ -92,8 +96,8 @@ def pending_part(run: Review) -> None:
     """Filters, one page of pending suggestions with a checkbox each, the bulk actions,
     then the suggestion opened."""
     kinds = {"": tr("console.any"), **{k: tr(f"console.kind_{k}") for k in submissions.KINDS}}
-    ids = sorted(run.data.venues["id"].astype(str), key=run.venue_name)
-    venues = {"": tr("console.any"), **{v: run.venue_name(v) for v in ids}}
+    ordered = sorted(run.names.items(), key=lambda pair: fold(pair[1]))
+    venues = {"": tr("console.any"), **{str(v): str(n) for v, n in ordered}}
     left, middle, right = st.columns(3)
     venue = left.selectbox(
         tr("console.filter_venue"),
@@ -136,7 +140,9 @@ def pending_part(run: Review) -> None:
     labels: dict[int, str] = {}
     for _, row in frame.iterrows():
         number = int(row["number"])
-        fields = ", ".join(submissions.field_label(f, run.lang) for f in row["fields"])
+        fields = ", ".join(
+            dict.fromkeys(submissions.field_label(f, run.lang) for f in row["fields"])
+        )
         labels[number] = " · ".join(
             (
                 submissions.reference(number),

@@ -38,7 +38,7 @@ else:
         required=True,
         format_func=part_labels.__getitem__,
     )
-    run = Review(data, name, current_language(), clock.utc_now())
+    run = Review.of(data, name, current_language(), clock.utc_now())
     if part == "history":
         history_part(run)
     else:
