@@ -1,7 +1,7 @@
 """Storing a suggestion, and the reviewer's two answers: apply it to the data, or reject it.
 
-The web form only ever calls :func:`submit`; :func:`apply` and :func:`reject` are for
-the reviewer's command line (``python -m mapping submissions …``).
+The web form only ever calls :func:`submit`; :func:`apply` and :func:`reject` are for the
+reviewer's command line (``python -m mapping submissions …``) and console (:mod:`mapping.console`).
 
 How :func:`apply` keeps the data safe:
 
