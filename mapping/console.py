@@ -77,7 +77,17 @@ def pending(
             offset=0 if limit is None else max(page, 0) * limit,
         )
     pages = 1 if not limit else max(1, -(-total // limit))
-    return Listing(_frame(items, now), total, min(max(page, 0), pages - 1), pages)
+    if limit and page >= pages > 1:  # past the last page (the filters narrowed): the last
+        return pending(
+            where,
+            now=now,
+            venue_id=venue_id,
+            kind=kind,
+            min_age_days=min_age_days,
+            page=pages - 1,
+            per_page=per_page,
+        )
+    return Listing(_frame(items, now), total, max(page, 0), pages)
 
 
 def _frame(items: Sequence[Submission], now: datetime) -> pd.DataFrame:

@@ -133,26 +133,22 @@ def pending_part(run: Review) -> None:
         )
     )
     if listing.pages > 1:
+        if int(st.session_state.get("console_page", 1)) > listing.pages:  # filters narrowed
+            st.session_state["console_page"] = listing.pages
         st.number_input(
             tr("console.page"), min_value=1, max_value=listing.pages, step=1, key="console_page"
         )
-    frame = listing.frame
-    labels: dict[int, str] = {}
-    for _, row in frame.iterrows():
+    labels: dict[int, str] = {}  # plain text, for the select box
+    for _, row in listing.frame.iterrows():
         number = int(row["number"])
         fields = ", ".join(
             dict.fromkeys(submissions.field_label(f, run.lang) for f in row["fields"])
         )
-        labels[number] = " · ".join(
-            (
-                submissions.reference(number),
-                tr(f"console.kind_{row['kind']}"),
-                inert(run.about(row)),
-                tr("console.age", days=row["age_days"]),
-                inert(fields),
-            )
-        )
-        st.checkbox(labels[number], key=f"console_pick_{number}")
+        head = (submissions.reference(number), tr(f"console.kind_{row['kind']}"))
+        tail = tr("console.age", days=row["age_days"])
+        labels[number] = " · ".join((*head, plain(run.about(row)), tail, fields))
+        label = " · ".join((*head, inert(run.about(row)), tail, inert(fields)))  # Markdown
+        st.checkbox(label, key=f"console_pick_{number}")
     picked = [n for n in labels if st.session_state.get(f"console_pick_{n}")]
     bulk_actions(run, picked)
     st.divider()

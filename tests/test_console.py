@@ -76,6 +76,8 @@ def test_the_list_is_oldest_first_filtered_and_paged(data, db):
         1,
         2,
     )
+    beyond = console.pending(db, now=now, page=5, per_page=3)
+    assert (list(beyond.frame["number"]), beyond.page) == ([recent], 1)  # the last page
     sub.reject(data.folder, old, "duplicate", db=db)
     assert console.pending(db, now=now).total == 3  # decided ones leave the list
 
