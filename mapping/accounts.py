@@ -12,11 +12,13 @@ Kept in the members' database (:mod:`mapping.store`), in tables of their own:
 
 Decisions:
 
-- **Slowed, not locked.** After ``n`` failures in a row (of that account name, or from
-  that client) the next attempt is refused without being checked until
+- **Slowed, not locked.** Each checked attempt counts as a failure *before* its
+  password is verified (so attempts sent in parallel wait too), and a success clears
+  the count. After ``n`` failures in a row (of that account name, or from that client)
+  the next attempt is refused without being checked until
   ``min(2 ** (n - 1), 900)`` seconds after the last failure (1, 2, 4 … s, at most
   15 min), compared with :mod:`mapping.clock`'s "now" — the server never sleeps. The
-  refusal says how long to wait. A success clears both counts; a quiet day forgets them.
+  refusal says how long to wait. A quiet day forgets the counts.
 - **No enumeration.** An unknown name and a wrong password take the same path: a
   dummy hash is verified for an unknown name, both count a failure, both are refused
   with the same answer.
@@ -203,13 +205,16 @@ def sign_in(
         with store.transaction(conn):
             keys = _failure_keys(conn, name, client)
             wait = _wait_s(conn, keys, now)
+            if wait > 0:
+                return Refusal(too_soon=True, wait_s=wait)
+            # Counted as a failure before the (slow) check: attempts sent in parallel see
+            # it and wait; a success clears it below.
+            wait_after = _failed(conn, keys, now)
             stored = conn.execute("SELECT hash FROM accounts WHERE name = ?", (name,)).fetchone()
-        if wait > 0:
-            return Refusal(too_soon=True, wait_s=wait)
         good = _verified(str(stored[0]) if stored else _DUMMY, password) and stored is not None
+        if not good:
+            return Refusal(too_soon=False, wait_s=wait_after)
         with store.transaction(conn):
-            if not good:
-                return Refusal(too_soon=False, wait_s=_failed(conn, keys, now))
             conn.execute("DELETE FROM login_failures WHERE who IN (?, ?)", keys)
             conn.execute("DELETE FROM console_sessions WHERE expires <= ?", (ledger.stamp(now),))
             token = secrets.token_urlsafe(32)

@@ -84,6 +84,22 @@ def test_a_refused_attempt_does_not_count_and_says_how_long_to_wait(db, now):
     assert isinstance(sign_in(db, now + timedelta(seconds=1)), accounts.Session)
 
 
+def test_an_attempt_during_a_check_waits(db, now, monkeypatch):
+    """A second attempt sent while the first one's password is being verified (Argon2
+    takes a while) is refused unchecked: the first counted before it verified."""
+    verify = accounts._verified
+    during: list[object] = []
+
+    def slow(hashed: str, password: str) -> bool:
+        if not during:
+            during.append(sign_in(db, now, client="ip:198.51.100.9"))
+        return verify(hashed, password)
+
+    monkeypatch.setattr(accounts, "_verified", slow)
+    assert isinstance(sign_in(db, now), accounts.Session)
+    assert during == [accounts.Refusal(too_soon=True, wait_s=1)]
+
+
 def test_slowed_per_account_from_every_client(db, now):
     sign_in(db, now, "wrong password", client="ip:192.0.2.1")
     assert sign_in(db, now, client="ip:198.51.100.7").too_soon  # type: ignore[union-attr]
