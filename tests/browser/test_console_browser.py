@@ -104,3 +104,8 @@ def test_sign_in_review_and_apply_then_a_wrong_password_is_slowed(watched, conso
     expect(error).to_have_text("Too many failed attempts: try again in 1 s.")
     expect(page.get_by_text("Signed in as ana.")).to_have_count(0)
     assert not watched.dialogs and page.evaluate("() => window.__pwned") is None
+    console_server.log.seek(0)  # the server's log (stderr) and its database: no password
+    logged = console_server.log.read()
+    assert PASSWORD.encode() not in logged and b"not the password at all" not in logged
+    stored = b"".join(p.read_bytes() for p in console_server.data_folder.parent.glob("*.sqlite*"))
+    assert PASSWORD.encode() not in stored and b"not the password at all" not in stored
