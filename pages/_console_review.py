@@ -11,13 +11,14 @@ escaped (:func:`mapping.text.markdown_literal`), table cells as plain text.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
 import streamlit as st
 
-from mapping import clock, console, explore, i18n, render, submissions
+from mapping import clock, console, explore, i18n, render, store, submissions
 from mapping.errors import DataError
 from mapping.io import Dataset
 from mapping.query import VenueFilter
@@ -29,6 +30,7 @@ CARD_ZOOM = 16
 CARD_HEIGHT = 560  # the card open inside the map, as on the members page
 PREVIEW_KEY = "_console_preview"  # (what it was built from, the preview or the refusal)
 RESULT_KEY = "_console_result"  # [(ok, lines)] of the last decisions, shown once
+_LOG = logging.getLogger(__name__)
 
 
 def inert(value: object) -> str:
@@ -112,14 +114,19 @@ def pending_part(run: Review) -> None:
         tr("console.filter_age"), min_value=0, max_value=3650, step=1, key="console_age"
     )
     page = int(st.session_state.get("console_page", 1)) - 1
-    listing = console.pending(
-        database(run.data),
-        now=run.now,
-        venue_id=venue or None,
-        kind=kind or None,
-        min_age_days=int(age) or None,
-        page=page,
-    )
+    try:
+        listing = console.pending(
+            database(run.data),
+            now=run.now,
+            venue_id=venue or None,
+            kind=kind or None,
+            min_age_days=int(age) or None,
+            page=page,
+        )
+    except store.Error:
+        _LOG.exception("pending suggestions not listed")
+        st.error(tr("console.store_unavailable"))
+        return
     results()
     if not listing.total:
         st.info(tr("console.none"))
@@ -217,7 +224,7 @@ def detail(run: Review, number: int) -> None:
     corrections, and its two answers."""
     try:
         item = submissions.get(run.data.folder, number, db=database(run.data))
-    except submissions.ReviewError:
+    except (submissions.ReviewError, store.Error):
         return  # decided meanwhile: the list shows it no longer
     st.subheader(
         f"{submissions.reference(number)} · {tr(f'console.kind_{item.kind}')} · "
@@ -276,7 +283,7 @@ def _preview(run: Review, number: int, corrections: dict[str, str]) -> console.P
         )
     except submissions.Refused as exc:
         found = exc.messages(run.lang)
-    except (submissions.ReviewError, DataError) as exc:
+    except (submissions.ReviewError, DataError, OSError, store.Error) as exc:
         found = str(exc).splitlines()
     st.session_state[PREVIEW_KEY] = (key, found)
     return found
@@ -377,7 +384,12 @@ def _reject_one(run: Review, number: int) -> None:
 
 def history_part(run: Review) -> None:
     """The audit trail, newest first: who decided what, when, on which file bytes."""
-    decisions = console.history(database(run.data))
+    try:
+        decisions = console.history(database(run.data))
+    except store.Error:
+        _LOG.exception("audit trail not read")
+        st.error(tr("console.store_unavailable"))
+        return
     if not decisions:
         st.info(tr("console.hist_none"))
         return

@@ -194,3 +194,9 @@ def test_the_signed_in_console_uses_no_deprecated_api(
     assert at.dataframe  # the changes table (a styled frame) and both cards were drawn
     at.segmented_control(key="console_part").set_value("history").run()
     assert deprecations == []
+
+
+def test_an_unusable_database_is_said_not_raised(monkeypatch, mini_copy, tmp_path):
+    monkeypatch.setenv(DB_ENV_VAR, str(tmp_path))  # a folder: not a database
+    at = sign_in(open_console(monkeypatch, mini_copy, "me"))
+    assert [e.value for e in at.error] == [i18n.t("console.store_unavailable", "me")]
