@@ -21,5 +21,6 @@ pages = [
     st.Page("pages/whats_on_page.py", title=i18n.t("nav.whats_on", lang), url_path="whats-on"),
     st.Page("pages/planning_page.py", title=i18n.t("nav.planning", lang), url_path="planning"),
     st.Page("pages/members_page.py", title=i18n.t("nav.members", lang), url_path="members"),
+    st.Page("pages/console_page.py", title=i18n.t("nav.review", lang), url_path="review"),
 ]
 st.navigation(pages).run()

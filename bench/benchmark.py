@@ -4,7 +4,7 @@ Usage::
 
     .venv/bin/python bench/benchmark.py                 # everything
     .venv/bin/python bench/benchmark.py data map        # chosen sections
-    sections: data, map, rerun, browser, events, imports, coverage, usage, members, hours
+    sections: data, map, rerun, browser, events, imports, coverage, usage, members, hours, console
     BENCH_BROWSER_DATA=kotor (or 10k) runs the browser section on one dataset only
 
 Each section is a module of :mod:`bench.sections`. Synthetic venues and events come from
@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 
 from bench.sections import (
     browser,
+    console,
     coverage,
     data,
     events,
@@ -49,6 +50,7 @@ SECTIONS: dict[str, Callable[[], None]] = {
     "usage": usage.bench_usage,
     "members": members.bench_members,
     "hours": hours_proposal.bench_hours,
+    "console": console.bench_console,
 }
 
 

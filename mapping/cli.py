@@ -1,7 +1,8 @@
 """The command line: ``python -m mapping validate|info|export|events|gaps|report [DIR] …``
 and ``import FILE --into DIR``, ``import-events FILE --into DIR``
 (:mod:`mapping.imports.commands`), ``submissions list|show|apply|reject …``
-(:mod:`mapping.submissions.commands`), ``backup [DIR] --out FILE`` and
+(:mod:`mapping.submissions.commands`), ``accounts add|remove|list``
+(:mod:`mapping.accounts`), ``backup [DIR] --out FILE`` and
 ``restore FILE [DIR]`` (:mod:`mapping.backup`), ``links issue|revoke|list|csv|sheets``
 (:mod:`mapping.link_commands`).
 
@@ -40,7 +41,7 @@ from typing import TextIO
 
 import pandas as pd
 
-from mapping import backup, link_commands, planning_cli
+from mapping import accounts, backup, link_commands, planning_cli
 from mapping import events as ev
 from mapping.calendar import to_ics
 from mapping.errors import DataError
@@ -114,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     import_commands.add_parsers(sub)
     planning_cli.add_parsers(sub, folder_arg, _out_path)
     submission_commands.add_parsers(sub, folder_arg)
+    accounts.add_parsers(sub, folder_arg)
     backup.add_parsers(sub, folder_arg)
     link_commands.add_parsers(sub, folder_arg)
     return parser
@@ -150,6 +152,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             return _validate(args.folder)
         if args.command == submission_commands.COMMAND:
             return submission_commands.run(args, _say)
+        if args.command == accounts.COMMAND:
+            return accounts.run(args, _say)
         if args.command in backup.COMMANDS:
             return backup.run(args, _say)
         if args.command == link_commands.COMMAND:

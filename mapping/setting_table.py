@@ -293,6 +293,15 @@ SETTINGS: tuple[Setting, ...] = (
         parsers.fallback,
         "language_fallback",
     ),
+    Setting(
+        "console",
+        "session_minutes",
+        60,
+        "Minutes a coordinator stays signed in to the review console (`python -m mapping "
+        "accounts add NAME` creates an account); then the login form asks again.",
+        parsers.count,
+        "console_session_minutes",
+    ),
 )
 
 

@@ -88,6 +88,7 @@ class CityProfile:
     link_days: int = _declared("members", "link_days")
     walking_model: str = _declared("walking", "model")  # a key of mapping.distance.WALK_MODELS
     count_outside_municipality: bool = _declared("planning", "count_outside_municipality")
+    console_session_minutes: int = _declared("console", "session_minutes")
     language_fallback: dict[str, tuple[str, ...]] = field(  # a dict: kept out of the hash
         default_factory=lambda: declared_default("languages", "fallback"), hash=False
     )

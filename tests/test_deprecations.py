@@ -35,6 +35,7 @@ PAGE_RUNS: list[tuple[str, Path, dict[str, str]]] = [
     ("pages/explore_page.py", REPO_DATA, {"venue": "atelier-perast"}),
     ("pages/whats_on_page.py", REPO_DATA, {}),
     ("pages/planning_page.py", REPO_DATA, {}),
+    ("pages/console_page.py", REPO_DATA, {}),  # signed out; signed in: test_page_console.py
     *(
         ("pages/members_page.py", MEMBERS_FIXTURE, {"venue": "gal-a", "part": part})
         for part in ("listing", "update", "event", "new", "overview")

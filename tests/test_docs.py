@@ -232,6 +232,9 @@ DYNAMIC_PREFIXES: dict[str, str | None] = {
     "members.why.": LITERAL,  # members.check_texts: the keys of CHECKS
     "members.view.": LITERAL,  # members.finding_text: the VIEW_* names
     "members.state.": LITERAL,  # members.finding_text: YES, NO, UNKNOWN
+    "console.part_": LITERAL,  # review console: the PARTS of the page
+    "console.kind_": r"update|event|venue",  # review console: submissions.KINDS
+    "console.decision_": r"applied|rejected",  # review console: the audit trail's decisions
 }
 # Keys kept although no code reads them yet: the season names the planning page will
 # read (``off_season_months``/``peak_months``). None exist in the catalogues today.

@@ -1,5 +1,7 @@
 """Members' suggestions: the web form stores them as pending, a reviewer applies or
-rejects them from the command line. The web never changes the data files.
+rejects them from the command line or the review console (:mod:`mapping.console`,
+behind a login); each decision is logged (:mod:`mapping.submissions.audit`). The
+members' form never changes the data files.
 
 The submission model
     A suggestion is one of three kinds (:data:`~mapping.submissions.forms.KINDS`),

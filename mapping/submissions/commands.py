@@ -1,4 +1,4 @@
-"""``python -m mapping submissions list|show|apply|reject``: the reviewer's commands.
+"""``python -m mapping submissions list|show|apply|reject|log``: the reviewer's commands.
 
 Kept out of :mod:`mapping.cli`, which only registers them. Exit codes as for every
 command: 0 done, 1 refused (unknown or already decided suggestion, a field that fails
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mapping import store
-from mapping.submissions import history, review
+from mapping.submissions import audit, history, ledger, review
 from mapping.submissions.forms import Refused
 from mapping.submissions.ledger import STATUSES, Burst, Submission
 from mapping.submissions.review import ReviewError
@@ -49,19 +49,23 @@ def add_parsers(sub: Any, folder_arg: Callable[[argparse.ArgumentParser], None])
         action = actions.add_parser(name, help=text)
         action.add_argument("id", type=_number, metavar="ID", help="its number, 12 or #12")
         folder_arg(action)
-        if name == "apply":
+        if name in ("apply", "reject"):
             action.add_argument(
                 "--reviewer",
                 type=_reviewer,
                 default=None,
                 metavar="NAME",
-                help="the commit's author when the data folder is a git repository: "
-                "'Name' or 'Name <e-mail>' (default: the OS user)",
+                help="who decides, for the audit trail (and the commit's author when the "
+                "data folder is a git repository): 'Name' or 'Name <e-mail>' (default: the "
+                "OS user)",
             )
         if name == "reject":
             action.add_argument(
                 "--reason", required=True, metavar="TEXT", help="why (kept in the record)"
             )
+
+    log = actions.add_parser("log", help="the audit trail: who decided what, when, on which bytes")
+    folder_arg(log)
 
 
 def _reviewer(value: str) -> str:
@@ -98,8 +102,14 @@ def run(args: argparse.Namespace, say: Say) -> int:
             say(f"{item.reference} applied: {item.kind} {_one_line(item.record)}")
             if recorded:
                 say(f"data folder history: {_one_line(recorded)}")
+        elif args.action == "log":
+            with audit.opened(store.database_of(args.folder)) as conn:
+                decisions = audit.decisions(conn)
+            for decision in decisions:
+                say(decision_line(decision))
+            say(f"{len(decisions)} decision(s) in {store.database_of(args.folder)}")
         else:
-            item = review.reject(args.folder, args.id, args.reason)
+            item = review.reject(args.folder, args.id, args.reason, reviewer=args.reviewer)
             say(f"{item.reference} rejected: {_one_line(item.reason)}")
     except (ReviewError, Refused) as exc:
         for line in str(exc).splitlines():
@@ -109,6 +119,30 @@ def run(args: argparse.Namespace, say: Say) -> int:
         say(f"error: members' database {store.database_of(args.folder)}: {exc}", sys.stderr)
         return 1
     return 0
+
+
+def decision_line(decision: audit.Decision) -> str:
+    """One line of the audit trail: when, who, what, which file bytes."""
+    parts = [
+        f"{decision.at:%Y-%m-%d %H:%M:%S}Z",
+        ledger.reference(decision.submission),
+        decision.decision,
+        f"by {_one_line(decision.reviewer)}",
+    ]
+    if decision.record:
+        parts.append(f"record {_one_line(decision.record)}")
+    if decision.corrected:
+        fixed = ", ".join(
+            f"{_one_line(k)}={_one_line(v)}" for k, (_, v) in decision.corrected.items()
+        )
+        parts.append(f"corrected {fixed}")
+    if decision.file:
+        parts.append(
+            f"{decision.file} sha256 {decision.before_sha256[:12]}→{decision.after_sha256[:12]}"
+        )
+    if decision.reason:
+        parts.append(f"reason: {_one_line(decision.reason)}")
+    return "  ".join(parts)
 
 
 def unusual_line(burst: Burst) -> str:

@@ -331,6 +331,37 @@ def listed(conn: store.Connection, status: str | None = PENDING) -> list[Submiss
     return [_row(row) for row in rows]
 
 
+def page(
+    conn: store.Connection,
+    status: str = PENDING,
+    *,
+    venue_id: str | None = None,
+    kind: str | None = None,
+    received_by: datetime | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[Submission], int]:
+    """One page of the suggestions with ``status``, oldest first, and how many match in
+    all: only ``venue_id``'s, of ``kind``, or received at or before ``received_by`` when
+    given (the filters and the page are the database's work, not Python's)."""
+    where, params = ["status = ?"], [status]
+    for clause, value in (
+        ("venue_id = ?", venue_id),
+        ("kind = ?", kind),
+        ("created <= ?", None if received_by is None else stamp(received_by)),
+    ):
+        if value is not None:
+            where.append(clause)
+            params.append(value)
+    condition = " AND ".join(where)
+    total = conn.execute(f"SELECT count(*) FROM submissions WHERE {condition}", params)
+    count = int(total.fetchone()[0])
+    sql = f"SELECT {_COLUMNS} FROM submissions WHERE {condition} ORDER BY id"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    return [_row(row) for row in conn.execute(sql, params)], count
+
+
 def decide(
     conn: store.Connection,
     number: int,

@@ -1,7 +1,7 @@
 """Storing a suggestion, and the reviewer's two answers: apply it to the data, or reject it.
 
-The web form only ever calls :func:`submit`; :func:`apply` and :func:`reject` are for
-the reviewer's command line (``python -m mapping submissions …``).
+The web form only ever calls :func:`submit`; :func:`apply` and :func:`reject` are for the
+reviewer's command line (``python -m mapping submissions …``) and console (:mod:`mapping.console`).
 
 How :func:`apply` keeps the data safe:
 
@@ -44,7 +44,7 @@ from mapping.schema import (
     RECURRENCE_WEEKLY,
 )
 from mapping.settings import data_dir, load_city
-from mapping.submissions import forms, history, ledger
+from mapping.submissions import audit, forms, history, ledger
 from mapping.submissions.forms import ANNUAL_TBC, EVENT, UPDATE, VENUE, WEEKLY
 from mapping.submissions.ledger import APPLIED, PENDING, REJECTED, Submission
 from mapping.text import slug, unique
@@ -157,10 +157,13 @@ def apply_recorded(
     db: store.Where | None = None,
     now: datetime | None = None,
     reviewer: str | None = None,
+    corrections: Mapping[str, object] | None = None,
 ) -> tuple[Submission, str]:
     """Merge pending suggestion ``number`` into the data folder (see the module docstring);
     the suggestion, and what the folder's git history recorded (:func:`mapping.submissions.
-    history.applied`; ``reviewer``, default the OS user, is the author).
+    history.applied`; ``reviewer``, default the OS user, is the author). ``corrections``
+    (field → value; blank drops the field) replace what the member typed, checked alike;
+    the decision is logged (:mod:`mapping.submissions.audit`) in the write's transaction.
 
     Raises :class:`ReviewError` (not pending, unknown, or the merged data would not
     validate), :class:`~mapping.submissions.forms.Refused` (a field fails its check
@@ -171,9 +174,9 @@ def apply_recorded(
     who = history.reviewer(reviewer)  # a malformed name is refused before any change
     root = data_dir(folder)
     data = load_dataset(root, enrich=False)
-    with ledger.opened(store.database_path(data.city, root, db)) as conn:
+    with audit.opened(store.database_path(data.city, root, db)) as conn:
         item = _pending(conn, number)
-        clean = forms.check(data, item.kind, item.fields)
+        clean = forms.check(data, item.kind, {**item.fields, **(corrections or {})})
         change = merged(root, data, item, clean)
         problems = checked_write.new_problems(root, {change.file: change.after})
         if problems:
@@ -194,7 +197,9 @@ def apply_recorded(
                     "being checked; nothing was changed, run apply again"
                 )
                 raise ReviewError(msg) from None
-            ledger.decide(conn, number, APPLIED, now or ledger.utc_now(), record=change.record)
+            moment = now or ledger.utc_now()
+            ledger.decide(conn, number, APPLIED, moment, record=change.record)
+            audit.applied(conn, item, who, moment, **change._asdict(), corrections=corrections)
             recorded = history.applied(root, change.file, item, change.record, who)  # locked
         return _existing(conn, number), recorded
 
@@ -206,15 +211,19 @@ def reject(
     *,
     db: store.Where | None = None,
     now: datetime | None = None,
+    reviewer: str | None = None,
 ) -> Submission:
-    """Mark pending suggestion ``number`` rejected, keeping it with ``reason``."""
+    """Mark pending suggestion ``number`` rejected, keeping it with ``reason`` (and
+    ``reviewer``, default the OS user, in the audit trail)."""
     if not reason.strip():
         msg = "a rejection needs a reason (--reason TEXT): the member may ask why"
         raise ReviewError(msg)
-    with ledger.opened(store.database_of(folder, db)) as conn:
+    who, moment = history.reviewer(reviewer), now or ledger.utc_now()
+    with audit.opened(store.database_of(folder, db)) as conn:
         with store.transaction(conn):
-            _pending(conn, number)
-            ledger.decide(conn, number, REJECTED, now or ledger.utc_now(), reason=reason)
+            item = _pending(conn, number)
+            ledger.decide(conn, number, REJECTED, moment, reason=reason)
+            audit.rejected(conn, item, who, moment, reason)
         return _existing(conn, number)
 
 
