@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 
 from mapping import i18n
+from mapping.hours_tolerant import PROBLEM_KINDS
+from mapping.hours_week import HOLIDAY_CHOICES
 from mapping.setting_table import SETTINGS, settings_table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -235,6 +237,9 @@ DYNAMIC_PREFIXES: dict[str, str | None] = {
     "console.part_": LITERAL,  # review console: the PARTS of the page
     "console.kind_": r"update|event|venue",  # review console: submissions.KINDS
     "console.decision_": r"applied|rejected",  # review console: the audit trail's decisions
+    # forms.hours_problem: hours_tolerant.PROBLEM_KINDS; the editor: hours_week.HOLIDAY_CHOICES
+    "hours_fix.problem.": "|".join(PROBLEM_KINDS),
+    "hours_edit.holiday.": "|".join(HOLIDAY_CHOICES),
 }
 # Keys kept although no code reads them yet: the season names the planning page will
 # read (``off_season_months``/``peak_months``). None exist in the catalogues today.

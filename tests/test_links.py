@@ -5,6 +5,7 @@ store, one venue's link against another's, the "from the venue" mark, the settin
 from __future__ import annotations
 
 import hashlib
+import itertools
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 
@@ -19,9 +20,12 @@ NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 LIMITS = ledger.Limits(per_client=100, per_venue=100, unusual=1000)
 
 
+SENT = itertools.count(1)  # each stored suggestion differs: the ledger stores no twins
+
+
 def stored(where: store.Location, kind: str = "update", venue: str = "gal-durkovic") -> int:
     with ledger.opened(where) as conn:
-        return ledger.insert(conn, kind, venue, {"note": "hi"}, NOW, LIMITS)
+        return ledger.insert(conn, kind, venue, {"note": f"hi {next(SENT)}"}, NOW, LIMITS)
 
 
 def test_a_link_opens_its_venue_and_nothing_else(members_db):
