@@ -49,9 +49,10 @@ Members' data, imports and commands
     ``store`` (the members' database, SQLite or PostgreSQL, and its one transaction),
     ``backup`` (backing it up and restoring it), ``usage``
     (per-venue counts of the visitor pages), ``submissions`` (members' suggestions and
-    their review), ``accounts`` (the review console's coordinator accounts, slowed logins
-    and sessions), ``console`` (the review console's list, before/after and decisions),
-    ``links`` (members' personal links, kept as hashes),
+    their review), ``links`` (members' personal links, kept as hashes),
+    ``accounts`` (the review console's coordinator accounts, slowed logins and
+    sessions), ``console`` (the review console's list, before/after and decisions,
+    suggestions sent with a personal link marked),
     ``outreach`` (links with what each venue is missing: mail-merge CSV, printable
     sheets), ``link_commands`` (``links …``), ``imports`` (venues from OSM/GIS
     files, events from iCalendar and CSV), ``synthetic`` (test and benchmark data

@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from mapping import events as ev
-from mapping import explore, render, store
+from mapping import explore, links, render, store
 from mapping.errors import DataError
 from mapping.i18n import t
 from mapping.io import Dataset, load_dataset
@@ -35,9 +35,19 @@ from mapping.submissions.review import ReviewError
 
 PER_PAGE = 25
 """Suggestions per page of the list."""
-LIST_COLUMNS = ("number", "kind", "venue_id", "name", "received", "age_days", "fields")
+LIST_COLUMNS = (
+    "number",
+    "kind",
+    "venue_id",
+    "name",
+    "received",
+    "age_days",
+    "fields",
+    "from_venue",
+)
 """The listing's columns: ``fields`` is the tuple of field names the suggestion fills
-(``venue_id`` and ``note`` left out), ``name`` a new venue's proposed name."""
+(``venue_id`` and ``note`` left out), ``name`` a new venue's proposed name,
+``from_venue`` whether it was sent with the venue's personal link (:mod:`mapping.links`)."""
 _HIDDEN = frozenset({"venue_id", "note"})
 
 
@@ -87,10 +97,11 @@ def pending(
             page=pages - 1,
             per_page=per_page,
         )
-    return Listing(_frame(items, now), total, max(page, 0), pages)
+    marked = links.from_venue(where, [i.id for i in items])
+    return Listing(_frame(items, now, marked), total, max(page, 0), pages)
 
 
-def _frame(items: Sequence[Submission], now: datetime) -> pd.DataFrame:
+def _frame(items: Sequence[Submission], now: datetime, marked: set[int]) -> pd.DataFrame:
     """The listing's frame, built column by column (no per-row frame work)."""
     return pd.DataFrame(
         {
@@ -101,6 +112,7 @@ def _frame(items: Sequence[Submission], now: datetime) -> pd.DataFrame:
             "received": [i.created for i in items],
             "age_days": [(now - i.created).days for i in items],
             "fields": [tuple(k for k in i.fields if k not in _HIDDEN) for i in items],
+            "from_venue": [i.id in marked for i in items],
         },
         columns=list(LIST_COLUMNS),
     )

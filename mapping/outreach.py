@@ -10,6 +10,10 @@ Two hand-over forms, both built from :func:`rows` (one :class:`OutreachRow` per 
   (:func:`mapping.members.completeness`), and the link as a QR code drawn by ``segno``
   as inline SVG (no network, no CDN).
 
+Which venues to ask: :func:`ask_first_ids` (Planning's "ask these first" for the
+off-season, the answers that would change coverage most) and :func:`weakest_ids` (the
+cluster overview's weakest first), the two lists the console offers.
+
 Every data text reaching the HTML passes through :func:`mapping.text.escape`.
 :func:`issue_links` issues the links (:mod:`mapping.links`); the tokens exist only in
 what these functions return, never in the database.
@@ -24,7 +28,7 @@ from datetime import date, datetime
 
 import segno
 
-from mapping import links, members, store
+from mapping import links, members, planning, store
 from mapping.files import csv_rows_bytes
 from mapping.i18n import localized, t
 from mapping.io import Dataset
@@ -75,6 +79,20 @@ def missing(data: Dataset, venue_id: str, lang: str, today: date) -> list[tuple[
     found = members.completeness(data, venue_id, today)
     failed = sorted((c for c in found.checks if not c.passed), key=lambda c: -c.weight)
     return [members.check_texts(c.key, lang, data.city) for c in failed]
+
+
+def ask_first_ids(data: Dataset) -> list[str]:
+    """Planning's "ask these first" for the off-season, all categories, the default
+    walk: the venues whose unknown hours would change coverage most, in its order."""
+    selection = planning.Selection(planning.off_season(data))
+    return [str(v) for v in planning.figures(data, selection).asks["venue_id"]]
+
+
+def weakest_ids(data: Dataset, today: date, lang: str, count: int = 10) -> list[str]:
+    """The cluster overview's ``count`` weakest members and prospective members (score
+    below 100), weakest first: who has most to tell us."""
+    table = members.overview(data, None, today, lang)
+    return [str(v) for v in table.loc[table["score"] < 100, "id"].head(count)]
 
 
 def issue_links(

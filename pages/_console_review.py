@@ -153,6 +153,8 @@ def pending_part(run: Review) -> None:
         )
         head = (submissions.reference(number), tr(f"console.kind_{row['kind']}"))
         tail = tr("console.age", days=row["age_days"])
+        if row["from_venue"]:  # sent with the venue's personal link
+            tail = f"{tail} · {tr('console.from_venue')}"
         labels[number] = " · ".join((*head, plain(run.about(row)), tail, fields))
         label = " · ".join((*head, inert(run.about(row)), tail, inert(fields)))  # Markdown
         st.checkbox(label, key=f"console_pick_{number}")

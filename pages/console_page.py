@@ -2,8 +2,9 @@
 
 Behind a login (:mod:`mapping.accounts`; accounts are made with ``python -m mapping
 accounts add NAME``). Without a console session this page shows the login form only.
-Layout only: the parts are laid out by ``_console_review``, the sign-in by
-``_console_session``; every decision goes through :mod:`mapping.console`, which calls
+Layout only: the parts are laid out by ``_console_review`` (pending, history) and
+``_console_links`` (personal links, outreach, the overview with usage counts), the
+sign-in by ``_console_session``; every decision goes through :mod:`mapping.console`, which calls
 the command line's own review functions.
 """
 
@@ -12,11 +13,12 @@ from __future__ import annotations
 import streamlit as st
 
 from mapping import clock
+from pages._console_links import GOTO_KEY, links_part
 from pages._console_review import Review, history_part, pending_part
 from pages._console_session import sign_in_form, sign_out, signed_in
 from pages.shared import current_language, dataset, tr
 
-PARTS = ["pending", "history"]
+PARTS = ["pending", "history", "links"]
 
 data = dataset()
 st.title(tr("console.title"))
@@ -28,6 +30,9 @@ else:
     top, button = st.columns([4, 1])
     top.caption(tr("console.signed_in_as", name=name))
     button.button(tr("console.sign_out"), key="console_sign_out", on_click=sign_out, args=(data,))
+    goto = st.session_state.pop(GOTO_KEY, None)  # handed over by Planning or the overview
+    if goto in PARTS:
+        st.session_state["console_part"] = goto
     # Labels looked up now: AppTest calls a format_func outside the run.
     part_labels = {p: tr(f"console.part_{p}") for p in PARTS}
     part = st.segmented_control(
@@ -41,5 +46,7 @@ else:
     run = Review.of(data, name, current_language(), clock.utc_now())
     if part == "history":
         history_part(run)
+    elif part == "links":
+        links_part(run)
     else:
         pending_part(run)

@@ -21,7 +21,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from mapping import outreach
 from mapping.text import fold
+from pages._console_links import hand_over
+from pages._console_session import signed_in
 from pages._members_common import members_run
 from pages._members_event_form import event_part
 from pages._members_forms import new_venue_part, update_part
@@ -48,6 +51,7 @@ run = members_run(dataset(), current_language())
 st.title(tr("mpage.title"))
 st.caption(tr("mpage.intro"))
 owner = owner_link(run)
+coordinator = signed_in()  # a signed-in coordinator sees usage counts and hands venues over
 
 refused: list[str] = []
 if url_choice("part", PARTS, "listing"):
@@ -91,9 +95,13 @@ if part in VENUE_PARTS:
     elif part == "listing" and owner is not None:
         suggestions_section(run, owner)
         listing_part(run, venue_id, show_usage=True)
+    elif part == "listing":
+        listing_part(run, venue_id, show_usage=coordinator is not None)
     else:
         VENUE_PARTS[part](run, venue_id)
 elif part == "new":
     new_venue_part(run)
 else:
-    overview_part(run)
+    overview_part(run, show_usage=coordinator is not None)  # the counts are not public
+    if coordinator is not None and st.button(tr("console.hand_over"), key="overview_hand_over"):
+        hand_over(outreach.weakest_ids(run.data, run.today, run.lang))

@@ -26,6 +26,8 @@ from mapping.gap_files import gaps_csv_bytes, gaps_geojson_bytes
 from mapping.months import season_order
 from mapping.planning_report import report_html
 from mapping.render.coverage import coverage_layer, coverage_map
+from pages._console_links import hand_over
+from pages._console_session import signed_in
 from pages.shared import (
     asset_base,
     current_language,
@@ -267,6 +269,9 @@ else:
         key="ask_table",
         column_config={tr("planning.column.link"): st.column_config.LinkColumn(display_text="↗")},
     )
+    # a signed-in coordinator asks them, with personal links (the console's Links part)
+    if signed_in() is not None and st.button(tr("console.hand_over"), key="ask_hand_over"):
+        hand_over([str(v) for v in asks["venue_id"]])
 
 # ------------------------------------------------------------------ gaps (today)
 st.subheader(tr("planning.gaps"))
