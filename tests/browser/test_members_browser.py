@@ -76,7 +76,7 @@ def test_suggested_hours_reach_the_explore_card(watched, writable_server, capsys
 
     review(writable_server, number, capsys)
 
-    frame = open_map(page, writable_server, f"explore?lang=EN&venue={VENUE}")
+    frame = open_map(page, writable_server, f"?lang=EN&venue={VENUE}")
     map_settled(frame)
     card = frame.locator(f'.venue-card[data-venue-id="{VENUE}"]')
     expect(card).to_be_visible()
