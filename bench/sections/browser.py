@@ -137,6 +137,28 @@ class _Session:
         return time.perf_counter() - start
 
 
+_FILTERS_BUTTON = '[class*="st-key-explore-filters"] button'
+"""The new build's filters button, in the bar above the map (the baseline has none: its
+filters are in the sidebar)."""
+
+
+def _filters_open(page: Page, *, shown: bool) -> None:
+    """Open (``shown``) or close the new build's filters popover, if it is not so already;
+    nothing in the baseline, whose filters are always in the sidebar."""
+    button = page.locator(_FILTERS_BUTTON)
+    if not button.count() or (button.first.get_attribute("aria-expanded") == "true") == shown:
+        return
+    if shown:
+        button.first.click()
+        body = page.locator('[data-testid="stPopoverBody"] [data-testid="stCheckbox"]')
+        body.first.wait_for(state="visible", timeout=BROWSER_TIMEOUT_S * 1000)
+    else:
+        page.keyboard.press("Escape")
+        page.locator('[data-testid="stPopoverBody"]').wait_for(
+            state="hidden", timeout=BROWSER_TIMEOUT_S * 1000
+        )
+
+
 def _landing(browser: Browser, server: StreamlitServer) -> tuple[float, Page, str]:
     """Seconds from navigation to Explore's map drawn and settled and the run ended; the
     page (left open) and the type of ``kcmVenueMap.updates``."""
@@ -295,14 +317,15 @@ def _measure_build(
             visits.append(seconds)
         samples["cold"], samples["warm"] = visits[:1], visits[1:]
         run = _Session(page, server)
-        sidebar = page.locator('[data-testid="stSidebar"]')
-        members = sidebar.get_by_text(i18n.t("filters.members", "en"))
+        # the sidebar's (baseline) or the popover's (new build): one exists per build
+        members = page.get_by_text(i18n.t("filters.members", "en"))
         combo = page.locator('[class*="st-key-start"]').get_by_role("combobox")
 
         def start_change(i: int) -> float:
             option = page.get_by_role("option", name=starts[(i + 1) % 2], exact=True)
 
             def open_list() -> None:
+                _filters_open(page, shown=True)
                 # in view first: a click that scrolls the sidebar leaves the list shut
                 combo.scroll_into_view_if_needed()
                 combo.click()
@@ -314,9 +337,13 @@ def _measure_build(
         to_events = nav.locator("a", has_text=i18n.t("nav.whats_on", "en"))
         to_explore = nav.locator("a", has_text=i18n.t("nav.explore", "en"))
         samples["filter"] = _until_timeout(
-            lambda _: run.change(members.click, count_changes=True), FILTER_TOGGLES
+            lambda _: run.change(
+                members.click, prepare=lambda: _filters_open(page, shown=True), count_changes=True
+            ),
+            FILTER_TOGGLES,
         )
         samples["start"] = _until_timeout(start_change, START_CHANGES)
+        _filters_open(page, shown=False)  # the popover would cover the map and the list
         samples["to_events"], samples["to_explore"] = [], []
         for _ in range(ROUND_TRIPS):
             there = _until_timeout(lambda _: run.change(to_events.click), 1)

@@ -22,7 +22,13 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
 from mapping import i18n
-from tests.browser.harness import MAP_IFRAME, StreamlitServer, map_settled, wait_idle
+from tests.browser.harness import (
+    MAP_IFRAME,
+    StreamlitServer,
+    map_settled,
+    open_filters,
+    wait_idle,
+)
 from tests.conftest import REPO_DATA
 
 PAGES = ("explore", "whats-on", "members", "planning")
@@ -121,3 +127,17 @@ def test_no_serious_accessibility_violations(sized_page, every_language_server, 
     assert [f for f in found if f not in known] == [], f"{path} in {lang}:\n" + "\n".join(found)
     if known:
         pytest.xfail("; ".join(KNOWN[(path, f.split(" ")[0])] for f in known))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("path", VENUE_MAP_PAGES)
+def test_no_serious_violations_with_the_filters_open(sized_page, every_language_server, path, lang):
+    """The filters popover of the bar above the map (``pages._chrome``), open."""
+    page = sized_page
+    page.goto(f"{every_language_server.url}{path}?lang={lang.upper()}")
+    _settled(page, path)
+    body = open_filters(page, f"{path}-filters")
+    found = serious_violations(page)
+    assert body.is_visible(), "the popover closed while axe ran"
+    assert found == [], f"{path} in {lang}, filters open:\n" + "\n".join(found)
+    page.keyboard.press("Escape")
