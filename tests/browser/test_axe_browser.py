@@ -90,6 +90,13 @@ def _settled(page: Page, path: str) -> None:
             map_settled(frame)
 
 
+def url_path(path: str) -> str:
+    """Explore is the default page, served at the root: ``/explore`` would show
+    Streamlit's "Page not found" over it, whose modal makes the page behind it inert
+    (and axe then checks little of it)."""
+    return "" if path == "explore" else path
+
+
 def serious_violations(page: Page) -> list[str]:
     """axe's serious and critical violations on the page and in its frames, one line
     per rule: "rule (impact): target, target … — help"."""
@@ -117,7 +124,7 @@ def serious_violations(page: Page) -> list[str]:
 @pytest.mark.parametrize("path", PAGES)
 def test_no_serious_accessibility_violations(sized_page, every_language_server, path, lang):
     page = sized_page
-    page.goto(f"{every_language_server.url}{path}?lang={lang.upper()}")
+    page.goto(f"{every_language_server.url}{url_path(path)}?lang={lang.upper()}")
     expected_lang = str(i18n.locale(lang)).replace("_", "-")
     # the page's chrome (app.py's page_style) sets <html lang> and the caption colour
     page.wait_for_function("(tag) => document.documentElement.lang === tag", arg=expected_lang)
@@ -134,7 +141,7 @@ def test_no_serious_accessibility_violations(sized_page, every_language_server, 
 def test_no_serious_violations_with_the_filters_open(sized_page, every_language_server, path, lang):
     """The filters popover of the bar above the map (``pages._chrome``), open."""
     page = sized_page
-    page.goto(f"{every_language_server.url}{path}?lang={lang.upper()}")
+    page.goto(f"{every_language_server.url}{url_path(path)}?lang={lang.upper()}")
     _settled(page, path)
     body = open_filters(page, f"{path}-filters")
     found = serious_violations(page)
