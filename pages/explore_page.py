@@ -9,8 +9,9 @@ Beside the map (below it on a phone), the nearest-first list
 mirrored to ``?venue=``) and follows the map's card; it also carries the map's "Start
 here" to Python. A click on the map only closes a card: the start point moves when the
 visitor says so ("Start here" on a card or a long press, "Near me", the start picker).
-"Near me" and the result count sit above the map, so a phone reaches them without
-opening the filters.
+The bar above the map holds the filters (a popover labelled with how many are on,
+``pages._chrome.filters_popover``; the start picker is in it too), "Near me" and the
+result count, on every width: a phone reaches them without the sidebar.
 Organisations without a place to visit are left out of the list and of the "open"
 results unless the visitor ticks "include organisations" or searches by text; with a
 time filter, venues whose hours are unknown are counted and can be included.

@@ -15,7 +15,9 @@ each setting the other two in a callback (before the page runs):
   the range that month. The chart's key carries the range, so after any change it
   starts without a stale selection and the same month can be clicked again.
 
-The list comes first (on a phone it is above the chart and the map; on a wide screen
+The range and the filters sit in a popover above the list, labelled with how many are
+on (``pages._chrome.filters_popover``). The list comes first (on a phone it is above
+the chart and the map; on a wide screen
 the chart and map sit beside it). Venue links switch to Explore with ``?venue=<id>``.
 The venues of the event cards on screen count as shown (``mapping.usage``), once per
 change of the list (``pages.shared.count_shown``).
