@@ -207,14 +207,14 @@ _CARD_SHOWN = """(id) => {
     const r = card.getBoundingClientRect();
     return r.width > 0 && r.height > 0;
 }"""
-# Close whatever card is open, as a visitor would: the card's close button (new build)
-# or the popup's (baseline).
-_CLOSE_CARD = """() => {
-    const b = document.querySelector('.kcm-card:not([hidden]) .kcm-card-close, ' +
-                                     '.leaflet-popup-close-button');
+# Close whatever card is open, as a visitor would: the card's close button (new build,
+# which tells the page: an app run follows) or the popup's (baseline: nothing follows).
+_CLOSE_CARD = """(selector) => {
+    const b = document.querySelector(selector);
     if (b) { b.click(); return true; }
     return false;
 }"""
+_NEW_CLOSE, _OLD_CLOSE = ".kcm-card:not([hidden]) .kcm-card-close", ".leaflet-popup-close-button"
 
 
 def _card_shown(frame: Frame, venue_id: str) -> None:
@@ -227,9 +227,11 @@ def _close_card(page: Page, server: StreamlitServer) -> None:
 
     wait_idle(page, BROWSER_TIMEOUT_S)
     frame = server.map_frame(page, BROWSER_TIMEOUT_S)
-    if frame.evaluate("() => !!document.querySelector('.venue-card')"):
+    if frame.locator(_NEW_CLOSE).count():
         with app_run(page, BROWSER_TIMEOUT_S):
-            frame.evaluate(_CLOSE_CARD)
+            frame.evaluate(_CLOSE_CARD, _NEW_CLOSE)
+    else:
+        frame.evaluate(_CLOSE_CARD, _OLD_CLOSE)
     map_settled(frame)
 
 
