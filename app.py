@@ -12,7 +12,7 @@ st.set_page_config(layout="wide")
 data = dataset(notify=True)
 lang = language_selector(data.city.languages, data.city.default_language)
 st.set_page_config(page_title=i18n.t("app.title", lang, city=data.city.name))
-page_style(i18n.t("filters.heading", lang), lang)
+page_style(i18n.t("nav.menu", lang), lang)
 
 pages = [
     st.Page(

@@ -9,8 +9,9 @@ Beside the map (below it on a phone), the nearest-first list
 mirrored to ``?venue=``) and follows the map's card; it also carries the map's "Start
 here" to Python. A click on the map only closes a card: the start point moves when the
 visitor says so ("Start here" on a card or a long press, "Near me", the start picker).
-"Near me" and the result count sit above the map, so a phone reaches them without
-opening the filters.
+The bar above the map holds the filters (a popover labelled with how many are on,
+``pages._chrome.filters_popover``; the start picker is in it too), "Near me" and the
+result count, on every width: a phone reaches them without the sidebar.
 Organisations without a place to visit are left out of the list and of the "open"
 results unless the visitor ticks "include organisations" or searches by text; with a
 time filter, venues whose hours are unknown are counted and can be included.
@@ -33,10 +34,14 @@ from mapping.components import locate, near_list
 from mapping.distance import walk_model
 from pages.shared import (
     asset_base,
+    bound_flag,
+    bound_text,
     count_opened,
     count_shown,
     current_language,
     dataset,
+    filters_checked,
+    filters_popover,
     link_notice,
     show_map,
     sync_url,
@@ -82,12 +87,41 @@ def _located(answer: tuple[float, float] | str) -> None:
     )
 
 
+FILTERS = "explore-filters"
+
+
+def _active_filters(
+    chosen: list[str], text: str, when: str, flags: tuple[bool, ...], *, unknown: bool
+) -> int:
+    """How many filters differ from the page's opening view (the filters button says it):
+    categories, search, time, each switch. The start point orders, it does not filter."""
+    return sum(
+        (set(chosen) != set(categories.index), bool(text.strip()), when != "any", *flags)
+    ) + (unknown and when != "any")
+
+
 refused: list[str] = []  # labels of this link's settings that could not be used
-with st.sidebar:
-    st.header(tr("filters.heading"))
-    all_categories = list(categories.index)
-    if url_choice("cat", all_categories, all_categories, multi=True):
-        refused.append(tr("filters.categories"))
+all_categories = list(categories.index)
+if url_choice("cat", all_categories, all_categories, multi=True):
+    refused.append(tr("filters.categories"))
+if url_choice("when", WHEN, "any"):
+    refused.append(tr("filters.when"))
+if url_choice("start", start_options, default_start):
+    refused.append(tr("near.start"))
+flag_keys = ("members", "access", "orgs")
+expected = _active_filters(
+    st.session_state["cat"],
+    bound_text("q"),
+    st.session_state["when"],
+    tuple(bound_flag(k) for k in flag_keys),
+    unknown=bound_flag("unknown"),
+)
+
+with st.container(key="explore-head"):
+    st.title(tr("app.title", city=city.name))
+    st.caption(tr("app.tagline", city=city.name))
+bar = st.container(horizontal=True, vertical_alignment="center", key="explore-bar")
+with bar, filters_popover(FILTERS, expected, lang):
     chosen = st.multiselect(
         tr("filters.categories"),
         all_categories,
@@ -102,8 +136,6 @@ with st.sidebar:
         help=tr("filters.search_help"),
         max_chars=params.MAX_TEXT,
     )
-    if url_choice("when", WHEN, "any"):
-        refused.append(tr("filters.when"))
     when_labels = {w: tr(f"filters.when_{w}") for w in WHEN}
     when = st.radio(tr("filters.when"), WHEN, key="when", format_func=when_labels.get)
     sync_url("when", "any")
@@ -135,8 +167,7 @@ with st.sidebar:
         bind="query-params",
         help=tr("filters.include_orgs_help"),
     )
-    if url_choice("start", start_options, default_start):
-        refused.append(tr("near.start"))
+    st.divider()
     start_labels = {**landmarks["label"].to_dict(), CLICK: tr("near.map_click")}
     start_key = st.selectbox(
         tr("near.start"),
@@ -185,9 +216,7 @@ if start_key == CLICK and point and point == st.session_state.get(LOCATED):
 shown = explore.filtered(data, venue_filter, lang)
 model = walk_model(data)
 
-st.title(tr("app.title", city=city.name))
-st.caption(tr("app.tagline", city=city.name))
-with st.container(horizontal=True, vertical_alignment="center", key="explore-bar"):
+with bar:
     locate.locate(
         locate.data(tr("near.locate"), tr("near.locating"), asset_base()),
         key="locate",
@@ -196,6 +225,10 @@ with st.container(horizontal=True, vertical_alignment="center", key="explore-bar
     st.markdown(
         f"**{tr('filters.count', shown=len(shown), total=len(data.venues))}**", width="content"
     )
+active = _active_filters(
+    chosen, text or "", when, (members, access, include_orgs), unknown=include_unknown
+)
+filters_checked(FILTERS, active)
 note = st.session_state.get(LOCATE_NOTE)
 if note and (note[2], note[3] if note[2] == CLICK else "") == (
     start_key,
@@ -256,8 +289,9 @@ with list_column:
             else tr("filters.none")
         )
     else:
-        st.subheader(tr("near.heading", start=start[2]))
-        st.caption(tr("near.pick_hint"))
+        with st.container(key="near-head"):  # a phone shows the heading only
+            st.subheader(tr("near.heading", start=start[2]))
+            st.caption(tr("near.pick_hint"))
         limit = explore.page_limit(
             st.session_state.get(NEAR_SHOWN, explore.NEAR_LIMIT), listed["id"], selected
         )

@@ -5,7 +5,6 @@ Only layout-level code lives here; everything else is in ``mapping``.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Iterable
@@ -21,11 +20,21 @@ from mapping.errors import DataError, Problem
 from mapping.io import Dataset
 from mapping.serving import load_served
 from mapping.settings import DATA_ENV_VAR, CityProfile, data_dir, load_city
-from mapping.text import css_string
 from mapping.text import markdown_literal as md
+from pages._chrome import bound_flag, bound_text, filters_checked, filters_popover, page_style
 from pages._language import LANG_KEY, language_selector
 
-__all__ = ["LANG_KEY", "language_selector"]  # the language switch lives in pages._language
+# The language switch lives in pages._language, the page chrome (phone layout, the
+# filters popover) in pages._chrome; the pages import both from here.
+__all__ = [
+    "LANG_KEY",
+    "bound_flag",
+    "bound_text",
+    "filters_checked",
+    "filters_popover",
+    "language_selector",
+    "page_style",
+]
 
 USAGE_SHOWN = "_usage_shown_"  # + list name: (day, venue ids) this session last counted
 USAGE_OPENED = "_usage_opened"  # the selected venue id this session last saw ("" = none)
@@ -294,39 +303,6 @@ def set_url(key: str, value: str | list[str] | None) -> None:
         st.query_params[key] = values
     else:
         st.query_params.pop(key, None)
-
-
-def page_style(filters_label: str, lang: str) -> None:
-    """Page chrome for small screens, as CSS: the map takes the height the screen
-    allows, and the sidebar's bare arrow button says what it opens (``filters_label``).
-    Wide screens keep the page's fixed map height, which fits below the title.
-
-    Streamlit cannot open its sidebar from Python, so the existing toggle gets a
-    visible, translated label rather than a second control that would not work.
-
-    Accessibility (axe-core, ``tests/browser/test_axe_browser.py``): ``<html lang>`` is
-    the page's language as a BCP 47 tag of its Babel locale (``sr-Latn-ME`` for ``me``;
-    Streamlit's page says ``en`` whatever it shows), and captions are a darker grey
-    than Streamlit's faded text (its opacity 0.6 gives 3.8:1 on white; WCAG AA asks 4.5:1).
-    """
-    tag = str(i18n.locale(lang)).replace("_", "-")
-    st.html(
-        f"<script>document.documentElement.lang={json.dumps(tag)}</script>",
-        unsafe_allow_javascript=True,
-    )
-    st.html(
-        "<style>"
-        "[data-testid=stCaptionContainer],[data-testid=stCaptionContainer] p"
-        "{color:#5c5e66!important;opacity:1!important}"
-        "@media (max-width:640px){"
-        ".st-key-venue-map iframe{height:clamp(320px,calc(100dvh - 400px),760px)!important}"
-        "[data-testid=stExpandSidebarButton]::after,[data-testid=stSidebarCollapsedControl]"
-        f" button::after{{content:{css_string(filters_label)};margin-left:.35rem;"
-        "font-weight:600;font-size:.95rem}"
-        "[data-testid=stExpandSidebarButton]{width:auto!important}"
-        ".block-container h1{font-size:1.6rem;padding-top:.2rem}"
-        "}</style>"
-    )
 
 
 class MapClick(TypedDict):

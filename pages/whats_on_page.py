@@ -15,7 +15,9 @@ each setting the other two in a callback (before the page runs):
   the range that month. The chart's key carries the range, so after any change it
   starts without a stale selection and the same month can be clicked again.
 
-The list comes first (on a phone it is above the chart and the map; on a wide screen
+The range and the filters sit in a popover above the list, labelled with how many are
+on (``pages._chrome.filters_popover``). The list comes first (on a phone it is above
+the chart and the map; on a wide screen
 the chart and map sit beside it). Venue links switch to Explore with ``?venue=<id>``.
 The venues of the event cards on screen count as shown (``mapping.usage``), once per
 change of the list (``pages.shared.count_shown``).
@@ -35,9 +37,13 @@ from mapping.i18n import plural
 from mapping.text import markdown_literal as md
 from mapping.text import slug
 from pages.shared import (
+    bound_flag,
+    bound_text,
     count_shown,
     current_language,
     dataset,
+    filters_checked,
+    filters_popover,
     link_notice,
     set_url,
     show_map,
@@ -56,6 +62,7 @@ category_labels = whats_on.category_labels(data, lang)
 EXPLORE = "pages/explore_page.py"
 RANGE = "range"
 PERIOD, FIRST, LAST = "period", "range-first", "range-last"
+FILTERS = "whats-on-filters"
 
 
 def _set_range(first: date, last: date, *, period: str | None = None) -> None:
@@ -95,8 +102,23 @@ if FIRST not in st.session_state or LAST not in st.session_state:
         *(from_url.value or whats_on.preset_range(whats_on.DEFAULT_PRESET, today, off_season))
     )
 
-with st.sidebar:
-    st.header(tr("filters.heading"))
+all_categories = list(category_labels)
+if url_choice("ecat", all_categories, all_categories, multi=True):
+    refused.append(tr("whats_on.categories"))
+default_range = whats_on.preset_range(whats_on.DEFAULT_PRESET, today, off_season)
+
+
+def _active_filters(chosen: list[str], members: bool, text: str) -> int:
+    """How many filters differ from the page's opening view (the filters button says it):
+    the dates, the categories, members only, the search."""
+    dates = (st.session_state[FIRST], st.session_state[LAST]) != default_range
+    return sum((dates, set(chosen) != set(all_categories), members, bool(text.strip())))
+
+
+st.title(tr("whats_on.heading"))
+st.caption(tr("whats_on.intro", city=city.name))
+expected = _active_filters(st.session_state["ecat"], bound_flag("emembers"), bound_text("eq"))
+with st.container(horizontal=True, key="whats-on-bar"), filters_popover(FILTERS, expected, lang):
     periods = [*whats_on.presets(off_season), whats_on.CUSTOM]
     st.radio(
         tr("whats_on.range"),
@@ -118,9 +140,6 @@ with st.sidebar:
     st.selectbox(
         tr("whats_on.to"), days, key=LAST, format_func=label, on_change=_day_chosen, args=(LAST,)
     )
-    all_categories = list(category_labels)
-    if url_choice("ecat", all_categories, all_categories, multi=True):
-        refused.append(tr("whats_on.categories"))
     chosen = st.multiselect(
         tr("whats_on.categories"),
         all_categories,
@@ -136,12 +155,10 @@ with st.sidebar:
         help=tr("filters.search_help"),
         max_chars=params.MAX_TEXT,
     )
+filters_checked(FILTERS, _active_filters(chosen, members, text or ""))
 
 first, last = st.session_state[FIRST], st.session_state[LAST]
 set_url(RANGE, whats_on.range_param(first, last))
-
-st.title(tr("whats_on.heading"))
-st.caption(tr("whats_on.intro", city=city.name))
 link_notice(refused)
 
 view = whats_on.whats_on(

@@ -76,7 +76,7 @@ def test_clicked_start_without_a_point_is_the_default_quietly(monkeypatch):
 def test_huge_or_odd_search_text_is_capped(monkeypatch, q):
     at = make_app(monkeypatch, lang="en", q=q)
     assert not at.exception, at.exception
-    assert len(at.sidebar.text_input(key="q").value) <= params.MAX_TEXT
+    assert len(at.text_input(key="q").value) <= params.MAX_TEXT
 
 
 @pytest.mark.parametrize(
@@ -110,9 +110,9 @@ def test_unknown_ids_and_unreadable_dates_fall_back_and_say_so(monkeypatch, extr
     assert at.session_state["venue"] == ""
     assert at.session_state["cat"] == ALL_CATEGORIES
     if "date" in extra:
-        assert at.sidebar.date_input(key="date").value == today()
+        assert at.date_input(key="date").value == today()
     if "time" in extra:
-        assert at.sidebar.time_input(key="time").value == time(10, 0)
+        assert at.time_input(key="time").value == time(10, 0)
 
 
 def test_some_known_categories_are_kept(monkeypatch):
@@ -139,11 +139,11 @@ def test_unreadable_switches_are_off(monkeypatch, extra):
     at = make_app(monkeypatch, **extra)
     assert not at.exception, at.exception
     if "when" in extra:  # open now: the count depends on the clock
-        assert at.sidebar.checkbox(key="unknown").value is False
+        assert at.checkbox(key="unknown").value is False
     else:
         assert shown_count(at) == 4
     for key in ("members", "access", "orgs"):
-        assert at.sidebar.checkbox(key=key).value is False
+        assert at.checkbox(key=key).value is False
 
 
 def test_repeated_parameters_take_one_value_the_last(monkeypatch):
@@ -159,7 +159,7 @@ def test_repeated_parameters_take_one_value_the_last(monkeypatch):
     )
     assert not at.exception, at.exception
     assert at.title[0].value == "Kreativna mapa: Testtown"  # ME, not EN
-    assert at.sidebar.text_input(key="q").value == ""  # not "zzz": every venue is shown
+    assert at.text_input(key="q").value == ""  # not "zzz": every venue is shown
     assert shown_count(at) == 4
     assert at.session_state["start"] == "perast-shore"
     assert at.session_state["venue"] == "gal-durkovic"
@@ -237,5 +237,5 @@ def test_unknown_event_categories_say_so(monkeypatch, extra, label):
 )
 def test_whats_on_text_and_switches(monkeypatch, extra):
     at = open_page(monkeypatch, **extra)
-    assert len(at.sidebar.text_input(key="eq").value) <= params.MAX_TEXT
-    assert at.sidebar.checkbox(key="emembers").value in (True, False)
+    assert len(at.text_input(key="eq").value) <= params.MAX_TEXT
+    assert at.checkbox(key="emembers").value in (True, False)

@@ -8,6 +8,7 @@ from datetime import date, time
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Block
 
 from tests.conftest import MINI, REPO_DATA
 
@@ -30,6 +31,21 @@ def shown_count(at: AppTest) -> int:
         if match:
             return int(match.group(1))
     raise AssertionError("no venue count above the map")
+
+
+def popover(at: AppTest, key: str) -> Block:
+    """The popover keyed ``key`` (the filters above the map: ``pages.shared.filters_popover``)."""
+    todo = [at.main]
+    while todo:
+        node = todo.pop()
+        if node.type == "popover" and node.proto.id.endswith(f"-{key}"):
+            return node
+        todo.extend(c for c in getattr(node, "children", {}).values() if isinstance(c, Block))
+    raise AssertionError(f"no popover {key!r} in the main area")
+
+
+def filters_label(at: AppTest, key: str = "explore-filters") -> str:
+    return popover(at, key).proto.popover.label
 
 
 def near_data(at: AppTest) -> dict | None:
@@ -95,38 +111,38 @@ def test_list_entries_show_category_icon_colour_and_state(monkeypatch):
 
 def test_category_filter(monkeypatch):
     at = make_app(monkeypatch, lang="en")
-    at.sidebar.multiselect(key="cat").set_value(["atelier"]).run()
+    at.multiselect(key="cat").set_value(["atelier"]).run()
     assert shown_count(at) == 2
     assert set(near_names(at)) == {"Atelje Sezona", "Atelje Perast"}
 
 
 def test_members_filter(monkeypatch):
     at = make_app(monkeypatch, lang="en")
-    at.sidebar.checkbox(key="members").check().run()
+    at.checkbox(key="members").check().run()
     assert shown_count(at) == 2
 
 
 def test_wheelchair_filter(monkeypatch):
     at = make_app(monkeypatch, lang="en")
-    at.sidebar.checkbox(key="access").check().run()
+    at.checkbox(key="access").check().run()
     assert shown_count(at) == 2
 
 
 def test_text_search_ignores_diacritics(monkeypatch):
     at = make_app(monkeypatch, lang="en")
-    at.sidebar.text_input(key="q").input("durkovic").run()
+    at.text_input(key="q").input("durkovic").run()
     assert near_names(at) == ["Đurković Gallery"]
 
 
 @pytest.mark.now("2026-12-07T10:00")  # January 2026: inside the 2-year date window
 def test_open_on_date_and_time(monkeypatch):
     at = make_app(monkeypatch, lang="en")
-    at.sidebar.radio(key="when").set_value("at").run()
-    at.sidebar.date_input(key="date").set_value(date(2026, 1, 10)).run()  # a Saturday
-    at.sidebar.time_input(key="time").set_value(time(11, 0)).run()
+    at.radio(key="when").set_value("at").run()
+    at.date_input(key="date").set_value(date(2026, 1, 10)).run()  # a Saturday
+    at.time_input(key="time").set_value(time(11, 0)).run()
     assert shown_count(at) == 2  # unknown hours are not shown as open; Perast closed in winter
-    assert "Matching venues with unknown hours: 1" in [c.value for c in at.sidebar.caption]
-    at.sidebar.date_input(key="date").set_value(date(2026, 1, 11)).run()  # Sunday
+    assert "Matching venues with unknown hours: 1" in [c.value for c in at.caption]
+    at.date_input(key="date").set_value(date(2026, 1, 11)).run()  # Sunday
     assert shown_count(at) == 0
     assert near_names(at) == []  # the list stays mounted, empty (it carries "Start here")
 
@@ -139,7 +155,7 @@ def test_empty_because_of_unknown_hours_offers_them(monkeypatch):
     assert "unknown hours: 1" in message
     assert "fewer categories" not in message
     at.button(key="include-unknown").click().run()
-    assert at.sidebar.checkbox(key="unknown").value is True
+    assert at.checkbox(key="unknown").value is True
     assert shown_count(at) == 1
     museum = entry(at, "museum-sea")
     assert museum["state_text"] == "hours unknown — check before you go"
@@ -152,7 +168,7 @@ def test_empty_for_other_reasons_says_try_fewer_categories(monkeypatch):
 
 def test_start_point_reorders_the_list(monkeypatch):
     at = make_app(monkeypatch, lang="en")
-    at.sidebar.selectbox(key="start").set_value("perast-shore").run()
+    at.selectbox(key="start").set_value("perast-shore").run()
     assert near_names(at) == [
         "Atelje Sezona",
         "Đurković Gallery",
@@ -177,9 +193,9 @@ def test_url_restores_the_view(monkeypatch):
         q="atelje",
         venue="atelier-perast",
     )
-    assert at.sidebar.multiselect(key="cat").value == ["atelier", "gallery"]
-    assert at.sidebar.checkbox(key="members").value is True
-    assert at.sidebar.text_input(key="q").value == "atelje"
+    assert at.multiselect(key="cat").value == ["atelier", "gallery"]
+    assert at.checkbox(key="members").value is True
+    assert at.text_input(key="q").value == "atelje"
     assert near_names(at) == ["Atelje Perast"]
     assert near_data(at)["selected"] == "atelier-perast"
     assert at.session_state["venue"] == "atelier-perast"
@@ -187,13 +203,9 @@ def test_url_restores_the_view(monkeypatch):
 
 def test_language_switch_changes_labels(monkeypatch):
     at = make_app(monkeypatch, lang="en")
-    assert at.sidebar.checkbox(key="members").label == (
-        "Cluster members and prospective members only"
-    )
+    assert at.checkbox(key="members").label == ("Cluster members and prospective members only")
     at.button_group(key="lang").set_value("me").run()
-    assert at.sidebar.checkbox(key="members").label == (
-        "Samo članovi i potencijalni članovi klastera"
-    )
+    assert at.checkbox(key="members").label == ("Samo članovi i potencijalni članovi klastera")
     assert near_names(at)[0] == "Pomorski muzej"
     assert entry(at, "atelier-perast")["distance"] == "tačna lokacija nepoznata"
 
@@ -213,7 +225,7 @@ def test_kotor_list_leaves_out_organisations_without_a_place(monkeypatch, kotor)
     data = near_data(at)
     assert data["total"] == len(kotor.venues) - len(closed_doors)
     assert f"left out of this list: {len(closed_doors)}" in " ".join(c.value for c in at.caption)
-    at.sidebar.checkbox(key="orgs").check().run()
+    at.checkbox(key="orgs").check().run()
     assert near_data(at)["total"] == len(kotor.venues)
 
 
@@ -255,12 +267,13 @@ def test_kotor_open_at_keeps_organisations_out_and_counts_unknown(monkeypatch, k
     at = make_app(
         monkeypatch, folder=REPO_DATA, lang="en", when="at", date="2026-12-01", time="11:00"
     )
-    unknown = [c.value for c in at.sidebar.caption if c.value.startswith("Matching")]
+    filters = popover(at, "explore-filters")
+    unknown = [c.value for c in filters.caption if c.value.startswith("Matching")]
     visitable_unknown = int(
         ((kotor.venues["opening_hours"] == "") & (kotor.venues["visit"] != "no")).sum()
     )
     assert unknown == [f"Matching venues with unknown hours: {visitable_unknown}"]
-    at.sidebar.checkbox(key="unknown").check().run()
+    at.checkbox(key="unknown").check().run()
     ids = {e["id"] for e in near_data(at)["entries"]}
     assert "expeditio" not in ids
     assert all(
@@ -268,3 +281,41 @@ def test_kotor_open_at_keeps_organisations_out_and_counts_unknown(monkeypatch, k
         for e in near_data(at)["entries"]
         if e["state"] == "unknown"
     )
+
+
+def test_filters_sit_in_a_popover_above_the_map_labelled_with_their_count(monkeypatch):
+    """Issue 21: on every width the filters are in the bar above the map, not the sidebar,
+    and the button says how many are on; a link's filters count from the first run."""
+    at = make_app(monkeypatch, lang="en")
+    assert filters_label(at) == "Filters"
+    for kind in ("multiselect", "text_input", "radio", "checkbox", "selectbox"):
+        assert not at.sidebar.get(kind), f"a {kind} left in the sidebar"
+    filters = popover(at, "explore-filters")
+    assert {w.key for w in filters.checkbox} == {"members", "access", "orgs"}
+    assert [w.key for w in filters.selectbox] == ["start"]
+    at.checkbox(key="members").check().run()
+    assert filters_label(at) == "Filters · 1"
+    at.text_input(key="q").input("atelje").run()
+    assert filters_label(at) == "Filters · 2"
+    at.text_input(key="q").input("").run()
+    at.selectbox(key="start").set_value("perast-shore").run()  # orders, does not filter
+    assert filters_label(at) == "Filters · 1"
+
+
+@pytest.mark.now("2026-12-07T10:00")
+def test_a_links_filters_are_counted_on_its_first_run(monkeypatch):
+    at = make_app(
+        monkeypatch,
+        lang="en",
+        cat=["atelier"],
+        q="atelje",
+        members="true",
+        when="at",
+        date="2026-12-10",
+        time="11:00",
+        unknown="TRUE",
+    )
+    assert filters_label(at) == "Filters · 5"
+    assert at.checkbox(key="unknown").value is True
+    unread = make_app(monkeypatch, lang="en", members="maybe", cat="nonsense", q="   ")
+    assert filters_label(unread) == "Filters"

@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from mapping import clock, whats_on
 from mapping.settings import load_city
 from tests.conftest import MINI, REPO_DATA, open_app_page
+from tests.test_page_explore import filters_label, popover
 
 APP = str(REPO_DATA.parent / "app.py")
 PAGE = "pages/whats_on_page.py"
@@ -34,8 +35,8 @@ def event_titles(at: AppTest) -> list[str]:
 
 def pick_range(at: AppTest, first: date, last: date) -> AppTest:
     """Choose a custom range with the From and To boxes, as a visitor does."""
-    at.sidebar.selectbox(key="range-first").set_value(first).run()
-    at.sidebar.selectbox(key="range-last").set_value(last).run()
+    at.selectbox(key="range-first").set_value(first).run()
+    at.selectbox(key="range-last").set_value(last).run()
     assert not at.exception, at.exception
     return at
 
@@ -82,7 +83,7 @@ def test_category_filter_changes_the_list(monkeypatch):
     at = open_page(monkeypatch)
     pick_range(at, date(2026, 12, 5), date(2026, 12, 5))
     assert event_titles(at) == ["Winter show"]
-    at.sidebar.multiselect(key="ecat").set_value(["concert"]).run()
+    at.multiselect(key="ecat").set_value(["concert"]).run()
     assert event_titles(at) == []
     assert at.info[0].value == "No events in this range."
 
@@ -97,9 +98,9 @@ def test_empty_range_says_so_in_each_language(monkeypatch):
 def test_text_search(monkeypatch):
     at = open_page(monkeypatch)
     pick_range(at, date(2026, 12, 5), date(2026, 12, 5))
-    at.sidebar.text_input(key="eq").input("zimska").run()
+    at.text_input(key="eq").input("zimska").run()
     assert event_titles(at) == ["Winter show"]
-    at.sidebar.text_input(key="eq").input("nothing like it").run()
+    at.text_input(key="eq").input("nothing like it").run()
     assert event_titles(at) == []
 
 
@@ -133,7 +134,7 @@ def test_unconfirmed_month_heading_and_calendar_counts(monkeypatch):
 
 def test_category_choices_are_labelled_in_the_language(monkeypatch):
     at = open_page(monkeypatch, lang="me")
-    assert at.sidebar.multiselect(key="ecat").options == ["Koncerti", "Izložbe"]
+    assert at.multiselect(key="ecat").options == ["Koncerti", "Izložbe"]
 
 
 # --------------------------------------------------------------------------- presets
@@ -161,48 +162,48 @@ ME_PRESETS = [
 @pytest.mark.parametrize(("lang", "labels"), [("en", EN_PRESETS), ("me", ME_PRESETS)])
 def test_presets_look_ahead_in_the_language(monkeypatch, lang, labels):
     at = open_page(monkeypatch, lang=lang)
-    period = at.sidebar.radio(key="period")
+    period = at.radio(key="period")
     assert period.options == labels
     assert period.value == "days30"  # the default: the next 30 days
-    assert at.sidebar.selectbox(key="range-first").value == today()
+    assert at.selectbox(key="range-first").value == today()
 
 
 @pytest.mark.parametrize("preset", whats_on.PRESETS)
 def test_each_preset_sets_its_range_in_the_url(monkeypatch, preset):
     at = open_page(monkeypatch)
-    at.sidebar.radio(key="period").set_value(preset).run()
+    at.radio(key="period").set_value(preset).run()
     first, last = whats_on.preset_range(preset, today(), (10, 11, 12, 1, 2, 3, 4))
     assert first >= today()  # every preset looks ahead
     assert at.query_params["range"] == [first.isoformat(), last.isoformat()]
-    assert at.sidebar.selectbox(key="range-first").value == first
-    assert at.sidebar.selectbox(key="range-last").value == last
+    assert at.selectbox(key="range-first").value == first
+    assert at.selectbox(key="range-last").value == last
 
 
 @pytest.mark.now("2026-12-07T10:00")
 def test_custom_dates_are_named_as_the_preset_they_equal(monkeypatch):
     at = open_page(monkeypatch)
     pick_range(at, date(2026, 12, 5), date(2026, 12, 9))
-    assert at.sidebar.radio(key="period").value == "custom"
+    assert at.radio(key="period").value == "custom"
     first, last = whats_on.preset_range("week", today(), ())
     pick_range(at, first, last)
-    assert at.sidebar.radio(key="period").value == "week"
+    assert at.radio(key="period").value == "week"
 
 
 @pytest.mark.now("2026-12-07T10:00")
 def test_to_before_from_moves_from(monkeypatch):
     at = open_page(monkeypatch, range=["2026-12-05", "2026-12-09"])
-    at.sidebar.selectbox(key="range-last").set_value(date(2026, 12, 2)).run()
+    at.selectbox(key="range-last").set_value(date(2026, 12, 2)).run()
     assert at.query_params["range"] == ["2026-12-02", "2026-12-02"]
 
 
 @pytest.mark.now("2026-12-07T10:00")
 def test_me_dates_are_written_in_montenegrin(monkeypatch):
     at = open_page(monkeypatch, lang="me", range=["2026-12-05", "2026-12-06"])
-    box = at.sidebar.selectbox(key="range-first")
+    box = at.selectbox(key="range-first")
     assert box.label == "Od"
     assert box.format_func(box.value) == "sub 5. dec 2026."
-    assert at.sidebar.selectbox(key="range-last").label == "Do"
-    assert at.sidebar.radio(key="period").label == "Datumi"
+    assert at.selectbox(key="range-last").label == "Do"
+    assert at.radio(key="period").label == "Datumi"
 
 
 # --------------------------------------------------------------------------- the URL
@@ -211,16 +212,16 @@ def test_me_dates_are_written_in_montenegrin(monkeypatch):
 @pytest.mark.now("2026-12-07T10:00")
 def test_range_from_the_url_round_trips(monkeypatch):
     at = open_page(monkeypatch, range=["2026-12-05", "2026-12-06"])
-    assert at.sidebar.selectbox(key="range-first").value == date(2026, 12, 5)
-    assert at.sidebar.selectbox(key="range-last").value == date(2026, 12, 6)
+    assert at.selectbox(key="range-first").value == date(2026, 12, 5)
+    assert at.selectbox(key="range-last").value == date(2026, 12, 6)
     assert headings(at)[0] == "Sat 5 Dec 2026 – Sun 6 Dec 2026"
     assert at.query_params["range"] == ["2026-12-05", "2026-12-06"]
-    at.sidebar.radio(key="period").set_value("next_month").run()
+    at.radio(key="period").set_value("next_month").run()
     url_range = at.query_params["range"]
     again = open_page(monkeypatch, range=url_range)  # the link, reopened
-    assert again.sidebar.radio(key="period").value == "next_month"
+    assert again.radio(key="period").value == "next_month"
     assert [
-        again.sidebar.selectbox(key=k).value.isoformat() for k in ("range-first", "range-last")
+        again.selectbox(key=k).value.isoformat() for k in ("range-first", "range-last")
     ] == url_range
 
 
@@ -364,3 +365,21 @@ def test_a_list_page_keeps_the_order_ongoing_days_then_unconfirmed():
     assert page.unconfirmed == [] and (page.shown, page.total) == (4, 6)
     everything = whats_on.list_page(view, 50)
     assert (everything.shown, everything.total) == (6, 6) and len(everything.unconfirmed) == 1
+
+
+@pytest.mark.now("2026-12-07T10:00")
+def test_filters_sit_in_a_popover_labelled_with_their_count(monkeypatch):
+    """Issue 21: What's on's dates and filters are in the popover above the list, not the
+    sidebar; the button counts what differs from the opening view, a link's from its
+    first run."""
+    at = open_page(monkeypatch)
+    assert filters_label(at, "whats-on-filters") == "Filters"
+    for kind in ("multiselect", "text_input", "radio", "checkbox", "selectbox"):
+        assert not at.sidebar.get(kind), f"a {kind} left in the sidebar"
+    assert popover(at, "whats-on-filters").radio[0].key == "period"
+    at.radio(key="period").set_value("next_month").run()
+    assert filters_label(at, "whats-on-filters") == "Filters · 1"
+    at.checkbox(key="emembers").check().run()
+    assert filters_label(at, "whats-on-filters") == "Filters · 2"
+    linked = open_page(monkeypatch, range=["2026-12-05", "2026-12-06"], ecat="concert", eq="zimska")
+    assert filters_label(linked, "whats-on-filters") == "Filters · 3"

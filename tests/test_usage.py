@@ -476,7 +476,7 @@ def test_explore_counts_the_list_and_a_linked_card(monkeypatch, page_db):
     at.run()
     assert flushed_totals(page_db)["atelier-perast"] == (1, 1)
 
-    at.sidebar.selectbox(key="start").set_value("perast-shore").run()  # a new list
+    at.selectbox(key="start").set_value("perast-shore").run()  # a new list
     assert not at.exception
     after = flushed_totals(page_db)
     assert {v: after[v][0] for v in listed} == dict.fromkeys(listed, 2)

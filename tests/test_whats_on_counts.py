@@ -95,7 +95,7 @@ def count_line(at) -> str:
 @pytest.mark.parametrize("preset", ["weekend", "off_season"])
 def test_preset_counts_match_the_events_file(monkeypatch, preset):
     at = open_page(monkeypatch, folder=REPO_DATA)
-    at.sidebar.radio(key="period").set_value(preset).run()
+    at.radio(key="period").set_value(preset).run()
     assert not at.exception, at.exception
     first, last = whats_on.preset_range(preset, TODAY, OFF_SEASON)
     assert count_line(at) == expected_text(first, last)

@@ -42,15 +42,15 @@ def bench_rerun() -> None:
     wall: list[float] = []
     cpu: list[float] = []
     for i in range(21):
-        box = at.sidebar.checkbox(key="members")
+        box = at.checkbox(key="members")
         _timed(box.set_value(i % 2 == 0).run, wall, cpu)
     assert not at.exception, at.exception
     print(_line("a filter asked before (members on/off)", wall[1:], cpu[1:]))
-    at.sidebar.checkbox(key="members").set_value(False).run()
-    options = list(at.sidebar.multiselect(key="cat").options)
+    at.checkbox(key="members").set_value(False).run()
+    options = list(at.multiselect(key="cat").options)
     wall, cpu = [], []
     for combo in itertools.islice(itertools.combinations(range(len(options)), 3), 0, 60, 2):
-        choice = at.sidebar.multiselect(key="cat")
+        choice = at.multiselect(key="cat")
         chosen = [choice.options[i] for i in combo]
         _timed(choice.set_value(chosen).run, wall, cpu)
     assert not at.exception, at.exception

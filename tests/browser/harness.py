@@ -3,10 +3,10 @@
 Used by the browser tests and the benchmark. The server is polled on its health
 endpoint until ready (bounded), and always stopped on exit.
 
-One helper per interaction (:func:`open_map`, :func:`click_widget`, :func:`click_map_at`,
-:func:`toggle_layer`, :func:`show_venue`, :func:`show_all`), each returning once the
-app and the map are done with it. No interaction waits on a clock (only the server's
-start-up polls its health endpoint):
+One helper per interaction (:func:`open_map`, :func:`open_filters`, :func:`click_widget`,
+:func:`click_map_at`, :func:`toggle_layer`, :func:`show_venue`, :func:`show_all`), each
+returning once the app and the map are done with it. No interaction waits on a clock
+(only the server's start-up polls its health endpoint):
 
 - The app: an interaction counts as done once a run of the app that *started after
   it* has ended. :func:`app_run` installs a recorder in the page (:data:`_RECORDER`)
@@ -308,6 +308,16 @@ def click_widget(page: Page, widget: Locator) -> None:
     """Click a Streamlit widget (button, checkbox, switch) and wait for the run it starts."""
     with app_run(page):
         widget.click()
+
+
+def open_filters(page: Page, key: str = "explore-filters") -> Locator:
+    """Open a page's filters popover, in the bar above the map (``pages._chrome``:
+    ``explore-filters``, ``whats-on-filters``); its body, once its widgets are drawn.
+    Opening it starts no app run."""
+    page.locator(f'[class*="st-key-{key}"] button').first.click()
+    body = page.locator('[data-testid="stPopoverBody"]')
+    body.locator('[data-testid="stCheckbox"]').first.wait_for(state="visible", timeout=TIMEOUT_MS)
+    return body
 
 
 def click_map_at(page: Page, frame: Frame, lat: float, lon: float) -> None:

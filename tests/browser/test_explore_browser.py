@@ -17,9 +17,12 @@ from mapping import explore
 from mapping.distance import walk_model
 from mapping.io import load_dataset
 from mapping.query import nearest, visitable
+from tests.browser.conftest import TOWN_BROWSER_LOCALE
 from tests.browser.harness import (
+    MAP_IFRAME,
     app_run,
     click_widget,
+    open_filters,
     open_map,
     show_all,
     show_venue,
@@ -74,10 +77,13 @@ def test_language_switch_changes_ui_text(watched, kotor_server):
     page = watched.page
     open_map(page, kotor_server, "?lang=EN")
     expect(page.get_by_role("heading", name="Kotor Creative Map")).to_be_visible()
-    expect(page.get_by_text("Cluster members and prospective members only")).to_be_visible()
+    filters = open_filters(page)
+    expect(filters.get_by_text("Cluster members and prospective members only")).to_be_visible()
+    page.keyboard.press("Escape")
     click_widget(page, page.locator('[class*="st-key-lang"]').get_by_text("ME", exact=True))
     expect(page.get_by_role("heading", name="Kreativna mapa: Kotor")).to_be_visible()
-    expect(page.get_by_text("Samo članovi i potencijalni članovi klastera")).to_be_visible()
+    filters = open_filters(page)
+    expect(filters.get_by_text("Samo članovi i potencijalni članovi klastera")).to_be_visible()
     assert "lang=EN" not in page.url
 
 
@@ -86,7 +92,9 @@ def test_german_works_in_the_browser(watched, kotor_server):
     page = watched.page
     frame = open_map(page, kotor_server, "?lang=DE")
     expect(page.get_by_role("heading", name="Kreativkarte Kotor")).to_be_visible()
-    expect(page.get_by_text("Nur Cluster-Mitglieder und mögliche Mitglieder")).to_be_visible()
+    filters = open_filters(page)
+    expect(filters.get_by_text("Nur Cluster-Mitglieder und mögliche Mitglieder")).to_be_visible()
+    page.keyboard.press("Escape")
     legend = frame.locator(".map-legend")
     expect(legend).to_contain_text("Legende")
     expect(legend).to_contain_text("Galerien")
@@ -149,24 +157,52 @@ def test_phone_viewport(phone, kotor_server, artifacts):
     assert box is not None and 300 < box["width"] <= 390
     page.screenshot(path=str(artifacts / "explore-390x844.png"))
     sidebar = page.locator('[data-testid="stSidebar"]')
-    expect(sidebar).not_to_be_in_viewport()  # filters folded away on a phone
+    expect(sidebar).not_to_be_in_viewport()  # the page menu folded away on a phone
     total = len(load_dataset(REPO_DATA, enrich=False).venues)
-    # the language switch, "Near me" and the count are on screen without the drawer
+    # the language switch, the filters, "Near me" and the count: on screen, no drawer
     main = page.locator('[data-testid="stMain"]')
     count = main.locator("strong", has_text="venues shown")
-    for reachable in (
-        page.locator('[class*="st-key-lang"]'),
-        page.locator(".kcm-locate-button"),
-        count,
-    ):
+    filters = page.locator('[class*="st-key-explore-filters"] button').first
+    for reachable in (page.locator('[class*="st-key-lang"]'), filters, count):
         expect(reachable).to_be_in_viewport(ratio=1)
+    expect(page.locator(".kcm-locate-button")).to_be_in_viewport(ratio=1)
     expect(count).to_have_text(f"{total} of {total} venues shown")
-    expand = '[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"]'
-    page.locator(expand).first.click()
-    expect(sidebar).to_be_in_viewport()
-    # a filter works by touch
-    click_widget(page, sidebar.get_by_text("Cluster members and prospective members only"))
+    expect(filters).to_have_accessible_name("Filters")
+    # a filter works by touch, the popover stays open and counts it
+    body = open_filters(page)
+    page.screenshot(path=str(artifacts / "explore-390x844-filters.png"))
+    click_widget(page, body.get_by_text("Cluster members and prospective members only"))
     expect(count).to_have_text(re.compile(rf"^\d+ of {total} venues shown$"))
     expect(count).not_to_have_text(f"{total} of {total} venues shown")
-    page.screenshot(path=str(artifacts / "explore-390x844-filters.png"))
+    expect(filters).to_have_accessible_name("Filters · 1")
+    expect(body.get_by_role("checkbox", name="Cluster members")).to_be_checked()
+    assert "members=true" in page.url
     only_tiles_went_out(phone)
+
+
+@pytest.mark.parametrize("lang", ["EN", "ME", "DE"])
+def test_phone_first_screen_shows_map_and_first_entry(browser, kotor_server, artifacts, lang):
+    """Issue 21: on a 390 x 844 touch phone at device scale 3 the first screen holds the
+    map and the list's first entry, without scrolling, and nothing is cut off sideways."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=3,
+        locale=TOWN_BROWSER_LOCALE,
+    )
+    page = context.new_page()
+    open_map(page, kotor_server, f"?lang={lang}")
+    expect(page.locator(LIST_BUTTONS).first).to_be_visible()
+    page.screenshot(path=str(artifacts / f"explore-390x844-first-{lang}.png"))
+    height, width, scroll_y, scroll_width = page.evaluate(
+        "() => [innerHeight, innerWidth, scrollY, document.scrollingElement.scrollWidth]"
+    )
+    assert (height, width, scroll_y) == (844, 390, 0)
+    assert scroll_width <= width, f"{scroll_width - width} px cut off sideways"
+    for part in (page.locator(MAP_IFRAME), page.locator(LIST_BUTTONS).first):
+        box = part.bounding_box()
+        assert box is not None
+        assert box["y"] >= 0 and box["y"] + box["height"] <= height, (lang, box)
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, (lang, box)
+    context.close()

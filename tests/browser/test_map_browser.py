@@ -14,6 +14,7 @@ from tests.browser.harness import (
     StreamlitServer,
     click_widget,
     map_settled,
+    open_filters,
     open_map,
     show_venue,
     wait_idle,
@@ -86,7 +87,7 @@ def test_a_filter_change_updates_the_mounted_map_without_reloading_it(watched, k
     drawn = frame.evaluate("() => kcmVenueMap.updates()")
     total = frame.evaluate("() => kcmVenueMap.markerCount()")
     members = i18n.t("filters.members", "en")
-    click_widget(page, page.locator('[data-testid="stSidebar"]').get_by_text(members))
+    click_widget(page, open_filters(page).get_by_text(members))
     frame.wait_for_function("(n) => kcmVenueMap.updates() > n", arg=drawn)
     map_settled(frame)
     assert frame.evaluate("() => window.kcmProbe") == "still here"  # same document
