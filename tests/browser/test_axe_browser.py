@@ -31,7 +31,7 @@ from tests.browser.harness import (
 )
 from tests.conftest import REPO_DATA
 
-PAGES = ("explore", "whats-on", "members", "planning")
+PAGES = ("explore", "whats-on", "members", "planning", "review")  # review: its login form
 LANGUAGES = ("me", "en", "de", "sr")
 SIZES = {
     "desktop": {"viewport": {"width": 1366, "height": 900}},
