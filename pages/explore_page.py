@@ -108,12 +108,11 @@ if url_choice("when", WHEN, "any"):
     refused.append(tr("filters.when"))
 if url_choice("start", start_options, default_start):
     refused.append(tr("near.start"))
-flag_keys = ("members", "access", "orgs")
 expected = _active_filters(
     st.session_state["cat"],
     bound_text("q"),
     st.session_state["when"],
-    tuple(bound_flag(k) for k in flag_keys),
+    (bound_flag("members"), bound_flag("access"), bound_flag("orgs")),  # literal names: docs
     unknown=bound_flag("unknown"),
 )
 

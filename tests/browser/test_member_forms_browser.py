@@ -57,7 +57,7 @@ def stored(server: StreamlitServer) -> list[submissions.Submission]:
 
 
 def picker(page: Page, prefix: str) -> Frame:
-    """The location picker's map frame (not the hours preview's), once settled."""
+    """The location picker's map frame, once settled."""
     handle = page.wait_for_selector(f".st-key-{prefix}-map iframe", timeout=TIMEOUT_MS)
     frame = handle.content_frame() if handle else None
     assert frame is not None
@@ -106,7 +106,8 @@ def test_the_picker_keeps_the_venue_marker_and_a_double_send_is_stored_once(
     wide = bool(page.viewport_size and page.viewport_size["width"] > 500)
     # each viewport its own content: the same one twice would be "already received"
     typed(page, "Opening hours (OpenStreetMap syntax)", f"Mo-Sa 10:00-{18 if wide else 17}:00")
-    expect(page.locator(".st-key-upd-preview iframe")).to_be_visible()  # the preview came
+    reading = page.locator('[data-testid="stAlertContentSuccess"]', has_text="That reads")
+    expect(reading).to_be_visible()  # the hours' reading came, above the picker
     frame = picker(page, "upd")
     assert frame.evaluate("() => window.__kcmSameMap === true"), "the picker was remounted"
     expect(frame.locator(f'.venue-marker[data-venue-id="{VENUE}"]')).to_be_visible()
@@ -116,7 +117,7 @@ def test_the_picker_keeps_the_venue_marker_and_a_double_send_is_stored_once(
     send(page)
     expect(page.locator('[data-testid="stAlertContentSuccess"]')).to_contain_text("Thank you")
     expect(page.get_by_label("Opening hours (OpenStreetMap syntax)", exact=True)).to_have_value("")
-    expect(page.locator(".st-key-upd-preview iframe")).to_have_count(0)  # and it went
+    expect(reading).to_have_count(0)  # and it went
     frame = picker(page, "upd")
     assert frame.evaluate("() => window.__kcmSameMap === true"), "remounted after the send"
     expect(frame.locator(f'.venue-marker[data-venue-id="{VENUE}"]')).to_be_visible()
