@@ -146,6 +146,18 @@ class NginxProxy:
         log = self.folder / "access.log"
         return log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
 
+    def access_log_with(self, text: str, timeout_s: float = 10) -> str:
+        """The access log once it holds ``text``: nginx writes a request's line in its
+        log phase, after the response has reached the client, so a client that has its
+        answer may read the log a moment before the line is there. Bounded."""
+        deadline = time.monotonic() + timeout_s
+        while text not in (log := self.access_log()):
+            if time.monotonic() > deadline:
+                msg = f"{text!r} not in nginx's access log within {timeout_s} s:\n{log}"
+                raise AssertionError(msg)
+            time.sleep(0.02)  # polling a file nginx appends to, bounded by the deadline
+        return log
+
     def error_log(self) -> str:
         """nginx's error log so far (for failure messages)."""
         log = self.folder / "error.log"
