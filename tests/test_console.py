@@ -107,6 +107,7 @@ def test_before_and_after_show_the_changed_fields_and_the_new_card(data, db):
     assert sub.get(data.folder, number, db=db).status == ledger.PENDING  # nothing written
 
 
+@pytest.mark.now("2026-12-07T10:00")  # the event is on 2027-01-15: upcoming
 def test_an_event_after_card_lists_it(data, db):
     number = suggest(data, db, **event())
     built = console.preview(data.folder, number, db=db)

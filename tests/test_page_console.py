@@ -171,6 +171,7 @@ def test_hostile_text_is_inert(monkeypatch, mini_copy, db):
     assert "\u202e" not in " ".join(shown_text(at))
 
 
+@pytest.mark.now("2026-12-07T10:00")  # it moves the clock to 11:00:01
 def test_the_session_ends_when_it_expires_or_on_sign_out(monkeypatch, mini_copy, db):
     at = sign_in(open_console(monkeypatch, mini_copy, "en"))
     assert TOKEN_KEY in at.session_state
