@@ -201,21 +201,28 @@ def _apply_many(run: Review, picked: list[int]) -> None:
     _record(outcomes, "console.applied", "console.not_applied")
 
 
-def _reject_many(run: Review, picked: list[int]) -> None:
-    reason = str(st.session_state.get("console_bulk_reason") or "").strip()
+def _reject(run: Review, numbers: list[int], reason_key: str, *, clear: bool) -> None:
+    """Reject ``numbers`` with the reason typed in ``reason_key`` (one or in bulk: the
+    same path); ``clear`` empties the reason box after."""
+    reason = str(st.session_state.get(reason_key) or "").strip()
     if not reason:
         st.session_state[RESULT_KEY] = [(False, [tr("console.need_reason")])]
         return
     outcomes = console.reject_many(
         run.data.folder,
-        picked,
+        numbers,
         reason,
         reviewer=run.reviewer,
         db=database(run.data),
         now=clock.utc_now(),
     )
     _record(outcomes, "console.rejected", "console.not_rejected")
-    st.session_state["console_bulk_reason"] = ""
+    if clear:
+        st.session_state[reason_key] = ""
+
+
+def _reject_many(run: Review, picked: list[int]) -> None:
+    _reject(run, picked, "console_bulk_reason", clear=True)
 
 
 # --------------------------------------------------------------------------- one suggestion
@@ -365,19 +372,7 @@ def _apply_one(run: Review, number: int, corrections: dict[str, str]) -> None:
 
 
 def _reject_one(run: Review, number: int) -> None:
-    reason = str(st.session_state.get("console_reason") or "").strip()
-    if not reason:
-        st.session_state[RESULT_KEY] = [(False, [tr("console.need_reason")])]
-        return
-    outcome = console.reject_one(
-        run.data.folder,
-        number,
-        reason,
-        reviewer=run.reviewer,
-        db=database(run.data),
-        now=clock.utc_now(),
-    )
-    _record([outcome], "console.rejected", "console.not_rejected")
+    _reject(run, [number], "console_reason", clear=False)
     st.session_state["console_reason"] = ""
 
 
