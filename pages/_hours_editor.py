@@ -27,6 +27,13 @@ from mapping.text import markdown_literal as md
 
 _DEFAULT = Week(days=(((9 * 60, 17 * 60),),) * 5 + (hours_week.CLOSED,) * 2)
 _MAIN, _OFF = 0, 1
+# A grid row's time inputs: (column, label key, widget key suffix).
+_TIMES = (
+    (2, "hours_edit.opens", "o1"),
+    (3, "hours_edit.closes", "c1"),
+    (5, "hours_edit.opens_again", "o2"),
+    (6, "hours_edit.closes_again", "c2"),
+)
 
 
 def _k(key: str, grid: int, day: int, what: str) -> str:
@@ -124,31 +131,11 @@ def _day_rows(key: str, grid: int, lang: str) -> None:
         shown: Literal["visible", "collapsed"] = "visible" if day == 0 else "collapsed"
         cols[0].markdown(f"**{md(i18n.weekday_name(day, lang, long=True))}**")
         cols[1].checkbox(t("hours_edit.closed", lang), key=_k(key, grid, day, "closed"))
-        cols[2].time_input(
-            t("hours_edit.opens", lang),
-            key=_k(key, grid, day, "o1"),
-            step=900,
-            label_visibility=shown,
-        )
-        cols[3].time_input(
-            t("hours_edit.closes", lang),
-            key=_k(key, grid, day, "c1"),
-            step=900,
-            label_visibility=shown,
-        )
         cols[4].checkbox(t("hours_edit.second", lang), key=_k(key, grid, day, "two"))
-        cols[5].time_input(
-            t("hours_edit.opens_again", lang),
-            key=_k(key, grid, day, "o2"),
-            step=900,
-            label_visibility=shown,
-        )
-        cols[6].time_input(
-            t("hours_edit.closes_again", lang),
-            key=_k(key, grid, day, "c2"),
-            step=900,
-            label_visibility=shown,
-        )
+        for column, label, what in _TIMES:
+            cols[column].time_input(
+                t(label, lang), key=_k(key, grid, day, what), step=900, label_visibility=shown
+            )
     st.button(
         t("hours_edit.same_as_monday", lang),
         key=f"{key}__same{grid}",
