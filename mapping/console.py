@@ -29,8 +29,9 @@ from mapping.i18n import t
 from mapping.io import Dataset, load_dataset
 from mapping.settings import data_dir
 from mapping.submissions import audit, forms, ledger, review
-from mapping.submissions.forms import EVENT, UPDATE, Refused
+from mapping.submissions.forms import EVENT, UPDATE
 from mapping.submissions.ledger import PENDING, Submission
+from mapping.submissions.refusals import Refused
 from mapping.submissions.review import ReviewError
 
 PER_PAGE = 25
@@ -144,7 +145,7 @@ def preview(
 ) -> Preview:
     """:class:`Preview` of pending suggestion ``number`` with ``corrections``.
 
-    Raises :class:`~mapping.submissions.forms.Refused` (a field, corrected or not,
+    Raises :class:`~mapping.submissions.refusals.Refused` (a field, corrected or not,
     fails its check), :class:`~mapping.submissions.review.ReviewError` (not pending,
     unknown, or not applicable) or :class:`~mapping.errors.DataError`.
     """

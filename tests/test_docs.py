@@ -229,7 +229,7 @@ DYNAMIC_PREFIXES: dict[str, str | None] = {
     "whats_on.preset.": LITERAL,  # whats_on.preset_label: the range presets (PRESETS)
     "mpage.part_": LITERAL,  # members page: the PARTS of the page
     "mpage.status_": r"member|prospective",  # members page: schema.CLUSTER_STATUSES
-    "submissions.field.": LITERAL,  # submissions.forms.field_label: title/description
+    "submissions.field.": LITERAL,  # submissions.refusals.field_label: title/description
     "members.check.": LITERAL,  # members.check_texts and overview: the keys of CHECKS
     "members.why.": LITERAL,  # members.check_texts: the keys of CHECKS
     "members.view.": LITERAL,  # members.finding_text: the VIEW_* names

@@ -366,6 +366,34 @@ def test_event_times_are_refused_when_they_cannot_be(data, db, start, end, key):
     assert _rows(db) == 0
 
 
+@pytest.mark.parametrize(
+    ("lang", "start", "end"),
+    [
+        ("me", "sri 16. dec 2026., 19:30", "sri 16. dec 2026., 18:00"),
+        ("en", "Wed 16 Dec 2026, 19:30", "Wed 16 Dec 2026, 18:00"),
+        ("de", "Mi, 16. Dez. 2026, 19:30", "Mi, 16. Dez. 2026, 18:00"),
+    ],
+)
+def test_an_end_before_the_start_quotes_both_in_the_readers_words(data, db, lang, start, end):
+    """The page words the dates in the member's language; the CLI's English ``str()``
+    quotes them as typed (ISO), since it has no language."""
+    fields = _event(start="2026-12-16T19:30", end="2026-12-16T18:00")
+    with pytest.raises(sub.Refused) as caught:
+        sub.submit(data, sub.EVENT, fields, db=db)
+    [line] = caught.value.messages(lang)
+    assert start in line and end in line and "2026-12-16" not in line
+    assert str(caught.value) == (
+        "end: the end 2026-12-16T18:00 is before the start 2026-12-16T19:30"
+    )
+
+
+def test_an_end_before_the_start_without_times_quotes_days():
+    problems = forms.event_time_problems({"start": "2026-12-16", "end": "2026-12-15"})
+    [problem] = problems
+    assert problem.text("en") == "the end Tue 15 Dec 2026 is before the start Wed 16 Dec 2026"
+    assert problem.text("en", iso=True) == "the end 2026-12-15 is before the start 2026-12-16"
+
+
 def test_invalid_hours_are_refused_at_submit_time(data, db):
     with pytest.raises(sub.Refused) as caught:
         sub.submit(
@@ -817,7 +845,7 @@ def test_typed_text_cannot_forge_a_line_or_hide_in_the_reviewers_terminal(
 
 
 def test_a_lone_surrogate_is_refused_by_name_and_nothing_is_stored(data, db):
-    with pytest.raises(forms.Refused) as refused:
+    with pytest.raises(sub.Refused) as refused:
         sub.submit(
             data,
             sub.UPDATE,

@@ -92,8 +92,8 @@ def submit(
     """Check and store a suggestion as pending; returns its number (show it ``#12``).
 
     ``client``: the sender's :func:`~mapping.submissions.clients.client_key` (empty: the
-    local client). Raises :class:`~mapping.submissions.forms.Refused` naming every wrong
-    field, or :class:`~mapping.submissions.forms.TooMany` past the hourly limits per
+    local client). Raises :class:`~mapping.submissions.refusals.Refused` naming every wrong
+    field, or :class:`~mapping.submissions.refusals.TooMany` past the hourly limits per
     client or venue (``[members]``), or
     :class:`~mapping.submissions.ledger.AlreadyPending` with the number of the same
     suggestion already waiting; either way nothing is stored.
@@ -166,7 +166,7 @@ def apply_recorded(
     the decision is logged (:mod:`mapping.submissions.audit`) in the write's transaction.
 
     Raises :class:`ReviewError` (not pending, unknown, or the merged data would not
-    validate), :class:`~mapping.submissions.forms.Refused` (a field fails its check
+    validate), :class:`~mapping.submissions.refusals.Refused` (a field fails its check
     now), :class:`mapping.errors.DataError` (the folder cannot be read), :class:`OSError`
     (the file cannot be written) or :class:`ValueError` (a malformed ``reviewer``); then
     nothing has changed.
