@@ -237,6 +237,7 @@ DYNAMIC_PREFIXES: dict[str, str | None] = {
     "console.part_": LITERAL,  # review console: the PARTS of the page
     "console.kind_": r"update|event|venue",  # review console: submissions.KINDS
     "console.decision_": r"applied|rejected",  # review console: the audit trail's decisions
+    "submissions.review.already_": r"applied|rejected",  # review.already_decided: a status
     # forms.hours_problem: hours_tolerant.PROBLEM_KINDS; the editor: hours_week.HOLIDAY_CHOICES
     "hours_fix.problem.": "|".join(PROBLEM_KINDS),
     "hours_edit.holiday.": "|".join(HOLIDAY_CHOICES),

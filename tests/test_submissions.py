@@ -16,6 +16,7 @@ import pytest
 
 from mapping import checked_write, cli, i18n, store
 from mapping import submissions as sub
+from mapping.errors import Problem
 from mapping.io import Dataset, load_dataset
 from mapping.settings import declared_default
 from mapping.submissions import forms, ledger
@@ -701,6 +702,31 @@ def test_a_file_changed_during_the_check_is_not_overwritten(mini_copy, data, db,
         sub.apply(mini_copy, number, db=db)
     assert path.read_bytes() == edited
     assert sub.get(mini_copy, number, db=db).status == "pending"
+
+
+@pytest.mark.parametrize(
+    ("problem", "me", "de"),
+    [
+        (
+            Problem("venues.geojson", "gal-durkovic", "phone", "expected a phone number"),
+            "venues.geojson, zapis gal-durkovic, polje phone: expected a phone number",
+            "venues.geojson, Datensatz gal-durkovic, Feld phone: expected a phone number",
+        ),
+        (
+            Problem("events.csv", "row 3", "-", "a control character", level="warning"),
+            "events.csv, zapis row 3: upozorenje: a control character",
+            "events.csv, Datensatz row 3: Warnung: a control character",
+        ),
+        (
+            Problem("events.csv", "-", "-", "cannot read"),
+            "events.csv: cannot read",
+            "events.csv: cannot read",
+        ),
+    ],
+)
+def test_a_data_file_problem_is_framed_in_the_readers_language(problem, me, de):
+    """File, record and field in the reader's words; validate's detail as it wrote it."""
+    assert (problem.text("me"), problem.text("de")) == (me, de)
 
 
 def test_the_hourly_limit_holds_under_simultaneous_posts(data, db):

@@ -114,9 +114,14 @@ from mapping.submissions.forms import (
 )
 from mapping.submissions.hours_preview import describe_hours
 from mapping.submissions.ledger import STATUSES, AlreadyPending, Burst, Submission, reference
-from mapping.submissions.refusals import FieldProblem, Refused, TooMany, field_label
-from mapping.submissions.review import (
+from mapping.submissions.refusals import (
+    FieldProblem,
+    Refused,
     ReviewError,
+    TooMany,
+    field_label,
+)
+from mapping.submissions.review import (
     apply,
     get,
     listed,

@@ -17,8 +17,7 @@ from typing import Any
 from mapping import store
 from mapping.submissions import audit, history, ledger, review
 from mapping.submissions.ledger import STATUSES, Burst, Submission
-from mapping.submissions.refusals import Refused
-from mapping.submissions.review import ReviewError
+from mapping.submissions.refusals import Refused, ReviewError
 from mapping.text import terminal_text
 
 COMMAND = "submissions"

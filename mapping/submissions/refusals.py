@@ -1,5 +1,6 @@
 """Why a suggestion is refused, in the reader's language: one :class:`FieldProblem` per
-wrong field (a catalogue key and its values), gathered in :class:`Refused`.
+wrong field (a catalogue key and its values), gathered in :class:`Refused`; why a
+reviewer's decision cannot be carried out, :class:`ReviewError`.
 
 Decisions:
 
@@ -11,6 +12,11 @@ Decisions:
   ``events.csv`` does and as it was typed there (``2026-12-16T19:30``).
 - **A field is named by its label** on a page ("End"), by its column on the CLI
   (``end``).
+- **Data-file problems keep validate's words.** A decision refused because the data
+  would have a problem names file, record and field in the reader's language
+  (:meth:`mapping.errors.Problem.text`); the detail after them is
+  :mod:`mapping.validate`'s, which exists in English only (as everywhere else: the
+  CLI, imports, the app's "cannot be loaded" page).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from datetime import date, datetime
 from typing import Any
 
 from mapping import i18n
+from mapping.errors import Problem
 from mapping.events.text import moment_label
 
 
@@ -35,14 +42,19 @@ class FieldProblem:
     params: Mapping[str, Any] = default(default_factory=dict)
 
     def text(self, lang: str, *, iso: bool = False) -> str:
-        """The message in ``lang`` (a plural table when the key is one). A date (and
-        time) param is worded the way ``lang`` writes it (:func:`moment_label`), or with
-        ``iso`` as ``events.csv`` writes it: the CLI's form, typed there that way."""
-        params = {k: _moment_param(v, lang, iso) for k, v in self.params.items()}
-        if isinstance(i18n.catalogue(lang)[self.key], dict):
-            rest = {k: v for k, v in params.items() if k != "count"}
-            return i18n.plural(self.key, lang, int(params["count"]), **rest)
-        return i18n.t(self.key, lang, **params)
+        """The message in ``lang``: :func:`message`."""
+        return message(self.key, self.params, lang, iso=iso)
+
+
+def message(key: str, params: Mapping[str, Any], lang: str, *, iso: bool = False) -> str:
+    """Catalogue ``key`` in ``lang`` with ``params`` (a plural table when the key is one,
+    by ``count``). A date (and time) param is worded the way ``lang`` writes it
+    (:func:`moment_label`), or with ``iso`` as ``events.csv`` writes it: the CLI's form."""
+    shown = {k: _moment_param(v, lang, iso) for k, v in params.items()}
+    if isinstance(i18n.catalogue(lang)[key], dict):
+        rest = {k: v for k, v in shown.items() if k != "count"}
+        return i18n.plural(key, lang, int(shown["count"]), **rest)
+    return i18n.t(key, lang, **shown)
 
 
 def _moment_param(value: Any, lang: str, iso: bool) -> Any:
@@ -79,6 +91,25 @@ class Refused(ValueError):  # noqa: N818  # the name the form pages catch: a ref
 
 class TooMany(Refused):
     """An hourly limit (of one client, or for one venue) is reached: nothing was stored."""
+
+
+class ReviewError(ValueError):
+    """A suggestion cannot be applied or rejected: it does not exist, was already
+    decided, or would leave the data with ``problems`` (each naming file, record, field).
+
+    ``key`` (``submissions.review.*``) and ``params`` say why. ``str()`` is the English
+    text, dates ISO, then each problem as validate prints it: the CLI's form, which has
+    no language. A page shows :meth:`messages` in the reviewer's language.
+    """
+
+    def __init__(self, key: str, problems: Sequence[Problem] = (), /, **params: Any) -> None:
+        self.key, self.params, self.problems = key, params, list(problems)
+        head = message(key, params, i18n.REFERENCE_LANGUAGE, iso=True)
+        super().__init__("\n".join([head, *(str(p) for p in self.problems)]))
+
+    def messages(self, lang: str) -> list[str]:
+        """Why, then each problem, in ``lang`` (:meth:`mapping.errors.Problem.text`)."""
+        return [message(self.key, self.params, lang), *(p.text(lang) for p in self.problems)]
 
 
 FIELD_LABELS: dict[str, str] = {
