@@ -29,9 +29,9 @@ from mapping.i18n import t
 from mapping.io import Dataset, load_dataset
 from mapping.settings import data_dir
 from mapping.submissions import audit, forms, ledger, review
-from mapping.submissions.forms import EVENT, UPDATE, Refused
+from mapping.submissions.forms import EVENT, UPDATE
 from mapping.submissions.ledger import PENDING, Submission
-from mapping.submissions.review import ReviewError
+from mapping.submissions.refusals import Refused, ReviewError
 
 PER_PAGE = 25
 """Suggestions per page of the list."""
@@ -144,16 +144,15 @@ def preview(
 ) -> Preview:
     """:class:`Preview` of pending suggestion ``number`` with ``corrections``.
 
-    Raises :class:`~mapping.submissions.forms.Refused` (a field, corrected or not,
-    fails its check), :class:`~mapping.submissions.review.ReviewError` (not pending,
+    Raises :class:`~mapping.submissions.refusals.Refused` (a field, corrected or not,
+    fails its check), :class:`~mapping.submissions.refusals.ReviewError` (not pending,
     unknown, or not applicable) or :class:`~mapping.errors.DataError`.
     """
     root = data_dir(folder)
     data = load_dataset(root, enrich=False)
     item = review.get(root, number, db=db)
     if item.status != PENDING:
-        msg = f"{item.reference} was already {item.status}"
-        raise ReviewError(msg)
+        raise review.already_decided(item)
     clean = forms.check(data, item.kind, {**item.fields, **(corrections or {})})
     change = review.merged(root, data, item, clean)
     after = _loaded_with(root, {change.file: change.after}, year)
@@ -246,6 +245,15 @@ class Outcome:
     lines: tuple[str, ...]
 
 
+def reasons(refusal: Refused | ReviewError | DataError, lang: str) -> list[str]:
+    """Why a suggestion cannot be previewed or applied, in ``lang``: each wrong field
+    by its label, the review's reason, each data-file problem framed by file, record
+    and field (:meth:`mapping.errors.Problem.text`)."""
+    if isinstance(refusal, DataError):
+        return [p.text(lang) for p in refusal.problems]
+    return refusal.messages(lang)
+
+
 def apply_one(
     folder: str | Path | None,
     number: int,
@@ -262,9 +270,9 @@ def apply_one(
         _, recorded = review.apply_recorded(
             folder, number, db=db, now=now, reviewer=reviewer, corrections=corrections
         )
-    except Refused as exc:
-        return Outcome(number, False, tuple(exc.messages(lang)))
-    except (ReviewError, DataError, OSError, ValueError, store.Error) as exc:
+    except (Refused, ReviewError, DataError) as exc:
+        return Outcome(number, False, tuple(reasons(exc, lang)))
+    except (OSError, ValueError, store.Error) as exc:
         return Outcome(number, False, tuple(str(exc).splitlines()))
     return Outcome(number, True, (recorded,) if recorded else ())
 
@@ -275,14 +283,17 @@ def reject_one(
     reason: str,
     *,
     reviewer: str,
+    lang: str,
     db: store.Where | None = None,
     now: datetime | None = None,
 ) -> Outcome:
     """Reject suggestion ``number`` with ``reason`` as ``reviewer``; never raises for a
-    refusal (no reason, already decided)."""
+    refusal (no reason, already decided: its reasons in ``lang``)."""
     try:
         review.reject(folder, number, reason, db=db, now=now, reviewer=reviewer)
-    except (ReviewError, ValueError, store.Error) as exc:
+    except ReviewError as exc:
+        return Outcome(number, False, tuple(exc.messages(lang)))
+    except (ValueError, store.Error) as exc:
         return Outcome(number, False, tuple(str(exc).splitlines()))
     return Outcome(number, True, ())
 
@@ -310,12 +321,13 @@ def reject_many(
     reason: str,
     *,
     reviewer: str,
+    lang: str,
     db: store.Where | None = None,
     now: datetime | None = None,
 ) -> list[Outcome]:
     """Reject each suggestion with the one ``reason``."""
     return [
-        reject_one(folder, n, reason, reviewer=reviewer, db=db, now=now)
+        reject_one(folder, n, reason, reviewer=reviewer, lang=lang, db=db, now=now)
         for n in sorted(set(numbers))
     ]
 

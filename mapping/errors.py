@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mapping import i18n
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -20,6 +22,21 @@ class Problem:
     field: str
     message: str
     level: str = "error"
+
+    def text(self, lang: str) -> str:
+        """This problem on a page in ``lang``: the frame naming file, record and field in
+        ``lang`` ("venues.geojson, record x, field phone: …"), the ``message`` after it
+        as validation wrote it — those exist in English only, here as on the CLI."""
+        detail = self.message
+        if self.level == WARNING:
+            detail = i18n.t("problem.warning", lang, detail=detail)
+        where = {"file": self.file, "detail": detail}
+        record = self.record if self.record not in ("", "-") else ""
+        if self.field not in ("", "-"):
+            return i18n.t("problem.field", lang, record=record or "-", field=self.field, **where)
+        if record:
+            return i18n.t("problem.record", lang, record=record, **where)
+        return i18n.t("problem.file", lang, **where)
 
     def __str__(self) -> str:
         head = f"{self.file}:{self.record}:{self.field}:"

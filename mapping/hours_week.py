@@ -26,6 +26,7 @@ __all__ = [
     "from_value",
     "minutes",
     "same_as_monday",
+    "simplest",
     "to_value",
 ]
 
@@ -130,10 +131,37 @@ def _months(season: tuple[int, int]) -> str:
     return MONTHS[first - 1] if first == last else f"{MONTHS[first - 1]}-{MONTHS[last - 1]}"
 
 
+def simplest(week: Week) -> Week:
+    """The same hours with nothing said twice, as :func:`to_value` writes them and
+    :func:`from_value` reads them back.
+
+    A season whose off-season has the same grid, or which covers all twelve months, is
+    no season (``Jun-Sep Mo 10:00-12:00; Oct-May Mo 10:00-12:00`` is ``Mo 10:00-12:00``;
+    a season ``May-Apr`` would even be overruled by its off-season ``May-Apr``). A week
+    closed every day all year is plain ``off``: no months, and no holiday rule, since
+    nothing is open on a holiday either. Holidays "as Sunday" when every Sunday is
+    closed are holidays closed (``PH off``).
+    """
+    if week.season is not None:
+        first, last = week.season
+        if week.days == week.off_days or last % 12 + 1 == first:
+            week = replace(week, season=None)
+    if week.season is None:  # an off-season grid not in force says nothing
+        week = replace(week, off_days=_closed_week())
+        if not any(week.days):
+            return Week()
+    sundays = (week.days[6], week.off_days[6]) if week.season else (week.days[6],)
+    if week.holidays == "as_sunday" and not any(sundays):
+        week = replace(week, holidays="closed")
+    return week
+
+
 def to_value(week: Week) -> str:
-    """The strict ``opening_hours`` value of ``week``; "" when every day is closed and
-    nothing else is said (an empty value means "hours unknown", so a wholly closed
-    week is written ``off``)."""
+    """The strict ``opening_hours`` value of ``week``, written as :func:`simplest` says.
+
+    Never "": an empty value means "hours unknown", so a wholly closed week is ``off``.
+    """
+    week = simplest(week)
     if week.season is None:
         rules = _rules(week.days, week.holidays, "")
     else:
@@ -143,9 +171,7 @@ def to_value(week: Week) -> str:
         rules += _rules(week.off_days, week.holidays, _months(off))
     if not rules:
         rules = ["off"]
-    closed_on_sunday = not (week.season is None and week.days[6])
-    sunday_says_nothing = closed_on_sunday and not any(",PH" in rule for rule in rules)
-    if week.holidays == "closed" or (week.holidays == "as_sunday" and sunday_says_nothing):
+    if week.holidays == "closed":
         rules.append("PH off")
     value = "; ".join(rules)
     if hours.check(value) is not None:  # the grid only writes what the syntax allows

@@ -6,7 +6,9 @@ before/after and every decision come from :mod:`mapping.console` (which calls th
 command line's own :mod:`mapping.submissions.review`), the cards from the one map
 builder (:mod:`mapping.render`). Text a member typed is shown inert: controls and
 bidi characters as visible escapes (:func:`mapping.text.terminal_text`), Markdown
-escaped (:func:`mapping.text.markdown_literal`), table cells as plain text.
+escaped (:func:`mapping.text.markdown_literal`), table cells as plain text. Why a
+decision was refused is in the page's language (:func:`mapping.console.reasons`); only
+a data-file problem's detail and the system's own errors (disk, database) stay English.
 """
 
 from __future__ import annotations
@@ -213,6 +215,7 @@ def _reject(run: Review, numbers: list[int], reason_key: str, *, clear: bool) ->
         numbers,
         reason,
         reviewer=run.reviewer,
+        lang=run.lang,
         db=database(run.data),
         now=clock.utc_now(),
     )
@@ -290,9 +293,9 @@ def _preview(run: Review, number: int, corrections: dict[str, str]) -> console.P
         found = console.preview(
             run.data.folder, number, corrections, db=database(run.data), year=run.now.year
         )
-    except submissions.Refused as exc:
-        found = exc.messages(run.lang)
-    except (submissions.ReviewError, DataError, OSError, store.Error) as exc:
+    except (submissions.Refused, submissions.ReviewError, DataError) as exc:
+        found = console.reasons(exc, run.lang)
+    except (OSError, store.Error) as exc:  # the system's own words: no catalogue has them
         found = str(exc).splitlines()
     st.session_state[PREVIEW_KEY] = (key, found)
     return found

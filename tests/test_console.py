@@ -154,8 +154,10 @@ def test_bulk_apply_reports_each_and_bulk_reject_needs_a_reason(data, db):
     more = [
         suggest(data, db, venue_id="museum-sea", website=f"https://{i}.example") for i in (1, 2)
     ]
-    assert not any(o.ok for o in console.reject_many(data.folder, more, " ", reviewer="ana"))
-    assert all(o.ok for o in console.reject_many(data.folder, more, "spam", reviewer="bo"))
+    blank = console.reject_many(data.folder, more, " ", reviewer="ana", lang="en")
+    assert not any(o.ok for o in blank)
+    done = console.reject_many(data.folder, more, "spam", reviewer="bo", lang="en")
+    assert all(o.ok for o in done)
     trail = console.history(db)
     assert [(d.submission, d.decision, d.reviewer) for d in trail] == [
         (more[1], "rejected", "bo"),
@@ -192,7 +194,7 @@ def test_a_decision_and_its_log_row_are_one_transaction(data, db, monkeypatch):
         raise store.Error("disk full")
 
     monkeypatch.setattr(audit, "rejected", broken)
-    outcome = console.reject_one(data.folder, number, "spam", reviewer="ana")
+    outcome = console.reject_one(data.folder, number, "spam", reviewer="ana", lang="en")
     assert not outcome.ok
     assert sub.get(data.folder, number, db=db).status == ledger.PENDING  # rolled back
     assert console.history(db) == []

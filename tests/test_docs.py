@@ -229,7 +229,7 @@ DYNAMIC_PREFIXES: dict[str, str | None] = {
     "whats_on.preset.": LITERAL,  # whats_on.preset_label: the range presets (PRESETS)
     "mpage.part_": LITERAL,  # members page: the PARTS of the page
     "mpage.status_": r"member|prospective",  # members page: schema.CLUSTER_STATUSES
-    "submissions.field.": LITERAL,  # submissions.forms.field_label: title/description
+    "submissions.field.": LITERAL,  # submissions.refusals.field_label: title/description
     "members.check.": LITERAL,  # members.check_texts and overview: the keys of CHECKS
     "members.why.": LITERAL,  # members.check_texts: the keys of CHECKS
     "members.view.": LITERAL,  # members.finding_text: the VIEW_* names
@@ -237,6 +237,7 @@ DYNAMIC_PREFIXES: dict[str, str | None] = {
     "console.part_": LITERAL,  # review console: the PARTS of the page
     "console.kind_": r"update|event|venue",  # review console: submissions.KINDS
     "console.decision_": r"applied|rejected",  # review console: the audit trail's decisions
+    "submissions.review.already_": r"applied|rejected",  # review.already_decided: a status
     # forms.hours_problem: hours_tolerant.PROBLEM_KINDS; the editor: hours_week.HOLIDAY_CHOICES
     "hours_fix.problem.": "|".join(PROBLEM_KINDS),
     "hours_edit.holiday.": "|".join(HOLIDAY_CHOICES),

@@ -23,6 +23,7 @@ from mapping.events import (
     events_table,
     filter_occurrences,
     group_by_day,
+    moment_label,
     month_label,
     occurrence_label,
     occurrences,
@@ -693,6 +694,23 @@ def test_day_label(day: date, lang: str, year: bool, expected: str) -> None:
 
 def test_day_label_is_the_default_with_a_year() -> None:
     assert day_label(date(2026, 7, 4), "en") == "Sat 4 Jul 2026"
+
+
+@pytest.mark.parametrize(
+    ("moment", "lang", "expected"),
+    [
+        (date(2026, 12, 16), "en", "Wed 16 Dec 2026"),
+        (datetime(2026, 12, 16, 19, 30), "en", "Wed 16 Dec 2026, 19:30"),
+        (datetime(2026, 12, 16, 19, 30), "me", "sri 16. dec 2026., 19:30"),
+        (datetime(2026, 12, 16, 19, 30), "de", "Mi, 16. Dez. 2026, 19:30"),
+        (date(2026, 12, 16), "sr", "сри 16. дец 2026."),
+    ],
+)
+def test_moment_label_words_a_date_or_a_date_and_time(
+    moment: date, lang: str, expected: str
+) -> None:
+    """One wording for one moment: a day as day_label says it, a time after a comma."""
+    assert moment_label(moment, lang) == expected
 
 
 def test_month_label() -> None:

@@ -4,6 +4,8 @@ editor writes the value, and the form below keeps its place whatever the field s
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -103,6 +105,33 @@ def test_same_as_monday_and_holidays(monkeypatch: pytest.MonkeyPatch) -> None:
     at.selectbox(key=f"{BOX}__ph").select("closed").run()
     at.button(key=f"{BOX}__write").click().run()
     assert at.text_input(key=BOX).value == "Mo-Su 09:00-17:00; PH off"
+
+
+def test_a_week_closed_in_both_seasons_is_written_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    at = update_form(monkeypatch, "en")
+    at.toggle(key=f"{BOX}__season").set_value(True)
+    for day in range(5):  # the default grid opens Mo-Fr; the off-season grid is closed
+        at.checkbox(key=f"{BOX}__w0_{day}_closed").check()
+    at.run()
+    at.button(key=f"{BOX}__write").click().run()
+    assert at.text_input(key=BOX).value == "off"
+    assert not at.error and "closed" in " ".join(s.value for s in at.success).lower()
+
+
+def test_a_venue_closed_all_year_is_read_into_a_closed_grid(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    folder = tmp_path / "town"
+    shutil.copytree(FIXTURE, folder)
+    venues = json.loads((folder / "venues.geojson").read_text(encoding="utf-8"))
+    [gal_b] = [f for f in venues["features"] if f["properties"]["id"] == "gal-b"]
+    gal_b["properties"]["opening_hours"] = "off"
+    (folder / "venues.geojson").write_text(json.dumps(venues), encoding="utf-8")
+    at = open_app_page(monkeypatch, PAGE, folder, "en", part="update", venue="gal-b")
+    assert not at.exception
+    assert not any("more than the week grid" in w.value for w in at.warning)
+    assert at.toggle(key=f"{BOX}__season").value is False
+    assert all(at.checkbox(key=f"{BOX}__w0_{day}_closed").value for day in range(7))
 
 
 def test_an_existing_value_is_read_into_the_editor(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from mapping import hours
-from mapping.hours_week import CLOSED, Week, from_value, same_as_monday, to_value
+from mapping.hours_week import CLOSED, Week, from_value, same_as_monday, simplest, to_value
 
 NINE_FIVE = ((9 * 60, 17 * 60),)
 SPLIT = ((10 * 60, 14 * 60), (17 * 60, 22 * 60))
@@ -29,6 +31,56 @@ def test_past_midnight() -> None:
 
 def test_all_closed_is_off_not_unknown() -> None:
     assert to_value(Week()) == "off"
+
+
+@pytest.mark.parametrize(
+    "week",
+    [
+        Week(season=(6, 9)),  # was "Jun-Sep off; Oct-May off"
+        Week(season=(11, 3), holidays="closed"),  # was "Nov-Mar off; Apr-Oct off; PH off"
+        Week(holidays="closed"),  # was "off; PH off"
+        Week(holidays="as_sunday"),
+    ],
+)
+def test_closed_all_year_is_plain_off(week: Week) -> None:
+    assert to_value(week) == "off"
+    assert from_value("off") == Week() == simplest(week)  # the editor reads it back closed
+
+
+def test_two_seasons_with_the_same_hours_are_one_week() -> None:
+    week = Week(days=(NINE_FIVE,) * 5 + (SHORT, CLOSED), season=(6, 9))
+    same = Week(days=week.days, season=(6, 9), off_days=week.days, holidays="as_sunday")
+    assert to_value(same) == "Mo-Fr 09:00-17:00; Sa 10:00-14:00; PH off"
+    assert from_value(to_value(same)) == Week(days=week.days, holidays="closed")
+
+
+def test_a_season_of_twelve_months_is_the_whole_year() -> None:
+    # "May-Apr Mo-Su 09:00-17:00; May-Apr off" would be closed all year (the later rule wins)
+    week = Week(days=(NINE_FIVE,) * 7, season=(5, 4), off_days=(SHORT,) * 7)
+    assert to_value(week) == "Mo-Su 09:00-17:00"
+
+
+GRIDS = (
+    (CLOSED,) * 7,
+    (NINE_FIVE,) * 5 + (CLOSED, CLOSED),
+    (SPLIT,) * 7,
+    (CLOSED,) * 6 + (SHORT,),
+)
+
+
+@pytest.mark.parametrize("season", [None, (6, 9), (11, 3), (5, 4)])
+@pytest.mark.parametrize("holidays", ["as_usual", "closed", "as_sunday"])
+def test_every_grid_is_written_once_and_read_back_as_written(
+    season: tuple[int, int] | None, holidays: str
+) -> None:
+    """What the grid writes, the strict parser takes and the editor reads back as the
+    simplest grid of the same hours (nothing said twice)."""
+    for days, off_days in itertools.product(GRIDS, GRIDS):
+        week = Week(days=days, season=season, off_days=off_days, holidays=holidays)
+        value = to_value(week)
+        assert hours.check(value) is None, value
+        assert from_value(value) == simplest(week), value
+        assert to_value(simplest(week)) == value
 
 
 def test_holidays() -> None:

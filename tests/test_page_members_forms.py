@@ -4,12 +4,17 @@ that empties the form and is stored once."""
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+import json
+import shutil
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from mapping import clock, submissions
+from mapping.events import moment_label
 from mapping.io import load_dataset
 from tests.test_page_members import FIXTURE, database, open_members, texts
 
@@ -37,11 +42,30 @@ def stored(db) -> list[submissions.Submission]:
     return submissions.listed(FIXTURE, db=db)
 
 
-def event_form(monkeypatch, lang: str = "en") -> AppTest:
-    at = open_members(monkeypatch, lang, part="event", venue="gal-a")
+def event_form(monkeypatch, lang: str = "en", folder: Path = FIXTURE) -> AppTest:
+    at = open_members(monkeypatch, lang, folder, part="event", venue="gal-a")
     at.text_input(key="evt_title_me").input("Koncert")
     at.selectbox(key="evt_category").select("concert")
     return at
+
+
+def town_speaking(tmp_path: Path, lang: str) -> Path:
+    """The fixture town, or a copy of it that also speaks ``lang`` (it has me and en)."""
+    city = load_dataset(FIXTURE).city
+    if lang in city.languages:
+        return FIXTURE
+    folder = tmp_path / "town"
+    shutil.copytree(FIXTURE, folder)
+    toml = folder / "city.toml"
+    old = f"languages = {json.dumps(list(city.languages))}"
+    new = f"languages = {json.dumps([*city.languages, lang])}"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    for name in ("categories.csv", "event_categories.csv"):  # labels: English's words
+        table = pd.read_csv(folder / name, dtype=str, keep_default_na=False)
+        table[f"label_{lang}"] = table["label_en"]
+        table.to_csv(folder / name, index=False)
+    assert lang in load_dataset(folder).city.languages
+    return folder
 
 
 def test_a_dated_event_from_the_pickers_is_stored_in_the_files_form(monkeypatch, database):
@@ -77,17 +101,28 @@ def test_a_date_without_times_is_a_whole_day(monkeypatch, database):
 
 @pytest.mark.parametrize(
     ("lang", "label", "words"),
-    [("me", "Kraj:", "je prije početka"), ("en", "End:", "is before the start")],
+    [
+        ("me", "Kraj:", "je prije početka"),
+        ("en", "End:", "is before the start"),
+        ("de", "Ende:", "liegt vor dem Beginn"),
+    ],
 )
 def test_an_end_before_the_start_is_named_in_the_members_language(
-    monkeypatch, database, lang, label, words
+    monkeypatch, database, tmp_path, lang, label, words
 ):
     day = today() + timedelta(days=10)
-    at = event_form(monkeypatch, lang)
+    at = event_form(monkeypatch, lang, town_speaking(tmp_path, lang))
     at.date_input(key="evt_start_day").set_value(day)
-    at.date_input(key="evt_end_day").set_value(day - timedelta(days=1)).run()
+    at.time_input(key="evt_start_time").set_value(time(19, 30))
+    at.date_input(key="evt_end_day").set_value(day - timedelta(days=1))
+    at.time_input(key="evt_end_time").set_value(time(18, 0)).run()
     said = [e.value.replace("\\", "") for e in at.error]
     assert said and said[0].startswith(label) and words in said[0]  # said before any send
+    # the dates as the member's language writes them (events.moment_label), never ISO
+    start = datetime.combine(day, time(19, 30))
+    assert moment_label(start, lang) in said[0]
+    assert moment_label(datetime.combine(day - timedelta(days=1), time(18, 0)), lang) in said[0]
+    assert day.isoformat() not in said[0]
     at.button(key="evt_send").click().run()
     assert stored(database) == []
     said = [e.value.replace("\\", "") for e in at.error]

@@ -16,6 +16,7 @@ import pytest
 
 from mapping import checked_write, cli, i18n, store
 from mapping import submissions as sub
+from mapping.errors import Problem
 from mapping.io import Dataset, load_dataset
 from mapping.settings import declared_default
 from mapping.submissions import forms, ledger
@@ -366,6 +367,34 @@ def test_event_times_are_refused_when_they_cannot_be(data, db, start, end, key):
     assert _rows(db) == 0
 
 
+@pytest.mark.parametrize(
+    ("lang", "start", "end"),
+    [
+        ("me", "sri 16. dec 2026., 19:30", "sri 16. dec 2026., 18:00"),
+        ("en", "Wed 16 Dec 2026, 19:30", "Wed 16 Dec 2026, 18:00"),
+        ("de", "Mi, 16. Dez. 2026, 19:30", "Mi, 16. Dez. 2026, 18:00"),
+    ],
+)
+def test_an_end_before_the_start_quotes_both_in_the_readers_words(data, db, lang, start, end):
+    """The page words the dates in the member's language; the CLI's English ``str()``
+    quotes them as typed (ISO), since it has no language."""
+    fields = _event(start="2026-12-16T19:30", end="2026-12-16T18:00")
+    with pytest.raises(sub.Refused) as caught:
+        sub.submit(data, sub.EVENT, fields, db=db)
+    [line] = caught.value.messages(lang)
+    assert start in line and end in line and "2026-12-16" not in line
+    assert str(caught.value) == (
+        "end: the end 2026-12-16T18:00 is before the start 2026-12-16T19:30"
+    )
+
+
+def test_an_end_before_the_start_without_times_quotes_days():
+    problems = forms.event_time_problems({"start": "2026-12-16", "end": "2026-12-15"})
+    [problem] = problems
+    assert problem.text("en") == "the end Tue 15 Dec 2026 is before the start Wed 16 Dec 2026"
+    assert problem.text("en", iso=True) == "the end 2026-12-15 is before the start 2026-12-16"
+
+
 def test_invalid_hours_are_refused_at_submit_time(data, db):
     with pytest.raises(sub.Refused) as caught:
         sub.submit(
@@ -675,6 +704,31 @@ def test_a_file_changed_during_the_check_is_not_overwritten(mini_copy, data, db,
     assert sub.get(mini_copy, number, db=db).status == "pending"
 
 
+@pytest.mark.parametrize(
+    ("problem", "me", "de"),
+    [
+        (
+            Problem("venues.geojson", "gal-durkovic", "phone", "expected a phone number"),
+            "venues.geojson, zapis gal-durkovic, polje phone: expected a phone number",
+            "venues.geojson, Datensatz gal-durkovic, Feld phone: expected a phone number",
+        ),
+        (
+            Problem("events.csv", "row 3", "-", "a control character", level="warning"),
+            "events.csv, zapis row 3: upozorenje: a control character",
+            "events.csv, Datensatz row 3: Warnung: a control character",
+        ),
+        (
+            Problem("events.csv", "-", "-", "cannot read"),
+            "events.csv: cannot read",
+            "events.csv: cannot read",
+        ),
+    ],
+)
+def test_a_data_file_problem_is_framed_in_the_readers_language(problem, me, de):
+    """File, record and field in the reader's words; validate's detail as it wrote it."""
+    assert (problem.text("me"), problem.text("de")) == (me, de)
+
+
 def test_the_hourly_limit_holds_under_simultaneous_posts(data, db):
     town = dataclasses.replace(
         data, city=dataclasses.replace(data.city, max_pending_per_client_per_hour=3)
@@ -817,7 +871,7 @@ def test_typed_text_cannot_forge_a_line_or_hide_in_the_reviewers_terminal(
 
 
 def test_a_lone_surrogate_is_refused_by_name_and_nothing_is_stored(data, db):
-    with pytest.raises(forms.Refused) as refused:
+    with pytest.raises(sub.Refused) as refused:
         sub.submit(
             data,
             sub.UPDATE,

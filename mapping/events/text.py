@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeAlias
 
 import pandas as pd
@@ -68,6 +68,18 @@ def day_label(day: date, lang: str, *, year: bool = True) -> str:
     )
 
 
+def moment_label(moment: date, lang: str, *, year: bool = True) -> str:
+    """A date, or a date and time, in words: "Wed 16 Dec 2026", "Wed 16 Dec 2026, 19:30".
+
+    The one wording of a single moment: an occurrence with no end, a sample moment of
+    the For members page, an event's start or end quoted in a refusal.
+    """
+    if not isinstance(moment, datetime):
+        return day_label(moment, lang, year=year)
+    day = day_label(moment.date(), lang, year=year)
+    return t("events.label.timed_open", lang, date=day, start=f"{moment:%H:%M}")
+
+
 def occurrence_label(row: Row, lang: str, *, year: bool = False) -> str:
     """When an occurrence happens, in words: "Sat 4 Jul, 20:00–22:00", "Sat 4 Jul".
 
@@ -87,7 +99,7 @@ def occurrence_label(row: Row, lang: str, *, year: bool = False) -> str:
             return first_day
         return t("events.label.span", lang, first=first_day, last=day_label(last, lang, year=year))
     if end <= start:
-        return t("events.label.timed_open", lang, date=first_day, start=f"{start:%H:%M}")
+        return moment_label(start, lang, year=year)
     if end - start < pd.Timedelta(days=1):
         return t(
             "events.label.timed", lang, date=first_day, start=f"{start:%H:%M}", end=f"{end:%H:%M}"

@@ -19,7 +19,7 @@ import pandas as pd
 
 from mapping import clock, explore, hours
 from mapping.distance import REACH_BOAT, REACH_SETTLEMENT, REACH_WALK, shown_minutes
-from mapping.events import day_label
+from mapping.events import moment_label
 from mapping.i18n import catalogue, localized_column, plural, t
 from mapping.io import Dataset
 from mapping.members.checks import text_column, venue_row
@@ -327,11 +327,6 @@ def findability(data: Dataset, venue_id: str, today: date, lang: str) -> tuple[F
     return tuple(found)
 
 
-def moment_text(moment: datetime, lang: str) -> str:
-    """A sample moment in words: "Wed 2 Dec 2026, 11:00"."""
-    return t("members.moment", lang, day=day_label(moment.date(), lang), time=f"{moment:%H:%M}")
-
-
 def _words(data: Dataset, values: dict[str, object], lang: str) -> dict[str, object]:
     """Finding params in words: a category id becomes its label, a start its landmark
     name, a moment its date and time; numbers stay numbers."""
@@ -344,7 +339,7 @@ def _words(data: Dataset, values: dict[str, object], lang: str) -> dict[str, obj
         marks = explore.start_points(data, lang)["label"]
         out["start"] = marks.get(str(out["start"]), str(out["start"]))
     if "moment" in out and isinstance(out["moment"], datetime):
-        out["moment"] = moment_text(out["moment"], lang)
+        out["moment"] = moment_label(out["moment"], lang)
     return out
 
 

@@ -54,7 +54,7 @@ The submission model
     client (:func:`~mapping.submissions.clients.client_key`: the address the proxy
     forwards, or later a member's personal link) and ``max_pending_per_venue_per_hour``
     for one venue (an update's or an event's); past either,
-    :class:`~mapping.submissions.forms.TooMany` and nothing stored. The total of all
+    :class:`~mapping.submissions.refusals.TooMany` and nothing stored. The total of all
     clients never refuses anyone: past ``unusual_per_hour`` it is logged, and
     :func:`~mapping.submissions.review.unusual` finds such hours for the coordinator.
 
@@ -68,10 +68,12 @@ Storage
     member's reference (shown ``#12``).
 
 Refusals
-    :class:`~mapping.submissions.forms.Refused` carries one
-    :class:`~mapping.submissions.forms.FieldProblem` per wrong field (``field``, a
+    :class:`~mapping.submissions.refusals.Refused` carries one
+    :class:`~mapping.submissions.refusals.FieldProblem` per wrong field (``field``, a
     ``submissions.refused.*`` catalogue key, its ``params``); the page shows
-    ``problem.text(lang)``, the CLI the English ``str(exc)``. A suggestion already
+    ``problem.text(lang)``, the CLI the English ``str(exc)``; an event's start or end
+    quoted in a refusal is a ``date``/``datetime`` param, written in the member's words
+    on a page and as ISO on the CLI (:mod:`~mapping.submissions.refusals`). A suggestion already
     pending with the same kind, venue and fields (white space aside) is not stored
     twice: :class:`~mapping.submissions.ledger.AlreadyPending` (a ``Refused``) carries
     the existing ``number`` ("already received as #12").
@@ -106,18 +108,20 @@ from mapping.submissions.forms import (
     TIMINGS,
     UPDATE,
     VENUE,
-    FieldProblem,
-    Refused,
-    TooMany,
     choice_label,
-    field_label,
     field_names,
     limits,
 )
 from mapping.submissions.hours_preview import describe_hours
 from mapping.submissions.ledger import STATUSES, AlreadyPending, Burst, Submission, reference
-from mapping.submissions.review import (
+from mapping.submissions.refusals import (
+    FieldProblem,
+    Refused,
     ReviewError,
+    TooMany,
+    field_label,
+)
+from mapping.submissions.review import (
     apply,
     get,
     listed,

@@ -16,9 +16,8 @@ from typing import Any
 
 from mapping import store
 from mapping.submissions import audit, history, ledger, review
-from mapping.submissions.forms import Refused
 from mapping.submissions.ledger import STATUSES, Burst, Submission
-from mapping.submissions.review import ReviewError
+from mapping.submissions.refusals import Refused, ReviewError
 from mapping.text import terminal_text
 
 COMMAND = "submissions"

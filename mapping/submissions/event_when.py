@@ -25,7 +25,8 @@ import calendar
 from collections.abc import Mapping
 from datetime import date, time
 
-from mapping.submissions.forms import ANNUAL_TBC, WEEKLY, FieldProblem, event_time_problems
+from mapping.submissions.forms import ANNUAL_TBC, WEEKLY, event_time_problems
+from mapping.submissions.refusals import FieldProblem
 
 Month = tuple[int, int]
 """(year, month)."""

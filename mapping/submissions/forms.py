@@ -26,9 +26,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from dataclasses import field as default
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from mapping import hours, hours_tolerant, i18n
@@ -36,6 +34,7 @@ from mapping.events.read import YEARS
 from mapping.io import Dataset
 from mapping.schema import VISIT_VALUES, inside_bbox, is_email, is_phone, is_web_url
 from mapping.settings import CityProfile
+from mapping.submissions.refusals import FieldProblem, Refused
 
 UPDATE, EVENT, VENUE = "update", "event", "venue"
 KINDS: tuple[str, ...] = (UPDATE, EVENT, VENUE)
@@ -72,45 +71,6 @@ FIXED_LIMITS: dict[str, int] = {
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
-
-
-@dataclass(frozen=True)
-class FieldProblem:
-    """One refused field: the catalogue ``key`` that says what was expected, and the
-    values its template takes (``count`` for a plural table)."""
-
-    field: str
-    key: str
-    params: Mapping[str, Any] = default(default_factory=dict)
-
-    def text(self, lang: str) -> str:
-        """The message in ``lang`` (a plural table when the key is one)."""
-        if isinstance(i18n.catalogue(lang)[self.key], dict):
-            rest = {k: v for k, v in self.params.items() if k != "count"}
-            return i18n.plural(self.key, lang, int(self.params["count"]), **rest)
-        return i18n.t(self.key, lang, **self.params)
-
-
-class Refused(ValueError):  # noqa: N818  # the name the form pages catch: a refusal, not a bug
-    """A suggestion refused: every wrong field, each with what was expected.
-
-    ``str()`` is the English text, one ``field: message`` per line (the CLI's form);
-    a page shows :meth:`messages` in the member's language.
-    """
-
-    def __init__(self, problems: Sequence[FieldProblem]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join((p.field and f"{p.field}: ") + p.text("en") for p in problems))
-
-    def messages(self, lang: str) -> list[str]:
-        """``Label: message`` per problem in ``lang``, the field by its label, never its
-        column name (no field: the message alone)."""
-        problems = self.problems
-        return [(p.field and f"{field_label(p.field, lang)}: ") + p.text(lang) for p in problems]
-
-
-class TooMany(Refused):
-    """An hourly limit (of one client, or for one venue) is reached: nothing was stored."""
 
 
 # --------------------------------------------------------------------------- fields
@@ -196,29 +156,6 @@ def required(kind: str) -> tuple[str, ...]:
 
 # --------------------------------------------------------------------------- labels
 
-FIELD_LABELS: dict[str, str] = {
-    "venue_id": "submissions.field.venue",
-    "opening_hours": "submissions.field.opening_hours",
-    "website": "submissions.field.website",
-    "phone": "submissions.field.phone",
-    "email": "submissions.field.email",
-    "visit": "submissions.field.visit",
-    "lat": "submissions.field.location",
-    "lon": "submissions.field.location",
-    "note": "submissions.field.note",
-    "name": "submissions.field.name",
-    "category": "submissions.field.category",
-    "timing": "submissions.field.timing",
-    "start": "submissions.field.start",
-    "end": "submissions.field.end",
-    "price": "submissions.field.price",
-    "free": "submissions.field.free",
-    "url": "submissions.field.url",
-    "organiser": "submissions.field.organiser",
-}
-"""The catalogue key of each field's label (``title_<lang>``/``description_<lang>``:
-see :func:`field_label`)."""
-
 CHOICE_LABELS: dict[tuple[str, str], str] = {
     ("visit", "yes"): "submissions.choice.visit_yes",
     ("visit", "appointment"): "submissions.choice.visit_appointment",
@@ -230,19 +167,6 @@ CHOICE_LABELS: dict[tuple[str, str], str] = {
     ("free", "no"): "submissions.choice.free_no",
 }
 """The catalogue key of each allowed value of ``visit``, ``timing`` and ``free``."""
-
-
-def field_label(name: str, lang: str) -> str:
-    """A field's label in ``lang``; a per-language field names its language's code
-    ("Description (EN)"), so a new town language needs no new key."""
-    for prefix in ("title", "description"):
-        if name.startswith(f"{prefix}_"):
-            return i18n.t(
-                f"submissions.field.{prefix}",
-                lang,
-                language=name.removeprefix(f"{prefix}_").upper(),
-            )
-    return i18n.t(FIELD_LABELS[name], lang) if name in FIELD_LABELS else name
 
 
 def choice_label(name: str, value: str, lang: str) -> str:
@@ -374,40 +298,40 @@ def hours_problem(value: str) -> FieldProblem | None:
 
 def event_time_problems(values: Mapping[str, Any]) -> list[FieldProblem]:
     """``start``/``end`` as ``events.csv`` writes them; both dates or both times; the end
-    not before the start (the form's date pickers ask here too, before a send)."""
+    not before the start (the form's date pickers ask here too, before a send). The
+    refusal carries the two as ``date``/``datetime``, so each reader words them."""
+    moments: dict[str, date] = {}
     problems = []
-    kinds = {}
     for name in ("start", "end"):
-        if name not in values:
-            continue
-        value = values[name].strip()
-        kinds[name] = (
-            "date" if _DATE.fullmatch(value) else "time" if _DATETIME.fullmatch(value) else ""
-        )
-        if not kinds[name] or not _real_moment(value):
-            problems.append(FieldProblem(name, "submissions.refused.date"))
-            kinds[name] = ""
-    if problems or len(kinds) < 2:
+        if name in values:
+            moment = _moment(values[name].strip())
+            if moment is None:
+                problems.append(FieldProblem(name, "submissions.refused.date"))
+            else:
+                moments[name] = moment
+    if problems or len(moments) < 2:
         return problems
-    start, end = values["start"].strip(), values["end"].strip()
-    if kinds["start"] != kinds["end"]:
+    start, end = moments["start"], moments["end"]
+    if isinstance(start, datetime) != isinstance(end, datetime):
         return [FieldProblem("end", "submissions.refused.date_kind")]
-    if end < start:  # same fixed-width form: text order is time order
-        return [
-            FieldProblem(
-                "end", "submissions.refused.end_before_start", {"start": start, "end": end}
-            )
-        ]
+    if end < start:
+        params = {"start": start, "end": end}
+        return [FieldProblem("end", "submissions.refused.end_before_start", params)]
     return []
 
 
-def _real_moment(value: str) -> bool:
-    """A date (and time) that exists, in the years ``events.csv`` accepts."""
+def _moment(value: str) -> date | None:
+    """``YYYY-MM-DD`` as a date, ``YYYY-MM-DDTHH:MM`` as a datetime, if it exists in the
+    years ``events.csv`` accepts; else ``None``."""
+    if not (_DATE.fullmatch(value) or _DATETIME.fullmatch(value)):
+        return None
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        return False
-    return YEARS[0] <= moment.year <= YEARS[1]
+        return None
+    if not YEARS[0] <= moment.year <= YEARS[1]:
+        return None
+    return moment if "T" in value else moment.date()
 
 
 def _location(

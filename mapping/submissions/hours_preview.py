@@ -7,7 +7,7 @@ from mapping import clock, seasons
 from mapping.i18n import t
 from mapping.settings import CityProfile
 from mapping.submissions import forms
-from mapping.submissions.forms import FieldProblem
+from mapping.submissions.refusals import FieldProblem
 
 
 def describe_hours(

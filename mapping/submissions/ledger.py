@@ -37,7 +37,7 @@ import orjson
 from mapping import clock, store
 from mapping.settings import CityProfile
 from mapping.submissions.clients import LOCAL, client_key
-from mapping.submissions.forms import FieldProblem, Refused, TooMany
+from mapping.submissions.refusals import FieldProblem, Refused, TooMany
 
 PENDING, APPLIED, REJECTED = "pending", "applied", "rejected"
 STATUSES: tuple[str, ...] = (PENDING, APPLIED, REJECTED)
@@ -213,7 +213,7 @@ def insert(
 
     ``client`` is the sender's key (:func:`mapping.submissions.clients.client_key`;
     empty: the local client). Raises :class:`AlreadyPending` when :func:`pending_twin`
-    finds the same suggestion, and :class:`~mapping.submissions.forms.TooMany`
+    finds the same suggestion, and :class:`~mapping.submissions.refusals.TooMany`
     (storing nothing) when the last hour already holds ``limits.per_client``
     suggestions of this client, or ``limits.per_venue`` for ``venue_id``. The total of
     all clients is only logged, at each multiple of ``limits.unusual``.

@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from mapping import checked_write, cited, store
-from mapping.errors import Problem
 from mapping.files import data_csv_appended, data_csv_bytes
 from mapping.i18n import t
 from mapping.io import Dataset, load_dataset
@@ -47,6 +46,7 @@ from mapping.settings import data_dir, load_city
 from mapping.submissions import audit, forms, history, ledger
 from mapping.submissions.forms import ANNUAL_TBC, EVENT, UPDATE, VENUE, WEEKLY
 from mapping.submissions.ledger import APPLIED, PENDING, REJECTED, Submission
+from mapping.submissions.refusals import ReviewError
 from mapping.text import slug, unique
 
 VENUES_FILE, EVENTS_FILE = "venues.geojson", "events.csv"
@@ -61,15 +61,6 @@ WEEK = timedelta(days=7)  # how far back unusual() looks
 
 COORDINATE_DECIMALS = 6
 """Decimals kept of a clicked point (about 0.1 m): more would claim a false precision."""
-
-
-class ReviewError(ValueError):
-    """A suggestion cannot be applied or rejected: it does not exist, was already
-    decided, or would leave the data with ``problems`` (each naming file, record, field)."""
-
-    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join([message, *(str(p) for p in self.problems)]))
 
 
 def source_text(day: str) -> str:
@@ -92,8 +83,8 @@ def submit(
     """Check and store a suggestion as pending; returns its number (show it ``#12``).
 
     ``client``: the sender's :func:`~mapping.submissions.clients.client_key` (empty: the
-    local client). Raises :class:`~mapping.submissions.forms.Refused` naming every wrong
-    field, or :class:`~mapping.submissions.forms.TooMany` past the hourly limits per
+    local client). Raises :class:`~mapping.submissions.refusals.Refused` naming every wrong
+    field, or :class:`~mapping.submissions.refusals.TooMany` past the hourly limits per
     client or venue (``[members]``), or
     :class:`~mapping.submissions.ledger.AlreadyPending` with the number of the same
     suggestion already waiting; either way nothing is stored.
@@ -166,7 +157,7 @@ def apply_recorded(
     the decision is logged (:mod:`mapping.submissions.audit`) in the write's transaction.
 
     Raises :class:`ReviewError` (not pending, unknown, or the merged data would not
-    validate), :class:`~mapping.submissions.forms.Refused` (a field fails its check
+    validate), :class:`~mapping.submissions.refusals.Refused` (a field fails its check
     now), :class:`mapping.errors.DataError` (the folder cannot be read), :class:`OSError`
     (the file cannot be written) or :class:`ValueError` (a malformed ``reviewer``); then
     nothing has changed.
@@ -180,11 +171,13 @@ def apply_recorded(
         change = merged(root, data, item, clean)
         problems = checked_write.new_problems(root, {change.file: change.after})
         if problems:
-            msg = (
-                f"{item.reference} not applied: {change.file} would have "
-                f"{len(problems)} problem(s); nothing was changed"
+            raise ReviewError(
+                "submissions.review.would_break",
+                problems,
+                reference=item.reference,
+                file=change.file,
+                count=len(problems),
             )
-            raise ReviewError(msg, problems)
         with store.transaction(conn):  # short: the form's inserts wait for it
             _pending(conn, number)  # another reviewer may have been quicker
             try:
@@ -192,11 +185,11 @@ def apply_recorded(
                     root, change.file, change.after, built_from=change.before
                 )
             except checked_write.ChangedMeanwhileError:
-                msg = (
-                    f"{item.reference} not applied: {change.file} changed while it was "
-                    "being checked; nothing was changed, run apply again"
-                )
-                raise ReviewError(msg) from None
+                raise ReviewError(
+                    "submissions.review.changed_meanwhile",
+                    reference=item.reference,
+                    file=change.file,
+                ) from None
             moment = now or ledger.utc_now()
             ledger.decide(conn, number, APPLIED, moment, record=change.record)
             audit.applied(conn, item, who, moment, **change._asdict(), corrections=corrections)
@@ -216,8 +209,7 @@ def reject(
     """Mark pending suggestion ``number`` rejected, keeping it with ``reason`` (and
     ``reviewer``, default the OS user, in the audit trail)."""
     if not reason.strip():
-        msg = "a rejection needs a reason (--reason TEXT): the member may ask why"
-        raise ReviewError(msg)
+        raise ReviewError("submissions.review.need_reason")
     who, moment = history.reviewer(reviewer), now or ledger.utc_now()
     with audit.opened(store.database_of(folder, db)) as conn:
         with store.transaction(conn):
@@ -230,18 +222,25 @@ def reject(
 def _existing(conn: store.Connection, number: int) -> Submission:
     item = ledger.get(conn, number)
     if item is None:
-        msg = f"no suggestion {ledger.reference(number)}"
-        raise ReviewError(msg)
+        raise ReviewError("submissions.review.not_found", reference=ledger.reference(number))
     return item
 
 
 def _pending(conn: store.Connection, number: int) -> Submission:
     item = _existing(conn, number)
     if item.status != PENDING:
-        when = item.decided.date().isoformat() if item.decided else "?"
-        msg = f"{item.reference} was already {item.status} on {when}; nothing to do"
-        raise ReviewError(msg)
+        raise already_decided(item)
     return item
+
+
+def already_decided(item: Submission) -> ReviewError:
+    """The refusal of a suggestion no longer pending: when it was applied or rejected
+    (a date, worded in the reader's language)."""
+    return ReviewError(
+        f"submissions.review.already_{item.status}",
+        reference=item.reference,
+        when=item.decided.date() if item.decided else "?",
+    )
 
 
 # --------------------------------------------------------------------------- merging
@@ -270,8 +269,9 @@ def merged(root: Path, data: Dataset, item: Submission, clean: Mapping[str, Any]
     elif item.kind == VENUE:
         record = _new_venue(doc, clean, day)
     else:
-        msg = f"{item.reference}: unknown kind {item.kind!r}"
-        raise ReviewError(msg)
+        raise ReviewError(
+            "submissions.review.unknown_kind", reference=item.reference, kind=repr(item.kind)
+        )
     return Change(VENUES_FILE, raw, dump_like(doc, raw), record)
 
 
@@ -288,8 +288,7 @@ def dump_like(doc: Any, original: bytes) -> bytes:
 def _features(doc: Any) -> list[dict[str, Any]]:
     features = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(features, list):
-        msg = f"{VENUES_FILE} is not a FeatureCollection; run validate"
-        raise ReviewError(msg)
+        raise ReviewError("submissions.review.not_collection", file=VENUES_FILE)
     return features
 
 
@@ -307,8 +306,7 @@ def _update_venue(doc: Any, clean: Mapping[str, Any], day: str) -> str:
         None,
     )
     if feature is None:
-        msg = f"venue {venue_id!r} is no longer in {VENUES_FILE}"
-        raise ReviewError(msg)
+        raise ReviewError("submissions.review.venue_gone", venue=repr(venue_id), file=VENUES_FILE)
     props = feature["properties"]
     cited.convert_properties(props)  # the record written has the new cited form
     for name, value in clean.items():
@@ -393,8 +391,7 @@ def _with_event(raw: bytes, data: Dataset, clean: Mapping[str, Any], day: str) -
     rows with empty cells. Either way in the file's layout (:mod:`mapping.files`)."""
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     if not rows:
-        msg = f"{EVENTS_FILE} has no header row; run validate"
-        raise ReviewError(msg)
+        raise ReviewError("submissions.review.no_header", file=EVENTS_FILE)
     header = [c.strip() for c in rows[0]]
     where = header.index("id") if "id" in header else 0
     taken = {row[where].strip() for row in rows[1:] if len(row) > where}
