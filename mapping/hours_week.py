@@ -123,6 +123,9 @@ def _rules(grid: tuple[DayHours, ...], holidays: str, months: str) -> list[str]:
         rules.append(f"{prefix}{selector} {times}")
     if not rules and months:
         rules.append(f"{months} off")
+    elif holidays == "as_sunday" and months and not grid[6]:
+        # Sunday closed in this season only: its holidays are closed, not the weekday's
+        rules.append(f"{prefix}PH off")
     return rules
 
 
@@ -216,6 +219,7 @@ def from_value(value: str) -> Week | None:
         return None
     grids: dict[str, list[DayHours]] = {}
     holidays = "as_usual"
+    season_ph_off = False
     for rule in text.split("; "):
         match = _RULE.match(rule)
         if match is None:
@@ -234,12 +238,17 @@ def from_value(value: str) -> Week | None:
             holidays = "closed"
             continue
         grid = grids.setdefault(months, list(_closed_week()))
+        if with_ph and not indices and not day:  # "Oct-May PH off": Sunday's, closed
+            season_ph_off = True
+            continue
         if with_ph and 6 in indices and day:
             holidays = "as_sunday"
         elif with_ph:
             return None
         for index in indices:
             grid[index] = day
+    if season_ph_off and holidays != "as_sunday":
+        return None  # a season's closed holidays the grid only writes as Sunday's
     return _week_of(grids, holidays)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+from datetime import date
+from functools import partial
 
 import pytest
 
@@ -165,3 +167,28 @@ def test_one_season_is_closed_the_rest_of_the_year() -> None:
     assert week is not None and week.season == (5, 9)
     assert week.days[0] == CLOSED and week.off_days == (CLOSED,) * 7
     assert to_value(week) == "May-Sep Tu-Su 09:00-20:00; Oct-Apr off"
+
+
+def test_holidays_as_sunday_follow_each_seasons_sunday() -> None:
+    """Sunday open in summer only: a winter holiday on a weekday is closed like that
+    season's Sunday, a summer one open (1 Jan 2027 is a Friday, 13 Jul a Tuesday)."""
+    week = Week(
+        days=(NINE_FIVE,) * 7,
+        season=(6, 9),
+        off_days=(NINE_FIVE,) * 5 + (CLOSED, CLOSED),
+        holidays="as_sunday",
+    )
+    value = to_value(week)
+    assert value == "Jun-Sep Mo-Su,PH 09:00-17:00; Oct-May Mo-Fr 09:00-17:00; Oct-May PH off"
+    assert from_value(value) == week
+    open_on = partial(hours.is_open_on, value, tz="Europe/Podgorica", country="ME")
+    assert open_on(date(2027, 1, 1)) is False
+    assert open_on(date(2027, 1, 5)) is True  # an ordinary winter Tuesday
+    assert open_on(date(2027, 7, 13)) is True
+
+
+def test_a_seasons_closed_holidays_alone_are_not_read_as_the_grids() -> None:
+    # written by hand, not by the grid: holidays "as Sunday" is not what it says
+    assert (
+        from_value("Jun-Sep Mo-Fr 09:00-17:00; Oct-May Mo-Fr 09:00-17:00; Oct-May PH off") is None
+    )
