@@ -20,7 +20,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from mapping import clock, console, explore, i18n, render, store, submissions
+from mapping import clock, console, events, explore, i18n, render, store, submissions
 from mapping.errors import DataError
 from mapping.io import Dataset
 from mapping.query import VenueFilter
@@ -242,7 +242,8 @@ def detail(run: Review, number: int) -> None:
         f"{submissions.reference(number)} · {tr(f'console.kind_{item.kind}')} · "
         + inert(run.venue_name(item.venue_id) if item.venue_id else item.fields.get("name", ""))
     )
-    st.caption(tr("console.received", when=f"{item.created:%Y-%m-%d %H:%M}"))
+    received = clock.to_minute(clock.local(item.created, run.data.city.timezone))
+    st.caption(tr("console.received", when=events.moment_label(received, run.lang)))
     if item.fields.get("note"):
         st.markdown(tr("console.note", note=inert(item.fields["note"])))
     corrections = {

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from mapping import accounts, clock, console, i18n
+from mapping import accounts, clock, console, events, i18n
 from mapping import submissions as sub
 from mapping.io import load_dataset
 from mapping.store import DB_ENV_VAR
@@ -85,6 +85,10 @@ def test_sign_in_see_before_and_after_and_apply(monkeypatch, mini_copy, db, lang
     assert not at.error
     assert at.caption[0].value == i18n.t("console.signed_in_as", lang, name="ana")
     assert len(at.checkbox) == 1 and at.checkbox[0].label.startswith(f"#{number} · ")
+    created = sub.get(mini_copy, number, db=db).created  # stored in UTC
+    local = clock.to_minute(clock.local(created, data.city.timezone))
+    received = i18n.t("console.received", lang, when=events.moment_label(local, lang))
+    assert received in shown_text(at) and "UTC" not in received
     table = at.dataframe[0].value
     assert list(table.iloc[0]) == [
         sub.field_label("opening_hours", lang),
