@@ -64,9 +64,11 @@ def filters_checked(key: str, active: int) -> None:
 # tagline and the list's hint give way, "Near me" follows the count, Explore's gaps
 # shrink and its map takes the screen less what sits above and the list's heading and
 # first entry below (EXPLORE_PHONE_CHROME; German's two-line heading included). 400 px
-# keeps the map's height of before (444 px at 844): at 404 px the card of
-# crkva-sv-luke never opened from its link (markercluster's zoomToShowLayer never called
-# back), so a smaller map needs that fixed in mapping/templates/venue_map.js first.
+# keeps the map's height of before (444 px at 844). The map's height no longer decides
+# whether a card opens: once, at 404 px, crkva-sv-luke's card never came from its link,
+# because it waited on markercluster's zoomToShowLayer callback; the card now opens
+# first (mapping/templates/venue_map.js, openAndShow), and
+# tests/browser/test_card_sizes_browser.py opens cards at 404 px and at short phones.
 EXPLORE_PHONE_CHROME = "400px"
 _EXPLORE = "[data-testid=stMain]:has(.st-key-explore-bar)"
 PHONE_CSS = (

@@ -411,13 +411,34 @@
     }
   }
   function openVisitor(m) { // as a click on the marker would, out of its cluster first
-    if (!m) { return; }
-    if (cluster.getVisibleParent(m) === m) { openCard(m, true); return; }
+    if (m) { openAndShow(m, true); }
+  }
+  /* Open a venue's card, then bring its marker out of its cluster and into view.
+     The card is a panel of the map box and needs no marker on the map, so it opens at
+     once and never waits on markercluster. zoomToShowLayer(m, callback) calls back only
+     if, at a moveend or at the end of its own animation, the marker (or, to spiderfy,
+     its innermost cluster) is on the map at that very moment; otherwise it waits for
+     another move, which may never come once the map has stopped (issue 21: at a
+     shorter phone map the map zoomed to crkva-sv-luke and its card, opened in that
+     callback, never came). So the marker is revealed (panned clear of the card) when
+     the callback comes, and also once the map and the clusters have been at rest for
+     two frames in a row after the move zoomToShowLayer started: whichever first ends
+     `opening` (what settled() waits on); a late callback only reveals again. */
+  function openAndShow(m, byVisitor) {
+    openCard(m, byVisitor);
     opening = m;
-    cluster.zoomToShowLayer(m, function () {
+    var over = false, calm = 0;
+    function shown() {
+      over = true;
       if (opening === m) { opening = null; }
-      openCard(m, true);
-    });
+      if (openMarker === m) { reveal(m); }
+    }
+    cluster.zoomToShowLayer(m, shown);
+    (function watch() { // now, then each frame (a queued zoom starts first in its frame)
+      if (over) { return; }
+      calm = atRest() ? calm + 1 : 0;
+      if (calm >= 2) { shown(); } else { window.requestAnimationFrame(watch); }
+    })();
   }
   function startHere(lat, lon) {
     map.closePopup();
@@ -556,6 +577,17 @@
     }
   }
 
+  // ---------------------------------------------------------------- motion
+  /* No pan or zoom runs (Leaflet's public movestart/moveend) and no cluster animation
+     (markercluster puts "leaflet-cluster-anim" on the map pane for its CSS transitions,
+     a spiderfy's included). */
+  var moving = false;
+  map.on("movestart", function () { moving = true; });
+  map.on("moveend", function () { moving = false; });
+  function atRest() {
+    return !moving && !L.DomUtil.hasClass(map.getPane("mapPane"), "leaflet-cluster-anim");
+  }
+
   // ---------------------------------------------------------------- selected venue
   var pending = null, opening = null, selId = null, reopen = null;
   function showPending() {
@@ -568,11 +600,7 @@
       map.invalidateSize({ pan: false });
       var m = pending;
       pending = null;
-      opening = m;
-      cluster.zoomToShowLayer(m, function () {
-        if (opening === m) { opening = null; }
-        openCard(m, false);
-      });
+      openAndShow(m, false);
     }
   }
   function openId() {
@@ -637,18 +665,14 @@
        venueIds()                every venue id on the map (escaped, as in P)
        selectVenue(id)           what a payload whose sel is id does (a link, the picker,
                                  the list); returns settled()
-       openCard(id)              open a venue's card as the visitor would (zooming to it
-                                 out of its cluster first); returns settled()
+       openCard(id)              open a venue's card as the visitor would (then zooming
+                                 its marker out of its cluster); returns settled()
 
      Motion is tracked with Leaflet's public movestart/moveend events, and a running
      cluster animation by the "leaflet-cluster-anim" class markercluster puts on the map
      pane for its CSS transitions. */
-  var moving = false;
-  map.on("movestart", function () { moving = true; });
-  map.on("moveend", function () { moving = false; });
   function quiet() {
-    return P !== null && loading === 0 && pending === null && opening === null && !moving &&
-      !L.DomUtil.hasClass(map.getPane("mapPane"), "leaflet-cluster-anim");
+    return P !== null && loading === 0 && pending === null && opening === null && atRest();
   }
   function settled() {
     return new Promise(function (resolve) {
